@@ -1,0 +1,47 @@
+"""Shared fixtures. Tests never depend on the working directory or on a build having run:
+the real corpus home is found from this file, and tests that write get a private copy."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from policygraph.paths import Home, resolve_home
+from policygraph.store import EmbeddedStore, open_store
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+GX = "https://w3id.org/policygraph/eli/cn-gx/guizhengbanfa/2021/81"
+LZ = "https://w3id.org/policygraph/eli/cn-gx-liuzhou/liuzhenggui/2021/18"
+CN = "https://w3id.org/policygraph/eli/cn/guofa/2020/7"
+DEPT = "https://w3id.org/policygraph/org/"
+
+
+@pytest.fixture(scope="session")
+def home() -> Home:
+    return resolve_home(REPO)
+
+
+@pytest.fixture(scope="session")
+def store(home: Home) -> EmbeddedStore:
+    return open_store(home)
+
+
+def copy_home(dest: Path) -> Home:
+    """A private copy of the corpus home (data, ontology, queries, docs)."""
+    for name in ("data", "ontology", "queries", "docs"):
+        if (REPO / name).exists():
+            shutil.copytree(REPO / name, dest / name)
+    return resolve_home(dest)
+
+
+@pytest.fixture
+def tmp_home(tmp_path: Path) -> Home:
+    return copy_home(tmp_path / "home")
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.glob("*.ttl"))}
