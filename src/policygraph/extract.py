@@ -333,39 +333,6 @@ _INTERP_PART = re.compile(
 _INTERP_ITEM = re.compile(rf"(?P<label>[(（](?P<num>[{NUMERAL}]+)[)）])(?P<title>[^。(（\n]+)。?")
 
 
-def parse_interpretation(text: str, doc: str = "document") -> Structure:
-    """Parts and article titles listed by an interpretation: ``一、标题。分别为:(一)…。(二)…。``"""
-    structure = Structure()
-    for s, e in _lines(text):
-        m = _INTERP_PART.match(text[s:e])
-        if not m:
-            continue
-        part = Part(
-            ordinal=cn_to_int(m.group("num")),
-            label=m.group("label"),
-            numeral=m.group("num"),
-            title=Span.of(text, s + m.start("title"), s + m.end("title")),
-            span=Span.of(text, s + m.start("label"), s + m.end("title") + 1),
-        )
-        structure.parts.append(part)
-        base = s + m.start("items")
-        for im in _INTERP_ITEM.finditer(m.group("items")):
-            structure.provisions.append(
-                Provision(
-                    ordinal=cn_to_int(im.group("num")),
-                    label=im.group("label"),
-                    numeral=im.group("num"),
-                    title=Span.of(text, base + im.start("title"), base + im.end("title")),
-                    span=Span.of(text, base + im.start(), base + im.end()),
-                    part=part.ordinal,
-                    general=False,
-                )
-            )
-    if not structure.provisions:
-        raise ExtractionError(f"{doc}: no parts listed with 分别为 and article titles found")
-    return structure
-
-
 _OUTLINE_ROW = re.compile(
     rf"^\|[{SPACE}]*(?P<label>(?P<num>[{NUMERAL}]+)、)(?P<title>[^|]+?)[{SPACE}]*\|(?P<items>[^|]+)\|[{SPACE}]*$"
 )
@@ -374,24 +341,31 @@ _OUTLINE_ITEM = re.compile(
 )
 
 
-def parse_outline(text: str, doc: str = "document") -> Structure:
-    """Parts and items from a markdown table ``| 一、总体要求 | (一)指导思想 · (二)… |``."""
+def _listed(text: str, row: re.Pattern[str], item: re.Pattern[str], part_end: str) -> Structure:
+    """Structure from lines that each name a part and list its items (interpretations, outlines).
+
+    ``row`` has groups label, num, title and items; ``item`` has label, num and title. A part's
+    quote runs from its label to the end of its title, plus ``part_end`` if the source has it.
+    """
     structure = Structure()
     for s, e in _lines(text):
-        m = _OUTLINE_ROW.match(text[s:e])
+        m = row.match(text[s:e])
         if not m:
             continue
+        end = s + m.end("title")
+        if text.startswith(part_end, end):
+            end += len(part_end)
         part = Part(
             ordinal=cn_to_int(m.group("num")),
             label=m.group("label"),
             numeral=m.group("num"),
             title=Span.of(text, s + m.start("title"), s + m.end("title")),
-            span=Span.of(text, s + m.start("label"), s + m.end("title")),
+            span=Span.of(text, s + m.start("label"), end),
         )
         structure.parts.append(part)
         general = bool(_GENERAL_PART.search(part.title.text))
         base = s + m.start("items")
-        for im in _OUTLINE_ITEM.finditer(m.group("items")):
+        for im in item.finditer(m.group("items")):
             structure.provisions.append(
                 Provision(
                     ordinal=cn_to_int(im.group("num")),
@@ -403,6 +377,20 @@ def parse_outline(text: str, doc: str = "document") -> Structure:
                     general=general,
                 )
             )
+    return structure
+
+
+def parse_interpretation(text: str, doc: str = "document") -> Structure:
+    """Parts and article titles listed by an interpretation: ``一、标题。分别为:(一)…。(二)…。``"""
+    structure = _listed(text, _INTERP_PART, _INTERP_ITEM, "。")
+    if not structure.provisions:
+        raise ExtractionError(f"{doc}: no parts listed with 分别为 and article titles found")
+    return structure
+
+
+def parse_outline(text: str, doc: str = "document") -> Structure:
+    """Parts and items from a markdown table ``| 一、总体要求 | (一)指导思想 · (二)… |``."""
+    structure = _listed(text, _OUTLINE_ROW, _OUTLINE_ITEM, "")
     if not structure.provisions:
         raise ExtractionError(f"{doc}: no outline table rows (| 一、… | (一)… · (二)… |) found")
     return structure
