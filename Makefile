@@ -1,5 +1,6 @@
 # The README's two set-up commands live here.
-#   make run   — create .venv, install, build the graph and print its summary (the main job)
+#   make run   — create .venv, install, build the graph, print its summary and the Guangxi
+#                task-division table (the main job)
 #   make test  — lint, type-check and run the test suite
 PYTHON ?= python3
 VENV   := .venv
@@ -18,6 +19,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/policygraph build
+	$(BIN)/policygraph tasks
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests

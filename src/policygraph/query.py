@@ -6,7 +6,10 @@ A query file starts with a header of ``# key: value`` lines::
     # description: One row per measure ...
     # param: doc (IRI) the document; default the Guangxi measures
 
-Parameters are bound as typed RDF terms (never pasted into the query text).
+Parameters are bound as typed RDF terms (never pasted into the query text): a ``VALUES`` block
+at the start of the query's WHERE group, the same on the embedded store and on any SPARQL
+endpoint. So a query uses its parameters in the top-level group: a FILTER inside a nested group
+(a UNION branch, a subquery) is evaluated before the join and does not see them.
 """
 
 from __future__ import annotations
