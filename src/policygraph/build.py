@@ -17,6 +17,7 @@ from rdflib.namespace import XSD
 
 from policygraph import extract
 from policygraph.amounts import Amount, find_amounts
+from policygraph.citations import citation_graph
 from policygraph.departments import DepartmentIndex
 from policygraph.errors import ExtractionError, SourceError
 from policygraph.extract import Provision, Span, Structure
@@ -73,6 +74,12 @@ def build(home: Home) -> BuildResult:
         doc = DocumentBuilder(curated, index, source, texts[source.iri])
         name = f"doc-{doc.short}.ttl"
         outputs[name] = serialize(doc.graph(), _header(f"{doc.label} from {source.file_name}"))
+    outputs["citations.ttl"] = serialize(
+        citation_graph(curated, texts),
+        _header(
+            "citations found by 文号 and 《title》 in every source text, and stubs for cited documents"
+        ),
+    )
     outputs["anchors.ttl"] = serialize(
         anchor_quotes(curated, sources, texts),
         _header(
