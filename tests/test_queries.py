@@ -83,11 +83,15 @@ def test_golden(mini: EmbeddedStore, name: str) -> None:
 
 @pytest.mark.parametrize("name", QUERIES)
 def test_runs_on_the_real_graph(store: EmbeddedStore, home: Home, name: str) -> None:
+    gx = "https://w3id.org/policygraph/eli/cn-gx/guizhengbanfa/2021/81"
     params = {
-        "doc": "<https://w3id.org/policygraph/eli/cn-gx/guizhengbanfa/2021/81>",
+        "doc": f"<{gx}>",
         "dept": "<https://w3id.org/policygraph/org/gx/liuzhou/government>",
         "ref": "gx",
         "name": "科技厅",
+        "from": f"<{gx}>",
+        "to": "<https://w3id.org/policygraph/eli/cn/guofa/2020/7>",
+        "measure": f"<{gx}/measure/11>",
     }
     q = query.load(home, name)
     rows = store.select(q.text, {p.name: term(params[p.name]) for p in q.params})

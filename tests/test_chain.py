@@ -1,0 +1,201 @@
+"""Implementation chains, responses, citations, targets and link suggestions (issue 4)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import CN, GX, LZ
+from rdflib import URIRef
+from typer.testing import CliRunner
+
+from policygraph import chain, links, query, tasks
+from policygraph.cli import app
+from policygraph.errors import InputError
+from policygraph.paths import Home
+from policygraph.store import EmbeddedStore
+
+runner = CliRunner()
+PG = "PREFIX pg: <https://w3id.org/policygraph/ontology#> PREFIX eli: <http://data.europa.eu/eli/ontology#> "
+
+
+def test_every_lower_measure_links_up_or_says_why(store: EmbeddedStore) -> None:
+    q = (
+        PG
+        + """SELECT ?m WHERE { ?m a pg:Measure ; eli:is_part_of+ ?d .
+        FILTER NOT EXISTS { ?m eli:applies ?h }
+        FILTER NOT EXISTS { ?n a pg:NoUpwardLink ; pg:provision ?m ; pg:reason ?r } }"""
+    )
+    for doc in (GX, LZ):
+        assert store.select(q, {"d": URIRef(doc)}).rows == [], doc
+
+
+def test_links_go_from_lower_to_higher_level(store: EmbeddedStore) -> None:
+    q = (
+        PG
+        + """PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+      SELECT ?link WHERE { ?link a pg:ImplementationLink ; pg:lower ?l ; pg:higher ?h .
+        ?l (eli:is_part_of*)/pg:level/pg:rank ?rl . ?h (eli:is_part_of*)/pg:level/pg:rank ?rh .
+        FILTER(?rl <= ?rh) }"""
+    )
+    assert store.select(q).rows == []
+
+
+def test_document_level_links_are_stated(store: EmbeddedStore) -> None:
+    rows = store.select(PG + "SELECT ?l ?h WHERE { ?l eli:ensures_implementation_of ?h }").rows
+    assert {(str(a), str(b)) for a, b in rows} == {(GX, CN), (LZ, GX)}
+
+
+def chain_json(ref: str) -> dict:
+    result = runner.invoke(app, ["chain", ref, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_same_chain_from_each_level() -> None:
+    views = [chain_json(ref) for ref in ("cn:6", "gx:9", "lz:1")]
+    node_sets = [{n["iri"] for n in v["nodes"]} for v in views]
+    link_sets = [{(lk["lower"], lk["higher"]) for lk in v["links"]} for v in views]
+    assert node_sets[0] == node_sets[1] == node_sets[2]
+    assert link_sets[0] == link_sets[1] == link_sets[2]
+    # cn (六) <- gx (九), gx (十) <- lz (一), lz (四): read off the curated links.
+    assert node_sets[0] == {
+        f"{CN}/measure/6",
+        f"{GX}/measure/9",
+        f"{GX}/measure/10",
+        f"{LZ}/measure/1",
+        f"{LZ}/measure/4",
+    }
+
+
+def test_chain_shows_departments_basis_and_reports() -> None:
+    view = chain_json("gx:9")
+    gx9 = next(n for n in view["nodes"] if n["iri"] == f"{GX}/measure/9")
+    assert gx9["lead"] == ["自治区科技厅"]
+    assert gx9["co_lead"] == ["自治区发展改革委", "财政厅", "商务厅", "设区市人民政府"]
+    assert any("配套支持" in r["quote"] for r in gx9["reports"])
+    assert all(lk["basis"] and lk["confidence"] for lk in view["links"])
+    assert {d["kind"] for d in view["document_level"]} == {"stated"}
+
+
+def test_chain_by_words_best_match_first(home: Home, store: EmbeddedStore) -> None:
+    found = chain.find_measures(home, store, "优化营商环境")
+    titles = [str(m) for m in found]
+    assert titles[0] == f"{GX}/measure/20" or titles[0] == f"{CN}/measure/16"
+    assert f"{LZ}/measure/16" in titles  # “放管服”优化营商环境 contains the words too
+
+
+def test_chain_unknown_words_exit_2_with_suggestions() -> None:
+    result = runner.invoke(app, ["chain", "集聚创新资源高端"])
+    assert result.exit_code == 2
+    assert "closest:" in result.stderr and "集聚" in result.stderr
+
+
+def test_chain_formats() -> None:
+    tree = runner.invoke(app, ["chain", "gx:4"])
+    assert (
+        tree.exit_code == 0
+        and "[region] 桂政办发〔2021〕81号 (四)推动国家高新区创建" in tree.stdout
+    )
+    md = runner.invoke(app, ["chain", "lz:10", "-f", "md"])
+    assert md.exit_code == 0 and md.stdout.startswith(
+        "# Implementation chain of 柳政规〔2021〕18号 (十)"
+    )
+
+
+def test_measure_without_upward_link_shows_document_level(home: Home, store: EmbeddedStore) -> None:
+    # (二十四) has no national counterpart and no Liuzhou article below it.
+    ch = chain.chain(home, store, URIRef(f"{GX}/measure/24"))
+    assert list(ch.nodes) == [URIRef(f"{GX}/measure/24")] and ch.links == []
+    assert [(s["lower"], s["higher"]) for s in ch.stated] == [("桂政办发〔2021〕81号", "国发〔2020〕7号")]
+
+
+def test_every_link_and_report_quote_is_verbatim(home: Home, store: EmbeddedStore) -> None:
+    rows = store.select(
+        PG + "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?q ?f WHERE { "
+        "{ ?n a pg:ImplementationLink } UNION { ?n a pg:Report } UNION { ?n a pg:Citation } "
+        "?n pg:quote ?q ; prov:wasDerivedFrom/pg:fileName ?f }"
+    ).rows
+    assert len(rows) == 45 + 16 + 20
+    for quote, file in rows:
+        assert str(quote) in (home.root / str(file)).read_text(encoding="utf-8")
+
+
+def test_reply_letters(store: EmbeddedStore) -> None:
+    q = PG + "SELECT ?p ?d WHERE { ?r pg:answers ?p . OPTIONAL { ?r pg:coHandledBy ?d } }"
+    rows = store.select(
+        q,
+        {
+            "r": URIRef(
+                "https://w3id.org/policygraph/doc/cn-gx/reply-letter/cppcc-proposal-20210124"
+            )
+        },
+    )
+    assert {str(d).rsplit("/", 1)[-1] for _, d in rows.rows} == {
+        "big-data",
+        "finance",
+        "industry-it",
+    }
+
+
+def test_citations_and_stubs(home: Home, store: EmbeddedStore) -> None:
+    rows = store.select(query.load(home, "citation-network").text).dicts()
+    stubs = {str(r["citedtitle"]) for r in rows if str(r["stub"]) == "true"}
+    assert "广西壮族自治区开发区条例" in stubs and "中华人民共和国科学技术进步法" in stubs
+    three_year = [r for r in rows if str(r["citednumber"]) == "桂政办发〔2021〕14号"]
+    assert len(three_year) == 2  # cited by two texts, with brackets of different widths: one stub
+    assert len({str(r["cited"]) for r in three_year}) == 1
+
+
+def test_targets_already_met(home: Home, store: EmbeddedStore) -> None:
+    rows = store.select(query.load(home, "target-progress").text).dicts()
+    met = {str(r["indicator"]): str(r["figure"]) for r in rows if str(r["met"]) == "true"}
+    # 营业总收入 11154.81 亿元 (2021) > 1万亿元; 高新技术企业占比 73.55% (2020) > 65%.
+    assert met == {"高新区营业总收入": "11154.81", "高新区高新技术企业数量占全区比例": "73.55"}
+
+
+# --- suggest-links -----------------------------------------------------------------------------
+
+# The README reports these figures; this test reproduces them from the curated links.
+README_FIGURES = {("lz", "gx"): (21, 21, 22), ("gx", "cn"): (14, 20, 21)}
+
+
+@pytest.mark.parametrize(("lower", "higher"), sorted(README_FIGURES))
+def test_suggest_links_figures(home: Home, store: EmbeddedStore, lower: str, higher: str) -> None:
+    low, high = tasks.find_document(home, store, lower), tasks.find_document(home, store, higher)
+    suggestions = links.suggest(
+        links.provisions(home, store, low), links.provisions(home, store, high)
+    )
+    ev = links.evaluate(suggestions, links.curated_pairs(home, store, low, high))
+    assert (ev.top1_correct, ev.lower_provisions, ev.curated_links) == README_FIGURES[
+        (lower, higher)
+    ]
+
+
+def test_readme_states_the_figures(home: Home) -> None:
+    readme = (home.root / "README.md").read_text(encoding="utf-8")
+    assert (
+        "| 柳政规〔2021〕18号 → 桂政办发〔2021〕81号 | 22 | 1.00 (21/21) | 0.95 (21/22) |" in readme
+    )
+    assert "| 桂政办发〔2021〕81号 → 国发〔2020〕7号 | 21 | 0.70 (14/20) | 0.67 (14/21) |" in readme
+
+
+def test_suggest_links_cli() -> None:
+    result = runner.invoke(
+        app,
+        ["suggest-links", "--from", "柳政规〔2021〕18号", "--to", "gx", "--top", "2", "-f", "csv"],
+    )
+    assert result.exit_code == 0
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1 + 21 * 2
+    assert lines[1].startswith("(一),加强关键核心技术攻关,1,(九),加强关键核心技术攻关,")
+
+
+def test_unknown_document_for_links() -> None:
+    result = runner.invoke(app, ["suggest-links", "--from", "nope", "--to", "gx"])
+    assert result.exit_code == 2 and "no document 'nope'" in result.stderr
+
+
+def test_find_measures_errors(home: Home, store: EmbeddedStore) -> None:
+    with pytest.raises(InputError, match="no measure 99"):
+        chain.find_measures(home, store, "gx:99")
