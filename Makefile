@@ -1,7 +1,7 @@
 # The README's two set-up commands live here.
-#   make run   — create .venv, install, build the graph, print its summary and the Guangxi
-#                task-division table (the main job)
-#   make test  — lint, type-check and run the test suite
+#   make run   — create .venv, install, build the graph and print its summary, validate it and
+#                write docs/source-defects.md, print the Guangxi task-division table (main job)
+#   make test  — lint, type-check, validate the real graph (no violation allowed), run the tests
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -19,12 +19,14 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/policygraph build
+	$(BIN)/policygraph validate --defects docs/source-defects.md
 	$(BIN)/policygraph tasks
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+	$(BIN)/policygraph validate > /dev/null || { $(BIN)/policygraph validate; exit 1; }
 	$(BIN)/pytest -q
 
 clean:

@@ -107,7 +107,9 @@ def test_measure_without_upward_link_shows_document_level(home: Home, store: Emb
     # (二十四) has no national counterpart and no Liuzhou article below it.
     ch = chain.chain(home, store, URIRef(f"{GX}/measure/24"))
     assert list(ch.nodes) == [URIRef(f"{GX}/measure/24")] and ch.links == []
-    assert [(s["lower"], s["higher"]) for s in ch.stated] == [("桂政办发〔2021〕81号", "国发〔2020〕7号")]
+    assert [(s["lower"], s["higher"]) for s in ch.stated] == [
+        ("桂政办发〔2021〕81号", "国发〔2020〕7号")
+    ]
 
 
 def test_every_link_and_report_quote_is_verbatim(home: Home, store: EmbeddedStore) -> None:

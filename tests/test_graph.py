@@ -97,11 +97,11 @@ def test_every_quote_is_at_its_offsets(home: Home, store: EmbeddedStore) -> None
     )
     texts: dict[str, str] = {}
     # Extracted: gx 7 parts, 27 items, 153 names, 18 amounts; lz 5 + 21; cn 7 + 21.
-    # Curated: 16 dates; 45 links (2 documents, 22 lz articles, 21 gx measures); 16 reports;
+    # Curated: 17 dates; 45 links (2 documents, 22 lz articles, 21 gx measures); 16 reports;
     # 7 counts, 3 amounts, 2 beneficiary lists; 8 targets, 16 figures. Found: 20 citations
     # (press conference 2, CPPCC letter 5, Guangxi measures 1, Liuzhou interpretation 5, NPC letter 7).
     extracted = (7 + 27 + 153 + 18) + (5 + 21) + (7 + 21)
-    curated = 16 + 45 + 16 + 7 + 3 + 2 + 8 + 16
+    curated = 17 + 45 + 16 + 7 + 3 + 2 + 8 + 16
     assert len(rows) == extracted + curated + 20
     for node, quote, start, end, file in rows.rows:
         assert start is not None, f"{node} has no offsets"

@@ -448,3 +448,53 @@ def suggest_links(
             f"({ev.top1_correct}/{ev.curated_links})",
             err=True,
         )
+
+
+# --- consistency checks -------------------------------------------------------------------------
+
+
+@app.command()
+def validate(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text, json or ttl (the SHACL report).")
+    ] = "text",
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    defects: Annotated[
+        Path | None,
+        typer.Option(
+            "--defects", help="Write the source defects, in words, to this Markdown file."
+        ),
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Run the SHACL shapes over the graph: violations, source defects, things worth knowing.
+
+    Violation: our graph is wrong (exit 1). Warning: a source is inconsistent with itself or
+    with another source (reported, never fixed; exit 1 only with --strict). Info: worth
+    knowing. Exit 2 when the graph cannot be read (the file and line are named).
+
+    Example:
+        policygraph validate
+        policygraph validate --format json > report.json
+        policygraph validate --defects docs/source-defects.md
+    """
+    from policygraph import validate as lib
+    from policygraph.paths import resolve_home
+
+    if fmt not in ("text", "json", "ttl"):
+        fail(f"--format must be text, json or ttl, not {fmt!r}")
+    h = guarded(lambda: resolve_home(home))
+    report = guarded(lambda: lib.validate(h))
+    if fmt == "json":
+        sys.stdout.write(report.as_json())
+    elif fmt == "ttl":
+        sys.stdout.write(report.graph_ttl)
+    else:
+        sys.stdout.write(lib.render_text(report))
+    if defects is not None:
+        from policygraph.export import write_text
+
+        guarded(lambda: write_text(defects, lib.render_defects(report)))
+        typer.echo(f"Wrote {defects}", err=True)
+    if report.failed(strict):
+        raise typer.Exit(1)

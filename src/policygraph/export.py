@@ -127,6 +127,12 @@ def write(sheet: Sheet, fmt: str, path: Path) -> None:
         )
 
 
+def write_text(path: Path, text: str) -> None:
+    """Write a UTF-8 text file atomically."""
+    data = text.encode("utf-8")
+    _atomic(path, lambda fh: fh.write(data))
+
+
 def _atomic(path: Path, write_to: Callable[[io.BufferedWriter], object]) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
