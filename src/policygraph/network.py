@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from rdflib import Literal
+
 from policygraph import query
 from policygraph.paths import Home
 from policygraph.store import Store
@@ -39,8 +41,12 @@ class NetworkReport:
 
 
 def departments(home: Home, store: Store) -> list[dict[str, Any]]:
-    """Every department with its names, level, kind, parent and assignment counts."""
-    return store.select(query.load(home, "departments").text).dicts()
+    """Every department with its names (sorted), level, kind, parent and assignment counts."""
+    rows = store.select(query.load(home, "departments").text).dicts()
+    for r in rows:
+        if r["names"] is not None:
+            r["names"] = Literal("、".join(sorted(str(r["names"]).split("、"))))
+    return rows
 
 
 def collaboration_network(home: Home, store: Store) -> Any:

@@ -5,6 +5,7 @@ A query file starts with a header of ``# key: value`` lines::
     # title: Task-division table of a document
     # description: One row per measure ...
     # param: doc (IRI) the document; default the Guangxi measures
+    # unordered: names      (a 、-joined GROUP_CONCAT column: SPARQL leaves its order open)
 
 Parameters are bound as typed RDF terms (never pasted into the query text): a ``VALUES`` block
 at the start of the query's WHERE group, the same on the embedded store and on any SPARQL
@@ -21,7 +22,7 @@ from pathlib import Path
 from policygraph.errors import QueryError
 from policygraph.paths import Home
 
-_HEADER = re.compile(r"^#\s*(?P<key>title|description|param)\s*:\s*(?P<value>.*)$")
+_HEADER = re.compile(r"^#\s*(?P<key>title|description|param|unordered)\s*:\s*(?P<value>.*)$")
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,16 @@ class NamedQuery:
     title: str
     description: str
     params: list[Param] = field(default_factory=list)
+    unordered: list[str] = field(
+        default_factory=list
+    )  # 、-joined columns whose order SPARQL leaves open
 
 
 def parse_header(name: str, path: Path, text: str) -> NamedQuery:
-    title, description, params = "", [], []
+    title = ""
+    description: list[str] = []
+    params: list[Param] = []
+    unordered: list[str] = []
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -54,11 +61,13 @@ def parse_header(name: str, path: Path, text: str) -> NamedQuery:
             title = value
         elif key == "description":
             description.append(value)
+        elif key == "unordered":
+            unordered += value.replace(",", " ").split()
         else:
             pm = re.match(r"\??(?P<name>\w+)\s*(\((?P<kind>[^)]*)\))?\s*(?P<desc>.*)", value)
             if pm:
                 params.append(Param(pm.group("name"), pm.group("kind") or "", pm.group("desc")))
-    return NamedQuery(name, path, text, title, " ".join(description), params)
+    return NamedQuery(name, path, text, title, " ".join(description), params, unordered)
 
 
 def list_queries(home: Home) -> list[NamedQuery]:

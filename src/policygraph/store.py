@@ -72,6 +72,14 @@ class EmbeddedStore:
         return Rows(variables, rows)  # type: ignore[arg-type]
 
 
-def open_store(home: Home) -> EmbeddedStore:
-    """The graph of the corpus home: ontology, source metadata, built and curated data."""
+def open_store(home: Home, endpoint: str | None = None, timeout: float | None = None) -> Store:
+    """The graph of the corpus home, in process, or the one loaded on a SPARQL ``endpoint``
+    (default: the ``POLICYGRAPH_ENDPOINT`` environment variable)."""
+    import os
+
+    endpoint = endpoint or os.environ.get("POLICYGRAPH_ENDPOINT") or None
+    if endpoint:
+        from policygraph.remote import DEFAULT_TIMEOUT, RemoteStore
+
+        return RemoteStore(endpoint, timeout=timeout or DEFAULT_TIMEOUT)
     return EmbeddedStore(home.graph_files())

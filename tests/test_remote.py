@@ -1,0 +1,281 @@
+"""One query interface, embedded or on a SPARQL server.
+
+Starts a real Oxigraph server on a free loopback port (skipped, with the reason, only where it
+cannot start), loads the graph with `policygraph load`, and checks that every query of queries/
+gives the same results in both places. Error handling is tested against small local stub servers;
+every request here goes to 127.0.0.1 and every server stops by itself.
+"""
+
+from __future__ import annotations
+
+import http.server
+import json
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+from typer.testing import CliRunner
+
+from policygraph import query, results
+from policygraph.cli import app
+from policygraph.errors import EndpointError
+from policygraph.paths import Home
+from policygraph.remote import RemoteStore, oxigraph_binary
+from policygraph.store import EmbeddedStore
+
+runner = CliRunner()
+GX = "https://w3id.org/policygraph/eli/cn-gx/guizhengbanfa/2021/81"
+PARAMS = {
+    "doc": URIRef(GX),
+    "dept": URIRef("https://w3id.org/policygraph/org/gx/liuzhou/government"),
+    "ref": Literal("桂政办发〔2021〕81号"),
+    "name": Literal("科技厅"),
+    "from": URIRef("https://w3id.org/policygraph/eli/cn-gx-liuzhou/liuzhenggui/2021/18"),
+    "to": URIRef(GX),
+    "measure": URIRef(f"{GX}/measure/9"),
+}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    try:
+        binary = oxigraph_binary()
+    except Exception as exc:
+        pytest.skip(f"Oxigraph server not available: {exc}")
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 20
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
+            break
+        except OSError:
+            if process.poll() is not None or time.time() > deadline:
+                process.kill()
+                err = process.stderr.read().decode() if process.stderr else ""
+                pytest.skip(f"Oxigraph server did not start: {err.strip()[:200]}")
+            time.sleep(0.1)
+    try:
+        yield f"{url}/query"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def loaded(server: str) -> str:
+    result = runner.invoke(app, ["load", "--endpoint", server])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Loaded ")
+    return server
+
+
+def test_load_replaces_and_counts(loaded: str, store: EmbeddedStore) -> None:
+    again = runner.invoke(app, ["load", "--endpoint", loaded])
+    assert again.exit_code == 0
+    total = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
+    assert f"Loaded {total} triples" in again.stdout
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.stem for p in (Path(__file__).parents[1] / "queries").glob("*.rq"))
+)
+def test_parity_embedded_and_remote(
+    loaded: str, store: EmbeddedStore, home: Home, name: str
+) -> None:
+    q = query.load(home, name)
+    bindings = {p.name: PARAMS[p.name] for p in q.params}
+    embedded = store.select(q.text, bindings)
+    remote = RemoteStore(loaded).select(q.text, bindings)
+    assert remote.vars == embedded.vars
+    unordered = tuple(q.unordered)
+    assert results.multiset(remote, unordered) == results.multiset(embedded, unordered)
+    assert len(embedded) > 0 or name in {"unreported-measures"}
+
+
+EVIL = "x\" } UNION { ?s ?p ?o } #\n}} 'quoted' \\ UNION {"
+
+
+def test_bound_values_cannot_change_the_query(loaded: str, store: EmbeddedStore) -> None:
+    echo = "SELECT ?x WHERE { BIND(?v AS ?x) }"
+    for s in (store, RemoteStore(loaded)):
+        rows = s.select(echo, {"v": Literal(EVIL)})
+        assert [str(r[0]) for r in rows.rows] == [EVIL]
+        none = s.select(
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> SELECT ?d WHERE { ?d skos:prefLabel ?name }",
+            {"name": Literal(EVIL, lang="zh")},
+        )
+        assert none.rows == []
+
+
+def test_cli_params_are_typed(loaded: str) -> None:
+    out = runner.invoke(
+        app,
+        [
+            "query",
+            "find-department",
+            "-p",
+            "name=广西壮族自治区科学技术厅",
+            "-f",
+            "json",
+            "--endpoint",
+            loaded,
+        ],
+    )
+    data = json.loads(out.stdout)
+    assert data["results"]["bindings"][0]["department"]["value"].endswith("gx/science-technology")
+    assert results.parse_param("n=42")[1] == Literal(42)
+    assert results.parse_param('t="文本"@zh')[1] == Literal("文本", lang="zh")
+    assert results.parse_param("d=<https://x.org/a>")[1] == URIRef("https://x.org/a")
+    assert results.parse_param("s=gx")[1] == Literal("gx")
+
+
+def test_a_broken_query_shows_the_servers_message(loaded: str) -> None:
+    bad = runner.invoke(app, ["query", "-", "--endpoint", loaded], input="SELEC ?x WHERE {}")
+    assert bad.exit_code == 2
+    assert (
+        bad.stderr.startswith("Error: ")
+        and bad.stderr.count("\n") == 1
+        and "Traceback" not in bad.output
+    )
+
+
+# --- servers that are down, refuse the credentials, or are too slow ------------------------------
+
+
+class _Stub(http.server.BaseHTTPRequestHandler):
+    mode = "unauthorized"
+
+    def do_POST(self) -> None:
+        if self.mode == "slow":
+            time.sleep(3)
+        self.send_response(401 if self.mode == "unauthorized" else 200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        self.wfile.write(b'{"head":{"vars":[]},"results":{"bindings":[]}}')
+
+    do_GET = do_POST
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def stub() -> Iterator[tuple[str, type[_Stub]]]:
+    handler = type("Handler", (_Stub,), {})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/query", handler
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def one_line_error(args: list[str]) -> str:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert "Traceback" not in result.output
+    return result.stderr
+
+
+def test_server_down() -> None:
+    err = one_line_error(
+        ["query", "corpus-totals", "--endpoint", f"http://127.0.0.1:{free_port()}/query"]
+    )
+    assert "connection refused" in err
+
+
+def test_server_refuses_credentials(
+    stub: tuple[str, type[_Stub]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, handler = stub
+    handler.mode = "unauthorized"
+    monkeypatch.setenv("POLICYGRAPH_USER", "alice")
+    monkeypatch.setenv("POLICYGRAPH_PASSWORD", "s3cret-value")
+    err = one_line_error(["query", "corpus-totals", "--endpoint", url])
+    assert "refused the credentials" in err and "s3cret-value" not in err
+
+
+def test_server_too_slow(stub: tuple[str, type[_Stub]]) -> None:
+    url, handler = stub
+    handler.mode = "slow"
+    err = one_line_error(["query", "corpus-totals", "--endpoint", url, "--timeout", "1"])
+    assert "did not answer within 1 s" in err
+
+
+def test_load_to_a_server_that_is_down() -> None:
+    err = one_line_error(["load", "--endpoint", f"http://127.0.0.1:{free_port()}/query"])
+    assert "connection refused" in err
+
+
+def test_not_a_url() -> None:
+    with pytest.raises(Exception, match="not an http"):
+        RemoteStore("localhost:7878")
+    assert issubclass(EndpointError, Exception)
+
+
+def test_serve_answers_the_same_queries(home: Home, store: EmbeddedStore) -> None:
+    import sys
+
+    try:
+        oxigraph_binary()
+    except Exception as exc:
+        pytest.skip(f"Oxigraph server not available: {exc}")
+    port = free_port()
+    cli = [
+        sys.executable,
+        "-m",
+        "policygraph",
+        "serve",
+        "--port",
+        str(port),
+        "--home",
+        str(home.root),
+    ]
+    process = subprocess.Popen(
+        cli, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        deadline = time.time() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.time() > deadline:
+                    pytest.skip("policygraph serve did not start")
+                time.sleep(0.2)
+        q = query.load(home, "corpus-totals")
+        assert results.multiset(RemoteStore(url).select(q.text)) == results.multiset(
+            store.select(q.text)
+        )
+        browser = RemoteStore(url, graph=None).select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        assert int(str(browser.rows[0][0])) > 5000  # the query page sees the graph too
+    finally:
+        import os
+        import signal
+
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)
