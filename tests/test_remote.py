@@ -42,6 +42,20 @@ PARAMS = {
 }
 
 
+def wait_until_up(url: str, process: subprocess.Popen[bytes], what: str) -> None:
+    """Poll the server for up to 20 s; skip (with the reason) if it dies or never answers."""
+    deadline = time.time() + 20
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).read()
+            return
+        except OSError:
+            if process.poll() is not None or time.time() > deadline:
+                process.kill()
+                pytest.skip(f"{what} did not start")
+            time.sleep(0.1)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -62,17 +76,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 20
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/query?query=ASK%7B%7D", timeout=1).read()
-            break
-        except OSError:
-            if process.poll() is not None or time.time() > deadline:
-                process.kill()
-                err = process.stderr.read().decode() if process.stderr else ""
-                pytest.skip(f"Oxigraph server did not start: {err.strip()[:200]}")
-            time.sleep(0.1)
+    wait_until_up(f"{url}/query", process, "the Oxigraph server")
     try:
         yield f"{url}/query"
     finally:
@@ -258,15 +262,7 @@ def test_serve_answers_the_same_queries(home: Home, store: EmbeddedStore) -> Non
     )
     url = f"http://127.0.0.1:{port}/query"
     try:
-        deadline = time.time() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=1).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.time() > deadline:
-                    pytest.skip("policygraph serve did not start")
-                time.sleep(0.2)
+        wait_until_up(url, process, "policygraph serve")
         q = query.load(home, "corpus-totals")
         assert results.multiset(RemoteStore(url).select(q.text)) == results.multiset(
             store.select(q.text)

@@ -28,7 +28,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
 from policygraph.errors import EndpointError, InputError
-from policygraph.store import Rows
+from policygraph.store import Rows, load_into
 
 ENV_ENDPOINT = "POLICYGRAPH_ENDPOINT"
 ENV_USER, ENV_PASSWORD = "POLICYGRAPH_USER", "POLICYGRAPH_PASSWORD"
@@ -185,14 +185,7 @@ def ntriples(files: Sequence[Path]) -> tuple[bytes, int]:
     """The default graph of ``files`` as N-Triples, and its triple count."""
     import pyoxigraph as ox
 
-    from policygraph.errors import GraphSyntaxError
-
-    store = ox.Store()
-    for path in files:
-        try:
-            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-        except SyntaxError as exc:
-            raise GraphSyntaxError(f"{path}: {' '.join(str(exc).split())}") from exc
+    store = load_into(ox.Store(), files)
     data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     assert isinstance(data, bytes)
     return data, len(store)
@@ -254,10 +247,9 @@ def prepare_location(files: Sequence[Path], location: Path, graph: str = DEFAULT
     import pyoxigraph as ox
 
     location.mkdir(parents=True, exist_ok=True)
-    store = ox.Store(str(location))
+    store = load_into(ox.Store(str(location)), [], None)
     store.clear()
-    for path in files:
-        store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(graph))
+    load_into(store, files, graph)
     store.flush()
     count = len(store)
     del store

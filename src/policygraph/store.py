@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from policygraph.errors import GraphSyntaxError, QueryError
 from policygraph.paths import Home
@@ -83,3 +83,19 @@ def open_store(home: Home, endpoint: str | None = None, timeout: float | None = 
 
         return RemoteStore(endpoint, timeout=timeout or DEFAULT_TIMEOUT)
     return EmbeddedStore(home.graph_files())
+
+
+def load_into(store: Any, files: Sequence[Path], graph: str | None = None) -> Any:
+    """Bulk-load Turtle ``files`` into a pyoxigraph ``store`` (its default graph, or ``graph``);
+    a syntax error names the file and the line."""
+    import pyoxigraph as ox
+
+    target = ox.NamedNode(graph) if graph else ox.DefaultGraph()
+    for path in files:
+        try:
+            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=target)
+        except SyntaxError as exc:
+            raise GraphSyntaxError(f"{path}: {' '.join(str(exc).split())}") from exc
+        except OSError as exc:
+            raise GraphSyntaxError(f"{path}: cannot read ({exc.strerror})") from exc
+    return store

@@ -22,6 +22,7 @@ from policygraph.errors import GraphSyntaxError
 from policygraph.namespaces import PG
 from policygraph.paths import Home
 from policygraph.sources import decode, parse_turtle
+from policygraph.store import load_into
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
@@ -79,14 +80,7 @@ def data_store(files: Iterable[Path], home: Home | None = None) -> Any:
     constraints run on Oxigraph, an order of magnitude faster than on rdflib's store."""
     import pyoxigraph as ox
 
-    store = ox.Store()
-    for path in files:
-        try:
-            store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
-        except SyntaxError as exc:
-            raise GraphSyntaxError(f"{path}: {' '.join(str(exc).split())}") from exc
-        except OSError as exc:
-            raise GraphSyntaxError(f"{path}: cannot read ({exc.strerror})") from exc
+    store = load_into(ox.Store(), list(files))
     if home is not None:
         file_name, content = ox.NamedNode(str(PG.fileName)), ox.NamedNode(str(PG.content))
         for quad in list(store.quads_for_pattern(None, file_name, None)):
