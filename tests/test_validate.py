@@ -281,3 +281,40 @@ def test_pyshacl_bool_workaround_avoids_counting_the_store(
     v.patch_pyshacl()
     with_fix = run_once()
     assert without >= 2 * 6 and with_fix == 0
+
+
+# --- the compiled engine gives the same results as pySHACL ---------------------------------------
+
+
+def _key(report: v.Report) -> set[tuple[str, str, str, str]]:
+    return {(r.severity, r.rule, r.focus, r.value) for r in report.results}
+
+
+def test_compiled_engine_equals_pyshacl_on_the_real_graph(home: Home, real: v.Report) -> None:
+    compiled = v.validate(home, engine="sparql")
+    assert _key(compiled) == _key(real)
+    assert {r.message for r in compiled.of("Warning")} == {
+        r.message for r in real.of("Warning") if "{" not in r.message
+    }
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIX.glob("*-*.ttl")))
+def test_compiled_engine_equals_pyshacl_on_every_fixture(home: Home, fixture: str) -> None:
+    files = [FIX / "base.ttl", FIX / fixture]
+    assert _key(v.validate(home, files, engine="sparql")) == _key(
+        v.validate(home, files, engine="pyshacl")
+    )
+
+
+def test_compiler_refuses_what_it_does_not_know(home: Home) -> None:
+    from policygraph.errors import InputError
+    from policygraph.shacl_sparql import compile_shapes
+
+    shapes = v.shapes_graph(home)
+    shapes.parse(
+        data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> . "
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:uniqueLang true ] .",
+        format="turtle",
+    )
+    with pytest.raises(InputError, match="cannot compile"):
+        compile_shapes(shapes, "")

@@ -465,6 +465,14 @@ def validate(
             "--defects", help="Write the source defects, in words, to this Markdown file."
         ),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="pyshacl (the reference), sparql (shapes compiled to whole-graph queries), "
+            "or auto (pyshacl up to 200,000 triples).",
+        ),
+    ] = "auto",
     home: HomeOption = None,
 ) -> None:
     """Run the SHACL shapes over the graph: violations, source defects, things worth knowing.
@@ -484,10 +492,12 @@ def validate(
     if fmt not in ("text", "json", "ttl"):
         fail(f"--format must be text, json or ttl, not {fmt!r}")
     h = guarded(lambda: resolve_home(home))
-    report = guarded(lambda: lib.validate(h))
+    report = guarded(lambda: lib.validate(h, engine=engine))
     if fmt == "json":
         sys.stdout.write(report.as_json())
     elif fmt == "ttl":
+        if not report.graph_ttl:
+            fail("--format ttl needs the SHACL report graph: use --engine pyshacl")
         sys.stdout.write(report.graph_ttl)
     else:
         sys.stdout.write(lib.render_text(report))

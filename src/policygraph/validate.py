@@ -18,7 +18,7 @@ from typing import Any
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDFS, SH
 
-from policygraph.errors import GraphSyntaxError
+from policygraph.errors import GraphSyntaxError, InputError
 from policygraph.namespaces import PG
 from policygraph.paths import Home
 from policygraph.sources import decode, parse_turtle
@@ -96,12 +96,49 @@ def data_store(files: Iterable[Path], home: Home | None = None) -> Any:
     return store
 
 
-def validate(home: Home, files: Iterable[Path] | None = None) -> Report:
-    """Run every shape over the corpus home's graph (or over ``files``, with the ontology)."""
+ENGINES = ("auto", "pyshacl", "sparql")
+AUTO_LIMIT = 200_000  # triples: above this, auto uses the compiled engine
+
+
+def validate(home: Home, files: Iterable[Path] | None = None, engine: str = "auto") -> Report:
+    """Run every shape over the corpus home's graph (or over ``files``, with the ontology).
+
+    ``engine``: ``pyshacl`` (the reference), ``sparql`` (the shapes compiled to whole-graph
+    queries, for large graphs), or ``auto`` (pyshacl up to AUTO_LIMIT triples).
+    """
+    if engine not in ENGINES:
+        raise InputError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     graph_files = list(files) if files is not None else home.graph_files()
     if home.ontology not in graph_files:
         graph_files.insert(0, home.ontology)
-    return run(data_store(graph_files, home), shapes_graph(home))
+    store = data_store(graph_files, home)
+    if engine == "sparql" or (engine == "auto" and len(store) > AUTO_LIMIT):
+        return run_compiled(store, shapes_graph(home))
+    return run(store, shapes_graph(home))
+
+
+def run_compiled(data: Any, shapes: Graph) -> Report:
+    """Validate with the shapes compiled to SPARQL (see :mod:`policygraph.shacl_sparql`)."""
+    from policygraph.shacl_sparql import compile_shapes, fill, prefixes_of, run_checks
+
+    checks = compile_shapes(shapes, prefixes_of(shapes))
+    found = set()
+    for check, row in run_checks(data, checks):
+        focus = str(row.get("this") or "")
+        label = shapes.value(URIRef(check.rule), RDFS.label)
+        found.add(
+            Result(
+                severity=check.severity,
+                rule=check.rule.rsplit("#", 1)[-1],
+                focus=focus,
+                value=str(row.get("value") or (focus if check.node_level else "")),
+                path="",
+                message=" ".join(fill(check.message, row).split()),
+                rule_label=str(label) if label is not None else check.rule,
+                quote=_quote(data, URIRef(focus)) if focus else "",
+            )
+        )
+    return Report(tuple(sorted(found, key=_order)), "")
 
 
 def patch_pyshacl() -> None:
