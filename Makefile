@@ -23,8 +23,8 @@ run: $(STAMP)
 	$(BIN)/policygraph tasks
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/policygraph validate > /dev/null || { $(BIN)/policygraph validate; exit 1; }
 	$(BIN)/pytest -q

@@ -75,7 +75,9 @@ class Corpus:
             out.append((iri, f"{prefix}{short}", official))
         return out
 
-    def document(self, jur: str, level: str, prefix: str, higher: str | None, higher_measures: int) -> str:
+    def document(
+        self, jur: str, level: str, prefix: str, higher: str | None, higher_measures: int
+    ) -> str:
         self.docs += 1
         doc = f"{BASE}eli/{jur}/doc"
         src = f"{BASE}source/{jur}"

@@ -25,7 +25,6 @@ from policygraph.namespaces import ELI, PG, PROV, RDF, bind_prefixes
 from policygraph.paths import Home
 from policygraph.sources import (
     SourceFile,
-    metadata_graph,
     parse_turtle,
     read_text,
     source_files,
@@ -48,11 +47,11 @@ def is_generated(path: Path) -> bool:
         return GENERATED in fh.readline()
 
 
-def curated_graph(home: Home) -> Graph:
-    """Source metadata plus every hand-written file in ``data/ttl/``."""
-    g = metadata_graph(home)
-    for path in sorted(home.ttl.glob("*.ttl")):
-        if not is_generated(path):
+def curated_graph(home: Home, exclude: set[Path] | frozenset[Path] = frozenset()) -> Graph:
+    """Source metadata plus every hand-written file in ``data/ttl/`` (but ``exclude``)."""
+    g = Graph()
+    for path in sorted(home.sources.glob("*.ttl")) + sorted(home.ttl.glob("*.ttl")):
+        if path not in exclude and not is_generated(path):
             parse_turtle(path, g)
     return g
 
@@ -96,6 +95,24 @@ def _header(what: str) -> list[str]:
     ]
 
 
+def provision_iris(doc: URIRef, structure: Structure) -> list[URIRef]:
+    """The IRI of each provision: ``{doc}/measure/{n}``, or ``{doc}/part/{p}/measure/{n}`` where
+    items are numbered 1. 2. … again in each part; a number that really repeats gets a suffix
+    (and the checks report the repeat)."""
+    per_part = structure.restarts_per_part and all(pv.part for pv in structure.provisions)
+    seen: dict[str, int] = {}
+    out = []
+    for pv in structure.provisions:
+        base = (
+            f"{doc}/part/{pv.part}/measure/{pv.ordinal}"
+            if per_part
+            else f"{doc}/measure/{pv.ordinal}"
+        )
+        seen[base] = seen.get(base, 0) + 1
+        out.append(URIRef(base + ("" if seen[base] == 1 else f"-{seen[base]}")))
+    return out
+
+
 class DocumentBuilder:
     """The graph of one document's parts, provisions, responsibilities and funding."""
 
@@ -121,11 +138,12 @@ class DocumentBuilder:
             self._add(iri, ELI.is_part_of, self.doc)
             self._numbering(iri, part.ordinal, part.numeral, part.label, part.title)
             self._quote(iri, part.span)
-        seen: dict[int, int] = {}
-        for prov in self.structure.provisions:
-            seen[prov.ordinal] = seen.get(prov.ordinal, 0) + 1
-            suffix = "" if seen[prov.ordinal] == 1 else f"-{seen[prov.ordinal]}"
-            self._provision(URIRef(f"{self.doc}/measure/{prov.ordinal}{suffix}"), prov)
+        if self.structure.restarts_per_part:
+            self._add(self.doc, PG.numberingRestartsPerPart, Literal(True))
+        for iri, prov in zip(
+            provision_iris(self.doc, self.structure), self.structure.provisions, strict=True
+        ):
+            self._provision(iri, prov)
         return self.g
 
     def _add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:

@@ -30,6 +30,11 @@ def normalize(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split())
 
 
+def encloses(outer: str, inner: str) -> bool:
+    """True when jurisdiction ``outer`` is ``inner`` or contains it (cn-gx encloses cn-gx-liuzhou)."""
+    return inner == outer or inner.startswith(outer + "-")
+
+
 def level_prefix(name: str) -> str | None:
     m = _LEVEL_PREFIX.match(normalize(name))
     return m.group(1) if m else None
@@ -66,13 +71,16 @@ class DepartmentIndex:
     def lookup(self, name: str, jurisdiction: str | None = None) -> URIRef | None:
         """The one department this name denotes (in ``jurisdiction`` when ambiguous), else None."""
         candidates = self.by_label.get(normalize(name), set())
-        if len(candidates) > 1 and jurisdiction:
-            # The department of the nearest enclosing jurisdiction wins: a city document may
-            # use its region's short names, and a region's names beat national ones.
-            enclosing = [c for c in candidates if jurisdiction.startswith(self.jurisdiction[c])]
+        if jurisdiction:
+            # Only departments of the document's own or an enclosing jurisdiction can be meant:
+            # a city document may use its region's short names, a Yunnan document's 财政厅 is
+            # not Guangxi's. The nearest enclosing jurisdiction wins.
+            enclosing = [c for c in candidates if encloses(self.jurisdiction[c], jurisdiction)]
             if enclosing:
                 depth = max(len(self.jurisdiction[c]) for c in enclosing)
                 candidates = {c for c in enclosing if len(self.jurisdiction[c]) == depth}
+            else:
+                candidates = set()
         if len(candidates) == 1:
             return next(iter(candidates))
         return None

@@ -104,6 +104,21 @@ class Provision:
 class Structure:
     parts: list[Part] = field(default_factory=list)
     provisions: list[Provision] = field(default_factory=list)
+    style: str = "cn"  # the numbering style of the provisions: cn, article, arabic, arabic-paren
+
+    @property
+    def restarts_per_part(self) -> bool:
+        """True when item numbers start again in each part (1. 2. … in every part)."""
+        seen: set[int] = set()
+        for p in self.provisions:
+            if p.ordinal in seen:
+                return True
+            seen.add(p.ordinal)
+        return False
+
+
+def ordinal(numeral: str) -> int:
+    return int(numeral) if numeral.isdigit() else cn_to_int(numeral)
 
 
 # --- headings -------------------------------------------------------------------------------
@@ -111,9 +126,14 @@ class Structure:
 _PART = re.compile(
     rf"^[{SPACE}]*(?P<label>(?P<num>[{NUMERAL}]+)、)[{SPACE}]*(?P<title>.*?)[{SPACE}]*$"
 )
-_ITEM = re.compile(
-    rf"^[{SPACE}]*(?P<label>[(（](?P<num>[{NUMERAL}]+)[)）]|第(?P<art>[{NUMERAL}]+)条)"
-)
+# Numbered items, by style; a document's provisions are the items of the first style it uses
+# (so the 1. 2. inside a (一) item stay part of its text).
+_ITEM_STYLES = [
+    ("cn", re.compile(rf"^[{SPACE}]*(?P<label>[(（](?P<num>[{NUMERAL}]+)[)）])")),
+    ("article", re.compile(rf"^[{SPACE}]*(?P<label>第(?P<num>[{NUMERAL}]+)条)")),
+    ("arabic", re.compile(rf"^[{SPACE}]*(?P<label>(?P<num>\d{{1,3}})[.、．])(?!\d)")),
+    ("arabic-paren", re.compile(rf"^[{SPACE}]*(?P<label>[(（](?P<num>\d{{1,3}})[)）])")),
+]
 _TRAILER = re.compile(
     rf"^[{SPACE}]*(发布时间|发布日期|来源|文件下载|附件[:：]|责任编辑|打印本页|关闭窗口|扫一扫)"
 )
@@ -144,15 +164,16 @@ def _is_part_heading(line: str) -> re.Match[str] | None:
 
 def parse_measures(text: str, doc: str = "document") -> Structure:
     """Parts and provisions of a document whose text is held (the 'measures' profile)."""
-    structure = Structure()
     lines = _lines(text)
+    style, item = _item_style(text, lines)
+    structure = Structure(style=style)
     # Classify lines: part heading, provision start, trailer (page chrome after the text).
     marks: list[tuple[int, str, re.Match[str] | None]] = []
     for idx, (s, e) in enumerate(lines):
         line = text[s:e]
         if _TRAILER.match(line):
             marks.append((idx, "end", None))
-        elif m := _ITEM.match(line):
+        elif item is not None and (m := item.match(line)):
             marks.append((idx, "item", m))
         elif m := _is_part_heading(line):
             marks.append((idx, "part", m))
@@ -176,15 +197,24 @@ def parse_measures(text: str, doc: str = "document") -> Structure:
                 _provision(text, lines[idx:stop_line], m, current_part, doc)
             )
     if not structure.provisions:
-        raise ExtractionError(f"{doc}: no numbered items found ((一)…, （一）… or 第一条…)")
+        raise ExtractionError(
+            f"{doc}: no numbered items found ((一)…, （一）…, 第一条…, 1. … or （1）…)"
+        )
     return structure
+
+
+def _item_style(text: str, lines: list[tuple[int, int]]) -> tuple[str, re.Pattern[str] | None]:
+    for style, pattern in _ITEM_STYLES:
+        if any(pattern.match(text[s:e]) for s, e in lines):
+            return style, pattern
+    return "cn", None
 
 
 def _provision(
     text: str, lines: list[tuple[int, int]], m: re.Match[str], part: Part | None, doc: str
 ) -> Provision:
     first_start, first_end = lines[0]
-    numeral = m.group("num") or m.group("art")
+    numeral = m.group("num")
     label = m.group("label")
     label_start = first_start + m.start("label")
     # Title: the opening sentence, up to the first full stop on the heading line.
@@ -206,7 +236,7 @@ def _provision(
     body_end = annotation.span.start if annotation else span.end
     general = bool(part and _GENERAL_PART.search(part.title.text))
     return Provision(
-        ordinal=cn_to_int(numeral),
+        ordinal=ordinal(numeral),
         label=label,
         numeral=numeral,
         title=title,

@@ -43,7 +43,7 @@ class Name:
 @dataclass
 class TaskRow:
     measure: URIRef
-    number: int
+    number: int | str  # the item's number; "part.item" where numbering restarts in each part
     label: str
     title: str
     text: str
@@ -108,6 +108,7 @@ def task_table(home: Home, store: Store, doc: Document, names: str = "source") -
         raise InputError(f"--names must be source or official, not {names!r}")
     rows = store.select(query.load(home, "tasks-by-measure").text, {"doc": doc.iri})
     by_measure: dict[URIRef, TaskRow] = {}
+    order: dict[URIRef, tuple[int, int]] = {}
     for r in rows.dicts():
         m = r["measure"]
         assert isinstance(m, URIRef)
@@ -116,6 +117,7 @@ def task_table(home: Home, store: Store, doc: Document, names: str = "source") -
             row = by_measure[m] = TaskRow(
                 m, int(str(r["number"])), str(r["label"]), str(r["title"]), str(r["text"] or "")
             )
+            order[m] = (int(str(r["part"] or 0)), int(str(r["number"])))
         if r["role"] is None:
             continue
         dept = r["department"]
@@ -124,7 +126,11 @@ def task_table(home: Home, store: Store, doc: Document, names: str = "source") -
         {"lead": row.lead, "co-lead": row.co_lead, "responsible": row.responsible}[
             str(r["role"])
         ].append(name)
-    table = TaskTable(doc, sorted(by_measure.values(), key=lambda t: t.number), names)
+    rows_in_order = sorted(by_measure.values(), key=lambda t: order[t.measure])
+    if len({t.number for t in rows_in_order}) < len(rows_in_order):  # numbering restarts per part
+        for t in rows_in_order:
+            t.number = "{}.{}".format(*order[t.measure])
+    table = TaskTable(doc, rows_in_order, names)
     if not any(t.lead or t.co_lead or t.responsible for t in table.rows):
         raise InputError(f"{doc.label} assigns no departments: it has no task-division table")
     return table

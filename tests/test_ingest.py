@@ -1,0 +1,273 @@
+"""`policygraph ingest` on documents of the genre written for the tests (not copies of the corpus):
+a Yunnan regional document implementing 国发〔2020〕7号 and a Kunming city document implementing it."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import CN, snapshot
+from typer.testing import CliRunner
+
+from policygraph import ingest
+from policygraph.amounts import find_amounts
+from policygraph.cli import app
+from policygraph.extract import parse_measures
+from policygraph.paths import Home
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "ingest"
+YUNNAN, KUNMING = FIX / "yunnan-measures.txt", FIX / "kunming-measures.txt"
+YN = "https://w3id.org/policygraph/eli/cn-yn/云政办发/2022/12"
+KM = "https://w3id.org/policygraph/eli/cn-yn-kunming/昆政办/2022/30"
+runner = CliRunner()
+
+
+def cli(home: Home, *args: str) -> tuple[int, str, str]:
+    r = runner.invoke(app, [*args, "--home", str(home.root)])
+    return r.exit_code, r.stdout, r.stderr
+
+
+def digest(home: Home) -> str:
+    h = hashlib.sha256()
+    for p in sorted((home.root / "data").rglob("*")):
+        if p.is_file():
+            h.update(p.name.encode() + p.read_bytes())
+    return h.hexdigest()
+
+
+# --- the genre's conventions ---------------------------------------------------------------------
+
+
+def test_arabic_items_restarting_in_each_part() -> None:
+    s = parse_measures(YUNNAN.read_text(encoding="utf-8"), "yn")
+    assert [(p.part, p.ordinal, p.title.text) for p in s.provisions] == [
+        (1, 1, "指导思想"),
+        (1, 2, "发展目标"),
+        (2, 1, "大力集聚高端创新资源"),
+        (2, 2, "吸引培育一流创新人才"),
+        (3, 1, "加强关键核心技术攻关"),
+        (3, 2, "支持高新技术企业发展壮大"),
+        (3, 3, "大力培育发展新兴产业"),
+        (4, 1, "深化管理体制机制改革"),
+    ]
+    assert s.style == "arabic" and s.restarts_per_part
+    assert [p.ordinal for p in s.provisions if p.general] == [1, 2]
+
+
+def test_articles_and_paren_items() -> None:
+    s = parse_measures(KUNMING.read_text(encoding="utf-8"), "km")
+    assert s.style == "article" and [p.label for p in s.provisions] == [
+        "第一条",
+        "第二条",
+        "第三条",
+        "第四条",
+    ]
+    text = "一、措施\n（1）支持创新。（牵头：市科技局）\n（2）优化环境。（市财政局负责）\n"
+    s2 = parse_measures(text, "t")
+    assert s2.style == "arabic-paren" and [p.title.text for p in s2.provisions] == [
+        "支持创新",
+        "优化环境",
+    ]
+    # (1) sub-items inside a (一) item stay part of its text.
+    s3 = parse_measures("一、措施\n（一）支持创新。\n（1）甲。\n（2）乙。（牵头：市科技局）\n", "t")
+    assert [p.label for p in s3.provisions] == ["（一）"] and s3.provisions[
+        0
+    ].annotation is not None
+
+
+def test_annotations_and_amounts_of_the_yunnan_document() -> None:
+    text = YUNNAN.read_text(encoding="utf-8")
+    s = parse_measures(text, "yn")
+    notes = {(p.part, p.ordinal): p.annotation for p in s.provisions if p.annotation}
+    roles = {
+        k: {r: [e.name.text for e in a.names(r)] for r in ("lead", "co-lead", "responsible")}
+        for k, a in notes.items()
+    }
+    assert roles[(2, 1)] == {
+        "lead": ["省科技厅"],
+        "co-lead": ["省财政厅", "发展改革委"],
+        "responsible": [],
+    }
+    assert roles[(3, 1)] == {
+        "lead": ["省科技厅", "省工业和信息化厅"],
+        "co-lead": ["省财政厅", "各州（市）人民政府"],
+        "responsible": [],
+    }
+    assert roles[(3, 3)] == {"lead": [], "co-lead": [], "responsible": ["省工业和信息化厅"]}
+    assert roles[(4, 1)] == {
+        "lead": [],
+        "co-lead": [],
+        "responsible": ["省委编办", "省人力资源社会保障厅"],
+    }
+    amounts = [
+        (a.kind, a.wan_yuan)
+        for p in s.provisions
+        if not p.general
+        for a in find_amounts(text, p.body)
+    ]
+    assert amounts == [
+        ("cap", Decimal(500)),
+        ("floor", Decimal(100)),
+        ("ratio", None),
+        ("cap", Decimal(15000)),
+        ("fixed", Decimal(20)),
+        ("fixed", Decimal("0.5")),
+    ]
+
+
+def test_metadata_from_the_text() -> None:
+    meta = ingest.read_metadata(YUNNAN.read_text(encoding="utf-8"))
+    assert meta == {
+        "number": "云政办发〔2022〕12号",
+        "title": "云南省人民政府办公厅关于促进高新技术产业开发区高质量发展的实施意见",
+        "issuer": "云南省人民政府办公厅",
+        "date": "2022-03-01",
+    }
+
+
+def test_names_with_their_own_prefix_are_not_prefixed(home: Home) -> None:
+    plan = ingest.plan(home, YUNNAN, ingest.Options(jurisdiction="cn-yn"))
+    labels = {n.label for n in plan.new}
+    # 发展改革委 after 省财政厅 inherits 省; 国家税务总局云南省税务局 and 省委组织部 carry their own.
+    assert {
+        "云南省发展改革委",
+        "国家税务总局云南省税务局",
+        "云南省委组织部",
+        "各州（市）人民政府",
+    } <= labels
+    assert not any(label.startswith("云南省国家") for label in labels)
+    assert plan.known == {}  # no Guangxi department is taken for a Yunnan one
+
+
+# --- the whole path, on a private copy of the corpus ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> Home:
+    from conftest import copy_home
+
+    home = copy_home(tmp_path_factory.mktemp("ingest") / "home")
+    for path, jur in ((YUNNAN, "cn-yn"), (KUNMING, "cn-yn-kunming")):
+        code, out, err = cli(
+            home, "ingest", str(path), "--jurisdiction", jur, "--accept-links", "0.3"
+        )
+        assert code == 0, out + err
+    return home
+
+
+def test_tasks_for_ingested_documents(ingested: Home) -> None:
+    code, out, _ = cli(ingested, "tasks", "--doc", "昆政办〔2022〕30号", "-f", "csv")
+    assert code == 0
+    rows = [
+        (r["number"], r["lead"], r["co_lead"], r["responsible"])
+        for r in csv.DictReader(io.StringIO(out))
+    ]
+    assert rows == [
+        ("1", "市科技局", "市财政局、各县（区）人民政府", ""),
+        ("2", "市委组织部", "市人力资源社会保障局、市财政局", ""),
+        ("3", "市科技局", "市科技局、市工业和信息化局", ""),
+        ("4", "", "", "市科技局、市税务局"),
+    ]
+    code, out, _ = cli(ingested, "tasks", "--doc", "云政办发〔2022〕12号", "-f", "csv")
+    numbers = [r["number"] for r in csv.DictReader(io.StringIO(out))]
+    assert numbers == ["2.1", "2.2", "3.1", "3.2", "3.3", "4.1"]
+
+
+def test_chain_from_the_city_reaches_the_national_document(ingested: Home) -> None:
+    code, out, _ = cli(ingested, "chain", "昆政办〔2022〕30号:1", "-f", "json")
+    assert code == 0, out
+    view = json.loads(out)
+    iris = {n["iri"] for n in view["nodes"]}
+    assert {f"{KM}/measure/1", f"{YN}/part/2/measure/1", f"{CN}/measure/4"} <= iris
+    links = {(lk["lower"], lk["higher"]): lk for lk in view["links"]}
+    accepted = links[(f"{KM}/measure/1", f"{YN}/part/2/measure/1")]
+    assert (
+        accepted["kind"] == "judged"
+        and accepted["proposed_by"] == "SuggestLinks"
+        and "score" in accepted["basis"]
+    )
+    assert {(d["lower"], d["higher"]) for d in view["document_level"]} >= {
+        ("昆政办〔2022〕30号", "云政办发〔2022〕12号"),
+        ("云政办发〔2022〕12号", "国发〔2020〕7号"),
+    }
+
+
+def test_validate_reports_their_defects(ingested: Home) -> None:
+    code, out, _ = cli(ingested, "validate", "-f", "json")
+    assert code == 0
+    results = json.loads(out)["results"]
+    both = {r["focus"] for r in results if r["rule"] == "LeadAndCoLead"}
+    assert {f"{YN}/part/3/measure/2", f"{KM}/measure/3"} <= both
+    assert not [r for r in results if r["severity"] == "Violation"]
+
+
+def test_ingesting_again_changes_nothing(ingested: Home) -> None:
+    before = digest(ingested)
+    code, out, _ = cli(
+        ingested, "ingest", str(KUNMING), "--jurisdiction", "cn-yn-kunming", "--accept-links", "0.3"
+    )
+    assert code == 0 and "unchanged: nothing to do" in out
+    assert digest(ingested) == before
+
+
+def test_near_misses_are_suggested(ingested: Home, tmp_path: Path) -> None:
+    typo = tmp_path / "typo.txt"
+    typo.write_text(
+        "云政发〔2023〕1号\n\n云南省关于某事的意见\n\n一、措施\n（一）支持创新。（牵头：省科枝厅）\n\n云南省人民政府\n2023年1月1日\n",
+        encoding="utf-8",
+    )
+    plan = ingest.plan(ingested, typo, ingest.Options(jurisdiction="cn-yn"))
+    new = {n.label: n for n in plan.new}
+    assert "省科技厅" in new["云南省科枝厅"].suggestions
+
+
+# --- bad input leaves the corpus as it was ------------------------------------------------------
+
+
+def failing(home: Home, path: Path, *options: str) -> str:
+    before = snapshot(home.ttl), digest(home)
+    code, _, err = cli(home, "ingest", str(path), *options)
+    assert code == 2 and err.startswith("Error: ") and err.count("\n") == 1
+    assert (snapshot(home.ttl), digest(home)) == before
+    return err
+
+
+def test_not_utf8(tmp_home: Home, tmp_path: Path) -> None:
+    gb = tmp_path / "gb.txt"
+    gb.write_bytes(KUNMING.read_text(encoding="utf-8").encode("gb18030"))
+    err = failing(tmp_home, gb, "--jurisdiction", "cn-yn-kunming")
+    assert "not UTF-8" in err and "GB18030" in err and "iconv -f GB18030 -t UTF-8" in err
+
+
+def test_empty_file(tmp_home: Home, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"\n \n")
+    assert "is empty" in failing(tmp_home, empty, "--jurisdiction", "cn-yn")
+
+
+def test_no_numbered_items(tmp_home: Home, tmp_path: Path) -> None:
+    plain = tmp_path / "plain.txt"
+    plain.write_text("关于某事的通知\n\n这里没有编号的条目。\n", encoding="utf-8")
+    assert "no numbered items" in failing(tmp_home, plain, "--jurisdiction", "cn-yn")
+
+
+def test_number_already_in_the_corpus_with_other_content(tmp_home: Home, tmp_path: Path) -> None:
+    clash = tmp_path / "clash.txt"
+    clash.write_text(
+        "桂政办发〔2021〕81号\n\n关于另一件事的措施\n\n一、措施\n（一）甲。（牵头：自治区科技厅）\n",
+        encoding="utf-8",
+    )
+    err = failing(tmp_home, clash, "--jurisdiction", "cn-gx", "--level", "region")
+    assert "桂政办发〔2021〕81号 is already in the corpus" in err
+
+
+def test_dry_run_writes_nothing(tmp_home: Home) -> None:
+    before = digest(tmp_home)
+    code, out, _ = cli(tmp_home, "ingest", str(YUNNAN), "--jurisdiction", "cn-yn", "--dry-run")
+    assert code == 0 and "Dry run" in out and "new department: 云南省科技厅" in out
+    assert digest(tmp_home) == before
