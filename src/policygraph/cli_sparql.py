@@ -10,7 +10,6 @@ import typer
 
 from policygraph.cli import HomeOption, app, console, fail, guarded
 
-
 EndpointOption = Annotated[
     str | None,
     typer.Option(
