@@ -24,7 +24,6 @@ from typer.testing import CliRunner
 
 from policygraph import query, results
 from policygraph.cli import app
-from policygraph.errors import EndpointError
 from policygraph.paths import Home
 from policygraph.remote import RemoteStore, oxigraph_binary
 from policygraph.store import EmbeddedStore
@@ -234,9 +233,12 @@ def test_load_to_a_server_that_is_down() -> None:
 
 
 def test_not_a_url() -> None:
-    with pytest.raises(Exception, match="not an http"):
+    from policygraph.errors import InputError
+
+    with pytest.raises(InputError, match="not an http"):
         RemoteStore("localhost:7878")
-    assert issubclass(EndpointError, Exception)
+    err = one_line_error(["query", "corpus-totals", "--endpoint", "localhost:7878"])
+    assert "not an http(s) endpoint URL" in err
 
 
 def test_serve_answers_the_same_queries(home: Home, store: EmbeddedStore) -> None:

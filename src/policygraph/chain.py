@@ -87,9 +87,9 @@ class Chain:
         }
 
 
-def _num(n: Node) -> int:
-    m = re.search(r"/measure/(\d+)", str(n.iri))
-    return int(m.group(1)) if m else 0
+def _num(n: Node) -> tuple[int, ...]:
+    """Document order: (part, item) for part-qualified IRIs, (item,) otherwise."""
+    return tuple(int(x) for x in re.findall(r"/(?:part|measure)/(\d+)", str(n.iri)))
 
 
 def _node_json(n: Node) -> dict[str, Any]:
