@@ -36,7 +36,7 @@ def test_readme_python_quickstart_runs() -> None:
         [sys.executable, "-c", block.group(1)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert "'n'" in result.stdout
+    assert "关于促进广西高新技术产业开发区高质量发展的若干措施" in result.stdout
 
 
 def test_version() -> None:
