@@ -277,3 +277,24 @@ def test_serve_answers_the_same_queries(home: Home, store: EmbeddedStore) -> Non
 
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
+
+
+def test_commands_give_the_same_output_remotely(loaded: str) -> None:
+    for args in (
+        ["tasks", "-f", "csv"],
+        ["tasks", "--dept", "柳州市人民政府", "-f", "csv"],
+        ["chain", "gx:9", "-f", "json"],
+    ):
+        embedded = runner.invoke(app, args)
+        remote = runner.invoke(app, [*args, "--endpoint", loaded])
+        assert embedded.exit_code == remote.exit_code == 0, remote.output
+        assert remote.stdout == embedded.stdout
+
+
+def test_build_summarises_the_graph_it_built_even_with_an_endpoint_set(
+    tmp_home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLICYGRAPH_ENDPOINT", f"http://127.0.0.1:{free_port()}/query")
+    result = runner.invoke(app, ["build", "--home", str(tmp_home.root)])
+    assert result.exit_code == 0, result.output
+    assert "153 responsibilities" in result.stdout

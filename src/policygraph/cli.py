@@ -35,6 +35,18 @@ HomeOption = Annotated[
     ),
 ]
 
+EndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--endpoint",
+        envvar="POLICYGRAPH_ENDPOINT",
+        help="A SPARQL 1.1 query endpoint (e.g. http://localhost:7878/query). Credentials from "
+        "POLICYGRAPH_USER / POLICYGRAPH_PASSWORD.",
+        show_default=False,
+    ),
+]
+TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")]
+
 T = TypeVar("T")
 
 
@@ -101,12 +113,14 @@ def build(
         f"Built {h.relative(h.ttl)}/: {len(result.written)} file(s) written, "
         f"{len(result.unchanged)} unchanged."
     )
-    summary_ = guarded(lambda: summarize(h, open_store(h)))
+    summary_ = guarded(lambda: summarize(h, open_store(h, endpoint="")))  # the graph just built
     _print_summary(out, summary_)
 
 
 @app.command()
-def summary(home: HomeOption = None) -> None:
+def summary(
+    endpoint: EndpointOption = None, timeout: TimeoutOption = 30.0, home: HomeOption = None
+) -> None:
     """Print the documents of the graph and its totals.
 
     Example:
@@ -117,7 +131,7 @@ def summary(home: HomeOption = None) -> None:
     from policygraph.summary import summarize
 
     h = guarded(lambda: resolve_home(home))
-    _print_summary(console(), guarded(lambda: summarize(h, open_store(h))))
+    _print_summary(console(), guarded(lambda: summarize(h, open_store(h, endpoint, timeout))))
 
 
 def _print_summary(out: Any, s: Any) -> None:

@@ -7,7 +7,18 @@ from typing import Annotated
 
 import typer
 
-from policygraph.cli import FormatOption, HomeOption, OutOption, app, console, emit, fail, guarded
+from policygraph.cli import (
+    EndpointOption,
+    FormatOption,
+    HomeOption,
+    OutOption,
+    TimeoutOption,
+    app,
+    console,
+    emit,
+    fail,
+    guarded,
+)
 
 
 @app.command()
@@ -16,6 +27,8 @@ def chain(
         str, typer.Argument(help="An IRI, DOC:NUMBER (gx:11), or words of a title.")
     ],
     fmt: Annotated[str, typer.Option("--format", "-f", help="tree, json or md.")] = "tree",
+    endpoint: EndpointOption = None,
+    timeout: TimeoutOption = 30.0,
     home: HomeOption = None,
 ) -> None:
     """The implementation chain through a measure, up and down.
@@ -39,7 +52,7 @@ def chain(
     if fmt not in ("tree", "json", "md"):
         fail(f"--format must be tree, json or md, not {fmt!r}")
     h = guarded(lambda: resolve_home(home))
-    store = guarded(lambda: open_store(h))
+    store = guarded(lambda: open_store(h, endpoint, timeout))
     found = guarded(lambda: lib.find_measures(h, store, measure))
     chains = guarded(lambda: lib.chains(h, store, found))
     if fmt == "json":
@@ -70,6 +83,8 @@ def suggest_links(
     ] = False,
     fmt: FormatOption = "table",
     output: OutOption = None,
+    endpoint: EndpointOption = None,
+    timeout: TimeoutOption = 30.0,
     home: HomeOption = None,
 ) -> None:
     """Propose provision-level implementation links by text similarity, ranked with scores.
@@ -89,7 +104,7 @@ def suggest_links(
     if top < 1:
         fail("--top must be at least 1")
     h = guarded(lambda: resolve_home(home))
-    store = guarded(lambda: open_store(h))
+    store = guarded(lambda: open_store(h, endpoint, timeout))
     low = guarded(lambda: find_document(h, store, lower))
     high = guarded(lambda: find_document(h, store, higher))
     low_p = guarded(lambda: lib.provisions(h, store, low))

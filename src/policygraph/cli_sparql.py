@@ -8,19 +8,7 @@ from typing import Annotated
 
 import typer
 
-from policygraph.cli import HomeOption, app, console, fail, guarded
-
-EndpointOption = Annotated[
-    str | None,
-    typer.Option(
-        "--endpoint",
-        envvar="POLICYGRAPH_ENDPOINT",
-        help="A SPARQL 1.1 query endpoint (e.g. http://localhost:7878/query). Credentials from "
-        "POLICYGRAPH_USER / POLICYGRAPH_PASSWORD.",
-        show_default=False,
-    ),
-]
-TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")]
+from policygraph.cli import EndpointOption, HomeOption, TimeoutOption, app, console, fail, guarded
 
 
 @app.command()

@@ -7,7 +7,18 @@ from typing import Annotated, Any
 
 import typer
 
-from policygraph.cli import FormatOption, HomeOption, OutOption, app, console, emit, fail, guarded
+from policygraph.cli import (
+    EndpointOption,
+    FormatOption,
+    HomeOption,
+    OutOption,
+    TimeoutOption,
+    app,
+    console,
+    emit,
+    fail,
+    guarded,
+)
 
 
 @app.command()
@@ -31,6 +42,8 @@ def tasks(
     ] = "source",
     fmt: FormatOption = "table",
     output: OutOption = None,
+    endpoint: EndpointOption = None,
+    timeout: TimeoutOption = 30.0,
     home: HomeOption = None,
 ) -> None:
     """The task-division table (任务分工表) of a document: 序号 · 任务 · 牵头单位 · 配合单位.
@@ -52,7 +65,7 @@ def tasks(
     if by not in ("measure", "department"):
         fail(f"--by must be measure or department, not {by!r}")
     h = guarded(lambda: resolve_home(home))
-    store = guarded(lambda: open_store(h))
+    store = guarded(lambda: open_store(h, endpoint, timeout))
     document = guarded(lambda: lib.find_document(h, store, doc))
     if dept is not None:
         iri = guarded(lambda: lib.find_department(h, store, dept))
@@ -75,6 +88,8 @@ def depts(
     top: Annotated[int, typer.Option("--top", help="How many rows in each ranking.")] = 10,
     fmt: FormatOption = "table",
     output: OutOption = None,
+    endpoint: EndpointOption = None,
+    timeout: TimeoutOption = 30.0,
     home: HomeOption = None,
 ) -> None:
     """Departments: names, level, kind and lead/co-lead counts across all documents.
@@ -92,7 +107,7 @@ def depts(
     from policygraph.store import open_store
 
     h = guarded(lambda: resolve_home(home))
-    store = guarded(lambda: open_store(h))
+    store = guarded(lambda: open_store(h, endpoint, timeout))
     if not (network or graphml):
         rows = guarded(lambda: lib.departments(h, store))
         cols = ["official", "names", "level", "kind", "parent", "leads", "co_leads", "responsible"]

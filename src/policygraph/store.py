@@ -74,10 +74,11 @@ class EmbeddedStore:
 
 def open_store(home: Home, endpoint: str | None = None, timeout: float | None = None) -> Store:
     """The graph of the corpus home, in process, or the one loaded on a SPARQL ``endpoint``
-    (default: the ``POLICYGRAPH_ENDPOINT`` environment variable)."""
+    (``None``: the ``POLICYGRAPH_ENDPOINT`` environment variable; ``""``: always in process)."""
     import os
 
-    endpoint = endpoint or os.environ.get("POLICYGRAPH_ENDPOINT") or None
+    if endpoint is None:  # not given: the environment decides; "" means embedded
+        endpoint = os.environ.get("POLICYGRAPH_ENDPOINT") or ""
     if endpoint:
         from policygraph.remote import DEFAULT_TIMEOUT, RemoteStore
 
