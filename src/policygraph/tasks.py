@@ -106,22 +106,20 @@ def task_table(home: Home, store: Store, doc: Document, names: str = "source") -
     """The by-measure table of ``doc``; an error when the document assigns no department."""
     if names not in ("source", "official"):
         raise InputError(f"--names must be source or official, not {names!r}")
-    rows = store.select(query.load(home, "tasks-by-measure").text, {"doc": doc.iri})
     by_measure: dict[URIRef, TaskRow] = {}
     order: dict[URIRef, tuple[int, int]] = {}
-    for r in rows.dicts():
+    for r in store.select(query.load(home, "document-provisions").text, {"doc": doc.iri}).dicts():
         m = r["measure"]
         assert isinstance(m, URIRef)
-        row = by_measure.get(m)
-        if row is None:
-            row = by_measure[m] = TaskRow(
-                m, int(str(r["number"])), str(r["label"]), str(r["title"]), str(r["text"] or "")
-            )
-            order[m] = (int(str(r["part"] or 0)), int(str(r["number"])))
-        if r["role"] is None:
+        by_measure[m] = TaskRow(
+            m, int(str(r["number"])), str(r["label"]), str(r["title"]), str(r["text"] or "")
+        )
+        order[m] = (int(str(r["part"] or 0)), int(str(r["number"])))
+    for r in store.select(query.load(home, "tasks-by-measure").text, {"doc": doc.iri}).dicts():
+        measure, dept = r["measure"], r["department"]
+        row = by_measure.get(measure) if isinstance(measure, URIRef) else None
+        if row is None or not isinstance(dept, URIRef):
             continue
-        dept = r["department"]
-        assert isinstance(dept, URIRef)
         name = Name(dept, str(r["written"]), str(r["official"]))
         {"lead": row.lead, "co-lead": row.co_lead, "responsible": row.responsible}[
             str(r["role"])
