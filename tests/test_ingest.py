@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CN, snapshot
+from rdflib import URIRef
 from typer.testing import CliRunner
 
 from policygraph import ingest
@@ -271,3 +272,40 @@ def test_dry_run_writes_nothing(tmp_home: Home) -> None:
     code, out, _ = cli(tmp_home, "ingest", str(YUNNAN), "--jurisdiction", "cn-yn", "--dry-run")
     assert code == 0 and "Dry run" in out and "new department: 云南省科技厅" in out
     assert digest(tmp_home) == before
+
+
+def test_arabic_items_with_a_dunhao() -> None:
+    s = parse_measures(
+        "一、措施\n1、支持创新。（牵头：市科技局）\n2、优化环境。（牵头：市财政局）\n", "t"
+    )
+    assert s.style == "arabic" and [(p.label, p.title.text) for p in s.provisions] == [
+        ("1、", "支持创新"),
+        ("2、", "优化环境"),
+    ]
+
+
+def test_lists_separated_by_commas_and_semicolons() -> None:
+    text = (
+        "一、措施\n（一）支持创新。（牵头单位：市科技局；配合单位：市财政局，市商务局；市教育局）\n"
+    )
+    (p,) = parse_measures(text, "t").provisions
+    assert [e.name.text for e in p.annotation.names("co-lead")] == [
+        "市财政局",
+        "市商务局",
+        "市教育局",
+    ]
+
+
+def test_known_departments_are_linked(home: Home, tmp_path: Path) -> None:
+    doc = tmp_path / "liuzhou.txt"
+    doc.write_text(
+        "柳政办〔2023〕5号\n\n柳州市人民政府办公室关于某事的通知\n\n一、措施\n"
+        "（一）支持创新。（牵头：自治区科技厅，配合：柳州市科技局、市财政局）\n\n柳州市人民政府办公室\n2023年2月1日\n",
+        encoding="utf-8",
+    )
+    plan = ingest.plan(home, doc, ingest.Options(jurisdiction="cn-gx-liuzhou"))
+    assert plan.known == {
+        "自治区科技厅": URIRef("https://w3id.org/policygraph/org/gx/science-technology"),
+        "柳州市科技局": URIRef("https://w3id.org/policygraph/org/gx/liuzhou/science-technology"),
+    }
+    assert [n.label for n in plan.new if "财政" in n.label] == ["柳州市财政局"]
