@@ -15,6 +15,7 @@ import typer
 
 from policygraph import __version__
 from policygraph.errors import PolicyGraphError
+from policygraph.store import ENV_ENDPOINT
 
 app = typer.Typer(
     name="policygraph",
@@ -39,7 +40,7 @@ EndpointOption = Annotated[
     str | None,
     typer.Option(
         "--endpoint",
-        envvar="POLICYGRAPH_ENDPOINT",
+        envvar=ENV_ENDPOINT,
         help="A SPARQL 1.1 query endpoint (e.g. http://localhost:7878/query). Credentials from "
         "POLICYGRAPH_USER / POLICYGRAPH_PASSWORD.",
         show_default=False,

@@ -43,9 +43,3 @@ class QueryError(InputError):
 
 class EndpointError(InputError):
     """A SPARQL endpoint is unreachable, refuses the request, or answers with an error."""
-
-
-class ChecksFailed(PolicyGraphError):
-    """Consistency checks found violations."""
-
-    exit_code = 1

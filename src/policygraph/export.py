@@ -116,11 +116,11 @@ def write(sheet: Sheet, fmt: str, path: Path) -> None:
         text = render_text(sheet, fmt)
         # UTF-8 with a BOM for CSV, so that Excel opens Chinese text correctly.
         data = text.encode("utf-8-sig" if fmt == "csv" else "utf-8")
-        _atomic(path, lambda fh: fh.write(data))
+        write_atomic(path, lambda fh: fh.write(data))
     elif fmt == "xlsx":
-        _atomic(path, lambda fh: _xlsx(sheet).save(fh))
+        write_atomic(path, lambda fh: _xlsx(sheet).save(fh))
     elif fmt == "docx":
-        _atomic(path, lambda fh: _docx(sheet).save(fh))
+        write_atomic(path, lambda fh: _docx(sheet).save(fh))
     else:
         raise InputError(
             f"cannot write format {fmt!r} to a file (one of csv, md, json, xlsx, docx)"
@@ -130,10 +130,10 @@ def write(sheet: Sheet, fmt: str, path: Path) -> None:
 def write_text(path: Path, text: str) -> None:
     """Write a UTF-8 text file atomically."""
     data = text.encode("utf-8")
-    _atomic(path, lambda fh: fh.write(data))
+    write_atomic(path, lambda fh: fh.write(data))
 
 
-def _atomic(path: Path, write_to: Callable[[io.BufferedWriter], object]) -> None:
+def write_atomic(path: Path, write_to: Callable[[io.BufferedWriter], object]) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"{path}: directory {directory} does not exist")

@@ -17,7 +17,9 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
@@ -30,6 +32,7 @@ from policygraph.citations import DOC_NUMBER, find_mentions, normalize_title
 from policygraph.dates import read_date
 from policygraph.departments import DepartmentIndex, level_prefix, normalize
 from policygraph.errors import InputError, SourceError
+from policygraph.export import write_atomic
 from policygraph.namespaces import BASE, DCT, ELI, PG, PROV, RDF, SKOS, SRC, bind_prefixes
 from policygraph.paths import Home
 from policygraph.sources import decode
@@ -529,6 +532,10 @@ def _files(p: Plan, digest: str) -> dict[str, str]:
     }
 
 
+def _write(body: bytes, fh: BinaryIO) -> None:
+    fh.write(body)
+
+
 def apply(home: Home, p: Plan) -> object:
     """Write the plan's files, rebuild and validate; on a failed rebuild, restore the corpus."""
     from policygraph.build import build
@@ -539,7 +546,7 @@ def apply(home: Home, p: Plan) -> object:
     previous = {path: path.read_bytes() if path.exists() else None for path in targets}
     try:
         for path, body in targets.items():
-            path.write_bytes(body)
+            write_atomic(path, partial(_write, body))
         result = build(home)
     except Exception:
         for path, old in previous.items():

@@ -13,7 +13,6 @@ BASE = "https://w3id.org/policygraph/"
 SRC = Namespace(BASE + "source/")
 DEPT = Namespace(BASE + "org/")
 DOC = Namespace(BASE + "doc/")
-ELI_DATA = Namespace(BASE + "eli/")
 
 PREFIXES: dict[str, Namespace] = {
     "pg": PG,

@@ -111,6 +111,6 @@ def write_graphml(g: Any, path: Path) -> None:
     """GraphML for Gephi: node ids are IRIs, with label, level, kind and counts as attributes."""
     import networkx as nx
 
-    from policygraph.export import _atomic
+    from policygraph.export import write_atomic
 
-    _atomic(path, lambda fh: nx.write_graphml(g, fh, encoding="utf-8", prettyprint=True))
+    write_atomic(path, lambda fh: nx.write_graphml(g, fh, encoding="utf-8", prettyprint=True))

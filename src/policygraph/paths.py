@@ -25,10 +25,6 @@ class Home:
         return self.root / "data" / "sources"
 
     @property
-    def reference(self) -> Path:
-        return self.root / "data" / "reference"
-
-    @property
     def ttl(self) -> Path:
         return self.root / "data" / "ttl"
 

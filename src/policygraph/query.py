@@ -103,18 +103,18 @@ def term_sparql(term: object) -> str:
     """A term as SPARQL text: IRIs checked, literals escaped. The only way values enter a query."""
     from rdflib import Literal, URIRef
 
-    from policygraph.turtle import _term
+    from policygraph.turtle import n3
 
     if isinstance(term, URIRef):
         if _IRI_FORBIDDEN.search(str(term)) or ":" not in str(term):
             raise QueryError(f"not a valid IRI: {str(term)!r}")
         return f"<{term}>"
     if isinstance(term, Literal):
-        return _term(term, [])
+        return n3(term)
     raise QueryError(f"cannot bind {term!r}: only IRIs and literals can be bound")
 
 
-def _where_brace(text: str) -> int:
+def where_brace(text: str) -> int:
     """Index of the '{' that opens the query's top-level WHERE group (comments, strings and
     IRIs skipped)."""
     i, n, seen_where, first_brace = 0, len(text), False, -1
@@ -160,5 +160,5 @@ def bind(text: str, bindings: dict[str, object] | None) -> str:
             raise QueryError(f"not a valid variable name: {name!r}")
     values = " ".join(term_sparql(bindings[n]) for n in names)
     block = f"\n  VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }}\n"
-    at = _where_brace(text) + 1
+    at = where_brace(text) + 1
     return text[:at] + block + text[at:]

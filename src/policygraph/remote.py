@@ -30,7 +30,6 @@ from rdflib.term import Identifier
 from policygraph.errors import EndpointError, InputError
 from policygraph.store import Rows, load_into
 
-ENV_ENDPOINT = "POLICYGRAPH_ENDPOINT"
 ENV_USER, ENV_PASSWORD = "POLICYGRAPH_USER", "POLICYGRAPH_PASSWORD"
 DEFAULT_GRAPH = "https://w3id.org/policygraph/graph"
 DEFAULT_TIMEOUT = 30.0

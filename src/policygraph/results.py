@@ -47,13 +47,13 @@ def parse_param(spec: str) -> tuple[str, URIRef | Literal]:
 
 
 def ntriples_term(term: Any) -> str:
-    from policygraph.turtle import _term
+    from policygraph.turtle import n3
 
     if term is None:
         return ""
     if isinstance(term, BNode):
         return f"_:{term}"
-    return _term(term, [])
+    return n3(term)
 
 
 def sparql_json(rows: Rows) -> str:

@@ -22,6 +22,8 @@ from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
 from policygraph.errors import InputError
+from policygraph.query import where_brace
+from policygraph.turtle import n3
 
 _SUPPORTED_PROPERTY = {
     SH.path,
@@ -72,12 +74,8 @@ class Check:
 
 
 def _n3(term: Node) -> str:
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, Literal):
-        from policygraph.turtle import _term
-
-        return _term(term, [])
+    if isinstance(term, (URIRef, Literal)):
+        return n3(term)
     raise InputError(f"cannot compile the term {term!r}")
 
 
@@ -240,9 +238,7 @@ def compile_shapes(shapes: Graph, prefixes: str) -> list[Check]:
         for constraint in shapes.objects(node, SH.sparql):
             select = str(shapes.value(constraint, SH.select))
             text = prefixes + re.sub(r"\$this\b", "?this", select)
-            from policygraph.query import _where_brace
-
-            at = _where_brace(text) + 1
+            at = where_brace(text) + 1
             checks.append(
                 Check(
                     rule,

@@ -34,6 +34,9 @@ class Rows:
         return len(self.rows)
 
 
+ENV_ENDPOINT = "POLICYGRAPH_ENDPOINT"
+
+
 class Store(Protocol):
     location: str
 
@@ -78,7 +81,7 @@ def open_store(home: Home, endpoint: str | None = None, timeout: float | None = 
     import os
 
     if endpoint is None:  # not given: the environment decides; "" means embedded
-        endpoint = os.environ.get("POLICYGRAPH_ENDPOINT") or ""
+        endpoint = os.environ.get(ENV_ENDPOINT) or ""
     if endpoint:
         from policygraph.remote import DEFAULT_TIMEOUT, RemoteStore
 

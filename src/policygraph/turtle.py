@@ -61,6 +61,11 @@ def _term(term: object, prefixes: list[tuple[str, str]]) -> str:
     raise TypeError(f"cannot write {term!r}")
 
 
+def n3(term: object) -> str:
+    """A term as N-Triples / SPARQL text: full IRIs, escaped literals. Blank nodes are refused."""
+    return _term(term, [])
+
+
 def serialize(graph: Graph, header: Iterable[str] = ()) -> str:
     prefixes = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda x: -len(x[1]))
     used = {p for p, ns in prefixes if any(str(t).startswith(ns) for t in _all_terms(graph))}
