@@ -67,7 +67,7 @@ class RdflibStore:
             self.graph.parse(f, format="turtle")
 
     def select(self, sparql: str, bindings: Any = None) -> list[Any]:
-        from policygraph.query import bind
+        from policygraph.store.sparql import bind
 
         return list(self.graph.query(bind(sparql, bindings)))
 
@@ -76,10 +76,10 @@ def one(store_kind: str, home_dir: Path, limit: int, port: int) -> dict[str, Any
     """Measure one store on one corpus (runs in a child process)."""
     from rdflib import URIRef
 
-    from policygraph import query
-    from policygraph.paths import resolve_home
+    from policygraph.corpus import Corpus
+    from policygraph.views.internal import query
 
-    home = resolve_home(home_dir)
+    home = Corpus.locate(home_dir)
     files = home.graph_files()
     out: dict[str, Any] = {"store": store_kind}
     server = None
@@ -87,13 +87,13 @@ def one(store_kind: str, home_dir: Path, limit: int, port: int) -> dict[str, Any
         if store_kind == "rdflib":
             store: Any = timed(out, "load", limit, lambda: RdflibStore(files))
         elif store_kind == "embedded":
-            from policygraph.store import EmbeddedStore
+            from policygraph.store.embedded import EmbeddedStore
 
             store = timed(out, "load", limit, lambda: EmbeddedStore(files))
         else:
             from tests_support import start_oxigraph
 
-            from policygraph import remote
+            from policygraph.store import remote
 
             server = start_oxigraph(port)
             url = f"http://127.0.0.1:{port}/query"
@@ -102,10 +102,10 @@ def one(store_kind: str, home_dir: Path, limit: int, port: int) -> dict[str, Any
         if store is None:
             return out
         doc = URIRef(f"{SYN}R00/doc")
-        tasks_q = query.load(home, "tasks-by-measure").text
-        provisions_q = query.load(home, "document-provisions").text
-        chain_q = query.load(home, "measure-chain").text
-        pairs_q = query.load(home, "collaboration-pairs").text
+        tasks_q = query("tasks-by-measure")
+        provisions_q = query("document-provisions")
+        chain_q = query("measure-chain")
+        pairs_q = query("collaboration-pairs")
         # The task table is what `policygraph tasks` runs: the measures, then their departments.
         timed(
             out,
@@ -135,7 +135,7 @@ def one(store_kind: str, home_dir: Path, limit: int, port: int) -> dict[str, Any
 
         timed(out, "network", limit, network)
         if store_kind == "embedded":
-            from policygraph.validate import validate
+            from policygraph.checks import validate
 
             report = timed(out, "validate", limit, lambda: validate(home, engine="sparql"))
             if report is not None:
@@ -149,12 +149,12 @@ def one(store_kind: str, home_dir: Path, limit: int, port: int) -> dict[str, Any
 
 
 def pyshacl_reference(home_dir: Path, limit: int) -> dict[str, Any]:
-    from policygraph.paths import resolve_home
-    from policygraph.validate import validate
+    from policygraph.checks import validate
+    from policygraph.corpus import Corpus
 
     out: dict[str, Any] = {"store": "embedded"}
     timed(
-        out, "validate_pyshacl", limit, lambda: validate(resolve_home(home_dir), engine="pyshacl")
+        out, "validate_pyshacl", limit, lambda: validate(Corpus.locate(home_dir), engine="pyshacl")
     )
     return out
 

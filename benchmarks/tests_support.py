@@ -16,7 +16,7 @@ def free_port() -> int:
 
 def start_oxigraph(port: int) -> subprocess.Popen[bytes]:
     """An in-memory Oxigraph server on 127.0.0.1:port, ready to answer."""
-    from policygraph.remote import oxigraph_binary
+    from policygraph.store.server import oxigraph_binary
 
     process = subprocess.Popen(
         [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}"],

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from policygraph.paths import Home, resolve_home
-from policygraph.store import EmbeddedStore, open_store
+from policygraph.corpus import Corpus
+from policygraph.store import open_store
+from policygraph.store.embedded import EmbeddedStore
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -21,25 +22,25 @@ DEPT = "https://w3id.org/policygraph/org/"
 
 
 @pytest.fixture(scope="session")
-def home() -> Home:
-    return resolve_home(REPO)
+def home() -> Corpus:
+    return Corpus.locate(REPO)
 
 
 @pytest.fixture(scope="session")
-def store(home: Home) -> EmbeddedStore:
+def store(home: Corpus) -> EmbeddedStore:
     return open_store(home)
 
 
-def copy_home(dest: Path) -> Home:
+def copy_home(dest: Path) -> Corpus:
     """A private copy of the corpus home (data, ontology, queries, docs)."""
     for name in ("data", "ontology", "queries", "docs"):
         if (REPO / name).exists():
             shutil.copytree(REPO / name, dest / name)
-    return resolve_home(dest)
+    return Corpus.locate(dest)
 
 
 @pytest.fixture
-def tmp_home(tmp_path: Path) -> Home:
+def tmp_home(tmp_path: Path) -> Corpus:
     return copy_home(tmp_path / "home")
 
 

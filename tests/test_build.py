@@ -9,15 +9,15 @@ import pytest
 from conftest import REPO, snapshot
 from typer.testing import CliRunner
 
-from policygraph.build import build, is_generated
-from policygraph.cli import app
+from policygraph.build import build
+from policygraph.cli.app import app
+from policygraph.corpus import Corpus, is_generated
 from policygraph.errors import ExtractionError, SourceError, UnknownDepartmentError
-from policygraph.paths import Home
 
 GX_FILE = "data/sources/2021-gx-guizhengbanfa-2021-81-measures.txt"
 
 
-def test_rebuild_reproduces_the_committed_graph(tmp_home: Home) -> None:
+def test_rebuild_reproduces_the_committed_graph(tmp_home: Corpus) -> None:
     committed = snapshot(REPO / "data" / "ttl")
     generated = [p for p in tmp_home.ttl.glob("*.ttl") if is_generated(p)]
     assert len(generated) >= 5
@@ -29,7 +29,7 @@ def test_rebuild_reproduces_the_committed_graph(tmp_home: Home) -> None:
     assert second.written == [] and len(second.unchanged) == len(first.written)
 
 
-def replace_source(home: Home, old: str, new: str) -> None:
+def replace_source(home: Corpus, old: str, new: str) -> None:
     """Give the tmp home a different text for the Guangxi measures, with matching metadata."""
     path = home.root / GX_FILE
     before = path.read_bytes()
@@ -46,7 +46,7 @@ def replace_source(home: Home, old: str, new: str) -> None:
     )
 
 
-def test_unclosed_annotation_fails_and_keeps_previous_graph(tmp_home: Home) -> None:
+def test_unclosed_annotation_fails_and_keeps_previous_graph(tmp_home: Corpus) -> None:
     before = snapshot(tmp_home.ttl)
     replace_source(
         tmp_home,
@@ -60,7 +60,7 @@ def test_unclosed_annotation_fails_and_keeps_previous_graph(tmp_home: Home) -> N
     assert snapshot(tmp_home.ttl) == before
 
 
-def test_unknown_department_names_document_measure_and_suggestions(tmp_home: Home) -> None:
+def test_unknown_department_names_document_measure_and_suggestions(tmp_home: Corpus) -> None:
     before = snapshot(tmp_home.ttl)
     replace_source(
         tmp_home, "配合:设区市人民政府、自治区财政厅)", "配合:设区市人民政府、自治区财务厅)"
@@ -74,14 +74,14 @@ def test_unknown_department_names_document_measure_and_suggestions(tmp_home: Hom
     assert snapshot(tmp_home.ttl) == before
 
 
-def test_edited_source_is_refused(tmp_home: Home) -> None:
+def test_edited_source_is_refused(tmp_home: Corpus) -> None:
     path = tmp_home.root / GX_FILE
     path.write_bytes(path.read_bytes().replace("高新区".encode(), "高兴区".encode(), 1))
     with pytest.raises(SourceError, match=r"SHA-256 .* never edited"):
         build(tmp_home)
 
 
-def test_cli_build_and_error_exit_codes(tmp_home: Home) -> None:
+def test_cli_build_and_error_exit_codes(tmp_home: Corpus) -> None:
     runner = CliRunner()
     ok = runner.invoke(app, ["build", "--home", str(tmp_home.root)])
     assert ok.exit_code == 0, ok.output
@@ -96,7 +96,7 @@ def test_cli_build_and_error_exit_codes(tmp_home: Home) -> None:
     assert "Traceback" not in bad.output
 
 
-def test_not_a_home(tmp_path: Home) -> None:
+def test_not_a_home(tmp_path: Corpus) -> None:
     result = CliRunner().invoke(app, ["build", "--home", str(tmp_path)])
     assert result.exit_code == 2
     assert "is not a policygraph corpus home" in result.stderr

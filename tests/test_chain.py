@@ -9,11 +9,12 @@ from conftest import CN, GX, LZ
 from rdflib import URIRef
 from typer.testing import CliRunner
 
-from policygraph import chain, links, query, tasks
-from policygraph.cli import app
+from policygraph.cli.app import app
+from policygraph.corpus import Corpus
 from policygraph.errors import InputError
-from policygraph.paths import Home
-from policygraph.store import EmbeddedStore
+from policygraph.store import sparql as query
+from policygraph.store.embedded import EmbeddedStore
+from policygraph.views import chain, links, tasks
 
 runner = CliRunner()
 PG = "PREFIX pg: <https://w3id.org/policygraph/ontology#> PREFIX eli: <http://data.europa.eu/eli/ontology#> "
@@ -78,8 +79,8 @@ def test_chain_shows_departments_basis_and_reports() -> None:
     assert {d["kind"] for d in view["document_level"]} == {"stated"}
 
 
-def test_chain_by_words_best_match_first(home: Home, store: EmbeddedStore) -> None:
-    found = chain.find_measures(home, store, "优化营商环境")
+def test_chain_by_words_best_match_first(home: Corpus, store: EmbeddedStore) -> None:
+    found = chain.find_measures(store, "优化营商环境")
     titles = [str(m) for m in found]
     assert titles[0] == f"{GX}/measure/20" or titles[0] == f"{CN}/measure/16"
     assert f"{LZ}/measure/16" in titles  # “放管服”优化营商环境 contains the words too
@@ -103,16 +104,18 @@ def test_chain_formats() -> None:
     )
 
 
-def test_measure_without_upward_link_shows_document_level(home: Home, store: EmbeddedStore) -> None:
+def test_measure_without_upward_link_shows_document_level(
+    home: Corpus, store: EmbeddedStore
+) -> None:
     # (二十四) has no national counterpart and no Liuzhou article below it.
-    ch = chain.chain(home, store, URIRef(f"{GX}/measure/24"))
+    ch = chain.chain(store, URIRef(f"{GX}/measure/24"))
     assert list(ch.nodes) == [URIRef(f"{GX}/measure/24")] and ch.links == []
     assert [(s["lower"], s["higher"]) for s in ch.stated] == [
         ("桂政办发〔2021〕81号", "国发〔2020〕7号")
     ]
 
 
-def test_every_link_and_report_quote_is_verbatim(home: Home, store: EmbeddedStore) -> None:
+def test_every_link_and_report_quote_is_verbatim(home: Corpus, store: EmbeddedStore) -> None:
     rows = store.select(
         PG + "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?q ?f WHERE { "
         "{ ?n a pg:ImplementationLink } UNION { ?n a pg:Report } UNION { ?n a pg:Citation } "
@@ -140,8 +143,8 @@ def test_reply_letters(store: EmbeddedStore) -> None:
     }
 
 
-def test_citations_and_stubs(home: Home, store: EmbeddedStore) -> None:
-    rows = store.select(query.load(home, "citation-network").text).dicts()
+def test_citations_and_stubs(home: Corpus, store: EmbeddedStore) -> None:
+    rows = store.select(query.load(home.queries, "citation-network").text).dicts()
     stubs = {str(r["citedtitle"]) for r in rows if str(r["stub"]) == "true"}
     assert "广西壮族自治区开发区条例" in stubs and "中华人民共和国科学技术进步法" in stubs
     three_year = [r for r in rows if str(r["citednumber"]) == "桂政办发〔2021〕14号"]
@@ -149,8 +152,8 @@ def test_citations_and_stubs(home: Home, store: EmbeddedStore) -> None:
     assert len({str(r["cited"]) for r in three_year}) == 1
 
 
-def test_targets_already_met(home: Home, store: EmbeddedStore) -> None:
-    rows = store.select(query.load(home, "target-progress").text).dicts()
+def test_targets_already_met(home: Corpus, store: EmbeddedStore) -> None:
+    rows = store.select(query.load(home.queries, "target-progress").text).dicts()
     met = {str(r["indicator"]): str(r["figure"]) for r in rows if str(r["met"]) == "true"}
     # 营业总收入 11154.81 亿元 (2021) > 1万亿元; 高新技术企业占比 73.55% (2020) > 65%.
     assert met == {"高新区营业总收入": "11154.81", "高新区高新技术企业数量占全区比例": "73.55"}
@@ -163,18 +166,16 @@ README_FIGURES = {("lz", "gx"): (21, 21, 22), ("gx", "cn"): (14, 20, 21)}
 
 
 @pytest.mark.parametrize(("lower", "higher"), sorted(README_FIGURES))
-def test_suggest_links_figures(home: Home, store: EmbeddedStore, lower: str, higher: str) -> None:
-    low, high = tasks.find_document(home, store, lower), tasks.find_document(home, store, higher)
-    suggestions = links.suggest(
-        links.provisions(home, store, low), links.provisions(home, store, high)
-    )
-    ev = links.evaluate(suggestions, links.curated_pairs(home, store, low, high))
+def test_suggest_links_figures(home: Corpus, store: EmbeddedStore, lower: str, higher: str) -> None:
+    low, high = tasks.find_document(store, lower), tasks.find_document(store, higher)
+    suggestions = links.suggest(links.provisions(store, low), links.provisions(store, high))
+    ev = links.evaluate(suggestions, links.curated_pairs(store, low, high))
     assert (ev.top1_correct, ev.lower_provisions, ev.curated_links) == README_FIGURES[
         (lower, higher)
     ]
 
 
-def test_readme_states_the_figures(home: Home) -> None:
+def test_readme_states_the_figures(home: Corpus) -> None:
     readme = (home.root / "README.md").read_text(encoding="utf-8")
     assert (
         "| 柳政规〔2021〕18号 → 桂政办发〔2021〕81号 | 22 | 1.00 (21/21) | 0.95 (21/22) |" in readme
@@ -198,6 +199,6 @@ def test_unknown_document_for_links() -> None:
     assert result.exit_code == 2 and "no document 'nope'" in result.stderr
 
 
-def test_find_measures_errors(home: Home, store: EmbeddedStore) -> None:
+def test_find_measures_errors(home: Corpus, store: EmbeddedStore) -> None:
     with pytest.raises(InputError, match="no measure 99"):
-        chain.find_measures(home, store, "gx:99")
+        chain.find_measures(store, "gx:99")

@@ -11,7 +11,7 @@ from conftest import REPO
 from typer.main import get_command
 from typer.testing import CliRunner
 
-from policygraph.cli import app
+from policygraph.cli.app import app
 
 COMMANDS = sorted(get_command(app).commands)  # type: ignore[attr-defined]
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from policygraph.dates import read_date
-from policygraph.store import EmbeddedStore
+from policygraph.store.embedded import EmbeddedStore
+from policygraph.text.dates import read_date
 
 
 @pytest.mark.parametrize(

@@ -6,19 +6,19 @@ from decimal import Decimal
 
 import pytest
 
-from policygraph.amounts import find_amounts
+from policygraph.corpus import Corpus
 from policygraph.errors import ExtractionError
-from policygraph.extract import (
+from policygraph.text.amounts import find_amounts
+from policygraph.text.structure import (
     Span,
     cn_to_int,
     parse_interpretation,
     parse_measures,
     parse_outline,
 )
-from policygraph.paths import Home
 
 
-def read(home: Home, name: str) -> str:
+def read(home: Corpus, name: str) -> str:
     return (home.root / name).read_text(encoding="utf-8")
 
 
@@ -48,7 +48,7 @@ def test_not_a_numeral() -> None:
         cn_to_int("甲")
 
 
-def test_guangxi_structure_counts(home: Home) -> None:
+def test_guangxi_structure_counts(home: Corpus) -> None:
     s = parse_measures(read(home, GX_FILE), "gx")
     assert [p.title.text for p in s.parts] == [
         "总体要求",
@@ -67,7 +67,7 @@ def test_guangxi_structure_counts(home: Home) -> None:
     assert per_part == [3, 2, 5, 5, 3, 7, 2]
 
 
-def test_guangxi_titles_are_opening_sentences(home: Home) -> None:
+def test_guangxi_titles_are_opening_sentences(home: Corpus) -> None:
     s = {p.ordinal: p for p in parse_measures(read(home, GX_FILE), "gx").provisions}
     assert s[3].title.text == "发展目标"  # no full stop after this heading
     assert s[11].title.text == "加速产业集聚发展"
@@ -77,14 +77,14 @@ def test_guangxi_titles_are_opening_sentences(home: Home) -> None:
     assert "发布时间" not in s[27].span.text
 
 
-def test_stray_space_and_full_stop_kept_as_written(home: Home) -> None:
+def test_stray_space_and_full_stop_kept_as_written(home: Corpus) -> None:
     s = {p.ordinal: p for p in parse_measures(read(home, GX_FILE), "gx").provisions}
     assert [e.name.text for e in s[24].annotation.names("lead")] == ["自治区住房城乡 建设厅"]
     co = [e.name.text for e in s[21].annotation.names("co-lead")]
     assert co[-1] == "广西证监局"  # written 广西证监局。) in the source
 
 
-def test_liuzhou_from_interpretation(home: Home) -> None:
+def test_liuzhou_from_interpretation(home: Corpus) -> None:
     s = parse_interpretation(read(home, LZ_FILE), "lz")
     assert [p.title.text for p in s.parts] == [
         "提高产业自主创新能力",
@@ -101,7 +101,7 @@ def test_liuzhou_from_interpretation(home: Home) -> None:
     assert [sum(1 for p in s.provisions if p.part == k) for k in range(1, 6)] == [5, 4, 5, 4, 3]
 
 
-def test_national_from_outline(home: Home) -> None:
+def test_national_from_outline(home: Corpus) -> None:
     s = parse_outline(read(home, CN_FILE), "cn")
     assert len(s.parts) == 7
     assert [p.ordinal for p in s.provisions] == list(range(1, 22))
@@ -170,7 +170,7 @@ def test_no_numbered_items_is_an_error() -> None:
 # --- amounts -------------------------------------------------------------------------------
 
 
-def test_guangxi_amounts_counted_by_hand(home: Home) -> None:
+def test_guangxi_amounts_counted_by_hand(home: Corpus) -> None:
     text = read(home, GX_FILE)
     got = {}
     for p in parse_measures(text, "gx").provisions:

@@ -7,8 +7,8 @@ from conftest import CN, DEPT, GX, LZ
 from expected import EXPECTED
 from rdflib import URIRef
 
-from policygraph.paths import Home
-from policygraph.store import EmbeddedStore
+from policygraph.corpus import Corpus
+from policygraph.store.embedded import EmbeddedStore
 
 ROLES = """
 PREFIX pg: <https://w3id.org/policygraph/ontology#>
@@ -88,7 +88,7 @@ def test_collective_has_fourteen_members(store: EmbeddedStore) -> None:
     assert count(store, q, {"c": URIRef(DEPT + "gx/prefecture-city-governments")}) == 14
 
 
-def test_every_quote_is_at_its_offsets(home: Home, store: EmbeddedStore) -> None:
+def test_every_quote_is_at_its_offsets(home: Corpus, store: EmbeddedStore) -> None:
     rows = store.select(
         "PREFIX pg: <https://w3id.org/policygraph/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#> "
         "SELECT ?node ?quote ?start ?end ?file WHERE { ?node pg:quote ?quote ; "

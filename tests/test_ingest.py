@@ -16,10 +16,11 @@ from rdflib import URIRef
 from typer.testing import CliRunner
 
 from policygraph import ingest
-from policygraph.amounts import find_amounts
-from policygraph.cli import app
-from policygraph.extract import parse_measures
-from policygraph.paths import Home
+from policygraph.cli.app import app
+from policygraph.corpus import Corpus
+from policygraph.text.amounts import find_amounts
+from policygraph.text.metadata import read_metadata
+from policygraph.text.structure import parse_measures
 
 FIX = Path(__file__).resolve().parent / "fixtures" / "ingest"
 YUNNAN, KUNMING = FIX / "yunnan-measures.txt", FIX / "kunming-measures.txt"
@@ -28,12 +29,12 @@ KM = "https://w3id.org/policygraph/eli/cn-yn-kunming/昆政办/2022/30"
 runner = CliRunner()
 
 
-def cli(home: Home, *args: str) -> tuple[int, str, str]:
+def cli(home: Corpus, *args: str) -> tuple[int, str, str]:
     r = runner.invoke(app, [*args, "--home", str(home.root)])
-    return r.exit_code, r.stdout, r.stderr
+    return r.exit_code, r.stdout.removeprefix("\ufeff"), r.stderr
 
 
-def digest(home: Home) -> str:
+def digest(home: Corpus) -> str:
     h = hashlib.sha256()
     for p in sorted((home.root / "data").rglob("*")):
         if p.is_file():
@@ -122,7 +123,7 @@ def test_annotations_and_amounts_of_the_yunnan_document() -> None:
 
 
 def test_metadata_from_the_text() -> None:
-    meta = ingest.read_metadata(YUNNAN.read_text(encoding="utf-8"))
+    meta = read_metadata(YUNNAN.read_text(encoding="utf-8"))
     assert meta == {
         "number": "云政办发〔2022〕12号",
         "title": "云南省人民政府办公厅关于促进高新技术产业开发区高质量发展的实施意见",
@@ -131,7 +132,7 @@ def test_metadata_from_the_text() -> None:
     }
 
 
-def test_names_with_their_own_prefix_are_not_prefixed(home: Home) -> None:
+def test_names_with_their_own_prefix_are_not_prefixed(home: Corpus) -> None:
     plan = ingest.plan(home, YUNNAN, ingest.Options(jurisdiction="cn-yn"))
     labels = {n.label for n in plan.new}
     # 发展改革委 after 省财政厅 inherits 省; 国家税务总局云南省税务局 and 省委组织部 carry their own.
@@ -149,7 +150,7 @@ def test_names_with_their_own_prefix_are_not_prefixed(home: Home) -> None:
 
 
 @pytest.fixture(scope="module")
-def ingested(tmp_path_factory: pytest.TempPathFactory) -> Home:
+def ingested(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     from conftest import copy_home
 
     home = copy_home(tmp_path_factory.mktemp("ingest") / "home")
@@ -161,7 +162,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Home:
     return home
 
 
-def test_tasks_for_ingested_documents(ingested: Home) -> None:
+def test_tasks_for_ingested_documents(ingested: Corpus) -> None:
     code, out, _ = cli(ingested, "tasks", "--doc", "昆政办〔2022〕30号", "-f", "csv")
     assert code == 0
     rows = [
@@ -179,7 +180,7 @@ def test_tasks_for_ingested_documents(ingested: Home) -> None:
     assert numbers == ["2.1", "2.2", "3.1", "3.2", "3.3", "4.1"]
 
 
-def test_chain_from_the_city_reaches_the_national_document(ingested: Home) -> None:
+def test_chain_from_the_city_reaches_the_national_document(ingested: Corpus) -> None:
     code, out, _ = cli(ingested, "chain", "昆政办〔2022〕30号:1", "-f", "json")
     assert code == 0, out
     view = json.loads(out)
@@ -198,16 +199,16 @@ def test_chain_from_the_city_reaches_the_national_document(ingested: Home) -> No
     }
 
 
-def test_validate_reports_their_defects(ingested: Home) -> None:
+def test_validate_reports_their_defects(ingested: Corpus) -> None:
     code, out, _ = cli(ingested, "validate", "-f", "json")
     assert code == 0
-    results = json.loads(out)["results"]
+    results = json.loads(out)
     both = {r["focus"] for r in results if r["rule"] == "LeadAndCoLead"}
     assert {f"{YN}/part/3/measure/2", f"{KM}/measure/3"} <= both
     assert not [r for r in results if r["severity"] == "Violation"]
 
 
-def test_ingesting_again_changes_nothing(ingested: Home) -> None:
+def test_ingesting_again_changes_nothing(ingested: Corpus) -> None:
     before = digest(ingested)
     code, out, _ = cli(
         ingested, "ingest", str(KUNMING), "--jurisdiction", "cn-yn-kunming", "--accept-links", "0.3"
@@ -216,7 +217,7 @@ def test_ingesting_again_changes_nothing(ingested: Home) -> None:
     assert digest(ingested) == before
 
 
-def test_near_misses_are_suggested(ingested: Home, tmp_path: Path) -> None:
+def test_near_misses_are_suggested(ingested: Corpus, tmp_path: Path) -> None:
     typo = tmp_path / "typo.txt"
     typo.write_text(
         "云政发〔2023〕1号\n\n云南省关于某事的意见\n\n一、措施\n（一）支持创新。（牵头：省科枝厅）\n\n云南省人民政府\n2023年1月1日\n",
@@ -230,7 +231,7 @@ def test_near_misses_are_suggested(ingested: Home, tmp_path: Path) -> None:
 # --- bad input leaves the corpus as it was ------------------------------------------------------
 
 
-def failing(home: Home, path: Path, *options: str) -> str:
+def failing(home: Corpus, path: Path, *options: str) -> str:
     before = snapshot(home.ttl), digest(home)
     code, _, err = cli(home, "ingest", str(path), *options)
     assert code == 2 and err.startswith("Error: ") and err.count("\n") == 1
@@ -238,26 +239,26 @@ def failing(home: Home, path: Path, *options: str) -> str:
     return err
 
 
-def test_not_utf8(tmp_home: Home, tmp_path: Path) -> None:
+def test_not_utf8(tmp_home: Corpus, tmp_path: Path) -> None:
     gb = tmp_path / "gb.txt"
     gb.write_bytes(KUNMING.read_text(encoding="utf-8").encode("gb18030"))
     err = failing(tmp_home, gb, "--jurisdiction", "cn-yn-kunming")
     assert "not UTF-8" in err and "GB18030" in err and "iconv -f GB18030 -t UTF-8" in err
 
 
-def test_empty_file(tmp_home: Home, tmp_path: Path) -> None:
+def test_empty_file(tmp_home: Corpus, tmp_path: Path) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"\n \n")
     assert "is empty" in failing(tmp_home, empty, "--jurisdiction", "cn-yn")
 
 
-def test_no_numbered_items(tmp_home: Home, tmp_path: Path) -> None:
+def test_no_numbered_items(tmp_home: Corpus, tmp_path: Path) -> None:
     plain = tmp_path / "plain.txt"
     plain.write_text("关于某事的通知\n\n这里没有编号的条目。\n", encoding="utf-8")
     assert "no numbered items" in failing(tmp_home, plain, "--jurisdiction", "cn-yn")
 
 
-def test_number_already_in_the_corpus_with_other_content(tmp_home: Home, tmp_path: Path) -> None:
+def test_number_already_in_the_corpus_with_other_content(tmp_home: Corpus, tmp_path: Path) -> None:
     clash = tmp_path / "clash.txt"
     clash.write_text(
         "桂政办发〔2021〕81号\n\n关于另一件事的措施\n\n一、措施\n（一）甲。（牵头：自治区科技厅）\n",
@@ -267,7 +268,7 @@ def test_number_already_in_the_corpus_with_other_content(tmp_home: Home, tmp_pat
     assert "桂政办发〔2021〕81号 is already in the corpus" in err
 
 
-def test_dry_run_writes_nothing(tmp_home: Home) -> None:
+def test_dry_run_writes_nothing(tmp_home: Corpus) -> None:
     before = digest(tmp_home)
     code, out, _ = cli(tmp_home, "ingest", str(YUNNAN), "--jurisdiction", "cn-yn", "--dry-run")
     assert code == 0 and "Dry run" in out and "new department: 云南省科技厅" in out
@@ -296,7 +297,7 @@ def test_lists_separated_by_commas_and_semicolons() -> None:
     ]
 
 
-def test_known_departments_are_linked(home: Home, tmp_path: Path) -> None:
+def test_known_departments_are_linked(home: Corpus, tmp_path: Path) -> None:
     doc = tmp_path / "liuzhou.txt"
     doc.write_text(
         "柳政办〔2023〕5号\n\n柳州市人民政府办公室关于某事的通知\n\n一、措施\n"

@@ -1,8 +1,10 @@
-"""Golden tests: every query in queries/ runs against the fixed fixture graph and is compared,
-as a multiset of rows, with tests/golden/<name>.csv. A parity test makes sure every query has one.
+"""Golden tests: every query of the user's catalogue (queries/) and every internal query of the
+views (src/policygraph/views/queries/) runs against the fixed fixture graph and is compared, as a
+multiset of rows, with tests/golden/<name>.csv (tests/golden/internal/<name>.csv). A parity test
+makes sure every query has one, and every catalogue query's example runs.
 
-To review a changed query: `python tests/test_queries.py NAME` prints its rows as CSV; check them
-against tests/fixtures/mini/ by hand before writing them to tests/golden/NAME.csv.
+To review a changed query: `python tests/test_queries.py NAME [internal]` prints its rows as CSV;
+check them against tests/fixtures/mini/ by hand before writing them to the golden file.
 """
 
 from __future__ import annotations
@@ -17,16 +19,22 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
-from policygraph import query
-from policygraph.paths import Home, resolve_home
-from policygraph.store import EmbeddedStore, Rows
+from policygraph.cli.app import app
+from policygraph.corpus import Corpus
+from policygraph.store import sparql as query
+from policygraph.store.embedded import EmbeddedStore
+from policygraph.store.results import Rows
+from policygraph.views import internal
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
 MINI = HERE / "fixtures" / "mini"
 REPO = HERE.parent
-HOME = resolve_home(REPO)
-QUERIES = sorted(p.stem for p in HOME.queries.glob("*.rq"))
+HOME = Corpus.locate(REPO)
+INTERNAL = GOLDEN / "internal"
+CATALOGUE = sorted(p.stem for p in HOME.queries.glob("*.rq"))
+QUERIES = [(GOLDEN, name) for name in CATALOGUE] + [(INTERNAL, name) for name in internal.names()]
+IDS = [f"{'internal/' if where == INTERNAL else ''}{name}" for where, name in QUERIES]
 PARAMS: dict[str, dict[str, str]] = json.loads((GOLDEN / "params.json").read_text(encoding="utf-8"))
 
 
@@ -38,9 +46,15 @@ def mini_store() -> EmbeddedStore:
     return EmbeddedStore([HOME.ontology, *sorted(MINI.glob("*.ttl"))])
 
 
-def run(store: EmbeddedStore, home: Home, name: str) -> Rows:
+def load(where: Path, name: str) -> query.NamedQuery:
+    if where == INTERNAL:
+        return query.parse_header(name, Path(name), internal.query(name))
+    return query.load(HOME.queries, name)
+
+
+def run(store: EmbeddedStore, where: Path, name: str) -> Rows:
     bindings = {k: term(v) for k, v in PARAMS.get(name, {}).items()}
-    return store.select(query.load(home, name).text, bindings)
+    return store.select(load(where, name).text, bindings)
 
 
 def as_csv(rows: Rows) -> str:
@@ -62,27 +76,48 @@ def mini() -> EmbeddedStore:
     return mini_store()
 
 
-def test_every_query_has_a_golden_file() -> None:
-    missing = [q for q in QUERIES if not (GOLDEN / f"{q}.csv").exists()]
-    stale = [p.stem for p in GOLDEN.glob("*.csv") if p.stem not in QUERIES]
+@pytest.mark.parametrize("where", [GOLDEN, INTERNAL], ids=["catalogue", "internal"])
+def test_every_query_has_a_golden_file(where: Path) -> None:
+    names = [name for w, name in QUERIES if w == where]
+    missing = [q for q in names if not (where / f"{q}.csv").exists()]
+    stale = [p.stem for p in where.glob("*.csv") if p.stem not in names]
     assert not missing and not stale, f"missing golden: {missing}; golden without query: {stale}"
 
 
-def test_every_query_has_a_header() -> None:
-    for q in query.list_queries(HOME):
-        assert q.title and q.description, f"{q.name}.rq needs '# title:' and '# description:'"
-        declared = {p.name for p in q.params}
-        assert declared == set(PARAMS.get(q.name, {})), f"{q.name}: params {declared} vs golden"
+@pytest.mark.parametrize(("where", "name"), QUERIES, ids=IDS)
+def test_every_query_has_a_header(where: Path, name: str) -> None:
+    q = load(where, name)
+    assert q.title and q.description, f"{q.name}.rq needs '# title:' and '# description:'"
+    declared = {p.name for p in q.params}
+    assert declared == set(PARAMS.get(q.name, {})), f"{q.name}: params {declared} vs golden"
+    if where == GOLDEN:
+        assert q.examples, f"{q.name}.rq needs '# example: policygraph query {q.name} …'"
 
 
-@pytest.mark.parametrize("name", QUERIES)
-def test_golden(mini: EmbeddedStore, name: str) -> None:
-    golden = (GOLDEN / f"{name}.csv").read_text(encoding="utf-8")
-    assert multiset(as_csv(run(mini, HOME, name))) == multiset(golden)
+@pytest.mark.parametrize("name", CATALOGUE)
+def test_catalogue_examples_run(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import re
+    import shlex
+
+    from typer.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)  # an example may write a file
+    for example in load(GOLDEN, name).examples:
+        args = shlex.split(example)
+        assert args[:3] == ["policygraph", "query", name], example
+        result = CliRunner().invoke(app, args[1:], env={"POLICYGRAPH_ENDPOINT": ""})
+        assert result.exit_code == 0, (example, result.output)
+        assert not re.search(r"^0 row\(s\)", result.stdout, re.M), f"{example} answers nothing"
 
 
-@pytest.mark.parametrize("name", QUERIES)
-def test_runs_on_the_real_graph(store: EmbeddedStore, home: Home, name: str) -> None:
+@pytest.mark.parametrize(("where", "name"), QUERIES, ids=IDS)
+def test_golden(mini: EmbeddedStore, where: Path, name: str) -> None:
+    golden = (where / f"{name}.csv").read_text(encoding="utf-8")
+    assert multiset(as_csv(run(mini, where, name))) == multiset(golden)
+
+
+@pytest.mark.parametrize(("where", "name"), QUERIES, ids=IDS)
+def test_runs_on_the_real_graph(store: EmbeddedStore, where: Path, name: str) -> None:
     gx = "https://w3id.org/policygraph/eli/cn-gx/guizhengbanfa/2021/81"
     params = {
         "doc": f"<{gx}>",
@@ -93,10 +128,11 @@ def test_runs_on_the_real_graph(store: EmbeddedStore, home: Home, name: str) -> 
         "to": "<https://w3id.org/policygraph/eli/cn/guofa/2020/7>",
         "measure": f"<{gx}/measure/9>",
     }
-    q = query.load(home, name)
+    q = load(where, name)
     rows = store.select(q.text, {p.name: term(params[p.name]) for p in q.params})
     assert rows.vars and len(rows) > 0, f"{name} returns nothing on the real graph"
 
 
 if __name__ == "__main__":  # print a query's rows on the fixture graph, for review
-    sys.stdout.write(as_csv(run(mini_store(), HOME, sys.argv[1])))
+    where = INTERNAL if sys.argv[2:] == ["internal"] else GOLDEN
+    sys.stdout.write(as_csv(run(mini_store(), where, sys.argv[1])))

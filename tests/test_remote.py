@@ -22,11 +22,13 @@ import pytest
 from rdflib import Literal, URIRef
 from typer.testing import CliRunner
 
-from policygraph import query, results
-from policygraph.cli import app
-from policygraph.paths import Home
-from policygraph.remote import RemoteStore, oxigraph_binary
-from policygraph.store import EmbeddedStore
+from policygraph.cli.app import app
+from policygraph.corpus import Corpus
+from policygraph.store import results
+from policygraph.store import sparql as query
+from policygraph.store.embedded import EmbeddedStore
+from policygraph.store.remote import RemoteStore
+from policygraph.store.server import oxigraph_binary
 
 runner = CliRunner()
 GX = "https://w3id.org/policygraph/eli/cn-gx/guizhengbanfa/2021/81"
@@ -102,9 +104,9 @@ def test_load_replaces_and_counts(loaded: str, store: EmbeddedStore) -> None:
     "name", sorted(p.stem for p in (Path(__file__).parents[1] / "queries").glob("*.rq"))
 )
 def test_parity_embedded_and_remote(
-    loaded: str, store: EmbeddedStore, home: Home, name: str
+    loaded: str, store: EmbeddedStore, home: Corpus, name: str
 ) -> None:
-    q = query.load(home, name)
+    q = query.load(home.queries, name)
     bindings = {p.name: PARAMS[p.name] for p in q.params}
     embedded = store.select(q.text, bindings)
     remote = RemoteStore(loaded).select(q.text, bindings)
@@ -138,7 +140,7 @@ def test_cli_params_are_typed(loaded: str) -> None:
             "-p",
             "name=广西壮族自治区科学技术厅",
             "-f",
-            "json",
+            "sparql-json",
             "--endpoint",
             loaded,
         ],
@@ -241,7 +243,7 @@ def test_not_a_url() -> None:
     assert "not an http(s) endpoint URL" in err
 
 
-def test_serve_answers_the_same_queries(home: Home, store: EmbeddedStore) -> None:
+def test_serve_answers_the_same_queries(home: Corpus, store: EmbeddedStore) -> None:
     import sys
 
     try:
@@ -265,7 +267,7 @@ def test_serve_answers_the_same_queries(home: Home, store: EmbeddedStore) -> Non
     url = f"http://127.0.0.1:{port}/query"
     try:
         wait_until_up(url, process, "policygraph serve")
-        q = query.load(home, "corpus-totals")
+        q = query.load(home.queries, "corpus-totals")
         assert results.multiset(RemoteStore(url).select(q.text)) == results.multiset(
             store.select(q.text)
         )
@@ -292,7 +294,7 @@ def test_commands_give_the_same_output_remotely(loaded: str) -> None:
 
 
 def test_build_summarises_the_graph_it_built_even_with_an_endpoint_set(
-    tmp_home: Home, monkeypatch: pytest.MonkeyPatch
+    tmp_home: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("POLICYGRAPH_ENDPOINT", f"http://127.0.0.1:{free_port()}/query")
     result = runner.invoke(app, ["build", "--home", str(tmp_home.root)])

@@ -14,19 +14,21 @@ from expected import EXPECTED
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from policygraph import export, tasks
-from policygraph.cli import app
+from policygraph.cli.app import app
+from policygraph.corpus import Corpus
 from policygraph.errors import UnknownDepartmentError
-from policygraph.network import analyse, collaboration_network, write_graphml
-from policygraph.paths import Home
-from policygraph.store import EmbeddedStore
+from policygraph.render import office
+from policygraph.render.graph import graphml
+from policygraph.store.embedded import EmbeddedStore
+from policygraph.views import tasks
+from policygraph.views.network import analyse, collaboration_network
 
 runner = CliRunner()
 
 
 def cli(*args: str) -> tuple[int, str, str]:
     r = runner.invoke(app, list(args))
-    return r.exit_code, r.stdout, r.stderr
+    return r.exit_code, r.stdout.removeprefix("\ufeff"), r.stderr
 
 
 def guangxi_csv() -> list[dict[str, str]]:
@@ -48,9 +50,9 @@ def test_csv_cells_equal_the_source_annotation(n: int) -> None:
     assert row["co_lead"] == "、".join(w for _, w in EXPECTED[n]["co-lead"])
 
 
-def test_official_names(home: Home, store: EmbeddedStore) -> None:
-    doc = tasks.find_document(home, store, "gx")
-    table = tasks.task_table(home, store, doc, names="official")
+def test_official_names(home: Corpus, store: EmbeddedStore) -> None:
+    doc = tasks.find_document(store, "gx")
+    table = tasks.task_table(store, doc, names="official")
     row = next(r for r in table.rows if r.number == 24)
     assert table.show(row.lead) == ["广西壮族自治区住房和城乡建设厅"]
 
@@ -91,7 +93,7 @@ def test_docx_table_and_cjk_font(tmp_path: Path) -> None:
     assert rows[0] == ["序号", "任务", "牵头单位", "配合单位"]
     assert rows[1:] == [[r["number"], r["title"], r["lead"], r["co_lead"]] for r in guangxi_csv()]
     run = table.rows[1].cells[1].paragraphs[0].runs[0]
-    assert run._element.rPr.rFonts.get(qn("w:eastAsia")) == export.CJK_FONT
+    assert run._element.rPr.rFonts.get(qn("w:eastAsia")) == office.CJK_FONT
 
 
 @pytest.mark.skipif(
@@ -124,9 +126,17 @@ def test_files_open_in_libreoffice(tmp_path: Path, fmt: str) -> None:
     assert result.returncode == 0 and pdf.exists() and pdf.stat().st_size > 1000, result.stderr
 
 
-def test_file_formats_need_output() -> None:
+def test_file_formats_need_output_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policygraph.cli import options
+
+    monkeypatch.setattr(options, "is_terminal", lambda: True)
     code, _, err = cli("tasks", "-f", "xlsx")
     assert code == 2 and "give -o FILE" in err
+
+
+def test_binary_formats_go_to_a_pipe() -> None:
+    result = runner.invoke(app, ["tasks", "-f", "xlsx"])
+    assert result.exit_code == 0 and result.stdout_bytes.startswith(b"PK")
 
 
 def test_md_and_json() -> None:
@@ -135,8 +145,8 @@ def test_md_and_json() -> None:
     code, out, _ = cli("tasks", "-f", "json")
     import json
 
-    data = json.loads(out)
-    row = next(r for r in data["rows"] if r["number"] == 11)
+    data = json.loads(out)  # a list of records, as everywhere
+    row = next(r for r in data if r["number"] == 11)
     assert row["lead"] == ["自治区工业和信息化厅", "科技厅"]
 
 
@@ -177,10 +187,10 @@ def test_unknown_department_exits_2_with_suggestions() -> None:
     )
 
 
-def test_name_with_quotes_and_braces_is_just_a_name(home: Home, store: EmbeddedStore) -> None:
+def test_name_with_quotes_and_braces_is_just_a_name(home: Corpus, store: EmbeddedStore) -> None:
     evil = '科技厅" } UNION { ?department ?p ?o } #'
     with pytest.raises(UnknownDepartmentError, match="no such department"):
-        tasks.find_department(home, store, evil)
+        tasks.find_department(store, evil)
     code, _, err = cli("tasks", "--dept", evil)
     assert code == 2 and "no such department" in err
 
@@ -204,10 +214,10 @@ def test_unknown_document() -> None:
     assert code == 2 and "no document 'nope'" in err
 
 
-def test_graphml_round_trip(home: Home, store: EmbeddedStore, tmp_path: Path) -> None:
-    g = collaboration_network(home, store)
+def test_graphml_round_trip(home: Corpus, store: EmbeddedStore, tmp_path: Path) -> None:
+    g = collaboration_network(store)
     path = tmp_path / "d.graphml"
-    write_graphml(g, path)
+    path.write_bytes(graphml(g))
     back = nx.read_graphml(path)
     assert set(back.nodes) == set(g.nodes)
     assert {(u, v, d["weight"], d["leads"]) for u, v, d in back.edges(data=True)} == {
@@ -219,8 +229,8 @@ def test_graphml_round_trip(home: Home, store: EmbeddedStore, tmp_path: Path) ->
     )
 
 
-def test_network_facts(home: Home, store: EmbeddedStore) -> None:
-    report = analyse(collaboration_network(home, store), top=100)
+def test_network_facts(home: Corpus, store: EmbeddedStore) -> None:
+    report = analyse(collaboration_network(store), top=100)
     pair = next(
         p for p in report.pairs if {p.a, p.b} == {"广西壮族自治区科学技术厅", "设区市人民政府"}
     )

@@ -1,3 +1,3 @@
-from policygraph.cli import app
+from policygraph.cli.app import main
 
-app()
+main()

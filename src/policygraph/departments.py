@@ -1,17 +1,13 @@
-"""Department names: normalisation, aliases, level prefixes, resolution and suggestions.
+"""Departments by name: aliases, jurisdictions, resolution and suggestions.
 
-A name is matched against every skos:prefLabel and skos:altLabel after :func:`normalize` (NFKC,
-whitespace removed). Where several departments share a label, the one of the document's own
-jurisdiction wins. Inside one list, a name without a level prefix inherits the prefix of an earlier
-name (``自治区发展改革委、工业和信息化厅`` means 自治区工业和信息化厅); the inherited form is tried
-first, then the name as written (so ``广西银保监局`` after a 自治区 name is still itself).
+A name is matched against every skos:prefLabel and skos:altLabel after
+:func:`policygraph.text.names.normalize`. Where several departments share a label, the one of the
+document's own jurisdiction wins. Inside one list, level prefixes are inherited as
+:func:`policygraph.text.names.with_inherited_prefix` reads them.
 """
 
 from __future__ import annotations
 
-import difflib
-import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,25 +15,13 @@ from dataclasses import dataclass
 from rdflib import Graph, Literal, URIRef
 
 from policygraph.errors import UnknownDepartmentError
-from policygraph.namespaces import PG, SKOS
-
-# Level prefixes a name can carry and pass on to the names after it in the same list.
-_LEVEL_PREFIX = re.compile(r"^(自治区|省|市(?!场)|县|区(?!域))")
-
-
-def normalize(name: str) -> str:
-    """The form names are compared in: NFKC (full-width to half-width), no whitespace."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
+from policygraph.rdf import PG, SKOS
+from policygraph.text.names import Reading, normalize, suggest, with_inherited_prefix
 
 
 def encloses(outer: str, inner: str) -> bool:
     """True when jurisdiction ``outer`` is ``inner`` or contains it (cn-gx encloses cn-gx-liuzhou)."""
     return inner == outer or inner.startswith(outer + "-")
-
-
-def level_prefix(name: str) -> str | None:
-    m = _LEVEL_PREFIX.match(normalize(name))
-    return m.group(1) if m else None
 
 
 @dataclass(frozen=True)
@@ -85,14 +69,31 @@ class DepartmentIndex:
             return next(iter(candidates))
         return None
 
-    def suggest(self, name: str, n: int = 3) -> list[str]:
-        """The closest known labels to ``name``."""
-        wanted = normalize(name)
-        pool = sorted(self.by_label)
-        close = difflib.get_close_matches(wanted, pool, n=n, cutoff=0.3)
-        if not close:  # fall back to labels sharing the most characters
-            close = sorted(pool, key=lambda lab: (-len(set(lab) & set(wanted)), lab))[:n]
-        return close
+    def suggest(
+        self, name: str, n: int = 3, jurisdiction: str | None = None, near: bool = False
+    ) -> list[str]:
+        """The closest known labels to ``name`` (of ``jurisdiction`` and enclosing ones); with
+        ``near``, only near misses (a typo, a variant: rapidfuzz ratio ≥ 75)."""
+        pool = [
+            label
+            for label, iris in self.by_label.items()
+            if jurisdiction is None
+            or any(encloses(self.jurisdiction.get(i, ""), jurisdiction) for i in iris)
+        ]
+        if near:
+            return suggest(name, pool, n, cutoff=75, fallback=False)
+        return suggest(name, pool, n)
+
+    def lookup_reading(
+        self, reading: Reading, jurisdiction: str | None
+    ) -> tuple[URIRef, str | None] | None:
+        """The department of the first form of ``reading`` that resolves, and the prefix it
+        inherited (None when the name resolved as written)."""
+        for k, form in enumerate(reading.forms):
+            iri = self.lookup(form, jurisdiction)
+            if iri is not None:
+                return iri, reading.inherited_prefix if k == 0 else None
+        return None
 
     def resolve(self, name: str, jurisdiction: str | None, where: str) -> URIRef:
         iri = self.lookup(name, jurisdiction)
@@ -111,16 +112,10 @@ class DepartmentIndex:
         self, names: Iterable[str], jurisdiction: str | None, where: str
     ) -> list[Resolved]:
         """Resolve one list of names from a source, with level prefixes inherited in order."""
-        out, prefix = [], None
-        for name in names:
-            own = level_prefix(name)
-            if own:
-                prefix = own
-            iri, inherited = None, None
-            if prefix and not own:
-                iri = self.lookup(prefix + name, jurisdiction)
-                inherited = prefix if iri is not None else None
-            if iri is None:
-                iri = self.resolve(name, jurisdiction, where)
-            out.append(Resolved(iri, inherited))
+        out = []
+        for reading in with_inherited_prefix(names):
+            found = self.lookup_reading(reading, jurisdiction)
+            if found is None:
+                raise self.unknown(reading.written, where)
+            out.append(Resolved(*found))
         return out

@@ -1,0 +1,91 @@
+"""``policygraph build``: source texts to ``data/ttl/``.
+
+Everything is extracted and serialised in memory first; files are written only when the whole
+build has succeeded, all through :func:`policygraph.corpus.write_atomic`, so a failed build leaves
+the previous ``data/ttl/`` exactly as it was. Building twice gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policygraph.build.anchors import anchor_quotes
+from policygraph.build.citations import citation_graph
+from policygraph.build.document import DocumentBuilder, provision_iris
+from policygraph.corpus import GENERATED, Corpus, source_files, write_atomic
+from policygraph.departments import DepartmentIndex
+from policygraph.errors import SourceError
+from policygraph.rdf.turtle import serialize
+from policygraph.text.structure import PROFILES
+
+
+@dataclass
+class BuildResult:
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+
+
+def build(corpus: Corpus | Path | str | None = None) -> BuildResult:
+    """Extract every source with a profile, anchor curated quotes, and write ``data/ttl/``."""
+    corpus = Corpus.of(corpus)
+    corpus.require_writable("build")
+    return write_outputs(corpus.ttl, outputs(corpus))
+
+
+def outputs(corpus: Corpus) -> dict[str, str]:
+    """The built files of ``data/ttl/`` by name, with their Turtle."""
+    curated = corpus.curated_graph()
+    index = DepartmentIndex(curated)
+    sources = source_files(curated)
+    texts = {s.iri: corpus.read_text(s) for s in sources}
+    out: dict[str, str] = {}
+    for source in sources:
+        if source.profile == "none":
+            continue
+        if source.profile not in PROFILES:
+            raise SourceError(f"{source.file_name}: unknown extraction profile {source.profile!r}")
+        if source.describes is None:
+            raise SourceError(f"{source.file_name}: metadata needs pg:describes (the document)")
+        doc = DocumentBuilder(curated, index, source, texts[source.iri])
+        out[f"doc-{doc.short}.ttl"] = serialize(
+            doc.graph(), _header(f"{doc.label} from {source.file_name}")
+        )
+    out["citations.ttl"] = serialize(
+        citation_graph(curated, texts),
+        _header(
+            "citations found by 文号 and 《title》 in every source text, and stubs for cited documents"
+        ),
+    )
+    out["anchors.ttl"] = serialize(
+        anchor_quotes(curated, sources, texts),
+        _header(
+            "offsets of the quotes in curated files (data/sources/*.ttl and curated data/ttl/)"
+        ),
+    )
+    return out
+
+
+def _header(what: str) -> list[str]:
+    return [
+        f"{GENERATED}: {what}.",
+        "Do not edit: change the source metadata or the extractor, then rebuild.",
+    ]
+
+
+def write_outputs(directory: Path, files: dict[str, str]) -> BuildResult:
+    """Write the files that changed, all or none; leave unchanged files alone."""
+    directory.mkdir(parents=True, exist_ok=True)
+    result = BuildResult()
+    changed: dict[Path, bytes] = {}
+    for name, content in sorted(files.items()):
+        target, data = directory / name, content.encode("utf-8")
+        if target.exists() and target.read_bytes() == data:
+            result.unchanged.append(target)
+        else:
+            changed[target] = data
+    result.written = write_atomic(changed)
+    return result
+
+
+__all__ = ["BuildResult", "build", "provision_iris"]

@@ -1,0 +1,72 @@
+"""Building the graph and summarising it: `build`, `summary`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from policygraph.cli.options import (
+    EndpointOption,
+    FormatOption,
+    HomeOption,
+    OutOption,
+    TimeoutOption,
+    echo_rich,
+    emit_sheet,
+)
+from policygraph.render.formats import TABULAR, Format, choose
+
+
+def build(
+    home: HomeOption = None, quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False
+) -> None:
+    """Extract the source texts into data/ttl/ and print a summary of the graph.
+
+    Nothing is written unless the whole build succeeds; rebuilding changes nothing.
+
+    Example:
+        policygraph build
+    """
+    from policygraph.build import build as run_build
+    from policygraph.corpus import Corpus
+    from policygraph.render.sheets import summary_sheet
+    from policygraph.render.table import terminal
+    from policygraph.store import open_store
+    from policygraph.views.summary import summarize
+
+    corpus = Corpus.locate(home)
+    result = run_build(corpus)
+    if quiet:
+        return
+    echo_rich(
+        f"Built {corpus.relative(corpus.ttl)}/: {len(result.written)} file(s) written, "
+        f"{len(result.unchanged)} unchanged."
+    )
+    sheet = summary_sheet(summarize(open_store(corpus, endpoint="")))  # the graph just built
+    typer.echo(terminal(sheet), nl=False)
+
+
+def summary(
+    fmt: FormatOption = None,
+    output: OutOption = None,
+    endpoint: EndpointOption = None,
+    timeout: TimeoutOption = 30.0,
+    home: HomeOption = None,
+) -> None:
+    """Print the documents of the graph and its totals.
+
+    Example:
+        policygraph summary
+        policygraph summary --format json
+    """
+    from policygraph.render.sheets import summary_sheet
+    from policygraph.store import open_store
+    from policygraph.views.summary import summarize
+
+    fmt_ = choose(fmt, output, TABULAR, Format.table)
+    store = open_store(home, endpoint, timeout)
+    emit_sheet(summary_sheet(summarize(store)), fmt_, output)
+
+
+COMMANDS = {"build": build, "summary": summary}

@@ -1,0 +1,118 @@
+"""Implementation chains and link suggestions: `chain`, `suggest-links`."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from policygraph.cli.options import (
+    EndpointOption,
+    FormatOption,
+    HomeOption,
+    OutOption,
+    TimeoutOption,
+    emit,
+    emit_sheet,
+)
+from policygraph.errors import InputError
+from policygraph.render.formats import TABULAR, Format, choose
+
+
+def chain(
+    measure: Annotated[
+        str, typer.Argument(help="An IRI, DOC:NUMBER (gx:11), or words of a title.")
+    ],
+    fmt: Annotated[
+        Format | None,
+        typer.Option("--format", "-f", help="tree (the default), json or md.", show_default=False),
+    ] = None,
+    output: OutOption = None,
+    endpoint: EndpointOption = None,
+    timeout: TimeoutOption = 30.0,
+    home: HomeOption = None,
+) -> None:
+    """The implementation chain through a measure, up and down.
+
+    National measure → Guangxi measure(s) → Liuzhou article(s), with lead and co-lead
+    departments at each level, each link's basis, and what the responses reported. The same
+    chain comes back from any measure in it. Several matching titles give several chains,
+    best match first.
+
+    Example:
+        policygraph chain gx:11
+        policygraph chain 关键核心技术 --format md
+        policygraph chain lz:1 --format json
+    """
+    from policygraph.render.chain import render_md, render_tree
+    from policygraph.render.table import rich_text
+    from policygraph.store import open_store
+    from policygraph.views import chain as lib
+
+    fmt_ = choose(fmt, output, (Format.tree, Format.json, Format.md), Format.tree)
+    store = open_store(home, endpoint, timeout)
+    chains = lib.chains(store, lib.find_measures(store, measure))
+    if fmt_ == Format.json:
+        data = [c.as_json() for c in chains]
+        text = json.dumps(
+            data if len(data) > 1 else data[0], ensure_ascii=False, indent=2, sort_keys=True
+        )
+        emit((text + "\n").encode("utf-8"), fmt_, output)
+    elif fmt_ == Format.md:
+        emit("\n".join(render_md(c) for c in chains).encode("utf-8"), fmt_, output)
+    else:
+        emit(rich_text(*(render_tree(c) for c in chains)).encode("utf-8"), fmt_, output)
+
+
+def suggest_links(
+    lower: Annotated[
+        str, typer.Option("--from", help="The implementing document: 文号, short name or IRI.")
+    ],
+    higher: Annotated[str, typer.Option("--to", help="The implemented document.")],
+    top: Annotated[int, typer.Option("--top", help="Suggestions per provision.")] = 3,
+    evaluate: Annotated[
+        bool,
+        typer.Option("--evaluate", help="Compare the top-1 suggestions with the curated links."),
+    ] = False,
+    fmt: FormatOption = None,
+    output: OutOption = None,
+    endpoint: EndpointOption = None,
+    timeout: TimeoutOption = 30.0,
+    home: HomeOption = None,
+) -> None:
+    """Propose provision-level implementation links by text similarity, ranked with scores.
+
+    Character bigrams of titles (weighted) and text, TF-IDF, cosine: for a curator to review.
+
+    Example:
+        policygraph suggest-links --from 柳政规〔2021〕18号 --to 桂政办发〔2021〕81号
+        policygraph suggest-links --from gx --to cn --top 1 --evaluate
+    """
+    from policygraph.render.sheets import suggestions_sheet
+    from policygraph.store import open_store
+    from policygraph.views import links as lib
+    from policygraph.views.tasks import find_document
+
+    if top < 1:
+        raise InputError("--top must be at least 1")
+    fmt_ = choose(fmt, output, TABULAR, Format.table)
+    store = open_store(home, endpoint, timeout)
+    low, high = find_document(store, lower), find_document(store, higher)
+    low_p, high_p = lib.provisions(store, low), lib.provisions(store, high)
+    if not low_p or not high_p:
+        raise InputError(f"{low.label if not low_p else high.label} has no measures to link")
+    suggestions = lib.suggest(low_p, high_p, top)
+    curated = lib.curated_pairs(store, low, high)
+    emit_sheet(suggestions_sheet(low, high, suggestions, curated), fmt_, output)
+    if evaluate:
+        ev = lib.evaluate(suggestions, curated)
+        typer.echo(
+            f"top-1 against {ev.curated_links} curated links: precision {ev.precision:.3f} "
+            f"({ev.top1_correct}/{ev.lower_provisions}), recall {ev.recall:.3f} "
+            f"({ev.top1_correct}/{ev.curated_links})",
+            err=True,
+        )
+
+
+COMMANDS = {"chain": chain, "suggest-links": suggest_links}

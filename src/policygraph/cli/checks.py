@@ -1,0 +1,68 @@
+"""Consistency checks: `validate`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from policygraph.cli.options import FormatOption, HomeOption, OutOption, emit, emit_sheet
+from policygraph.errors import InputError
+from policygraph.render.formats import TABULAR, Format, choose
+
+
+def validate(
+    fmt: FormatOption = None,
+    output: OutOption = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
+    defects: Annotated[
+        Path | None,
+        typer.Option(
+            "--defects", help="Write the source defects, in words, to this Markdown file."
+        ),
+    ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="pyshacl (the reference), sparql (shapes compiled to whole-graph queries), "
+            "or auto (pyshacl up to 200,000 triples).",
+        ),
+    ] = "auto",
+    home: HomeOption = None,
+) -> None:
+    """Run the SHACL shapes over the graph: violations, source defects, things worth knowing.
+
+    Violation: our graph is wrong (exit 1). Warning: a source is inconsistent with itself or
+    with another source (reported, never fixed; exit 1 only with --strict). Info: worth
+    knowing. Exit 2 when the graph cannot be read (the file and line are named). --format text
+    (the default) groups the results; the row formats list them (json: a list of records);
+    ttl gives the SHACL validation report graph.
+
+    Example:
+        policygraph validate
+        policygraph validate --format json > report.json
+        policygraph validate --defects docs/source-defects.md
+    """
+    from policygraph import checks
+    from policygraph.checks.report import render_defects, render_text
+    from policygraph.render.sheets import results_sheet
+
+    fmt_ = choose(fmt, output, (Format.text, *TABULAR, Format.ttl), Format.text)
+    report = checks.validate(home, engine=engine)
+    if fmt_ == Format.text:
+        emit(render_text(report).encode("utf-8"), fmt_, output)
+    elif fmt_ == Format.ttl:
+        if not report.graph_ttl:
+            raise InputError("--format ttl needs the SHACL report graph: use --engine pyshacl")
+        emit(report.graph_ttl.encode("utf-8"), fmt_, output)
+    else:
+        emit_sheet(results_sheet(report), fmt_, output)
+    if defects is not None:
+        emit(render_defects(report).encode("utf-8"), Format.md, defects)
+    if report.failed(strict):
+        raise typer.Exit(1)
+
+
+COMMANDS = {"validate": validate}

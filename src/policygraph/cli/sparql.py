@@ -1,0 +1,179 @@
+"""Queries and SPARQL servers: `query`, `queries`, `load`, `serve`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from policygraph.cli.options import (
+    EndpointOption,
+    FormatOption,
+    HomeOption,
+    OutOption,
+    TimeoutOption,
+    emit,
+    emit_sheet,
+)
+from policygraph.errors import InputError, QueryError
+from policygraph.render.formats import GRAPH, SPARQL_RESULTS, TABULAR, Format, choose
+
+
+def query(
+    name: Annotated[
+        str, typer.Argument(help="A query of queries/ by name, an .rq file, or - for stdin.")
+    ],
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param", "-p", help='name=value: <IRI>, "text"@zh, "text", 42, 1.5 or text.'
+        ),
+    ] = None,
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="SELECT: table, csv, tsv, md, json (records), html, xlsx, docx, sparql-json or "
+            "sparql-tsv (SPARQL 1.1 results). CONSTRUCT/DESCRIBE: ttl, nt, nq, trig, jsonld. "
+            "ASK prints true or false.",
+            show_default=False,
+        ),
+    ] = None,
+    output: OutOption = None,
+    endpoint: EndpointOption = None,
+    timeout: TimeoutOption = 30.0,
+    home: HomeOption = None,
+) -> None:
+    """Run a SPARQL query, embedded or on a SPARQL server, with safely bound parameters.
+
+    Example:
+        policygraph query tasks-by-measure -p doc=<https://w3id.org/policygraph/eli/cn-gx/guizhengbanfa/2021/81>
+        policygraph query find-department -p name=科技厅 --format json
+        echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | policygraph query -
+        policygraph query coverage-gaps --endpoint http://localhost:7878/query -o gaps.xlsx
+    """
+    from policygraph.corpus import Corpus
+    from policygraph.render import results
+    from policygraph.render.graph import serialize
+    from policygraph.store import open_store
+    from policygraph.store.results import Rows, parse_param
+    from policygraph.store.sparql import load as load_query
+
+    allowed = (*TABULAR, *SPARQL_RESULTS, *GRAPH)
+    fmt_ = choose(fmt, output, allowed, Format.table)
+    text = sys.stdin.read() if name == "-" else load_query(Corpus.locate(home).queries, name).text
+    bindings = dict(parse_param(p) for p in param or [])
+    store = open_store(home, endpoint, timeout)
+    answer = store.query(text, bindings)
+    if isinstance(answer, bool):
+        emit(results.boolean(answer), Format.text, output)
+    elif isinstance(answer, Rows):
+        if fmt_ in GRAPH:
+            raise QueryError(
+                f"a SELECT gives rows, not a graph: --format {fmt_.value} is for "
+                "CONSTRUCT and DESCRIBE"
+            )
+        if fmt_ == Format.sparql_json:
+            emit(results.sparql_json(answer), fmt_, output)
+        elif fmt_ == Format.sparql_tsv:
+            emit(results.sparql_tsv(answer), fmt_, output)
+        else:
+            footer = f"{len(answer)} row(s) from {store.location}"
+            emit_sheet(results.sheet(answer, footer), fmt_, output)
+    else:
+        graph_fmt = Format.ttl if fmt is None and fmt_ == Format.table else fmt_
+        if graph_fmt not in GRAPH:
+            raise QueryError(
+                f"a CONSTRUCT or DESCRIBE gives a graph: --format one of "
+                f"{', '.join(f.value for f in GRAPH)}, not {graph_fmt.value}"
+            )
+        emit(serialize(answer, graph_fmt), graph_fmt, output, f"{len(answer)} triples")
+
+
+def queries(fmt: FormatOption = None, output: OutOption = None, home: HomeOption = None) -> None:
+    """List the query catalogue (queries/): each query's name, title, description, parameters
+    and an example.
+
+    Example:
+        policygraph queries
+        policygraph queries --format md
+    """
+    from policygraph.corpus import Corpus
+    from policygraph.render.sheets import queries_sheet
+    from policygraph.store.sparql import list_queries
+
+    fmt_ = choose(fmt, output, TABULAR, Format.table)
+    emit_sheet(queries_sheet(list_queries(Corpus.locate(home).queries)), fmt_, output)
+
+
+def load(
+    endpoint: EndpointOption = None,
+    graph: Annotated[
+        str, typer.Option("--graph", help="The named graph to replace.")
+    ] = "https://w3id.org/policygraph/graph",
+    update_endpoint: Annotated[
+        str | None,
+        typer.Option("--update-endpoint", help="SPARQL Update endpoint (default: …/update)."),
+    ] = None,
+    store_endpoint: Annotated[
+        str | None,
+        typer.Option("--store-endpoint", help="Graph Store Protocol endpoint (default: …/store)."),
+    ] = None,
+    timeout: TimeoutOption = 120.0,
+    home: HomeOption = None,
+) -> None:
+    """Push the built graph into a named graph on a SPARQL server, replacing it atomically.
+
+    The graph goes into a fresh staging graph first and is then moved onto the target in one
+    update; the triple count is checked afterwards.
+
+    Example:
+        policygraph load --endpoint http://localhost:7878/query
+    """
+    from policygraph.corpus import Corpus
+    from policygraph.store import remote
+
+    if not endpoint:
+        raise InputError("give --endpoint URL (or set POLICYGRAPH_ENDPOINT)")
+    files = Corpus.locate(home).graph_files()
+    count = remote.load(files, endpoint, graph, update_endpoint, store_endpoint, timeout)
+    typer.echo(f"Loaded {count} triples into <{graph}> on {endpoint}")
+
+
+def serve(
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 7878,
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    location: Annotated[
+        Path | None,
+        typer.Option(
+            "--location", help="Directory for the server's store (default: a temporary one)."
+        ),
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Serve the built graph read-only on a local SPARQL endpoint (Oxigraph), with a query page.
+
+    Example:
+        policygraph serve --port 7878
+    """
+    import tempfile
+
+    from policygraph.corpus import Corpus
+    from policygraph.store import server
+
+    files = Corpus.locate(home).graph_files()
+    with tempfile.TemporaryDirectory(prefix="policygraph-serve-") as tmp:
+        where = location or Path(tmp)
+        count = server.prepare_location(files, where)
+        command = server.serve_command(where, host, port)
+        typer.echo(
+            f"Serving {count} triples read-only at http://{host}:{port}/ (SPARQL: http://{host}:{port}/query)"
+        )
+        typer.echo("Press Ctrl-C to stop.")
+        raise typer.Exit(server.run_server(command))
+
+
+COMMANDS = {"query": query, "queries": queries, "load": load, "serve": serve}

@@ -1,0 +1,155 @@
+"""Task-division tables and the department view: `tasks`, `depts`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from policygraph.cli.options import (
+    EndpointOption,
+    FormatOption,
+    HomeOption,
+    OutOption,
+    TimeoutOption,
+    echo_rich,
+    emit,
+    emit_sheet,
+)
+from policygraph.errors import InputError
+from policygraph.render.formats import TABULAR, Format, choose
+
+
+def tasks(
+    doc: Annotated[
+        str, typer.Option("--doc", "-d", help="Document: short name, 文号 or IRI.")
+    ] = "gx",
+    by: Annotated[str, typer.Option("--by", help="measure or department.")] = "measure",
+    dept: Annotated[
+        str | None,
+        typer.Option(
+            "--dept", help="One department, by any of its names (implies --by department)."
+        ),
+    ] = None,
+    all_docs: Annotated[
+        bool, typer.Option("--all-docs", help="With --dept: every document, not only --doc.")
+    ] = False,
+    full: Annotated[bool, typer.Option("--full", help="Add each measure's full text.")] = False,
+    names: Annotated[
+        str, typer.Option("--names", help="source (as the document writes them) or official.")
+    ] = "source",
+    fmt: FormatOption = None,
+    output: OutOption = None,
+    endpoint: EndpointOption = None,
+    timeout: TimeoutOption = 30.0,
+    home: HomeOption = None,
+) -> None:
+    """The task-division table (任务分工表) of a document: 序号 · 任务 · 牵头单位 · 配合单位.
+
+    With --by department, what each department leads and co-leads; with --dept NAME, one
+    department (any of its names), including what it must do as a member of a collective
+    such as 设区市人民政府.
+
+    Example:
+        policygraph tasks
+        policygraph tasks --doc 桂政办发〔2021〕81号 -o 任务分工表.xlsx
+        policygraph tasks --by department --format csv
+        policygraph tasks --dept 柳州市人民政府 --format md
+    """
+    from policygraph.render import sheets
+    from policygraph.store import open_store
+    from policygraph.views import tasks as lib
+
+    if by not in ("measure", "department"):
+        raise InputError(f"--by must be measure or department, not {by!r}")
+    fmt_ = choose(fmt, output, TABULAR, Format.table)
+    store = open_store(home, endpoint, timeout)
+    document = lib.find_document(store, doc)
+    if dept is not None:
+        iri = lib.find_department(store, dept)
+        found = lib.department_tasks(store, iri, None if all_docs else document)
+        emit_sheet(sheets.assignment_sheet(found), fmt_, output)
+        return
+    table = lib.task_table(store, document, names)
+    if by == "measure":
+        emit_sheet(sheets.measure_sheet(table, full), fmt_, output)
+    else:
+        emit_sheet(sheets.department_sheet(table), fmt_, output)
+
+
+def depts(
+    network: Annotated[
+        bool, typer.Option("--network", help="Build the collaboration network and report on it.")
+    ] = False,
+    graphml: Annotated[
+        Path | None, typer.Option("--graphml", help="Write the network as GraphML (for Gephi).")
+    ] = None,
+    top: Annotated[int, typer.Option("--top", help="How many rows in each ranking.")] = 10,
+    fmt: FormatOption = None,
+    output: OutOption = None,
+    endpoint: EndpointOption = None,
+    timeout: TimeoutOption = 30.0,
+    home: HomeOption = None,
+) -> None:
+    """Departments: names, level, kind and lead/co-lead counts across all documents.
+
+    With --network, the collaboration network: departments linked where they share a measure,
+    weighted by how many, with degree and betweenness centrality, components and top pairs.
+
+    Example:
+        policygraph depts
+        policygraph depts -o departments.docx
+        policygraph depts --network --graphml departments.graphml
+    """
+    from policygraph.render.graph import graphml as to_graphml
+    from policygraph.render.sheets import departments_sheet
+    from policygraph.store import open_store
+    from policygraph.views import network as lib
+
+    fmt_ = choose(fmt, output, TABULAR, Format.table)
+    store = open_store(home, endpoint, timeout)
+    if not (network or graphml):
+        emit_sheet(departments_sheet(lib.departments(store)), fmt_, output)
+        return
+    g = lib.collaboration_network(store)
+    _network_report(g, lib.analyse(g, top))
+    if graphml is not None:
+        emit(to_graphml(g), None, graphml)
+
+
+def _network_report(g: Any, report: Any) -> None:
+    from rich.table import Table
+
+    lines = [
+        f"{g.number_of_nodes()} departments, {g.number_of_edges() // 2} collaborating pairs, "
+        f"{len(report.components)} connected component(s)"
+    ]
+    for i, comp in enumerate(report.components, start=1):
+        shown = "、".join(comp[:8]) + ("…" if len(comp) > 8 else "")
+        lines.append(f"  component {i}: {len(comp)} departments: {shown}")
+    rankings = [
+        _ranking("Degree centrality", report.degree, "{:.3f}"),
+        _ranking("Shared measures (weighted degree)", report.strength, "{}"),
+        _ranking("Betweenness centrality", report.betweenness, "{:.3f}"),
+    ]
+    pairs = Table(title="Most frequent pairs", title_justify="left")
+    for col in ("department A", "department B", "shared measures", "A leads B", "B leads A"):
+        pairs.add_column(col)
+    for p in report.pairs:
+        pairs.add_row(p.a, p.b, str(p.weight), str(p.a_leads_b), str(p.b_leads_a))
+    echo_rich(*lines, *rankings, pairs)
+
+
+def _ranking(title: str, items: list[tuple[str, Any]], fmt: str) -> Any:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    table.add_column("department")
+    table.add_column("value", justify="right")
+    for name, value in items:
+        table.add_row(name, fmt.format(value))
+    return table
+
+
+COMMANDS = {"tasks": tasks, "depts": depts}

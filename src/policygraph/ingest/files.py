@@ -1,0 +1,133 @@
+"""The files an ingest writes: the source's metadata (``data/sources/<stem>.ttl``) and a curated
+file of what the curator should review (``data/ttl/ingested-<stem>.ttl``): new departments, the
+stated document-level implementation, accepted links with their scores."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS, XSD
+
+from policygraph.build import provision_iris
+from policygraph.ingest.model import KINDS, LEVELS, NewDepartment, Plan
+from policygraph.rdf import DCT, ELI, PG, PROV, RDF, SKOS, SRC, bind_prefixes
+from policygraph.rdf.turtle import serialize
+
+
+def files_of(p: Plan) -> dict[str, str]:
+    """Relative path → Turtle, for both files."""
+    src = SRC[p.stem]
+    data = bind_prefixes(Graph())
+    for n in p.new:
+        _department(data, p, n)
+    _stated_links(data, p, src)
+    _accepted_links(data, p, src)
+    head = [
+        f"Added by `policygraph ingest` from {p.number or p.source_name}: a curated file from now on.",
+        "Merge new departments into departments.ttl when their official names are known.",
+    ]
+    return {
+        f"data/sources/{p.stem}.ttl": serialize(
+            _metadata(p, src), [f"Metadata of {p.source_name}, read by `policygraph ingest`."]
+        ),
+        f"data/ttl/ingested-{p.stem}.ttl": serialize(data, head),
+    }
+
+
+def _metadata(p: Plan, src: URIRef) -> Graph:
+    meta = bind_prefixes(Graph())
+    meta.add((src, RDF.type, PG.SourceText))
+    meta.add((src, PG.fileName, Literal(p.source_name)))
+    meta.add((src, PG.sha256, Literal(p.digest)))
+    meta.add((src, DCT.format, Literal("text/plain; charset=utf-8")))
+    meta.add((src, PG.extractionProfile, Literal("measures")))
+    meta.add((src, PG.describes, p.doc))
+    d = p.doc
+    meta.add((d, RDF.type, PG.PolicyDocument))
+    meta.add((d, ELI.title, Literal(p.title, lang="zh")))
+    if p.number:
+        meta.add((d, ELI.id_local, Literal(p.number)))
+    meta.add((d, PG.shortName, Literal(p.short)))
+    meta.add((d, ELI.type_document, PG[KINDS[p.kind]]))
+    meta.add((d, PG.level, PG[LEVELS[p.level][0]]))
+    meta.add((d, PG.jurisdiction, Literal(p.jurisdiction)))
+    meta.add((d, PG.textHeld, Literal(True)))
+    meta.add((d, PG.sourceText, src))
+    has_leads = any(
+        e.role == "lead"
+        for pv in p.structure.provisions
+        if pv.annotation
+        for e in pv.annotation.entries
+    )
+    meta.add((d, PG.requiresLeadDepartment, Literal(has_leads)))
+    if p.date and len(p.date) == 10:  # the signature's date, when it gives the day
+        meta.add((d, ELI.date_document, Literal(p.date, datatype=XSD.date)))
+    if p.issuer_iri is not None:
+        meta.add((d, ELI.passed_by, p.issuer_iri))
+    return meta
+
+
+def _kind(label: str) -> URIRef:
+    """The kind of body a new department's name says it is."""
+    if label.startswith("各"):
+        return PG.CollectiveOfGovernments
+    if "税务局" in label and label.startswith("国家"):
+        return PG.CentralAgencyBranch
+    if label.endswith("人民政府"):
+        return PG.Government
+    if "党委" in label or "委组织部" in label or "编办" in label:
+        return PG.PartyOrgan
+    return PG.GovernmentDepartment
+
+
+def _department(data: Graph, p: Plan, n: NewDepartment) -> None:
+    data.add((n.iri, RDF.type, PG.Department))
+    data.add((n.iri, SKOS.prefLabel, Literal(n.label, lang="zh")))
+    for form in n.written:
+        data.add((n.iri, SKOS.altLabel, Literal(form, lang="zh")))
+    data.add((n.iri, PG.level, PG[LEVELS[p.level][0]]))
+    data.add((n.iri, PG.kind, _kind(n.label)))
+    data.add((n.iri, PG.jurisdiction, Literal(p.jurisdiction)))
+    note = (
+        f"Added by policygraph ingest from {p.number or p.source_name}; "
+        "merge with the full official name."
+    )
+    data.add((n.iri, RDFS.comment, Literal(note, lang="en")))
+
+
+def _link(data: Graph, link: URIRef, lower: URIRef, higher: URIRef, src: URIRef) -> None:
+    data.add((link, RDF.type, PG.ImplementationLink))
+    data.add((link, PG["lower"], lower))
+    data.add((link, PG.higher, higher))
+    data.add((link, PROV.wasAttributedTo, PG.SuggestLinks))
+    data.add((link, PROV.wasDerivedFrom, src))
+
+
+def _stated_links(data: Graph, p: Plan, src: URIRef) -> None:
+    for k, (target, label, quote) in enumerate(p.implements, start=1):
+        link = URIRef(f"{p.doc}/implements/{k}")
+        data.add((p.doc, ELI.ensures_implementation_of, target))
+        _link(data, link, p.doc, target, src)
+        data.add((link, PG.linkKind, PG.Stated))
+        data.add((link, PG.basis, Literal(f"The text says it implements {label}.")))
+        data.add((link, PG.confidence, Literal("1.0", datatype=XSD.decimal)))
+        data.add((link, PG.quote, Literal(quote)))
+
+
+def _accepted_links(data: Graph, p: Plan, src: URIRef) -> None:
+    titles = {
+        str(i): pv.title.text
+        for i, pv in zip(provision_iris(p.doc, p.structure), p.structure.provisions, strict=True)
+    }
+    for lower, higher, score in p.accepted:
+        link = URIRef(f"{lower}/implements/suggested-{higher.rsplit('/', 1)[-1]}")
+        data.add((URIRef(lower), ELI.applies, URIRef(higher)))
+        _link(data, link, URIRef(lower), URIRef(higher), src)
+        data.add((link, PG.linkKind, PG.Judged))
+        basis = (
+            "suggest-links: character-bigram TF-IDF cosine of titles and text, "
+            f"score {score:.4f}, accepted at ingest"
+        )
+        data.add((link, PG.basis, Literal(basis)))
+        data.add((link, PG.confidence, Literal(f"{min(score, 1.0):.4f}", datatype=XSD.decimal)))
+        data.add((link, PG.score, Literal(f"{score:.4f}", datatype=XSD.decimal)))
+        data.add((link, PG.quote, Literal(titles[lower])))

@@ -1,0 +1,82 @@
+"""What an ingest reads and would write: the plan, its options, the new departments."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import URIRef
+
+from policygraph.text.structure import Structure
+
+LEVELS = {
+    "national": ("National", 1),
+    "region": ("Region", 2),
+    "city": ("City", 3),
+    "county": ("County", 4),
+}
+KINDS = {
+    "opinions": "Opinions",
+    "measures": "Measures",
+    "plan": "Plan",
+    "notice": "Notice",
+    "regulation": "Regulation",
+}
+OPTION_OF_KIND = {v: k for k, v in KINDS.items()}
+
+
+@dataclass
+class Options:
+    level: str | None = None
+    jurisdiction: str | None = None
+    kind: str | None = None
+    title: str | None = None
+    number: str | None = None
+    date: str | None = None
+    issuer: str | None = None
+    short: str | None = None
+    accept_links: float | None = None
+
+
+@dataclass
+class NewDepartment:
+    iri: URIRef
+    label: str
+    written: list[str]
+    suggestions: list[str]
+
+
+@dataclass
+class Plan:
+    source_name: str  # data/sources/…txt
+    data: bytes
+    text: str
+    doc: URIRef
+    number: str | None
+    title: str
+    issuer: str | None
+    date: str | None
+    level: str
+    jurisdiction: str
+    kind: str
+    short: str
+    structure: Structure
+    known: dict[str, URIRef] = field(default_factory=dict)
+    new: list[NewDepartment] = field(default_factory=list)
+    issuer_iri: URIRef | None = None
+    amounts: int = 0
+    citations: list[tuple[str, str]] = field(default_factory=list)  # (as cited, resolved to)
+    implements: list[tuple[URIRef, str, str]] = field(default_factory=list)  # (doc, label, quote)
+    accepted: list[tuple[str, str, float]] = field(default_factory=list)  # (lower, higher, score)
+    unread: list[str] = field(default_factory=list)
+    files: dict[str, str] = field(default_factory=dict)  # relative path -> content
+    unchanged: bool = False
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def stem(self) -> str:
+        return Path(self.source_name).stem

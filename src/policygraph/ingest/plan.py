@@ -1,0 +1,268 @@
+"""Planning an ingest: read and extract a document, resolve its departments and the documents it
+implements, and compute every file it would write, without writing anything."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+
+from policygraph.build import provision_iris
+from policygraph.corpus import Corpus, sha256_of
+from policygraph.departments import DepartmentIndex
+from policygraph.errors import InputError, SourceError
+from policygraph.ingest.files import files_of
+from policygraph.ingest.model import KINDS, LEVELS, OPTION_OF_KIND, NewDepartment, Options, Plan
+from policygraph.rdf import BASE, ELI, PG
+from policygraph.rdf.terms import iri_segment
+from policygraph.text.amounts import find_amounts
+from policygraph.text.citations import DocumentIndex, find_mentions
+from policygraph.text.dates import read_date
+from policygraph.text.encoding import decode
+from policygraph.text.metadata import PLACE, guess_level, read_metadata
+from policygraph.text.names import Reading, kind_of, normalize, with_inherited_prefix
+from policygraph.text.structure import parse_measures
+
+_IMPLEMENTS = re.compile(r"(贯彻落实|贯彻|落实|根据|按照)$")
+
+
+def plan(corpus: Corpus, path: Path, options: Options) -> Plan:
+    """Read and extract ``path`` without writing anything."""
+    p = _read(path, options)
+    _check_conflicts(corpus, p)
+    # Re-planning a document already ingested must give the same files: leave out its own.
+    own = {
+        corpus.path(f"data/sources/{p.stem}.ttl"),
+        corpus.path(f"data/ttl/ingested-{p.stem}.ttl"),
+    }
+    curated = corpus.curated_graph(exclude=own)
+    _departments(p, DepartmentIndex(curated))
+    _issuer(p)
+    _citations_and_implementation(p, curated)
+    p.amounts = sum(
+        len(find_amounts(p.text, pv.body))
+        for pv in p.structure.provisions
+        if pv.body and not pv.general
+    )
+    if options.accept_links is not None:
+        _accept_links(corpus, p, options.accept_links)
+    p.files = files_of(p)
+    p.unchanged = corpus.path(p.source_name).is_file() and all(
+        corpus.path(rel).is_file() and corpus.path(rel).read_text(encoding="utf-8") == body
+        for rel, body in p.files.items()
+    )
+    return p
+
+
+def _read(path: Path, options: Options) -> Plan:
+    """The document's text, structure and metadata (options first, then what the text says)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    if not data.strip():
+        raise SourceError(f"{path}: the file is empty")
+    text = decode(data, str(path))
+    structure = parse_measures(text, path.name)  # no numbered items: stop here
+    meta = read_metadata(text)
+    given = {
+        "title": options.title or meta["title"],
+        "number": options.number or meta["number"],
+        "issuer": options.issuer or meta["issuer"],
+        "date": options.date or meta["date"],
+    }
+    unread = [f"{what} (give --{what})" for what, value in given.items() if not value]
+    jur = _jurisdiction(path, options.jurisdiction)
+    title, number, issuer = given["title"], given["number"], given["issuer"]
+    level = options.level or guess_level(issuer or title or "")
+    if level not in LEVELS:
+        raise InputError(
+            f"--level must be one of {', '.join(LEVELS)} (could not tell it from the text)"
+        )
+    kind = options.kind or OPTION_OF_KIND.get(kind_of(title or ""), "measures")
+    if kind not in KINDS:
+        raise InputError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    doc, stem = _identity(jur, number, hashlib.sha256(data).hexdigest())
+    return Plan(
+        source_name=f"data/sources/{stem}.txt",
+        data=data,
+        text=text,
+        doc=doc,
+        number=number,
+        title=title or path.stem,
+        issuer=issuer,
+        date=_date(given["date"]),
+        level=level,
+        jurisdiction=jur,
+        kind=kind,
+        short=options.short or _slug(stem.removeprefix("cn-")),
+        structure=structure,
+        unread=unread,
+    )
+
+
+def _jurisdiction(path: Path, jurisdiction: str | None) -> str:
+    if not jurisdiction:
+        raise InputError(f"{path}: give --jurisdiction (a code such as cn-yn or cn-yn-kunming)")
+    if not re.fullmatch(r"[a-z]{2}(-[a-z0-9]+)*", jurisdiction):
+        raise InputError(
+            f"--jurisdiction must look like cn-yn or cn-yn-kunming, not {jurisdiction!r}"
+        )
+    return jurisdiction
+
+
+def _date(date: str | None) -> str | None:
+    if not date:
+        return None
+    reading = read_date(date)
+    if not reading.value:
+        raise InputError(f"--date {date!r} is not a date ({reading.problem})")
+    return reading.value
+
+
+def _identity(jur: str, number: str | None, digest: str) -> tuple[URIRef, str]:
+    """The document's IRI (ELI-like, from its 文号) and the stem of its file names."""
+    m = re.match(r"(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<n>\d+)号$", number or "")
+    if m:
+        doc = URIRef(f"{BASE}eli/{jur}/{iri_segment(m['prefix'])}/{m['year']}/{m['n']}")
+        return doc, f"{jur}-{m['year']}-{m['n']}"
+    return URIRef(f"{BASE}doc/{jur}/{digest[:12]}"), f"{jur}-{digest[:12]}"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _check_conflicts(corpus: Corpus, p: Plan) -> None:
+    meta = corpus.metadata()
+    if p.number:
+        for doc in meta.subjects(ELI.id_local, Literal(p.number)):
+            src = meta.value(doc, PG.sourceText)
+            name = meta.value(src, PG.fileName) if src is not None else None
+            if (
+                name is None
+                or str(name) != p.source_name
+                or sha256_of(corpus.path(str(name))) != p.digest
+            ):
+                where = str(name) if name is not None else str(doc)
+                raise SourceError(
+                    f"{p.number} is already in the corpus ({where}) with different content"
+                )
+    target = corpus.path(p.source_name)
+    if target.exists() and target.read_bytes() != p.data:
+        raise SourceError(f"{p.source_name} already exists with different content")
+
+
+def _departments(p: Plan, index: DepartmentIndex) -> None:
+    """Known names link to their department; new names become departments of the jurisdiction."""
+    place = PLACE.match(p.issuer or p.title or "")
+    place_name = place.group(1) if place else ""
+    new: dict[str, NewDepartment] = {}
+    for prov in p.structure.provisions:
+        if prov.annotation is None:
+            continue
+        for role in ("lead", "co-lead", "responsible"):
+            names = [e.name.text for e in prov.annotation.names(role)]
+            for reading in with_inherited_prefix(names):
+                _department(p, index, reading, place_name, new)
+    p.new = list(new.values())
+
+
+def _department(
+    p: Plan,
+    index: DepartmentIndex,
+    reading: Reading,
+    place_name: str,
+    new: dict[str, NewDepartment],
+) -> None:
+    written = reading.written
+    found = index.lookup_reading(reading, p.jurisdiction)
+    iri = found[0] if found else None
+    mine = next((n for n in new.values() if n.iri == iri), None)
+    if mine is not None:
+        if written != mine.label and written not in mine.written:
+            mine.written.append(written)
+        return
+    if iri is not None:
+        p.known[written] = iri
+        return
+    resolved = "".join(reading.forms[0].split())  # as written, stray spaces removed
+    label = resolved
+    if place_name and resolved[:1] in "省市县" and not resolved.startswith("市场"):
+        label = place_name + resolved[1:]
+    dept = new.get(normalize(label))
+    if dept is None:
+        dept = NewDepartment(
+            URIRef(f"{BASE}org/{p.jurisdiction}/{iri_segment(normalize(label))}"),
+            label,
+            [],
+            index.suggest(written, jurisdiction=p.jurisdiction, near=True),
+        )
+        new[normalize(label)] = dept
+    for form in (written, resolved):
+        if form not in dept.written and form != label:
+            dept.written.append(form)
+    for form in [label, *dept.written]:
+        index.by_label[normalize(form)].add(dept.iri)
+    index.jurisdiction[dept.iri] = p.jurisdiction
+    index.pref_label[dept.iri] = label
+
+
+def _issuer(p: Plan) -> None:
+    """The issuing body: a department of the plan, or a new one."""
+    if not p.issuer:
+        return
+    key = normalize(p.issuer)
+    p.issuer_iri = next((n.iri for n in p.new if normalize(n.label) == key), None)
+    if p.issuer_iri is None:
+        p.issuer_iri = URIRef(f"{BASE}org/{p.jurisdiction}/{iri_segment(key)}")
+        p.new.append(NewDepartment(p.issuer_iri, p.issuer, [], []))
+
+
+def _citations_and_implementation(p: Plan, curated: Graph) -> None:
+    """What the text cites, and the higher documents it says (in its preamble) it implements."""
+    index = DocumentIndex(curated)
+    ranks = {str(PG[name]): r for name, r in LEVELS.values()}
+    first_item = min((pv.span.start for pv in p.structure.provisions), default=len(p.text))
+    first_part = min((pt.span.start for pt in p.structure.parts), default=len(p.text))
+    preamble_end = min(first_item, first_part)
+    for m in find_mentions(p.text):
+        if m.number == p.number:
+            continue
+        target = index.find(m.number, m.title)
+        p.citations.append((m.span.text, str(target) if target else "not in the corpus"))
+        trigger = _IMPLEMENTS.search(p.text[max(0, m.span.start - 6) : m.span.start])
+        if target is None or m.span.end > preamble_end or not trigger:
+            continue
+        rank = ranks.get(str(curated.value(target, PG.level)), 0)
+        if rank and rank < LEVELS[p.level][1]:
+            start = m.span.start - len(trigger.group(0))
+            label = str(
+                curated.value(target, ELI.id_local) or curated.value(target, PG.shortName) or target
+            )
+            p.implements.append((target, label, p.text[start : m.span.end]))
+        else:
+            p.unread.append(f"{m.span.text}: cited as implemented, but it is not of a higher level")
+
+
+def _accept_links(corpus: Corpus, p: Plan, min_score: float) -> None:
+    from policygraph.store import open_store
+    from policygraph.views import links
+    from policygraph.views.tasks import Document
+
+    if not p.implements:
+        p.unread.append("--accept-links: the text names no higher document it implements")
+        return
+    lower = [
+        links.Provision(iri, pv.ordinal, pv.label, pv.title.text, pv.span.text)
+        for iri, pv in zip(provision_iris(p.doc, p.structure), p.structure.provisions, strict=True)
+        if not pv.general
+    ]
+    store = open_store(corpus, endpoint="")
+    for target, label, _ in p.implements:
+        higher = links.provisions(store, Document(target, label, "", None))
+        for s in links.suggest(lower, higher, top=1):
+            if s.score >= min_score:
+                p.accepted.append((str(s.lower.iri), str(s.higher.iri), s.score))

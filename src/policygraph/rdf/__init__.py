@@ -1,0 +1,41 @@
+"""RDF vocabulary and term writing: the floor everything else stands on."""
+
+from policygraph.rdf.namespaces import (
+    BASE,
+    DCT,
+    DEPT,
+    DOC,
+    ELI,
+    ORG,
+    OWL,
+    PG,
+    PREFIXES,
+    PROV,
+    RDF,
+    RDFS,
+    SH,
+    SKOS,
+    SRC,
+    XSD,
+    bind_prefixes,
+)
+
+__all__ = [
+    "BASE",
+    "DCT",
+    "DEPT",
+    "DOC",
+    "ELI",
+    "ORG",
+    "OWL",
+    "PG",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "SH",
+    "SKOS",
+    "SRC",
+    "XSD",
+    "bind_prefixes",
+]

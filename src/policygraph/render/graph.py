@@ -1,0 +1,31 @@
+"""Graphs to files: RDF serialisations (ttl, nt, nq, trig, jsonld) and GraphML for Gephi."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from policygraph.render.formats import Format
+
+_RDFLIB = {
+    Format.ttl: "turtle",
+    Format.nt: "nt",
+    Format.nq: "nquads",
+    Format.trig: "trig",
+    Format.jsonld: "json-ld",
+}
+
+
+def serialize(graph: Any, fmt: Format) -> bytes:
+    """An rdflib graph in one of the graph formats."""
+    data = graph.serialize(format=_RDFLIB[fmt], encoding="utf-8")
+    return data if isinstance(data, bytes) else str(data).encode("utf-8")
+
+
+def graphml(g: Any) -> bytes:
+    """GraphML: node ids are IRIs, with label, level, kind and counts as attributes."""
+    import networkx as nx
+
+    buf = io.BytesIO()
+    nx.write_graphml(g, buf, encoding="utf-8", prettyprint=True)
+    return buf.getvalue()

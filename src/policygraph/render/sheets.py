@@ -1,0 +1,210 @@
+"""Views as sheets: the rows a command prints, with their column keys (csv, json) and headers
+(the tables people read: 序号 · 任务 · 牵头单位 · 配合单位)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policygraph.checks.report import SEVERITIES, Report
+from policygraph.render.table import Cell, Column, Sheet
+from policygraph.store.sparql import NamedQuery
+from policygraph.views.links import Suggestion
+from policygraph.views.network import DepartmentRow
+from policygraph.views.summary import Summary
+from policygraph.views.tasks import DepartmentTasks, Document, TaskTable, by_department
+
+ROLE_ZH = {"lead": "牵头", "co-lead": "配合", "responsible": "负责"}
+
+
+def measure_sheet(table: TaskTable, full: bool = False) -> Sheet:
+    """序号 · 任务 · 牵头单位 · 配合单位 (· 负责单位 where the document names some)."""
+    doc = table.document
+    has_responsible = any(r.responsible for r in table.rows)
+    columns = [
+        Column("document", "文件", printed=False),
+        Column("number", "序号"),
+        Column("title", "任务", wide=True),
+    ]
+    if full:
+        columns.append(Column("text", "任务内容", wide=True))
+    columns += [Column("lead", "牵头单位", wide=True), Column("co_lead", "配合单位", wide=True)]
+    if has_responsible:
+        columns.append(Column("responsible", "责任单位", wide=True))
+    rows: list[list[Cell]] = []
+    for r in table.rows:
+        row: list[Cell] = [doc.label, r.number, r.title]
+        if full:
+            row.append(r.text)
+        row += [table.show(r.lead), table.show(r.co_lead)]
+        if has_responsible:
+            row.append(table.show(r.responsible))
+        rows.append(row)
+    return Sheet(f"{doc.label}《{doc.title}》任务分工表", columns, rows)
+
+
+def department_sheet(table: TaskTable) -> Sheet:
+    """For each department of a document: the measures it leads and co-leads, with counts."""
+    doc = table.document
+    columns = [
+        Column("document", "文件", printed=False),
+        Column("department", "单位"),
+        Column("names_in_document", "文中写法"),
+        Column("leads", "牵头数"),
+        Column("co_leads", "配合数"),
+        Column("lead_measures", "牵头任务", wide=True),
+        Column("co_lead_measures", "配合任务", wide=True),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            doc.label,
+            d.official,
+            d.written,
+            len(d.leads),
+            len(d.co_leads),
+            [f"{t.label}{t.title}" for t in d.leads],
+            [f"{t.label}{t.title}" for t in d.co_leads],
+        ]
+        for d in by_department(table)
+    ]
+    return Sheet(f"{doc.label}《{doc.title}》任务分工表（按单位）", columns, rows)
+
+
+def assignment_sheet(tasks: DepartmentTasks) -> Sheet:
+    """One department's assignments, one row per measure and role; collectives marked."""
+    columns = [
+        Column("department", "单位", printed=False),
+        Column("document", "文件"),
+        Column("number", "序号"),
+        Column("title", "任务", wide=True),
+        Column("role", "职责"),
+        Column("written", "文中写法"),
+        Column("via", "说明"),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            tasks.official,
+            a.document,
+            a.number,
+            a.title,
+            ROLE_ZH[a.role],
+            a.written,
+            f"通过{a.via}" if a.via else "",
+        ]
+        for a in tasks.assignments
+    ]
+    leads = sum(1 for a in tasks.assignments if a.role in ("lead", "responsible"))
+    co = sum(1 for a in tasks.assignments if a.role == "co-lead")
+    return Sheet(f"{tasks.official} 任务清单（牵头{leads}项，配合{co}项）", columns, rows)
+
+
+def summary_sheet(summary: Summary) -> Sheet:
+    """The documents of the graph, with the corpus totals under them."""
+    columns = [
+        Column("short", "doc"),
+        Column("number", "number"),
+        Column("kind", "kind"),
+        Column("level", "level"),
+        Column("parts", "parts", numeric=True),
+        Column("provisions", "items", numeric=True),
+        Column("measures", "measures", numeric=True),
+        Column("responsibilities", "resp.", numeric=True),
+        Column("funding_commitments", "funding", numeric=True),
+    ]
+    rows: list[list[Cell]] = [
+        [str(r[c.key]) if r[c.key] is not None else "" for c in columns]
+        for r in summary.documents.dicts()
+    ]
+    t = summary.totals
+    footer = (
+        f"{t['documents']} documents · {t['provisions']} provisions · {t['departments']} departments · "
+        f"{t['responsibilities']} responsibilities · {t['funding_commitments']} funding commitments"
+    )
+    return Sheet("Documents", columns, rows, footer=footer, lines=False)
+
+
+def departments_sheet(rows: list[DepartmentRow]) -> Sheet:
+    """Every department: names, level, kind, parent and its counts."""
+    keys = ["official", "names", "level", "kind", "parent", "leads", "co_leads", "responsible"]
+    headers = ["单位", "其他名称", "层级", "类别", "上级", "牵头", "配合", "负责"]
+    return Sheet(
+        "Departments",
+        [Column(k, hd, wide=k == "names") for k, hd in zip(keys, headers, strict=True)],
+        [[str(getattr(r, k)) for k in keys] for r in rows],
+    )
+
+
+def suggestions_sheet(
+    lower: Document, higher: Document, suggestions: list[Suggestion], curated: set[Any]
+) -> Sheet:
+    """Ranked link suggestions, the curated ones marked."""
+    cols = [
+        ("lower", "下级条目"),
+        ("lower_title", "标题"),
+        ("rank", "名次"),
+        ("higher", "上级条目"),
+        ("higher_title", "标题"),
+        ("score", "相似度"),
+        ("curated", "已确认"),
+        ("lower_iri", ""),
+        ("higher_iri", ""),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            s.lower.label,
+            s.lower.title,
+            s.rank,
+            s.higher.label,
+            s.higher.title,
+            f"{s.score:.4f}",
+            "yes" if (s.lower.iri, s.higher.iri) in curated else "",
+            str(s.lower.iri),
+            str(s.higher.iri),
+        ]
+        for s in suggestions
+    ]
+    return Sheet(
+        f"{lower.label} → {higher.label}: suggested links",
+        [Column(k, hd, printed=bool(hd)) for k, hd in cols],
+        rows,
+    )
+
+
+def results_sheet(report: Report) -> Sheet:
+    """The results of the checks, one row each (json: the same records as before, keys sorted)."""
+    keys = ["severity", "rule", "rule_label", "focus", "value", "path", "message", "quote"]
+    headers = ["severity", "rule", "rule", "focus", "value", "path", "message", "quote"]
+    printed = {"severity", "rule_label", "focus", "message"}
+    counts = ", ".join(f"{len(report.of(s))} {s.lower()}(s)" for s in SEVERITIES)
+    return Sheet(
+        "Consistency checks",
+        [
+            Column(k, h, printed=k in printed, wide=k in ("message", "focus"))
+            for k, h in zip(keys, headers, strict=True)
+        ],
+        [[getattr(r, k) for k in keys] for r in report.results],
+        footer=f"{'Conforms' if report.conforms else 'Does not conform'}: {counts}",
+    )
+
+
+def queries_sheet(queries: list[NamedQuery]) -> Sheet:
+    """The query catalogue: name, title, description, parameters, an example."""
+    return Sheet(
+        "Queries",
+        [
+            Column("name", "name"),
+            Column("title", "title", wide=True),
+            Column("description", "description", wide=True),
+            Column("params", "parameters", wide=True),
+            Column("example", "example", wide=True),
+        ],
+        [
+            [
+                q.name,
+                q.title,
+                q.description,
+                [f"--param {p.name}=… ({p.kind}) {p.description}".strip() for p in q.params],
+                q.examples[0] if q.examples else "",
+            ]
+            for q in queries
+        ],
+    )

@@ -1,0 +1,200 @@
+"""The one tabular model, and its renderers: table (the terminal), csv, tsv, md, json, html,
+xlsx and docx.
+
+Every view that gives rows becomes a :class:`Sheet`; each format renders a sheet to bytes. Lists
+(of departments) are joined with 、 in text cells and kept as lists in JSON, which is a list of
+records, one per row. CSV is UTF-8 with a BOM, the same bytes on stdout and in a file, so that
+Excel opens Chinese text correctly.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import shutil
+import sys
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from policygraph.errors import InputError
+from policygraph.render.formats import Format
+
+Cell = str | int | float | list[str] | None
+JOIN = "、"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # machine name (csv header, json key)
+    header: str  # what a person reads (table, md, html, xlsx, docx)
+    printed: bool = True  # shown in the human formats (the document column is in the title)
+    wide: bool = False  # long text: wraps, gets a wide column
+    numeric: bool = False  # right-aligned in the terminal
+
+
+@dataclass
+class Sheet:
+    title: str
+    columns: list[Column]
+    rows: list[list[Cell]]
+    footer: str = ""  # a line under the table in the human formats (totals, a row count)
+    lines: bool = True  # rule between rows in the terminal; False: compact, cells unwrapped
+    notes: list[str] = field(default_factory=list)
+
+    def text(self, cell: Cell) -> str:
+        if cell is None:
+            return ""
+        return JOIN.join(cell) if isinstance(cell, list) else str(cell)
+
+    def printed(self) -> list[int]:
+        return [i for i, c in enumerate(self.columns) if c.printed]
+
+    def records(self) -> list[dict[str, Cell]]:
+        return [{c.key: v for c, v in zip(self.columns, row, strict=True)} for row in self.rows]
+
+
+WRITERS: dict[Format, Callable[[Sheet], str]] = {}  # filled below: format → text renderer
+
+
+def render_text(sheet: Sheet, fmt: Format) -> bytes:
+    """``sheet`` in a text format, as the bytes to print or write (csv with its BOM)."""
+    if fmt not in WRITERS:
+        raise InputError(f"--format {fmt.value} is not a tabular text format")
+    return WRITERS[fmt](sheet).encode("utf-8-sig" if fmt == Format.csv else "utf-8")
+
+
+def console_width() -> int | None:
+    """The terminal's width; 160 when piped (CI logs, files), so tables are not squeezed."""
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else 160
+
+
+def rich_text(*renderables: object) -> str:
+    """Rich renderables as the text the terminal shows."""
+    from rich.console import Console
+
+    buf = io.StringIO()
+    tty = sys.stdout.isatty()
+    console = Console(
+        file=buf,
+        soft_wrap=False,
+        width=console_width(),
+        force_terminal=tty,
+        color_system="auto" if tty else None,
+    )
+    for r in renderables:
+        console.print(r)
+    return buf.getvalue()
+
+
+def terminal(sheet: Sheet) -> str:
+    """A rich table, as the terminal shows it."""
+    from rich.table import Table
+
+    table = Table(title=sheet.title or None, title_justify="left", show_lines=sheet.lines)
+    idx = sheet.printed()
+    for i in idx:
+        col = sheet.columns[i]
+        justify = "right" if col.numeric else "left"
+        if sheet.lines:
+            table.add_column(
+                col.header, overflow="fold", ratio=3 if col.wide else 1, justify=justify
+            )
+        else:
+            table.add_column(col.header, justify=justify, no_wrap=True)
+    for row in sheet.rows:
+        table.add_row(*(sheet.text(row[i]) for i in idx))
+    return rich_text(table, *([sheet.footer] if sheet.footer else []))
+
+
+def _csv(sheet: Sheet) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow([c.key for c in sheet.columns])
+    for row in sheet.rows:
+        w.writerow([sheet.text(c) for c in row])
+    return buf.getvalue()
+
+
+def _tsv_cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _tsv(sheet: Sheet) -> str:
+    lines = ["\t".join(c.key for c in sheet.columns)]
+    lines += ["\t".join(_tsv_cell(sheet.text(c)) for c in row) for row in sheet.rows]
+    return "\n".join(lines) + "\n"
+
+
+def _json(sheet: Sheet) -> str:
+    return json.dumps(sheet.records(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _md(sheet: Sheet) -> str:
+    idx = sheet.printed()
+
+    def esc(s: str) -> str:
+        return s.replace("|", "\\|").replace("\n", "<br>")
+
+    lines = [f"## {sheet.title}", ""] if sheet.title else []
+    lines.append("| " + " | ".join(sheet.columns[i].header for i in idx) + " |")
+    lines.append("|" + "|".join("---" for _ in idx) + "|")
+    for row in sheet.rows:
+        lines.append("| " + " | ".join(esc(sheet.text(row[i])) for i in idx) + " |")
+    if sheet.footer:
+        lines += ["", sheet.footer]
+    return "\n".join(lines) + "\n"
+
+
+_HTML_STYLE = """body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",SimSun,sans-serif;margin:1rem}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #000;padding:.3em .5em;vertical-align:top;text-align:left}
+th{background:#d9d9d9}thead{display:table-header-group}tr{page-break-inside:avoid}
+@page{size:A4 landscape;margin:15mm}"""
+
+
+def _html(sheet: Sheet) -> str:
+    """A standalone page: one table, its header repeated on every printed page (A4 landscape)."""
+    idx = sheet.printed()
+    e = html.escape
+    head = "".join(f"<th>{e(sheet.columns[i].header)}</th>" for i in idx)
+    body = "\n".join(
+        "<tr>" + "".join(f"<td>{e(sheet.text(row[i]))}</td>" for i in idx) + "</tr>"
+        for row in sheet.rows
+    )
+    footer = f"<p>{e(sheet.footer)}</p>\n" if sheet.footer else ""
+    return (
+        '<!DOCTYPE html>\n<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{e(sheet.title)}</title>\n<style>{_HTML_STYLE}</style>\n</head>\n<body>\n"
+        f"<h1>{e(sheet.title)}</h1>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n"
+        f"</tbody>\n</table>\n{footer}</body>\n</html>\n"
+    )
+
+
+WRITERS.update(
+    {
+        Format.table: terminal,
+        Format.csv: _csv,
+        Format.tsv: _tsv,
+        Format.md: _md,
+        Format.json: _json,
+        Format.html: _html,
+    }
+)
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def column_widths(sheet: Sheet) -> list[int]:
+    """Width of each printed column, in characters: fits the content, long text wraps."""
+    widths = []
+    for i in sheet.printed():
+        col = sheet.columns[i]
+        longest = max(
+            [display_width(col.header)] + [display_width(sheet.text(row[i])) for row in sheet.rows]
+        )
+        widths.append(min(max(6, longest + 2), 48 if col.wide else 24))
+    return widths

@@ -1,0 +1,57 @@
+"""One way in to the graph: every command reads it through :func:`open_store`, in process
+(rdflib on Oxigraph) or on any SPARQL 1.1 endpoint, with the same query files and bindings."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from policygraph.corpus import Corpus
+
+if TYPE_CHECKING:
+    from rdflib.term import Identifier
+
+    from policygraph.store.results import Answer, Rows
+
+ENV_ENDPOINT = "POLICYGRAPH_ENDPOINT"
+DEFAULT_TIMEOUT = 30.0
+
+
+class Store(Protocol):
+    location: str
+
+    def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Rows: ...
+
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Answer: ...
+
+
+def open_store(
+    corpus: Corpus | Path | str | None = None,
+    endpoint: str | None = None,
+    timeout: float | None = None,
+) -> Store:
+    """The graph of ``corpus`` (a Corpus, a path, or None: found as the CLI finds it), in process,
+    or the one loaded on a SPARQL ``endpoint`` (``None``: the ``POLICYGRAPH_ENDPOINT``
+    environment variable; ``""``: always in process)."""
+    if endpoint is None:  # not given: the environment decides; "" means embedded
+        endpoint = os.environ.get(ENV_ENDPOINT) or ""
+    if endpoint:
+        from policygraph.store.remote import RemoteStore
+
+        return RemoteStore(endpoint, timeout=timeout or DEFAULT_TIMEOUT)
+    from policygraph.store.embedded import EmbeddedStore
+
+    return EmbeddedStore(Corpus.of(corpus).graph_files())
+
+
+def __getattr__(name: str) -> object:  # Rows without importing rdflib at CLI start-up
+    if name == "Rows":
+        from policygraph.store.results import Rows
+
+        return Rows
+    raise AttributeError(name)
+
+
+__all__ = ["DEFAULT_TIMEOUT", "ENV_ENDPOINT", "Corpus", "Rows", "Store", "open_store"]

@@ -1,0 +1,105 @@
+"""Talking to a SPARQL server: credentials, timeouts and the mapping of every failure to one
+:class:`~policygraph.errors.EndpointError` line, shared by the SPARQL 1.1 Protocol (through
+SPARQLWrapper) and the Graph Store HTTP Protocol upload.
+
+Credentials come from ``POLICYGRAPH_USER`` / ``POLICYGRAPH_PASSWORD`` only: never from the command
+line, never printed.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import os
+import re
+import socket
+import urllib.error
+import urllib.request
+import warnings
+from collections.abc import Iterator
+from typing import Any
+
+from policygraph.errors import EndpointError
+
+ENV_USER, ENV_PASSWORD = "POLICYGRAPH_USER", "POLICYGRAPH_PASSWORD"
+
+
+def credentials() -> tuple[str, str] | None:
+    user = os.environ.get(ENV_USER)
+    return (user, os.environ.get(ENV_PASSWORD, "")) if user else None
+
+
+def refused(url: str, code: int) -> EndpointError:
+    return EndpointError(
+        f"{url} refused the credentials (HTTP {code}); set {ENV_USER} and {ENV_PASSWORD}"
+    )
+
+
+def http_error(url: str, exc: urllib.error.HTTPError) -> EndpointError:
+    body = ""
+    with contextlib.suppress(OSError):
+        body = " ".join(exc.read().decode("utf-8", "replace").split())[:300]
+    if exc.code in (401, 403):
+        return refused(url, exc.code)
+    return EndpointError(f"{url} answered HTTP {exc.code}: {body or exc.reason}")
+
+
+def network_error(url: str, exc: BaseException, timeout: float) -> EndpointError:
+    reason = getattr(exc, "reason", exc)
+    if isinstance(reason, (socket.timeout, TimeoutError)) or "timed out" in str(reason):
+        return EndpointError(f"{url} did not answer within {timeout:g} s")
+    if isinstance(reason, ConnectionRefusedError) or "refused" in str(reason).lower():
+        return EndpointError(f"cannot reach {url}: connection refused (is the server running?)")
+    return EndpointError(f"cannot reach {url}: {' '.join(str(reason).split())}")
+
+
+def _server_message(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    text = re.sub(r"^[A-Za-z]+: ", "", text)
+    text = re.sub(r"Response: b['\"](.*?)['\"]?$", r"\1", text)
+    return text[:300]
+
+
+@contextlib.contextmanager
+def failures(url: str, timeout: float) -> Iterator[None]:
+    """Turn whatever a request to ``url`` raises into one EndpointError line."""
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException, Unauthorized
+
+    try:
+        with warnings.catch_warnings():  # SPARQLWrapper warns on what it cannot classify
+            warnings.simplefilter("ignore")
+            yield
+    except Unauthorized as exc:
+        raise refused(url, 401) from exc
+    except SPARQLWrapperException as exc:
+        raise EndpointError(f"{url} answered with an error: {_server_message(exc)}") from exc
+    except urllib.error.HTTPError as exc:
+        raise http_error(url, exc) from exc
+    except (urllib.error.URLError, OSError) as exc:
+        raise network_error(url, exc, timeout) from exc
+
+
+def sparql_wrapper(url: str, timeout: float) -> Any:
+    """A SPARQLWrapper for ``url``: POST, the timeout, the credentials from the environment."""
+    from SPARQLWrapper import POST, SPARQLWrapper
+
+    sw = SPARQLWrapper(url)
+    sw.setMethod(POST)
+    sw.setTimeout(int(max(1, timeout)))
+    creds = credentials()
+    if creds:
+        sw.setCredentials(*creds)
+    return sw
+
+
+def send(method: str, url: str, body: bytes, content_type: str, timeout: float) -> bytes:
+    """One plain HTTP request (the Graph Store Protocol), with the same credentials and errors."""
+    request = urllib.request.Request(
+        url, data=body, method=method, headers={"Content-Type": content_type}
+    )
+    creds = credentials()
+    if creds:
+        token = base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode()
+        request.add_header("Authorization", f"Basic {token}")
+    with failures(url, timeout), urllib.request.urlopen(request, timeout=timeout) as response:
+        return bytes(response.read())

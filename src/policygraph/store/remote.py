@@ -1,0 +1,176 @@
+"""A SPARQL 1.1 endpoint as a store, and loading the graph onto one.
+
+Queries and updates go through SPARQLWrapper (SPARQL 1.1 Protocol, JSON results for SELECT and
+ASK, Turtle for CONSTRUCT and DESCRIBE). Loading uses the Graph Store HTTP Protocol: the graph
+is PUT into a fresh staging graph, then ``MOVE``d onto the target in one update, so readers see
+the old graph or the new one, never half of it; the triple count is checked afterwards.
+Credentials, timeouts and errors: :mod:`policygraph.store.http`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import urllib.parse
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rdflib import BNode, Literal, URIRef
+
+from policygraph.errors import EndpointError, InputError, QueryError
+from policygraph.store.http import failures, send, sparql_wrapper
+from policygraph.store.results import Answer, Rows
+from policygraph.store.sparql import bind, query_type
+
+if TYPE_CHECKING:
+    from rdflib.term import Identifier
+
+DEFAULT_GRAPH = "https://w3id.org/policygraph/graph"
+DEFAULT_TIMEOUT = 30.0
+
+
+def sibling(endpoint: str, name: str) -> str:
+    """The update or store endpoint next to a query endpoint (.../query -> .../update)."""
+    return (
+        re.sub(r"/(query|sparql)/?$", f"/{name}", endpoint)
+        if re.search(r"/(query|sparql)/?$", endpoint)
+        else endpoint.rstrip("/") + f"/{name}"
+    )
+
+
+class RemoteStore:
+    """A SPARQL 1.1 endpoint, queried with the same query files and bindings as the embedded store."""
+
+    def __init__(
+        self, endpoint: str, graph: str | None = DEFAULT_GRAPH, timeout: float = DEFAULT_TIMEOUT
+    ) -> None:
+        if not re.match(r"https?://", endpoint):
+            raise InputError(f"not an http(s) endpoint URL: {endpoint!r}")
+        self.location = endpoint
+        self.endpoint, self.graph, self.timeout = endpoint, graph, timeout
+
+    def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Rows:
+        answer = self.query(sparql, bindings)
+        if isinstance(answer, bool):
+            return Rows(["boolean"], [(Literal(answer),)])
+        if not isinstance(answer, Rows):
+            raise QueryError("expected a SELECT query")
+        return answer
+
+    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Answer:
+        """Any query: Rows for SELECT, a bool for ASK, a Graph for CONSTRUCT and DESCRIBE."""
+        kind = query_type(sparql)
+        text = "\n".join(
+            line
+            for line in bind(sparql, dict(bindings) if bindings else None).splitlines()
+            if not line.lstrip().startswith("#")
+        )
+        if kind in ("CONSTRUCT", "DESCRIBE"):
+            return self._graph(text, kind)
+        data = self.request(text, kind)
+        if "boolean" in data:
+            return bool(data["boolean"])
+        variables = list(data.get("head", {}).get("vars", []))
+        rows = [
+            tuple(_term(b.get(v)) for v in variables)
+            for b in data.get("results", {}).get("bindings", [])
+        ]
+        return Rows(variables, rows)
+
+    def _wrapper(self, sparql: str, kind: str, fmt: str) -> Any:
+        sw = sparql_wrapper(self.endpoint, self.timeout)
+        with failures(self.endpoint, self.timeout):
+            sw.setQuery(sparql)
+        sw.queryType = kind  # its own sniffing matches keywords inside words
+        sw.setReturnFormat(fmt)
+        if self.graph:
+            sw.addDefaultGraph(self.graph)
+        return sw
+
+    def request(self, sparql: str, kind: str = "SELECT") -> dict[str, Any]:
+        """Run a SELECT or ASK and return the SPARQL 1.1 JSON results."""
+        from SPARQLWrapper import JSON
+
+        sw = self._wrapper(sparql, kind, JSON)
+        with failures(self.endpoint, self.timeout):
+            result = sw.queryAndConvert()
+        if not isinstance(result, dict):
+            raise EndpointError(f"{self.endpoint} did not answer with SPARQL JSON results")
+        return result
+
+    def _graph(self, sparql: str, kind: str) -> Any:
+        from rdflib import Graph
+        from SPARQLWrapper import TURTLE
+
+        from policygraph.rdf import bind_prefixes
+
+        sw = self._wrapper(sparql, kind, TURTLE)
+        with failures(self.endpoint, self.timeout):
+            data = sw.query().response.read()
+        g = bind_prefixes(Graph())
+        try:
+            g.parse(data=data, format="turtle")  # N-Triples is Turtle too
+        except Exception as exc:  # rdflib raises several types for a body it cannot read
+            raise EndpointError(f"{self.endpoint} did not answer with RDF: {exc}") from exc
+        return g
+
+    def update(self, sparql: str, endpoint: str | None = None) -> None:
+        """Run a SPARQL 1.1 Update on ``endpoint`` (default: the update endpoint beside this one)."""
+        url = endpoint or sibling(self.endpoint, "update")
+        sw = sparql_wrapper(url, self.timeout)
+        with failures(url, self.timeout):
+            sw.setQuery(sparql)
+            sw.query()
+
+
+def _term(value: Mapping[str, str] | None) -> Identifier | None:
+    if value is None:
+        return None
+    kind, text = value.get("type"), value.get("value", "")
+    if kind == "uri":
+        return URIRef(text)
+    if kind == "bnode":
+        return BNode(text)
+    if "xml:lang" in value:
+        return Literal(text, lang=value["xml:lang"])
+    datatype = value.get("datatype")
+    return Literal(text, datatype=URIRef(datatype) if datatype else None)
+
+
+def ntriples(files: Sequence[Path]) -> tuple[bytes, int]:
+    """The default graph of ``files`` as N-Triples, and its triple count."""
+    import pyoxigraph as ox
+
+    from policygraph.store.embedded import load_into
+
+    store = load_into(ox.Store(), files)
+    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    assert isinstance(data, bytes)
+    return data, len(store)
+
+
+def load(
+    files: Sequence[Path],
+    endpoint: str,
+    graph: str = DEFAULT_GRAPH,
+    update_endpoint: str | None = None,
+    store_endpoint: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> int:
+    """Replace ``graph`` on the server with the graph of ``files``; return the checked triple count."""
+    data, count = ntriples(files)
+    server = RemoteStore(endpoint, graph=None, timeout=timeout)
+    gsp = store_endpoint or sibling(endpoint, "store")
+    staging = f"{graph}/staging/{os.getpid()}-{int(time.time() * 1000)}"
+    target = f"{gsp}?{urllib.parse.urlencode({'graph': staging})}"
+    send("PUT", target, data, "application/n-triples", timeout)
+    server.update(f"MOVE SILENT <{staging}> TO <{graph}>", update_endpoint)
+    counted = server.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    on_server = int(str(counted.rows[0][0]))
+    if on_server != count:
+        raise EndpointError(
+            f"{endpoint}: graph <{graph}> holds {on_server} triples after loading, expected {count}"
+        )
+    return count

@@ -1,0 +1,183 @@
+"""Query files with their header comments, and parameters bound safely into any query.
+
+A query file starts with a header of ``# key: value`` lines::
+
+    # title: Task-division table of a document
+    # description: One row per measure ...
+    # param: doc (IRI) the document; default the Guangxi measures
+    # example: policygraph query tasks-by-measure -p doc=<https://…>
+    # unordered: names      (a 、-joined GROUP_CONCAT column: SPARQL leaves its order open)
+
+Parameters are bound as typed RDF terms (never pasted into the query text): a ``VALUES`` block
+at the start of the query's WHERE group, the same on the embedded store and on any SPARQL
+endpoint. So a query uses its parameters in the top-level group: a FILTER inside a nested group
+(a UNION branch, a subquery) is evaluated before the join and does not see them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policygraph.errors import InputError, QueryError
+from policygraph.rdf.terms import n3
+
+_HEADER = re.compile(
+    r"^#\s*(?P<key>title|description|param|example|unordered)\s*:\s*(?P<value>.*)$"
+)
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str
+    description: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    path: Path
+    text: str
+    title: str
+    description: str
+    params: list[Param] = field(default_factory=list)
+    # 、-joined columns whose order SPARQL leaves open
+    unordered: list[str] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+
+
+def parse_header(name: str, path: Path, text: str) -> NamedQuery:
+    fields: dict[str, list[str]] = {"title": [], "description": [], "param": [], "example": []}
+    fields["unordered"] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        if m := _HEADER.match(line):
+            fields[m.group("key")].append(m.group("value").strip())
+    params = []
+    for value in fields["param"]:
+        pm = re.match(r"\??(?P<name>\w+)\s*(\((?P<kind>[^)]*)\))?\s*(?P<desc>.*)", value)
+        if pm:
+            params.append(Param(pm.group("name"), pm.group("kind") or "", pm.group("desc")))
+    unordered = [c for value in fields["unordered"] for c in value.replace(",", " ").split()]
+    return NamedQuery(
+        name,
+        path,
+        text,
+        " ".join(fields["title"]),
+        " ".join(fields["description"]),
+        params,
+        unordered,
+        fields["example"],
+    )
+
+
+def list_queries(directory: Path) -> list[NamedQuery]:
+    """Every ``.rq`` file of ``directory``, by name."""
+    return [load_file(p) for p in sorted(directory.glob("*.rq"))]
+
+
+def load_file(path: Path) -> NamedQuery:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise QueryError(f"{path}: cannot read query ({exc.strerror})") from exc
+    return parse_header(path.stem, path, text)
+
+
+def load(directory: Path, name: str) -> NamedQuery:
+    """A query of the catalogue in ``directory`` by name (``coverage-gaps``), or an ``.rq`` file."""
+    path = directory / f"{name}.rq"
+    if path.is_file():
+        return load_file(path)
+    candidate = Path(name)
+    if candidate.suffix == ".rq" or candidate.is_file():
+        return load_file(candidate)
+    known = ", ".join(q.name for q in list_queries(directory))
+    raise QueryError(f"no query named {name!r} in {directory} (known: {known})")
+
+
+def query_type(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first keyword after comments and the prologue."""
+    body = "\n".join(line for line in sparql.splitlines() if not line.lstrip().startswith("#"))
+    body = re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
+    m = re.match(r"(?i)\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body)
+    if m is None:
+        raise QueryError("not a query: SELECT, ASK, CONSTRUCT or DESCRIBE expected")
+    return m.group(1).upper()
+
+
+# --- safe parameter binding ------------------------------------------------------------------
+
+
+def term_sparql(term: object) -> str:
+    """A term as SPARQL text: IRIs checked, literals escaped. The only way values enter a query."""
+    from rdflib import Literal, URIRef
+
+    if isinstance(term, (URIRef, Literal)):
+        try:
+            return n3(term)
+        except InputError as exc:
+            raise QueryError(str(exc)) from exc
+    raise QueryError(f"cannot bind {term!r}: only IRIs and literals can be bound")
+
+
+_IRIREF = re.compile(r"<[^\s<>\"{}|^`]*>")
+
+
+def _skip(text: str, i: int) -> int:
+    """Where scanning resumes when a comment, string or IRI starts at ``i`` (else ``i``)."""
+    ch, n = text[i], len(text)
+    if ch == "#":
+        end = text.find("\n", i)
+        return n if end < 0 else end
+    if ch in "\"'":
+        long = text.startswith(ch * 3, i)
+        end = text.find(ch * 3 if long else ch, i + (3 if long else 1))
+        while end > 0 and not long and text[end - 1] == "\\":
+            end = text.find(ch, end + 1)
+        return n if end < 0 else end + (3 if long else 1)
+    if ch == "<" and _IRIREF.match(text, i):
+        return text.find(">", i) + 1
+    return i
+
+
+def where_brace(text: str) -> int:
+    """Index of the '{' that opens the query's top-level WHERE group (comments, strings and
+    IRIs skipped)."""
+    i, seen_where, first_brace = 0, False, -1
+    while i < len(text):
+        after = _skip(text, i)
+        if after != i:
+            i = after
+            continue
+        if text[i : i + 5].upper() == "WHERE" and not text[i - 1 : i].isalnum():
+            seen_where = True
+        if text[i] == "{":
+            if seen_where:
+                return i
+            first_brace = i if first_brace < 0 else first_brace
+        i += 1
+    if first_brace < 0:
+        raise QueryError("query has no WHERE clause to bind parameters in")
+    return first_brace
+
+
+def bind(text: str, bindings: dict[str, object] | None) -> str:
+    """The query with each parameter bound by a VALUES block at the start of its WHERE group.
+
+    Values are serialised as RDF terms (escaped), so no value can change the query's structure.
+    """
+    if not bindings:
+        return text
+    names = sorted(bindings)
+    for name in names:
+        if not _NAME.fullmatch(name):
+            raise QueryError(f"not a valid variable name: {name!r}")
+    values = " ".join(term_sparql(bindings[n]) for n in names)
+    block = f"\n  VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }}\n"
+    at = where_brace(text) + 1
+    return text[:at] + block + text[at:]

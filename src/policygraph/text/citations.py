@@ -1,0 +1,88 @@
+"""Citations: the documents a text names by number (文号) or title (《…》).
+
+Generic over the genre: a 文号 such as ``桂政办发〔2021〕81号``; a title in 《…》 (with 〈…〉 nested);
+a number in brackets right after a title belongs to that title; ``(以下简称《若干措施》)`` after a
+citation makes the short title an alias of the same document within this text. A cited document
+the corpus does not hold becomes a stub with its number and title.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+
+from policygraph.rdf import DCT, ELI, PG
+from policygraph.text.names import normalize
+from policygraph.text.structure import Span
+
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号")
+_TITLE = re.compile(r"《(?P<title>[^《》]+)》")
+_NUMBER_AFTER = re.compile(
+    r"^[ \u3000]*[(（](?:编号[:：])?(?P<number>[^()（）]*?〔\d{4}〕\d{1,4}号)[)）]"
+)
+_ALIAS_AFTER = re.compile(r"^[ \u3000]*[(（]以下简称《(?P<alias>[^《》]+)》[)）]")
+
+
+@dataclass(frozen=True)
+class Mention:
+    span: Span  # the whole citation as written: 《title》（number） or a bare number
+    title: str | None
+    number: str | None
+    alias_of: int | None = None  # index of the mention whose abbreviation this is
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """Every citation in ``text``, in order; abbreviations point at the mention they abbreviate."""
+    mentions: list[Mention] = []
+    aliases: dict[str, int] = {}
+    covered: list[tuple[int, int]] = []
+    for m in _TITLE.finditer(text):
+        if any(s <= m.start() < e for s, e in covered):
+            continue  # the alias inside (以下简称《…》) of the previous citation
+        title, end, number = m.group("title"), m.end(), None
+        after = _NUMBER_AFTER.match(text[end:])
+        if after:
+            number, end = after.group("number"), end + after.end()
+        key = normalize(title)
+        alias_of = aliases.get(key)
+        mentions.append(Mention(Span.of(text, m.start(), end), title, number, alias_of))
+        alias = _ALIAS_AFTER.match(text[end:])
+        if alias:
+            aliases[normalize(alias.group("alias"))] = (
+                len(mentions) - 1 if alias_of is None else alias_of
+            )
+            covered.append((end, end + alias.end()))
+    taken = [(mt.span.start, mt.span.end) for mt in mentions]
+    for m in DOC_NUMBER.finditer(text):
+        if not any(s <= m.start() < e for s, e in taken):
+            mentions.append(Mention(Span.of(text, m.start(), m.end()), None, m.group(0)))
+    return sorted(mentions, key=lambda mt: mt.span.start)
+
+
+# --- the documents of a corpus, by number and by title ------------------------------------
+
+
+class DocumentIndex:
+    """Every document of a metadata graph by 文号 (eli:id_local) and by normalised title
+    (eli:title, dct:title, pg:titleVariant): how a citation finds what it names."""
+
+    def __init__(self, meta: Graph) -> None:
+        self.by_number: dict[str, URIRef] = {}
+        self.by_title: dict[str, URIRef] = {}
+        for doc, number in meta.subject_objects(ELI.id_local):
+            if isinstance(doc, URIRef):
+                self.by_number[str(number)] = doc
+        for p in (ELI.title, DCT.title, PG.titleVariant):
+            for doc, title in meta.subject_objects(p):
+                if isinstance(doc, URIRef):
+                    self.by_title[normalize(str(title))] = doc
+
+    def find(self, number: str | None, title: str | None) -> URIRef | None:
+        """The document cited by this number, else by this title; None when not in the corpus."""
+        if number and number in self.by_number:
+            return self.by_number[number]
+        if title:
+            return self.by_title.get(normalize(title))
+        return None

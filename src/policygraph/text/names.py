@@ -1,0 +1,94 @@
+"""Names as the genre writes them: one normalisation, one fuzzy suggestion, one level-prefix
+inheritance, one table of document kinds.
+
+* :func:`normalize` is the form every name and title is compared in: NFKC (full-width to
+  half-width), whitespace removed.
+* :func:`suggest` proposes the closest known names (rapidfuzz), for "did you mean" messages.
+* :func:`with_inherited_prefix` reads a list such as ``自治区发展改革委、工业和信息化厅``: a name
+  without a level prefix inherits the prefix of an earlier name (自治区工业和信息化厅); the
+  inherited form is tried first, then the name as written (``广西银保监局`` stays itself).
+* :func:`kind_of` tells a document's kind from its title's last word (条例 → Regulation).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+# Level prefixes a name can carry and pass on to the names after it in the same list.
+_LEVEL_PREFIX = re.compile(r"^(自治区|省|市(?!场)|县|区(?!域))")
+# A name that says its own place or level is never given an inherited prefix.
+_SELF_NAMED = re.compile(r"省|市(?!场)|县|区(?!域)|州|国家|中国|中共|自治区")
+
+# The last word of a title, and the kind of document it makes (a class of the ontology).
+# Longer words first: 办法 is not 法.
+KINDS_BY_TITLE = (
+    ("条例", "Regulation"),
+    ("办法", "Regulation"),
+    ("规定", "Regulation"),
+    ("方案", "Plan"),
+    ("意见", "Opinions"),
+    ("措施", "Measures"),
+    ("通知", "Notice"),
+    ("法", "Law"),
+    ("提案", "ProposalKind"),
+    ("建议", "SuggestionKind"),
+)
+
+
+def normalize(name: str) -> str:
+    """The form names are compared in: NFKC (full-width to half-width), no whitespace."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+def kind_of(title: str) -> str:
+    """The document kind a title's last word suggests (条例 -> Regulation), else OtherKind."""
+    plain = normalize(title)
+    return next((kind for word, kind in KINDS_BY_TITLE if plain.endswith(word)), "OtherKind")
+
+
+def suggest(
+    name: str, pool: Iterable[str], n: int = 3, cutoff: float = 40.0, fallback: bool = True
+) -> list[str]:
+    """The names of ``pool`` closest to ``name``, best first (rapidfuzz ratio ≥ ``cutoff``).
+
+    When none is that close and ``fallback`` is set, the names sharing the most characters with
+    it (at least one).
+    """
+    from rapidfuzz import fuzz, process
+
+    wanted = normalize(name)
+    labels = sorted({normalize(p) for p in pool} - {wanted})
+    hits = process.extract(wanted, labels, scorer=fuzz.ratio, limit=n, score_cutoff=cutoff)
+    if hits or not fallback:
+        return [label for label, _, _ in hits]
+    shared = sorted(labels, key=lambda label: (-len(set(label) & set(wanted)), label))[:n]
+    return [label for label in shared if set(label) & set(wanted)]
+
+
+def level_prefix(name: str) -> str | None:
+    m = _LEVEL_PREFIX.match(normalize(name))
+    return m.group(1) if m else None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One name of a list: the forms to try, in order, and the prefix the first one inherits."""
+
+    written: str
+    forms: tuple[str, ...]
+    inherited_prefix: str | None
+
+
+def with_inherited_prefix(names: Iterable[str]) -> Iterator[Reading]:
+    """Each name of one list with the forms it may stand for, the inherited one first."""
+    prefix: str | None = None
+    for name in names:
+        own = level_prefix(name)
+        prefix = own or prefix
+        if prefix and not own and not _SELF_NAMED.search(normalize(name)):
+            yield Reading(name, (prefix + name, name), prefix)
+        else:
+            yield Reading(name, (name,), None)

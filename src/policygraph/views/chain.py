@@ -1,0 +1,215 @@
+"""Implementation chains: from a national measure down to the city articles and back up.
+
+The chain of a measure is everything linked to it by provision-level implementation links, going
+up or down, so the same chain comes back from any of its members. Each node carries its
+departments and what the responses reported about it; each link its basis and confidence. Where
+a measure has no provision-level link upward, the chain falls back on the document-level
+implementation its document states.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import URIRef
+
+from policygraph.errors import InputError
+from policygraph.store import Store
+from policygraph.views.internal import query
+from policygraph.views.links import bigrams
+
+
+@dataclass
+class Node:
+    iri: URIRef
+    document: str
+    level: str
+    rank: int
+    label: str
+    title: str
+    lead: list[str] = field(default_factory=list)
+    co_lead: list[str] = field(default_factory=list)
+    responsible: list[str] = field(default_factory=list)
+    reports: list[dict[str, str]] = field(default_factory=list)
+    document_iri: URIRef | None = None
+
+
+@dataclass(frozen=True)
+class Link:
+    lower: URIRef
+    higher: URIRef
+    kind: str
+    basis: str
+    confidence: str
+    agent: str
+
+
+@dataclass
+class Chain:
+    focus: URIRef
+    nodes: dict[URIRef, Node]
+    links: list[Link]
+    stated: list[dict[str, str]]  # document-level implementation the documents state
+
+    def roots(self) -> list[Node]:
+        """The top of the chain: provisions that implement nothing in it."""
+        lowers = {lk.lower for lk in self.links}
+        tops = [n for n in self.nodes.values() if n.iri not in lowers]
+        return sorted(tops, key=lambda n: (n.rank, n.document, _num(n)))
+
+    def children(self, iri: URIRef) -> list[tuple[Link, Node]]:
+        kids = [(lk, self.nodes[lk.lower]) for lk in self.links if lk.higher == iri]
+        return sorted(kids, key=lambda kn: (kn[1].rank, kn[1].document, _num(kn[1])))
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "focus": str(self.focus),
+            "nodes": [
+                _node_json(n)
+                for n in sorted(self.nodes.values(), key=lambda n: (n.rank, n.document, _num(n)))
+            ],
+            "links": [
+                {
+                    "lower": str(lk.lower),
+                    "higher": str(lk.higher),
+                    "kind": lk.kind,
+                    "basis": lk.basis,
+                    "confidence": lk.confidence,
+                    "proposed_by": lk.agent,
+                }
+                for lk in self.links
+            ],
+            "document_level": self.stated,
+        }
+
+
+def _num(n: Node) -> tuple[int, ...]:
+    """Document order: (part, item) for part-qualified IRIs, (item,) otherwise."""
+    return tuple(int(x) for x in re.findall(r"/(?:part|measure)/(\d+)", str(n.iri)))
+
+
+def _node_json(n: Node) -> dict[str, Any]:
+    return {
+        "iri": str(n.iri),
+        "document": n.document,
+        "level": n.level,
+        "label": n.label,
+        "title": n.title,
+        "lead": n.lead,
+        "co_lead": n.co_lead,
+        "responsible": n.responsible,
+        "reports": n.reports,
+    }
+
+
+def find_measures(store: Store, ref: str) -> list[URIRef]:
+    """Measures for ``ref``: an IRI, ``short:number`` (gx:11), or words of a title (best first).
+
+    No match raises InputError with the closest titles.
+    """
+    ref = unicodedata.normalize("NFKC", ref.strip())
+    rows = store.select(query("measure-search")).dicts()
+    if ref.startswith("http://") or ref.startswith("https://"):
+        hits = [r["measure"] for r in rows if str(r["measure"]) == ref]
+        if hits:
+            return hits  # type: ignore[return-value]
+        raise InputError(f"no measure {ref}")
+    m = re.fullmatch(r"(?P<doc>[^:：]+)[:：](?P<num>\d+)", ref)
+    if m:
+        doc, num = m.group("doc"), int(m.group("num"))
+        hits = [
+            r["measure"]
+            for r in rows
+            if doc in (str(r["short"]), str(r["docnumber"])) and int(str(r["number"])) == num
+        ]
+        if hits:
+            return hits  # type: ignore[return-value]
+        raise InputError(f"no measure {num} in document {doc!r}")
+    words = "".join(ref.split())
+    exact = [r for r in rows if words in "".join(str(r["title"]).split())]
+    wanted = bigrams(words)
+
+    def similarity(r: dict[str, Any]) -> float:
+        have = bigrams(str(r["title"]))
+        shared = sum((wanted & have).values())
+        return shared / max(1, sum(wanted.values()) + sum(have.values()) - shared)
+
+    if exact:
+        exact.sort(key=lambda r: (-similarity(r), str(r["short"]), int(str(r["number"]))))
+        return [r["measure"] for r in exact]  # type: ignore[misc]
+    close = sorted(rows, key=lambda r: -similarity(r))[:3]
+    hint = "；".join(f"{r['short']}:{r['number']} {r['title']}" for r in close if similarity(r) > 0)
+    raise InputError(f"no measure title contains {ref!r}" + (f"; closest: {hint}" if hint else ""))
+
+
+def chains(store: Store, measures: list[URIRef]) -> list[Chain]:
+    """The chain of each measure, best match first, each distinct chain once."""
+    out: list[Chain] = []
+    for m in measures:
+        if not any(m in c.nodes for c in out):
+            out.append(chain(store, m))
+    return out
+
+
+def chain(store: Store, measure: URIRef) -> Chain:
+    rows = store.select(query("measure-chain"), {"measure": measure}).dicts()
+    links = [
+        Link(
+            r["lower"],  # type: ignore[arg-type]
+            r["higher"],  # type: ignore[arg-type]
+            str(r["kind"]),
+            str(r["basis"] or ""),
+            str(r["confidence"] or ""),
+            str(r["agent"] or "").rsplit("#", 1)[-1],
+        )
+        for r in rows
+    ]
+    members = {measure} | {lk.lower for lk in links} | {lk.higher for lk in links}
+    nodes = {iri: _node(store, iri) for iri in members}
+    stated = []
+    docs = {n.document_iri for n in nodes.values()}
+    for r in store.select(query("document-implementation")).dicts():
+        if r["lower"] in docs:
+            stated.append(
+                {
+                    "lower": str(r["lowernumber"] or r["lower"]),
+                    "higher": str(r["highernumber"] or r["higher"]),
+                    "kind": str(r["kind"]),
+                    "quote": str(r["quote"] or ""),
+                }
+            )
+    return Chain(measure, nodes, links, stated)
+
+
+def _node(store: Store, iri: URIRef) -> Node:
+    rows = store.select(query("measure-card"), {"measure": iri}).dicts()
+    if not rows:
+        raise InputError(f"{iri} is not a provision of a policy document")
+    first = rows[0]
+    node = Node(
+        iri=iri,
+        document=str(first["docnumber"] or first["short"] or first["document"]),
+        level=str(first["level"]),
+        rank=int(str(first["rank"])),
+        label=str(first["label"]),
+        title=str(first["title"]),
+        document_iri=first["document"],  # type: ignore[arg-type]
+    )
+    for r in rows:
+        if r["role"] is not None:
+            {"lead": node.lead, "co-lead": node.co_lead, "responsible": node.responsible}[
+                str(r["role"])
+            ].append(str(r["written"]))
+    for r in store.select(query("measure-reports"), {"measure": iri}).dicts():
+        node.reports.append(
+            {
+                "response": str(r["title"] or r["response"]),
+                "kind": str(r["kind"] or ""),
+                "date": str(r["date"] or ""),
+                "quote": str(r["quote"]),
+            }
+        )
+    return node

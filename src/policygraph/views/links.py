@@ -1,0 +1,133 @@
+"""Proposing provision-level implementation links by text similarity (`suggest-links`).
+
+Method: every provision becomes a bag of character bigrams (Chinese has no spaces; bigrams carry
+most of the meaning of short titles), its title counted ``TITLE_WEIGHT`` times and its text once
+where the text is held. Bigrams are weighted by TF-IDF over the provisions of both documents, so
+that words every provision shares (高新区, 发展) count for little, and pairs are ranked by cosine
+similarity. A curator reviews the ranked list; accepted suggestions are recorded as judgements
+with their score.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from policygraph.store import Store
+from policygraph.views.internal import query
+from policygraph.views.tasks import Document
+
+TITLE_WEIGHT = 3
+_NOISE = re.compile(r"[\s\u3000()（）\[\]、，,。；;：:“”\"'《》〔〕0-9A-Za-z]")
+_ANNOTATION = re.compile(r"[(（]\s*(牵头|责任单位|配合)[^()（）]*(\([^()]*\)[^()（）]*)*[)）]\s*$")
+
+
+@dataclass(frozen=True)
+class Provision:
+    iri: URIRef
+    number: int
+    label: str
+    title: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    lower: Provision
+    higher: Provision
+    score: float
+    rank: int
+
+
+def bigrams(text: str) -> Counter[str]:
+    chars = _NOISE.sub("", text)
+    return Counter(chars[i : i + 2] for i in range(len(chars) - 1))
+
+
+def features(p: Provision) -> Counter[str]:
+    bag: Counter[str] = Counter()
+    for _ in range(TITLE_WEIGHT):
+        bag.update(bigrams(p.title))
+    body = _ANNOTATION.sub("", p.text)
+    if body and body != p.title:
+        bag.update(bigrams(body))
+    return bag
+
+
+def provisions(store: Store, doc: Document) -> list[Provision]:
+    rows = store.select(query("document-provisions"), {"doc": doc.iri})
+    return [
+        Provision(
+            r["measure"],  # type: ignore[arg-type]
+            int(str(r["number"])),
+            str(r["label"]),
+            str(r["title"]),
+            str(r["text"] or ""),
+        )
+        for r in rows.dicts()
+    ]
+
+
+def _tfidf(bags: list[Counter[str]]) -> list[dict[str, float]]:
+    df: Counter[str] = Counter()
+    for bag in bags:
+        df.update(bag.keys())
+    n = len(bags)
+    vectors = []
+    for bag in bags:
+        vec = {g: (1 + math.log(c)) * math.log((1 + n) / (1 + df[g])) for g, c in bag.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        vectors.append({g: v / norm for g, v in vec.items()})
+    return vectors
+
+
+def suggest(lower: list[Provision], higher: list[Provision], top: int = 3) -> list[Suggestion]:
+    """For each lower provision, the ``top`` most similar higher provisions, best first."""
+    vectors = _tfidf([features(p) for p in lower + higher])
+    low_vecs, high_vecs = vectors[: len(lower)], vectors[len(lower) :]
+    out = []
+    for p, v in zip(lower, low_vecs, strict=True):
+        scored = sorted(
+            (
+                (sum(w * hv.get(g, 0.0) for g, w in v.items()), h)
+                for h, hv in zip(higher, high_vecs, strict=True)
+            ),
+            key=lambda sh: (-sh[0], sh[1].number),
+        )
+        for rank, (score, h) in enumerate(scored[:top], start=1):
+            out.append(Suggestion(p, h, round(score, 4), rank))
+    return out
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    lower_provisions: int
+    curated_links: int
+    top1_correct: int
+
+    @property
+    def precision(self) -> float:
+        """Share of top-1 suggestions that are curated links."""
+        return self.top1_correct / self.lower_provisions if self.lower_provisions else 0.0
+
+    @property
+    def recall(self) -> float:
+        """Share of curated links that are some provision's top-1 suggestion."""
+        return self.top1_correct / self.curated_links if self.curated_links else 0.0
+
+
+def curated_pairs(store: Store, lower: Document, higher: Document) -> set[tuple[URIRef, URIRef]]:
+    rows = store.select(query("judged-links"), {"from": lower.iri, "to": higher.iri})
+    return {(r["lower"], r["higher"]) for r in rows.dicts()}  # type: ignore[misc]
+
+
+def evaluate(suggestions: list[Suggestion], curated: set[tuple[URIRef, URIRef]]) -> Evaluation:
+    """Top-1 suggestions against the curated links, over the lower provisions that have one."""
+    linked = {low for low, _ in curated}
+    top1 = [s for s in suggestions if s.rank == 1 and s.lower.iri in linked]
+    correct = sum(1 for s in top1 if (s.lower.iri, s.higher.iri) in curated)
+    return Evaluation(len(top1), len(curated), correct)
