@@ -1,7 +1,8 @@
 # The README's two set-up commands live here.
 #   make run   — create .venv, install, build the graph and print its summary, validate it and
 #                write docs/source-defects.md, print the Guangxi task-division table (main job)
-#   make test  — lint, type-check, validate the real graph (no violation allowed), run the tests
+#   make test  — lint (ruff, with C901), check the floors (import-linter), type-check (mypy --strict),
+#                validate the real graph (no violation allowed), run the tests
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -25,6 +26,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/policygraph validate > /dev/null || { $(BIN)/policygraph validate; exit 1; }
 	$(BIN)/pytest -q

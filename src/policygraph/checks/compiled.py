@@ -205,55 +205,51 @@ def compile_shapes(shapes: Graph, prefixes: str) -> list[Check]:
         target = _target(shapes, node)
         if not target:
             continue
-        rule, sev = str(node), _severity(shapes, node)
-        message = str(shapes.value(node, SH.message) or "")
         for prop in shapes.objects(node, SH.property):
             checks.extend(_property_checks(shapes, node, prop, target))
-        for kind in (SH["or"], SH.xone):
-            for members in shapes.objects(node, kind):
-                exprs = [_node_ok(shapes, m) for m in Collection(shapes, members)]
-                cond = (
-                    "!(" + " || ".join(exprs) + ")"
-                    if kind == SH["or"]
-                    else "(" + " + ".join(f"IF({e}, 1, 0)" for e in exprs) + ") != 1"
-                )
-                checks.append(
-                    Check(
-                        rule,
-                        sev,
-                        f"SELECT ?this WHERE {{ {target} FILTER({cond}) }}",
-                        message or f"{{$this}} does not conform to sh:{kind.rsplit('#', 1)[-1]}",
-                        True,
-                    )
-                )
-        for cls in shapes.objects(node, SH["class"]):
-            checks.append(
-                Check(
-                    rule,
-                    sev,
-                    f"SELECT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this a/<{RDFS.subClassOf}>* {_n3(cls)} }} }}",
-                    message or "{$this} is not in the class",
-                    True,
-                )
-            )
-        for constraint in shapes.objects(node, SH.sparql):
-            select = str(shapes.value(constraint, SH.select))
-            text = prefixes + re.sub(r"\$this\b", "?this", select)
-            at = where_brace(text) + 1
-            checks.append(
-                Check(
-                    rule,
-                    sev,
-                    text[:at] + " " + target + " " + text[at:],
-                    str(
-                        shapes.value(constraint, SH.message)
-                        or message
-                        or "{$this} fails a SPARQL constraint"
-                    ),
-                    True,
-                )
-            )
+        checks.extend(_node_checks(shapes, node, target, prefixes))
     return checks
+
+
+def _node_checks(shapes: Graph, node: Node, target: str, prefixes: str) -> Iterator[Check]:
+    """The node-level constraints of one shape: sh:or, sh:xone, sh:class, SHACL-SPARQL."""
+    rule, sev = str(node), _severity(shapes, node)
+    message = str(shapes.value(node, SH.message) or "")
+    for kind in (SH["or"], SH.xone):
+        for members in shapes.objects(node, kind):
+            exprs = [_node_ok(shapes, m) for m in Collection(shapes, members)]
+            cond = (
+                "!(" + " || ".join(exprs) + ")"
+                if kind == SH["or"]
+                else "(" + " + ".join(f"IF({e}, 1, 0)" for e in exprs) + ") != 1"
+            )
+            yield Check(
+                rule,
+                sev,
+                f"SELECT ?this WHERE {{ {target} FILTER({cond}) }}",
+                message or f"{{$this}} does not conform to sh:{kind.rsplit('#', 1)[-1]}",
+                True,
+            )
+    for cls in shapes.objects(node, SH["class"]):
+        in_class = f"?this a/<{RDFS.subClassOf}>* {_n3(cls)}"
+        yield Check(
+            rule,
+            sev,
+            f"SELECT ?this WHERE {{ {target} FILTER NOT EXISTS {{ {in_class} }} }}",
+            message or "{$this} is not in the class",
+            True,
+        )
+    for constraint in shapes.objects(node, SH.sparql):
+        text = prefixes + re.sub(r"\$this\b", "?this", str(shapes.value(constraint, SH.select)))
+        at = where_brace(text) + 1
+        said = shapes.value(constraint, SH.message)
+        yield Check(
+            rule,
+            sev,
+            text[:at] + " " + target + " " + text[at:],
+            str(said or message or "{$this} fails a SPARQL constraint"),
+            True,
+        )
 
 
 def prefixes_of(shapes: Graph) -> str:
@@ -275,7 +271,7 @@ def fill(message: str, row: dict[str, object]) -> str:
 def run_checks(store: Any, checks: list[Check]) -> Iterator[tuple[Check, dict[str, object]]]:
     """Run compiled checks on a pyoxigraph store; yield (check, row) for each result."""
     for check in checks:
-        solutions = store.query(check.sparql)  # type: ignore[attr-defined]
+        solutions = store.query(check.sparql)
         names = [v.value for v in solutions.variables]
         for solution in solutions:
             row = {}

@@ -13,42 +13,44 @@ if TYPE_CHECKING:
     from policygraph.ingest import Plan
 
 
+Jurisdiction = Annotated[
+    str | None, typer.Option("--jurisdiction", help="Area code: cn-yn, cn-yn-kunming, …")
+]
+Level = Annotated[str | None, typer.Option("--level", help="national, region, city or county.")]
+Kind = Annotated[
+    str | None, typer.Option("--kind", help="opinions, measures, plan, notice or regulation.")
+]
+Title = Annotated[
+    str | None, typer.Option("--title", help="Override the title read from the text.")
+]
+Number = Annotated[
+    str | None, typer.Option("--number", help="Override the 文号 read from the text.")
+]
+Date = Annotated[str | None, typer.Option("--date", help="Override the date of the signature.")]
+Issuer = Annotated[str | None, typer.Option("--issuer", help="Override the issuing body.")]
+Short = Annotated[str | None, typer.Option("--short", help="Short name for DOC:NUMBER (e.g. yn).")]
+AcceptLinks = Annotated[
+    float | None,
+    typer.Option(
+        "--accept-links",
+        help="Record top-1 suggest-links proposals scoring at least this as judgements.",
+    ),
+]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would be added; write nothing.")]
+
+
 def ingest(
     file: Annotated[Path, typer.Argument(help="A UTF-8 text of a policy document of the genre.")],
-    jurisdiction: Annotated[
-        str | None, typer.Option("--jurisdiction", help="Area code: cn-yn, cn-yn-kunming, …")
-    ] = None,
-    level: Annotated[
-        str | None, typer.Option("--level", help="national, region, city or county.")
-    ] = None,
-    kind: Annotated[
-        str | None, typer.Option("--kind", help="opinions, measures, plan, notice or regulation.")
-    ] = None,
-    title: Annotated[
-        str | None, typer.Option("--title", help="Override the title read from the text.")
-    ] = None,
-    number: Annotated[
-        str | None, typer.Option("--number", help="Override the 文号 read from the text.")
-    ] = None,
-    date: Annotated[
-        str | None, typer.Option("--date", help="Override the date of the signature.")
-    ] = None,
-    issuer: Annotated[
-        str | None, typer.Option("--issuer", help="Override the issuing body.")
-    ] = None,
-    short: Annotated[
-        str | None, typer.Option("--short", help="Short name for DOC:NUMBER (e.g. yn).")
-    ] = None,
-    accept_links: Annotated[
-        float | None,
-        typer.Option(
-            "--accept-links",
-            help="Record top-1 suggest-links proposals scoring at least this as judgements.",
-        ),
-    ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would be added; write nothing.")
-    ] = False,
+    jurisdiction: Jurisdiction = None,
+    level: Level = None,
+    kind: Kind = None,
+    title: Title = None,
+    number: Number = None,
+    date: Date = None,
+    issuer: Issuer = None,
+    short: Short = None,
+    accept_links: AcceptLinks = None,
+    dry_run: DryRun = False,
     home: HomeOption = None,
 ) -> None:
     """Add a policy document to the corpus: copy, extract, link, rebuild and validate.

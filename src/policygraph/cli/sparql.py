@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from policygraph.cli.options import (
 )
 from policygraph.errors import InputError, QueryError
 from policygraph.render.formats import GRAPH, SPARQL_RESULTS, TABULAR, Format, choose
+
+if TYPE_CHECKING:
+    from policygraph.store.results import Answer
 
 
 def query(
@@ -56,10 +59,8 @@ def query(
         policygraph query coverage-gaps --endpoint http://localhost:7878/query -o gaps.xlsx
     """
     from policygraph.corpus import Corpus
-    from policygraph.render import results
-    from policygraph.render.graph import serialize
     from policygraph.store import open_store
-    from policygraph.store.results import Rows, parse_param
+    from policygraph.store.results import parse_param
     from policygraph.store.sparql import load as load_query
 
     allowed = (*TABULAR, *SPARQL_RESULTS, *GRAPH)
@@ -67,27 +68,36 @@ def query(
     text = sys.stdin.read() if name == "-" else load_query(Corpus.locate(home).queries, name).text
     bindings = dict(parse_param(p) for p in param or [])
     store = open_store(home, endpoint, timeout)
-    answer = store.query(text, bindings)
+    _emit_answer(store.query(text, bindings), fmt, fmt_, output, store.location)
+
+
+def _emit_answer(
+    answer: Answer, given: Format | None, fmt: Format, output: Path | None, location: str
+) -> None:
+    """Rows in a tabular or SPARQL results format, a graph in a graph format, ASK as a word."""
+    from policygraph.render import results
+    from policygraph.render.graph import serialize
+    from policygraph.store.results import Rows
+
     if isinstance(answer, bool):
         emit(results.boolean(answer), Format.text, output)
     elif isinstance(answer, Rows):
-        if fmt_ in GRAPH:
+        if fmt in GRAPH:
             raise QueryError(
-                f"a SELECT gives rows, not a graph: --format {fmt_.value} is for "
-                "CONSTRUCT and DESCRIBE"
+                f"a SELECT gives rows, not a graph: --format {fmt.value} is for CONSTRUCT and "
+                "DESCRIBE"
             )
-        if fmt_ == Format.sparql_json:
-            emit(results.sparql_json(answer), fmt_, output)
-        elif fmt_ == Format.sparql_tsv:
-            emit(results.sparql_tsv(answer), fmt_, output)
+        if fmt == Format.sparql_json:
+            emit(results.sparql_json(answer), fmt, output)
+        elif fmt == Format.sparql_tsv:
+            emit(results.sparql_tsv(answer), fmt, output)
         else:
-            footer = f"{len(answer)} row(s) from {store.location}"
-            emit_sheet(results.sheet(answer, footer), fmt_, output)
+            emit_sheet(results.sheet(answer, f"{len(answer)} row(s) from {location}"), fmt, output)
     else:
-        graph_fmt = Format.ttl if fmt is None and fmt_ == Format.table else fmt_
+        graph_fmt = Format.ttl if given is None and fmt == Format.table else fmt
         if graph_fmt not in GRAPH:
             raise QueryError(
-                f"a CONSTRUCT or DESCRIBE gives a graph: --format one of "
+                "a CONSTRUCT or DESCRIBE gives a graph: --format one of "
                 f"{', '.join(f.value for f in GRAPH)}, not {graph_fmt.value}"
             )
         emit(serialize(answer, graph_fmt), graph_fmt, output, f"{len(answer)} triples")

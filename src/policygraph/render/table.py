@@ -18,6 +18,7 @@ import sys
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Literal
 
 from policygraph.errors import InputError
 from policygraph.render.formats import Format
@@ -97,7 +98,7 @@ def terminal(sheet: Sheet) -> str:
     idx = sheet.printed()
     for i in idx:
         col = sheet.columns[i]
-        justify = "right" if col.numeric else "left"
+        justify: Literal["left", "right"] = "right" if col.numeric else "left"
         if sheet.lines:
             table.add_column(
                 col.header, overflow="fold", ratio=3 if col.wide else 1, justify=justify

@@ -25,6 +25,7 @@ from policygraph.store.results import Answer, Rows
 from policygraph.store.sparql import bind, query_type
 
 if TYPE_CHECKING:
+    from rdflib import Graph
     from rdflib.term import Identifier
 
 DEFAULT_GRAPH = "https://w3id.org/policygraph/graph"
@@ -100,7 +101,7 @@ class RemoteStore:
             raise EndpointError(f"{self.endpoint} did not answer with SPARQL JSON results")
         return result
 
-    def _graph(self, sparql: str, kind: str) -> Any:
+    def _graph(self, sparql: str, kind: str) -> Graph:
         from rdflib import Graph
         from SPARQLWrapper import TURTLE
 

@@ -107,7 +107,10 @@ def analyse(g: Any, top: int = 10) -> NetworkReport:
     import networkx as nx
 
     u = g.to_undirected()
-    label = lambda n: g.nodes[n]["label"]  # noqa: E731
+
+    def label(n: Any) -> str:
+        return str(g.nodes[n]["label"])
+
     degree = sorted(nx.degree_centrality(u).items(), key=lambda kv: (-kv[1], label(kv[0])))
     strength = sorted(u.degree(weight="weight"), key=lambda kv: (-kv[1], label(kv[0])))
     between = sorted(nx.betweenness_centrality(u).items(), key=lambda kv: (-kv[1], label(kv[0])))

@@ -1,0 +1,127 @@
+"""One document's graph: parts, provisions, responsibilities and funding, each with its quote."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import XSD
+
+from policygraph.corpus import SourceFile
+from policygraph.departments import DepartmentIndex
+from policygraph.errors import SourceError
+from policygraph.rdf import ELI, PG, PROV, RDF, bind_prefixes
+from policygraph.text.amounts import Amount, find_amounts
+from policygraph.text.structure import PROFILES, Provision, Span, Structure
+
+ROLE = {"lead": PG.Lead, "co-lead": PG.CoLead, "responsible": PG.Responsible}
+AMOUNT_KIND = {"cap": PG.Cap, "fixed": PG.Fixed, "floor": PG.Floor, "ratio": PG.MatchingRatio}
+
+
+def provision_iris(doc: URIRef, structure: Structure) -> list[URIRef]:
+    """The IRI of each provision: ``{doc}/measure/{n}``, or ``{doc}/part/{p}/measure/{n}`` where
+    items are numbered 1. 2. … again in each part; a number that really repeats gets a suffix
+    (and the checks report the repeat)."""
+    per_part = structure.restarts_per_part and all(pv.part for pv in structure.provisions)
+    seen: dict[str, int] = {}
+    out = []
+    for pv in structure.provisions:
+        base = (
+            f"{doc}/part/{pv.part}/measure/{pv.ordinal}"
+            if per_part
+            else f"{doc}/measure/{pv.ordinal}"
+        )
+        seen[base] = seen.get(base, 0) + 1
+        out.append(URIRef(base + ("" if seen[base] == 1 else f"-{seen[base]}")))
+    return out
+
+
+class DocumentBuilder:
+    """The graph of one document's parts, provisions, responsibilities and funding."""
+
+    def __init__(self, meta: Graph, index: DepartmentIndex, source: SourceFile, text: str) -> None:
+        assert source.describes is not None
+        self.doc = source.describes
+        self.meta, self.index, self.source, self.text = meta, index, source, text
+        short = meta.value(self.doc, PG.shortName)
+        if short is None:
+            raise SourceError(f"{self.doc}: metadata needs pg:shortName")
+        self.short = str(short)
+        number = meta.value(self.doc, ELI.id_local)
+        self.label = str(number) if number is not None else self.short
+        jur = meta.value(self.doc, PG.jurisdiction)
+        self.jurisdiction = str(jur) if jur is not None else None
+        self.structure: Structure = PROFILES[source.profile](text, self.label)
+        self.g = bind_prefixes(Graph())
+
+    def graph(self) -> Graph:
+        for part in self.structure.parts:
+            iri = URIRef(f"{self.doc}/part/{part.ordinal}")
+            self._add(iri, RDF.type, PG.Part)
+            self._add(iri, ELI.is_part_of, self.doc)
+            self._numbering(iri, part.ordinal, part.numeral, part.label, part.title)
+            self._quote(iri, part.span)
+        if self.structure.restarts_per_part:
+            self._add(self.doc, PG.numberingRestartsPerPart, Literal(True))
+        for iri, prov in zip(
+            provision_iris(self.doc, self.structure), self.structure.provisions, strict=True
+        ):
+            self._provision(iri, prov)
+        return self.g
+
+    def _add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
+        self.g.add((s, p, o))
+
+    def _numbering(self, iri: URIRef, ordinal: int, numeral: str, label: str, title: Span) -> None:
+        self._add(iri, PG.ordinal, Literal(ordinal))
+        self._add(iri, ELI.number, Literal(numeral))
+        self._add(iri, PG.label, Literal(label))
+        self._add(iri, ELI.title, Literal(title.text, lang="zh"))
+
+    def _quote(self, iri: URIRef, span: Span) -> None:
+        self._add(iri, PG.quote, Literal(span.text))
+        self._add(iri, PG.quoteStart, Literal(span.start))
+        self._add(iri, PG.quoteEnd, Literal(span.end))
+        self._add(iri, PROV.wasDerivedFrom, self.source.iri)
+
+    def _provision(self, iri: URIRef, prov: Provision) -> None:
+        self._add(iri, RDF.type, PG.GeneralProvision if prov.general else PG.Measure)
+        parent = URIRef(f"{self.doc}/part/{prov.part}") if prov.part else self.doc
+        self._add(iri, ELI.is_part_of, parent)
+        self._numbering(iri, prov.ordinal, prov.numeral, prov.label, prov.title)
+        self._quote(iri, prov.span)
+        if self.source.profile != "measures":
+            self._add(iri, PG.textHeld, Literal(False))
+        if prov.annotation is not None:
+            self._responsibilities(iri, prov)
+        if prov.body is not None and not prov.general:
+            for k, amount in enumerate(find_amounts(self.text, prov.body), start=1):
+                self._funding(URIRef(f"{iri}/funding/{k}"), iri, amount)
+
+    def _responsibilities(self, iri: URIRef, prov: Provision) -> None:
+        assert prov.annotation is not None
+        where = f"{self.label} measure {prov.label}"
+        for role in ("lead", "co-lead", "responsible"):
+            entries = prov.annotation.names(role)
+            resolved = self.index.resolve_list(
+                (e.name.text for e in entries), self.jurisdiction, where
+            )
+            for entry, res in zip(entries, resolved, strict=True):
+                node = URIRef(f"{iri}/{role}/{entry.position}")
+                self._add(node, RDF.type, PG.Responsibility)
+                self._add(node, PG.provision, iri)
+                self._add(node, PG.department, res.iri)
+                self._add(node, PG.role, ROLE[role])
+                self._add(node, PG.position, Literal(entry.position))
+                if res.inherited_prefix:
+                    self._add(node, PG.inheritedPrefix, Literal(res.inherited_prefix))
+                self._quote(node, entry.name)
+
+    def _funding(self, node: URIRef, provision: URIRef, amount: Amount) -> None:
+        self._add(node, RDF.type, PG.FundingCommitment)
+        self._add(node, PG.provision, provision)
+        self._add(node, PG.amountKind, AMOUNT_KIND[amount.kind])
+        self._add(node, PG.amountText, Literal(amount.text.text))
+        if amount.wan_yuan is not None:
+            self._add(node, PG.amountWanYuan, Literal(str(amount.wan_yuan), datatype=XSD.decimal))
+        if amount.ratio is not None:
+            self._add(node, PG.ratio, Literal(amount.ratio))
+        self._quote(node, amount.clause)
