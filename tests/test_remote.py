@@ -286,11 +286,25 @@ def test_commands_give_the_same_output_remotely(loaded: str) -> None:
         ["tasks", "-f", "csv"],
         ["tasks", "--dept", "柳州市人民政府", "-f", "csv"],
         ["chain", "gx:9", "-f", "json"],
+        ["summary", "-f", "json"],
+        ["depts", "-f", "csv"],
     ):
         embedded = runner.invoke(app, args)
         remote = runner.invoke(app, [*args, "--endpoint", loaded])
         assert embedded.exit_code == remote.exit_code == 0, remote.output
         assert remote.stdout == embedded.stdout
+
+
+def test_ask_and_construct_remotely(loaded: str) -> None:
+    gx = "https://w3id.org/policygraph/eli/cn-gx/guizhengbanfa/2021/81"
+    ask = runner.invoke(app, ["query", "-", "--endpoint", loaded], input=f"ASK {{ <{gx}> ?p ?o }}")
+    assert ask.exit_code == 0 and ask.stdout == "true\n", ask.output
+    construct = f"CONSTRUCT {{ <{gx}> ?p ?o }} WHERE {{ <{gx}> ?p ?o }}"
+    embedded = runner.invoke(app, ["query", "-", "-f", "nt"], input=construct)
+    remote = runner.invoke(app, ["query", "-", "-f", "nt", "--endpoint", loaded], input=construct)
+    assert embedded.exit_code == remote.exit_code == 0, remote.output
+    assert sorted(remote.stdout.splitlines()) == sorted(embedded.stdout.splitlines())
+    assert len(embedded.stdout.splitlines()) > 5
 
 
 def test_build_summarises_the_graph_it_built_even_with_an_endpoint_set(

@@ -37,7 +37,6 @@ class DepartmentIndex:
         self.by_label: dict[str, set[URIRef]] = defaultdict(set)
         self.jurisdiction: dict[URIRef, str] = {}
         self.pref_label: dict[URIRef, str] = {}
-        self.labels: dict[URIRef, list[str]] = defaultdict(list)
         for s in graph.subjects(PG.jurisdiction, None):
             if not isinstance(s, URIRef) or graph.value(s, SKOS.prefLabel) is None:
                 continue
@@ -47,7 +46,6 @@ class DepartmentIndex:
                 for label in graph.objects(s, p):
                     if isinstance(label, Literal):
                         self.by_label[normalize(str(label))].add(s)
-                        self.labels[s].append(str(label))
 
     def __contains__(self, iri: object) -> bool:
         return iri in self.pref_label

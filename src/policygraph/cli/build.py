@@ -7,13 +7,13 @@ from typing import Annotated
 import typer
 
 from policygraph.cli.options import (
-    EndpointOption,
     FormatOption,
+    GraphSource,
     HomeOption,
     OutOption,
-    TimeoutOption,
     echo_rich,
     emit_sheet,
+    reads_graph,
 )
 from policygraph.render.formats import TABULAR, Format, choose
 
@@ -25,6 +25,7 @@ def build(
 
     Nothing is written unless the whole build succeeds; rebuilding changes nothing.
 
+    \b
     Example:
         policygraph build
     """
@@ -47,25 +48,25 @@ def build(
     typer.echo(terminal(sheet), nl=False)
 
 
+@reads_graph
 def summary(
     fmt: FormatOption = None,
     output: OutOption = None,
-    endpoint: EndpointOption = None,
-    timeout: TimeoutOption = 30.0,
-    home: HomeOption = None,
+    *,
+    source: GraphSource,
 ) -> None:
     """Print the documents of the graph and its totals.
 
+    \b
     Example:
         policygraph summary
         policygraph summary --format json
     """
     from policygraph.render.sheets import summary_sheet
-    from policygraph.store import open_store
     from policygraph.views.summary import summarize
 
     fmt_ = choose(fmt, output, TABULAR, Format.table)
-    store = open_store(home, endpoint, timeout)
+    store = source.store()
     emit_sheet(summary_sheet(summarize(store)), fmt_, output)
 
 

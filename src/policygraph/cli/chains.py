@@ -8,30 +8,30 @@ from typing import Annotated
 import typer
 
 from policygraph.cli.options import (
-    EndpointOption,
     FormatOption,
-    HomeOption,
+    GraphSource,
     OutOption,
-    TimeoutOption,
     emit,
     emit_sheet,
+    format_flag,
+    reads_graph,
 )
 from policygraph.errors import InputError
 from policygraph.render.formats import TABULAR, Format, choose
 
 
+@reads_graph
 def chain(
     measure: Annotated[
         str, typer.Argument(help="An IRI, DOC:NUMBER (gx:11), or words of a title.")
     ],
     fmt: Annotated[
         Format | None,
-        typer.Option("--format", "-f", help="tree (the default), json or md.", show_default=False),
+        format_flag("tree (the default), json or md."),
     ] = None,
     output: OutOption = None,
-    endpoint: EndpointOption = None,
-    timeout: TimeoutOption = 30.0,
-    home: HomeOption = None,
+    *,
+    source: GraphSource,
 ) -> None:
     """The implementation chain through a measure, up and down.
 
@@ -40,6 +40,7 @@ def chain(
     chain comes back from any measure in it. Several matching titles give several chains,
     best match first.
 
+    \b
     Example:
         policygraph chain gx:11
         policygraph chain 关键核心技术 --format md
@@ -47,11 +48,10 @@ def chain(
     """
     from policygraph.render.chain import render_md, render_tree
     from policygraph.render.table import rich_text
-    from policygraph.store import open_store
     from policygraph.views import chain as lib
 
     fmt_ = choose(fmt, output, (Format.tree, Format.json, Format.md), Format.tree)
-    store = open_store(home, endpoint, timeout)
+    store = source.store()
     chains = lib.chains(store, lib.find_measures(store, measure))
     if fmt_ == Format.json:
         data = [c.as_json() for c in chains]
@@ -65,6 +65,7 @@ def chain(
         emit(rich_text(*(render_tree(c) for c in chains)).encode("utf-8"), fmt_, output)
 
 
+@reads_graph
 def suggest_links(
     lower: Annotated[
         str, typer.Option("--from", help="The implementing document: 文号, short name or IRI.")
@@ -77,27 +78,26 @@ def suggest_links(
     ] = False,
     fmt: FormatOption = None,
     output: OutOption = None,
-    endpoint: EndpointOption = None,
-    timeout: TimeoutOption = 30.0,
-    home: HomeOption = None,
+    *,
+    source: GraphSource,
 ) -> None:
     """Propose provision-level implementation links by text similarity, ranked with scores.
 
     Character bigrams of titles (weighted) and text, TF-IDF, cosine: for a curator to review.
 
+    \b
     Example:
         policygraph suggest-links --from 柳政规〔2021〕18号 --to 桂政办发〔2021〕81号
         policygraph suggest-links --from gx --to cn --top 1 --evaluate
     """
     from policygraph.render.sheets import suggestions_sheet
-    from policygraph.store import open_store
     from policygraph.views import links as lib
     from policygraph.views.tasks import find_document
 
     if top < 1:
         raise InputError("--top must be at least 1")
     fmt_ = choose(fmt, output, TABULAR, Format.table)
-    store = open_store(home, endpoint, timeout)
+    store = source.store()
     low, high = find_document(store, lower), find_document(store, higher)
     low_p, high_p = lib.provisions(store, low), lib.provisions(store, high)
     if not low_p or not high_p:

@@ -7,13 +7,19 @@ from typing import Annotated
 
 import typer
 
-from policygraph.cli.options import FormatOption, HomeOption, OutOption, emit, emit_sheet
+from policygraph.cli.options import ROWS, HomeOption, OutOption, emit, emit_sheet, format_flag
 from policygraph.errors import InputError
 from policygraph.render.formats import TABULAR, Format, choose
 
 
 def validate(
-    fmt: FormatOption = None,
+    fmt: Annotated[
+        Format | None,
+        format_flag(
+            f"text (the default: grouped by severity), {ROWS} (one row per result), or ttl (the "
+            "SHACL validation report)."
+        ),
+    ] = None,
     output: OutOption = None,
     strict: Annotated[bool, typer.Option("--strict", help="Warnings fail too (exit 1).")] = False,
     defects: Annotated[
@@ -40,6 +46,7 @@ def validate(
     (the default) groups the results; the row formats list them (json: a list of records);
     ttl gives the SHACL validation report graph.
 
+    \b
     Example:
         policygraph validate
         policygraph validate --format json > report.json

@@ -61,6 +61,7 @@ def ingest(
     implements. Ingesting the same file twice changes nothing. Writes into the corpus of
     --home (never into the corpus bundled with the package).
 
+    \b
     Example:
         policygraph ingest 云南措施.txt --jurisdiction cn-yn --dry-run
         policygraph ingest 昆明措施.txt --jurisdiction cn-yn-kunming --level city --accept-links 0.3

@@ -5,14 +5,22 @@ Nothing here imports the RDF stack: ``policygraph --help`` starts fast.
 
 from __future__ import annotations
 
+import inspect
 import sys
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from policygraph.errors import InputError
 from policygraph.render.formats import BINARY, Format
+
+if TYPE_CHECKING:
+    from policygraph.render.table import Sheet
+    from policygraph.store import Store
 
 HomeOption = Annotated[
     Path | None,
@@ -35,15 +43,16 @@ EndpointOption = Annotated[
     ),
 ]
 TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")]
+
+
+def format_flag(help: str) -> Any:
+    """The one --format option (-f), with what this command writes in its help."""
+    return typer.Option("--format", "-f", help=help, metavar="FORMAT", show_default=False)
+
+
+ROWS = "table, csv, tsv, md, json (a list of records), html, xlsx or docx"
 FormatOption = Annotated[
-    Format | None,
-    typer.Option(
-        "--format",
-        "-f",
-        help="Output format (default: table, or from the extension of -o). Rows: table, csv, "
-        "tsv, md, json (a list of records), html, xlsx, docx.",
-        show_default=False,
-    ),
+    Format | None, format_flag(f"{ROWS}. Default: table, or the extension of -o.")
 ]
 OutOption = Annotated[
     Path | None,
@@ -73,12 +82,10 @@ def emit(data: bytes, fmt: Format | None, output: Path | None, what: str = "") -
     sys.stdout.flush()
 
 
-def emit_sheet(sheet: object, fmt: Format, output: Path | None) -> None:
+def emit_sheet(sheet: Sheet, fmt: Format, output: Path | None) -> None:
     """Render a sheet in ``fmt`` and print or write it."""
     from policygraph.render import render_sheet
-    from policygraph.render.table import Sheet
 
-    assert isinstance(sheet, Sheet)
     emit(render_sheet(sheet, fmt), fmt, output, f"{len(sheet.rows)} rows")
 
 
@@ -87,3 +94,56 @@ def echo_rich(*renderables: object) -> None:
     from policygraph.render.table import rich_text
 
     sys.stdout.write(rich_text(*renderables))
+
+
+# --- the options that say where the graph is, as one bundle ----------------------------------
+
+
+@dataclass(frozen=True)
+class GraphSource:
+    """Where a command reads the graph: the corpus (--home) in process, or a SPARQL server."""
+
+    home: Path | None
+    endpoint: str | None
+    timeout: float
+
+    def store(self) -> Store:
+        from policygraph.store import open_store
+
+        return open_store(self.home, self.endpoint, self.timeout)
+
+
+_SHARED = [
+    inspect.Parameter(
+        "endpoint", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=EndpointOption
+    ),
+    inspect.Parameter(
+        "timeout", inspect.Parameter.KEYWORD_ONLY, default=30.0, annotation=TimeoutOption
+    ),
+    inspect.Parameter("home", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=HomeOption),
+]
+
+
+def reads_graph(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command --endpoint, --timeout and --home, the same everywhere; it receives them
+    as one ``source: GraphSource`` argument."""
+    hints = typing.get_type_hints(command, include_extras=True)
+    own = [
+        p.replace(annotation=hints[p.name], kind=inspect.Parameter.KEYWORD_ONLY)
+        for p in inspect.signature(command).parameters.values()
+        if p.name != "source"
+    ]
+
+    def run(**kwargs: Any) -> None:
+        source = GraphSource(kwargs.pop("home"), kwargs.pop("endpoint"), kwargs.pop("timeout"))
+        command(**kwargs, source=source)
+
+    parameters = own + _SHARED
+    run.__signature__ = inspect.Signature(parameters, return_annotation=None)  # type: ignore[attr-defined]
+    run.__annotations__ = {p.name: p.annotation for p in parameters}
+    run.__name__, run.__doc__, run.__module__ = (
+        command.__name__,
+        command.__doc__,
+        command.__module__,
+    )
+    return run

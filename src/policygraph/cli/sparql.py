@@ -9,13 +9,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from policygraph.cli.options import (
+    ROWS,
     EndpointOption,
     FormatOption,
+    GraphSource,
     HomeOption,
     OutOption,
     TimeoutOption,
     emit,
     emit_sheet,
+    format_flag,
+    reads_graph,
 )
 from policygraph.errors import InputError, QueryError
 from policygraph.render.formats import GRAPH, SPARQL_RESULTS, TABULAR, Format, choose
@@ -24,6 +28,7 @@ if TYPE_CHECKING:
     from policygraph.store.results import Answer
 
 
+@reads_graph
 def query(
     name: Annotated[
         str, typer.Argument(help="A query of queries/ by name, an .rq file, or - for stdin.")
@@ -36,22 +41,18 @@ def query(
     ] = None,
     fmt: Annotated[
         Format | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="SELECT: table, csv, tsv, md, json (records), html, xlsx, docx, sparql-json or "
-            "sparql-tsv (SPARQL 1.1 results). CONSTRUCT/DESCRIBE: ttl, nt, nq, trig, jsonld. "
-            "ASK prints true or false.",
-            show_default=False,
+        format_flag(
+            f"SELECT: {ROWS}, sparql-json or sparql-tsv (SPARQL 1.1 results). CONSTRUCT and "
+            "DESCRIBE: ttl (the default), nt, nq, trig or jsonld. ASK prints true or false."
         ),
     ] = None,
     output: OutOption = None,
-    endpoint: EndpointOption = None,
-    timeout: TimeoutOption = 30.0,
-    home: HomeOption = None,
+    *,
+    source: GraphSource,
 ) -> None:
     """Run a SPARQL query, embedded or on a SPARQL server, with safely bound parameters.
 
+    \b
     Example:
         policygraph query tasks-by-measure -p doc=<https://w3id.org/policygraph/eli/cn-gx/guizhengbanfa/2021/81>
         policygraph query find-department -p name=科技厅 --format json
@@ -59,15 +60,18 @@ def query(
         policygraph query coverage-gaps --endpoint http://localhost:7878/query -o gaps.xlsx
     """
     from policygraph.corpus import Corpus
-    from policygraph.store import open_store
     from policygraph.store.results import parse_param
     from policygraph.store.sparql import load as load_query
 
     allowed = (*TABULAR, *SPARQL_RESULTS, *GRAPH)
     fmt_ = choose(fmt, output, allowed, Format.table)
-    text = sys.stdin.read() if name == "-" else load_query(Corpus.locate(home).queries, name).text
+    text = (
+        sys.stdin.read()
+        if name == "-"
+        else load_query(Corpus.locate(source.home).queries, name).text
+    )
     bindings = dict(parse_param(p) for p in param or [])
-    store = open_store(home, endpoint, timeout)
+    store = source.store()
     _emit_answer(store.query(text, bindings), fmt, fmt_, output, store.location)
 
 
@@ -107,6 +111,7 @@ def queries(fmt: FormatOption = None, output: OutOption = None, home: HomeOption
     """List the query catalogue (queries/): each query's name, title, description, parameters
     and an example.
 
+    \b
     Example:
         policygraph queries
         policygraph queries --format md
@@ -140,6 +145,7 @@ def load(
     The graph goes into a fresh staging graph first and is then moved onto the target in one
     update; the triple count is checked afterwards.
 
+    \b
     Example:
         policygraph load --endpoint http://localhost:7878/query
     """
@@ -166,6 +172,7 @@ def serve(
 ) -> None:
     """Serve the built graph read-only on a local SPARQL endpoint (Oxigraph), with a query page.
 
+    \b
     Example:
         policygraph serve --port 7878
     """

@@ -8,19 +8,19 @@ from typing import Annotated, Any
 import typer
 
 from policygraph.cli.options import (
-    EndpointOption,
     FormatOption,
-    HomeOption,
+    GraphSource,
     OutOption,
-    TimeoutOption,
     echo_rich,
     emit,
     emit_sheet,
+    reads_graph,
 )
 from policygraph.errors import InputError
 from policygraph.render.formats import TABULAR, Format, choose
 
 
+@reads_graph
 def tasks(
     doc: Annotated[
         str, typer.Option("--doc", "-d", help="Document: short name, 文号 or IRI.")
@@ -41,9 +41,8 @@ def tasks(
     ] = "source",
     fmt: FormatOption = None,
     output: OutOption = None,
-    endpoint: EndpointOption = None,
-    timeout: TimeoutOption = 30.0,
-    home: HomeOption = None,
+    *,
+    source: GraphSource,
 ) -> None:
     """The task-division table (任务分工表) of a document: 序号 · 任务 · 牵头单位 · 配合单位.
 
@@ -51,6 +50,7 @@ def tasks(
     department (any of its names), including what it must do as a member of a collective
     such as 设区市人民政府.
 
+    \b
     Example:
         policygraph tasks
         policygraph tasks --doc 桂政办发〔2021〕81号 -o 任务分工表.xlsx
@@ -58,13 +58,12 @@ def tasks(
         policygraph tasks --dept 柳州市人民政府 --format md
     """
     from policygraph.render import sheets
-    from policygraph.store import open_store
     from policygraph.views import tasks as lib
 
     if by not in ("measure", "department"):
         raise InputError(f"--by must be measure or department, not {by!r}")
     fmt_ = choose(fmt, output, TABULAR, Format.table)
-    store = open_store(home, endpoint, timeout)
+    store = source.store()
     document = lib.find_document(store, doc)
     if dept is not None:
         iri = lib.find_department(store, dept)
@@ -78,6 +77,7 @@ def tasks(
         emit_sheet(sheets.department_sheet(table), fmt_, output)
 
 
+@reads_graph
 def depts(
     network: Annotated[
         bool, typer.Option("--network", help="Build the collaboration network and report on it.")
@@ -88,15 +88,15 @@ def depts(
     top: Annotated[int, typer.Option("--top", help="How many rows in each ranking.")] = 10,
     fmt: FormatOption = None,
     output: OutOption = None,
-    endpoint: EndpointOption = None,
-    timeout: TimeoutOption = 30.0,
-    home: HomeOption = None,
+    *,
+    source: GraphSource,
 ) -> None:
     """Departments: names, level, kind and lead/co-lead counts across all documents.
 
     With --network, the collaboration network: departments linked where they share a measure,
     weighted by how many, with degree and betweenness centrality, components and top pairs.
 
+    \b
     Example:
         policygraph depts
         policygraph depts -o departments.docx
@@ -104,11 +104,10 @@ def depts(
     """
     from policygraph.render.graph import graphml as to_graphml
     from policygraph.render.sheets import departments_sheet
-    from policygraph.store import open_store
     from policygraph.views import network as lib
 
     fmt_ = choose(fmt, output, TABULAR, Format.table)
-    store = open_store(home, endpoint, timeout)
+    store = source.store()
     if not (network or graphml):
         emit_sheet(departments_sheet(lib.departments(store)), fmt_, output)
         return

@@ -1,41 +1,6 @@
 """RDF vocabulary and term writing: the floor everything else stands on."""
 
-from policygraph.rdf.namespaces import (
-    BASE,
-    DCT,
-    DEPT,
-    DOC,
-    ELI,
-    ORG,
-    OWL,
-    PG,
-    PREFIXES,
-    PROV,
-    RDF,
-    RDFS,
-    SH,
-    SKOS,
-    SRC,
-    XSD,
-    bind_prefixes,
-)
+from policygraph.rdf import namespaces
+from policygraph.rdf.namespaces import *  # noqa: F403
 
-__all__ = [
-    "BASE",
-    "DCT",
-    "DEPT",
-    "DOC",
-    "ELI",
-    "ORG",
-    "OWL",
-    "PG",
-    "PREFIXES",
-    "PROV",
-    "RDF",
-    "RDFS",
-    "SH",
-    "SKOS",
-    "SRC",
-    "XSD",
-    "bind_prefixes",
-]
+__all__ = namespaces.__all__

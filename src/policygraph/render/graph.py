@@ -17,7 +17,16 @@ _RDFLIB = {
 
 
 def serialize(graph: Any, fmt: Format) -> bytes:
-    """An rdflib graph in one of the graph formats."""
+    """An rdflib graph in one of the graph formats (in the default graph for nq and trig)."""
+    if fmt in (Format.nq, Format.trig):
+        from rdflib import Dataset
+
+        dataset = Dataset()
+        for prefix, ns in graph.namespaces():
+            dataset.bind(prefix, ns)
+        for triple in graph:
+            dataset.add(triple)
+        graph = dataset
     data = graph.serialize(format=_RDFLIB[fmt], encoding="utf-8")
     return data if isinstance(data, bytes) else str(data).encode("utf-8")
 

@@ -110,10 +110,7 @@ def summary_sheet(summary: Summary) -> Sheet:
         Column("responsibilities", "resp.", numeric=True),
         Column("funding_commitments", "funding", numeric=True),
     ]
-    rows: list[list[Cell]] = [
-        [str(r[c.key]) if r[c.key] is not None else "" for c in columns]
-        for r in summary.documents.dicts()
-    ]
+    rows: list[list[Cell]] = [[str(getattr(r, c.key)) for c in columns] for r in summary.documents]
     t = summary.totals
     footer = (
         f"{t['documents']} documents · {t['provisions']} provisions · {t['departments']} departments · "

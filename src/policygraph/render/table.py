@@ -17,7 +17,7 @@ import shutil
 import sys
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from policygraph.errors import InputError
@@ -43,7 +43,6 @@ class Sheet:
     rows: list[list[Cell]]
     footer: str = ""  # a line under the table in the human formats (totals, a row count)
     lines: bool = True  # rule between rows in the terminal; False: compact, cells unwrapped
-    notes: list[str] = field(default_factory=list)
 
     def text(self, cell: Cell) -> str:
         if cell is None:

@@ -63,14 +63,18 @@ class EmbeddedStore:
 
 
 def _graph(source: Any) -> Graph:
-    """A plain in-memory copy of a CONSTRUCT result."""
-    from rdflib import Graph
+    """A plain in-memory copy of a CONSTRUCT result; xsd:string literals written as simple
+    literals (the same term in RDF 1.1), as a SPARQL server sends them."""
+    from rdflib import Graph, Literal
+    from rdflib.namespace import XSD
 
     from policygraph.rdf import bind_prefixes
 
     g = bind_prefixes(Graph())
-    for triple in source or ():
-        g.add(triple)
+    for s, p, o in source or ():
+        if isinstance(o, Literal) and o.datatype == XSD.string:
+            o = Literal(str(o))
+        g.add((s, p, o))
     return g
 
 

@@ -75,9 +75,6 @@ class DepartmentTasks:
     official: str
     assignments: list[Assignment]
 
-    def by_role(self, role: str) -> list[Assignment]:
-        return [a for a in self.assignments if a.role == role]
-
 
 def find_document(store: Store, ref: str) -> Document:
     """A document by short name (gx), 文号 (桂政办发〔2021〕81号) or IRI."""
