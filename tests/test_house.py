@@ -154,3 +154,38 @@ def test_ingest_refuses_the_installed_corpus(installed: Path, tmp_path: Path) ->
     result = run_installed(installed, tmp_path, "ingest", str(sample), "--jurisdiction", "cn-yn")
     assert result.returncode == 2
     assert result.stderr.startswith("Error: ") and "--home" in result.stderr
+
+
+def test_the_architecture_page_names_every_room_and_module() -> None:
+    page = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    missing = []
+    for path in sorted(SRC.rglob("*.py")):
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        room = path.relative_to(SRC).parts[0].removesuffix(".py")
+        if f"`{room}" not in page or (
+            len(path.relative_to(SRC).parts) > 1
+            and f"`{path.stem}`" not in page
+            and f"{path.stem}" not in page
+        ):
+            missing.append(str(path.relative_to(SRC)))
+    assert missing == [], "docs/architecture.md does not say what these are for"
+
+
+def test_the_python_api_takes_a_corpus_or_a_plain_path() -> None:
+    from policygraph import Corpus, open_store
+
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    counts = {
+        int(str(open_store(home, endpoint="").select(query).rows[0][0]))
+        for home in (REPO, str(REPO), Corpus.locate(REPO))
+    }
+    assert len(counts) == 1 and counts.pop() > 5000
+
+
+def test_a_path_that_is_no_corpus_is_an_input_error(tmp_path: Path) -> None:
+    from policygraph import Corpus
+    from policygraph.errors import InputError
+
+    with pytest.raises(InputError, match="is not a policygraph corpus home"):
+        Corpus.locate(tmp_path)
