@@ -46,3 +46,27 @@ def tmp_home(tmp_path: Path) -> Corpus:
 
 def snapshot(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.glob("*.ttl"))}
+
+
+# The keys of the staff tables, in column order: their csv carries the Chinese headers.
+TASK_KEYS = ["document", "seq", "number", "title", "lead", "co_lead", "responsible", "deadline"]
+DEPT_KEYS = [
+    "document",
+    "department",
+    "names_in_document",
+    "leads",
+    "co_leads",
+    "lead_measures",
+    "co_lead_measures",
+]
+ASSIGNMENT_KEYS = ["department", "document", "number", "title", "role", "written", "via"]
+
+
+def staff_csv(text: str, keys: list[str]) -> list[dict[str, str]]:
+    """The rows of a staff table's csv, by key (its header row is the headers people read)."""
+    import csv
+    import io
+
+    header, *rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+    assert len(header) == len(keys), header
+    return [dict(zip(keys, r, strict=True)) for r in rows]

@@ -9,8 +9,8 @@ import pytest
 from policygraph.corpus import Corpus
 from policygraph.errors import ExtractionError
 from policygraph.text.amounts import find_amounts
+from policygraph.text.spans import Span
 from policygraph.text.structure import (
-    Span,
     cn_to_int,
     parse_interpretation,
     parse_measures,

@@ -58,7 +58,7 @@ def test_entry_point_runs_and_maps_errors_to_exit_codes(tmp_path: Path) -> None:
     version = subprocess.run([*run, "--version"], capture_output=True, text=True, env=env)
     assert version.returncode == 0 and version.stdout.startswith("policygraph ")
     csv = subprocess.run([*run, "tasks", "-f", "csv"], capture_output=True, env=env, cwd=tmp_path)
-    assert csv.returncode == 0 and csv.stdout.startswith("\ufeffdocument,number".encode())
+    assert csv.returncode == 0 and csv.stdout.startswith("\ufeff文件,序号,条目".encode())
     bad = subprocess.run(
         [*run, "tasks", "--dept", "没有这个单位"], capture_output=True, text=True, env=env
     )

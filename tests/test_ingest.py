@@ -3,15 +3,13 @@ a Yunnan regional document implementing 国发〔2020〕7号 and a Kunming city 
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import CN, snapshot
+from conftest import CN, TASK_KEYS, snapshot, staff_csv
 from rdflib import URIRef
 from typer.testing import CliRunner
 
@@ -166,8 +164,7 @@ def test_tasks_for_ingested_documents(ingested: Corpus) -> None:
     code, out, _ = cli(ingested, "tasks", "--doc", "昆政办〔2022〕30号", "-f", "csv")
     assert code == 0
     rows = [
-        (r["number"], r["lead"], r["co_lead"], r["responsible"])
-        for r in csv.DictReader(io.StringIO(out))
+        (r["number"], r["lead"], r["co_lead"], r["responsible"]) for r in staff_csv(out, TASK_KEYS)
     ]
     assert rows == [
         ("1", "市科技局", "市财政局、各县（区）人民政府", ""),
@@ -176,7 +173,7 @@ def test_tasks_for_ingested_documents(ingested: Corpus) -> None:
         ("4", "", "", "市科技局、市税务局"),
     ]
     code, out, _ = cli(ingested, "tasks", "--doc", "云政办发〔2022〕12号", "-f", "csv")
-    numbers = [r["number"] for r in csv.DictReader(io.StringIO(out))]
+    numbers = [r["number"] for r in staff_csv(out, TASK_KEYS)]
     assert numbers == ["2.1", "2.2", "3.1", "3.2", "3.3", "4.1"]
 
 
@@ -310,3 +307,66 @@ def test_known_departments_are_linked(home: Corpus, tmp_path: Path) -> None:
         "柳州市科技局": URIRef("https://w3id.org/policygraph/org/gx/liuzhou/science-technology"),
     }
     assert [n.label for n in plan.new if "财政" in n.label] == ["柳州市财政局"]
+
+
+# --- deadlines, catch-all phrases and unread annotation text (issue 12) -------------------------
+
+QUJING = FIX / "qujing-plan.txt"
+QJ = "https://w3id.org/policygraph/eli/cn-yn-qujing/曲政办发/2023/8"
+
+
+@pytest.fixture(scope="module")
+def with_qujing(ingested: Corpus) -> Corpus:
+    code, out, err = cli(ingested, "ingest", str(QUJING), "--jurisdiction", "cn-yn-qujing")
+    assert code == 0, out + err
+    return ingested
+
+
+def test_deadlines_and_catch_all_in_the_task_table(with_qujing: Corpus) -> None:
+    code, out, err = cli(with_qujing, "tasks", "--doc", "曲政办发〔2023〕8号", "-f", "json")
+    assert code == 0, err
+    table = [
+        (r["number"], r["lead"], r["co_lead"], r["responsible"], r["deadline"])
+        for r in json.loads(out)
+    ]
+    assert table == [
+        (1, ["市科技局"], ["市财政局"], [], ["2023年底前完成"]),
+        (2, ["市委组织部"], ["市人力资源社会保障局", "各有关单位"], [], ["2024年6月底前"]),
+        (3, [], ["各县（市、区）人民政府"], ["市政务服务局"], ["每季度调度"]),
+        (4, ["市自然资源规划局"], [], ["各有关单位按职责分工"], ["持续推进"]),
+        (5, ["市科技局"], [], [], []),
+    ]
+
+
+def test_deadlines_are_normalised_in_the_graph(with_qujing: Corpus) -> None:
+    from policygraph.store import open_store
+    from policygraph.views.internal import query
+
+    rows = open_store(with_qujing, endpoint="").select(
+        query("document-deadlines"), {"doc": URIRef(QJ)}
+    )
+    found = {
+        (str(r["quote"]), str(r["due"] or r["recurrence"] or r["ongoing"])) for r in rows.dicts()
+    }
+    assert found == {
+        ("2023年底前完成", "2023-12-31"),
+        ("2024年6月底前", "2024-06-30"),
+        ("每季度调度", "P3M"),
+        ("持续推进", "true"),
+    }
+
+
+def test_no_catch_all_phrase_or_unread_text_becomes_a_department(with_qujing: Corpus) -> None:
+    added = (with_qujing.ttl / "ingested-cn-yn-qujing-2023-8.ttl").read_text(encoding="utf-8")
+    for phrase in ("各有关单位", "按职责分工", "完成时限", "督办方式", "专项督查", "每季度"):
+        assert f'skos:prefLabel "{phrase}' not in added and f'"{phrase}"@zh' not in added
+
+
+def test_unread_annotation_text_is_a_warning(with_qujing: Corpus) -> None:
+    code, out, _ = cli(with_qujing, "validate", "-f", "json")
+    assert code == 0
+    unread = [r for r in json.loads(out) if r["rule"] == "AnnotationUnderstood"]
+    assert [(r["severity"], r["focus"]) for r in unread] == [
+        ("Warning", f"{QJ}/measure/5/unread/1")
+    ]
+    assert "督办方式：专项督查" in unread[0]["message"]

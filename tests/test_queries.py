@@ -38,6 +38,10 @@ IDS = [f"{'internal/' if where == INTERNAL else ''}{name}" for where, name in QU
 PARAMS: dict[str, dict[str, str]] = json.loads((GOLDEN / "params.json").read_text(encoding="utf-8"))
 
 
+# Questions the five seed texts give no answer to (the fixture graph has answers).
+NOTHING_IN_THE_REAL_CORPUS = {"document-deadlines": "the Guangxi measures set no deadline"}
+
+
 def term(value: str) -> URIRef | Literal:
     return URIRef(value[1:-1]) if value.startswith("<") else Literal(value)
 
@@ -130,7 +134,10 @@ def test_runs_on_the_real_graph(store: EmbeddedStore, where: Path, name: str) ->
     }
     q = load(where, name)
     rows = store.select(q.text, {p.name: term(params[p.name]) for p in q.params})
-    assert rows.vars and len(rows) > 0, f"{name} returns nothing on the real graph"
+    if name in NOTHING_IN_THE_REAL_CORPUS:
+        assert rows.vars and len(rows) == 0, NOTHING_IN_THE_REAL_CORPUS[name]
+    else:
+        assert rows.vars and len(rows) > 0, f"{name} returns nothing on the real graph"
 
 
 if __name__ == "__main__":  # print a query's rows on the fixture graph, for review

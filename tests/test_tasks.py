@@ -10,6 +10,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from conftest import ASSIGNMENT_KEYS, DEPT_KEYS, TASK_KEYS, staff_csv
 from expected import EXPECTED
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -34,12 +35,13 @@ def cli(*args: str) -> tuple[int, str, str]:
 def guangxi_csv() -> list[dict[str, str]]:
     code, out, _ = cli("tasks", "--format", "csv")
     assert code == 0
-    return list(csv.DictReader(io.StringIO(out)))
+    return staff_csv(out, TASK_KEYS)
 
 
 def test_csv_has_one_row_per_concrete_measure() -> None:
     rows = guangxi_csv()
     assert [int(r["number"]) for r in rows] == list(range(4, 28))
+    assert [int(r["seq"]) for r in rows] == list(range(1, 25))
     assert {r["document"] for r in rows} == {"桂政办发〔2021〕81号"}
 
 
@@ -62,7 +64,10 @@ def test_csv_file_has_bom(tmp_path: Path) -> None:
     assert cli("tasks", "-f", "csv", "-o", str(out))[0] == 0
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
-    assert data.decode("utf-8-sig").splitlines()[0] == "document,number,title,lead,co_lead"
+    assert (
+        data.decode("utf-8-sig").splitlines()[0]
+        == "文件,序号,条目,任务,牵头单位,配合单位,责任单位,完成时限"
+    )
 
 
 def test_xlsx_reads_back_as_the_csv(tmp_path: Path) -> None:
@@ -70,15 +75,18 @@ def test_xlsx_reads_back_as_the_csv(tmp_path: Path) -> None:
     assert cli("tasks", "-f", "xlsx", "-o", str(out))[0] == 0
     ws = load_workbook(out).active
     assert ws["A1"].value.endswith("任务分工表")
-    assert [c.value for c in ws[2]] == ["序号", "任务", "牵头单位", "配合单位"]
-    got = [[c.value for c in row] for row in ws.iter_rows(min_row=3)]
-    want = [[int(r["number"]), r["title"], r["lead"], r["co_lead"]] for r in guangxi_csv()]
+    assert [c.value for c in ws[2]] == ["序号", "条目", "任务", "牵头单位", "配合单位", "完成时限"]
+    got = [[c.value or "" for c in row] for row in ws.iter_rows(min_row=3)]
+    want = [
+        [int(r["seq"]), int(r["number"]), r["title"], r["lead"], r["co_lead"], r["deadline"]]
+        for r in guangxi_csv()
+    ]
     assert got == want
     assert ws.freeze_panes == "A3"
     assert ws.print_title_rows == "$2:$2"  # the header row repeats on every printed page
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
-    assert ws["C3"].alignment.wrap_text and ws["C3"].border.left.style == "thin"
+    assert ws["D3"].alignment.wrap_text and ws["C3"].border.left.style == "thin"
 
 
 def test_docx_table_and_cjk_font(tmp_path: Path) -> None:
@@ -90,9 +98,12 @@ def test_docx_table_and_cjk_font(tmp_path: Path) -> None:
     doc = Document(str(out))
     (table,) = doc.tables
     rows = [[c.text for c in r.cells] for r in table.rows]
-    assert rows[0] == ["序号", "任务", "牵头单位", "配合单位"]
-    assert rows[1:] == [[r["number"], r["title"], r["lead"], r["co_lead"]] for r in guangxi_csv()]
-    run = table.rows[1].cells[1].paragraphs[0].runs[0]
+    assert rows[0] == ["序号", "条目", "任务", "牵头单位", "配合单位", "完成时限"]
+    assert rows[1:] == [
+        [r["seq"], r["number"], r["title"], r["lead"], r["co_lead"], r["deadline"]]
+        for r in guangxi_csv()
+    ]
+    run = table.rows[1].cells[2].paragraphs[0].runs[0]
     assert run._element.rPr.rFonts.get(qn("w:eastAsia")) == office.CJK_FONT
 
 
@@ -141,7 +152,7 @@ def test_binary_formats_go_to_a_pipe() -> None:
 
 def test_md_and_json() -> None:
     code, out, _ = cli("tasks", "-f", "md")
-    assert code == 0 and "| 序号 | 任务 | 牵头单位 | 配合单位 |" in out
+    assert code == 0 and "| 序号 | 条目 | 任务 | 牵头单位 | 配合单位 | 完成时限 |" in out
     code, out, _ = cli("tasks", "-f", "json")
     import json
 
@@ -153,7 +164,7 @@ def test_md_and_json() -> None:
 def test_by_department_groups_aliases() -> None:
     code, out, _ = cli("tasks", "--by", "department", "-f", "csv")
     assert code == 0
-    rows = {r["department"]: r for r in csv.DictReader(io.StringIO(out))}
+    rows = {r["department"]: r for r in staff_csv(out, DEPT_KEYS)}
     kjt = rows["广西壮族自治区科学技术厅"]
     assert set(kjt["names_in_document"].split("、")) == {"自治区科技厅", "科技厅"}
     # Leads (四)(五)(六)(八)(九)(十)(十一)(十五)(十六)(十七)(十八)(二十六)(二十七): 13, by hand.
@@ -198,7 +209,7 @@ def test_name_with_quotes_and_braces_is_just_a_name(home: Corpus, store: Embedde
 def test_collective_expands_for_a_member_city() -> None:
     code, out, _ = cli("tasks", "--dept", "柳州市人民政府", "-f", "csv")
     assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out)))
+    rows = staff_csv(out, ASSIGNMENT_KEYS)
     assert len(rows) == 24  # 设区市人民政府 is named on every concrete measure
     assert {r["via"] for r in rows} == {"通过设区市人民政府"}
     assert [r["number"] for r in rows if r["role"] == "牵头"] == ["7", "19", "23", "25"]

@@ -59,6 +59,14 @@ FAILS = {
         ("ex:doc/measure/1/funding/2", "AmountWithCurrency"),
     },
     "closure": {(ONTOLOGY, "ClosedVocabulary")},
+    "deadline": {
+        ("ex:doc/measure/1/deadline/1", "DeadlineAfterDocument"),
+        ("ex:doc/measure/2/deadline/1", "DeadlineShape"),
+    },
+    "unread": {
+        ("ex:doc/measure/1/unread/1", "AnnotationUnderstood"),
+        ("ex:doc/measure/1/co-lead/2", "ResponsibilityShape"),
+    },
     "modelling": {
         ("ex:doc/date2", "DateStatementShape"),
         ("ex:doc/measure/1/co-lead/2", "ResponsibilityShape"),

@@ -10,7 +10,10 @@ from policygraph.departments import DepartmentIndex
 from policygraph.errors import SourceError
 from policygraph.rdf import ELI, PG, PROV, RDF, bind_prefixes
 from policygraph.text.amounts import Amount, find_amounts
-from policygraph.text.structure import PROFILES, Provision, Span, Structure
+from policygraph.text.annotations import ROLES
+from policygraph.text.deadlines import read_deadline
+from policygraph.text.spans import Span
+from policygraph.text.structure import PROFILES, Provision, Structure
 
 ROLE = {"lead": PG.Lead, "co-lead": PG.CoLead, "responsible": PG.Responsible}
 AMOUNT_KIND = {"cap": PG.Cap, "fixed": PG.Fixed, "floor": PG.Floor, "ratio": PG.MatchingRatio}
@@ -97,23 +100,49 @@ class DocumentBuilder:
                 self._funding(URIRef(f"{iri}/funding/{k}"), iri, amount)
 
     def _responsibilities(self, iri: URIRef, prov: Provision) -> None:
-        assert prov.annotation is not None
+        annotation = prov.annotation
+        assert annotation is not None
         where = f"{self.label} measure {prov.label}"
-        for role in ("lead", "co-lead", "responsible"):
-            entries = prov.annotation.names(role)
+        for role in ROLES:
+            entries = annotation.names(role)
+            named = [e for e in entries if not e.catch_all]
             resolved = self.index.resolve_list(
-                (e.name.text for e in entries), self.jurisdiction, where
+                (e.name.text for e in named), self.jurisdiction, where
             )
-            for entry, res in zip(entries, resolved, strict=True):
+            by_entry = dict(zip((e.position for e in named), resolved, strict=True))
+            for entry in entries:
                 node = URIRef(f"{iri}/{role}/{entry.position}")
                 self._add(node, RDF.type, PG.Responsibility)
                 self._add(node, PG.provision, iri)
-                self._add(node, PG.department, res.iri)
                 self._add(node, PG.role, ROLE[role])
                 self._add(node, PG.position, Literal(entry.position))
-                if res.inherited_prefix:
-                    self._add(node, PG.inheritedPrefix, Literal(res.inherited_prefix))
+                res = by_entry.get(entry.position)
+                if res is None:  # a catch-all phrase: no department is meant
+                    self._add(node, PG.assignee, Literal(entry.name.text))
+                else:
+                    self._add(node, PG.department, res.iri)
+                    if res.inherited_prefix:
+                        self._add(node, PG.inheritedPrefix, Literal(res.inherited_prefix))
                 self._quote(node, entry.name)
+        for k, span in enumerate(annotation.deadlines, start=1):
+            self._deadline(URIRef(f"{iri}/deadline/{k}"), iri, span)
+        for k, span in enumerate(annotation.unread, start=1):
+            node = URIRef(f"{iri}/unread/{k}")
+            self._add(node, RDF.type, PG.UnreadText)
+            self._add(node, PG.provision, iri)
+            self._quote(node, span)
+
+    def _deadline(self, node: URIRef, provision: URIRef, span: Span) -> None:
+        self._add(node, RDF.type, PG.Deadline)
+        self._add(node, PG.provision, provision)
+        reading = read_deadline(span.text)
+        if reading is not None and reading.due:
+            self._add(node, PG.dueDate, Literal(reading.due, datatype=XSD.date))
+        if reading is not None and reading.recurrence:
+            self._add(node, PG.recurrence, Literal(reading.recurrence))
+        if reading is not None and reading.ongoing:
+            self._add(node, PG.ongoing, Literal(True))
+        self._quote(node, span)
 
     def _funding(self, node: URIRef, provision: URIRef, amount: Amount) -> None:
         self._add(node, RDF.type, PG.FundingCommitment)

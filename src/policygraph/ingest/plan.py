@@ -164,7 +164,7 @@ def _departments(p: Plan, index: DepartmentIndex) -> None:
         if prov.annotation is None:
             continue
         for role in ("lead", "co-lead", "responsible"):
-            names = [e.name.text for e in prov.annotation.names(role)]
+            names = [e.name.text for e in prov.annotation.names(role) if not e.catch_all]
             for reading in with_inherited_prefix(names):
                 _department(p, index, reading, place_name, new)
     p.new = list(new.values())

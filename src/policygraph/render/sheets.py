@@ -17,29 +17,36 @@ ROLE_ZH = {"lead": "牵头", "co-lead": "配合", "responsible": "负责"}
 
 
 def measure_sheet(table: TaskTable, full: bool = False) -> Sheet:
-    """序号 · 任务 · 牵头单位 · 配合单位 (· 负责单位 where the document names some)."""
+    """序号 · 条目 · 任务 · 牵头单位 · 配合单位 · 责任单位 · 完成时限: the table staff print.
+
+    序号 runs 1…n; 条目 is the source's own number. 责任单位 is shown where the document names
+    some; csv and json always carry every column (json with its stable English keys).
+    """
     doc = table.document
     has_responsible = any(r.responsible for r in table.rows)
     columns = [
         Column("document", "文件", printed=False),
-        Column("number", "序号"),
+        Column("seq", "序号"),
+        Column("number", "条目"),
         Column("title", "任务", wide=True),
     ]
     if full:
         columns.append(Column("text", "任务内容", wide=True))
-    columns += [Column("lead", "牵头单位", wide=True), Column("co_lead", "配合单位", wide=True)]
-    if has_responsible:
-        columns.append(Column("responsible", "责任单位", wide=True))
+    columns += [
+        Column("lead", "牵头单位", wide=True),
+        Column("co_lead", "配合单位", wide=True),
+        Column("responsible", "责任单位", wide=True, printed=has_responsible),
+        Column("deadline", "完成时限"),
+    ]
     rows: list[list[Cell]] = []
-    for r in table.rows:
-        row: list[Cell] = [doc.label, r.number, r.title]
+    for seq, r in enumerate(table.rows, start=1):
+        row: list[Cell] = [doc.label, seq, r.number, r.title]
         if full:
             row.append(r.text)
-        row += [table.show(r.lead), table.show(r.co_lead)]
-        if has_responsible:
-            row.append(table.show(r.responsible))
+        row += [table.show(r.lead), table.show(r.co_lead), table.show(r.responsible)]
+        row.append([d.written for d in r.deadlines])
         rows.append(row)
-    return Sheet(f"{doc.label}《{doc.title}》任务分工表", columns, rows)
+    return Sheet(f"{doc.label}《{doc.title}》任务分工表", columns, rows, staff=True)
 
 
 def department_sheet(table: TaskTable) -> Sheet:
@@ -66,7 +73,7 @@ def department_sheet(table: TaskTable) -> Sheet:
         ]
         for d in by_department(table)
     ]
-    return Sheet(f"{doc.label}《{doc.title}》任务分工表（按单位）", columns, rows)
+    return Sheet(f"{doc.label}《{doc.title}》任务分工表（按单位）", columns, rows, staff=True)
 
 
 def assignment_sheet(tasks: DepartmentTasks) -> Sheet:
@@ -94,7 +101,7 @@ def assignment_sheet(tasks: DepartmentTasks) -> Sheet:
     ]
     leads = sum(1 for a in tasks.assignments if a.role in ("lead", "responsible"))
     co = sum(1 for a in tasks.assignments if a.role == "co-lead")
-    return Sheet(f"{tasks.official} 任务清单（牵头{leads}项，配合{co}项）", columns, rows)
+    return Sheet(f"{tasks.official} 任务清单（牵头{leads}项，配合{co}项）", columns, rows, staff=True)
 
 
 def summary_sheet(summary: Summary) -> Sheet:

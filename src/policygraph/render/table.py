@@ -43,6 +43,7 @@ class Sheet:
     rows: list[list[Cell]]
     footer: str = ""  # a line under the table in the human formats (totals, a row count)
     lines: bool = True  # rule between rows in the terminal; False: compact, cells unwrapped
+    staff: bool = False  # a table staff print: csv carries the headers people read, not the keys
 
     def text(self, cell: Cell) -> str:
         if cell is None:
@@ -112,7 +113,7 @@ def terminal(sheet: Sheet) -> str:
 def _csv(sheet: Sheet) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([c.key for c in sheet.columns])
+    w.writerow([c.header if sheet.staff else c.key for c in sheet.columns])
     for row in sheet.rows:
         w.writerow([sheet.text(c) for c in row])
     return buf.getvalue()

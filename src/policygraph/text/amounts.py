@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from policygraph.text.structure import Span
+from policygraph.text.spans import Span
 
 _FACTOR = {"元": Decimal("0.0001"), "万": Decimal(1), "亿": Decimal(10000), "万亿": Decimal(10**8)}
 # A bare 万/亿 (no 元) counts only where money follows: 300万经费, 500万的财政奖补, 3000万补贴资金.

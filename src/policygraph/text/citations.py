@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 
 from policygraph.rdf import DCT, ELI, PG
 from policygraph.text.names import normalize
-from policygraph.text.structure import Span
+from policygraph.text.spans import Span
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号")
 _TITLE = re.compile(r"《(?P<title>[^《》]+)》")

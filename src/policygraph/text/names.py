@@ -38,6 +38,21 @@ KINDS_BY_TITLE = (
 )
 
 
+# Phrases that name no department: the duty falls on whoever it concerns.
+_CATCH_ALL = re.compile(
+    r"^(各|全)?(有关|相关|其他|成员|责任|参与|涉及)?(单位|部门|方面|地方)(按职责分工)?(负责)?$"
+    r"|^(市|区|县|省|自治区)直(各|有关|相关)?(单位|部门)"
+    r"|^各(有关|相关|成员)?(单位|部门)"
+    r"|^(有关|相关)(单位|部门|地方)"
+    r"|按职责分工"
+)
+
+
+def is_catch_all(name: str) -> bool:
+    """True for a phrase that names no department (各有关单位, 市直各单位, 相关部门)."""
+    return bool(_CATCH_ALL.search(normalize(name)))
+
+
 def normalize(name: str) -> str:
     """The form names are compared in: NFKC (full-width to half-width), no whitespace."""
     return "".join(unicodedata.normalize("NFKC", name).split())

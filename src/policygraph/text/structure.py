@@ -20,8 +20,9 @@ import re
 from dataclasses import dataclass, field
 
 from policygraph.errors import ExtractionError
+from policygraph.text.annotations import Annotation, find_annotation
+from policygraph.text.spans import SPACE, Span
 
-SPACE = " \t\u3000\xa0"
 NUMERAL = "零〇一二两三四五六七八九十百"
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
 _DIGITS |= {"八": 8, "九": 9}
@@ -42,40 +43,6 @@ def cn_to_int(numeral: str) -> int:
         else:
             current = _DIGITS[ch]
     return total + current
-
-
-@dataclass(frozen=True)
-class Span:
-    """A piece of the source: ``text == source[start:end]``."""
-
-    start: int
-    end: int
-    text: str
-
-    @classmethod
-    def of(cls, source: str, start: int, end: int) -> Span:
-        return cls(start, end, source[start:end])
-
-    def strip(self, chars: str = SPACE + "\r\n") -> Span:
-        lead = len(self.text) - len(self.text.lstrip(chars))
-        trail = len(self.text) - len(self.text.rstrip(chars))
-        return Span(self.start + lead, self.end - trail, self.text[lead : len(self.text) - trail])
-
-
-@dataclass(frozen=True)
-class NameEntry:
-    role: str  # "lead" | "co-lead" | "responsible"
-    position: int  # 1-based within its list
-    name: Span  # the name exactly as written
-
-
-@dataclass(frozen=True)
-class Annotation:
-    span: Span  # the whole bracketed annotation, brackets included
-    entries: tuple[NameEntry, ...]
-
-    def names(self, role: str) -> list[NameEntry]:
-        return [e for e in self.entries if e.role == role]
 
 
 @dataclass
@@ -246,113 +213,6 @@ def _provision(
         annotation=annotation,
         body=Span.of(text, label_start, body_end).strip(),
     )
-
-
-# --- responsibility annotations -------------------------------------------------------------
-
-_ROLE_WORD = re.compile(r"牵头|配合|负责|责任单位|责任部门")
-_OPENS_ANNOTATION = re.compile(r"[(（][\s\u3000]*(牵头|配合|责任单位|责任部门)")
-_KEY = re.compile(
-    r"(?P<key>牵头单位|牵头部门|牵头|配合单位|配合部门|配合|责任单位|责任部门|负责单位)[\s\u3000]*[:：]"
-)
-_KEY_ROLE = {"牵头": "lead", "配合": "co-lead", "责任": "responsible", "负责": "responsible"}
-_SUFFIX = re.compile(r"(?P<suffix>牵头|配合|负责)(?P<tail>[\s\u3000。.]*)$")
-LIST_SEPARATORS = "、，,；;"
-_OPEN, _CLOSE = "(（", ")）"
-
-
-def find_annotation(text: str, para: Span, where: str) -> Annotation | None:
-    """The responsibility annotation closing ``para``, if it has one.
-
-    Raises ExtractionError when an annotation is opened but never closed.
-    """
-    body = para.text.rstrip(SPACE + "。.")
-    if body and body[-1] in _CLOSE:
-        close = len(body) - 1
-        depth, i = 0, close
-        while i >= 0:
-            if body[i] in _CLOSE:
-                depth += 1
-            elif body[i] in _OPEN:
-                depth -= 1
-                if depth == 0:
-                    break
-            i -= 1
-        if i >= 0 and _ROLE_WORD.search(body[i + 1 : close]):
-            span = Span.of(text, para.start + i, para.start + close + 1)
-            inner = Span.of(text, span.start + 1, span.end - 1)
-            return Annotation(span=span, entries=tuple(parse_annotation(text, inner, where)))
-    opened = _OPENS_ANNOTATION.search(para.text)
-    if opened and not _closes(para.text[opened.start() :]):
-        line = text.count("\n", 0, para.start + opened.start()) + 1
-        raise ExtractionError(
-            f"{where}: responsibility annotation opened at line {line} "
-            f"({para.text[opened.start() : opened.start() + 12]}…) has no closing bracket"
-        )
-    return None
-
-
-def _closes(fragment: str) -> bool:
-    depth = 0
-    for ch in fragment:
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth -= 1
-            if depth == 0:
-                return True
-    return False
-
-
-def parse_annotation(text: str, inner: Span, where: str) -> list[NameEntry]:
-    """Split the inside of an annotation into role lists of names, in source order."""
-    keys = list(_KEY.finditer(inner.text))
-    segments: list[tuple[str, Span]] = []
-    if keys:
-        for k, m in enumerate(keys):
-            seg_end = keys[k + 1].start() if k + 1 < len(keys) else len(inner.text)
-            role = _KEY_ROLE[m.group("key")[:2]]
-            segments.append((role, Span.of(text, inner.start + m.end(), inner.start + seg_end)))
-    else:
-        pending_start: int | None = None
-        for piece in _split_top(text, inner, "，,；;"):
-            sm = _SUFFIX.search(piece.text)
-            start = piece.start if pending_start is None else pending_start
-            if sm is None:
-                pending_start = start  # names without a role word join the next list
-                continue
-            role = _KEY_ROLE[sm.group("suffix")]
-            segments.append((role, Span.of(text, start, piece.start + sm.start())))
-            pending_start = None
-        if pending_start is not None or not segments:
-            raise ExtractionError(
-                f"{where}: cannot read the responsibility annotation ({inner.text}): "
-                "expected 牵头:…/配合:… or …牵头/…配合/…负责"
-            )
-    entries: list[NameEntry] = []
-    for role, seg in segments:
-        names = [n for n in _split_top(text, seg, LIST_SEPARATORS) if n.text]
-        for pos, name in enumerate(names, start=1):
-            entries.append(NameEntry(role=role, position=pos, name=name))
-        if not names:
-            raise ExtractionError(f"{where}: empty {role} list in annotation ({inner.text})")
-    return entries
-
-
-def _split_top(text: str, span: Span, separators: str) -> list[Span]:
-    """Split at separators outside brackets; strip spaces and a final full stop from each piece."""
-    out, depth, start = [], 0, 0
-    s = span.text
-    for i, ch in enumerate(s):
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-        elif ch in separators and depth == 0:
-            out.append(Span.of(text, span.start + start, span.start + i))
-            start = i + 1
-    out.append(Span.of(text, span.start + start, span.end))
-    return [p.strip(SPACE + "\r\n。.") for p in out]
 
 
 # --- interpretation and outline profiles ----------------------------------------------------

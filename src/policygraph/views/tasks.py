@@ -31,9 +31,17 @@ class Document:
 
 @dataclass(frozen=True)
 class Name:
-    department: URIRef
+    department: URIRef | None  # None for a catch-all phrase (各有关单位): no department is meant
     written: str  # as the document writes it
-    official: str  # skos:prefLabel
+    official: str  # skos:prefLabel (the phrase itself for a catch-all)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    written: str  # as the document writes it: 2023年底前完成
+    due: str | None  # ISO date, where the text allows
+    recurrence: str | None
+    ongoing: bool
 
 
 @dataclass
@@ -46,6 +54,7 @@ class TaskRow:
     lead: list[Name] = field(default_factory=list)
     co_lead: list[Name] = field(default_factory=list)
     responsible: list[Name] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
 
 
 @dataclass
@@ -108,15 +117,8 @@ def task_table(store: Store, doc: Document, names: str = "source") -> TaskTable:
             m, int(str(r["number"])), str(r["label"]), str(r["title"]), str(r["text"] or "")
         )
         order[m] = (int(str(r["part"] or 0)), int(str(r["number"])))
-    for r in store.select(query("tasks-by-measure"), {"doc": doc.iri}).dicts():
-        measure, dept = r["measure"], r["department"]
-        row = by_measure.get(measure) if isinstance(measure, URIRef) else None
-        if row is None or not isinstance(dept, URIRef):
-            continue
-        name = Name(dept, str(r["written"]), str(r["official"]))
-        {"lead": row.lead, "co-lead": row.co_lead, "responsible": row.responsible}[
-            str(r["role"])
-        ].append(name)
+    _add_names(store, doc, by_measure)
+    _add_deadlines(store, doc, by_measure)
     rows_in_order = sorted(by_measure.values(), key=lambda t: order[t.measure])
     if len({t.number for t in rows_in_order}) < len(rows_in_order):  # numbering restarts per part
         for t in rows_in_order:
@@ -125,6 +127,32 @@ def task_table(store: Store, doc: Document, names: str = "source") -> TaskTable:
     if not any(t.lead or t.co_lead or t.responsible for t in table.rows):
         raise InputError(f"{doc.label} assigns no departments: it has no task-division table")
     return table
+
+
+def _add_names(store: Store, doc: Document, by_measure: dict[URIRef, TaskRow]) -> None:
+    for r in store.select(query("tasks-by-measure"), {"doc": doc.iri}).dicts():
+        measure, dept = r["measure"], r["department"]
+        row = by_measure.get(measure) if isinstance(measure, URIRef) else None
+        if row is None:
+            continue
+        name = Name(dept if isinstance(dept, URIRef) else None, str(r["written"]), str(r["official"]))
+        {"lead": row.lead, "co-lead": row.co_lead, "responsible": row.responsible}[
+            str(r["role"])
+        ].append(name)
+
+
+def _add_deadlines(store: Store, doc: Document, by_measure: dict[URIRef, TaskRow]) -> None:
+    for r in store.select(query("document-deadlines"), {"doc": doc.iri}).dicts():
+        row = by_measure.get(r["measure"]) if isinstance(r["measure"], URIRef) else None
+        if row is not None:
+            row.deadlines.append(
+                Deadline(
+                    str(r["quote"]),
+                    str(r["due"]) if r["due"] is not None else None,
+                    str(r["recurrence"]) if r["recurrence"] is not None else None,
+                    r["ongoing"] is not None and str(r["ongoing"]) == "true",
+                )
+            )
 
 
 def find_department(store: Store, name: str, jurisdiction: str | None = None) -> URIRef:
@@ -205,6 +233,8 @@ def by_department(table: TaskTable) -> list[DepartmentRow]:
     for task in table.rows:
         for role, names in (("lead", task.lead + task.responsible), ("co-lead", task.co_lead)):
             for name in names:
+                if name.department is None:  # a catch-all phrase is no department
+                    continue
                 d = rows.setdefault(
                     name.department, DepartmentRow(name.department, name.official, [], [], [])
                 )
