@@ -202,3 +202,39 @@ def test_unknown_document_for_links() -> None:
 def test_find_measures_errors(home: Corpus, store: EmbeddedStore) -> None:
     with pytest.raises(InputError, match="no measure 99"):
         chain.find_measures(store, "gx:99")
+
+
+# The README reports these figures for --accept-links margin=M: (accepted, correct, curated).
+MARGIN_FIGURES = {
+    (0.0, "lz", "gx"): (21, 21, 22),
+    (0.0, "gx", "cn"): (24, 14, 21),
+    (0.3, "lz", "gx"): (19, 19, 22),
+    (0.3, "gx", "cn"): (15, 13, 21),
+}
+
+
+@pytest.mark.parametrize(("margin", "lower", "higher"), sorted(MARGIN_FIGURES))
+def test_accept_rule_figures(store: EmbeddedStore, margin: float, lower: str, higher: str) -> None:
+    low, high = tasks.find_document(store, lower), tasks.find_document(store, higher)
+    suggestions = links.suggest(links.provisions(store, low), links.provisions(store, high), top=2)
+    rule = links.AcceptRule("margin", margin)
+    got = links.evaluate_rule(suggestions, links.curated_pairs(store, low, high), rule)
+    assert got == MARGIN_FIGURES[(margin, lower, higher)]
+
+
+def test_readme_states_the_accept_rule_figures(home: Corpus) -> None:
+    readme = (home.root / "README.md").read_text(encoding="utf-8")
+    assert (
+        "| margin=0.3 | 柳政规〔2021〕18号 → 桂政办发〔2021〕81号 | 1.00 (19/19) | 0.86 (19/22) |"
+        in readme
+    )
+    assert (
+        "| margin=0.3 | 桂政办发〔2021〕81号 → 国发〔2020〕7号 | 0.87 (13/15) | 0.62 (13/21) |"
+        in readme
+    )
+
+
+@pytest.mark.parametrize("spec", ["0.3x", "margin=2", "ratio=0.3", "margin="])
+def test_accept_rule_refuses_what_it_does_not_know(spec: str) -> None:
+    with pytest.raises(InputError, match="--accept-links must be margin=M or score=S"):
+        links.AcceptRule.parse(spec)

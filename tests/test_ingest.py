@@ -154,7 +154,7 @@ def ingested(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     home = copy_home(tmp_path_factory.mktemp("ingest") / "home")
     for path, jur in ((YUNNAN, "cn-yn"), (KUNMING, "cn-yn-kunming")):
         code, out, err = cli(
-            home, "ingest", str(path), "--jurisdiction", jur, "--accept-links", "0.3"
+            home, "ingest", str(path), "--jurisdiction", jur, "--accept-links", "margin=0.3"
         )
         assert code == 0, out + err
     return home
@@ -208,7 +208,13 @@ def test_validate_reports_their_defects(ingested: Corpus) -> None:
 def test_ingesting_again_changes_nothing(ingested: Corpus) -> None:
     before = digest(ingested)
     code, out, _ = cli(
-        ingested, "ingest", str(KUNMING), "--jurisdiction", "cn-yn-kunming", "--accept-links", "0.3"
+        ingested,
+        "ingest",
+        str(KUNMING),
+        "--jurisdiction",
+        "cn-yn-kunming",
+        "--accept-links",
+        "margin=0.3",
     )
     assert code == 0 and "unchanged: nothing to do" in out
     assert digest(ingested) == before
@@ -236,11 +242,35 @@ def failing(home: Corpus, path: Path, *options: str) -> str:
     return err
 
 
-def test_not_utf8(tmp_home: Corpus, tmp_path: Path) -> None:
-    gb = tmp_path / "gb.txt"
-    gb.write_bytes(KUNMING.read_text(encoding="utf-8").encode("gb18030"))
-    err = failing(tmp_home, gb, "--jurisdiction", "cn-yn-kunming")
-    assert "not UTF-8" in err and "GB18030" in err and "iconv -f GB18030 -t UTF-8" in err
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16", "utf-16-le", "utf-8-sig"])
+def test_text_in_any_encoding(tmp_home: Corpus, tmp_path: Path, encoding: str) -> None:
+    """The same document in GB18030 or UTF-16 (with CRLF) gives the same task table, and its
+    plain text is kept beside the original with the encoding recorded."""
+    text = KUNMING.read_text(encoding="utf-8").replace("\n", "\r\n")
+    source = tmp_path / "km.txt"
+    source.write_bytes(text.encode(encoding))
+    code, out, err = cli(tmp_home, "ingest", str(source), "--jurisdiction", "cn-yn-kunming")
+    assert code == 0, out + err
+    code, out, _ = cli(tmp_home, "tasks", "--doc", "昆政办〔2022〕30号", "-f", "json")
+    assert [(r["lead"], r["responsible"]) for r in json.loads(out)] == [
+        (["市科技局"], []),
+        (["市委组织部"], []),
+        (["市科技局"], []),
+        ([], ["市科技局", "市税务局"]),
+    ]
+    assert (tmp_home.sources / "cn-yn-kunming-2022-30.txt").read_bytes() == text.encode(encoding)
+    meta = (tmp_home.sources / "cn-yn-kunming-2022-30.ttl").read_text(encoding="utf-8")
+    assert f'pg:encoding "{encoding.removesuffix("-sig")}"' in meta
+    derived = tmp_home.sources / "cn-yn-kunming-2022-30.plain.txt"
+    assert derived.exists() == (encoding != "utf-8-sig")
+    assert cli(tmp_home, "validate")[0] == 0  # every quote checked against the plain text
+
+
+def test_not_text(tmp_home: Corpus, tmp_path: Path) -> None:
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(bytes(range(256)) * 4)
+    err = failing(tmp_home, junk, "--jurisdiction", "cn-yn-kunming")
+    assert "junk.txt" in err and "not text" in err
 
 
 def test_empty_file(tmp_home: Corpus, tmp_path: Path) -> None:

@@ -63,6 +63,11 @@ FAILS = {
         ("ex:doc/measure/1/deadline/1", "DeadlineAfterDocument"),
         ("ex:doc/measure/2/deadline/1", "DeadlineShape"),
     },
+    "task-table": {
+        ("ex:doc/measure/1/table-row", "TaskTableAgrees"),
+        ("ex:doc/table-row/1", "TaskTableRowMatched"),
+        ("ex:doc/table-row/2", "TaskTableRowShape"),
+    },
     "unread": {
         ("ex:doc/measure/1/unread/1", "AnnotationUnderstood"),
         ("ex:doc/measure/1/co-lead/2", "ResponsibilityShape"),

@@ -38,6 +38,8 @@ class SourceFile:
     sha256: str
     profile: str
     describes: URIRef | None
+    text_file: str | None = None  # the plain text derived from the file, where it is not text
+    text_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,22 +140,28 @@ class Corpus:
         return parse_turtle([p for p in self.curated_files() if p not in exclude])
 
     def read_text(self, source: SourceFile) -> str:
-        """The decoded text of a source, after checking that its bytes are the recorded ones."""
+        """The plain text of a source, after checking that its bytes are the recorded ones: the
+        file itself where it is UTF-8 text, else the text derived from it (checked too)."""
         from policygraph.text.encoding import decode
 
+        data = self._checked(source.file_name, source.sha256)
+        if source.text_file is None:
+            return decode(data, source.file_name)
+        derived = self._checked(source.text_file, source.text_sha256 or "")
+        return decode(derived, source.text_file)
+
+    def _checked(self, file_name: str, sha256: str) -> bytes:
         try:
-            data = self.path(source.file_name).read_bytes()
+            data = self.path(file_name).read_bytes()
         except OSError as exc:
-            raise SourceError(
-                f"{source.file_name}: cannot read source text ({exc.strerror})"
-            ) from exc
+            raise SourceError(f"{file_name}: cannot read source text ({exc.strerror})") from exc
         digest = hashlib.sha256(data).hexdigest()
-        if digest != source.sha256:
+        if digest != sha256:
             raise SourceError(
-                f"{source.file_name}: SHA-256 is {digest}, metadata records {source.sha256}; "
+                f"{file_name}: SHA-256 is {digest}, metadata records {sha256}; "
                 "source texts are never edited (restore the file, or record a new source)"
             )
-        return decode(data, source.file_name)
+        return data
 
 
 def bundled_root() -> Path:
@@ -203,6 +211,7 @@ def source_files(meta: Graph) -> list[SourceFile]:
         if name is None or sha is None:
             raise SourceError(f"source {s}: metadata needs pg:fileName and pg:sha256")
         describes = meta.value(s, PG.describes)
+        text_file, text_sha = meta.value(s, PG.textFileName), meta.value(s, PG.textSha256)
         out.append(
             SourceFile(
                 iri=s,
@@ -210,6 +219,8 @@ def source_files(meta: Graph) -> list[SourceFile]:
                 sha256=str(sha),
                 profile=str(profile) if profile is not None else "none",
                 describes=describes if isinstance(describes, URIRef) else None,
+                text_file=str(text_file) if text_file is not None else None,
+                text_sha256=str(text_sha) if text_sha is not None else None,
             )
         )
     return out

@@ -10,12 +10,14 @@ from policygraph.departments import DepartmentIndex
 from policygraph.errors import SourceError
 from policygraph.rdf import ELI, PG, PROV, RDF, bind_prefixes
 from policygraph.text.amounts import Amount, find_amounts
-from policygraph.text.annotations import ROLES
+from policygraph.text.annotations import ROLES, Annotation
 from policygraph.text.deadlines import read_deadline
+from policygraph.text.names import normalize
 from policygraph.text.spans import Span
 from policygraph.text.structure import PROFILES, Provision, Structure
 
 ROLE = {"lead": PG.Lead, "co-lead": PG.CoLead, "responsible": PG.Responsible}
+ROLE_ZH = {"lead": "牵头", "co-lead": "配合", "responsible": "负责"}
 AMOUNT_KIND = {"cap": PG.Cap, "fixed": PG.Fixed, "floor": PG.Floor, "ratio": PG.MatchingRatio}
 
 
@@ -68,6 +70,7 @@ class DocumentBuilder:
             provision_iris(self.doc, self.structure), self.structure.provisions, strict=True
         ):
             self._provision(iri, prov)
+        self.unmatched_rows()
         return self.g
 
     def _add(self, s: URIRef, p: URIRef, o: URIRef | Literal) -> None:
@@ -93,14 +96,16 @@ class DocumentBuilder:
         self._quote(iri, prov.span)
         if self.source.profile != "measures":
             self._add(iri, PG.textHeld, Literal(False))
-        if prov.annotation is not None:
+        if prov.table_row is not None:
+            self._table_row(iri, prov)
+        if prov.assignments is not None:
             self._responsibilities(iri, prov)
         if prov.body is not None and not prov.general:
             for k, amount in enumerate(find_amounts(self.text, prov.body), start=1):
                 self._funding(URIRef(f"{iri}/funding/{k}"), iri, amount)
 
     def _responsibilities(self, iri: URIRef, prov: Provision) -> None:
-        annotation = prov.annotation
+        annotation = prov.assignments
         assert annotation is not None
         where = f"{self.label} measure {prov.label}"
         for role in ROLES:
@@ -124,13 +129,40 @@ class DocumentBuilder:
                     if res.inherited_prefix:
                         self._add(node, PG.inheritedPrefix, Literal(res.inherited_prefix))
                 self._quote(node, entry.name)
-        for k, span in enumerate(annotation.deadlines, start=1):
+        deadlines = annotation.deadlines
+        if not deadlines and prov.table_row is not None:
+            deadlines = prov.table_row.annotation.deadlines
+        for k, span in enumerate(deadlines, start=1):
             self._deadline(URIRef(f"{iri}/deadline/{k}"), iri, span)
         for k, span in enumerate(annotation.unread, start=1):
             node = URIRef(f"{iri}/unread/{k}")
             self._add(node, RDF.type, PG.UnreadText)
             self._add(node, PG.provision, iri)
             self._quote(node, span)
+
+    def _table_row(self, iri: URIRef, prov: Provision) -> None:
+        """The measure's row of the task table; where the measure's own annotation names other
+        departments, the row is kept and the disagreement reported (both quotes stay)."""
+        row = prov.table_row
+        assert row is not None
+        node = URIRef(f"{iri}/table-row")
+        self._add(node, RDF.type, PG.TaskTableRow)
+        self._add(node, PG.provision, iri)
+        self._quote(node, row.row)
+        if row.convention is not None:
+            self._add(node, PG.basis, Literal(row.convention.text))
+        if prov.annotation is not None and prov.annotation.entries and row.annotation.entries:
+            said, listed = _assigned(prov.annotation), _assigned(row.annotation)
+            if said != listed:
+                self._add(node, PG.disagreement, Literal(_difference(said, listed)))
+
+    def unmatched_rows(self) -> None:
+        """Task-table rows that match no measure: kept, and reported."""
+        for k, row in enumerate(self.structure.unmatched_rows, start=1):
+            node = URIRef(f"{self.doc}/table-row/{k}")
+            self._add(node, RDF.type, PG.TaskTableRow)
+            self._add(node, PG.about, self.doc)
+            self._quote(node, row.row)
 
     def _deadline(self, node: URIRef, provision: URIRef, span: Span) -> None:
         self._add(node, RDF.type, PG.Deadline)
@@ -154,3 +186,14 @@ class DocumentBuilder:
         if amount.ratio is not None:
             self._add(node, PG.ratio, Literal(amount.ratio))
         self._quote(node, amount.clause)
+
+
+def _assigned(annotation: Annotation) -> set[tuple[str, str]]:
+    return {(e.role, normalize(e.name.text)) for e in annotation.entries}
+
+
+def _difference(said: set[tuple[str, str]], listed: set[tuple[str, str]]) -> str:
+    def words(pairs: set[tuple[str, str]]) -> str:
+        return "、".join(f"{name} ({ROLE_ZH[role]})" for role, name in sorted(pairs)) or "nobody"
+
+    return f"the measure names {words(said - listed)}; the task table names {words(listed - said)}"

@@ -35,18 +35,24 @@ def data_store(files: Iterable[Path], corpus: Corpus | None = None) -> Any:
 
     store = load_into(ox.Store(), list(files))
     if corpus is not None:
-        file_name, content = ox.NamedNode(str(PG.fileName)), ox.NamedNode(str(PG.content))
-        for quad in list(store.quads_for_pattern(None, file_name, None)):
-            name = str(getattr(quad.object, "value", ""))
+        for subject, name in _text_files(store):
+            content = ox.NamedNode(str(PG.content))
             path = corpus.path(name)
-            if (
-                name
-                and path.is_file()
-                and not list(store.quads_for_pattern(quad.subject, content, None))
-            ):
+            if path.is_file() and not list(store.quads_for_pattern(subject, content, None)):
                 text = decode(path.read_bytes(), name)
-                store.add(ox.Quad(quad.subject, content, ox.Literal(text), ox.DefaultGraph()))
+                store.add(ox.Quad(subject, content, ox.Literal(text), ox.DefaultGraph()))
     return store
+
+
+def _text_files(store: Any) -> list[tuple[Any, str]]:
+    """Each source and the file its plain text is in: the derived text where there is one."""
+    import pyoxigraph as ox
+
+    out = {}
+    for predicate in (PG.fileName, PG.textFileName):  # the derived text wins
+        for quad in store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None):
+            out[quad.subject] = str(getattr(quad.object, "value", ""))
+    return [(s, name) for s, name in out.items() if name]
 
 
 ENGINES = ("auto", "pyshacl", "sparql")

@@ -30,10 +30,12 @@ Date = Annotated[str | None, typer.Option("--date", help="Override the date of t
 Issuer = Annotated[str | None, typer.Option("--issuer", help="Override the issuing body.")]
 Short = Annotated[str | None, typer.Option("--short", help="Short name for DOC:NUMBER (e.g. yn).")]
 AcceptLinks = Annotated[
-    float | None,
+    str | None,
     typer.Option(
         "--accept-links",
-        help="Record top-1 suggest-links proposals scoring at least this as judgements.",
+        help="Record top-1 suggest-links proposals as judgements by a rule: margin=M (the top-1 "
+        "beats the runner-up by M of its score; margin=0.3 is measured in the README) or "
+        "score=S.",
     ),
 ]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would be added; write nothing.")]
@@ -64,7 +66,7 @@ def ingest(
     \b
     Example:
         policygraph ingest 云南措施.txt --jurisdiction cn-yn --dry-run
-        policygraph ingest 昆明措施.txt --jurisdiction cn-yn-kunming --level city --accept-links 0.3
+        policygraph ingest 昆明措施.txt --jurisdiction cn-yn-kunming --level city --accept-links margin=0.3
     """
     from policygraph import checks
     from policygraph import ingest as lib
@@ -104,7 +106,7 @@ def describe(plan: Plan) -> list[str]:
 
     s = plan.structure
     general = sum(1 for pv in s.provisions if pv.general)
-    annotated = sum(1 for pv in s.provisions if pv.annotation)
+    annotated = sum(1 for pv in s.provisions if pv.assignments)
     restarts = ", restarting in each part" if s.restarts_per_part else ""
     lines = [
         f"{plan.number or '(no 文号)'}  {plan.title}",

@@ -10,9 +10,7 @@ from policygraph.ingest.model import Plan
 def apply(corpus: Corpus, p: Plan) -> BuildResult:
     """Write the plan's files, rebuild; on a failed rebuild, restore the corpus as it was."""
     corpus.require_writable("ingest")
-    targets = {corpus.path(p.source_name): p.data} | {
-        corpus.path(rel): body.encode("utf-8") for rel, body in p.files.items()
-    }
+    targets = {corpus.path(rel): body for rel, body in p.written().items()}
     previous = {path: path.read_bytes() if path.exists() else None for path in targets}
     try:
         write_atomic(targets)

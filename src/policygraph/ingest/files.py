@@ -4,6 +4,8 @@ stated document-level implementation, accepted links with their scores."""
 
 from __future__ import annotations
 
+import hashlib
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
 
@@ -38,7 +40,14 @@ def _metadata(p: Plan, src: URIRef) -> Graph:
     meta.add((src, RDF.type, PG.SourceText))
     meta.add((src, PG.fileName, Literal(p.source_name)))
     meta.add((src, PG.sha256, Literal(p.digest)))
-    meta.add((src, DCT.format, Literal("text/plain; charset=utf-8")))
+    charset = f"; charset={p.encoding.removesuffix('-sig')}" if p.encoding else ""
+    meta.add((src, DCT.format, Literal(p.media_type + charset)))
+    meta.add((src, PG.reader, Literal(p.reader)))
+    if p.encoding:
+        meta.add((src, PG.encoding, Literal(p.encoding.removesuffix("-sig"))))
+    if p.derived is not None:
+        meta.add((src, PG.textFileName, Literal(p.derived)))
+        meta.add((src, PG.textSha256, Literal(hashlib.sha256(p.text.encode("utf-8")).hexdigest())))
     meta.add((src, PG.extractionProfile, Literal("measures")))
     meta.add((src, PG.describes, p.doc))
     d = p.doc
@@ -55,8 +64,8 @@ def _metadata(p: Plan, src: URIRef) -> Graph:
     has_leads = any(
         e.role == "lead"
         for pv in p.structure.provisions
-        if pv.annotation
-        for e in pv.annotation.entries
+        if pv.assignments
+        for e in pv.assignments.entries
     )
     meta.add((d, PG.requiresLeadDepartment, Literal(has_leads)))
     if p.date and len(p.date) == 10:  # the signature's date, when it gives the day
@@ -124,8 +133,8 @@ def _accepted_links(data: Graph, p: Plan, src: URIRef) -> None:
         _link(data, link, URIRef(lower), URIRef(higher), src)
         data.add((link, PG.linkKind, PG.Judged))
         basis = (
-            "suggest-links: character-bigram TF-IDF cosine of titles and text, "
-            f"score {score:.4f}, accepted at ingest"
+            "suggested: character-bigram TF-IDF cosine of titles and text, "
+            f"score {score:.4f}, accepted at ingest by the rule {p.accept_rule}"
         )
         data.add((link, PG.basis, Literal(basis)))
         data.add((link, PG.confidence, Literal(f"{min(score, 1.0):.4f}", datatype=XSD.decimal)))

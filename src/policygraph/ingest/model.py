@@ -36,7 +36,7 @@ class Options:
     date: str | None = None
     issuer: str | None = None
     short: str | None = None
-    accept_links: float | None = None
+    accept_links: str | None = None  # a rule: margin=M or score=S (views.links.AcceptRule)
 
 
 @dataclass
@@ -62,6 +62,10 @@ class Plan:
     kind: str
     short: str
     structure: Structure
+    reader: str = "text 1"  # the reader that derived the plain text, and its version
+    media_type: str = "text/plain"
+    encoding: str | None = None
+    derived: str | None = None  # data/sources/…plain.txt: the plain text, where the file is not it
     known: dict[str, URIRef] = field(default_factory=dict)
     new: list[NewDepartment] = field(default_factory=list)
     issuer_iri: URIRef | None = None
@@ -70,6 +74,7 @@ class Plan:
     implements: list[tuple[URIRef, str, str]] = field(default_factory=list)  # (doc, label, quote)
     accepted: list[tuple[str, str, float]] = field(default_factory=list)  # (lower, higher, score)
     unread: list[str] = field(default_factory=list)
+    accept_rule: str = ""  # the rule the accepted links were accepted by
     files: dict[str, str] = field(default_factory=dict)  # relative path -> content
     unchanged: bool = False
 
@@ -80,3 +85,12 @@ class Plan:
     @property
     def stem(self) -> str:
         return Path(self.source_name).stem
+
+    def written(self) -> dict[str, bytes]:
+        """Every file the plan writes, relative to the corpus: the source byte for byte, its
+        derived plain text where there is one, the metadata and the curated Turtle."""
+        out = {self.source_name: self.data}
+        if self.derived is not None:
+            out[self.derived] = self.text.encode("utf-8")
+        out.update({rel: body.encode("utf-8") for rel, body in self.files.items()})
+        return out

@@ -20,9 +20,9 @@ from policygraph.rdf.terms import iri_segment
 from policygraph.text.amounts import find_amounts
 from policygraph.text.citations import DocumentIndex, find_mentions
 from policygraph.text.dates import read_date
-from policygraph.text.encoding import decode
 from policygraph.text.metadata import PLACE, guess_level, read_metadata
 from policygraph.text.names import Reading, kind_of, normalize, with_inherited_prefix
+from policygraph.text.readers import read_source
 from policygraph.text.structure import parse_measures
 
 _IMPLEMENTS = re.compile(r"(贯彻落实|贯彻|落实|根据|按照)$")
@@ -49,29 +49,29 @@ def plan(corpus: Corpus, path: Path, options: Options) -> Plan:
     if options.accept_links is not None:
         _accept_links(corpus, p, options.accept_links)
     p.files = files_of(p)
-    p.unchanged = corpus.path(p.source_name).is_file() and all(
-        corpus.path(rel).is_file() and corpus.path(rel).read_text(encoding="utf-8") == body
-        for rel, body in p.files.items()
+    p.unchanged = all(
+        corpus.path(rel).is_file() and corpus.path(rel).read_bytes() == body
+        for rel, body in p.written().items()
     )
     return p
 
 
 def _read(path: Path, options: Options) -> Plan:
-    """The document's text, structure and metadata (options first, then what the text says)."""
+    """The document's text, structure and metadata (options first, then the portal's metadata
+    panel, then what the text says)."""
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
     if not data.strip():
         raise SourceError(f"{path}: the file is empty")
-    text = decode(data, str(path))
+    source = read_source(data, str(path))
+    text = source.text
     structure = parse_measures(text, path.name)  # no numbered items: stop here
-    meta = read_metadata(text)
+    said, panel = read_metadata(text), source.metadata
     given = {
-        "title": options.title or meta["title"],
-        "number": options.number or meta["number"],
-        "issuer": options.issuer or meta["issuer"],
-        "date": options.date or meta["date"],
+        key: getattr(options, key) or panel.get(key) or said[key]
+        for key in ("title", "number", "issuer", "date")
     }
     unread = [f"{what} (give --{what})" for what, value in given.items() if not value]
     jur = _jurisdiction(path, options.jurisdiction)
@@ -85,8 +85,9 @@ def _read(path: Path, options: Options) -> Plan:
     if kind not in KINDS:
         raise InputError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
     doc, stem = _identity(jur, number, hashlib.sha256(data).hexdigest())
+    plain = source.reader == "text" and source.encoding in ("utf-8", "utf-8-sig")
     return Plan(
-        source_name=f"data/sources/{stem}.txt",
+        source_name=f"data/sources/{stem}{_EXTENSION[source.reader]}",
         data=data,
         text=text,
         doc=doc,
@@ -100,7 +101,14 @@ def _read(path: Path, options: Options) -> Plan:
         short=options.short or _slug(stem.removeprefix("cn-")),
         structure=structure,
         unread=unread,
+        reader=f"{source.reader} {source.version}",
+        media_type=source.media_type,
+        encoding=source.encoding,
+        derived=None if plain else f"data/sources/{stem}.plain.txt",
     )
+
+
+_EXTENSION = {"text": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf"}
 
 
 def _jurisdiction(path: Path, jurisdiction: str | None) -> str:
@@ -161,10 +169,11 @@ def _departments(p: Plan, index: DepartmentIndex) -> None:
     place_name = place.group(1) if place else ""
     new: dict[str, NewDepartment] = {}
     for prov in p.structure.provisions:
-        if prov.annotation is None:
+        assignments = prov.assignments
+        if assignments is None:
             continue
         for role in ("lead", "co-lead", "responsible"):
-            names = [e.name.text for e in prov.annotation.names(role) if not e.catch_all]
+            names = [e.name.text for e in assignments.names(role) if not e.catch_all]
             for reading in with_inherited_prefix(names):
                 _department(p, index, reading, place_name, new)
     p.new = list(new.values())
@@ -247,11 +256,13 @@ def _citations_and_implementation(p: Plan, curated: Graph) -> None:
             p.unread.append(f"{m.span.text}: cited as implemented, but it is not of a higher level")
 
 
-def _accept_links(corpus: Corpus, p: Plan, min_score: float) -> None:
+def _accept_links(corpus: Corpus, p: Plan, spec: str) -> None:
     from policygraph.store import open_store
     from policygraph.views import links
     from policygraph.views.tasks import Document
 
+    rule = links.AcceptRule.parse(spec)
+    p.accept_rule = str(rule)
     if not p.implements:
         p.unread.append("--accept-links: the text names no higher document it implements")
         return
@@ -263,6 +274,5 @@ def _accept_links(corpus: Corpus, p: Plan, min_score: float) -> None:
     store = open_store(corpus, endpoint="")
     for target, label, _ in p.implements:
         higher = links.provisions(store, Document(target, label, "", None))
-        for s in links.suggest(lower, higher, top=1):
-            if s.score >= min_score:
-                p.accepted.append((str(s.lower.iri), str(s.higher.iri), s.score))
+        for s in links.accepted(links.suggest(lower, higher, top=2), rule):
+            p.accepted.append((str(s.lower.iri), str(s.higher.iri), s.score))

@@ -101,7 +101,9 @@ def assignment_sheet(tasks: DepartmentTasks) -> Sheet:
     ]
     leads = sum(1 for a in tasks.assignments if a.role in ("lead", "responsible"))
     co = sum(1 for a in tasks.assignments if a.role == "co-lead")
-    return Sheet(f"{tasks.official} 任务清单（牵头{leads}项，配合{co}项）", columns, rows, staff=True)
+    return Sheet(
+        f"{tasks.official} 任务清单（牵头{leads}项，配合{co}项）", columns, rows, staff=True
+    )
 
 
 def summary_sheet(summary: Summary) -> Sheet:

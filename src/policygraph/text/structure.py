@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from policygraph.errors import ExtractionError
 from policygraph.text.annotations import Annotation, find_annotation
 from policygraph.text.spans import SPACE, Span
+from policygraph.text.tasktables import TaskRow, TaskTable, task_tables
 
 NUMERAL = "零〇一二两三四五六七八九十百"
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
@@ -65,6 +66,12 @@ class Provision:
     general: bool  # an item of 总体要求 rather than a concrete measure
     annotation: Annotation | None = None
     body: Span | None = None  # the text without its annotation (where amounts are read)
+    table_row: TaskRow | None = None  # its row of the document's task table (任务分工表)
+
+    @property
+    def assignments(self) -> Annotation | None:
+        """Who does it, by when: the measure's own annotation, else its task-table row."""
+        return self.annotation or (self.table_row.annotation if self.table_row else None)
 
 
 @dataclass
@@ -72,6 +79,7 @@ class Structure:
     parts: list[Part] = field(default_factory=list)
     provisions: list[Provision] = field(default_factory=list)
     style: str = "cn"  # the numbering style of the provisions: cn, article, arabic, arabic-paren
+    unmatched_rows: list[TaskRow] = field(default_factory=list)  # task-table rows of no measure
 
     @property
     def restarts_per_part(self) -> bool:
@@ -134,20 +142,10 @@ def parse_measures(text: str, doc: str = "document") -> Structure:
     lines = _lines(text)
     style, item = _item_style(text, lines)
     structure = Structure(style=style)
-    # Classify lines: part heading, provision start, trailer (page chrome after the text).
-    marks: list[tuple[int, str, re.Match[str] | None]] = []
-    for idx, (s, e) in enumerate(lines):
-        line = text[s:e]
-        if _TRAILER.match(line):
-            marks.append((idx, "end", None))
-        elif item is not None and (m := item.match(line)):
-            marks.append((idx, "item", m))
-        elif m := _is_part_heading(line):
-            marks.append((idx, "part", m))
     current_part: Part | None = None
+    marks = _marks(text, lines, item)
     for k, (idx, kind, m) in enumerate(marks):
         s, e = lines[idx]
-        assert m is not None or kind == "end"
         if kind == "part" and m is not None:
             numeral = m.group("num")
             current_part = Part(
@@ -163,11 +161,80 @@ def parse_measures(text: str, doc: str = "document") -> Structure:
             structure.provisions.append(
                 _provision(text, lines[idx:stop_line], m, current_part, doc)
             )
+    tables = task_tables(text)
+    if not structure.provisions and tables:
+        return _table_only(structure, tables)
     if not structure.provisions:
         raise ExtractionError(
             f"{doc}: no numbered items found ((一)…, （一）…, 第一条…, 1. … or （1）…)"
         )
+    for table in tables:
+        _join(structure, table)
     return structure
+
+
+def _marks(
+    text: str, lines: list[tuple[int, int]], item: re.Pattern[str] | None
+) -> list[tuple[int, str, re.Match[str] | None]]:
+    """Each line that matters: a part heading, a provision's start, or a trailer (page chrome
+    after the text)."""
+    marks: list[tuple[int, str, re.Match[str] | None]] = []
+    for idx, (s, e) in enumerate(lines):
+        line = text[s:e]
+        if _TRAILER.match(line):
+            marks.append((idx, "end", None))
+        elif item is not None and (m := item.match(line)):
+            marks.append((idx, "item", m))
+        elif m := _is_part_heading(line):
+            marks.append((idx, "part", m))
+    return marks
+
+
+def _table_only(structure: Structure, tables: list[TaskTable]) -> Structure:
+    """A plan that is only a task table (重点任务分工方案): its rows are the measures."""
+    structure.style = "table"
+    for k, row in enumerate((r for t in tables for r in t.rows), start=1):
+        title = row.task or row.row
+        structure.provisions.append(
+            Provision(
+                ordinal=int(row.number) if row.number.isdigit() else k,
+                label=row.number or str(k),
+                numeral=row.number or str(k),
+                title=title,
+                span=row.row,
+                part=None,
+                general=False,
+                body=title,
+                table_row=row,
+            )
+        )
+    return structure
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]", "", text)
+
+
+def _join(structure: Structure, table: TaskTable) -> None:
+    """Each row to its measure: by title, else by 序号 (the n-th concrete measure)."""
+    measures = [p for p in structure.provisions if not p.general]
+    for row in table.rows:
+        task = _key(row.task.text) if row.task else ""
+        by_title = [
+            p
+            for p in measures
+            if task and (_key(p.title.text) in task or task in _key(p.title.text))
+        ]
+        if len(by_title) == 1:
+            found: Provision | None = by_title[0]
+        elif row.number.isdigit() and 1 <= int(row.number) <= len(measures) and not by_title:
+            found = measures[int(row.number) - 1]
+        else:
+            found = None
+        if found is None or found.table_row is not None:
+            structure.unmatched_rows.append(row)
+        else:
+            found.table_row = row
 
 
 def _item_style(text: str, lines: list[tuple[int, int]]) -> tuple[str, re.Pattern[str] | None]:

@@ -117,17 +117,20 @@ def find_measures(store: Store, ref: str) -> list[URIRef]:
         if hits:
             return hits  # type: ignore[return-value]
         raise InputError(f"no measure {ref}")
-    m = re.fullmatch(r"(?P<doc>[^:：]+)[:：](?P<num>\d+)", ref)
+    m = re.fullmatch(r"(?P<doc>[^:：]+)[:：](?:(?P<part>\d+)\.)?(?P<num>\d+)", ref)
     if m:
-        doc, num = m.group("doc"), int(m.group("num"))
+        doc, num, part = m.group("doc"), int(m.group("num")), m.group("part")
         hits = [
             r["measure"]
             for r in rows
-            if doc in (str(r["short"]), str(r["docnumber"])) and int(str(r["number"])) == num
+            if doc in (str(r["short"]), str(r["docnumber"]))
+            and int(str(r["number"])) == num
+            and (part is None or f"/part/{part}/measure/" in str(r["measure"]))
         ]
         if hits:
             return hits  # type: ignore[return-value]
-        raise InputError(f"no measure {num} in document {doc!r}")
+        shown = f"{part}.{num}" if part else str(num)
+        raise InputError(f"no measure {shown} in document {doc!r}")
     words = "".join(ref.split())
     exact = [r for r in rows if words in "".join(str(r["title"]).split())]
     wanted = bigrams(words)
@@ -169,19 +172,36 @@ def chain(store: Store, measure: URIRef) -> Chain:
     ]
     members = {measure} | {lk.lower for lk in links} | {lk.higher for lk in links}
     nodes = {iri: _node(store, iri) for iri in members}
-    stated = []
-    docs = {n.document_iri for n in nodes.values()}
-    for r in store.select(query("document-implementation")).dicts():
-        if r["lower"] in docs:
-            stated.append(
-                {
-                    "lower": str(r["lowernumber"] or r["lower"]),
-                    "higher": str(r["highernumber"] or r["higher"]),
-                    "kind": str(r["kind"]),
-                    "quote": str(r["quote"] or ""),
-                }
-            )
-    return Chain(measure, nodes, links, stated)
+    docs = {n.document_iri for n in nodes.values() if n.document_iri is not None}
+    return Chain(measure, nodes, links, _stated_upward(store, docs))
+
+
+def _stated_upward(store: Store, docs: set[URIRef]) -> list[dict[str, str]]:
+    """The document-level implementation the documents of a chain state, followed up to the
+    top: a city document that implements a regional one that implements a national one gives
+    both steps, each with its quote, even where no provision-level link exists."""
+    rows = store.select(query("document-implementation")).dicts()
+    stated: list[dict[str, str]] = []
+    seen: set[tuple[object, object]] = set()
+    frontier = set(docs)
+    while frontier:
+        reached = set()
+        for r in rows:
+            if r["lower"] in frontier and (r["lower"], r["higher"]) not in seen:
+                seen.add((r["lower"], r["higher"]))
+                stated.append(
+                    {
+                        "lower": str(r["lowernumber"] or r["lower"]),
+                        "higher": str(r["highernumber"] or r["higher"]),
+                        "kind": str(r["kind"]),
+                        "quote": str(r["quote"] or ""),
+                    }
+                )
+                if isinstance(r["higher"], URIRef):
+                    reached.add(r["higher"])
+        frontier = reached - docs
+        docs |= reached
+    return stated
 
 
 def _node(store: Store, iri: URIRef) -> Node:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
+from policygraph.errors import InputError
 from policygraph.store import Store
 from policygraph.views.internal import query
 from policygraph.views.tasks import Document
@@ -131,3 +132,63 @@ def evaluate(suggestions: list[Suggestion], curated: set[tuple[URIRef, URIRef]])
     top1 = [s for s in suggestions if s.rank == 1 and s.lower.iri in linked]
     correct = sum(1 for s in top1 if (s.lower.iri, s.higher.iri) in curated)
     return Evaluation(len(top1), len(curated), correct)
+
+
+@dataclass(frozen=True)
+class AcceptRule:
+    """When a top-1 suggestion is recorded as a judgement.
+
+    ``margin``: the top-1 beats the runner-up by at least this share of its own score, a rule
+    that holds across documents (raw scores do not: short city items score 0.10–0.15 where long
+    regional measures score 0.5). ``score``: the top-1 scores at least this (kept for old
+    scripts; not comparable across documents).
+    """
+
+    kind: str  # "margin" | "score"
+    value: float
+
+    @classmethod
+    def parse(cls, spec: str) -> AcceptRule:
+        kind, _, value = spec.rpartition("=")
+        kind = kind.strip() or "score"
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if kind not in ("margin", "score") or not 0 <= number <= 1:
+            raise InputError(
+                f"--accept-links must be margin=M or score=S with a number from 0 to 1, not {spec!r}"
+            )
+        return cls(kind, number)
+
+    def accepts(self, best: Suggestion, runner_up: Suggestion | None) -> bool:
+        if self.kind == "score":
+            return best.score >= self.value
+        second = runner_up.score if runner_up is not None else 0.0
+        return best.score > 0 and (best.score - second) / best.score >= self.value
+
+    def __str__(self) -> str:
+        return f"{self.kind}={self.value:g}"
+
+
+def accepted(suggestions: list[Suggestion], rule: AcceptRule) -> list[Suggestion]:
+    """The top-1 suggestions ``rule`` accepts (``suggestions`` ranked, at least two per lower)."""
+    by_lower: dict[URIRef, list[Suggestion]] = {}
+    for s in suggestions:
+        by_lower.setdefault(s.lower.iri, []).append(s)
+    out = []
+    for ranked in by_lower.values():
+        ranked.sort(key=lambda s: s.rank)
+        if rule.accepts(ranked[0], ranked[1] if len(ranked) > 1 else None):
+            out.append(ranked[0])
+    return out
+
+
+def evaluate_rule(
+    suggestions: list[Suggestion], curated: set[tuple[URIRef, URIRef]], rule: AcceptRule
+) -> tuple[int, int, int]:
+    """(accepted, of which curated, curated links): what ``rule`` would record, checked against
+    the curated links (over every lower provision, linked or not)."""
+    chosen = accepted(suggestions, rule)
+    correct = sum(1 for s in chosen if (s.lower.iri, s.higher.iri) in curated)
+    return len(chosen), correct, len(curated)

@@ -135,7 +135,9 @@ def _add_names(store: Store, doc: Document, by_measure: dict[URIRef, TaskRow]) -
         row = by_measure.get(measure) if isinstance(measure, URIRef) else None
         if row is None:
             continue
-        name = Name(dept if isinstance(dept, URIRef) else None, str(r["written"]), str(r["official"]))
+        name = Name(
+            dept if isinstance(dept, URIRef) else None, str(r["written"]), str(r["official"])
+        )
         {"lead": row.lead, "co-lead": row.co_lead, "responsible": row.responsible}[
             str(r["role"])
         ].append(name)
