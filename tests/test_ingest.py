@@ -127,6 +127,7 @@ def test_metadata_from_the_text() -> None:
         "title": "云南省人民政府办公厅关于促进高新技术产业开发区高质量发展的实施意见",
         "issuer": "云南省人民政府办公厅",
         "date": "2022-03-01",
+        "plan_title": None,
     }
 
 
@@ -400,3 +401,26 @@ def test_unread_annotation_text_is_a_warning(with_qujing: Corpus) -> None:
         ("Warning", f"{QJ}/measure/5/unread/1")
     ]
     assert "督办方式：专项督查" in unread[0]["message"]
+
+
+def test_a_notice_that_issues_a_plan(tmp_path: Path, home: Corpus) -> None:
+    """印发通知: the 文号, issuer and date are the notice's; the plan's title is kept too; the
+    measures are the plan's; the reporting duty in the notice is not a measure."""
+    from conftest import copy_home
+
+    private = copy_home(tmp_path / "home")
+    assert cli(private, "ingest", str(YUNNAN), "--jurisdiction", "cn-yn")[0] == 0
+    notice = FIX / "dali-notice.txt"
+    code, out, err = cli(private, "ingest", str(notice), "--jurisdiction", "cn-yn-dali")
+    assert code == 0, out + err
+    assert "issuer: 大理白族自治州人民政府办公室 · date: 2023-06-08" in out
+    assert "kind: plan" in out
+    meta = (private.sources / "cn-yn-dali-2023-15.ttl").read_text(encoding="utf-8")
+    assert 'pg:titleVariant "大理州推动高新技术产业开发区高质量发展三年行动方案"' in meta
+    code, out, _ = cli(private, "tasks", "--doc", "大政办发〔2023〕15号", "-f", "json")
+    rows = [(r["number"], r["lead"], r["responsible"], r["deadline"]) for r in json.loads(out)]
+    assert rows == [
+        (1, ["州工业和信息化局"], [], ["2025年底前"]),
+        (2, ["州科技局"], [], ["每年"]),
+        (3, [], ["州科技局"], ["持续推进"]),
+    ]

@@ -53,6 +53,8 @@ def _metadata(p: Plan, src: URIRef) -> Graph:
     d = p.doc
     meta.add((d, RDF.type, PG.PolicyDocument))
     meta.add((d, ELI.title, Literal(p.title, lang="zh")))
+    if p.plan_title:
+        meta.add((d, PG.titleVariant, Literal(p.plan_title)))
     if p.number:
         meta.add((d, ELI.id_local, Literal(p.number)))
     meta.add((d, PG.shortName, Literal(p.short)))

@@ -66,6 +66,7 @@ class Plan:
     media_type: str = "text/plain"
     encoding: str | None = None
     derived: str | None = None  # data/sources/…plain.txt: the plain text, where the file is not it
+    plan_title: str | None = None  # the title of the plan a notice issues (印发…的通知)
     known: dict[str, URIRef] = field(default_factory=dict)
     new: list[NewDepartment] = field(default_factory=list)
     issuer_iri: URIRef | None = None

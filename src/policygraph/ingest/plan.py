@@ -81,7 +81,8 @@ def _read(path: Path, options: Options) -> Plan:
         raise InputError(
             f"--level must be one of {', '.join(LEVELS)} (could not tell it from the text)"
         )
-    kind = options.kind or OPTION_OF_KIND.get(kind_of(title or ""), "measures")
+    plan_title = said["plan_title"]  # a notice that issues a plan: the plan's own title
+    kind = options.kind or OPTION_OF_KIND.get(kind_of(plan_title or title or ""), "measures")
     if kind not in KINDS:
         raise InputError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
     doc, stem = _identity(jur, number, hashlib.sha256(data).hexdigest())
@@ -105,6 +106,7 @@ def _read(path: Path, options: Options) -> Plan:
         media_type=source.media_type,
         encoding=source.encoding,
         derived=None if plain else f"data/sources/{stem}.plain.txt",
+        plan_title=plan_title,
     )
 
 
@@ -199,7 +201,7 @@ def _department(
         return
     resolved = "".join(reading.forms[0].split())  # as written, stray spaces removed
     label = resolved
-    if place_name and resolved[:1] in "省市县" and not resolved.startswith("市场"):
+    if place_name and resolved[:1] in "省市州县" and not resolved.startswith("市场"):
         label = place_name + resolved[1:]
     dept = new.get(normalize(label))
     if dept is None:
@@ -237,8 +239,9 @@ def _citations_and_implementation(p: Plan, curated: Graph) -> None:
     first_item = min((pv.span.start for pv in p.structure.provisions), default=len(p.text))
     first_part = min((pt.span.start for pt in p.structure.parts), default=len(p.text))
     preamble_end = min(first_item, first_part)
+    own_titles = {normalize(t) for t in (p.title, p.plan_title) if t}
     for m in find_mentions(p.text):
-        if m.number == p.number:
+        if m.number == p.number or (m.title and normalize(m.title) in own_titles):
             continue
         target = index.find(m.number, m.title)
         p.citations.append((m.span.text, str(target) if target else "not in the corpus"))

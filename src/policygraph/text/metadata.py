@@ -1,5 +1,10 @@
 """The metadata the genre puts in a document's first and last lines: the 文号 and title at the
-top, the issuer and date in the closing signature; and the level a place name implies."""
+top, the issuer and date in the signature; and the level a place name implies.
+
+A notice that issues a plan (关于印发《…实施方案》的通知) carries the 文号, issuer and date: its
+signature is the first one of the text, before the plan; the plan's own title is kept beside the
+notice's (``plan_title``).
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,11 @@ _ISSUER_END = re.compile(r"(人民政府|办公厅|办公室|委员会|厅|局|�
 PLACE = re.compile(r"^(.{2,8}?(?:自治区|省|市|州|县))")
 
 
+_WRAPPER = re.compile(r"关于印发(?P<plan>.+?)的通知$")
+
+
 def read_metadata(text: str) -> dict[str, str | None]:
-    """Number and title from the first lines, issuer and date from the closing signature."""
+    """Number and title from the first lines, issuer and date from the signature."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     head = lines[:10]
     number = next((ln for ln in head if DOC_NUMBER.fullmatch(ln)), None)
@@ -29,17 +37,39 @@ def read_metadata(text: str) -> dict[str, str | None]:
     title = next(
         (ln for ln in head if "关于" in ln and not DOC_NUMBER.fullmatch(ln) and len(ln) <= 80), None
     )
-    date = issuer = None
-    for k in range(len(lines) - 1, max(-1, len(lines) - 6), -1):
-        reading = read_date(lines[k])
-        if len(lines[k]) <= 20 and reading.value:
-            date = reading.value
-            if k > 0 and len(lines[k - 1]) <= 30 and _ISSUER_END.search(lines[k - 1]):
-                issuer = lines[k - 1]
-            break
     if title and number and title.startswith(number):
         title = title[len(number) :].strip()
-    return {"number": number, "title": title, "issuer": issuer, "date": date}
+    wrapper = _WRAPPER.search(title or "")
+    plan_title = wrapper.group("plan").strip("《》〈〉") if wrapper else None
+    issuer, date = _signature(lines, first=wrapper is not None)
+    return {
+        "number": number,
+        "title": title,
+        "issuer": issuer,
+        "date": date,
+        "plan_title": plan_title,
+    }
+
+
+def _signature(lines: list[str], first: bool) -> tuple[str | None, str | None]:
+    """The issuer and date of a signature: a short line naming a body, then a date alone. The
+    closing one; for a notice that issues a plan, the notice's (the first)."""
+    found: list[tuple[str | None, str]] = []
+    for k, line in enumerate(lines):
+        reading = read_date(line)
+        if len(line) <= 20 and reading.value and len(reading.value) == 10:
+            before = lines[k - 1] if k > 0 else ""
+            issuer = before if len(before) <= 30 and _ISSUER_END.search(before) else None
+            found.append((issuer, reading.value))
+    if not found:
+        tail = lines[-6:]
+        for line in reversed(tail):  # a month or a year alone, at the end
+            reading = read_date(line)
+            if len(line) <= 20 and reading.value:
+                return None, reading.value
+        return None, None
+    signed = [f for f in found if f[0] is not None] or found
+    return signed[0] if first else signed[-1]
 
 
 def guess_level(name: str) -> str:
