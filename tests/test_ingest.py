@@ -424,3 +424,34 @@ def test_a_notice_that_issues_a_plan(tmp_path: Path, home: Corpus) -> None:
         (2, ["州科技局"], [], ["每年"]),
         (3, [], ["州科技局"], ["持续推进"]),
     ]
+
+
+def test_sub_items_with_their_own_annotations_are_the_measures(tmp_path: Path) -> None:
+    from conftest import copy_home
+
+    text = (
+        "昭政发〔2023〕5号\n\n昭通市人民政府关于加快高新区建设的实施意见\n\n"
+        "为贯彻落实《云南省人民政府办公厅关于促进高新技术产业开发区高质量发展的实施意见》"
+        "（云政办发〔2022〕12号），提出如下意见。\n"
+        "一、主要任务\n（一）强化创新驱动。\n"
+        "1.建设研发平台。支持企业建设研发中心。（牵头单位：市科技局；配合单位：市财政局；完成时限：2024年底前）\n"
+        "2.培育科技企业。实施高企倍增计划。（市科技局牵头，市税务局配合，持续推进）\n"
+        "（二）优化营商环境。推行一网通办。（市政务服务局负责）\n"
+        "\n昭通市人民政府\n2023年5月6日\n"
+    )
+    path = tmp_path / "zt.txt"
+    path.write_text(text, encoding="utf-8")
+    home = copy_home(tmp_path / "home")
+    assert cli(home, "ingest", str(YUNNAN), "--jurisdiction", "cn-yn")[0] == 0
+    code, out, err = cli(home, "ingest", str(path), "--jurisdiction", "cn-yn-zhaotong")
+    assert code == 0, out + err
+    code, out, _ = cli(home, "tasks", "--doc", "昭政发〔2023〕5号", "-f", "json")
+    rows = [(r["number"], r["title"], r["lead"], r["deadline"]) for r in json.loads(out)]
+    assert rows == [
+        ("1.1", "建设研发平台", ["市科技局"], ["2024年底前"]),
+        ("1.2", "培育科技企业", ["市科技局"], ["持续推进"]),
+        (2, "优化营商环境", [], []),
+    ]
+    graph = (home.ttl / "doc-yn-zhaotong-2023-5.ttl").read_text(encoding="utf-8")
+    assert "pg:Group" in graph and "/group/1/item/2>" in graph
+    assert cli(home, "validate")[0] == 0

@@ -23,20 +23,28 @@ AMOUNT_KIND = {"cap": PG.Cap, "fixed": PG.Fixed, "floor": PG.Floor, "ratio": PG.
 
 def provision_iris(doc: URIRef, structure: Structure) -> list[URIRef]:
     """The IRI of each provision: ``{doc}/measure/{n}``, or ``{doc}/part/{p}/measure/{n}`` where
-    items are numbered 1. 2. … again in each part; a number that really repeats gets a suffix
-    (and the checks report the repeat)."""
+    items are numbered 1. 2. … again in each part; a sub-item of a (一) group is
+    ``{group}/item/{n}``, the group ``{doc}/group/{n}``. A number that really repeats gets a
+    suffix (and the checks report the repeat)."""
     per_part = structure.restarts_per_part and all(pv.part for pv in structure.provisions)
     seen: dict[str, int] = {}
     out = []
     for pv in structure.provisions:
-        base = (
-            f"{doc}/part/{pv.part}/measure/{pv.ordinal}"
-            if per_part
-            else f"{doc}/measure/{pv.ordinal}"
-        )
+        if pv.group is not None:
+            base = f"{group_iri(doc, pv.group, per_part)}/item/{pv.ordinal}"
+        elif per_part:
+            base = f"{doc}/part/{pv.part}/measure/{pv.ordinal}"
+        else:
+            base = f"{doc}/measure/{pv.ordinal}"
         seen[base] = seen.get(base, 0) + 1
         out.append(URIRef(base + ("" if seen[base] == 1 else f"-{seen[base]}")))
     return out
+
+
+def group_iri(doc: URIRef, group: Provision, per_part: bool) -> URIRef:
+    if per_part and group.part:
+        return URIRef(f"{doc}/part/{group.part}/group/{group.ordinal}")
+    return URIRef(f"{doc}/group/{group.ordinal}")
 
 
 class DocumentBuilder:
@@ -88,9 +96,26 @@ class DocumentBuilder:
         self._add(iri, PG.quoteEnd, Literal(span.end))
         self._add(iri, PROV.wasDerivedFrom, self.source.iri)
 
+    def _group(self, prov: Provision) -> URIRef:
+        """The (一) group of a sub-item: numbered and quoted like a provision, not a measure."""
+        assert prov.group is not None
+        per_part = self.structure.restarts_per_part and all(
+            p.part for p in self.structure.provisions
+        )
+        iri = group_iri(self.doc, prov.group, per_part)
+        self._add(iri, RDF.type, PG.Group)
+        parent = URIRef(f"{self.doc}/part/{prov.part}") if prov.part else self.doc
+        self._add(iri, ELI.is_part_of, parent)
+        group = prov.group
+        self._numbering(iri, group.ordinal, group.numeral, group.label, group.title)
+        self._quote(iri, group.span)
+        return iri
+
     def _provision(self, iri: URIRef, prov: Provision) -> None:
         self._add(iri, RDF.type, PG.GeneralProvision if prov.general else PG.Measure)
         parent = URIRef(f"{self.doc}/part/{prov.part}") if prov.part else self.doc
+        if prov.group is not None:
+            parent = self._group(prov)
         self._add(iri, ELI.is_part_of, parent)
         self._numbering(iri, prov.ordinal, prov.numeral, prov.label, prov.title)
         self._quote(iri, prov.span)

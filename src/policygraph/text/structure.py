@@ -67,6 +67,7 @@ class Provision:
     annotation: Annotation | None = None
     body: Span | None = None  # the text without its annotation (where amounts are read)
     table_row: TaskRow | None = None  # its row of the document's task table (任务分工表)
+    group: Provision | None = None  # the (一) group a numbered sub-item (1. （1）) belongs to
 
     @property
     def assignments(self) -> Annotation | None:
@@ -86,10 +87,22 @@ class Structure:
         """True when item numbers start again in each part (1. 2. … in every part)."""
         seen: set[int] = set()
         for p in self.provisions:
-            if p.ordinal in seen:
+            number = p.group.ordinal if p.group is not None else p.ordinal
+            if p.group is not None and p.ordinal > 1:
+                continue
+            if number in seen:
                 return True
-            seen.add(p.ordinal)
+            seen.add(number)
         return False
+
+    @property
+    def groups(self) -> list[Provision]:
+        """The groups of numbered sub-items, in order."""
+        out: list[Provision] = []
+        for p in self.provisions:
+            if p.group is not None and p.group not in out:
+                out.append(p.group)
+        return out
 
 
 def ordinal(numeral: str) -> int:
@@ -158,8 +171,8 @@ def parse_measures(text: str, doc: str = "document") -> Structure:
             structure.parts.append(current_part)
         elif kind == "item" and m is not None:
             stop_line = marks[k + 1][0] if k + 1 < len(marks) else len(lines)
-            structure.provisions.append(
-                _provision(text, lines[idx:stop_line], m, current_part, doc)
+            structure.provisions += _provision_or_items(
+                text, lines[idx:stop_line], m, current_part, doc, style
             )
     tables = task_tables(text)
     if not structure.provisions and tables:
@@ -242,6 +255,43 @@ def _item_style(text: str, lines: list[tuple[int, int]]) -> tuple[str, re.Patter
         if any(pattern.match(text[s:e]) for s, e in lines):
             return style, pattern
     return "cn", None
+
+
+_SUB_ITEMS = [p for name, p in _ITEM_STYLES if name in ("arabic", "arabic-paren")]
+
+
+def _provision_or_items(
+    text: str,
+    lines: list[tuple[int, int]],
+    m: re.Match[str],
+    part: Part | None,
+    doc: str,
+    style: str,
+) -> list[Provision]:
+    """The provision; or, where it is a group of numbered sub-items (1. 1、 （1）) that carry
+    annotations of their own, the sub-items, each a provision of the group."""
+    if style not in ("cn", "article"):
+        return [_provision(text, lines, m, part, doc)]
+    for pattern in _SUB_ITEMS:
+        starts = [k for k, (s, e) in enumerate(lines) if k > 0 and pattern.match(text[s:e])]
+        if not starts:
+            continue
+        items = []
+        for j, k in enumerate(starts):
+            stop = starts[j + 1] if j + 1 < len(starts) else len(lines)
+            sub = pattern.match(text[lines[k][0] : lines[k][1]])
+            assert sub is not None
+            items.append(_provision(text, lines[k:stop], sub, part, doc))
+        # Only the last annotated: that annotation closes the whole group (the group is the
+        # measure). An earlier one annotated: each sub-item is a measure of its own.
+        if any(item.annotation is not None for item in items[:-1]):
+            group = _provision(text, lines[: starts[0]], m, part, doc)
+            group.annotation = None
+            group.span = Span.of(text, group.span.start, items[-1].span.end)
+            for item in items:
+                item.group = group
+            return items
+    return [_provision(text, lines, m, part, doc)]
 
 
 def _provision(

@@ -109,20 +109,29 @@ def task_table(store: Store, doc: Document, names: str = "source") -> TaskTable:
     if names not in ("source", "official"):
         raise InputError(f"--names must be source or official, not {names!r}")
     by_measure: dict[URIRef, TaskRow] = {}
-    order: dict[URIRef, tuple[int, int]] = {}
+    order: dict[URIRef, tuple[int, int, int]] = {}
+    groups: dict[URIRef, int] = {}
     for r in store.select(query("document-provisions"), {"doc": doc.iri}).dicts():
         m = r["measure"]
         assert isinstance(m, URIRef)
         by_measure[m] = TaskRow(
             m, int(str(r["number"])), str(r["label"]), str(r["title"]), str(r["text"] or "")
         )
-        order[m] = (int(str(r["part"] or 0)), int(str(r["number"])))
+        start = int(str(r["start"])) if r["start"] is not None else 0
+        order[m] = (start, int(str(r["part"] or 0)), int(str(r["number"])))
+        if r["group"] is not None:
+            groups[m] = int(str(r["group"]))
     _add_names(store, doc, by_measure)
     _add_deadlines(store, doc, by_measure)
     rows_in_order = sorted(by_measure.values(), key=lambda t: order[t.measure])
-    if len({t.number for t in rows_in_order}) < len(rows_in_order):  # numbering restarts per part
-        for t in rows_in_order:
-            t.number = "{}.{}".format(*order[t.measure])
+    restarts = len({t.number for t in rows_in_order if t.measure not in groups}) < len(
+        [t for t in rows_in_order if t.measure not in groups]
+    )
+    for t in rows_in_order:  # 条目 as the source numbers it: 2.1 in part 2, or in group (二)
+        if t.measure in groups:
+            t.number = f"{groups[t.measure]}.{t.number}"
+        elif restarts:
+            t.number = f"{order[t.measure][1]}.{t.number}"
     table = TaskTable(doc, rows_in_order, names)
     if not any(t.lead or t.co_lead or t.responsible for t in table.rows):
         raise InputError(f"{doc.label} assigns no departments: it has no task-division table")
