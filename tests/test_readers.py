@@ -306,3 +306,27 @@ def test_formats_are_told_by_content_not_by_name(tmp_path: Path) -> None:
     assert sniff("（一）措施。".encode("gb18030"), "x.html") == "text"
     with pytest.raises(SourceError, match="old Word"):
         read_source(b"\xd0\xcf\x11\xe0" + bytes(100), "old.doc")
+
+
+def test_jurisdiction_is_read_from_the_issuer(tmp_path: Path) -> None:
+    """No --jurisdiction: 广东省 from the portal's issuer; 曲靖市 under the province of the
+    document it implements (云政办发〔2022〕12号, cn-yn); shown as inferred in the dry run."""
+    home = copy_home(tmp_path / "home")
+    assert cli(home, "ingest", str(YUNNAN))[0] == 0  # cn-yn, from 云南省人民政府办公厅
+    code, out, err = cli(home, "ingest", str(PAGE), "--dry-run")
+    assert code == 0, err
+    assert "jurisdiction: cn-gd (inferred from the issuer)" in out
+    plan = city_plan(tmp_path / "曲靖方案.docx")
+    code, out, err = cli(home, "ingest", str(plan), "--dry-run")
+    assert code == 0, err
+    assert "jurisdiction: cn-yn-qujing (inferred from the issuer)" in out
+
+
+def test_an_issuer_that_names_no_place_asks_for_the_option(tmp_path: Path) -> None:
+    home = copy_home(tmp_path / "home")
+    text = tmp_path / "x.txt"
+    text.write_text(
+        "某局关于加强管理的通知\n一、措施\n（一）加强管理。（牵头：甲局）\n", encoding="utf-8"
+    )
+    code, _, err = cli(home, "ingest", str(text))
+    assert code == 2 and "give --jurisdiction" in err and err.count("\n") == 1

@@ -14,7 +14,11 @@ if TYPE_CHECKING:
 
 
 Jurisdiction = Annotated[
-    str | None, typer.Option("--jurisdiction", help="Area code: cn-yn, cn-yn-kunming, …")
+    str | None,
+    typer.Option(
+        "--jurisdiction",
+        help="Area code: cn-yn, cn-yn-kunming, … (default: read from the issuer's name).",
+    ),
 ]
 Level = Annotated[str | None, typer.Option("--level", help="national, region, city or county.")]
 Kind = Annotated[
@@ -42,7 +46,12 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would be adde
 
 
 def ingest(
-    file: Annotated[Path, typer.Argument(help="A UTF-8 text of a policy document of the genre.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="A policy document of the genre: text, a saved portal page, .docx or .pdf."
+        ),
+    ],
     jurisdiction: Jurisdiction = None,
     level: Level = None,
     kind: Kind = None,
@@ -111,7 +120,9 @@ def describe(plan: Plan) -> list[str]:
     lines = [
         f"{plan.number or '(no 文号)'}  {plan.title}",
         f"  issuer: {plan.issuer or '?'} · date: {plan.date or '?'} · level: {plan.level} · "
-        f"kind: {plan.kind} · jurisdiction: {plan.jurisdiction} · short name: {plan.short}",
+        f"kind: {plan.kind} · jurisdiction: {plan.jurisdiction}"
+        f"{' (inferred from the issuer)' if plan.jurisdiction_inferred else ''} · "
+        f"short name: {plan.short}",
         f"  {len(s.parts)} parts, {len(s.provisions)} items ({general} general, {annotated} with "
         f"departments; numbering: {s.style}{restarts}), {plan.amounts} amounts",
         f"  departments known: {len(set(plan.known.values()))}"

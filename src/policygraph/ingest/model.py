@@ -67,6 +67,7 @@ class Plan:
     encoding: str | None = None
     derived: str | None = None  # data/sources/…plain.txt: the plain text, where the file is not it
     plan_title: str | None = None  # the title of the plan a notice issues (印发…的通知)
+    jurisdiction_inferred: bool = False  # read from the issuer's name, not given
     known: dict[str, URIRef] = field(default_factory=dict)
     new: list[NewDepartment] = field(default_factory=list)
     issuer_iri: URIRef | None = None

@@ -22,6 +22,7 @@ from policygraph.text.citations import DocumentIndex, find_mentions
 from policygraph.text.dates import read_date
 from policygraph.text.metadata import PLACE, guess_level, read_metadata
 from policygraph.text.names import Reading, kind_of, normalize, with_inherited_prefix
+from policygraph.text.places import jurisdiction_of
 from policygraph.text.readers import read_source
 from policygraph.text.structure import parse_measures
 
@@ -30,7 +31,7 @@ _IMPLEMENTS = re.compile(r"(贯彻落实|贯彻|落实|根据|按照)$")
 
 def plan(corpus: Corpus, path: Path, options: Options) -> Plan:
     """Read and extract ``path`` without writing anything."""
-    p = _read(path, options)
+    p = _read(path, options, corpus)
     _check_conflicts(corpus, p)
     # Re-planning a document already ingested must give the same files: leave out its own.
     own = {
@@ -56,7 +57,7 @@ def plan(corpus: Corpus, path: Path, options: Options) -> Plan:
     return p
 
 
-def _read(path: Path, options: Options) -> Plan:
+def _read(path: Path, options: Options, corpus: Corpus) -> Plan:
     """The document's text, structure and metadata (options first, then the portal's metadata
     panel, then what the text says)."""
     try:
@@ -74,8 +75,8 @@ def _read(path: Path, options: Options) -> Plan:
         for key in ("title", "number", "issuer", "date")
     }
     unread = [f"{what} (give --{what})" for what, value in given.items() if not value]
-    jur = _jurisdiction(path, options.jurisdiction)
     title, number, issuer = given["title"], given["number"], given["issuer"]
+    jur, inferred = _jurisdiction(path, options.jurisdiction, issuer or title, text, corpus)
     level = options.level or guess_level(issuer or title or "")
     if level not in LEVELS:
         raise InputError(
@@ -107,20 +108,43 @@ def _read(path: Path, options: Options) -> Plan:
         encoding=source.encoding,
         derived=None if plain else f"data/sources/{stem}.plain.txt",
         plan_title=plan_title,
+        jurisdiction_inferred=inferred,
     )
 
 
 _EXTENSION = {"text": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf"}
 
 
-def _jurisdiction(path: Path, jurisdiction: str | None) -> str:
-    if not jurisdiction:
-        raise InputError(f"{path}: give --jurisdiction (a code such as cn-yn or cn-yn-kunming)")
-    if not re.fullmatch(r"[a-z]{2}(-[a-z0-9]+)*", jurisdiction):
+def _jurisdiction(
+    path: Path, given: str | None, issuer: str | None, text: str, corpus: Corpus
+) -> tuple[str, bool]:
+    """The jurisdiction given, else the one the issuer's name implies (a city's province from
+    the name or from the document it implements); an error naming --jurisdiction otherwise."""
+    if given:
+        if not re.fullmatch(r"[a-z]{2}(-[a-z0-9]+)*", given):
+            raise InputError(f"--jurisdiction must look like cn-yn or cn-yn-kunming, not {given!r}")
+        return given, False
+    found = jurisdiction_of(issuer, _implemented_jurisdiction(text, corpus)) if issuer else None
+    if found is None:
+        said = f" from {issuer!r}" if issuer else " (no issuer read)"
         raise InputError(
-            f"--jurisdiction must look like cn-yn or cn-yn-kunming, not {jurisdiction!r}"
+            f"{path}: give --jurisdiction (a code such as cn-yn or cn-yn-kunming): "
+            f"could not tell it{said}"
         )
-    return jurisdiction
+    return found, True
+
+
+def _implemented_jurisdiction(text: str, corpus: Corpus) -> str | None:
+    """The jurisdiction of a document of the corpus the text says it implements (为贯彻落实《…》)."""
+    curated = corpus.curated_graph()
+    index = DocumentIndex(curated)
+    for m in find_mentions(text):
+        if _IMPLEMENTS.search(text[max(0, m.span.start - 6) : m.span.start]):
+            doc = index.find(m.number, m.title)
+            value = curated.value(doc, PG.jurisdiction) if doc is not None else None
+            if value is not None:
+                return str(value)
+    return None
 
 
 def _date(date: str | None) -> str | None:

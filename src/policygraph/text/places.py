@@ -1,0 +1,65 @@
+"""Where a document is from: the jurisdiction code its issuer's name implies.
+
+Codes follow ISO 3166-2:CN in lower case (``cn-yn`` for 云南省, ``cn-gx`` for 广西壮族自治区);
+a prefecture-level city adds its name in pinyin to its province's code (``cn-yn-qujing`` for
+曲靖市, ``cn-yn-dali`` for 大理白族自治州). The province of a city comes from the name itself
+(云南省曲靖市) or from the regional document the text says it implements; where neither tells,
+nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+PROVINCES = {
+    "北京": "bj", "天津": "tj", "河北": "he", "山西": "sx", "内蒙古": "nm", "辽宁": "ln",
+    "吉林": "jl", "黑龙江": "hl", "上海": "sh", "江苏": "js", "浙江": "zj", "安徽": "ah",
+    "福建": "fj", "江西": "jx", "山东": "sd", "河南": "ha", "湖北": "hb", "湖南": "hn",
+    "广东": "gd", "广西": "gx", "海南": "hi", "重庆": "cq", "四川": "sc", "贵州": "gz",
+    "云南": "yn", "西藏": "xz", "陕西": "sn", "甘肃": "gs", "青海": "qh", "宁夏": "nx",
+    "新疆": "xj", "香港": "hk", "澳门": "mo", "台湾": "tw",
+}  # fmt: skip
+_NATIONAL = re.compile(
+    r"^(国务院|中共中央|中华人民共和国|国家[\u4e00-\u9fff]{1,8}(部|委员会|局|署))"
+)
+_ETHNIC = (
+    "白", "傣", "彝", "哈尼", "壮", "苗", "藏", "回", "蒙古", "朝鲜", "土家", "布依", "侗", "景颇",
+    "傈僳", "羌", "哈萨克", "柯尔克孜", "黎", "瑶", "怒", "纳西", "拉祜", "佤", "水", "仡佬", "畲",
+    "满", "锡伯", "维吾尔", "塔吉克", "独龙", "德昂", "阿昌", "布朗", "毛南", "基诺", "普米",
+)  # fmt: skip
+_CITY = re.compile(r"^(?P<city>[\u4e00-\u9fff]{2,12}?)(?:自治州|市|地区|盟)")
+_AUTONOMOUS = re.compile("(" + "|".join(sorted(_ETHNIC, key=len, reverse=True)) + ")族$")
+
+
+def province_code(name: str) -> str | None:
+    """``cn-xx`` for a name that starts with a province's (云南省…, 广西壮族自治区…)."""
+    for province, code in PROVINCES.items():
+        if name.startswith(province):
+            return f"cn-{code}"
+    return None
+
+
+def jurisdiction_of(issuer: str, parent: str | None = None) -> str | None:
+    """The jurisdiction ``issuer`` (a body's or a document's name) implies, or None.
+
+    ``parent``: the jurisdiction of the regional document the text implements, for a city."""
+    if _NATIONAL.match(issuer):
+        return "cn"
+    province = province_code(issuer)
+    rest = issuer
+    if province is not None:
+        rest = re.sub(r"^[\u4e00-\u9fff]{2,3}?(?:省|[\u4e00-\u9fff]{0,4}自治区)", "", issuer)
+        if not _CITY.match(rest) or rest.startswith(("人民政府", "办公厅", "省", "委")):
+            return province
+    m = _CITY.match(rest)
+    if m is None:
+        return None
+    base = province or (parent if parent and re.fullmatch(r"cn-[a-z]{2}", parent) else None)
+    if base is None:
+        return None
+    city = m.group("city")
+    while _AUTONOMOUS.search(city) and len(city) > 2:  # 大理白族 → 大理, 西双版纳傣族 → 西双版纳
+        city = _AUTONOMOUS.sub("", city)
+    from pypinyin import lazy_pinyin
+
+    return f"{base}-{''.join(lazy_pinyin(city))}"
