@@ -10,6 +10,7 @@ import typer
 from policygraph.cli.options import HomeOption, echo_rich
 
 if TYPE_CHECKING:
+    from policygraph.corpus import Corpus
     from policygraph.ingest import Plan
 
 
@@ -77,7 +78,6 @@ def ingest(
         policygraph ingest 云南措施.txt --jurisdiction cn-yn --dry-run
         policygraph ingest 昆明措施.txt --jurisdiction cn-yn-kunming --level city --accept-links margin=0.3
     """
-    from policygraph import checks
     from policygraph import ingest as lib
     from policygraph.corpus import Corpus
 
@@ -98,6 +98,14 @@ def ingest(
         )
         return
     lib.apply(corpus, plan)
+    if _validated(corpus, plan):
+        raise typer.Exit(1)
+
+
+def _validated(corpus: Corpus, plan: Plan) -> bool:
+    """Validate the corpus after an ingest; print this document's findings; True if it fails."""
+    from policygraph import checks
+
     report = checks.validate(corpus)
     mine = [r for r in report.results if str(plan.doc) in r.focus or str(plan.doc) in r.message]
     echo_rich(
@@ -105,8 +113,7 @@ def ingest(
         f"violation(s), {len(report.of('Warning'))} warning(s) in the corpus; for this document:",
         *(f"  {r.severity}: {r.message}" for r in mine),
     )
-    if report.failed():
-        raise typer.Exit(1)
+    return report.failed()
 
 
 def describe(plan: Plan) -> list[str]:
