@@ -44,7 +44,7 @@ def tasks(
     *,
     source: GraphSource,
 ) -> None:
-    """The task-division table (任务分工表) of a document: 序号 · 任务 · 牵头单位 · 配合单位.
+    """The task-division table (任务分工表): 序号 · 条目 · 任务 · 牵头单位 · 配合单位 · 完成时限.
 
     With --by department, what each department leads and co-leads; with --dept NAME, one
     department (any of its names), including what it must do as a member of a collective

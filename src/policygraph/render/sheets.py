@@ -1,5 +1,5 @@
 """Views as sheets: the rows a command prints, with their column keys (csv, json) and headers
-(the tables people read: 序号 · 任务 · 牵头单位 · 配合单位)."""
+(the tables people read: 序号 · 条目 · 任务 · 牵头单位 · 配合单位 · 完成时限)."""
 
 from __future__ import annotations
 
