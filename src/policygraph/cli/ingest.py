@@ -142,6 +142,10 @@ def describe(plan: Plan) -> list[str]:
     lines += [f"  cites {cited} → {target}" for cited, target in plan.citations]
     lines += [f"  implements {label}: “{quote}”" for _, label, quote in plan.implements]
     lines += [
+        f"  suggested link {lower} → {higher} (score {score:.3f})"
+        for lower, higher, score in plan.suggested
+    ]
+    lines += [
         f"  accepted link …{lower.removeprefix(str(plan.doc))} → {higher} (score {score:.3f})"
         for lower, higher, score in plan.accepted
     ]

@@ -75,6 +75,7 @@ class Plan:
     citations: list[tuple[str, str]] = field(default_factory=list)  # (as cited, resolved to)
     implements: list[tuple[URIRef, str, str]] = field(default_factory=list)  # (doc, label, quote)
     accepted: list[tuple[str, str, float]] = field(default_factory=list)  # (lower, higher, score)
+    suggested: list[tuple[str, str, float]] = field(default_factory=list)  # top-1 of each measure
     unread: list[str] = field(default_factory=list)
     accept_rule: str = ""  # the rule the accepted links were accepted by
     files: dict[str, str] = field(default_factory=dict)  # relative path -> content

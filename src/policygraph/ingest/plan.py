@@ -24,7 +24,7 @@ from policygraph.text.metadata import PLACE, guess_level, read_metadata
 from policygraph.text.names import Reading, kind_of, normalize, with_inherited_prefix
 from policygraph.text.places import jurisdiction_of
 from policygraph.text.readers import read_source
-from policygraph.text.structure import parse_measures
+from policygraph.text.structure import Provision, parse_measures
 
 _IMPLEMENTS = re.compile(r"(贯彻落实|贯彻|落实|根据|按照)$")
 
@@ -47,8 +47,7 @@ def plan(corpus: Corpus, path: Path, options: Options) -> Plan:
         for pv in p.structure.provisions
         if pv.body and not pv.general
     )
-    if options.accept_links is not None:
-        _accept_links(corpus, p, options.accept_links)
+    _suggest_links(corpus, p, options.accept_links)
     p.files = files_of(p)
     p.unchanged = all(
         corpus.path(rel).is_file() and corpus.path(rel).read_bytes() == body
@@ -283,23 +282,47 @@ def _citations_and_implementation(p: Plan, curated: Graph) -> None:
             p.unread.append(f"{m.span.text}: cited as implemented, but it is not of a higher level")
 
 
-def _accept_links(corpus: Corpus, p: Plan, spec: str) -> None:
+def _suggest_links(corpus: Corpus, p: Plan, spec: str | None) -> None:
+    """Suggest provision links from the new measures to those of each document the text says it
+    implements (the top-1 of each measure, with its margin over the runner-up), and record as
+    judgements those the ``--accept-links`` rule accepts."""
     from policygraph.store import open_store
     from policygraph.views import links
     from policygraph.views.tasks import Document
 
-    rule = links.AcceptRule.parse(spec)
-    p.accept_rule = str(rule)
+    rule = links.AcceptRule.parse(spec) if spec is not None else None
+    p.accept_rule = str(rule) if rule else ""
     if not p.implements:
-        p.unread.append("--accept-links: the text names no higher document it implements")
+        if rule is not None:
+            p.unread.append("--accept-links: the text names no higher document it implements")
         return
+    restarts = p.structure.restarts_per_part
     lower = [
-        links.Provision(iri, pv.ordinal, pv.label, pv.title.text, pv.span.text)
+        links.Provision(
+            iri,
+            pv.ordinal,
+            _shown(pv, restarts),
+            pv.title.text,
+            pv.span.text,
+        )
         for iri, pv in zip(provision_iris(p.doc, p.structure), p.structure.provisions, strict=True)
         if not pv.general
     ]
     store = open_store(corpus, endpoint="")
     for target, label, _ in p.implements:
         higher = links.provisions(store, Document(target, label, "", None))
-        for s in links.accepted(links.suggest(lower, higher, top=2), rule):
+        ranked = links.suggest(lower, higher, top=2)
+        taken = links.accepted(ranked, rule) if rule is not None else []
+        for s in links.accepted(ranked, links.AcceptRule("margin", 0.0)):
+            p.suggested.append(
+                (s.lower.label, f"{label} {s.higher.label}{s.higher.title}", s.score)
+            )
+        for s in taken:
             p.accepted.append((str(s.lower.iri), str(s.higher.iri), s.score))
+
+
+def _shown(pv: Provision, restarts: bool) -> str:
+    """How a measure is called in messages: (三), 2.1 (part 2, item 1), (一)2 (a sub-item)."""
+    if pv.group is not None:
+        return f"{pv.group.label}{pv.label.rstrip('.、．')}"
+    return f"{pv.part}.{pv.label.rstrip('.、．')}" if restarts else pv.label
