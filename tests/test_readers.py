@@ -330,3 +330,23 @@ def test_an_issuer_that_names_no_place_asks_for_the_option(tmp_path: Path) -> No
     )
     code, _, err = cli(home, "ingest", str(text))
     assert code == 2 and "give --jurisdiction" in err and err.count("\n") == 1
+
+
+def test_an_old_table_laid_out_page_in_gb2312(tmp_path: Path) -> None:
+    """A page laid out with tables, in GB2312, its body one <div> of <br>-separated lines."""
+    old = FIX / "readers" / "old-portal-page.html"
+    doc = read_source(old.read_bytes(), old.name)
+    assert doc.metadata["published"] == "2023-03-20"
+    assert "网站首页" not in doc.text and "版权所有" not in doc.text and "通知公告" not in doc.text
+    assert doc.tables == ()  # layout tables are not data
+    home = copy_home(tmp_path / "home")
+    cli(home, "ingest", str(YUNNAN))
+    code, out, err = cli(home, "ingest", str(old))
+    assert code == 0, out + err
+    assert task_table(home, "曲政办发〔2023〕8号") == [
+        (1, ["市科技局"], ["市财政局"], [], ["2023年底前完成"]),
+        (2, ["市委组织部"], ["市人力资源社会保障局"], [], ["2024年6月底前"]),
+        (3, [], [], ["市政务服务局"], ["每季度调度"]),
+    ]
+    steps = chain_documents(home, "曲政办发〔2023〕8号:1")
+    assert {("曲政办发〔2023〕8号", "云政办发〔2022〕12号"), ("云政办发〔2022〕12号", CN)} <= steps

@@ -117,7 +117,10 @@ def _metadata_panel(root: Any) -> dict[str, str]:
             continue
         m = _LABEL.match(el.text_content())
         if m and m.group("value").strip() and not any(_LABEL.match(c.text_content()) for c in el):
-            found.setdefault(_LABELS[m.group(1)], clean(m.group("value")))
+            value = re.split(r"[\s\u3000]+(?=[\u4e00-\u9fff]{2,6}[:：])", clean(m.group("value")))[
+                0
+            ]
+            found.setdefault(_LABELS[m.group(1)], value.strip("\u3000 "))
             el.drop_tree()
     return {k: v for k, v in found.items() if v}
 
@@ -145,9 +148,7 @@ def _main(root: Any) -> Any:
 def _blocks(el: Any) -> Any:
     """Headings, paragraphs and tables of ``el`` in document order."""
     if el.tag == "table":
-        rows = _table(el)
-        if rows:
-            yield Block("table", rows=rows)
+        yield from _table_blocks(el)
         return
     if el.tag in _BLOCKS or not any(isinstance(c.tag, str) and _is_block(c) for c in el):
         for line in _lines(el):
@@ -160,6 +161,31 @@ def _blocks(el: Any) -> Any:
             yield from _blocks(child)
         if child.tail and child.tail.strip():
             yield Block("paragraph", clean(child.tail))
+
+
+def _table_blocks(table: Any) -> Any:
+    """A data table as a table; a layout table as the blocks of its cells."""
+    if _layout(table):
+        for cell in table.iter("td", "th"):
+            if next(cell.iterancestors("table")) is table:
+                yield from _blocks(cell)
+        return
+    rows = _table(table)
+    if rows:
+        yield Block("table", rows=rows)
+
+
+def _layout(table: Any) -> bool:
+    """A table that lays out a page (cells holding paragraphs, or long text), not data."""
+    for cell in table.iter("td", "th"):
+        if next(cell.iterancestors("table")) is not table:
+            continue
+        if (
+            any(c.tag in ("p", "div", "table", "h1", "h2", "h3") for c in cell.iter())
+            or len(cell.text_content()) > 300
+        ):
+            return True
+    return False
 
 
 def _is_block(el: Any) -> bool:
