@@ -59,7 +59,16 @@ DEPT_KEYS = [
     "lead_measures",
     "co_lead_measures",
 ]
-ASSIGNMENT_KEYS = ["department", "document", "number", "title", "role", "written", "via"]
+ASSIGNMENT_KEYS = [
+    "department",
+    "document",
+    "number",
+    "title",
+    "role",
+    "written",
+    "via",
+    "deadline",
+]
 
 
 def staff_csv(text: str, keys: list[str]) -> list[dict[str, str]]:

@@ -455,3 +455,14 @@ def test_sub_items_with_their_own_annotations_are_the_measures(tmp_path: Path) -
     graph = (home.ttl / "doc-yn-zhaotong-2023-5.ttl").read_text(encoding="utf-8")
     assert "pg:Group" in graph and "/group/1/item/2>" in graph
     assert cli(home, "validate")[0] == 0
+
+
+def test_one_departments_list_carries_the_deadlines(with_qujing: Corpus) -> None:
+    code, out, err = cli(
+        with_qujing, "tasks", "--dept", "曲靖市科技局", "--doc", "曲政办发〔2023〕8号", "-f", "json"
+    )
+    assert code == 0, err
+    assert [(r["number"], r["role"], r["deadline"]) for r in json.loads(out)] == [
+        (1, "牵头", ["2023年底前完成"]),
+        (5, "牵头", []),
+    ]

@@ -86,6 +86,7 @@ def assignment_sheet(tasks: DepartmentTasks) -> Sheet:
         Column("role", "职责"),
         Column("written", "文中写法"),
         Column("via", "说明"),
+        Column("deadline", "完成时限"),
     ]
     rows: list[list[Cell]] = [
         [
@@ -96,6 +97,7 @@ def assignment_sheet(tasks: DepartmentTasks) -> Sheet:
             ROLE_ZH[a.role],
             a.written,
             f"通过{a.via}" if a.via else "",
+            list(a.deadlines),
         ]
         for a in tasks.assignments
     ]

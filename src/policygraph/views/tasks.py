@@ -76,6 +76,7 @@ class Assignment:
     role: str
     written: str
     via: str | None  # the collective the department is assigned through
+    deadlines: tuple[str, ...] = ()  # the measure's 完成时限, as written
 
 
 @dataclass
@@ -207,6 +208,7 @@ def department_tasks(store: Store, dept: URIRef, doc: Document | None) -> Depart
         "SELECT ?o WHERE { ?d <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }", {"d": dept}
     )
     assignments = []
+    deadlines = _deadlines_of(store, {r["document"] for r in rows.dicts()})
     for r in rows.dicts():
         if doc is not None and r["document"] != doc.iri:
             continue
@@ -219,10 +221,21 @@ def department_tasks(store: Store, dept: URIRef, doc: Document | None) -> Depart
                 role=str(r["role"]),
                 written=str(r["written"]),
                 via=str(r["vianame"]) if r["vianame"] is not None else None,
+                deadlines=tuple(deadlines.get(r["measure"], ())),
             )
         )
     name = str(official.rows[0][0]) if official.rows else str(dept)
     return DepartmentTasks(dept, name, sorted(assignments, key=lambda a: (a.document, a.number)))
+
+
+def _deadlines_of(store: Store, documents: set[object]) -> dict[object, list[str]]:
+    """The deadlines (as written) of the measures of ``documents``, by measure."""
+    out: dict[object, list[str]] = {}
+    for document in documents:
+        if isinstance(document, URIRef):
+            for r in store.select(query("document-deadlines"), {"doc": document}).dicts():
+                out.setdefault(r["measure"], []).append(str(r["quote"]))
+    return out
 
 
 @dataclass
