@@ -216,3 +216,61 @@ def test_amount_units_and_kinds(text: str, kind: str, value: Decimal) -> None:
 def test_not_money() -> None:
     text = "比例不得突破规定上限7%,排名前35名,共3年,时间16:00。"
     assert find_amounts(text, Span.of(text, 0, len(text))) == []
+
+
+# --- task tables (issue 12) ------------------------------------------------------------------
+
+TABLE_DOC = """一、主要任务
+（一）建设创新平台。支持建设实验室。（牵头：市科技局，配合：市财政局）
+（二）培育创新人才。落实人才政策。
+附件：重点任务分工表
+| 序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限 |
+| 1 | 建设创新平台 | 市科技局 | 市发展改革委 | 2023年底前 |
+| 2 | 培育创新人才 | 市委组织部 | 市人力资源社会保障局、各有关单位 | 持续推进 |
+| 3 | 建设数据中心 | 市数据局 | 市财政局 | 2024年底前 |
+"""
+
+
+def test_task_table_rows_join_measures_and_disagreements_are_kept() -> None:
+    s = parse_measures(TABLE_DOC, "t")
+    first, second = s.provisions
+    assert first.annotation is not None and first.table_row is not None  # both kept
+    assert [e.name.text for e in first.table_row.annotation.names("co-lead")] == ["市发展改革委"]
+    assert second.annotation is None and second.assignments is second.table_row.annotation
+    assert [d.text for d in second.assignments.deadlines] == ["持续推进"]
+    assert [e.catch_all for e in second.assignments.names("co-lead")] == [False, True]
+    (unmatched,) = s.unmatched_rows
+    assert unmatched.task is not None and unmatched.task.text == "建设数据中心"
+
+
+def test_a_plan_that_is_only_a_table() -> None:
+    text = (
+        "重点任务分工方案\n"
+        "| 序号 | 工作任务 | 责任单位 | 完成时间 |\n"
+        "| 1 | 建设创新平台 | 市科技局、市财政局 | 2023年底前 |\n"
+        "| 2 | 培育创新人才 | 市委组织部 | 每年 |\n"
+    )
+    s = parse_measures(text, "t")
+    assert s.style == "table" and [p.title.text for p in s.provisions] == [
+        "建设创新平台",
+        "培育创新人才",
+    ]
+    roles = [[(e.role, e.name.text) for e in p.assignments.entries] for p in s.provisions]
+    assert roles == [
+        [("responsible", "市科技局"), ("responsible", "市财政局")],
+        [("responsible", "市委组织部")],
+    ]
+
+
+def test_a_stated_convention_makes_the_first_responsible_unit_lead() -> None:
+    text = (
+        "重点任务分工方案\n注：责任单位中列第一位的为牵头单位。\n"
+        "| 序号 | 工作任务 | 责任单位 |\n"
+        "| 1 | 建设创新平台 | 市科技局、市财政局、市税务局 |\n"
+    )
+    (p,) = parse_measures(text, "t").provisions
+    roles = [(e.role, e.name.text) for e in p.assignments.entries]
+    assert roles == [("lead", "市科技局"), ("co-lead", "市财政局"), ("co-lead", "市税务局")]
+    assert (
+        p.table_row.convention is not None and "列第一位的为牵头单位" in p.table_row.convention.text
+    )

@@ -466,3 +466,23 @@ def test_one_departments_list_carries_the_deadlines(with_qujing: Corpus) -> None
         (1, "牵头", ["2023年底前完成"]),
         (5, "牵头", []),
     ]
+
+
+def test_task_table_disagreements_and_stray_rows_are_warnings(tmp_path: Path) -> None:
+    from conftest import copy_home
+    from test_extract import TABLE_DOC
+
+    path = tmp_path / "doc.txt"
+    path.write_text(
+        "曲政发〔2023〕3号\n\n曲靖市人民政府关于建设创新平台的实施意见\n\n"
+        + TABLE_DOC
+        + "\n曲靖市人民政府\n2023年2月1日\n",
+        encoding="utf-8",
+    )
+    home = copy_home(tmp_path / "home")
+    code, out, err = cli(home, "ingest", str(path), "--jurisdiction", "cn-yn-qujing")
+    assert code == 0, out + err
+    code, out, _ = cli(home, "validate", "-f", "json")
+    found = {r["rule"]: r["message"] for r in json.loads(out) if r["rule"].startswith("TaskTable")}
+    assert "市发展改革委 (配合)" in found["TaskTableAgrees"]
+    assert "建设数据中心" in found["TaskTableRowMatched"]
