@@ -149,13 +149,19 @@ def load(
     Example:
         policygraph load --endpoint http://localhost:7878/query
     """
+    import pyoxigraph as ox
+
     from policygraph.corpus import Corpus
     from policygraph.store import remote
+    from policygraph.store.dataset import dataset, merged
 
     if not endpoint:
         raise InputError("give --endpoint URL (or set POLICYGRAPH_ENDPOINT)")
-    files = Corpus.locate(home).graph_files()
-    count = remote.load(files, endpoint, graph, update_endpoint, store_endpoint, timeout)
+    triples = merged(dataset(Corpus.locate(home), with_ontology=True))  # what export writes
+    data = triples.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    count = remote.load_data(
+        data, len(triples), endpoint, graph, update_endpoint, store_endpoint, timeout
+    )
     typer.echo(f"Loaded {count} triples into <{graph}> on {endpoint}")
 
 
@@ -193,4 +199,44 @@ def serve(
         raise typer.Exit(server.run_server(command))
 
 
-COMMANDS = {"query": query, "queries": queries, "load": load, "serve": serve}
+def export(
+    fmt: Annotated[
+        Format | None,
+        format_flag("ttl, nt (one graph), nq, trig or jsonld (named graphs). Default: from -o."),
+    ] = None,
+    output: OutOption = None,
+    with_ontology: Annotated[
+        bool,
+        typer.Option(
+            "--with-ontology",
+            help="Add the SHACL shapes to the ontology (whose vocabularies and classes the data's "
+            "queries need, and which is always in).",
+        ),
+    ] = False,
+    home: HomeOption = None,
+) -> None:
+    """The whole dataset in one file: every part of the graph in a named graph of its own, the
+    sources' metadata, the ontology, and a VoID/DCAT description (triples, classes,
+    distributions, licence, sources); --with-ontology adds the shapes. Loads into any quad
+    store.
+
+    \b
+    Example:
+        policygraph export -o policygraph.nq
+        policygraph export -f ttl --with-ontology -o policygraph.ttl
+    """
+    from policygraph.corpus import Corpus
+    from policygraph.store.dataset import dataset, serialize
+
+    fmt_ = choose(fmt, output, GRAPH, Format.nq)
+    store = dataset(Corpus.locate(home), with_ontology)
+    emit(serialize(store, fmt_.value), fmt_, output, f"{len(store)} quads")
+
+
+COMMANDS = {
+    "query": query,
+    "queries": queries,
+    "load": load,
+    "serve": serve,
+    "export": export,
+}

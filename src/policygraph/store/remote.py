@@ -162,6 +162,20 @@ def load(
 ) -> int:
     """Replace ``graph`` on the server with the graph of ``files``; return the checked triple count."""
     data, count = ntriples(files)
+    return load_data(data, count, endpoint, graph, update_endpoint, store_endpoint, timeout)
+
+
+def load_data(
+    data: bytes,
+    count: int,
+    endpoint: str,
+    graph: str = DEFAULT_GRAPH,
+    update_endpoint: str | None = None,
+    store_endpoint: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> int:
+    """Replace ``graph`` on the server with the N-Triples ``data`` (``count`` triples), through a
+    staging graph moved onto it in one update; return the checked triple count."""
     server = RemoteStore(endpoint, graph=None, timeout=timeout)
     gsp = store_endpoint or sibling(endpoint, "store")
     staging = f"{graph}/staging/{os.getpid()}-{int(time.time() * 1000)}"

@@ -1,0 +1,157 @@
+"""The whole dataset in one store: every file of the corpus in a named graph of its own, the
+sources' metadata, optionally the ontology and shapes, and a VoID/DCAT description of it all.
+
+Named graphs: ``{BASE}graph/<file stem>`` for each file of ``data/ttl/`` (doc-gx, departments,
+implementation-links, responses, targets, …), ``{BASE}graph/sources`` for ``data/sources/*.ttl``,
+``{BASE}graph/ontology`` (always: the data's vocabularies of roles, levels and kinds, and its class
+hierarchy, which queries need), ``{BASE}graph/shapes`` with ``with_ontology`` (the ontology's SHACL
+shapes), and ``{BASE}graph/void`` for the description. One file of it loads into any quad store (GraphDB, Fuseki, Oxigraph,
+Virtuoso) as it is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from policygraph.corpus import Corpus
+from policygraph.store.embedded import load_into
+
+BASE = "https://w3id.org/policygraph/"
+DATASET = BASE + "dataset"
+LICENCE = "https://www.apache.org/licenses/LICENSE-2.0"
+_VOID = "http://rdfs.org/ns/void#"
+_DCAT = "http://www.w3.org/ns/dcat#"
+_DCT = "http://purl.org/dc/terms/"
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+MEDIA_TYPES = {
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "nq": "application/n-quads",
+    "trig": "application/trig",
+    "jsonld": "application/ld+json",
+}
+
+
+def graph_name(stem: str) -> str:
+    return f"{BASE}graph/{stem}"
+
+
+def dataset(corpus: Corpus, with_ontology: bool = False) -> Any:
+    """A pyoxigraph store holding the dataset, one named graph per part, and its description."""
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for path in sorted(corpus.ttl.glob("*.ttl")):
+        load_into(store, [path], graph_name(path.stem))
+    load_into(store, sorted(corpus.sources.glob("*.ttl")), graph_name("sources"))
+    load_into(store, [corpus.ontology], graph_name("ontology"))
+    if with_ontology:
+        load_into(store, sorted(corpus.shapes.glob("*.ttl")), graph_name("shapes"))
+    _describe(store)
+    return store
+
+
+def _describe(store: Any) -> None:
+    """VoID and DCAT: the dataset, its triples, its classes, each named graph, the licence, the
+    distributions (the formats ``policygraph export`` writes), and the source files."""
+    import pyoxigraph as ox
+
+    void = ox.NamedNode(graph_name("void"))
+    dataset_node = ox.NamedNode(DATASET)
+    triples = len(store)
+    quads: list[tuple[Any, str, Any]] = [
+        (dataset_node, _RDF + "type", ox.NamedNode(_VOID + "Dataset")),
+        (dataset_node, _RDF + "type", ox.NamedNode(_DCAT + "Dataset")),
+        (
+            dataset_node,
+            _DCT + "title",
+            ox.Literal("policygraph: Chinese policy provisions", language="en"),
+        ),
+        (dataset_node, _DCT + "title", ox.Literal("政策条款知识图谱", language="zh")),
+        (dataset_node, _DCT + "license", ox.NamedNode(LICENCE)),
+        (dataset_node, _VOID + "triples", _integer(triples)),
+        (dataset_node, _VOID + "uriSpace", ox.Literal(BASE)),
+    ]
+    for graph in sorted({q.graph_name for q in store}, key=str):
+        if isinstance(graph, ox.NamedNode):
+            part = ox.NamedNode(graph.value + "#subset")
+            count = sum(1 for _ in store.quads_for_pattern(None, None, None, graph))
+            quads += [
+                (dataset_node, _VOID + "subset", part),
+                (part, _RDF + "type", ox.NamedNode(_VOID + "Dataset")),
+                (part, _VOID + "sparqlGraph", graph),
+                (part, _VOID + "triples", _integer(count)),
+            ]
+    quads += _classes(store, dataset_node)
+    for fmt, media in MEDIA_TYPES.items():
+        distribution = ox.NamedNode(f"{DATASET}/distribution/{fmt}")
+        quads += [
+            (dataset_node, _DCAT + "distribution", distribution),
+            (distribution, _RDF + "type", ox.NamedNode(_DCAT + "Distribution")),
+            (distribution, _DCAT + "mediaType", ox.Literal(media)),
+            (distribution, _DCT + "license", ox.NamedNode(LICENCE)),
+        ]
+    file_name = ox.NamedNode("https://w3id.org/policygraph/ontology#fileName")
+    for q in store.quads_for_pattern(None, file_name, None, None):
+        quads.append((dataset_node, _DCT + "source", q.subject))
+    for s, p, o in quads:
+        store.add(ox.Quad(s, ox.NamedNode(p), o, void))
+
+
+def _classes(store: Any, dataset_node: Any) -> list[tuple[Any, str, Any]]:
+    import pyoxigraph as ox
+
+    counts: dict[str, int] = {}
+    for q in store.quads_for_pattern(None, ox.NamedNode(_RDF + "type"), None, None):
+        if isinstance(q.object, ox.NamedNode):
+            counts[q.object.value] = counts.get(q.object.value, 0) + 1
+    out: list[tuple[Any, str, Any]] = [(dataset_node, _VOID + "classes", _integer(len(counts)))]
+    for k, (cls, n) in enumerate(sorted(counts.items()), start=1):
+        part = ox.NamedNode(f"{DATASET}/class/{k}")
+        out += [
+            (dataset_node, _VOID + "classPartition", part),
+            (part, _VOID + "class", ox.NamedNode(cls)),
+            (part, _VOID + "entities", _integer(n)),
+        ]
+    return out
+
+
+def _integer(n: int) -> Any:
+    import pyoxigraph as ox
+
+    return ox.Literal(str(n), datatype=ox.NamedNode(_XSD + "integer"))
+
+
+def merged(store: Any) -> Any:
+    """The dataset's triples in one default graph (what a format without graphs can hold)."""
+    import pyoxigraph as ox
+
+    out = ox.Store()
+    out.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store)
+    return out
+
+
+def serialize(store: Any, fmt: str) -> bytes:
+    """The dataset as ``fmt``: with its named graphs (nq, trig, jsonld), or merged into one
+    default graph (ttl, nt, which have none)."""
+    import pyoxigraph as ox
+
+    from policygraph.rdf import PREFIXES
+
+    formats = {
+        "ttl": ox.RdfFormat.TURTLE,
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "nq": ox.RdfFormat.N_QUADS,
+        "trig": ox.RdfFormat.TRIG,
+        "jsonld": ox.RdfFormat.JSON_LD,
+    }
+    prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if fmt in ("ttl", "trig") else None
+    if fmt in ("ttl", "nt"):
+        data = merged(store).dump(
+            format=formats[fmt], from_graph=ox.DefaultGraph(), prefixes=prefixes
+        )
+    else:
+        data = store.dump(format=formats[fmt], prefixes=prefixes)
+    assert isinstance(data, bytes)
+    return data
