@@ -157,7 +157,7 @@ def load(
 
     if not endpoint:
         raise InputError("give --endpoint URL (or set POLICYGRAPH_ENDPOINT)")
-    triples = merged(dataset(Corpus.locate(home), with_ontology=True))  # what export writes
+    triples = merged(dataset(Corpus.locate(home)))  # what export writes, in one graph
     data = triples.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     count = remote.load_data(
         data, len(triples), endpoint, graph, update_endpoint, store_endpoint, timeout
