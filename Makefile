@@ -1,6 +1,7 @@
 # The README's two set-up commands live here.
 #   make run   — create .venv, install, build the graph and print its summary, validate it and
-#                write docs/source-defects.md, print the Guangxi task-division table (main job)
+#                write docs/source-defects.md, print the Guangxi task-division table, and write
+#                the browsable site into site/ (main job)
 #   make test  — lint (ruff, with C901), check the floors (import-linter), type-check (mypy --strict),
 #                validate the real graph (no violation allowed), run the tests
 PYTHON ?= python3
@@ -22,6 +23,8 @@ run: $(STAMP)
 	$(BIN)/policygraph build
 	$(BIN)/policygraph validate --defects docs/source-defects.md
 	$(BIN)/policygraph tasks
+	$(BIN)/policygraph site -o site
+	@echo "Open site/index.html in a browser (it works from disk, with no server or network)."
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -70,4 +71,37 @@ def summary(
     emit_sheet(summary_sheet(summarize(store)), fmt_, output)
 
 
-COMMANDS = {"build": build, "summary": summary}
+def site(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The directory to write the site into.")
+    ] = Path("site"),
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url",
+            help="Where the site is published (its pages' canonical URLs). Default: the graph's "
+            "IRIs, which the site's paths mirror.",
+        ),
+    ] = None,
+    home: HomeOption = None,
+) -> None:
+    """Build a static site of the graph: documents, measures, departments, source texts, the
+    checks and a search, in Chinese (with an English switch), that works opened from disk.
+
+    \b
+    Example:
+        policygraph site -o site
+        policygraph site -o public --base-url https://w3id.org/policygraph/
+    """
+    from policygraph.corpus import Corpus
+    from policygraph.render.site import build_site
+
+    result = build_site(Corpus.locate(home), output, base_url)
+    typer.echo(
+        f"Wrote the site to {result.directory}: {result.pages} pages, {result.files} files, "
+        f"{result.bytes / 1e6:.1f} MB. Open {result.directory / 'index.html'} in a browser.",
+        err=True,
+    )
+
+
+COMMANDS = {"build": build, "summary": summary, "site": site}

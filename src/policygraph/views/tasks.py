@@ -69,6 +69,7 @@ class TaskTable:
 
 @dataclass(frozen=True)
 class Assignment:
+    measure: str
     document: str
     number: int
     label: str
@@ -214,6 +215,7 @@ def department_tasks(store: Store, dept: URIRef, doc: Document | None) -> Depart
             continue
         assignments.append(
             Assignment(
+                measure=str(r["measure"]),
                 document=str(r["docnumber"] or r["document"]),
                 number=int(str(r["number"])),
                 label=str(r["label"]),
