@@ -1,0 +1,433 @@
+"""The pages of the site, from the views: home, documents, measures, departments, sources,
+checks, search."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from rdflib import URIRef
+
+from policygraph.corpus import Corpus, source_files
+from policygraph.errors import InputError
+from policygraph.render.site import Page, SiteResult, json_ld, render_pages, svg
+from policygraph.render.site.paths import link, page_of
+from policygraph.store import open_store
+from policygraph.views import chain, network, site, tasks
+from policygraph.views.links import provisions
+from policygraph.views.summary import summarize
+
+ROLE_ZH = {"lead": "牵头", "co-lead": "配合", "responsible": "负责"}
+
+
+class SitePages:
+    """Everything the site shows, read once; then one page at a time."""
+
+    def __init__(self, corpus: Corpus, base_url: str | None) -> None:
+        self.corpus, self.base_url = corpus, base_url
+        self.store = open_store(corpus, endpoint="")
+        self.summary = summarize(self.store)
+        self.quotes = site.quotes(self.store)
+        self.quote_of = {q.node: q for q in self.quotes}
+        self.implementations = site.implementations(self.store)
+        self.departments = network.departments(self.store)
+        self.network = network.collaboration_network(self.store)
+        self.pages: list[Page] = []
+        self.index: list[dict[str, str]] = []
+        self.known: set[str] = set()  # pages that exist: IRIs with a page
+
+    def write(self, root: Path) -> SiteResult:
+        documents = [d for d in self.summary.documents if d.short]
+        self.known = {d.document for d in documents} | {d.department for d in self.departments}
+        for d in documents:
+            self.document(d)
+        self.home(documents)
+        self.department_pages()
+        self.source_pages()
+        self.checks_page()
+        self.search_page()
+        result = render_pages(self.pages, root, self.base_url)
+        index = "window.PG_INDEX = " + json.dumps(self.index, ensure_ascii=False) + ";\n"
+        (root / "static" / "search-index.js").write_text(index, encoding="utf-8")
+        return result
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def href(self, from_page: str, iri: str, anchor: str = "") -> str:
+        return link(from_page, page_of(iri), anchor)
+
+    def quote_link(self, from_page: str, node: str) -> str:
+        q = self.quote_of.get(node)
+        return self.href(from_page, q.source, f"o{q.start}") if q else ""
+
+    def turtle(self, iri: str) -> bytes:
+        from policygraph.render.formats import Format
+        from policygraph.render.graph import serialize
+
+        text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+        answer = self.store.query(text, {"s": URIRef(iri)})
+        return serialize(answer, Format.ttl)
+
+    def add(self, path: str, template: str, iri: str | None, **context: Any) -> Page:
+        extra = {"data.ttl": self.turtle(iri)} if iri else {}
+        context.setdefault("turtle", "data.ttl" if iri else None)
+        page = Page(path, template, context, iri, extra=extra)
+        self.pages.append(page)
+        return page
+
+    def search_entry(self, kind: str, title: str, iri_or_path: str, text: str = "") -> None:
+        path = iri_or_path if iri_or_path.endswith(".html") else page_of(iri_or_path)
+        self.index.append({"k": kind, "t": title, "u": path, "x": text[:400]})
+
+    # --- home and documents ----------------------------------------------------------------
+
+    def home(self, documents: list[Any]) -> None:
+        nodes = [
+            {
+                "iri": d.document,
+                "label": d.number or d.short,
+                "level": d.level,
+                "href": link("index.html", page_of(d.document)),
+            }
+            for d in documents
+        ]
+        edges = [(i.lower, i.higher) for i in self.implementations]
+        linked = {iri for edge in edges for iri in edge}
+        nodes = [
+            n for n, d in zip(nodes, documents, strict=True) if d.measures or n["iri"] in linked
+        ]
+        rows = [{**d.__dict__, "href": link("index.html", page_of(d.document))} for d in documents]
+        self.add(
+            "index.html",
+            "home.html",
+            None,
+            title="政策条款知识图谱",
+            diagram=svg.chain_diagram(nodes, edges),
+            totals=self.summary.totals,
+            documents=rows,
+        )
+
+    def document(self, d: Any) -> None:
+        path = page_of(d.document)
+        doc = tasks.find_document(self.store, d.document)
+        facts = site.document_facts(self.store, URIRef(d.document))
+        measures = provisions(self.store, doc)
+        table = self._task_table(doc)
+        for m in measures:
+            self.measure(m, doc, table)
+        page = self.add(
+            path,
+            "document.html",
+            d.document,
+            title=d.title,
+            doc=d,
+            issuer={"name": facts.issuer_name, "href": self.href(path, facts.issuer)}
+            if facts.issuer and facts.issuer in self.known
+            else None,
+            date=facts.date,
+            source=self.href(path, facts.source)
+            if facts.source and self._has_text(facts.source)
+            else None,
+            **self._implementation(path, d.document),
+            tasks=[self._task_row(path, r, table) for r in table.rows] if table else [],
+            has_responsible=bool(table and any(r.responsible for r in table.rows)),
+            measures=[
+                {"label": m.label, "title": m.title, "href": self.href(path, str(m.iri))}
+                for m in measures
+            ],
+            funding=self._funding(path, d.document),
+            jsonld=json_ld(
+                d.document,
+                ["eli:LegalResource", "schema:Legislation"],
+                **{
+                    "eli:title": d.title,
+                    "schema:name": d.title,
+                    "eli:id_local": d.number,
+                    "schema:legislationIdentifier": d.number,
+                    "eli:date_document": facts.date,
+                },
+            ),
+        )
+        if table is not None:
+            page.extra.update(self._downloads(table))
+        self.search_entry("文件", f"{d.number} {d.title}".strip(), d.document, d.title)
+
+    def _implementation(self, path: str, iri: str) -> dict[str, list[dict[str, str]]]:
+        return {
+            "implements": [
+                {
+                    "number": i.higher_number or i.higher,
+                    "href": self.href(path, i.higher),
+                    "quote": i.quote,
+                }
+                for i in self.implementations
+                if i.lower == iri
+            ],
+            "implemented_by": [
+                {"number": i.lower_number or i.lower, "href": self.href(path, i.lower)}
+                for i in self.implementations
+                if i.higher == iri
+            ],
+        }
+
+    def _funding(self, path: str, iri: str) -> list[dict[str, str]]:
+        return [
+            {
+                "label": q.node.rsplit("/funding", 1)[0].rsplit("/", 1)[-1],
+                "href": self.quote_link(path, q.node),
+                "text": q.text,
+            }
+            for q in self.quotes
+            if q.kind == "FundingCommitment" and q.node.startswith(iri + "/")
+        ]
+
+    def _task_table(self, doc: Any) -> Any:
+        try:
+            return tasks.task_table(self.store, doc)
+        except InputError:
+            return None  # a document that assigns no department has no task table
+
+    def _downloads(self, table: Any) -> dict[str, bytes]:
+        from policygraph.render import render_sheet
+        from policygraph.render.formats import Format
+        from policygraph.render.sheets import measure_sheet
+
+        sheet = measure_sheet(table)
+        return {
+            f"任务分工表.{f.value}": render_sheet(sheet, f)
+            for f in (Format.xlsx, Format.docx, Format.csv)
+        }
+
+    def _task_row(self, path: str, r: Any, table: Any) -> dict[str, Any]:
+        return {
+            "number": r.number,
+            "title": r.title,
+            "href": self.href(path, str(r.measure)),
+            "lead": table.show(r.lead),
+            "co_lead": table.show(r.co_lead),
+            "responsible": table.show(r.responsible),
+            "deadline": [x.written for x in r.deadlines],
+        }
+
+    def _has_text(self, source: str) -> bool:
+        return any(q.source == source for q in self.quotes)
+
+    # --- measures ----------------------------------------------------------------------------
+
+    def measure(self, m: Any, doc: Any, table: Any) -> None:
+        iri = str(m.iri)
+        path = page_of(iri)
+        row = next((r for r in table.rows if r.measure == m.iri), None) if table else None
+        found = chain.chain(self.store, m.iri)
+        node = found.nodes[m.iri]
+        self.add(
+            path,
+            "measure.html",
+            iri,
+            title=f"{node.label}{node.title}",
+            document={"label": doc.label, "href": self.href(path, str(doc.iri))},
+            node=node,
+            text=self._highlighted(iri),
+            text_link=self.quote_link(path, iri),
+            lead=self._names(path, row.lead if row else [], node.lead),
+            co_lead=self._names(path, row.co_lead if row else [], node.co_lead),
+            responsible=self._names(path, row.responsible if row else [], node.responsible),
+            deadlines=[x.written for x in row.deadlines] if row else [],
+            funding=[
+                q.text
+                for q in self.quotes
+                if q.kind == "FundingCommitment" and q.node.startswith(iri + "/funding/")
+            ],
+            chain=self._chain(path, found),
+            stated=found.stated,
+            reports=node.reports,
+            targets=[],
+            jsonld=json_ld(
+                iri,
+                ["eli:LegalResourceSubdivision"],
+                **{
+                    "eli:title": node.title,
+                    "schema:name": node.title,
+                    "eli:is_part_of": str(doc.iri),
+                },
+            ),
+        )
+        text = f"{node.title} {self.quote_of[iri].text if iri in self.quote_of else ''}"
+        self.search_entry("措施", f"{doc.label} {node.label}{node.title}", iri, text)
+
+    def _names(self, path: str, names: list[Any], written: list[str]) -> list[dict[str, str]]:
+        if names:
+            return [
+                {
+                    "name": n.written,
+                    "href": self.href(path, str(n.department)) if n.department else "",
+                }
+                for n in names
+            ]
+        return [{"name": w, "href": ""} for w in written]
+
+    def _chain(self, path: str, found: Any) -> list[dict[str, Any]]:
+        out = []
+        for n in sorted(found.nodes.values(), key=lambda n: (n.rank, n.document, str(n.iri))):
+            via = [
+                f"{lk.kind} · {lk.confidence} · {lk.basis}"
+                for lk in found.links
+                if n.iri in (lk.lower, lk.higher)
+                and found.focus in (lk.lower, lk.higher)
+                and n.iri != found.focus
+            ]
+            out.append(
+                {
+                    "focus": n.iri == found.focus,
+                    "level": n.level,
+                    "document": n.document,
+                    "label": n.label,
+                    "title": n.title,
+                    "href": self.href(path, str(n.iri)),
+                    "via": "；".join(via),
+                }
+            )
+        return out
+
+    def _highlighted(self, iri: str) -> str:
+        """The measure's quoted text, the facts quoted inside it (names, amounts, deadlines)
+        marked."""
+        q = self.quote_of.get(iri)
+        if q is None:
+            return ""
+        inner = sorted(
+            (
+                x
+                for x in self.quotes
+                if x.node.startswith(iri + "/")
+                and x.source == q.source
+                and q.start <= x.start
+                and x.end <= q.end
+            ),
+            key=lambda x: (x.start, -x.end),
+        )
+        out, at = [], q.start
+        for x in inner:
+            if x.start < at or x.node.endswith("/table-row"):
+                continue  # nested in a mark already, or a whole row
+            out.append(escape(q.text[at - q.start : x.start - q.start]))
+            out.append(f'<mark title="{escape(x.kind)}">{escape(x.text)}</mark>')
+            at = x.end
+        out.append(escape(q.text[at - q.start :]))
+        return "".join(out)
+
+    # --- departments, sources, checks, search ------------------------------------------------
+
+    def department_pages(self) -> None:
+        hrefs_root = {d.department: page_of(d.department) for d in self.departments}
+        rows = []
+        for d in self.departments:
+            path = page_of(d.department)
+            found = tasks.department_tasks(self.store, URIRef(d.department), None)
+            hrefs = {n: link(path, p) for n, p in hrefs_root.items()}
+            self.add(
+                path,
+                "department.html",
+                d.department,
+                title=d.official,
+                name=d.official,
+                aliases=d.names,
+                level=d.level,
+                leads=d.leads,
+                co_leads=d.co_leads,
+                responsible=d.responsible,
+                assignments=[
+                    {**a.__dict__, "role": ROLE_ZH[a.role], "href": self.href(path, a.measure)}
+                    for a in found.assignments
+                ],
+                network=svg.neighbourhood(self.network, d.department, hrefs),
+                jsonld=json_ld(
+                    d.department,
+                    ["schema:GovernmentOrganization"],
+                    **{
+                        "schema:name": d.official,
+                        "schema:alternateName": d.names.split("、") if d.names else [],
+                    },
+                ),
+            )
+            rows.append({**d.__dict__, "name": d.official, "href": link("org/index.html", path)})
+            self.search_entry("部门", d.official, d.department, d.names)
+        self.add("org/index.html", "departments.html", None, title="部门", departments=rows)
+
+    def source_pages(self) -> None:
+        by_source: dict[str, list[Any]] = {}
+        for q in self.quotes:
+            by_source.setdefault(q.source, []).append(q)
+        for source in source_files(self.corpus.metadata()):
+            path = page_of(str(source.iri))
+            text = self.corpus.read_text(source)
+            self.add(
+                path,
+                "source.html",
+                str(source.iri),
+                title=source.file_name,
+                name=source.file_name,
+                file=source.file_name,
+                sha=source.sha256,
+                text=_anchored(text, by_source.get(str(source.iri), [])),
+            )
+
+    def checks_page(self) -> None:
+        from policygraph.checks import validate
+        from policygraph.checks.report import SEVERITIES, grouped
+
+        report = validate(self.corpus)
+        path = "checks/index.html"
+        groups = [
+            (
+                severity,
+                [(label, [self._result(path, r) for r in results]) for label, results in rules],
+            )
+            for severity, rules in grouped(report)
+        ]
+        counts = ", ".join(f"{len(report.of(s))} {s.lower()}(s)" for s in SEVERITIES)
+        self.add(path, "checks.html", None, title="一致性检查", groups=groups, summary=counts)
+
+    def _result(self, path: str, r: Any) -> dict[str, str]:
+        focus = r.focus
+        page = (
+            focus
+            if focus in self.known or (focus in self.quote_of and self._is_page(focus))
+            else ""
+        )
+        return {
+            "message": r.message or r.rule_label,
+            "href": self.href(path, page) if page else "",
+            "source": self.quote_link(path, focus),
+        }
+
+    def _is_page(self, iri: str) -> bool:
+        q = self.quote_of.get(iri)
+        return q is not None and q.kind == "Measure"
+
+    def search_page(self) -> None:
+        self.add("search/index.html", "search.html", None, title="搜索")
+
+
+def _anchored(text: str, quotes: list[Any]) -> str:
+    """The source text as HTML, with an anchor at the start of every quote (``#o{start}``) and
+    the outermost quotes as targets that highlight when linked."""
+    marks: dict[int, list[str]] = {}
+    ends: dict[int, int] = {}
+    last_end = -1
+    for q in sorted(quotes, key=lambda q: (q.start, -q.end)):
+        if q.start >= last_end and q.end > q.start:
+            marks.setdefault(q.start, []).append(f'<span id="o{q.start}" class="q">')
+            ends[q.end] = ends.get(q.end, 0) + 1
+            last_end = q.end
+        elif f'id="o{q.start}"' not in "".join(marks.get(q.start, [])):
+            marks.setdefault(q.start, []).append(f'<a id="o{q.start}"></a>')
+    out = []
+    for i, ch in enumerate(text):
+        out.append("</span>" * ends.get(i, 0))
+        out.extend(marks.get(i, []))
+        out.append(escape(ch))
+    out.append("</span>" * ends.get(len(text), 0))
+    return "".join(out)
