@@ -189,3 +189,13 @@ def test_a_path_that_is_no_corpus_is_an_input_error(tmp_path: Path) -> None:
 
     with pytest.raises(InputError, match="is not a policygraph corpus home"):
         Corpus.locate(tmp_path)
+
+
+def test_the_wheel_builds_the_site_and_exports(installed: Path, tmp_path: Path) -> None:
+    site = run_installed(installed, tmp_path, "site", "-o", "site")
+    assert site.returncode == 0, site.stderr
+    assert (tmp_path / "site" / "index.html").is_file()
+    assert (tmp_path / "site" / "static" / "site.css").is_file()
+    export = run_installed(installed, tmp_path, "export", "-o", "all.nq")
+    assert export.returncode == 0, export.stderr
+    assert (tmp_path / "all.nq").stat().st_size > 100_000
