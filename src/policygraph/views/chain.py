@@ -157,7 +157,16 @@ def chains(store: Store, measures: list[URIRef]) -> list[Chain]:
     return out
 
 
-def chain(store: Store, measure: URIRef) -> Chain:
+@dataclass
+class Cache:
+    """What many chains share, read once: each provision's card, the document-level links.
+    The site builds the chain of every measure; at scale a chain is a whole component."""
+
+    nodes: dict[URIRef, Node] = field(default_factory=dict)
+    implementation: list[dict[str, Any]] | None = None
+
+
+def chain(store: Store, measure: URIRef, cache: Cache | None = None) -> Chain:
     rows = store.select(query("measure-chain"), {"measure": measure}).dicts()
     links = [
         Link(
@@ -171,16 +180,20 @@ def chain(store: Store, measure: URIRef) -> Chain:
         for r in rows
     ]
     members = {measure} | {lk.lower for lk in links} | {lk.higher for lk in links}
-    nodes = {iri: _node(store, iri) for iri in members}
+    cache = cache if cache is not None else Cache()
+    for iri in members - cache.nodes.keys():
+        cache.nodes[iri] = _node(store, iri)
+    nodes = {iri: cache.nodes[iri] for iri in members}
     docs = {n.document_iri for n in nodes.values() if n.document_iri is not None}
-    return Chain(measure, nodes, links, _stated_upward(store, docs))
+    if cache.implementation is None:
+        cache.implementation = store.select(query("document-implementation")).dicts()
+    return Chain(measure, nodes, links, _stated_upward(cache.implementation, docs))
 
 
-def _stated_upward(store: Store, docs: set[URIRef]) -> list[dict[str, str]]:
+def _stated_upward(rows: list[dict[str, Any]], docs: set[URIRef]) -> list[dict[str, str]]:
     """The document-level implementation the documents of a chain state, followed up to the
     top: a city document that implements a regional one that implements a national one gives
     both steps, each with its quote, even where no provision-level link exists."""
-    rows = store.select(query("document-implementation")).dicts()
     stated: list[dict[str, str]] = []
     seen: set[tuple[object, object]] = set()
     frontier = set(docs)

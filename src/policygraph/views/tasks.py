@@ -202,14 +202,23 @@ def closest_names(store: Store, wanted: str, n: int = 3) -> list[str]:
     return suggest(wanted, labels, n)
 
 
-def department_tasks(store: Store, dept: URIRef, doc: Document | None) -> DepartmentTasks:
-    """Everything ``dept`` is assigned, directly or through a collective, in ``doc`` or in all."""
+def department_tasks(
+    store: Store,
+    dept: URIRef,
+    doc: Document | None,
+    deadlines: dict[object, list[str]] | None = None,
+) -> DepartmentTasks:
+    """Everything ``dept`` is assigned, directly or through a collective, in ``doc`` or in all.
+
+    ``deadlines``: the measures' deadlines, when the caller has read them already
+    (:func:`deadlines_of`)."""
     rows = store.select(query("department-tasks"), {"dept": dept})
     official = store.select(
         "SELECT ?o WHERE { ?d <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }", {"d": dept}
     )
     assignments = []
-    deadlines = _deadlines_of(store, {r["document"] for r in rows.dicts()})
+    if deadlines is None:
+        deadlines = deadlines_of(store, {r["document"] for r in rows.dicts()})
     for r in rows.dicts():
         if doc is not None and r["document"] != doc.iri:
             continue
@@ -230,7 +239,7 @@ def department_tasks(store: Store, dept: URIRef, doc: Document | None) -> Depart
     return DepartmentTasks(dept, name, sorted(assignments, key=lambda a: (a.document, a.number)))
 
 
-def _deadlines_of(store: Store, documents: set[object]) -> dict[object, list[str]]:
+def deadlines_of(store: Store, documents: set[object]) -> dict[object, list[str]]:
     """The deadlines (as written) of the measures of ``documents``, by measure."""
     out: dict[object, list[str]] = {}
     for document in documents:

@@ -34,6 +34,7 @@ class SitePages:
         self.implementations = site.implementations(self.store)
         self.departments = network.departments(self.store)
         self.network = network.collaboration_network(self.store)
+        self.chains = chain.Cache()
         self.pages: list[Page] = []
         self.index: list[dict[str, str]] = []
         self.known: set[str] = set()  # pages that exist: IRIs with a page
@@ -220,7 +221,7 @@ class SitePages:
         iri = str(m.iri)
         path = page_of(iri)
         row = next((r for r in table.rows if r.measure == m.iri), None) if table else None
-        found = chain.chain(self.store, m.iri)
+        found = chain.chain(self.store, m.iri, self.chains)
         node = found.nodes[m.iri]
         self.add(
             path,
@@ -322,10 +323,12 @@ class SitePages:
 
     def department_pages(self) -> None:
         hrefs_root = {d.department: page_of(d.department) for d in self.departments}
+        documents = {URIRef(d.document) for d in self.summary.documents}
+        deadlines = tasks.deadlines_of(self.store, set(documents))
         rows = []
         for d in self.departments:
             path = page_of(d.department)
-            found = tasks.department_tasks(self.store, URIRef(d.department), None)
+            found = tasks.department_tasks(self.store, URIRef(d.department), None, deadlines)
             hrefs = {n: link(path, p) for n, p in hrefs_root.items()}
             self.add(
                 path,
