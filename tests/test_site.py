@@ -89,6 +89,10 @@ def test_the_measure_page_says_what_a_researcher_looks_for(site: Path) -> None:
     assert "国发〔2020〕7号" in text and "柳政规〔2021〕18号" in text  # its chain, both ways
     department = (site / DEPARTMENT).read_text(encoding="utf-8")
     assert "广西壮族自治区科学技术厅" in department and department.count("<tr>") > 20
+    listed = load_workbook(site / "org/gx/science-technology/任务清单.xlsx").active
+    assert listed.max_row == 2 + 13 + 11  # title, header, 13 led and 11 co-led
+    document = (site / GX / "index.html").read_text(encoding="utf-8")
+    assert "11154.81" in document and "已达到" in document  # a target already met
 
 
 def test_a_rebuild_replaces_the_site_whole(site: Path, tmp_path: Path) -> None:

@@ -84,3 +84,15 @@ def document_facts(store: Store, doc: URIRef) -> DocumentFacts:
         return None if r[key] is None else str(r[key])
 
     return DocumentFacts(text("issuer"), text("issuername"), text("date"), text("source"))
+
+
+def targets(store: Store) -> dict[str, list[str]]:
+    """Each measure's targets against the latest reported figure, in words, by measure."""
+    out: dict[str, list[str]] = {}
+    for r in store.select(query("targets")).dicts():
+        said = f"{r['indicator']} {r['comparison']} {r['value']}{r['unit']} ({r['year']})"
+        if r["figure"] is not None:
+            met = "已达到" if str(r["met"]) == "true" else "尚未达到"
+            said += f"：{r['source']} 报告 {r['figureyear']} 年 {r['figure']}{r['unit']}，{met}"
+        out.setdefault(str(r["measure"]), []).append(said)
+    return out

@@ -35,6 +35,7 @@ class SitePages:
         self.departments = network.departments(self.store)
         self.network = network.collaboration_network(self.store)
         self.chains = chain.Cache()
+        self.targets = site.targets(self.store)
         self.pages: list[Page] = []
         self.index: list[dict[str, str]] = []
         self.known: set[str] = set()  # pages that exist: IRIs with a page
@@ -139,6 +140,12 @@ class SitePages:
                 for m in measures
             ],
             funding=self._funding(path, d.document),
+            targets=[
+                t
+                for m, ts in sorted(self.targets.items())
+                if m.startswith(d.document + "/")
+                for t in ts
+            ],
             jsonld=json_ld(
                 d.document,
                 ["eli:LegalResource", "schema:Legislation"],
@@ -244,7 +251,7 @@ class SitePages:
             chain=self._chain(path, found),
             stated=found.stated,
             reports=node.reports,
-            targets=[],
+            targets=self.targets.get(iri, []),
             jsonld=json_ld(
                 iri,
                 ["eli:LegalResourceSubdivision"],
@@ -355,9 +362,21 @@ class SitePages:
                     },
                 ),
             )
+            self.pages[-1].extra.update(self._department_downloads(found))
             rows.append({**d.__dict__, "name": d.official, "href": link("org/index.html", path)})
             self.search_entry("部门", d.official, d.department, d.names)
         self.add("org/index.html", "departments.html", None, title="部门", departments=rows)
+
+    def _department_downloads(self, found: Any) -> dict[str, bytes]:
+        from policygraph.render import render_sheet
+        from policygraph.render.formats import Format
+        from policygraph.render.sheets import assignment_sheet
+
+        sheet = assignment_sheet(found)
+        return {
+            f"任务清单.{f.value}": render_sheet(sheet, f)
+            for f in (Format.xlsx, Format.docx, Format.csv)
+        }
 
     def source_pages(self) -> None:
         by_source: dict[str, list[Any]] = {}
