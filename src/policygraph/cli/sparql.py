@@ -60,19 +60,28 @@ def query(
         policygraph query coverage-gaps --endpoint http://localhost:7878/query -o gaps.xlsx
     """
     from policygraph.corpus import Corpus
-    from policygraph.store.results import parse_param
+    from policygraph.store.sparql import check_params, parse_header, with_prefixes
     from policygraph.store.sparql import load as load_query
+    from policygraph.views.chain import find_measures
 
     allowed = (*TABULAR, *SPARQL_RESULTS, *GRAPH)
     fmt_ = choose(fmt, output, allowed, Format.table)
-    text = (
-        sys.stdin.read()
-        if name == "-"
-        else load_query(Corpus.locate(source.home).queries, name).text
-    )
-    bindings = dict(parse_param(p) for p in param or [])
+    if name == "-":
+        q = parse_header("-", Path("-"), sys.stdin.read())
+    else:
+        q = load_query(Corpus.locate(source.home).queries, name)
     store = source.store()
-    _emit_answer(store.query(text, bindings), fmt, fmt_, output, store.location)
+
+    def resolve(ref: str) -> object | None:
+        try:
+            found = find_measures(store, ref)
+        except InputError:
+            return None
+        return found[0] if len(found) == 1 else None
+
+    bindings = check_params(q, param or [], resolve)
+    text = with_prefixes(q.text)
+    _emit_answer(store.query(text, bindings), fmt, fmt_, output, store.location)  # type: ignore[arg-type]
 
 
 def _emit_answer(

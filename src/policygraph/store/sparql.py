@@ -17,6 +17,7 @@ endpoint. So a query uses its parameters in the top-level group: a FILTER inside
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -181,3 +182,82 @@ def bind(text: str, bindings: dict[str, object] | None) -> str:
     block = f"\n  VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }}\n"
     at = where_brace(text) + 1
     return text[:at] + block + text[at:]
+
+
+# --- checked parameters ---------------------------------------------------------------------
+
+_PREFIXED = re.compile(r"(?P<prefix>[A-Za-z][\w-]*):(?P<local>[^\s<>\"{}|^`\\]*)")
+
+
+def check_params(
+    q: NamedQuery,
+    specs: list[str],
+    resolve: Callable[[str], object | None] | None = None,
+) -> dict[str, object]:
+    """The ``--param name=value`` of a query, checked against what its header declares.
+
+    A name the query does not declare, a declared one left out, or a value that is not of the
+    declared kind is a QueryError naming the parameter and what it takes. An IRI is written
+    ``<https://…>``, bare ``https://…``, prefixed (``pg:Lead``, with the project's prefixes) or
+    as a reference ``resolve`` knows (``gx:27``); a literal as ``parse_param`` reads it. A query
+    that declares nothing (stdin, a file without a header) takes any parameter, typed by its form.
+    """
+    from policygraph.store.results import parse_param
+
+    given = [parse_param(spec) for spec in specs]
+    declared = {p.name: p for p in q.params}
+    if not declared:
+        return dict(given)
+    takes = ", ".join(f"{p.name} ({p.kind})" for p in q.params)
+    values: dict[str, object] = {}
+    for (name, term), spec in zip(given, specs, strict=True):
+        if name not in declared:
+            raise QueryError(f"{q.name} has no parameter {name!r}: it takes {takes}")
+        raw = spec.split("=", 1)[1].strip()
+        values[name] = _as_kind(q.name, declared[name], raw, term, resolve)
+    missing = [p for p in q.params if p.name not in values and "optional" not in p.kind]
+    if missing:
+        p = missing[0]
+        raise QueryError(f"{q.name} needs --param {p.name}=… ({p.kind}: {p.description})")
+    return values
+
+
+def _as_kind(
+    query_name: str,
+    param: Param,
+    raw: str,
+    term: object,
+    resolve: Callable[[str], object | None] | None,
+) -> object:
+    from rdflib import Literal, URIRef
+
+    from policygraph.rdf import PREFIXES
+
+    if not param.kind.lower().startswith("iri"):
+        return term
+    expects = (
+        f"{query_name}: --param {param.name} takes an IRI (<https://…>, a prefixed name such "
+        f"as pg:Lead, or a provision such as gx:11), not {raw!r}"
+    )
+    if isinstance(term, URIRef):
+        return term
+    if re.fullmatch(r"https?://[^\s<>\"{}|^`\\]+", raw):
+        return URIRef(raw)
+    m = _PREFIXED.fullmatch(raw)
+    if m and m["prefix"] in PREFIXES and not raw.startswith("<"):
+        return URIRef(str(PREFIXES[m["prefix"]]) + m["local"])
+    found = resolve(raw) if resolve is not None and isinstance(term, Literal) else None
+    if isinstance(found, URIRef):
+        return found
+    raise QueryError(expects)
+
+
+def with_prefixes(text: str) -> str:
+    """The query with a PREFIX declaration added for each project prefix it uses undeclared."""
+    from policygraph.rdf import PREFIXES
+
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    declared = set(re.findall(r"(?i)PREFIX\s+([\w-]*):", body))
+    used = set(re.findall(r"(?<![\w:/<])([A-Za-z][\w-]*):[\w-]", body))
+    missing = sorted(p for p in used - declared if p in PREFIXES)
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + text
