@@ -16,15 +16,32 @@ from rdflib import Graph
 
 from policygraph.checks import compiled, pyshacl_engine
 from policygraph.checks.report import Report, Result
-from policygraph.corpus import Corpus, parse_turtle
+from policygraph.corpus import Corpus, parse_turtle, source_files
 from policygraph.errors import InputError
 from policygraph.rdf import PG
 from policygraph.store.embedded import load_into
 from policygraph.text.encoding import decode
 
+REQUIRED_SHAPES = ("core.shapes.ttl", "integrity.shapes.ttl", "sources.shapes.ttl")
+
 
 def shapes_graph(corpus: Corpus) -> Graph:
+    """The shapes of the corpus; every one of the project's shapes files must be there, or the
+    checks would pass for want of anything to check."""
+    for name in REQUIRED_SHAPES:
+        if not (corpus.shapes / name).is_file():
+            raise InputError(
+                f"{corpus.shapes / name}: missing; without it validation would pass vacuously "
+                "(restore ontology/shapes/ from the project)"
+            )
     return parse_turtle(sorted(corpus.shapes.glob("*.ttl")))
+
+
+def check_sources(corpus: Corpus) -> None:
+    """Every source text the metadata records is there, with its recorded SHA-256 (as the build
+    checks): a missing or edited text is an error, not a quote check skipped."""
+    for source in source_files(corpus.metadata()):
+        corpus.read_text(source)
 
 
 def data_store(files: Iterable[Path], corpus: Corpus | None = None) -> Any:
@@ -72,13 +89,16 @@ def validate(
     corpus = Corpus.of(corpus)
     if engine not in ENGINES:
         raise InputError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    shapes = shapes_graph(corpus)
+    if files is None:
+        check_sources(corpus)
     graph_files = list(files) if files is not None else corpus.graph_files()
     if corpus.ontology not in graph_files:
         graph_files.insert(0, corpus.ontology)
     store = data_store(graph_files, corpus)
     if engine == "sparql" or (engine == "auto" and len(store) > AUTO_LIMIT):
-        return compiled.run(store, shapes_graph(corpus))
-    return pyshacl_engine.run(store, shapes_graph(corpus))
+        return compiled.run(store, shapes)
+    return pyshacl_engine.run(store, shapes)
 
 
 __all__ = ["ENGINES", "Report", "Result", "validate"]
