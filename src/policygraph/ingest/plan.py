@@ -18,7 +18,7 @@ from policygraph.ingest.model import KINDS, LEVELS, OPTION_OF_KIND, NewDepartmen
 from policygraph.rdf import BASE, ELI, PG
 from policygraph.rdf.terms import iri_segment
 from policygraph.text.amounts import find_amounts
-from policygraph.text.citations import DocumentIndex, find_mentions
+from policygraph.text.citations import DOC_NUMBER, DocumentIndex, find_mentions, normalize_number
 from policygraph.text.dates import read_date
 from policygraph.text.metadata import PLACE, guess_level, read_metadata
 from policygraph.text.names import Reading, kind_of, normalize, with_inherited_prefix
@@ -85,6 +85,7 @@ def _read(path: Path, options: Options, corpus: Corpus) -> Plan:
     kind = options.kind or OPTION_OF_KIND.get(kind_of(plan_title or title or ""), "measures")
     if kind not in KINDS:
         raise InputError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    number = _number(number, options.number is not None)
     doc, stem = _identity(jur, number, hashlib.sha256(data).hexdigest())
     plain = source.reader == "text" and source.encoding in ("utf-8", "utf-8-sig")
     return Plan(
@@ -99,7 +100,7 @@ def _read(path: Path, options: Options, corpus: Corpus) -> Plan:
         level=level,
         jurisdiction=jur,
         kind=kind,
-        short=options.short or _slug(stem.removeprefix("cn-")),
+        short=_short(options.short) or _slug(stem.removeprefix("cn-")),
         structure=structure,
         unread=unread,
         reader=f"{source.reader} {source.version}",
@@ -164,6 +165,29 @@ def _identity(jur: str, number: str | None, digest: str) -> tuple[URIRef, str]:
     return URIRef(f"{BASE}doc/{jur}/{digest[:12]}"), f"{jur}-{digest[:12]}"
 
 
+def _number(number: str | None, given: bool) -> str | None:
+    """The 文号, normalised (〔〕 around the year, ASCII digits); a given one must be one."""
+    if number is None:
+        return None
+    normal = normalize_number(number)
+    if not DOC_NUMBER.fullmatch(normal):
+        if given:
+            raise InputError(
+                f"--number must be a 文号 such as 桂政办发〔2021〕81号, not {number!r}"
+            )
+        return None
+    return normal
+
+
+def _short(short: str | None) -> str | None:
+    if short is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,40}", short):
+        raise InputError(
+            f"--short must be lower-case letters, digits and hyphens (such as yn-2022-12), "
+            f"not {short!r}"
+        )
+    return short
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
@@ -183,6 +207,10 @@ def _check_conflicts(corpus: Corpus, p: Plan) -> None:
                 raise SourceError(
                     f"{p.number} is already in the corpus ({where}) with different content"
                 )
+    for doc in meta.subjects(PG.shortName, Literal(p.short)):
+        if doc != p.doc:
+            number = meta.value(doc, ELI.id_local) or doc
+            raise InputError(f"short name {p.short!r} is already {number}'s: give another --short")
     target = corpus.path(p.source_name)
     if target.exists() and target.read_bytes() != p.data:
         raise SourceError(f"{p.source_name} already exists with different content")

@@ -15,7 +15,7 @@ from policygraph.errors import InputError
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
-_SEGMENT_UNSAFE = re.compile(r'[\s<>"{}|\\^`]')
+_SEGMENT_UNSAFE = re.compile(r'[\s<>"{}|\\^`/?#%]')
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 

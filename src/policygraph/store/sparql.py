@@ -86,6 +86,8 @@ def load_file(path: Path) -> NamedQuery:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise QueryError(f"{path}: cannot read query ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"{path}: not UTF-8 (byte {exc.start}); save the query as UTF-8") from exc
     return parse_header(path.stem, path, text)
 
 

@@ -18,6 +18,16 @@ from policygraph.text.names import normalize
 from policygraph.text.spans import Span
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号")
+_NUMBER_YEAR = re.compile(r"[〔\[(]\s*(\d{4})\s*[〕\])]")
+
+
+def normalize_number(number: str) -> str:
+    """A 文号 as the corpus records it: 〔〕 around the year, ASCII digits, no spaces
+    (桂政办发[2021]81号 and 桂政办发（２０２１）81号 are 桂政办发〔2021〕81号)."""
+    plain = normalize(number)  # NFKC: full-width digits and brackets to ASCII, no whitespace
+    return _NUMBER_YEAR.sub(lambda m: f"〔{m.group(1)}〕", plain, count=1)
+
+
 _TITLE = re.compile(r"《(?P<title>[^《》]+)》")
 _NUMBER_AFTER = re.compile(
     r"^[ \u3000]*[(（](?:编号[:：])?(?P<number>[^()（）]*?〔\d{4}〕\d{1,4}号)[)）]"
@@ -73,7 +83,7 @@ class DocumentIndex:
         self.by_title: dict[str, URIRef] = {}
         for doc, number in meta.subject_objects(ELI.id_local):
             if isinstance(doc, URIRef):
-                self.by_number[str(number)] = doc
+                self.by_number[normalize_number(str(number))] = doc
         for p in (ELI.title, DCT.title, PG.titleVariant):
             for doc, title in meta.subject_objects(p):
                 if isinstance(doc, URIRef):
@@ -81,8 +91,8 @@ class DocumentIndex:
 
     def find(self, number: str | None, title: str | None) -> URIRef | None:
         """The document cited by this number, else by this title; None when not in the corpus."""
-        if number and number in self.by_number:
-            return self.by_number[number]
+        if number and normalize_number(number) in self.by_number:
+            return self.by_number[normalize_number(number)]
         if title:
             return self.by_title.get(normalize(title))
         return None

@@ -119,8 +119,8 @@ _PART = re.compile(
 _ITEM_STYLES = [
     ("cn", re.compile(rf"^[{SPACE}]*(?P<label>[(（](?P<num>[{NUMERAL}]+)[)）])")),
     ("article", re.compile(rf"^[{SPACE}]*(?P<label>第(?P<num>[{NUMERAL}]+)条)")),
-    ("arabic", re.compile(rf"^[{SPACE}]*(?P<label>(?P<num>\d{{1,3}})[.、．])(?!\d)")),
-    ("arabic-paren", re.compile(rf"^[{SPACE}]*(?P<label>[(（](?P<num>\d{{1,3}})[)）])")),
+    ("arabic", re.compile(rf"^[{SPACE}]*(?P<label>(?P<num>\d{{1,5}})[.、．])(?!\d)")),
+    ("arabic-paren", re.compile(rf"^[{SPACE}]*(?P<label>[(（](?P<num>\d{{1,5}})[)）])")),
 ]
 _TRAILER = re.compile(
     rf"^[{SPACE}]*(发布时间|发布日期|来源|文件下载|附件[:：]|责任编辑|打印本页|关闭窗口|扫一扫)"

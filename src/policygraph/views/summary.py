@@ -26,6 +26,9 @@ class DocumentRow:
     funding_commitments: int
 
 
+_TOTALS = ("documents", "provisions", "departments", "responsibilities", "funding_commitments")
+
+
 @dataclass(frozen=True)
 class Summary:
     documents: list[DocumentRow]
@@ -35,7 +38,8 @@ class Summary:
 def summarize(store: Store) -> Summary:
     documents = [_document(r) for r in store.select(query("document-summary")).dicts()]
     totals_rows = store.select(query("corpus-totals"))
-    totals = {k: int(str(v or 0)) for k, v in totals_rows.dicts()[0].items()}
+    first = totals_rows.dicts()[0] if totals_rows.rows else {}
+    totals = {k: int(str(first.get(k) or 0)) for k in _TOTALS}
     return Summary(documents, totals)
 
 
