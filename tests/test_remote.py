@@ -180,6 +180,9 @@ class _Stub(http.server.BaseHTTPRequestHandler):
         self.send_response(401 if self.mode == "unauthorized" else 200)
         self.send_header("Content-Type", "application/sparql-results+json")
         self.end_headers()
+        if self.mode == "truncated":
+            self.wfile.write(b'{"head":{"vars":["n"]},"results":{"bindings":[{"n":')
+            return
         self.wfile.write(b'{"head":{"vars":[]},"results":{"bindings":[]}}')
 
     do_GET = do_POST
@@ -207,6 +210,38 @@ def one_line_error(args: list[str]) -> str:
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.output
     return result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["query", "corpus-totals"], ["tasks"], ["summary"], ["depts"], ["chain", "gx:11"]]
+)
+def test_truncated_results_are_one_error(stub: tuple[str, type[_Stub]], args: list[str]) -> None:
+    url, handler = stub
+    handler.mode = "truncated"
+    err = one_line_error([*args, "--endpoint", url])
+    assert url in err and "did not answer with SPARQL results" in err
+
+
+def test_serve_never_empties_a_store_it_did_not_make(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    location = tmp_path / "theirs"
+    theirs = ox.Store(str(location))
+    theirs.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("keep")))
+    theirs.flush()
+    del theirs
+    err = one_line_error(["serve", "--location", str(location), "--port", str(free_port())])
+    assert "did not put there" in err
+    assert len(ox.Store(str(location))) == 1
+
+
+def test_serve_on_a_busy_port(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        err = one_line_error(["serve", "--port", str(port), "--location", str(tmp_path / "s")])
+    assert f"127.0.0.1:{port} cannot be served" in err
 
 
 def test_server_down() -> None:

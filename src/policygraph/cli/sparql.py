@@ -197,6 +197,7 @@ def serve(
     from policygraph.store import server
 
     files = Corpus.locate(home).graph_files()
+    server.check_port(host, port)
     with tempfile.TemporaryDirectory(prefix="policygraph-serve-") as tmp:
         where = location or Path(tmp)
         count = server.prepare_location(files, where)

@@ -77,6 +77,10 @@ def failures(url: str, timeout: float) -> Iterator[None]:
         raise http_error(url, exc) from exc
     except (urllib.error.URLError, OSError) as exc:
         raise network_error(url, exc, timeout) from exc
+    except (ValueError, UnicodeDecodeError) as exc:  # truncated JSON, HTML, garbage
+        raise EndpointError(
+            f"{url} did not answer with SPARQL results ({' '.join(str(exc).split())[:120]})"
+        ) from exc
 
 
 def sparql_wrapper(url: str, timeout: float) -> Any:

@@ -28,7 +28,14 @@ def prepare_location(files: Sequence[Path], location: Path, graph: str = DEFAULT
     where `policygraph load` puts it, so that the same queries work on both."""
     import pyoxigraph as ox
 
+    marker = location / MARKER
+    if location.exists() and any(location.iterdir()) and not marker.exists():
+        raise InputError(
+            f"{location}: holds data policygraph did not put there; serve never empties a store "
+            "it did not create (give an empty or new --location)"
+        )
     location.mkdir(parents=True, exist_ok=True)
+    marker.write_text("a store made by policygraph serve\n", encoding="utf-8")
     store = load_into(ox.Store(str(location)), [], None)
     store.clear()
     load_into(store, files, graph)
@@ -36,6 +43,20 @@ def prepare_location(files: Sequence[Path], location: Path, graph: str = DEFAULT
     count = len(store)
     del store
     return count
+
+
+MARKER = ".policygraph-serve"
+
+
+def check_port(host: str, port: int) -> None:
+    """A one-line error for a port already in use (before: "Serving …", then a backtrace)."""
+    import socket
+
+    with socket.socket() as s:
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise InputError(f"{host}:{port} cannot be served: {exc.strerror}") from exc
 
 
 def serve_command(location: Path, host: str, port: int) -> list[str]:
