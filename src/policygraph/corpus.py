@@ -14,10 +14,11 @@ leaves every file as it was.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -273,3 +274,101 @@ def _stage(path: Path, content: Content) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return Path(tmp)
+
+
+# --- writes as transactions -------------------------------------------------------------------
+
+JOURNAL = ".policygraph-journal"
+LOCK = ".policygraph.lock"
+_HELD: set[Path] = set()  # corpora this process is writing (a transaction inside one joins it)
+
+
+class Journal:
+    """What a write will change, kept so that it can be undone: the files it will overwrite
+    (their bytes), and the names each directory held (files that appear are removed)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.manifest = directory / "manifest.json"
+
+    def begin(self, files: list[Path], directories: list[Path]) -> None:
+        import json
+
+        self.directory.mkdir(parents=True, exist_ok=False)
+        saved = []
+        for k, path in enumerate(sorted(set(files))):
+            if path.is_file():
+                copy = self.directory / f"{k}"
+                copy.write_bytes(path.read_bytes())
+                saved.append([str(path), copy.name])
+        listed = {str(d): sorted(p.name for p in d.iterdir()) for d in directories if d.is_dir()}
+        body = json.dumps({"saved": saved, "directories": listed}, ensure_ascii=False)
+        tmp = self.directory / "manifest.tmp"
+        with tmp.open("w", encoding="utf-8") as fh:
+            fh.write(body)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.manifest)  # the journal counts from here
+
+    def rollback(self) -> bool:
+        """Put back what the journal saved; False when there was nothing to undo."""
+        import json
+        import shutil
+
+        if not self.manifest.is_file():
+            shutil.rmtree(self.directory, ignore_errors=True)
+            return False
+        data = json.loads(self.manifest.read_text(encoding="utf-8"))
+        for directory, names in data["directories"].items():
+            for path in Path(directory).iterdir():
+                if path.is_file() and path.name not in names:
+                    path.unlink()
+        write_atomic({Path(p): (self.directory / copy).read_bytes() for p, copy in data["saved"]})
+        shutil.rmtree(self.directory, ignore_errors=True)
+        return True
+
+    def commit(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def transaction(
+    corpus: Corpus, what: str, files: list[Path], directories: list[Path]
+) -> Iterator[bool]:
+    """Write ``files`` (and new files in ``directories``) all or nothing, one writer at a time.
+
+    Takes the corpus's lock (another writer: InputError), undoes first what an interrupted
+    write left (yields True when it did), journals what this one will change, and undoes it on
+    any exception, Ctrl-C included; a kill -9 is undone by the next writer. Inside a transaction
+    of the same corpus, joins it.
+    """
+    import fcntl
+
+    corpus.require_writable(what)
+    root = corpus.root.resolve()
+    if root in _HELD:
+        yield False
+        return
+    with (root / LOCK).open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise InputError(
+                f"{root}: another policygraph command is writing this corpus; run {what} again "
+                "when it has finished"
+            ) from exc
+        _HELD.add(root)
+        journal = Journal(root / JOURNAL)
+        try:
+            recovered = journal.rollback()
+            journal.begin(files, directories)
+            try:
+                yield recovered
+            except BaseException:
+                journal.rollback()
+                raise
+            journal.commit()
+        finally:
+            _HELD.discard(root)

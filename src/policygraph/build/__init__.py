@@ -13,7 +13,7 @@ from pathlib import Path
 from policygraph.build.anchors import anchor_quotes
 from policygraph.build.citations import citation_graph
 from policygraph.build.document import DocumentBuilder, provision_iris
-from policygraph.corpus import GENERATED, Corpus, source_files, write_atomic
+from policygraph.corpus import GENERATED, Corpus, source_files, transaction, write_atomic
 from policygraph.departments import DepartmentIndex
 from policygraph.errors import SourceError
 from policygraph.rdf.turtle import serialize
@@ -29,8 +29,8 @@ class BuildResult:
 def build(corpus: Corpus | Path | str | None = None) -> BuildResult:
     """Extract every source with a profile, anchor curated quotes, and write ``data/ttl/``."""
     corpus = Corpus.of(corpus)
-    corpus.require_writable("build")
-    return write_outputs(corpus.ttl, outputs(corpus))
+    with transaction(corpus, "build", sorted(corpus.ttl.glob("*.ttl")), [corpus.ttl]):
+        return write_outputs(corpus.ttl, outputs(corpus))
 
 
 def outputs(corpus: Corpus) -> dict[str, str]:

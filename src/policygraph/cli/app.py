@@ -71,4 +71,10 @@ for group in (build, checks, tables, chains, sparql, ingest):
 
 
 def main() -> None:  # the console script
+    import signal
+
+    def interrupted(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # SIGTERM undoes a write as Ctrl-C does (corpus.transaction)
+
+    signal.signal(signal.SIGTERM, interrupted)
     sys.exit(app())

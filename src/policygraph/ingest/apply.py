@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from policygraph.build import BuildResult, build
-from policygraph.corpus import Corpus, write_atomic
+from policygraph.corpus import Corpus, transaction, write_atomic
 from policygraph.ingest.model import Plan
 
 
 def apply(corpus: Corpus, p: Plan) -> BuildResult:
-    """Write the plan's files, rebuild; on a failed rebuild, restore the corpus as it was."""
-    corpus.require_writable("ingest")
+    """Write the plan's files and rebuild, as one transaction: an error, Ctrl-C or SIGTERM at
+    any moment leaves the corpus as it was (a kill -9 is undone by the next writer), and a
+    second writer is refused while this one runs."""
     targets = {corpus.path(rel): body for rel, body in p.written().items()}
-    previous = {path: path.read_bytes() if path.exists() else None for path in targets}
-    try:
+    built = sorted(corpus.ttl.glob("*.ttl"))
+    with transaction(corpus, "ingest", [*targets, *built], [corpus.sources, corpus.ttl]):
         write_atomic(targets)
         return build(corpus)
-    except BaseException:
-        write_atomic({path: old for path, old in previous.items() if old is not None})
-        for path, old in previous.items():
-            if old is None:
-                path.unlink(missing_ok=True)
-        raise
