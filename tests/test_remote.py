@@ -105,6 +105,20 @@ def test_load_replaces_and_counts(loaded: str, store: EmbeddedStore, home: Corpu
     assert total > graph and f"Loaded {total} triples" in again.stdout
 
 
+def test_load_drops_stale_staging_graphs(loaded: str) -> None:
+    stale = "https://w3id.org/policygraph/graph/staging/died-1"
+    server = RemoteStore(loaded, graph=None)
+    server.update(f"INSERT DATA {{ GRAPH <{stale}> {{ <urn:a> <urn:b> <urn:c> }} }}")
+    assert runner.invoke(app, ["load", "--endpoint", loaded]).exit_code == 0
+    graphs = server.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert [str(g) for (g,) in graphs.rows] == ["https://w3id.org/policygraph/graph"]
+
+
+def test_load_refuses_a_graph_name_that_is_no_iri(loaded: str) -> None:
+    result = runner.invoke(app, ["load", "--endpoint", loaded, "--graph", 'urn:x" } DROP ALL #'])
+    assert result.exit_code == 2 and "not a valid IRI" in result.stderr
+
+
 @pytest.mark.parametrize(
     "name", sorted(p.stem for p in (Path(__file__).parents[1] / "queries").glob("*.rq"))
 )

@@ -9,6 +9,7 @@ Credentials, timeouts and errors: :mod:`policygraph.store.http`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import time
@@ -175,17 +176,54 @@ def load_data(
     timeout: float = DEFAULT_TIMEOUT,
 ) -> int:
     """Replace ``graph`` on the server with the N-Triples ``data`` (``count`` triples), through a
-    staging graph moved onto it in one update; return the checked triple count."""
+    staging graph moved onto it in one update; return the checked triple count.
+
+    Staging graphs are dropped on every path, and stale ones (of a load that died) at the start
+    of the next. When the update fails or times out on the client's side, the target is counted
+    again: the error says what the server ended up holding (it may have finished the MOVE)."""
+    from policygraph.rdf.terms import check_iri
+
+    check_iri(graph)
     server = RemoteStore(endpoint, graph=None, timeout=timeout)
     gsp = store_endpoint or sibling(endpoint, "store")
+    _drop_stale(server, graph, update_endpoint)
     staging = f"{graph}/staging/{os.getpid()}-{int(time.time() * 1000)}"
     target = f"{gsp}?{urllib.parse.urlencode({'graph': staging})}"
-    send("PUT", target, data, "application/n-triples", timeout)
-    server.update(f"MOVE SILENT <{staging}> TO <{graph}>", update_endpoint)
-    counted = server.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-    on_server = int(str(counted.rows[0][0]))
+    try:
+        send("PUT", target, data, "application/n-triples", timeout)
+        server.update(f"MOVE SILENT <{staging}> TO <{graph}>", update_endpoint)
+    except EndpointError as exc:
+        held = _count(server, graph)
+        with contextlib.suppress(EndpointError):
+            server.update(f"DROP SILENT GRAPH <{staging}>", update_endpoint)
+        state = (
+            f"the server now holds {held} triples in <{graph}> "
+            f"({'the new graph' if held == count else 'not the new graph'})"
+            if held is not None
+            else "what the server holds could not be read"
+        )
+        raise EndpointError(f"{exc}; {state}") from exc
+    on_server = _count(server, graph)
     if on_server != count:
         raise EndpointError(
             f"{endpoint}: graph <{graph}> holds {on_server} triples after loading, expected {count}"
         )
     return count
+
+
+def _count(server: RemoteStore, graph: str) -> int | None:
+    try:
+        rows = server.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        return int(str(rows.rows[0][0])) if rows.rows else 0
+    except EndpointError:
+        return None
+
+
+def _drop_stale(server: RemoteStore, graph: str, update_endpoint: str | None) -> None:
+    """Drop the staging graphs of loads that died (never the target itself)."""
+    rows = server.select(
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+        f'FILTER(STRSTARTS(STR(?g), "{graph}/staging/")) }}'
+    )
+    for (stale,) in rows.rows:
+        server.update(f"DROP SILENT GRAPH <{stale}>", update_endpoint)
