@@ -18,6 +18,13 @@ FIX = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
 runner = CliRunner()
 
 
+def ingest(home: Corpus) -> object:
+    sample = FIX / "yunnan-measures.txt"
+    return runner.invoke(
+        app, ["ingest", str(sample), "--jurisdiction", "cn-yn", "--home", str(home.root)]
+    )
+
+
 def state(home: Corpus) -> dict[str, bytes]:
     return {str(p): p.read_bytes() for p in sorted((home.root / "data").rglob("*")) if p.is_file()}
 
@@ -33,17 +40,7 @@ def test_an_interrupted_ingest_leaves_the_corpus_as_it_was(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(build, "write_outputs", interrupted)
-    result = runner.invoke(
-        app,
-        [
-            "ingest",
-            str(FIX / "yunnan-measures.txt"),
-            "--jurisdiction",
-            "cn-yn",
-            "--home",
-            str(tmp_home.root),
-        ],
-    )
+    result = ingest(tmp_home)
     assert result.exit_code != 0
     assert state(tmp_home) == before and not (tmp_home.root / JOURNAL).exists()
 
@@ -68,17 +65,7 @@ def test_a_killed_ingest_is_undone_by_the_next_writer(tmp_home: Corpus) -> None:
     result = runner.invoke(app, ["build", "--home", str(tmp_home.root), "-q"])
     assert result.exit_code == 0, result.output
     assert state(tmp_home) == before and not (tmp_home.root / JOURNAL).exists()
-    again = runner.invoke(
-        app,
-        [
-            "ingest",
-            str(FIX / "yunnan-measures.txt"),
-            "--jurisdiction",
-            "cn-yn",
-            "--home",
-            str(tmp_home.root),
-        ],
-    )
+    again = ingest(tmp_home)
     assert again.exit_code == 0 and "Added" in again.stdout  # not "unchanged: nothing to do"
 
 
@@ -86,16 +73,6 @@ def test_a_second_writer_is_refused(tmp_home: Corpus) -> None:
     before = state(tmp_home)
     with (tmp_home.root / LOCK).open("a") as held:
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        result = runner.invoke(
-            app,
-            [
-                "ingest",
-                str(FIX / "yunnan-measures.txt"),
-                "--jurisdiction",
-                "cn-yn",
-                "--home",
-                str(tmp_home.root),
-            ],
-        )
+        result = ingest(tmp_home)
     assert result.exit_code == 2 and "another policygraph command is writing" in result.stderr
     assert state(tmp_home) == before

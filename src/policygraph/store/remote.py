@@ -153,17 +153,10 @@ def ntriples(files: Sequence[Path]) -> tuple[bytes, int]:
     return data, len(store)
 
 
-def load(
-    files: Sequence[Path],
-    endpoint: str,
-    graph: str = DEFAULT_GRAPH,
-    update_endpoint: str | None = None,
-    store_endpoint: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-) -> int:
-    """Replace ``graph`` on the server with the graph of ``files``; return the checked triple count."""
+def load(files: Sequence[Path], endpoint: str, **options: Any) -> int:
+    """Replace the graph on the server with the graph of ``files`` (options as :func:`load_data`)."""
     data, count = ntriples(files)
-    return load_data(data, count, endpoint, graph, update_endpoint, store_endpoint, timeout)
+    return load_data(data, count, endpoint, **options)
 
 
 def load_data(
