@@ -143,3 +143,21 @@ def test_runs_on_the_real_graph(store: EmbeddedStore, where: Path, name: str) ->
 if __name__ == "__main__":  # print a query's rows on the fixture graph, for review
     where = INTERNAL if sys.argv[2:] == ["internal"] else GOLDEN
     sys.stdout.write(as_csv(run(mini_store(), where, sys.argv[1])))
+
+
+@pytest.mark.parametrize("name", CATALOGUE)
+def test_catalogue_examples_run_in_a_shell(name: str, tmp_path: Path) -> None:
+    """As a user pastes them: through bash, with the installed entry point."""
+    import os
+    import subprocess
+
+    bin_dir = Path(sys.executable).parent
+    if not (bin_dir / "policygraph").exists():
+        pytest.skip("the policygraph entry point is not installed beside this Python")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POLICYGRAPH")}
+    env["PATH"] = f"{bin_dir}:{env.get('PATH', '')}"
+    for example in load(GOLDEN, name).examples:
+        done = subprocess.run(
+            ["bash", "-c", example], capture_output=True, text=True, env=env, cwd=tmp_path
+        )
+        assert done.returncode == 0, (example, done.stderr)

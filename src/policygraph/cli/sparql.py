@@ -54,7 +54,7 @@ def query(
 
     \b
     Example:
-        policygraph query tasks-by-measure -p doc=<https://w3id.org/policygraph/eli/cn-gx/guizhengbanfa/2021/81>
+        policygraph query tasks-by-measure -p doc=https://w3id.org/policygraph/eli/cn-gx/guizhengbanfa/2021/81
         policygraph query find-department -p name=科技厅 --format json
         echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | policygraph query -
         policygraph query coverage-gaps --endpoint http://localhost:7878/query -o gaps.xlsx
