@@ -8,7 +8,6 @@ line, never printed.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import os
 import re
@@ -16,7 +15,7 @@ import socket
 import urllib.error
 import urllib.request
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from policygraph.errors import EndpointError
@@ -83,9 +82,10 @@ def failures(url: str, timeout: float) -> Iterator[None]:
         ) from exc
 
 
-def sparql_wrapper(url: str, timeout: float) -> Any:
-    """A SPARQLWrapper for ``url``: POST, the timeout, the credentials from the environment."""
-    from SPARQLWrapper import POST, SPARQLWrapper
+def sparql_wrapper(url: str, timeout: float, digest: bool = False) -> Any:
+    """A SPARQLWrapper for ``url``: POST, the timeout, the credentials from the environment
+    (Basic; Digest where the server asks for it, as Virtuoso's /sparql-auth does)."""
+    from SPARQLWrapper import DIGEST, POST, SPARQLWrapper
 
     sw = SPARQLWrapper(url)
     sw.setMethod(POST)
@@ -93,17 +93,55 @@ def sparql_wrapper(url: str, timeout: float) -> Any:
     creds = credentials()
     if creds:
         sw.setCredentials(*creds)
+        if digest:
+            sw.setHTTPAuth(DIGEST)
     return sw
 
 
+def with_digest_retry(
+    url: str, timeout: float, run: Callable[[Any], Any], prepare: Callable[[Any], None]
+) -> Any:
+    """Run a SPARQLWrapper request with Basic credentials, once more with Digest when the server
+    refuses Basic; every failure is one EndpointError (:func:`failures`)."""
+    from SPARQLWrapper.SPARQLExceptions import Unauthorized
+
+    sw = sparql_wrapper(url, timeout)
+    prepare(sw)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return run(sw)
+    except Unauthorized:
+        if credentials() is None:
+            raise refused(url, 401) from None
+    except urllib.error.HTTPError as exc:
+        if exc.code != 401 or credentials() is None:
+            with failures(url, timeout):
+                raise
+    except Exception:
+        with failures(url, timeout):
+            raise
+    sw = sparql_wrapper(url, timeout, digest=True)
+    prepare(sw)
+    with failures(url, timeout):
+        return run(sw)
+
+
 def send(method: str, url: str, body: bytes, content_type: str, timeout: float) -> bytes:
-    """One plain HTTP request (the Graph Store Protocol), with the same credentials and errors."""
+    """One plain HTTP request (the Graph Store Protocol), with the same credentials (Basic or
+    Digest, as the server challenges) and errors."""
     request = urllib.request.Request(
         url, data=body, method=method, headers={"Content-Type": content_type}
     )
+    handlers: list[Any] = []
     creds = credentials()
     if creds:
-        token = base64.b64encode(f"{creds[0]}:{creds[1]}".encode()).decode()
-        request.add_header("Authorization", f"Basic {token}")
-    with failures(url, timeout), urllib.request.urlopen(request, timeout=timeout) as response:
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, url, *creds)
+        handlers = [
+            urllib.request.HTTPBasicAuthHandler(passwords),
+            urllib.request.HTTPDigestAuthHandler(passwords),
+        ]
+    opener = urllib.request.build_opener(*handlers)
+    with failures(url, timeout), opener.open(request, timeout=timeout) as response:
         return bytes(response.read())

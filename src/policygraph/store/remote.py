@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Literal, URIRef
 
 from policygraph.errors import EndpointError, InputError, QueryError
-from policygraph.store.http import failures, send, sparql_wrapper
+from policygraph.store.http import failures, send, sparql_wrapper, with_digest_retry
 from policygraph.store.results import Answer, Rows
 from policygraph.store.sparql import bind, query_type
 
@@ -121,10 +121,7 @@ class RemoteStore:
     def update(self, sparql: str, endpoint: str | None = None) -> None:
         """Run a SPARQL 1.1 Update on ``endpoint`` (default: the update endpoint beside this one)."""
         url = endpoint or sibling(self.endpoint, "update")
-        sw = sparql_wrapper(url, self.timeout)
-        with failures(url, self.timeout):
-            sw.setQuery(sparql)
-            sw.query()
+        with_digest_retry(url, self.timeout, lambda sw: sw.query(), lambda sw: sw.setQuery(sparql))
 
 
 def _term(value: Mapping[str, str] | None) -> Identifier | None:
