@@ -42,8 +42,6 @@ DIFFERS = {
     "departments": "GROUP BY subqueries joined with SUM(IF(…)) give one row on Virtuoso 7.2",
     "document-summary": "COUNT(DISTINCT …) over nested OPTIONALs with a property path: one row",
     "judged-links": "eli:is_part_of+ with its object bound by VALUES: one row",
-    "citation-network": "a boolean result comes back as the integer 1/0",
-    "target-progress": "a boolean result comes back as the integer 1/0",
 }
 
 
