@@ -21,13 +21,6 @@ class Block:
 
 
 @dataclass(frozen=True)
-class TableCell:
-    row: int
-    column: int
-    span: Span  # the cell's text in the plain text
-
-
-@dataclass(frozen=True)
 class Table:
     """A table of the plain text: its cells with their offsets."""
 

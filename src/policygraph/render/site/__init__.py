@@ -36,7 +36,6 @@ class Page:
     template: str
     context: dict[str, Any]
     iri: str | None = None
-    kind: str = ""
     extra: dict[str, bytes] = field(default_factory=dict)  # files beside the page
 
 

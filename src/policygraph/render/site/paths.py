@@ -22,7 +22,3 @@ def link(from_page: str, to_page: str, anchor: str = "") -> str:
     """A relative link from one page to another (and an anchor in it)."""
     here = posixpath.dirname(from_page) or "."
     return posixpath.relpath(to_page, here) + (f"#{anchor}" if anchor else "")
-
-
-def source_page(source_iri: str) -> str:
-    return page_of(source_iri)
