@@ -49,3 +49,17 @@ def test_prefixed_names_and_missing_prefixes() -> None:
         "query", "-", "-f", "csv", stdin="SELECT ?l WHERE { pg:Lead skos:prefLabel ?l }"
     )
     assert code == 0 and "牵头" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("INSERT DATA { <urn:a> <urn:b> <urn:c> }", "an update: policygraph query only reads"),
+        ("SELECT ?x WHERE { ?x foo:bar ?y }", "unknown prefix foo:"),
+        ("SELECT ?x WHERE { ?x ?y }", "query does not parse: error at 1:"),
+    ],
+)
+def test_a_broken_query_is_one_line_naming_what_is_wrong(text: str, message: str) -> None:
+    code, out, err = run("query", "-", stdin=text)
+    assert code == 2 and out == ""
+    assert err.startswith("Error: ") and message in err and err.count("\n") == 1

@@ -109,6 +109,11 @@ def query_type(sparql: str) -> str:
     body = re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
     m = re.match(r"(?i)\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body)
     if m is None:
+        if re.match(r"(?i)\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", body):
+            raise QueryError(
+                "an update: policygraph query only reads (SELECT, ASK, CONSTRUCT, DESCRIBE); "
+                "policygraph load replaces the graph on a server"
+            )
         raise QueryError("not a query: SELECT, ASK, CONSTRUCT or DESCRIBE expected")
     return m.group(1).upper()
 
@@ -255,11 +260,23 @@ def _as_kind(
 
 
 def with_prefixes(text: str) -> str:
-    """The query with a PREFIX declaration added for each project prefix it uses undeclared."""
+    """The query with a PREFIX declaration added for each project prefix it uses undeclared; a
+    prefix neither declared nor the project's is a QueryError naming it."""
     from policygraph.rdf import PREFIXES
 
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+    body = re.sub(
+        r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>',
+        " ",
+        body,
+    )
     declared = set(re.findall(r"(?i)PREFIX\s+([\w-]*):", body))
-    used = set(re.findall(r"(?<![\w:/<])([A-Za-z][\w-]*):[\w-]", body))
+    used = set(re.findall(r"(?<![\w:/<?$])([A-Za-z][\w-]*):(?=[\w-])", body))
+    unknown = sorted(p for p in used - declared if p not in PREFIXES)
+    if unknown:
+        raise QueryError(
+            f"unknown prefix {unknown[0]}: (declare it with PREFIX {unknown[0]}: <…>; the "
+            f"project's are {', '.join(sorted(PREFIXES))})"
+        )
     missing = sorted(p for p in used - declared if p in PREFIXES)
     return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + text
