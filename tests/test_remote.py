@@ -368,3 +368,36 @@ def test_build_summarises_the_graph_it_built_even_with_an_endpoint_set(
     result = runner.invoke(app, ["build", "--home", str(tmp_home.root)])
     assert result.exit_code == 0, result.output
     assert "153 responsibilities" in result.stdout
+
+
+def test_serve_stops_its_server_on_sigterm(tmp_path: Path) -> None:
+    """SIGTERM to policygraph serve stops the oxigraph child and frees the port."""
+    import os
+    import signal
+    import sys
+
+    port = free_port()
+    command = [sys.executable, "-m", "policygraph", "serve", "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("serve did not answer")
+        os.kill(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    time.sleep(0.5)
+    children = subprocess.run(
+        ["pgrep", "-f", f"serve-read-only.*127.0.0.1:{port}"], capture_output=True, text=True
+    )
+    assert children.stdout.strip() == ""  # the oxigraph child is gone
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", port))  # and the port is free
