@@ -28,6 +28,8 @@ def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
         (["-p", f"measure=<{M27}"], "--param measure takes an IRI"),
         (["-p", "measure=gx:99"], "--param measure takes an IRI"),
         (["-p", "measure=科技厅"], "--param measure takes an IRI"),
+        # words of one measure's title are no IRI: never a guess bound as one
+        (["-p", "measure=加速产业集聚发展"], "--param measure takes an IRI"),
         (["-p", "measure"], "--param needs name=value"),
     ],
 )

@@ -25,6 +25,8 @@ from policygraph.errors import InputError, QueryError
 from policygraph.render.formats import GRAPH, SPARQL_RESULTS, TABULAR, Format, choose
 
 if TYPE_CHECKING:
+    from rdflib import URIRef
+
     from policygraph.store.results import Answer
 
 
@@ -72,7 +74,7 @@ def query(
         q = load_query(Corpus.locate(source.home).queries, name)
     store = source.store()
 
-    def resolve(ref: str) -> object | None:
+    def resolve(ref: str) -> URIRef | None:
         try:
             found = find_measures(store, ref)
         except InputError:
@@ -81,7 +83,7 @@ def query(
 
     bindings = check_params(q, param or [], resolve)
     text = with_prefixes(q.text)
-    _emit_answer(store.query(text, bindings), fmt, fmt_, output, store.location)  # type: ignore[arg-type]
+    _emit_answer(store.query(text, bindings), fmt, fmt_, output, store.location)
 
 
 def _emit_answer(

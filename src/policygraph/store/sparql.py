@@ -20,9 +20,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from policygraph.errors import InputError, QueryError
 from policygraph.rdf.terms import n3
+
+if TYPE_CHECKING:
+    from rdflib import Literal, URIRef
 
 _HEADER = re.compile(
     r"^#\s*(?P<key>title|description|param|example|unordered)\s*:\s*(?P<value>.*)$"
@@ -194,13 +198,16 @@ def bind(text: str, bindings: dict[str, object] | None) -> str:
 # --- checked parameters ---------------------------------------------------------------------
 
 _PREFIXED = re.compile(r"(?P<prefix>[A-Za-z][\w-]*):(?P<local>[^\s<>\"{}|^`\\]*)")
+_REFERENCE = re.compile(
+    r"[^:：<>\s]+[:：](\d+\.)?\d+"
+)  # a provision: gx:11, 桂政办发〔2021〕81号:11
 
 
 def check_params(
     q: NamedQuery,
     specs: list[str],
-    resolve: Callable[[str], object | None] | None = None,
-) -> dict[str, object]:
+    resolve: Callable[[str], URIRef | None] | None = None,
+) -> dict[str, URIRef | Literal]:
     """The ``--param name=value`` of a query, checked against what its header declares.
 
     A name the query does not declare, a declared one left out, or a value that is not of the
@@ -216,7 +223,7 @@ def check_params(
     if not declared:
         return dict(given)
     takes = ", ".join(f"{p.name} ({p.kind})" for p in q.params)
-    values: dict[str, object] = {}
+    values: dict[str, URIRef | Literal] = {}
     for (name, term), spec in zip(given, specs, strict=True):
         if name not in declared:
             raise QueryError(f"{q.name} has no parameter {name!r}: it takes {takes}")
@@ -233,10 +240,10 @@ def _as_kind(
     query_name: str,
     param: Param,
     raw: str,
-    term: object,
-    resolve: Callable[[str], object | None] | None,
-) -> object:
-    from rdflib import Literal, URIRef
+    term: URIRef | Literal,
+    resolve: Callable[[str], URIRef | None] | None,
+) -> URIRef | Literal:
+    from rdflib import URIRef
 
     from policygraph.rdf import PREFIXES
 
@@ -253,8 +260,8 @@ def _as_kind(
     m = _PREFIXED.fullmatch(raw)
     if m and m["prefix"] in PREFIXES and not raw.startswith("<"):
         return URIRef(str(PREFIXES[m["prefix"]]) + m["local"])
-    found = resolve(raw) if resolve is not None and isinstance(term, Literal) else None
-    if isinstance(found, URIRef):
+    found = resolve(raw) if resolve is not None and _REFERENCE.fullmatch(raw) else None
+    if found is not None:
         return found
     raise QueryError(expects)
 
