@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from policygraph.cli.app import app
 from policygraph.corpus import Corpus
+from policygraph.errors import EndpointError
 from policygraph.store import sparql
 from policygraph.store.embedded import EmbeddedStore
 from policygraph.store.remote import RemoteStore
@@ -128,3 +129,17 @@ def test_commands_answer_as_embedded(loaded: str, args: list[str]) -> None:
     remote = CliRunner().invoke(app, [*args, "--endpoint", loaded])
     assert embedded.exit_code == remote.exit_code == 0, remote.output
     assert remote.stdout == embedded.stdout
+
+
+def test_queries_to_a_digest_protected_endpoint(
+    loaded: str, home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Queries, not only updates, answer Digest challenges (/sparql-auth asks for Digest)."""
+    monkeypatch.setenv("POLICYGRAPH_USER", "dba")
+    monkeypatch.setenv("POLICYGRAPH_PASSWORD", "dba")
+    q = sparql.load(home.queries, "corpus-totals")
+    remote = RemoteStore(loaded.removesuffix("/sparql") + "/sparql-auth").select(q.text)
+    assert multiset(remote) == multiset(EmbeddedStore(home.graph_files()).select(q.text))
+    monkeypatch.setenv("POLICYGRAPH_PASSWORD", "wrong")
+    with pytest.raises(EndpointError, match="refused the credentials"):
+        RemoteStore(loaded.removesuffix("/sparql") + "/sparql-auth").select(q.text)

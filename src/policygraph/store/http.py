@@ -98,33 +98,28 @@ def sparql_wrapper(url: str, timeout: float, digest: bool = False) -> Any:
     return sw
 
 
-def with_digest_retry(
-    url: str, timeout: float, run: Callable[[Any], Any], prepare: Callable[[Any], None]
+def run_sparql(
+    url: str, timeout: float, prepare: Callable[[Any], None], run: Callable[[Any], Any]
 ) -> Any:
-    """Run a SPARQLWrapper request with Basic credentials, once more with Digest when the server
-    refuses Basic; every failure is one EndpointError (:func:`failures`)."""
+    """Run one SPARQLWrapper request (``prepare`` sets it up, ``run`` sends it) with Basic
+    credentials, and once more with Digest when the server refuses Basic (Virtuoso's
+    /sparql-auth); every failure is one EndpointError (:func:`failures`)."""
     from SPARQLWrapper.SPARQLExceptions import Unauthorized
 
-    sw = sparql_wrapper(url, timeout)
-    prepare(sw)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return run(sw)
-    except Unauthorized:
-        if credentials() is None:
-            raise refused(url, 401) from None
-    except urllib.error.HTTPError as exc:
-        if exc.code != 401 or credentials() is None:
+    for digest in (False, True):
+        sw = sparql_wrapper(url, timeout, digest)
+        prepare(sw)
+        try:
             with failures(url, timeout):
+                return run(sw)
+        except EndpointError as exc:
+            cause = exc.__cause__
+            refused_basic = isinstance(cause, Unauthorized) or (
+                isinstance(cause, urllib.error.HTTPError) and cause.code == 401
+            )
+            if digest or credentials() is None or not refused_basic:
                 raise
-    except Exception:
-        with failures(url, timeout):
-            raise
-    sw = sparql_wrapper(url, timeout, digest=True)
-    prepare(sw)
-    with failures(url, timeout):
-        return run(sw)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def send(method: str, url: str, body: bytes, content_type: str, timeout: float) -> bytes:

@@ -14,14 +14,14 @@ import os
 import re
 import time
 import urllib.parse
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Literal, URIRef
 
 from policygraph.errors import EndpointError, InputError, QueryError
-from policygraph.store.http import failures, send, sparql_wrapper, with_digest_retry
+from policygraph.store.http import run_sparql, send
 from policygraph.store.results import Answer, Rows
 from policygraph.store.sparql import bind, query_type
 
@@ -81,23 +81,22 @@ class RemoteStore:
         ]
         return Rows(variables, rows)
 
-    def _wrapper(self, sparql: str, kind: str, fmt: str) -> Any:
-        sw = sparql_wrapper(self.endpoint, self.timeout)
-        with failures(self.endpoint, self.timeout):
+    def _prepare(self, sparql: str, kind: str, fmt: str) -> Callable[[Any], None]:
+        def prepare(sw: Any) -> None:
             sw.setQuery(sparql)
-        sw.queryType = kind  # its own sniffing matches keywords inside words
-        sw.setReturnFormat(fmt)
-        if self.graph:
-            sw.addDefaultGraph(self.graph)
-        return sw
+            sw.queryType = kind  # its own sniffing matches keywords inside words
+            sw.setReturnFormat(fmt)
+            if self.graph:
+                sw.addDefaultGraph(self.graph)
+
+        return prepare
 
     def request(self, sparql: str, kind: str = "SELECT") -> dict[str, Any]:
         """Run a SELECT or ASK and return the SPARQL 1.1 JSON results."""
         from SPARQLWrapper import JSON
 
-        sw = self._wrapper(sparql, kind, JSON)
-        with failures(self.endpoint, self.timeout):
-            result = sw.queryAndConvert()
+        prepare = self._prepare(sparql, kind, JSON)
+        result = run_sparql(self.endpoint, self.timeout, prepare, lambda sw: sw.queryAndConvert())
         if not isinstance(result, dict):
             raise EndpointError(f"{self.endpoint} did not answer with SPARQL JSON results")
         return result
@@ -108,9 +107,10 @@ class RemoteStore:
 
         from policygraph.rdf import bind_prefixes
 
-        sw = self._wrapper(sparql, kind, TURTLE)
-        with failures(self.endpoint, self.timeout):
-            data = sw.query().response.read()
+        prepare = self._prepare(sparql, kind, TURTLE)
+        data = run_sparql(
+            self.endpoint, self.timeout, prepare, lambda sw: sw.query().response.read()
+        )
         g = bind_prefixes(Graph())
         try:
             g.parse(data=data, format="turtle")  # N-Triples is Turtle too
@@ -121,7 +121,7 @@ class RemoteStore:
     def update(self, sparql: str, endpoint: str | None = None) -> None:
         """Run a SPARQL 1.1 Update on ``endpoint`` (default: the update endpoint beside this one)."""
         url = endpoint or sibling(self.endpoint, "update")
-        with_digest_retry(url, self.timeout, lambda sw: sw.query(), lambda sw: sw.setQuery(sparql))
+        run_sparql(url, self.timeout, lambda sw: sw.setQuery(sparql), lambda sw: sw.query())
 
 
 def _term(value: Mapping[str, str] | None) -> Identifier | None:
