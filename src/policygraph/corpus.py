@@ -18,7 +18,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -280,29 +280,33 @@ def _stage(path: Path, content: Content) -> Path:
 
 JOURNAL = ".policygraph-journal"
 LOCK = ".policygraph.lock"
-_HELD: set[Path] = set()  # corpora this process is writing (a transaction inside one joins it)
+_HELD: dict[Path, Journal] = {}  # corpora this process is writing (a transaction inside joins)
 
 
 class Journal:
-    """What a write will change, kept so that it can be undone: the files it will overwrite
-    (their bytes), and the names each directory held (files that appear are removed)."""
+    """What a write is about to change, kept so that it can be undone: the bytes of the files it
+    will overwrite, and the names each directory held (files that appear are removed). ``save``
+    may be called as the write learns what it will touch; each call extends the journal."""
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.manifest = directory / "manifest.json"
+        self.saved: dict[str, str] = {}  # path → the copy's name in the journal
+        self.listed: dict[str, list[str]] = {}  # directory → the names it held
 
-    def begin(self, files: list[Path], directories: list[Path]) -> None:
+    def save(self, files: Sequence[Path], directories: Sequence[Path] = ()) -> None:
         import json
 
-        self.directory.mkdir(parents=True, exist_ok=False)
-        saved = []
-        for k, path in enumerate(sorted(set(files))):
-            if path.is_file():
-                copy = self.directory / f"{k}"
-                copy.write_bytes(path.read_bytes())
-                saved.append([str(path), copy.name])
-        listed = {str(d): sorted(p.name for p in d.iterdir()) for d in directories if d.is_dir()}
-        body = json.dumps({"saved": saved, "directories": listed}, ensure_ascii=False)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        for path in sorted(set(files)):
+            if str(path) not in self.saved and path.is_file():
+                copy = f"{len(self.saved)}"
+                (self.directory / copy).write_bytes(path.read_bytes())
+                self.saved[str(path)] = copy
+        for d in directories:
+            if str(d) not in self.listed and d.is_dir():
+                self.listed[str(d)] = sorted(p.name for p in d.iterdir())
+        body = json.dumps({"saved": self.saved, "directories": self.listed}, ensure_ascii=False)
         tmp = self.directory / "manifest.tmp"
         with tmp.open("w", encoding="utf-8") as fh:
             fh.write(body)
@@ -323,8 +327,12 @@ class Journal:
             for path in Path(directory).iterdir():
                 if path.is_file() and path.name not in names:
                     path.unlink()
-        write_atomic({Path(p): (self.directory / copy).read_bytes() for p, copy in data["saved"]})
+        restore = {
+            Path(p): (self.directory / copy).read_bytes() for p, copy in data["saved"].items()
+        }
+        write_atomic(restore)
         shutil.rmtree(self.directory, ignore_errors=True)
+        self.saved, self.listed = {}, {}
         return True
 
     def commit(self) -> None:
@@ -334,22 +342,18 @@ class Journal:
 
 
 @contextlib.contextmanager
-def transaction(
-    corpus: Corpus, what: str, files: list[Path], directories: list[Path]
-) -> Iterator[bool]:
-    """Write ``files`` (and new files in ``directories``) all or nothing, one writer at a time.
-
-    Takes the corpus's lock (another writer: InputError), undoes first what an interrupted
-    write left (yields True when it did), journals what this one will change, and undoes it on
-    any exception, Ctrl-C included; a kill -9 is undone by the next writer. Inside a transaction
-    of the same corpus, joins it.
-    """
+def transaction(corpus: Corpus, what: str) -> Iterator[Journal]:
+    """One writer at a time, all or nothing: takes the corpus's lock (another writer:
+    InputError), first undoes what an interrupted write left, and yields the journal in which
+    the write saves what it is about to change; on any exception, Ctrl-C included, the journal
+    is rolled back. A kill -9 is undone by the next writer. Inside a transaction of the same
+    corpus, joins it (and its journal)."""
     import fcntl
 
     corpus.require_writable(what)
     root = corpus.root.resolve()
     if root in _HELD:
-        yield False
+        yield _HELD[root]
         return
     with (root / LOCK).open("a") as lock:
         try:
@@ -359,16 +363,15 @@ def transaction(
                 f"{root}: another policygraph command is writing this corpus; run {what} again "
                 "when it has finished"
             ) from exc
-        _HELD.add(root)
         journal = Journal(root / JOURNAL)
+        _HELD[root] = journal
         try:
-            recovered = journal.rollback()
-            journal.begin(files, directories)
+            journal.rollback()
             try:
-                yield recovered
+                yield journal
             except BaseException:
                 journal.rollback()
                 raise
             journal.commit()
         finally:
-            _HELD.discard(root)
+            del _HELD[root]

@@ -49,7 +49,7 @@ def test_a_killed_ingest_is_undone_by_the_next_writer(tmp_home: Corpus) -> None:
     before = state(tmp_home)
     script = (
         "import os, sys, policygraph.build as b\n"
-        "def killed(directory, files):\n"
+        "def killed(*args):\n"
         "    os.kill(os.getpid(), 9)\n"
         "b.write_outputs = killed\n"
         "from policygraph.cli.app import main\n"

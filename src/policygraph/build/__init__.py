@@ -13,7 +13,7 @@ from pathlib import Path
 from policygraph.build.anchors import anchor_quotes
 from policygraph.build.citations import citation_graph
 from policygraph.build.document import DocumentBuilder, provision_iris
-from policygraph.corpus import GENERATED, Corpus, source_files, transaction, write_atomic
+from policygraph.corpus import GENERATED, Corpus, Journal, source_files, transaction, write_atomic
 from policygraph.departments import DepartmentIndex
 from policygraph.errors import SourceError
 from policygraph.rdf.turtle import serialize
@@ -29,8 +29,8 @@ class BuildResult:
 def build(corpus: Corpus | Path | str | None = None) -> BuildResult:
     """Extract every source with a profile, anchor curated quotes, and write ``data/ttl/``."""
     corpus = Corpus.of(corpus)
-    with transaction(corpus, "build", sorted(corpus.ttl.glob("*.ttl")), [corpus.ttl]):
-        return write_outputs(corpus.ttl, outputs(corpus))
+    with transaction(corpus, "build") as journal:
+        return write_outputs(corpus.ttl, outputs(corpus), journal)
 
 
 def outputs(corpus: Corpus) -> dict[str, str]:
@@ -73,8 +73,11 @@ def _header(what: str) -> list[str]:
     ]
 
 
-def write_outputs(directory: Path, files: dict[str, str]) -> BuildResult:
-    """Write the files that changed, all or none; leave unchanged files alone."""
+def write_outputs(
+    directory: Path, files: dict[str, str], journal: Journal | None = None
+) -> BuildResult:
+    """Write the files that changed, all or none; leave unchanged files alone. The ``journal``
+    first saves the files about to be overwritten (and notes the directory's names)."""
     directory.mkdir(parents=True, exist_ok=True)
     result = BuildResult()
     changed: dict[Path, bytes] = {}
@@ -84,6 +87,8 @@ def write_outputs(directory: Path, files: dict[str, str]) -> BuildResult:
             result.unchanged.append(target)
         else:
             changed[target] = data
+    if journal is not None:
+        journal.save(list(changed), [directory])
     result.written = write_atomic(changed)
     return result
 

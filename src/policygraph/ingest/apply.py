@@ -12,7 +12,7 @@ def apply(corpus: Corpus, p: Plan) -> BuildResult:
     any moment leaves the corpus as it was (a kill -9 is undone by the next writer), and a
     second writer is refused while this one runs."""
     targets = {corpus.path(rel): body for rel, body in p.written().items()}
-    built = sorted(corpus.ttl.glob("*.ttl"))
-    with transaction(corpus, "ingest", [*targets, *built], [corpus.sources, corpus.ttl]):
+    with transaction(corpus, "ingest") as journal:
+        journal.save(list(targets), [corpus.sources, corpus.ttl])
         write_atomic(targets)
-        return build(corpus)
+        return build(corpus)  # joins the transaction, and saves the files it rewrites
