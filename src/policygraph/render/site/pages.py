@@ -31,6 +31,8 @@ class SitePages:
         self.summary = summarize(self.store)
         self.quotes = site.quotes(self.store)
         self.quote_of = {q.node: q for q in self.quotes}
+        self.facts_of = _by_measure(self.quotes)  # the facts each measure quotes, read once
+        self.with_text = {q.source for q in self.quotes}
         self.implementations = site.implementations(self.store)
         self.departments = network.departments(self.store)
         self.network = network.collaboration_network(self.store)
@@ -187,8 +189,10 @@ class SitePages:
                 "href": self.quote_link(path, q.node),
                 "text": q.text,
             }
-            for q in self.quotes
-            if q.kind == "FundingCommitment" and q.node.startswith(iri + "/")
+            for m, facts in self.facts_of.items()
+            if m.startswith(iri + "/")
+            for q in facts
+            if q.kind == "FundingCommitment"
         ]
 
     def _task_table(self, doc: Any) -> Any:
@@ -220,7 +224,7 @@ class SitePages:
         }
 
     def _has_text(self, source: str) -> bool:
-        return any(q.source == source for q in self.quotes)
+        return source in self.with_text
 
     # --- measures ----------------------------------------------------------------------------
 
@@ -243,11 +247,7 @@ class SitePages:
             co_lead=self._names(path, row.co_lead if row else [], node.co_lead),
             responsible=self._names(path, row.responsible if row else [], node.responsible),
             deadlines=[x.written for x in row.deadlines] if row else [],
-            funding=[
-                q.text
-                for q in self.quotes
-                if q.kind == "FundingCommitment" and q.node.startswith(iri + "/funding/")
-            ],
+            funding=[q.text for q in self.facts_of.get(iri, []) if q.kind == "FundingCommitment"],
             chain=self._chain(path, found),
             stated=found.stated,
             reports=node.reports,
@@ -308,11 +308,8 @@ class SitePages:
         inner = sorted(
             (
                 x
-                for x in self.quotes
-                if x.node.startswith(iri + "/")
-                and x.source == q.source
-                and q.start <= x.start
-                and x.end <= q.end
+                for x in self.facts_of.get(iri, [])
+                if x.source == q.source and q.start <= x.start and x.end <= q.end
             ),
             key=lambda x: (x.start, -x.end),
         )
@@ -431,6 +428,19 @@ class SitePages:
 
     def search_page(self) -> None:
         self.add("search/index.html", "search.html", None, title="搜索")
+
+
+def _by_measure(quotes: list[Any]) -> dict[str, list[Any]]:
+    """The quoted facts of each measure ({measure}/lead/1, {measure}/funding/2, …), by measure."""
+    measures = {q.node for q in quotes if q.kind == "Measure"}
+    out: dict[str, list[Any]] = {}
+    for q in quotes:
+        owner = q.node.rsplit("/", 1)[0]
+        while owner and owner not in measures and "/" in owner:
+            owner = owner.rsplit("/", 1)[0]
+        if owner in measures:
+            out.setdefault(owner, []).append(q)
+    return out
 
 
 def _anchored(text: str, quotes: list[Any]) -> str:

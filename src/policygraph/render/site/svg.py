@@ -69,14 +69,15 @@ def neighbourhood(g: Any, centre: str, href: dict[str, str]) -> str:
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 360" role="img" '
         'aria-label="协作关系图" class="diagram">'
     ]
-    for a, b, data in ego.edges(data=True):
+    edges = sorted((tuple(sorted((a, b))), data) for a, b, data in ego.edges(data=True))
+    for (a, b), data in edges:  # in a fixed order: the same graph draws the same bytes
         (x1, y1), (x2, y2) = layout[a], layout[b]
         width = min(6.0, 1 + int(data.get("weight", 1)) / 2)
         parts.append(
             f'<line x1="{x1:.0f}" y1="{y1:.0f}" x2="{x2:.0f}" y2="{y2:.0f}" stroke="#9ab" '
             f'stroke-width="{width:.1f}"/>'
         )
-    for n in ego:
+    for n in sorted(ego):
         x, y = layout[n]
         label = escape(str(g.nodes[n].get("label", n)))
         cls = "node centre" if n == centre else "node"
