@@ -39,11 +39,7 @@ PARAMS = {
     "name": Literal("科技厅"),
 }
 # Where Virtuoso 7.2 answers differently, and why (each fails the suite once it answers alike).
-DIFFERS = {
-    "departments": "GROUP BY subqueries joined with SUM(IF(…)) give one row on Virtuoso 7.2",
-    "document-summary": "COUNT(DISTINCT …) over nested OPTIONALs with a property path: one row",
-    "judged-links": "eli:is_part_of+ with its object bound by VALUES: one row",
-}
+DIFFERS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +119,20 @@ def test_catalogue_answers_as_embedded(loaded: str, home: Corpus, name: str) -> 
     assert multiset(remote, unordered) == multiset(embedded, unordered)
 
 
-@pytest.mark.parametrize("args", [["tasks", "-f", "csv"], ["chain", "gx:9", "-f", "json"]])
+READ_COMMANDS = [
+    ["tasks", "-f", "csv"],
+    ["tasks", "--by", "department", "-f", "csv"],
+    ["tasks", "--dept", "科技厅", "-f", "csv"],
+    ["tasks", "--doc", "gx", "-f", "json"],
+    ["chain", "gx:9", "-f", "json"],
+    ["chain", "lz:3", "-f", "json"],
+    ["depts", "-f", "csv"],
+    ["summary", "-f", "json"],
+    ["suggest-links", "--from", "lz", "--to", "gx", "-f", "csv"],
+]
+
+
+@pytest.mark.parametrize("args", READ_COMMANDS, ids=" ".join)
 def test_commands_answer_as_embedded(loaded: str, args: list[str]) -> None:
     embedded = CliRunner().invoke(app, args, env={"POLICYGRAPH_ENDPOINT": ""})
     remote = CliRunner().invoke(app, [*args, "--endpoint", loaded])
