@@ -14,6 +14,8 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +33,7 @@ from policygraph.store.remote import RemoteStore
 from policygraph.store.server import oxigraph_binary
 
 runner = CliRunner()
+CATALOGUE = sorted(p.stem for p in (Path(__file__).parents[1] / "queries").glob("*.rq"))
 GX = "https://w3id.org/policygraph/eli/cn-gx/guizhengbanfa/2021/81"
 PARAMS = {
     "doc": URIRef(GX),
@@ -185,15 +188,37 @@ def test_a_broken_query_shows_the_servers_message(loaded: str) -> None:
 # --- servers that are down, refuse the credentials, or are too slow ------------------------------
 
 
+ANSWERS = {  # mode: (status, content type, body)
+    "read-only": (403, "text/plain", b"this endpoint is read-only"),
+    "forbidden": (403, "text/plain", b""),
+    "failing": (500, "text/plain", b"Internal error: out of memory in query 17"),
+    "html": (200, "text/html", b"<html><body><h1>Welcome to nginx!</h1></body></html>"),
+    "empty": (200, "application/sparql-results+json", b""),
+}
+
+
 class _Stub(http.server.BaseHTTPRequestHandler):
     mode = "unauthorized"
 
     def do_POST(self) -> None:
         if self.mode == "slow":
             time.sleep(3)
+        if self.mode in ANSWERS:
+            code, kind, body = ANSWERS[self.mode]
+            self.send_response(code)
+            self.send_header("Content-Type", kind)
+            self.end_headers()
+            self.wfile.write(body)
+            return
         self.send_response(401 if self.mode == "unauthorized" else 200)
         self.send_header("Content-Type", "application/sparql-results+json")
         self.end_headers()
+        if self.mode == "trickle":  # a byte at a time: each read is quick, the whole is not
+            for byte in b'{"head":{"vars":[]},"results":{"bindings":[]}}':
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.2)
+            return
         if self.mode == "truncated":
             self.wfile.write(b'{"head":{"vars":["n"]},"results":{"bindings":[{"n":')
             return
@@ -218,8 +243,8 @@ def stub() -> Iterator[tuple[str, type[_Stub]]]:
         httpd.server_close()
 
 
-def one_line_error(args: list[str]) -> str:
-    result = runner.invoke(app, args)
+def one_line_error(args: list[str], input: str | None = None) -> str:
+    result = runner.invoke(app, args, input=input)
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.output
@@ -276,6 +301,36 @@ def test_server_refuses_credentials(
     assert "refused the credentials" in err and "s3cret-value" not in err
 
 
+@pytest.mark.parametrize(
+    ("mode", "says"),
+    [
+        ("read-only", "refused the request (HTTP 403): this endpoint is read-only"),
+        ("forbidden", "refused the credentials (HTTP 403)"),
+        ("failing", "500. Internal error: out of memory in query 17"),
+        ("html", "did not answer with SPARQL"),
+        ("empty", "did not answer with SPARQL"),
+    ],
+)
+def test_what_a_server_answers_oddly_is_one_error(
+    stub: tuple[str, type[_Stub]], mode: str, says: str
+) -> None:
+    url, handler = stub
+    handler.mode = mode
+    for args in (["query", "corpus-totals"], ["tasks"]):
+        err = one_line_error([*args, "--endpoint", url])
+        assert url in err and says in err, err
+
+
+def test_one_deadline_for_the_whole_request(stub: tuple[str, type[_Stub]]) -> None:
+    """A server trickling its answer a byte at a time trips --timeout, not each read's."""
+    url, handler = stub
+    handler.mode = "trickle"
+    started = time.monotonic()
+    err = one_line_error(["query", "corpus-totals", "--endpoint", url, "--timeout", "1"])
+    assert "did not answer within 1 s" in err
+    assert time.monotonic() - started < 5  # the whole answer would take 9 s
+
+
 def test_server_too_slow(stub: tuple[str, type[_Stub]]) -> None:
     url, handler = stub
     handler.mode = "slow"
@@ -297,7 +352,11 @@ def test_not_a_url() -> None:
     assert "not an http(s) endpoint URL" in err
 
 
-def test_serve_answers_the_same_queries(home: Corpus, store: EmbeddedStore) -> None:
+@pytest.fixture(scope="module")
+def served(home: Corpus) -> Iterator[str]:
+    """`policygraph serve` as a user starts it, in a process group of its own."""
+    import os
+    import signal
     import sys
 
     try:
@@ -305,34 +364,64 @@ def test_serve_answers_the_same_queries(home: Corpus, store: EmbeddedStore) -> N
     except Exception as exc:
         pytest.skip(f"Oxigraph server not available: {exc}")
     port = free_port()
-    cli = [
-        sys.executable,
-        "-m",
-        "policygraph",
-        "serve",
-        "--port",
-        str(port),
-        "--home",
-        str(home.root),
-    ]
+    cli = [sys.executable, "-m", "policygraph", "serve", "--port", str(port)]
     process = subprocess.Popen(
-        cli, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+        [*cli, "--home", str(home.root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}/query"
     try:
         wait_until_up(url, process, "policygraph serve")
-        q = query.load(home.queries, "corpus-totals")
-        assert results.multiset(RemoteStore(url).select(q.text)) == results.multiset(
-            store.select(q.text)
-        )
-        browser = RemoteStore(url, graph=None).select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        assert int(str(browser.rows[0][0])) > 5000  # the query page sees the graph too
+        yield url
     finally:
-        import os
-        import signal
-
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
+
+
+@pytest.mark.parametrize("name", CATALOGUE)
+def test_serve_answers_pasted_queries(
+    served: str, home: Corpus, store: EmbeddedStore, name: str
+) -> None:
+    """A catalogue query as pasted into the server's query page: no FROM, no default graph."""
+    q = query.load(home.queries, name)
+    bindings = {p.name: PARAMS[p.name] for p in q.params}
+    remote = RemoteStore(served, graph=None).select(q.text, bindings)
+    unordered = tuple(q.unordered)
+    assert results.multiset(remote, unordered) == results.multiset(
+        store.select(q.text, bindings), unordered
+    )
+
+
+def test_serve_does_not_federate_unless_allowed(served: str) -> None:
+    """SERVICE would make the server send requests to any address: refused, and no request
+    reaches the address named."""
+    trap = socket.socket()
+    trap.bind(("127.0.0.1", 0))
+    trap.listen(1)
+    trap.settimeout(2)
+    target = f"http://127.0.0.1:{trap.getsockname()[1]}/sparql"
+    text = f"SELECT * WHERE {{ SERVICE <{target}> {{ ?s ?p ?o }} }}"
+    for request in (
+        urllib.request.Request(f"{served}?{urllib.parse.urlencode({'query': text})}"),
+        urllib.request.Request(
+            served, data=text.encode(), headers={"Content-Type": "application/sparql-query"}
+        ),
+        urllib.request.Request(served, data=urllib.parse.urlencode({"query": text}).encode()),
+    ):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=10)
+        assert refused.value.code == 403
+        assert "--allow-service" in refused.value.read().decode()
+    with pytest.raises(OSError):
+        trap.accept()  # nothing came
+    trap.close()
+    err = one_line_error(["query", "-", "--endpoint", served], input=text)
+    assert "SERVICE" in err and "--allow-service" in err
+    # a query that merely mentions the word is answered
+    word = 'SELECT ?s WHERE { ?s ?p "SERVICE" }'
+    assert RemoteStore(served, graph=None).select(word).rows == []
 
 
 def test_commands_give_the_same_output_remotely(loaded: str) -> None:
@@ -388,16 +477,18 @@ def test_serve_stops_its_server_on_sigterm(tmp_path: Path) -> None:
                 time.sleep(0.2)
         else:
             pytest.fail("serve did not answer")
+        found = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True)
+        children = [int(p) for p in found.stdout.split()]
+        assert children  # the oxigraph server behind the gate
         os.kill(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
     finally:
         if process.poll() is None:
             process.kill()
     time.sleep(0.5)
-    children = subprocess.run(
-        ["pgrep", "-f", f"serve-read-only.*127.0.0.1:{port}"], capture_output=True, text=True
-    )
-    assert children.stdout.strip() == ""  # the oxigraph child is gone
+    for child in children:
+        with pytest.raises(ProcessLookupError):
+            os.kill(child, 0)  # the oxigraph child is gone
     with socket.socket() as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", port))  # and the port is free

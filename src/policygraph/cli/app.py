@@ -34,6 +34,14 @@ class Boundary(TyperGroup):
         except UsageError as exc:
             typer.echo(f"Error: {exc.format_message()}", err=True)  # type: ignore[attr-defined]
             raise typer.Exit(2) from None
+        except MemoryError:
+            typer.echo(
+                f"Error: out of memory in policygraph {ctx.invoked_subcommand or ''}: ask for "
+                "fewer rows (LIMIT, a parameter) or run it against a SPARQL server "
+                "(--endpoint); nothing was written",
+                err=True,
+            )
+            raise typer.Exit(2) from None
 
 
 app = typer.Typer(

@@ -185,9 +185,19 @@ def serve(
             "--location", help="Directory for the server's store (default: a temporary one)."
         ),
     ] = None,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service",
+            help="Let queries use SERVICE, which makes the server send requests to the "
+            "addresses they name (off: such a query is refused with 403).",
+        ),
+    ] = False,
     home: HomeOption = None,
 ) -> None:
     """Serve the built graph read-only on a local SPARQL endpoint (Oxigraph), with a query page.
+
+    Queries need no FROM: the default graph is the whole graph.
 
     \b
     Example:
@@ -203,12 +213,15 @@ def serve(
     with tempfile.TemporaryDirectory(prefix="policygraph-serve-") as tmp:
         where = location or Path(tmp)
         count = server.prepare_location(files, where)
-        command = server.serve_command(where, host, port)
-        typer.echo(
-            f"Serving {count} triples read-only at http://{host}:{port}/ (SPARQL: http://{host}:{port}/query)"
-        )
-        typer.echo("Press Ctrl-C to stop.")
-        raise typer.Exit(server.run_server(command))
+
+        def ready() -> None:
+            typer.echo(
+                f"Serving {count} triples read-only at http://{host}:{port}/ "
+                f"(SPARQL: http://{host}:{port}/query)"
+            )
+            typer.echo("Press Ctrl-C to stop.")
+
+        raise typer.Exit(server.serve(where, host, port, allow_service, ready))
 
 
 def export(

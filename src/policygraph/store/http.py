@@ -9,17 +9,21 @@ line, never printed.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import socket
+import threading
+import time
 import urllib.error
 import urllib.request
 import warnings
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from policygraph.errors import EndpointError
 
+T = TypeVar("T")
 ENV_USER, ENV_PASSWORD = "POLICYGRAPH_USER", "POLICYGRAPH_PASSWORD"
 
 
@@ -38,8 +42,10 @@ def http_error(url: str, exc: urllib.error.HTTPError) -> EndpointError:
     body = ""
     with contextlib.suppress(OSError):
         body = " ".join(exc.read().decode("utf-8", "replace").split())[:300]
-    if exc.code in (401, 403):
+    if exc.code == 401 or (exc.code == 403 and not body):
         return refused(url, exc.code)
+    if exc.code == 403:  # the server says why: read-only, SERVICE refused, …
+        return EndpointError(f"{url} refused the request (HTTP 403): {body}")
     return EndpointError(f"{url} answered HTTP {exc.code}: {body or exc.reason}")
 
 
@@ -106,12 +112,13 @@ def run_sparql(
     /sparql-auth); every failure is one EndpointError (:func:`failures`)."""
     from SPARQLWrapper.SPARQLExceptions import Unauthorized
 
+    deadline = time.monotonic() + timeout
     for digest in (False, True):
         sw = sparql_wrapper(url, timeout, digest)
         prepare(sw)
         try:
             with failures(url, timeout):
-                return run(sw)
+                return within(deadline, url, timeout, functools.partial(run, sw))
         except EndpointError as exc:
             cause = exc.__cause__
             refused_basic = isinstance(cause, Unauthorized) or (
@@ -138,5 +145,33 @@ def send(method: str, url: str, body: bytes, content_type: str, timeout: float) 
             urllib.request.HTTPDigestAuthHandler(passwords),
         ]
     opener = urllib.request.build_opener(*handlers)
-    with failures(url, timeout), opener.open(request, timeout=timeout) as response:
-        return bytes(response.read())
+
+    def exchange() -> bytes:
+        with opener.open(request, timeout=timeout) as response:
+            return bytes(response.read())
+
+    with failures(url, timeout):
+        return within(time.monotonic() + timeout, url, timeout, exchange)
+
+
+def within(deadline: float, url: str, timeout: float, request: Callable[[], T]) -> T:
+    """``request()``'s answer if it comes before ``deadline`` (a monotonic time), else an
+    EndpointError. The socket timeout bounds each read only: a server trickling a byte at a
+    time would never trip it, so the whole exchange runs in a thread and is waited for."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(request())
+        except BaseException as exc:  # handed to the caller's thread
+            failure.append(exc)
+
+    worker = threading.Thread(target=run, name=f"request to {url}", daemon=True)
+    worker.start()
+    worker.join(max(0.0, deadline - time.monotonic()))
+    if worker.is_alive():
+        raise EndpointError(f"{url} did not answer within {timeout:g} s")
+    if failure:
+        raise failure[0]
+    return outcome[0]

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+import http.server
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from policygraph.errors import InputError
@@ -59,24 +60,177 @@ def check_port(host: str, port: int) -> None:
             raise InputError(f"{host}:{port} cannot be served: {exc.strerror}") from exc
 
 
-def serve_command(location: Path, host: str, port: int) -> list[str]:
-    # The union default graph lets the query page in the browser see the named graph too.
+def serve_command(location: Path, port: int) -> list[str]:
+    """The oxigraph server behind the gate, on a loopback port of its own. The union default
+    graph lets the query page and queries pasted with no FROM see the named graph too."""
     return [
         oxigraph_binary(),
         "serve-read-only",
         "--location",
         str(location),
         "--bind",
-        f"{host}:{port}",
+        f"127.0.0.1:{port}",
         "--union-default-graph",
     ]
 
 
-def run_server(command: list[str]) -> int:
-    """Run the server in the foreground until interrupted; return its exit code."""
-    process = subprocess.Popen(command)
+def serve(
+    location: Path,
+    host: str,
+    port: int,
+    allow_service: bool = False,
+    ready: Callable[[], None] = lambda: None,
+) -> int:
+    """Serve ``location`` read-only at ``host:port`` until interrupted; return an exit code.
+
+    Requests pass through a gate: the oxigraph server answers ``SERVICE`` clauses by sending
+    requests to any address it names, so a query using ``SERVICE`` is refused (403) unless
+    ``allow_service``. The oxigraph child is stopped however this ends (Ctrl-C, SIGTERM)."""
+    check_port(host, port)
+    inner = _free_port()
+    child = subprocess.Popen(
+        serve_command(location, inner), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     try:
-        return process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
-        return process.wait()
+        _wait_until_up(child, f"http://127.0.0.1:{inner}/query")
+        handler = type(
+            "Gate",
+            (_Gate,),
+            {"upstream": f"http://127.0.0.1:{inner}", "allow_service": allow_service},
+        )
+        try:
+            gate = http.server.ThreadingHTTPServer((host, port), handler)
+        except OSError as exc:
+            raise InputError(f"{host}:{port} cannot be served: {exc.strerror}") from exc
+        ready()
+        try:
+            gate.serve_forever(poll_interval=0.2)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            gate.server_close()
+        return 0
+    finally:
+        child.terminate()
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_until_up(child: subprocess.Popen[bytes], url: str) -> None:
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2).read()
+            return
+        except OSError:
+            if child.poll() is not None or time.monotonic() > deadline:
+                child.kill()
+                err = (child.communicate()[1] or b"").decode("utf-8", "replace").strip()
+                last = err.splitlines()[-1] if err else "no message"
+                raise InputError(f"the oxigraph server did not start: {last}") from None
+            time.sleep(0.1)
+
+
+_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "host"}
+READ_ONLY = "this endpoint is read-only (policygraph serve); policygraph load writes to a server"
+SERVICE_OFF = (
+    "SERVICE (federated query) is off on this endpoint: policygraph serve --allow-service "
+    "lets the server send requests to the addresses a query names"
+)
+
+
+class _Gate(http.server.BaseHTTPRequestHandler):
+    """Relays each request to the oxigraph server, refusing SERVICE unless allowed."""
+
+    upstream = ""
+    allow_service = False
+
+    def do_GET(self) -> None:
+        self._relay(None)
+
+    def do_HEAD(self) -> None:
+        self._relay(None)
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self._relay(self.rfile.read(length))
+
+    def do_PUT(self) -> None:
+        self._refuse(READ_ONLY)
+
+    do_DELETE = do_PATCH = do_PUT
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass  # the terminal is the user's; oxigraph logs nothing either
+
+    def _relay(self, body: bytes | None) -> None:
+        import shutil
+        import urllib.error
+        import urllib.request
+
+        from policygraph.store.sparql import keywords
+
+        kind = self.headers.get("Content-Type", "")
+        if _form(self.path, kind, body, "update"):
+            self._refuse(READ_ONLY)
+            return
+        text = "\n".join(_form(self.path, kind, body, "query"))
+        if not self.allow_service and "SERVICE" in keywords(text):
+            self._refuse(SERVICE_OFF)
+            return
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP}
+        request = urllib.request.Request(
+            self.upstream + self.path, data=body, headers=headers, method=self.command
+        )
+        try:
+            response = urllib.request.urlopen(request)
+        except urllib.error.HTTPError as exc:
+            response = exc
+        except OSError:
+            self.send_error(502, "the oxigraph server behind policygraph serve did not answer")
+            return
+        with response:
+            self.send_response(response.status)
+            for key, value in response.headers.items():
+                if key.lower() not in _HOP:
+                    self.send_header(key, value)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            if self.command != "HEAD":
+                shutil.copyfileobj(response, self.wfile)
+
+    def _refuse(self, why: str) -> None:
+        message = why.encode("utf-8")
+        self.send_response(403)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(message)))
+        self.end_headers()
+        self.wfile.write(message)
+
+
+def _form(path: str, content_type: str, body: bytes | None, field: str) -> list[str]:
+    """The values of a SPARQL protocol field (``query`` or ``update``) in a request: from the
+    URL, a form POST, or the body of a direct POST."""
+    from urllib.parse import parse_qs, urlsplit
+
+    found = parse_qs(urlsplit(path).query).get(field, [])
+    kind = content_type.split(";")[0].strip().lower()
+    if body is not None and kind == "application/x-www-form-urlencoded":
+        found += parse_qs(body.decode("utf-8", "replace")).get(field, [])
+    elif body is not None and kind == f"application/sparql-{field}":
+        found.append(body.decode("utf-8", "replace"))
+    return found

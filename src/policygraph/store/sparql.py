@@ -157,6 +157,29 @@ def _skip(text: str, i: int) -> int:
     return i
 
 
+def keywords(text: str) -> set[str]:
+    """The words of the query's own syntax, upper-cased: comments, strings, IRIs, variables and
+    prefixed names skipped (so ``"SERVICE"`` or ``ex:service`` is not the keyword)."""
+    found, i, n = set(), 0, len(text)
+    while i < n:
+        after = _skip(text, i)
+        if after != i:
+            i = after
+            continue
+        m = _WORD.match(text, i)
+        if m is None:
+            i += 1
+            continue
+        before = text[i - 1 : i]
+        if before not in ("?", "$", ":") and not text.startswith(":", m.end()):
+            found.add(m.group(0).upper())
+        i = m.end()
+    return found
+
+
+_WORD = re.compile(r"[A-Za-z_][\w-]*")
+
+
 def where_brace(text: str) -> int:
     """Index of the '{' that opens the query's top-level WHERE group (comments, strings and
     IRIs skipped)."""
