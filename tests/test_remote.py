@@ -108,6 +108,33 @@ def test_load_replaces_and_counts(loaded: str, store: EmbeddedStore, home: Corpu
     assert total > graph and f"Loaded {total} triples" in again.stdout
 
 
+def test_load_into_the_default_graph(tmp_path: Path, home: Corpus, store: EmbeddedStore) -> None:
+    """--default-graph: a catalogue query pasted into the server's page, with no FROM and no
+    union default graph, answers as embedded; a second load replaces, never adds."""
+    binary = oxigraph_binary()
+    port = free_port()
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        wait_until_up(url, process, "the Oxigraph server")
+        for _ in range(2):
+            result = runner.invoke(app, ["load", "--endpoint", url, "--default-graph"])
+            assert result.exit_code == 0, result.output
+            assert "into the default graph" in result.stdout
+        q = query.load(home.queries, "document-summary")
+        pasted = RemoteStore(url, graph=None).select(q.text)
+        assert results.multiset(pasted) == results.multiset(store.select(q.text))
+        both = one_line_error(["load", "--endpoint", url, "--default-graph", "--graph", "urn:x"])
+        assert "not both" in both
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 def test_load_drops_stale_staging_graphs(loaded: str) -> None:
     stale = "https://w3id.org/policygraph/graph/staging/died-1"
     server = RemoteStore(loaded, graph=None)
@@ -392,6 +419,22 @@ def test_serve_answers_pasted_queries(
     assert results.multiset(remote, unordered) == results.multiset(
         store.select(q.text, bindings), unordered
     )
+
+
+def readme_query() -> str:
+    """The query the README says works pasted into a server's page."""
+    import re
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"```sparql\n(.*?)```", readme, re.S)
+    assert found, "README.md shows no ```sparql block"
+    return "\n".join(line.strip() for line in found.group(1).splitlines())
+
+
+def test_the_readmes_pasted_query_answers_on_serve(served: str, store: EmbeddedStore) -> None:
+    text = readme_query()
+    pasted = RemoteStore(served, graph=None).select(text)
+    assert len(pasted) > 10 and results.multiset(pasted) == results.multiset(store.select(text))
 
 
 def test_serve_does_not_federate_unless_allowed(served: str) -> None:

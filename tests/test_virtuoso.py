@@ -12,12 +12,13 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import REPO
-from rdflib import Literal, URIRef
-from test_remote import free_port
+from rdflib import Graph, Literal, URIRef
+from test_remote import free_port, readme_query
 from typer.testing import CliRunner
 
 from policygraph.cli.app import app
@@ -42,8 +43,20 @@ PARAMS = {
 DIFFERS: dict[str, str] = {}
 
 
+@dataclass(frozen=True)
+class Virtuoso:
+    url: str  # its SPARQL endpoint
+    work: Path  # its database directory, from which its loader may read files
+    isql: int  # the port of its SQL interface
+
+
 @pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def virtuoso(server: Virtuoso) -> str:
+    return server.url
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     binary = shutil.which("virtuoso-t")
     if binary is None or not INI.is_file():
         pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
@@ -71,7 +84,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.5)
         else:
             pytest.skip("Virtuoso did not start within 60 s")
-        yield url
+        yield Virtuoso(url, work, isql)
     finally:
         process.terminate()
         process.wait(timeout=60)
@@ -152,3 +165,106 @@ def test_queries_to_a_digest_protected_endpoint(
     monkeypatch.setenv("POLICYGRAPH_PASSWORD", "wrong")
     with pytest.raises(EndpointError, match="refused the credentials"):
         RemoteStore(loaded.removesuffix("/sparql") + "/sparql-auth").select(q.text)
+
+
+@pytest.mark.parametrize("name", CATALOGUE)
+def test_pasted_queries_need_no_from(loaded: str, home: Corpus, name: str) -> None:
+    """Virtuoso's queries without FROM see every graph: a catalogue query pasted into its page
+    answers as embedded (the README says so)."""
+    q = sparql.load(home.queries, name)
+    bindings = {p.name: PARAMS[p.name] for p in q.params}
+    embedded = EmbeddedStore(home.graph_files()).select(q.text, bindings)
+    pasted = RemoteStore(loaded, graph=None).select(q.text, bindings)
+    unordered = tuple(q.unordered)
+    assert multiset(pasted, unordered) == multiset(embedded, unordered)
+
+
+def test_default_graph_is_refused_with_the_servers_reason(loaded: str) -> None:
+    base = loaded.removesuffix("/sparql")
+    result = CliRunner().invoke(
+        app,
+        [
+            *("load", "--endpoint", loaded, "--default-graph"),
+            *("--store-endpoint", f"{base}/sparql-graph-crud-auth"),
+            *("--update-endpoint", f"{base}/sparql-auth"),
+        ],
+        env={"POLICYGRAPH_USER": "dba", "POLICYGRAPH_PASSWORD": "dba"},
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert "plain default graph" in result.stderr  # Virtuoso's own words
+    assert "dba" not in result.stderr.replace(f"{base}/sparql-auth", "")
+    rows = RemoteStore(loaded, graph=None).select(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        'FILTER(STRSTARTS(STR(?g), "https://w3id.org/policygraph/graph/staging/")) }'
+    )
+    assert str(rows.rows[0][0]) == "0"  # the staging graph was dropped
+
+
+def test_virtuosos_own_loader_reads_our_turtle_as_rdflib_does(server: Virtuoso) -> None:
+    """Every Turtle file we publish, bulk-loaded by Virtuoso's own loader (ld_dir and
+    rdf_loader_run, as DBpedia is loaded), holds the triples rdflib reads from it (no backslash
+    kept in an IRI, numbers by value)."""
+    from test_portable import FILES
+
+    isql = shutil.which("isql-vt") or shutil.which("isql")
+    if isql is None:
+        pytest.skip("Virtuoso's isql client is not installed")
+    folder = server.work / "portable"
+    folder.mkdir(exist_ok=True)
+    for n, path in enumerate(FILES):
+        shutil.copyfile(path, folder / f"{n}.ttl")
+        (folder / f"{n}.ttl.graph").write_text(f"urn:portable:{n}", encoding="utf-8")
+    script = (
+        "ld_dir('portable', '*.ttl', NULL); rdf_loader_run(); "
+        "SELECT ll_file, ll_error FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;"
+    )
+    done = subprocess.run(
+        [isql, str(server.isql), "dba", "dba", f"exec={script}"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    try:
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "0 Rows." in done.stdout, done.stdout  # no file failed to load
+        compare_loaded(server.url)
+    finally:  # the other tests query every graph (Virtuoso's default): leave only ours
+        drop = " ".join(f"SPARQL CLEAR GRAPH <urn:portable:{n}>;" for n in range(len(FILES)))
+        subprocess.run([isql, str(server.isql), "dba", "dba", f"exec={drop}"], timeout=300)
+
+
+def compare_loaded(url: str) -> None:
+    from rdflib.compare import isomorphic
+    from test_portable import FILES
+
+    remote = RemoteStore(url, graph=None)
+    for n, path in enumerate(FILES):
+        loaded = remote.query(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <urn:portable:{n}> {{ ?s ?p ?o }} }}"
+        )
+        assert isinstance(loaded, Graph)
+        by_rdflib = Graph().parse(path, format="turtle")
+        assert isomorphic(whole_numbers(by_rdflib), whole_numbers(loaded)), path
+
+
+def whole_numbers(g: Graph) -> Graph:
+    """Numbers by value, and a whole xsd:decimal as the xsd:integer Virtuoso stores it as
+    (500.0 comes back as 500, an integer: the same value, another datatype)."""
+    from decimal import Decimal
+
+    from rdflib.namespace import XSD
+    from test_portable import by_value
+
+    out = Graph()
+    for s, p, o in by_value(g):
+        if isinstance(o, Literal) and o.datatype == XSD.decimal and Decimal(str(o)) % 1 == 0:
+            o = Literal(str(int(Decimal(str(o)))), datatype=XSD.integer)
+        out.add((s, p, o))
+    return out
+
+
+def test_the_readmes_pasted_query_answers_on_virtuoso(loaded: str, home: Corpus) -> None:
+    text = readme_query()
+    pasted = RemoteStore(loaded, graph=None).select(text)
+    assert multiset(pasted) == multiset(EmbeddedStore(home.graph_files()).select(text))

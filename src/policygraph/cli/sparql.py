@@ -138,8 +138,20 @@ def queries(fmt: FormatOption = None, output: OutOption = None, home: HomeOption
 def load(
     endpoint: EndpointOption = None,
     graph: Annotated[
-        str, typer.Option("--graph", help="The named graph to replace.")
-    ] = "https://w3id.org/policygraph/graph",
+        str | None,
+        typer.Option(
+            "--graph",
+            help="The named graph to replace (default: https://w3id.org/policygraph/graph).",
+        ),
+    ] = None,
+    default_graph: Annotated[
+        bool,
+        typer.Option(
+            "--default-graph",
+            help="Replace the server's default graph instead (and whatever it holds), for "
+            "servers whose queries without FROM see only that graph (Oxigraph, Fuseki).",
+        ),
+    ] = False,
     update_endpoint: Annotated[
         str | None,
         typer.Option("--update-endpoint", help="SPARQL Update endpoint (default: …/update)."),
@@ -159,6 +171,7 @@ def load(
     \b
     Example:
         policygraph load --endpoint http://localhost:7878/query
+        policygraph load --endpoint http://localhost:7878/query --default-graph
     """
     import pyoxigraph as ox
 
@@ -168,12 +181,15 @@ def load(
 
     if not endpoint:
         raise InputError("give --endpoint URL (or set POLICYGRAPH_ENDPOINT)")
+    if default_graph and graph:
+        raise InputError("give --graph or --default-graph, not both")
+    target = None if default_graph else (graph or remote.DEFAULT_GRAPH)
     triples = merged(dataset(Corpus.locate(home)))  # what export writes, in one graph
     data = triples.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     count = remote.load_data(
-        data, len(triples), endpoint, graph, update_endpoint, store_endpoint, timeout
+        data, len(triples), endpoint, target, update_endpoint, store_endpoint, timeout
     )
-    typer.echo(f"Loaded {count} triples into <{graph}> on {endpoint}")
+    typer.echo(f"Loaded {count} triples into {remote.graph_label(target)} on {endpoint}")
 
 
 def serve(

@@ -160,34 +160,37 @@ def load_data(
     data: bytes,
     count: int,
     endpoint: str,
-    graph: str = DEFAULT_GRAPH,
+    graph: str | None = DEFAULT_GRAPH,
     update_endpoint: str | None = None,
     store_endpoint: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> int:
-    """Replace ``graph`` on the server with the N-Triples ``data`` (``count`` triples), through a
-    staging graph moved onto it in one update; return the checked triple count.
+    """Replace ``graph`` on the server (None: its default graph) with the N-Triples ``data``
+    (``count`` triples), through a staging graph moved onto it in one update; return the
+    checked triple count.
 
     Staging graphs are dropped on every path, and stale ones (of a load that died) at the start
     of the next. When the update fails or times out on the client's side, the target is counted
     again: the error says what the server ended up holding (it may have finished the MOVE)."""
     from policygraph.rdf.terms import check_iri
 
-    check_iri(graph)
+    if graph is not None:
+        check_iri(graph)
     server = RemoteStore(endpoint, graph=None, timeout=timeout)
     gsp = store_endpoint or sibling(endpoint, "store")
-    _drop_stale(server, graph, update_endpoint)
-    staging = f"{graph}/staging/{os.getpid()}-{int(time.time() * 1000)}"
+    staged_under = f"{graph or DEFAULT_GRAPH}/staging/"
+    _drop_stale(server, staged_under, update_endpoint)
+    staging = f"{staged_under}{os.getpid()}-{int(time.time() * 1000)}"
     target = f"{gsp}?{urllib.parse.urlencode({'graph': staging})}"
     try:
         send("PUT", target, data, "application/n-triples", timeout)
-        server.update(f"MOVE SILENT <{staging}> TO <{graph}>", update_endpoint)
+        server.update(f"MOVE SILENT <{staging}> TO {_graph_ref(graph)}", update_endpoint)
     except EndpointError as exc:
         held = _count(server, graph)
         with contextlib.suppress(EndpointError):
             server.update(f"DROP SILENT GRAPH <{staging}>", update_endpoint)
         state = (
-            f"the server now holds {held} triples in <{graph}> "
+            f"the server now holds {held} triples in {graph_label(graph)} "
             f"({'the new graph' if held == count else 'not the new graph'})"
             if held is not None
             else "what the server holds could not be read"
@@ -196,24 +199,34 @@ def load_data(
     on_server = _count(server, graph)
     if on_server != count:
         raise EndpointError(
-            f"{endpoint}: graph <{graph}> holds {on_server} triples after loading, expected {count}"
+            f"{endpoint}: {graph_label(graph)} holds {on_server} triples after loading, "
+            f"expected {count}"
         )
     return count
 
 
-def _count(server: RemoteStore, graph: str) -> int | None:
+def graph_label(graph: str | None) -> str:
+    return f"<{graph}>" if graph else "the default graph"
+
+
+def _graph_ref(graph: str | None) -> str:
+    return f"<{graph}>" if graph else "DEFAULT"
+
+
+def _count(server: RemoteStore, graph: str | None) -> int | None:
+    pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
     try:
-        rows = server.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        rows = server.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
         return int(str(rows.rows[0][0])) if rows.rows else 0
     except EndpointError:
         return None
 
 
-def _drop_stale(server: RemoteStore, graph: str, update_endpoint: str | None) -> None:
+def _drop_stale(server: RemoteStore, staged_under: str, update_endpoint: str | None) -> None:
     """Drop the staging graphs of loads that died (never the target itself)."""
     rows = server.select(
         "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-        f'FILTER(STRSTARTS(STR(?g), "{graph}/staging/")) }}'
+        f'FILTER(STRSTARTS(STR(?g), "{staged_under}")) }}'
     )
     for (stale,) in rows.rows:
         server.update(f"DROP SILENT GRAPH <{stale}>", update_endpoint)
