@@ -54,12 +54,50 @@ class EmbeddedStore:
             if kind in ("CONSTRUCT", "DESCRIBE"):
                 return _graph(result.graph)
             variables = [str(v) for v in (result.vars or [])]
-            rows = [tuple(row) for row in result]  # type: ignore[arg-type]
+            rows = []
+            room = MemoryCap()
+            for row in result:
+                rows.append(tuple(row))  # type: ignore[arg-type]
+                room.check(len(rows))
         except SyntaxError as exc:
             raise QueryError(f"query does not parse: {' '.join(str(exc).split())}") from exc
         except (OSError, ValueError) as exc:
             raise QueryError(f"query failed: {' '.join(str(exc).split())}") from exc
         return Rows(variables, rows)  # type: ignore[arg-type]
+
+
+class MemoryCap:
+    """Under an address-space cap (``ulimit -v``, RLIMIT_AS), stop collecting rows with a
+    MemoryError (one ``Error:`` line at the CLI) while the process still has room: left to run
+    into the cap, the allocation that fails may be Oxigraph's, whose Rust allocator aborts the
+    process with no message of ours."""
+
+    SHARE = 0.8  # of the cap, leaving room for Oxigraph and for writing what was asked
+    EVERY = 4096  # rows between two looks at the process size
+
+    def __init__(self) -> None:
+        self.limit: float | None = None
+        try:
+            import resource  # not on Windows
+        except ImportError:
+            return
+        soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+        if soft != resource.RLIM_INFINITY:
+            self.limit = soft * self.SHARE
+
+    def check(self, count: int) -> None:
+        if self.limit is None or count % self.EVERY:
+            return
+        try:
+            with open("/proc/self/statm", "rb") as statm:
+                pages = int(statm.read().split()[0])
+        except (OSError, ValueError, IndexError):  # not Linux: the MemoryError boundary only
+            self.limit = None
+            return
+        import os
+
+        if pages * os.sysconf("SC_PAGE_SIZE") > self.limit:
+            raise MemoryError(f"{count} rows fill {self.SHARE:.0%} of the memory cap")
 
 
 def _graph(source: Any) -> Graph:
