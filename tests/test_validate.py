@@ -301,8 +301,12 @@ def test_pyshacl_bool_workaround_avoids_counting_the_store(
 # --- the compiled engine gives the same results as pySHACL ---------------------------------------
 
 
-def _key(report: v.Report) -> set[tuple[str, str, str, str]]:
-    return {(r.severity, r.rule, r.focus, r.value) for r in report.results}
+def _key(report: v.Report) -> set[tuple[str, ...]]:
+    """Each result as users see it: what, where, the path, the rule's label and the quote."""
+    return {
+        (r.severity, r.rule, r.focus, r.value, r.path, r.rule_label, r.quote)
+        for r in report.results
+    }
 
 
 def test_compiled_engine_equals_pyshacl_on_the_real_graph(home: Corpus, real: v.Report) -> None:

@@ -73,6 +73,7 @@ class Check:
     sparql: str
     message: str  # with {?var} / {$this} placeholders
     node_level: bool = False  # SHACL: with no ?value, a node-level result's value is its focus
+    path: str = ""  # a property shape's sh:path, where it is one property (as pySHACL reports)
 
 
 def _n3(term: Node) -> str:
@@ -167,6 +168,7 @@ def _property_checks(shapes: Graph, node: Node, prop: Node, target: str) -> Iter
     sev = _severity(shapes, prop)
     message = str(shapes.value(prop, SH.message) or "")
     rule = str(node)
+    shown = str(path) if isinstance(path, URIRef) else ""
     for bound, op in ((SH.minCount, "<"), (SH.maxCount, ">")):
         n = shapes.value(prop, bound)
         if n is not None:
@@ -177,6 +179,7 @@ def _property_checks(shapes: Graph, node: Node, prop: Node, target: str) -> Iter
                 f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {p} ?value }} }} "
                 f"GROUP BY ?this HAVING (COUNT(DISTINCT ?value) {op} {int(str(n))})",
                 message or f"{word} than {int(str(n))} values on {{$this}}->{p}",
+                path=shown,
             )
     ok = _value_ok(shapes, prop, "?value")
     if ok != "true":
@@ -185,6 +188,7 @@ def _property_checks(shapes: Graph, node: Node, prop: Node, target: str) -> Iter
             sev,
             f"SELECT ?this ?value WHERE {{ {target} ?this {p} ?value . FILTER(!({ok})) }}",
             message or f"Value {{?value}} of {{$this}}->{p} does not conform",
+            path=shown,
         )
     if (v := shapes.value(prop, SH.hasValue)) is not None:
         yield Check(
@@ -192,6 +196,7 @@ def _property_checks(shapes: Graph, node: Node, prop: Node, target: str) -> Iter
             sev,
             f"SELECT ?this WHERE {{ {target} FILTER NOT EXISTS {{ ?this {p} {_n3(v)} }} }}",
             message or f"{{$this}}->{p} does not have the value {_n3(v)}",
+            path=shown,
         )
 
 
@@ -227,7 +232,7 @@ def _node_checks(shapes: Graph, node: Node, target: str, prefixes: str) -> Itera
                 rule,
                 sev,
                 f"SELECT ?this WHERE {{ {target} FILTER({cond}) }}",
-                message or f"{{$this}} does not conform to sh:{kind.rsplit('#', 1)[-1]}",
+                message or _alternatives(shapes, members, kind == SH.xone),
                 True,
             )
     for cls in shapes.objects(node, SH["class"]):
@@ -250,6 +255,17 @@ def _node_checks(shapes: Graph, node: Node, target: str, prefixes: str) -> Itera
             str(said or message or "{$this} fails a SPARQL constraint"),
             True,
         )
+
+
+def _alternatives(shapes: Graph, members: Node, exactly_one: bool) -> str:
+    """The default message of an sh:or / sh:xone: which alternatives the focus must satisfy,
+    each named by its path (pg:department, pg:assignee), as pySHACL's message names them."""
+    names = []
+    for m in Collection(shapes, members):
+        path = shapes.value(m, SH.path)
+        names.append(path.n3(shapes.namespace_manager) if isinstance(path, URIRef) else str(m))
+    which = "exactly one" if exactly_one else "at least one"
+    return f"{{$this}} must conform to {which} of: {', '.join(names)}"
 
 
 def prefixes_of(shapes: Graph) -> str:
@@ -296,7 +312,7 @@ def run(data: Any, shapes: Graph) -> Report:
                 rule=check.rule.rsplit("#", 1)[-1],
                 focus=focus,
                 value=str(row.get("value") or (focus if check.node_level else "")),
-                path="",
+                path=check.path,
                 message=" ".join(fill(check.message, row).split()),
                 rule_label=str(label) if label is not None else check.rule,
                 quote=quote_of(data, URIRef(focus)) if focus else "",

@@ -33,7 +33,7 @@ def validate(
         typer.Option(
             "--engine",
             help="pyshacl (the reference), sparql (shapes compiled to whole-graph queries), "
-            "or auto (pyshacl up to 200,000 triples).",
+            "or auto (the compiled shapes; pySHACL for shapes they do not cover).",
         ),
     ] = "auto",
     home: HomeOption = None,
@@ -57,6 +57,8 @@ def validate(
     from policygraph.render.sheets import results_sheet
 
     fmt_ = choose(fmt, output, (Format.text, *TABULAR, Format.ttl), Format.text)
+    if fmt_ == Format.ttl and engine == "auto":
+        engine = "pyshacl"  # the SHACL report graph is pySHACL's
     report = checks.validate(home, engine=engine)
     if fmt_ == Format.text:
         emit(render_text(report).encode("utf-8"), fmt_, output)
