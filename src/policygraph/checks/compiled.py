@@ -22,6 +22,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
+from policygraph.checks.native import NATIVE
 from policygraph.checks.report import Report, Result, order, quote_of
 from policygraph.errors import InputError
 from policygraph.rdf.terms import n3
@@ -74,6 +75,8 @@ class Check:
     message: str  # with {?var} / {$this} placeholders
     node_level: bool = False  # SHACL: with no ?value, a node-level result's value is its focus
     path: str = ""  # a property shape's sh:path, where it is one property (as pySHACL reports)
+    native: Callable[[Any, set[str]], Iterator[dict[str, object]]] | None = None  # native.py
+    target: str = ""  # the SPARQL pattern giving ?this, for a native check
 
 
 def _n3(term: Node) -> str:
@@ -245,9 +248,20 @@ def _node_checks(shapes: Graph, node: Node, target: str, prefixes: str) -> Itera
             True,
         )
     for constraint in shapes.objects(node, SH.sparql):
+        said = shapes.value(constraint, SH.message)
+        if node in NATIVE:  # the same rows, computed in Python: see native.py
+            yield Check(
+                rule,
+                sev,
+                "",
+                str(said or message or "{$this} fails a SPARQL constraint"),
+                True,
+                native=NATIVE[node],  # type: ignore[index]
+                target=target,
+            )
+            continue
         text = prefixes + re.sub(r"\$this\b", "?this", str(shapes.value(constraint, SH.select)))
         at = where_brace(text) + 1
-        said = shapes.value(constraint, SH.message)
         yield Check(
             rule,
             sev,
@@ -287,6 +301,12 @@ def fill(message: str, row: dict[str, object]) -> str:
 def run_checks(store: Any, checks: list[Check]) -> Iterator[tuple[Check, dict[str, object]]]:
     """Run compiled checks on a pyoxigraph store; yield (check, row) for each result."""
     for check in checks:
+        if check.native is not None:
+            found = store.query(f"SELECT ?this WHERE {{ {check.target} }}")
+            targets = {s["this"].value for s in found}
+            for row in check.native(store, targets):
+                yield check, row
+            continue
         solutions = store.query(check.sparql)
         names = [v.value for v in solutions.variables]
         for solution in solutions:
