@@ -8,7 +8,7 @@ from rdflib.namespace import XSD
 from policygraph.corpus import SourceFile
 from policygraph.departments import DepartmentIndex
 from policygraph.errors import SourceError
-from policygraph.rdf import ELI, PG, PROV, RDF, bind_prefixes
+from policygraph.rdf import ELI, PG, PROV, RDF
 from policygraph.text.amounts import Amount, find_amounts
 from policygraph.text.annotations import ROLES, Annotation
 from policygraph.text.deadlines import read_deadline
@@ -63,9 +63,9 @@ class DocumentBuilder:
         jur = meta.value(self.doc, PG.jurisdiction)
         self.jurisdiction = str(jur) if jur is not None else None
         self.structure: Structure = PROFILES[source.profile](text, self.label)
-        self.g = bind_prefixes(Graph())
+        self.g: set[tuple[URIRef, URIRef, URIRef | Literal]] = set()  # written by rdf.turtle
 
-    def graph(self) -> Graph:
+    def graph(self) -> set[tuple[URIRef, URIRef, URIRef | Literal]]:
         for part in self.structure.parts:
             iri = URIRef(f"{self.doc}/part/{part.ordinal}")
             self._add(iri, RDF.type, PG.Part)

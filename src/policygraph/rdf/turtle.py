@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from policygraph.rdf.namespaces import PREFIXES
 from policygraph.rdf.terms import literal, n3
@@ -23,55 +24,73 @@ def natural_key(term: object) -> tuple[object, ...]:
     return tuple(int(c) if c.isdigit() else c for c in _CHUNK.split(text))
 
 
-def _iri(term: URIRef, prefixes: list[tuple[str, str]]) -> str:
+_PREFIXES = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda x: -len(x[1]))
+_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+
+
+def _render_iri(term: URIRef, prefixes: list[tuple[str, str]]) -> str:
     s = str(term)
     for prefix, ns in prefixes:
         if s.startswith(ns):
             local = s[len(ns) :]
-            if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_\-]*", local):
+            if _LOCAL.fullmatch(local):
                 return f"{prefix}:{local}"
     return f"<{s}>"
 
 
-def _term(term: object, prefixes: list[tuple[str, str]]) -> str:
-    if isinstance(term, URIRef):
-        return _iri(term, prefixes)
-    if isinstance(term, Literal):
-        return literal(term, lambda dt: _iri(dt, prefixes))
-    return n3(term)  # refuses blank nodes and anything that is not a term
-
-
-def serialize(graph: Graph, header: Iterable[str] = ()) -> str:
-    """The graph as Turtle, read in one pass (linear in the graph: a document of 23,500 items
-    is written in seconds)."""
-    prefixes = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda x: -len(x[1]))
-    index: dict[object, dict[URIRef, list[object]]] = {}
-    iris: set[str] = set()
-    for subj, prop, o in graph:
-        index.setdefault(subj, {}).setdefault(URIRef(str(prop)), []).append(o)
-        iris.update((str(subj), str(prop)))
-        if isinstance(o, URIRef):
-            iris.add(str(o))
-        elif isinstance(o, Literal) and o.datatype:
-            iris.add(str(o.datatype))
-    namespaces = {ns for _, ns in prefixes}
-    used_ns = {ns for ns in namespaces if any(t.startswith(ns) for t in iris)} if iris else set()
+def serialize(graph: Graph | Iterable[tuple[Node, Node, Node]], header: Iterable[str] = ()) -> str:
+    """The graph (an rdflib Graph or any set of triples) as Turtle, read in one pass (linear in
+    the graph: a document of 23,500 items is written in seconds)."""
+    writer = _Writer(graph)
     lines = [f"# {h}" if h else "#" for h in header]
     if lines:
         lines.append("")
-    for name, ns in sorted(PREFIXES.items()):
-        if str(ns) in used_ns:
-            lines.append(f"@prefix {name}: <{ns}> .")
+    lines += [f"@prefix {p}: <{ns}> ." for p, ns in sorted(PREFIXES.items()) if writer.uses(ns)]
     lines.append("")
-    for s in sorted(index, key=natural_key):
-        by_predicate = index[s]
-        preds = sorted(by_predicate, key=lambda p: (p != RDF.type, _iri(p, prefixes)))
-        parts = []
-        for pred_iri in preds:
-            objs = sorted({_term(o, prefixes) for o in by_predicate[pred_iri]}, key=natural_key)
-            pred = "a" if pred_iri == RDF.type else _iri(pred_iri, prefixes)
-            parts.append(f"    {pred} {' , '.join(objs)}")
-        lines.append(_term(s, prefixes))
-        lines.append(" ;\n".join(parts) + " .")
+    for subject in sorted(writer.index, key=natural_key):
+        lines.append(writer.term(subject))
+        lines.append(" ;\n".join(writer.predicates(subject)) + " .")
         lines.append("")
     return "\n".join(lines)
+
+
+class _Writer:
+    """One graph indexed by subject and predicate, each IRI rendered once."""
+
+    def __init__(self, graph: Graph | Iterable[tuple[Node, Node, Node]]) -> None:
+        self.index: dict[Node, dict[URIRef, list[Node]]] = {}
+        self.iris: set[str] = set()
+        self.names: dict[URIRef, str] = {}
+        for subject, prop, o in graph:
+            self.index.setdefault(subject, {}).setdefault(URIRef(str(prop)), []).append(o)
+            self.iris.update((str(subject), str(prop)))
+            if isinstance(o, URIRef):
+                self.iris.add(str(o))
+            elif isinstance(o, Literal) and o.datatype:
+                self.iris.add(str(o.datatype))
+
+    def uses(self, namespace: object) -> bool:
+        return any(t.startswith(str(namespace)) for t in self.iris)
+
+    def iri(self, term: URIRef) -> str:
+        found = self.names.get(term)
+        if found is None:
+            found = self.names[term] = _render_iri(term, _PREFIXES)
+        return found
+
+    def term(self, term: object) -> str:
+        if isinstance(term, URIRef):
+            return self.iri(term)
+        if isinstance(term, Literal):
+            return literal(term, lambda dt: self.iri(URIRef(str(dt))))
+        return n3(term)  # refuses blank nodes and anything that is not a term
+
+    def predicates(self, subject: Node) -> list[str]:
+        by_predicate = self.index[subject]
+        preds = sorted(by_predicate, key=lambda p: (p != RDF.type, self.iri(p)))
+        parts = []
+        for pred in preds:
+            objs = sorted({self.term(o) for o in by_predicate[pred]}, key=natural_key)
+            shown = "a" if pred == RDF.type else self.iri(pred)
+            parts.append(f"    {shown} {' , '.join(objs)}")
+        return parts
