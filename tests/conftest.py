@@ -31,11 +31,12 @@ def store(home: Corpus) -> EmbeddedStore:
     return open_store(home)
 
 
-def copy_home(dest: Path) -> Corpus:
-    """A private copy of the corpus home (data, ontology, queries, docs)."""
+def copy_home(dest: Path, source: Path = REPO) -> Corpus:
+    """A private copy of a corpus home (data, ontology, queries, docs): the project's, or
+    ``source``."""
     for name in ("data", "ontology", "queries", "docs"):
-        if (REPO / name).exists():
-            shutil.copytree(REPO / name, dest / name)
+        if (source / name).exists():
+            shutil.copytree(source / name, dest / name)
     return Corpus.locate(dest)
 
 

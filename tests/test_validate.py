@@ -54,6 +54,12 @@ FAILS = {
     "quote": {("ex:src", "QuoteAtOffsets")},
     "unused-and-leadless": {("ex:c", "DepartmentUsed"), ("ex:doc2/measure/1", "MeasureHasLead")},
     "target-met": {("ex:doc/target", "TargetAlreadyMet")},
+    "progress": {
+        ("ex:undated", "CompletedWithoutDate"),
+        ("ex:late", "CompletedAfterDeadline"),
+        ("ex:other", "ReportOnAnotherDepartmentsTask"),
+        ("ex:broken", "ProgressReportShape"),
+    },
     "careless": {
         ("ex:doc/measure/1/co-lead/2", "NameWithoutStraySpace"),
         ("ex:doc/measure/1/funding/2", "AmountWithCurrency"),

@@ -22,7 +22,12 @@ from policygraph.rdf import PG
 from policygraph.store.embedded import load_into
 from policygraph.text.encoding import decode
 
-REQUIRED_SHAPES = ("core.shapes.ttl", "integrity.shapes.ttl", "sources.shapes.ttl")
+REQUIRED_SHAPES = (
+    "core.shapes.ttl",
+    "integrity.shapes.ttl",
+    "sources.shapes.ttl",
+    "progress.shapes.ttl",
+)
 
 
 def shapes_graph(corpus: Corpus) -> Graph:

@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from policygraph import __version__
-from policygraph.cli import build, chains, checks, ingest, sparql, tables
+from policygraph.cli import build, chains, checks, ingest, progress, sparql, tables
 from policygraph.errors import PolicyGraphError
 
 # Click's UsageError, whether typer vendors click (≥ 0.29) or depends on it.
@@ -76,6 +76,7 @@ def root(
 for group in (build, checks, tables, chains, sparql, ingest):
     for name, command in group.COMMANDS.items():
         app.command(name)(command)
+app.add_typer(progress.app, name="progress")
 
 
 def main() -> None:  # the console script

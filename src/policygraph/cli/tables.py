@@ -19,6 +19,15 @@ from policygraph.cli.options import (
 from policygraph.errors import InputError
 from policygraph.render.formats import TABULAR, Format, choose
 
+ReturnFormOption = Annotated[
+    bool,
+    typer.Option(
+        "--return-form",
+        help="Write the return form (反馈表) instead: a sheet per department (or --dept), to "
+        "fill in and read back with progress import (xlsx or docx).",
+    ),
+]
+
 
 @reads_graph
 def tasks(
@@ -36,6 +45,7 @@ def tasks(
         bool, typer.Option("--all-docs", help="With --dept: every document, not only --doc.")
     ] = False,
     full: Annotated[bool, typer.Option("--full", help="Add each measure's full text.")] = False,
+    return_form: ReturnFormOption = False,
     names: Annotated[
         str, typer.Option("--names", help="source (as the document writes them) or official.")
     ] = "source",
@@ -62,6 +72,9 @@ def tasks(
 
     if by not in ("measure", "department"):
         raise InputError(f"--by must be measure or department, not {by!r}")
+    if return_form:
+        _return_form(source, doc, dept, fmt, output)
+        return
     fmt_ = choose(fmt, output, TABULAR, Format.table)
     store = source.store()
     document = lib.find_document(store, doc)
@@ -75,6 +88,27 @@ def tasks(
         emit_sheet(sheets.measure_sheet(table, full), fmt_, output)
     else:
         emit_sheet(sheets.department_sheet(table), fmt_, output)
+
+
+def _return_form(
+    source: GraphSource, doc: str, dept: str | None, fmt: Format | None, output: Path | None
+) -> None:
+    import datetime as dt
+
+    from policygraph import __version__
+    from policygraph.render.forms import form_bytes
+    from policygraph.views import progress
+    from policygraph.views import tasks as lib
+
+    fmt_ = choose(fmt, output, (Format.xlsx, Format.docx), Format.xlsx)
+    store = source.store()
+    document = lib.find_document(store, doc)
+    department = lib.find_department(store, dept) if dept else None
+    forms = progress.forms(store, document, department)
+    generated = dt.datetime.now().replace(microsecond=0).isoformat()
+    rows = sum(len(f.rows) for f in forms)
+    data = form_bytes(forms, fmt_.value, generated, __version__)
+    emit(data, fmt_, output, f"{len(forms)} department(s), {rows} rows")
 
 
 @reads_graph

@@ -70,34 +70,15 @@ def xlsx(sheet: Sheet) -> Any:
 
 
 def docx(sheet: Sheet) -> Any:
-    from docx import Document
-    from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt
+    from docx.shared import Mm
 
-    doc = Document()
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(18))
-
-    def font(run: object, name: str, size: float, bold: bool = False) -> None:
-        run.font.name = name  # type: ignore[attr-defined]
-        run.font.size = Pt(size)  # type: ignore[attr-defined]
-        run.font.bold = bold  # type: ignore[attr-defined]
-        rpr = run._element.get_or_add_rPr()  # type: ignore[attr-defined]
-        fonts = rpr.find(qn("w:rFonts"))
-        if fonts is None:
-            fonts = OxmlElement("w:rFonts")
-            rpr.append(fonts)
-        fonts.set(qn("w:eastAsia"), name)  # the face used for Chinese characters
-
+    doc = landscape_document(18)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    font(title.add_run(sheet.title), CJK_TITLE_FONT, 16, bold=True)
+    cjk_run(title, sheet.title, CJK_TITLE_FONT, 16, bold=True)
     idx = sheet.printed()
     table = doc.add_table(rows=1, cols=len(idx))
     table.style = "Table Grid"
@@ -109,11 +90,11 @@ def docx(sheet: Sheet) -> Any:
     for cell, i in zip(header.cells, idx, strict=True):
         p = cell.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        font(p.add_run(sheet.columns[i].header), CJK_FONT, 11, bold=True)
+        cjk_run(p, sheet.columns[i].header, CJK_FONT, 11, bold=True)
     for row in sheet.rows:
         cells = table.add_row().cells
         for cell, i in zip(cells, idx, strict=True):
-            font(cell.paragraphs[0].add_run(sheet.text(row[i])), CJK_FONT, 10.5)
+            cjk_run(cell.paragraphs[0], sheet.text(row[i]), CJK_FONT, 10.5)
     widths = column_widths(sheet)
     usable = Mm(297 - 2 * 18)
     table.autofit = False
@@ -122,3 +103,38 @@ def docx(sheet: Sheet) -> Any:
         for r in table.rows:
             r.cells[j].width = share
     return doc
+
+
+def landscape_document(margin_mm: float) -> Any:
+    """An empty A4 landscape Word document with even margins."""
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Mm
+
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(margin_mm))
+    return doc
+
+
+def cjk_run(
+    paragraph: Any, text: str, face: str, size: float, bold: bool = False, hidden: bool = False
+) -> Any:
+    """A run in a CJK face (set for East Asian text too, which Word takes from w:eastAsia),
+    optionally bold or hidden."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    r = paragraph.add_run(text)
+    r.font.name, r.font.size, r.font.bold, r.font.hidden = face, Pt(size), bold, hidden
+    rpr = r._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.append(fonts)
+    fonts.set(qn("w:eastAsia"), face)
+    return r

@@ -10,6 +10,7 @@ from policygraph.render.table import Cell, Column, Sheet
 from policygraph.store.sparql import NamedQuery
 from policygraph.views.links import Suggestion
 from policygraph.views.network import DepartmentRow
+from policygraph.views.progress import NOT_REPORTED, STATUSES, DepartmentProgress, StatusRow
 from policygraph.views.summary import Summary
 from policygraph.views.tasks import DepartmentTasks, Document, TaskTable, by_department
 
@@ -215,4 +216,86 @@ def queries_sheet(queries: list[NamedQuery]) -> Sheet:
             ]
             for q in queries
         ],
+    )
+
+
+def progress_sheet(document: Document, rows: list[StatusRow], as_of: str) -> Sheet:
+    """Per task and department, the latest status as of a day and whether it is late."""
+    columns = [
+        Column("document", "文件", printed=False),
+        Column("number", "条目"),
+        Column("task", "任务", wide=True),
+        Column("department", "单位"),
+        Column("role", "职责"),
+        Column("deadline", "完成时限"),
+        Column("status", "完成状态"),
+        Column("received", "报送日期"),
+        Column("completed", "完成日期"),
+        Column("overdue", "逾期"),
+        Column("notes", "说明", wide=True),
+        Column("responsibility", "标识", printed=False),
+    ]
+    out: list[list[Cell]] = []
+    for r in rows:
+        latest = r.latest
+        out.append(
+            [
+                document.label,
+                r.form.number,
+                r.form.task,
+                r.name,
+                r.form.role,
+                r.form.deadline,
+                r.status,
+                latest.received.isoformat() if latest else "",
+                latest.completed.isoformat() if latest and latest.completed else "",
+                "是" if r.overdue else "否",
+                r.notes,
+                str(r.form.responsibility),
+            ]
+        )
+    late = sum(1 for r in rows if r.overdue)
+    silent = sum(1 for r in rows if r.latest is None)
+    return Sheet(
+        f"{document.label}《{document.title}》落实情况（截至 {as_of}）",
+        columns,
+        out,
+        footer=f"{len(rows)} tasks: {late} overdue, {silent} not reported",
+        staff=True,
+    )
+
+
+def progress_department_sheet(
+    document: Document, found: list[DepartmentProgress], as_of: str
+) -> Sheet:
+    """Per department: tasks, how many reported, in which state, how many late."""
+    statuses = [*STATUSES, NOT_REPORTED]
+    columns = [
+        Column("document", "文件", printed=False),
+        Column("department", "单位"),
+        Column("tasks", "任务数", numeric=True),
+        Column("reported", "已报送", numeric=True),
+        *(Column(STATUSES.get(s, "not-reported"), s, numeric=True) for s in statuses),
+        Column("overdue", "逾期", numeric=True),
+        Column("answered", "是否反馈"),
+    ]
+    rows: list[list[Cell]] = [
+        [
+            document.label,
+            d.name,
+            d.tasks,
+            d.reported,
+            *(d.counts[s] for s in statuses),
+            d.overdue,
+            "是" if d.reported else "否（未反馈）",
+        ]
+        for d in sorted(found, key=lambda d: (d.reported > 0, -d.overdue, d.name))
+    ]
+    silent = [d.name for d in found if not d.reported]
+    return Sheet(
+        f"{document.label}《{document.title}》各单位反馈情况（截至 {as_of}）",
+        columns,
+        rows,
+        footer=f"not answered: {'、'.join(silent)}" if silent else "every department answered",
+        staff=True,
     )

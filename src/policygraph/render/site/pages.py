@@ -3,6 +3,7 @@ checks, search."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from html import escape
 from pathlib import Path
@@ -15,7 +16,7 @@ from policygraph.errors import InputError
 from policygraph.render.site import Page, SiteResult, json_ld, render_pages, svg
 from policygraph.render.site.paths import link, page_of
 from policygraph.store import open_store
-from policygraph.views import chain, network, site, tasks
+from policygraph.views import chain, network, progress, site, tasks
 from policygraph.views.links import provisions
 from policygraph.views.summary import summarize
 
@@ -38,6 +39,8 @@ class SitePages:
         self.network = network.collaboration_network(self.store)
         self.chains = chain.Cache()
         self.targets = site.targets(self.store)
+        self.as_of = dt.date.today()  # progress is shown as of the day the site is built
+        self.progress_of: dict[str, list[Any]] = {}  # department → its rows with a status
         self.pages: list[Page] = []
         self.index: list[dict[str, str]] = []
         self.known: set[str] = set()  # pages that exist: IRIs with a page
@@ -142,6 +145,7 @@ class SitePages:
                 for m in measures
             ],
             funding=self._funding(path, d.document),
+            progress=self._progress(path, doc) if table else None,
             targets=[
                 t
                 for m, ts in sorted(self.targets.items())
@@ -200,6 +204,41 @@ class SitePages:
             return tasks.task_table(self.store, doc)
         except InputError:
             return None  # a document that assigns no department has no task table
+
+    def _progress(self, path: str, doc: Any) -> dict[str, Any] | None:
+        """The latest status of each task and department, where any department has reported
+        (supervision has started); None otherwise."""
+        if not progress.reports(self.store, doc):
+            return None
+        rows = progress.progress(
+            self.store, doc, self.as_of, None, progress.issued_on(self.store, doc)
+        )
+        shown = []
+        for r in rows:
+            entry = {
+                "number": r.form.number,
+                "task": r.form.task,
+                "href": self.href(path, str(r.form.measure)),
+                "department": r.name,
+                "department_href": self.href(path, str(r.department)),
+                "role": r.form.role,
+                "deadline": r.form.deadline,
+                "status": r.status,
+                "received": r.latest.received.isoformat() if r.latest else "",
+                "overdue": r.overdue,
+                "notes": "；".join(r.notes),
+                "document": doc.label,
+            }
+            shown.append(entry)
+            self.progress_of.setdefault(str(r.department), []).append(entry)
+        counts = {name: sum(1 for r in rows if r.status == name) for name in svg.STATUS_COLOURS}
+        late = sum(1 for r in rows if r.overdue)
+        return {
+            "as_of": self.as_of.isoformat(),
+            "rows": shown,
+            "chart": svg.status_bars(counts, late),
+            "silent": [d.name for d in progress.by_department(rows) if not d.reported],
+        }
 
     def _downloads(self, table: Any) -> dict[str, bytes]:
         from policygraph.render import render_sheet
@@ -350,6 +389,7 @@ class SitePages:
                     for a in found.assignments
                 ],
                 network=svg.neighbourhood(self.network, d.department, hrefs),
+                progress=self._department_progress(d.department),
                 jsonld=json_ld(
                     d.department,
                     ["schema:GovernmentOrganization"],
@@ -363,6 +403,19 @@ class SitePages:
             rows.append({**d.__dict__, "name": d.official, "href": link("org/index.html", path)})
             self.search_entry("部门", d.official, d.department, d.names)
         self.add("org/index.html", "departments.html", None, title="部门", departments=rows)
+
+    def _department_progress(self, department: str) -> dict[str, Any] | None:
+        """This department's rows on the documents under supervision, with a chart."""
+        rows = self.progress_of.get(department)
+        if not rows:
+            return None
+        counts = {name: sum(1 for r in rows if r["status"] == name) for name in svg.STATUS_COLOURS}
+        late = sum(1 for r in rows if r["overdue"])
+        return {
+            "as_of": self.as_of.isoformat(),
+            "rows": rows,
+            "chart": svg.status_bars(counts, late),
+        }
 
     def _department_downloads(self, found: Any) -> dict[str, bytes]:
         from policygraph.render import render_sheet

@@ -88,3 +88,35 @@ def neighbourhood(g: Any, centre: str, href: dict[str, str]) -> str:
         )
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+STATUS_COLOURS = {
+    "已完成": "#3c8d40",
+    "推进中": "#2f6fb3",
+    "未启动": "#999999",
+    "滞后": "#c9302c",
+    "未报送": "#e0a800",
+}
+
+
+def status_bars(counts: dict[str, int], overdue: int) -> str:
+    """A small horizontal bar chart of how many tasks are in each 完成状态, and how many late."""
+    rows = [(name, counts.get(name, 0)) for name in STATUS_COLOURS] + [("逾期", overdue)]
+    top = max((n for _, n in rows), default=0) or 1
+    height = 22 * len(rows) + 8
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 360 {height}" role="img" '
+        f'aria-label="完成状态统计" class="status-chart">'
+    ]
+    for i, (name, n) in enumerate(rows):
+        y = 6 + i * 22
+        width = 240 * n / top
+        colour = STATUS_COLOURS.get(name, "#c9302c")
+        parts.append(f'<text x="0" y="{y + 13}">{escape(name)}</text>')
+        parts.append(
+            f'<rect x="64" y="{y}" width="{width:.0f}" height="16" fill="{colour}">'
+            f"<title>{escape(name)}: {n}</title></rect>"
+        )
+        parts.append(f'<text x="{70 + width:.0f}" y="{y + 13}">{n}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

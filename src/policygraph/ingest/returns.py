@@ -1,0 +1,490 @@
+"""Returned forms read back: ``policygraph progress import FILE…``.
+
+Each file (xlsx, docx or csv, as a department sends it back) is read by its headers, not by
+column positions, so a column added, rows sorted or filtered, or a re-save by LibreOffice or
+Excel change nothing. Each row is known by its hidden identity (the responsibility's IRI) and
+checked against the graph: every problem is reported by file, sheet, cell and value, and nothing
+is stored while any remains (unless the office accepts the valid rows). What is stored is one
+Turtle file per returned file (``data/ttl/progress-<sha>.ttl``: a dated report per row that was
+filled in, with the file and cells it was read from) and the file itself, byte for byte
+(``data/returns/``); an earlier report is never overwritten.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from policygraph.corpus import Corpus, transaction, write_atomic
+from policygraph.errors import InputError
+from policygraph.rdf import PG
+from policygraph.rdf.namespaces import BASE
+from policygraph.rdf.turtle import serialize
+from policygraph.store import Store
+from policygraph.views.progress import (
+    FILLED_IN,
+    FORM_KIND,
+    IDENTITY_HEADER,
+    ROW_ID,
+    STATUSES,
+    Form,
+    forms,
+)
+from policygraph.views.tasks import find_document
+
+STATUS_IRIS = {
+    "已完成": PG.Completed,
+    "推进中": PG.InProgress,
+    "未启动": PG.NotStarted,
+    "滞后": PG.Delayed,
+}
+_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    sheet: str
+    cell: str
+    value: str
+    what: str
+
+    def __str__(self) -> str:
+        shown = f" “{self.value}”" if self.value else ""
+        return f"{self.file}: {self.sheet}!{self.cell}{shown}: {self.what}"
+
+
+@dataclass
+class Row:
+    """One row as read, with where each value came from."""
+
+    line: int  # the spreadsheet row, the table row, the csv line
+    values: dict[str, str]  # by header
+    cells: dict[str, str]  # header → cell reference
+    identity: str = ""
+    identity_cell: str = ""
+
+
+@dataclass
+class Sheet:
+    name: str
+    identity: dict[str, str] | None
+    identity_cell: str
+    rows: list[Row]
+    span: str  # how to name a row's cells: "F{n}:J{n}" or "row {n}"
+
+
+@dataclass
+class Reading:
+    """One returned file, read and checked."""
+
+    path: Path
+    sha256: str
+    document: URIRef | None = None
+    generated: str = ""
+    reports: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+# --- reading the three formats -------------------------------------------------------------------
+
+
+def read_sheets(path: Path, data: bytes) -> list[Sheet]:
+    """The sheets of a returned file, by its content (xlsx and docx are zip files)."""
+    if data[:4] == b"PK\x03\x04":
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = set(z.namelist())
+        if "word/document.xml" in names:
+            return _docx(data)
+        if "xl/workbook.xml" in names:
+            return _xlsx(data)
+        raise InputError(f"{path}: a zip file that is neither .xlsx nor .docx")
+    return _csv(path, data)
+
+
+def _xlsx(data: bytes) -> list[Sheet]:
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    wb = load_workbook(io.BytesIO(data), data_only=True)
+    out = []
+    for ws in wb.worksheets:
+        grid = [list(r) for r in ws.iter_rows(values_only=True)]
+        found = _header(grid)
+        if found is None:
+            continue
+        at, columns = found
+        identity, identity_cell = _identity_above(grid, at)
+        rows = []
+        for i in range(at + 1, len(grid)):
+            values = {h: _text(grid[i][c]) for h, c in columns.items() if c < len(grid[i])}
+            if not any(values.values()):
+                continue
+            cells = {h: f"{get_column_letter(c + 1)}{i + 1}" for h, c in columns.items()}
+            rows.append(Row(i + 1, values, cells))
+        filled = [columns[h] for h in FILLED_IN if h in columns]
+        span = (
+            f"{get_column_letter(min(filled) + 1)}{{n}}:{get_column_letter(max(filled) + 1)}{{n}}"
+            if filled
+            else "row {n}"
+        )
+        out.append(Sheet(ws.title, identity, identity_cell, rows, span))
+    return out
+
+
+def _csv(path: Path, data: bytes) -> list[Sheet]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError(f"{path}: not a CSV file in UTF-8 or GB18030")
+    grid: list[list[Any]] = [list(r) for r in csv.reader(io.StringIO(text))]
+    found = _header(grid)
+    if found is None:
+        return []
+    at, columns = found
+    identity, identity_cell = _identity_above(grid, at)
+    rows = []
+    for i in range(at + 1, len(grid)):
+        values = {h: _text(grid[i][c]) if c < len(grid[i]) else "" for h, c in columns.items()}
+        if any(values.values()):
+            rows.append(Row(i + 1, values, {h: f"line {i + 1}, {h}" for h in columns}))
+    return [Sheet(path.name, identity, identity_cell, rows, "line {n}")]
+
+
+def _docx(data: bytes) -> list[Sheet]:
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    doc = Document(io.BytesIO(data))
+    out, identity, tables = [], None, 0
+    for block in doc.element.body.iterchildren():
+        if block.tag == qn("w:p"):
+            text = "".join(t.text or "" for t in block.iter(qn("w:t")))
+            parsed = _json(text)
+            if parsed is not None:
+                identity = parsed
+        elif block.tag == qn("w:tbl"):
+            tables += 1
+            grid = [
+                ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iter(qn("w:tc"))]
+                for tr in block.iter(qn("w:tr"))
+            ]
+            found = _header(grid)
+            if found is None:
+                continue
+            at, columns = found
+            rows = []
+            for i in range(at + 1, len(grid)):
+                values = {h: _text(grid[i][c]) for h, c in columns.items() if c < len(grid[i])}
+                row = Row(i, values, {h: f"table {tables} row {i} {h}" for h in columns})
+                number = values.get("序号", "")
+                if m := ROW_ID.search(number):
+                    row.identity, row.identity_cell = m.group(1), row.cells["序号"]
+                    row.values["序号"] = ROW_ID.sub("", number).strip()
+                if any(v for h, v in row.values.items() if h != "序号"):
+                    rows.append(row)
+            out.append(Sheet(f"table {tables}", identity, "hidden text", rows, "row {n}"))
+            identity = None
+    return out
+
+
+def _header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
+    """The header row (the first of the first ten naming 完成状态 and 任务) and its columns."""
+    for i, row in enumerate(grid[:10]):
+        texts = [_text(v) for v in row]
+        if "完成状态" in texts and "任务" in texts:
+            columns: dict[str, int] = {}
+            for c, t in enumerate(texts):
+                if t and t not in columns:
+                    columns[t] = c
+            return i, columns
+    return None
+
+
+def _identity_above(grid: list[list[Any]], at: int) -> tuple[dict[str, str] | None, str]:
+    """The sheet's identity: the JSON above the 标识 header (A1 as written)."""
+    for i in range(at):
+        for c, value in enumerate(grid[i]):
+            parsed = _json(_text(value))
+            if parsed is not None:
+                from openpyxl.utils import get_column_letter
+
+                return parsed, f"{get_column_letter(c + 1)}{i + 1}"
+    return None, ""
+
+
+def _json(text: str) -> dict[str, str] | None:
+    text = text.strip()
+    if not text.startswith("{") or FORM_KIND not in text:
+        return None
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None
+    return found if isinstance(found, dict) and found.get("form") == FORM_KIND else None
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return " ".join(str(value).split())
+
+
+# --- checking against the graph -------------------------------------------------------------
+
+
+def read(path: Path, store: Store) -> Reading:
+    """Read and check one returned file; nothing is written."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    reading = Reading(path, hashlib.sha256(data).hexdigest())
+    sheets = read_sheets(path, data)
+    if not sheets:
+        raise InputError(f"{path}: no return form in it (no sheet or table with 任务 and 完成状态)")
+    expected = _Expected(store)
+    seen: dict[str, str] = {}
+    for sheet in sheets:
+        _check_sheet(reading, sheet, expected, seen)
+    return reading
+
+
+class _Expected:
+    """The forms the graph gives, by document; each responsibility's row and department."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.by_document: dict[str, list[Form]] = {}
+        self.rows: dict[str, tuple[Form, Any]] = {}
+
+    def document(self, iri: str) -> list[Form] | None:
+        if iri not in self.by_document:
+            try:
+                found = forms(self.store, find_document(self.store, iri))
+            except InputError:
+                return None
+            self.by_document[iri] = found
+            for form in found:
+                for row in form.rows:
+                    self.rows[str(row.responsibility)] = (form, row)
+        return self.by_document[iri]
+
+    def row(self, identity: str) -> tuple[Form, Any] | None:
+        return self.rows.get(identity)
+
+
+def _check_sheet(reading: Reading, sheet: Sheet, expected: _Expected, seen: dict[str, str]) -> None:
+    name = reading.path.name
+
+    def problem(cell: str, value: str, what: str) -> None:
+        reading.problems.append(Problem(name, sheet.name, cell, value, what))
+
+    identity = sheet.identity or {}
+    department = identity.get("department", "")
+    document = identity.get("document", "")
+    if sheet.identity is None:
+        problem("A1", "", "no form identity: not a form written by policygraph tasks --return-form")
+        return
+    if expected.document(document) is None:
+        problem(sheet.identity_cell, document, "a form for a document the corpus does not hold")
+        return
+    forms_of = expected.by_document[document]
+    form = next((f for f in forms_of if str(f.department) == department), None)
+    if form is None:
+        problem(
+            sheet.identity_cell,
+            department,
+            "a form for a department this document assigns nothing to",
+        )
+        return
+    reading.document = URIRef(document)
+    reading.generated = reading.generated or identity.get("generated", "")
+    for row in sheet.rows:
+        _check_row(reading, sheet, form, row, expected, seen, problem)
+
+
+def _check_row(
+    reading: Reading,
+    sheet: Sheet,
+    form: Form,
+    row: Row,
+    expected: _Expected,
+    seen: dict[str, str],
+    problem: Any,
+) -> None:
+    before = len(reading.problems)
+    found = _identify(sheet, form, row, expected, seen, problem)
+    if found is None:
+        return
+    identity, expected_row = found
+    v = row.values
+    task = v.get("任务", "")
+    if "".join(task.split()) != "".join(expected_row.task.split()):
+        what = f"the task text was edited (the form says “{expected_row.task}”)"
+        problem(row.cells.get("任务", f"row {row.line}"), task, what)
+    if not any(v.get(h) for h in FILLED_IN):
+        return  # not filled in: no report
+    status = v.get("完成状态", "")
+    if status not in STATUSES:
+        what = "empty" if not status else "not one of the list"
+        choose = "、".join(STATUSES)
+        problem(row.cells.get("完成状态", ""), status, f"完成状态 is {what}: choose {choose}")
+    completed = v.get("完成日期", "")
+    day = parse_day(completed) if completed else None
+    if completed and day is None:
+        problem(row.cells.get("完成日期", ""), completed, "not a date (write 2024-06-30)")
+    if len(reading.problems) > before:
+        return
+    reading.reports.append(
+        {
+            "responsibility": URIRef(identity),
+            "department": form.department,
+            "status": status,
+            "completed": day,
+            "progress": v.get("进展情况", ""),
+            "evidence": v.get("佐证材料", ""),
+            "reporter": v.get("填报人", ""),
+            "cells": f"{sheet.name}!{sheet.span.format(n=row.line)}",
+        }
+    )
+
+
+def _identify(
+    sheet: Sheet, form: Form, row: Row, expected: _Expected, seen: dict[str, str], problem: Any
+) -> tuple[str, Any] | None:
+    """The row's identity and the row the form had there; None (a problem said) if unknown,
+    repeated or another department's."""
+    identity = row.identity or row.values.get(IDENTITY_HEADER, "")
+    where = row.identity_cell or row.cells.get(IDENTITY_HEADER, f"row {row.line}")
+    if not identity:
+        problem(where, "", "the row's identity is missing (the hidden 标识 column was cleared)")
+        return None
+    found = expected.row(identity)
+    if found is None:
+        problem(where, identity, "no such row in the document's task table")
+        return None
+    if identity in seen:
+        problem(where, identity, f"the same row twice (first at {seen[identity]})")
+        return None
+    seen[identity] = f"{sheet.name}!{where}"
+    owner, expected_row = found
+    if owner.department != form.department:
+        what = f"a row of {owner.name}: a department reports only on its own rows"
+        problem(where, identity, what)
+    return identity, expected_row
+
+
+def parse_day(text: str) -> dt.date | None:
+    """2024-06-30, 2024/6/30, 2024.6.30, 2024年6月30日; None when it is not a date."""
+    m = _DATE.match(text)
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+# --- storing ---------------------------------------------------------------------------------
+
+
+def read_new(corpus: Corpus, store: Store, paths: list[Path]) -> tuple[list[Reading], list[Path]]:
+    """Read and check each file; those imported before (the same bytes) are skipped."""
+    readings: list[Reading] = []
+    skipped: list[Path] = []
+    for path in paths:
+        reading = read(path, store)
+        if stored(corpus, reading):
+            skipped.append(path)
+        else:
+            readings.append(reading)
+    return readings, skipped
+
+
+def stored(corpus: Corpus, reading: Reading) -> bool:
+    return (corpus.ttl / f"progress-{reading.sha256[:16]}.ttl").exists()
+
+
+def files(corpus: Corpus, reading: Reading, received: dt.date) -> dict[Path, bytes]:
+    """The returned file, byte for byte, and the Turtle of its reports."""
+    key = reading.sha256[:16]
+    safe = re.sub(r"[^\w.\-]+", "_", reading.path.name)
+    copy = Path("data") / "returns" / f"{key}-{safe}"
+    form = URIRef(f"{BASE}progress/{key}")
+    triples: set[tuple[URIRef, URIRef, URIRef | Literal]] = {
+        (form, RDF.type, PG.ReturnedForm),
+        (form, PG.fileName, Literal(copy.as_posix())),
+        (form, PG.sha256, Literal(reading.sha256)),
+    }
+    if reading.document is not None:
+        triples.add((form, PG.formOf, reading.document))
+    if reading.generated:
+        triples.add((form, PG.formGenerated, Literal(reading.generated, datatype=XSD.dateTime)))
+    for n, r in enumerate(reading.reports, start=1):
+        report = URIRef(f"{form}/{n}")
+        triples |= {
+            (report, RDF.type, PG.ProgressReport),
+            (report, PG.reportsOn, r["responsibility"]),
+            (report, PG.reportedBy, r["department"]),
+            (report, PG.status, STATUS_IRIS[r["status"]]),
+            (report, PG.receivedOn, Literal(received.isoformat(), datatype=XSD.date)),
+            (report, PG.onForm, form),
+            (report, PG.cells, Literal(r["cells"])),
+        }
+        if r["completed"] is not None:
+            triples.add(
+                (report, PG.completedOn, Literal(r["completed"].isoformat(), datatype=XSD.date))
+            )
+        for key_, prop in (
+            ("progress", PG.progressText),
+            ("evidence", PG.evidence),
+            ("reporter", PG.reporter),
+        ):
+            if r[key_]:
+                triples.add((report, prop, Literal(r[key_])))
+    header = [
+        f"Progress reported on {reading.path.name} (SHA-256 {reading.sha256}), received "
+        f"{received.isoformat()}: policygraph progress import.",
+        "Each report is read from the cells it names in the file kept beside it; never edited.",
+    ]
+    return {
+        corpus.root / copy: reading.path.read_bytes(),
+        corpus.ttl / f"progress-{key}.ttl": serialize(triples, header).encode("utf-8"),
+    }
+
+
+def store_readings(corpus: Corpus, readings: list[tuple[Reading, dict[Path, bytes]]]) -> list[Path]:
+    """Write every file of every reading, all or none, under the corpus's write lock."""
+    corpus.require_writable("progress import")
+    everything: dict[Path, bytes] = {}
+    for _, written in readings:
+        everything.update(written)
+    folders = sorted({p.parent for p in everything})
+    with transaction(corpus, "progress import") as journal:
+        journal.save(list(everything), folders)
+        for folder in folders:
+            folder.mkdir(parents=True, exist_ok=True)
+        return write_atomic(everything)

@@ -1,0 +1,321 @@
+"""The supervision loop a task table starts (督查督办): the return forms sent to each department,
+the progress they report back, and what is late.
+
+A form has one sheet per department, one row per responsibility of that department in the
+document (its IRI is the row's identity). What comes back is stored as dated reports, never
+overwriting earlier ones (``ingest.returns``). :func:`progress` reads them as of a day: per
+responsibility the latest report received by then, and whether the task is overdue — a due date
+passed and the latest status is not 已完成; a recurring deadline (每季度, 每年3月) checked for its
+last period that ended; ongoing work never overdue; a deadline the text does not pin down
+(2025年前) never judged, and said so.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from policygraph.errors import InputError
+from policygraph.store import Store
+from policygraph.views.internal import query
+from policygraph.views.tasks import Deadline, Document, TaskRow, task_table
+
+# 完成状态, as the form's drop-down offers them, and their notations in the graph.
+STATUSES = {
+    "已完成": "completed",
+    "推进中": "in-progress",
+    "未启动": "not-started",
+    "滞后": "delayed",
+}
+STATUS_NAMES = {v: k for k, v in STATUSES.items()}
+ROLES = {"lead": "牵头", "co-lead": "配合", "responsible": "负责"}
+NOT_REPORTED = "未报送"
+# The columns a department fills in on its return form, and how a form is known when it comes
+# back: the sheet's identity (JSON naming this kind), each row's in a hidden 标识 column (xlsx,
+# csv) or as hidden ⟦IRI⟧ text in its 序号 cell (docx).
+FILLED_IN = ("进展情况", "完成状态", "完成日期", "佐证材料", "填报人")
+IDENTITY_HEADER = "标识"
+FORM_KIND = "policygraph return form"
+ROW_ID = re.compile(r"⟦([^⟧]+)⟧")
+
+
+@dataclass(frozen=True)
+class FormRow:
+    responsibility: URIRef  # the row's identity, hidden on the form
+    measure: URIRef
+    number: str  # 条目, as the source numbers it
+    task: str  # what the form shows as 任务: the source's label and title
+    role: str  # 牵头 · 配合 · 负责
+    deadline: str  # 完成时限 as written, "；"-joined where there are several
+
+
+@dataclass(frozen=True)
+class Form:
+    """One department's sheet of a return form."""
+
+    document: Document
+    department: URIRef
+    name: str  # its full official name
+    rows: tuple[FormRow, ...]
+
+
+def task_text(row: TaskRow) -> str:
+    """The 任务 cell of a form: the source's own label and the measure's title."""
+    title = row.title or row.text
+    return f"{row.label}{title}" if row.label and not title.startswith(row.label) else title
+
+
+def forms(store: Store, document: Document, department: URIRef | None = None) -> list[Form]:
+    """The return form of ``document``: a sheet per department it names (or only
+    ``department``), rows in the order of the task table."""
+    table = task_table(store, document, "official")
+    order = {row.measure: i for i, row in enumerate(table.rows)}
+    rows_of = {row.measure: row for row in table.rows}
+    by_department: dict[URIRef, list[tuple[int, int, FormRow]]] = defaultdict(list)
+    names: dict[URIRef, str] = {}
+    for r in store.select(query("document-responsibilities"), {"doc": document.iri}).dicts():
+        measure, dept = r["measure"], r["department"]
+        if not isinstance(measure, URIRef) or not isinstance(dept, URIRef) or measure not in order:
+            continue
+        row = rows_of[measure]
+        names[dept] = str(r["official"])
+        responsibility = r["responsibility"]
+        assert isinstance(responsibility, URIRef)
+        by_department[dept].append(
+            (
+                order[measure],
+                int(str(r["position"])),
+                FormRow(
+                    responsibility,
+                    measure,
+                    str(row.number),
+                    task_text(row),
+                    ROLES.get(str(r["role"]), str(r["role"])),
+                    "；".join(d.written for d in row.deadlines),
+                ),
+            )
+        )
+    if department is not None and department not in by_department:
+        raise InputError(f"{document.label} assigns nothing to {department}: no form to write")
+    wanted = [department] if department is not None else list(by_department)
+    leads = {d: sum(1 for *_, f in by_department[d] if f.role == "牵头") for d in wanted}
+    wanted.sort(key=lambda d: (-leads[d], -len(by_department[d]), names[d]))
+    return [
+        Form(document, d, names[d], tuple(f for *_, f in sorted(by_department[d], key=_first2)))
+        for d in wanted
+    ]
+
+
+def _first2(entry: tuple[int, int, FormRow]) -> tuple[int, int]:
+    return entry[0], entry[1]
+
+
+# --- reports, latest status, overdue ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    iri: URIRef
+    responsibility: URIRef
+    reported_by: URIRef
+    status: str  # notation: completed, in-progress, …
+    received: dt.date
+    completed: dt.date | None
+    progress: str
+    evidence: str
+    reporter: str
+    file: str
+    cells: str
+    generated: str = ""
+
+    @property
+    def status_name(self) -> str:
+        return STATUS_NAMES.get(self.status, self.status)
+
+
+def reports(store: Store, document: Document) -> dict[URIRef, list[Report]]:
+    """Every report on the document's responsibilities, by responsibility, oldest first."""
+    out: dict[URIRef, list[Report]] = defaultdict(list)
+    for r in store.select(query("progress-reports"), {"doc": document.iri}).dicts():
+        responsibility = r["responsibility"]
+        assert isinstance(responsibility, URIRef)
+        out[responsibility].append(
+            Report(
+                URIRef(str(r["report"])),
+                responsibility,
+                URIRef(str(r["reportedBy"])),
+                str(r["status"]),
+                dt.date.fromisoformat(str(r["received"])),
+                dt.date.fromisoformat(str(r["completed"])) if r["completed"] is not None else None,
+                str(r["progress"] or ""),
+                str(r["evidence"] or ""),
+                str(r["reporter"] or ""),
+                str(r["file"]),
+                str(r["cells"]),
+                str(r["generated"] or ""),
+            )
+        )
+    for found in out.values():
+        found.sort(key=lambda x: (x.received, x.generated, str(x.iri)))
+    return out
+
+
+@dataclass
+class StatusRow:
+    form: FormRow
+    department: URIRef
+    name: str
+    latest: Report | None
+    overdue: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return self.latest.status_name if self.latest is not None else NOT_REPORTED
+
+
+def progress(
+    store: Store,
+    document: Document,
+    as_of: dt.date,
+    department: URIRef | None = None,
+    issued: dt.date | None = None,
+) -> list[StatusRow]:
+    """Per responsibility of ``document`` (or of ``department`` in it), the latest report
+    received by ``as_of`` and whether the task is overdue then."""
+    rows = task_table(store, document, "official").rows
+    table = {row.measure: row for row in rows}
+    order = {row.measure: i for i, row in enumerate(rows)}
+    found = reports(store, document)
+    out = []
+    for n, form in enumerate(forms(store, document, department)):
+        for row in form.rows:
+            history = [r for r in found.get(row.responsibility, []) if r.received <= as_of]
+            status = StatusRow(row, form.department, form.name, history[-1] if history else None)
+            judge(status, table[row.measure].deadlines, history, as_of, issued)
+            out.append((order[row.measure], n, status))
+    return [status for *_, status in sorted(out, key=lambda x: (x[0], x[1]))]
+
+
+def judge(
+    row: StatusRow,
+    deadlines: list[Deadline],
+    history: list[Report],
+    as_of: dt.date,
+    issued: dt.date | None,
+) -> None:
+    """Set ``row.overdue`` and say why in ``row.notes``."""
+    latest = row.latest
+    done = latest is not None and latest.status == "completed"
+    if not deadlines:
+        row.notes.append("no deadline set")
+    for d in deadlines:
+        if d.ongoing:
+            row.notes.append(f"{d.written}: ongoing, never overdue")
+        elif d.due is not None:
+            due = dt.date.fromisoformat(d.due)
+            if due < as_of and not done:
+                row.overdue = True
+                row.notes.append(f"due {due.isoformat()} ({d.written}), not 已完成")
+        elif d.recurrence is not None:
+            _judge_recurring(row, d, history, as_of, issued)
+        else:
+            row.notes.append(f"{d.written}: not a date the text pins down, not judged")
+    if latest is None:
+        row.notes.append("no report received")
+
+
+def _judge_recurring(
+    row: StatusRow, d: Deadline, history: list[Report], as_of: dt.date, issued: dt.date | None
+) -> None:
+    ends = period_ends(str(d.recurrence), issued or dt.date(as_of.year - 1, 12, 31), as_of)
+    if not ends:
+        row.notes.append(f"{d.written}: no period has ended yet")
+        return
+    end = ends[-1]
+    after = ends[-2] if len(ends) > 1 else issued
+    start = after + dt.timedelta(days=1) if after is not None else None
+    for r in history:
+        when = r.completed or r.received
+        if r.status == "completed" and when <= end and (start is None or when >= start):
+            row.notes.append(f"{d.written}: done for the period ending {end.isoformat()}")
+            return
+    row.overdue = True
+    row.notes.append(f"{d.written}: the period ending {end.isoformat()} has no 已完成 report")
+
+
+def period_ends(recurrence: str, after: dt.date, before: dt.date) -> list[dt.date]:
+    """The ends of a recurrence's periods in (after, before): ``P1Y; month 3`` → each 31 March,
+    ``P1Y`` → each 31 December, ``P6M`` → 30 June and 31 December, ``P3M`` → quarter ends,
+    ``P1M`` → month ends, ``P1W`` → Sundays."""
+    period, _, month = recurrence.partition("; month ")
+    months = {
+        "P1Y": [int(month)] if month else [12],
+        "P6M": [6, 12],
+        "P3M": [3, 6, 9, 12],
+        "P1M": list(range(1, 13)),
+    }.get(period.strip())
+    out: list[dt.date] = []
+    if period.strip() == "P1W":
+        day = after + dt.timedelta(days=(6 - after.weekday()) % 7 or 7)
+        while day < before:
+            out.append(day)
+            day += dt.timedelta(days=7)
+        return out
+    if months is None:
+        raise InputError(f"cannot read the recurrence {recurrence!r}")
+    for year in range(after.year, before.year + 1):
+        for m in months:
+            end = dt.date(year, m, calendar.monthrange(year, m)[1])
+            if after < end < before:
+                out.append(end)
+    return out
+
+
+@dataclass(frozen=True)
+class DepartmentProgress:
+    department: URIRef
+    name: str
+    tasks: int
+    reported: int
+    counts: dict[str, int]  # by 完成状态, 未报送 included
+    overdue: int
+
+
+def by_department(rows: list[StatusRow]) -> list[DepartmentProgress]:
+    """Per department: how many of its tasks are reported, in which state, and late."""
+    grouped: dict[URIRef, list[StatusRow]] = defaultdict(list)
+    for row in rows:
+        grouped[row.department].append(row)
+    out = []
+    for dept, mine in grouped.items():
+        counts = {name: 0 for name in [*STATUSES, NOT_REPORTED]}
+        for row in mine:
+            counts[row.status] += 1
+        out.append(
+            DepartmentProgress(
+                dept,
+                mine[0].name,
+                len(mine),
+                sum(1 for r in mine if r.latest is not None),
+                counts,
+                sum(1 for r in mine if r.overdue),
+            )
+        )
+    return out
+
+
+def issued_on(store: Store, document: Document) -> dt.date | None:
+    """The document's date, where the graph has one (periods start after it)."""
+    rows = store.select(query("document-date"), {"doc": document.iri}).rows
+    for (value,) in rows:
+        try:
+            return dt.date.fromisoformat(str(value)[:10])
+        except ValueError:
+            continue
+    return None
