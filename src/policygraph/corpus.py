@@ -204,8 +204,12 @@ def source_files(meta: Graph) -> list[SourceFile]:
 
     from policygraph.rdf import PG
 
+    from rdflib.namespace import RDF
+
+    returned = set(meta.subjects(RDF.type, PG.ReturnedForm))  # progress import: not a source
     out = []
-    for s in sorted({u for u in meta.subjects(PG.fileName, None) if isinstance(u, URIRef)}):
+    named = {u for u in meta.subjects(PG.fileName, None) if isinstance(u, URIRef)}
+    for s in sorted(named - returned):
         name, sha, profile = (
             meta.value(s, p) for p in (PG.fileName, PG.sha256, PG.extractionProfile)
         )
