@@ -201,10 +201,9 @@ def parse_turtle(paths: list[Path], into: Graph | None = None) -> Graph:
 def source_files(meta: Graph) -> list[SourceFile]:
     """The source files a metadata graph describes, with their recorded SHA-256."""
     from rdflib import URIRef
+    from rdflib.namespace import RDF
 
     from policygraph.rdf import PG
-
-    from rdflib.namespace import RDF
 
     returned = set(meta.subjects(RDF.type, PG.ReturnedForm))  # progress import: not a source
     out = []
