@@ -173,21 +173,19 @@ def load(
         policygraph load --endpoint http://localhost:7878/query
         policygraph load --endpoint http://localhost:7878/query --default-graph
     """
-    import pyoxigraph as ox
 
     from policygraph.corpus import Corpus
     from policygraph.store import remote
-    from policygraph.store.dataset import dataset, merged
+    from policygraph.store.dataset import dataset, ntriples
 
     if not endpoint:
         raise InputError("give --endpoint URL (or set POLICYGRAPH_ENDPOINT)")
     if default_graph and graph:
         raise InputError("give --graph or --default-graph, not both")
     target = None if default_graph else (graph or remote.DEFAULT_GRAPH)
-    triples = merged(dataset(Corpus.locate(home)))  # what export writes, in one graph
-    data = triples.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    data, triples = ntriples(dataset(Corpus.locate(home)))  # what export writes, in one graph
     count = remote.load_data(
-        data, len(triples), endpoint, target, update_endpoint, store_endpoint, timeout
+        data, triples, endpoint, target, update_endpoint, store_endpoint, timeout
     )
     typer.echo(f"Loaded {count} triples into {remote.graph_label(target)} on {endpoint}")
 
