@@ -422,3 +422,13 @@ def test_the_site_shows_the_latest_status_and_what_is_late(home: Corpus, tmp_pat
     assert len(departments) == 1
     mine = departments[0].read_text("utf-8")
     assert "落实情况" in mine and "推进中" in mine and 'class="status-chart"' in mine
+
+
+def test_a_damaged_file_is_one_error_line(home: Corpus, tmp_path: Path) -> None:
+    good = form(home, tmp_path, "曲靖市财政局")
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(good.read_bytes()[:2000])  # a zip cut short
+    result = runner.invoke(app, ["progress", "import", str(damaged), "--home", str(home.root)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
+    assert "damaged.xlsx" in result.stderr and stored(home) == []

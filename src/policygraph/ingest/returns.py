@@ -262,7 +262,12 @@ def read(path: Path, store: Store) -> Reading:
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
     reading = Reading(path, hashlib.sha256(data).hexdigest())
-    sheets = read_sheets(path, data)
+    try:
+        sheets = read_sheets(path, data)
+    except InputError:
+        raise
+    except Exception as exc:  # a damaged zip, xlsx or docx: openpyxl, python-docx, zipfile
+        raise InputError(f"{path}: cannot be read as a form ({type(exc).__name__}: {exc})") from exc
     if not sheets:
         raise InputError(f"{path}: no return form in it (no sheet or table with 任务 and 完成状态)")
     expected = _Expected(store)

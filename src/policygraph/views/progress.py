@@ -233,6 +233,10 @@ def judge(
 def _judge_recurring(
     row: StatusRow, d: Deadline, history: list[Report], as_of: dt.date, issued: dt.date | None
 ) -> None:
+    if issued is None:
+        row.notes.append(
+            f"{d.written}: the document's date is unknown, periods counted from 1 January"
+        )
     ends = period_ends(str(d.recurrence), issued or dt.date(as_of.year - 1, 12, 31), as_of)
     if not ends:
         row.notes.append(f"{d.written}: no period has ended yet")
