@@ -8,13 +8,20 @@ from rdflib.namespace import XSD
 from policygraph.corpus import SourceFile
 from policygraph.departments import DepartmentIndex
 from policygraph.errors import SourceError
-from policygraph.rdf import ELI, PG, PROV, RDF
+from policygraph.rdf import ELI as _ELI
+from policygraph.rdf import PG as _PG
+from policygraph.rdf import PROV as _PROV
+from policygraph.rdf import RDF as _RDF
+from policygraph.rdf.namespaces import Terms
 from policygraph.text.amounts import Amount, find_amounts
 from policygraph.text.annotations import ROLES, Annotation
 from policygraph.text.deadlines import read_deadline
 from policygraph.text.names import normalize
 from policygraph.text.spans import Span
 from policygraph.text.structure import PROFILES, Provision, Structure
+
+# Each term made once (a document of 23,500 items writes a million triples)
+ELI, PG, PROV, RDF = Terms(_ELI), Terms(_PG), Terms(_PROV), Terms(_RDF)
 
 ROLE = {"lead": PG.Lead, "co-lead": PG.CoLead, "responsible": PG.Responsible}
 ROLE_ZH = {"lead": "牵头", "co-lead": "配合", "responsible": "负责"}

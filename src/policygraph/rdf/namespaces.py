@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from rdflib import Graph, Namespace
+from typing import Any
+
+from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
 PG = Namespace("https://w3id.org/policygraph/ontology#")
@@ -58,3 +60,19 @@ __all__ = [
     "XSD",
     "bind_prefixes",
 ]
+
+
+class Terms:
+    """A namespace whose terms are made once: ``Terms(PG).quote`` is the same URIRef each time.
+    rdflib's Namespace makes a new URIRef on every attribute access, which costs seconds when a
+    builder writes a million triples."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = URIRef(self._namespace[name])
+        setattr(self, name, term)
+        return term

@@ -25,6 +25,7 @@ def natural_key(term: object) -> tuple[object, ...]:
 
 
 _PREFIXES = sorted(((p, str(ns)) for p, ns in PREFIXES.items()), key=lambda x: -len(x[1]))
+_TYPE = str(RDF.type)
 _LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
 
 
@@ -55,27 +56,31 @@ def serialize(graph: Graph | Iterable[tuple[Node, Node, Node]], header: Iterable
 
 
 class _Writer:
-    """One graph indexed by subject and predicate, each IRI rendered once."""
+    """One graph indexed by subject and predicate, each IRI rendered once. Terms are looked up
+    by their plain strings: rdflib's term equality and hashing run in Python, and a document of
+    a million triples would spend seconds in them."""
 
     def __init__(self, graph: Graph | Iterable[tuple[Node, Node, Node]]) -> None:
         self.index: dict[Node, dict[URIRef, list[Node]]] = {}
-        self.iris: set[str] = set()
-        self.names: dict[URIRef, str] = {}
+        self.names: dict[str, str] = {}
+        objects: set[str] = set()
         for subject, prop, o in graph:
-            self.index.setdefault(subject, {}).setdefault(URIRef(str(prop)), []).append(o)
-            self.iris.update((str(subject), str(prop)))
+            self.index.setdefault(subject, {}).setdefault(prop, []).append(o)  # type: ignore[arg-type]
             if isinstance(o, URIRef):
-                self.iris.add(str(o))
+                objects.add(str(o))
             elif isinstance(o, Literal) and o.datatype:
-                self.iris.add(str(o.datatype))
+                objects.add(str(o.datatype))
+        predicates = {str(p) for by in self.index.values() for p in by}
+        self.iris = objects | predicates | {str(s) for s in self.index}
 
     def uses(self, namespace: object) -> bool:
         return any(t.startswith(str(namespace)) for t in self.iris)
 
     def iri(self, term: URIRef) -> str:
-        found = self.names.get(term)
+        key = str(term)
+        found = self.names.get(key)
         if found is None:
-            found = self.names[term] = _render_iri(term, _PREFIXES)
+            found = self.names[key] = _render_iri(term, _PREFIXES)
         return found
 
     def term(self, term: object) -> str:
@@ -87,10 +92,14 @@ class _Writer:
 
     def predicates(self, subject: Node) -> list[str]:
         by_predicate = self.index[subject]
-        preds = sorted(by_predicate, key=lambda p: (p != RDF.type, self.iri(p)))
+        preds = sorted(by_predicate, key=lambda p: (str(p) != _TYPE, self.iri(p)))
         parts = []
         for pred in preds:
-            objs = sorted({self.term(o) for o in by_predicate[pred]}, key=natural_key)
-            shown = "a" if pred == RDF.type else self.iri(pred)
+            found = by_predicate[pred]
+            if len(found) == 1:
+                objs = [self.term(found[0])]
+            else:
+                objs = sorted({self.term(o) for o in found}, key=natural_key)
+            shown = "a" if str(pred) == _TYPE else self.iri(pred)
             parts.append(f"    {shown} {' , '.join(objs)}")
         return parts
