@@ -90,15 +90,17 @@ def suggest(lower: list[Provision], higher: list[Provision], top: int = 3) -> li
     """For each lower provision, the ``top`` most similar higher provisions, best first."""
     vectors = _tfidf([features(p) for p in lower + higher])
     low_vecs, high_vecs = vectors[: len(lower)], vectors[len(lower) :]
+    postings: dict[str, list[tuple[int, float]]] = {}  # gram → the higher provisions with it
+    for i, hv in enumerate(high_vecs):
+        for g, hw in hv.items():
+            postings.setdefault(g, []).append((i, hw))
     out = []
     for p, v in zip(lower, low_vecs, strict=True):
-        scored = sorted(
-            (
-                (sum(w * hv.get(g, 0.0) for g, w in v.items()), h)
-                for h, hv in zip(higher, high_vecs, strict=True)
-            ),
-            key=lambda sh: (-sh[0], sh[1].number),
-        )
+        scores = [0.0] * len(higher)  # the cosine, summed in v's order as a dot product would
+        for g, w in v.items():
+            for i, hw in postings.get(g, ()):
+                scores[i] += w * hw
+        scored = sorted(zip(scores, higher, strict=True), key=lambda sh: (-sh[0], sh[1].number))
         for rank, (score, h) in enumerate(scored[:top], start=1):
             out.append(Suggestion(p, h, round(score, 4), rank))
     return out
