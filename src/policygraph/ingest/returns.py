@@ -89,11 +89,15 @@ class Reading:
     """One returned file, read and checked."""
 
     path: Path
-    sha256: str
+    data: bytes = field(repr=False)  # as read once: parsed, hashed and kept from the same bytes
     document: URIRef | None = None
     generated: str = ""
     reports: list[dict[str, Any]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
 
 
 # --- reading the three formats -------------------------------------------------------------------
@@ -255,13 +259,10 @@ def _text(value: Any) -> str:
 # --- checking against the graph -------------------------------------------------------------
 
 
-def read(path: Path, store: Store) -> Reading:
-    """Read and check one returned file; nothing is written."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
-    reading = Reading(path, hashlib.sha256(data).hexdigest())
+def read(path: Path, data: bytes, expected: _Expected) -> Reading:
+    """Check one returned file (its bytes) against the forms the graph gives; nothing is
+    written."""
+    reading = Reading(path, data)
     try:
         sheets = read_sheets(path, data)
     except InputError:
@@ -270,7 +271,6 @@ def read(path: Path, store: Store) -> Reading:
         raise InputError(f"{path}: cannot be read as a form ({type(exc).__name__}: {exc})") from exc
     if not sheets:
         raise InputError(f"{path}: no return form in it (no sheet or table with 任务 and 完成状态)")
-    expected = _Expected(store)
     seen: dict[str, str] = {}
     for sheet in sheets:
         _check_sheet(reading, sheet, expected, seen)
@@ -417,32 +417,38 @@ def parse_day(text: str) -> dt.date | None:
 
 
 def read_new(corpus: Corpus, store: Store, paths: list[Path]) -> tuple[list[Reading], list[Path]]:
-    """Read and check each file; those imported before (the same bytes) are skipped."""
+    """Read and check each file; one imported before (the same bytes) is skipped unparsed. The
+    forms the graph gives are worked out once for all the files."""
+    expected = _Expected(store)
     readings: list[Reading] = []
     skipped: list[Path] = []
     for path in paths:
-        reading = read(path, store)
-        if stored(corpus, reading):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+        if _stored_path(corpus, hashlib.sha256(data).hexdigest()).exists():
             skipped.append(path)
         else:
-            readings.append(reading)
+            readings.append(read(path, data, expected))
     return readings, skipped
 
 
-def stored(corpus: Corpus, reading: Reading) -> bool:
-    return (corpus.ttl / f"progress-{reading.sha256[:16]}.ttl").exists()
+def _stored_path(corpus: Corpus, sha256: str) -> Path:
+    return corpus.ttl / f"progress-{sha256[:16]}.ttl"
 
 
 def files(corpus: Corpus, reading: Reading, received: dt.date) -> dict[Path, bytes]:
     """The returned file, byte for byte, and the Turtle of its reports."""
-    key = reading.sha256[:16]
+    sha256 = reading.sha256
+    key = sha256[:16]
     safe = re.sub(r"[^\w.\-]+", "_", reading.path.name)
     copy = Path("data") / "returns" / f"{key}-{safe}"
     form = URIRef(f"{BASE}progress/{key}")
     triples: set[tuple[URIRef, URIRef, URIRef | Literal]] = {
         (form, RDF.type, PG.ReturnedForm),
         (form, PG.fileName, Literal(copy.as_posix())),
-        (form, PG.sha256, Literal(reading.sha256)),
+        (form, PG.sha256, Literal(sha256)),
     }
     if reading.document is not None:
         triples.add((form, PG.formOf, reading.document))
@@ -471,13 +477,13 @@ def files(corpus: Corpus, reading: Reading, received: dt.date) -> dict[Path, byt
             if r[key_]:
                 triples.add((report, prop, Literal(r[key_])))
     header = [
-        f"Progress reported on {reading.path.name} (SHA-256 {reading.sha256}), received "
+        f"Progress reported on {reading.path.name} (SHA-256 {sha256}), received "
         f"{received.isoformat()}: policygraph progress import.",
         "Each report is read from the cells it names in the file kept beside it; never edited.",
     ]
     return {
-        corpus.root / copy: reading.path.read_bytes(),
-        corpus.ttl / f"progress-{key}.ttl": serialize(triples, header).encode("utf-8"),
+        corpus.root / copy: reading.data,  # the bytes that were read and checked
+        _stored_path(corpus, sha256): serialize(triples, header).encode("utf-8"),
     }
 
 
