@@ -23,7 +23,7 @@ from rdflib import URIRef
 from policygraph.errors import InputError
 from policygraph.store import Store
 from policygraph.views.internal import query
-from policygraph.views.tasks import Deadline, Document, TaskRow, task_table
+from policygraph.views.tasks import Deadline, Document, TaskRow, TaskTable, task_table
 
 # 完成状态, as the form's drop-down offers them, and their notations in the graph.
 STATUSES = {
@@ -70,10 +70,15 @@ def task_text(row: TaskRow) -> str:
     return f"{row.label}{title}" if row.label and not title.startswith(row.label) else title
 
 
-def forms(store: Store, document: Document, department: URIRef | None = None) -> list[Form]:
+def forms(
+    store: Store,
+    document: Document,
+    department: URIRef | None = None,
+    table: TaskTable | None = None,
+) -> list[Form]:
     """The return form of ``document``: a sheet per department it names (or only
     ``department``), rows in the order of the task table."""
-    table = task_table(store, document, "official")
+    table = table or task_table(store, document, "official")
     order = {row.measure: i for i, row in enumerate(table.rows)}
     rows_of = {row.measure: row for row in table.rows}
     by_department: dict[URIRef, list[tuple[int, int, FormRow]]] = defaultdict(list)
@@ -106,12 +111,13 @@ def forms(store: Store, document: Document, department: URIRef | None = None) ->
     leads = {d: sum(1 for *_, f in by_department[d] if f.role == "牵头") for d in wanted}
     wanted.sort(key=lambda d: (-leads[d], -len(by_department[d]), names[d]))
     return [
-        Form(document, d, names[d], tuple(f for *_, f in sorted(by_department[d], key=_first2)))
+        Form(document, d, names[d], tuple(f for *_, f in sorted(by_department[d], key=_place)))
         for d in wanted
     ]
 
 
-def _first2(entry: tuple[int, int, FormRow]) -> tuple[int, int]:
+def _place(entry: tuple[int, int, FormRow]) -> tuple[int, int]:
+    """A form row's place: its measure in the task table, then its position in the list."""
     return entry[0], entry[1]
 
 
@@ -188,12 +194,12 @@ def progress(
 ) -> list[StatusRow]:
     """Per responsibility of ``document`` (or of ``department`` in it), the latest report
     received by ``as_of`` and whether the task is overdue then."""
-    rows = task_table(store, document, "official").rows
-    table = {row.measure: row for row in rows}
-    order = {row.measure: i for i, row in enumerate(rows)}
+    tasks = task_table(store, document, "official")  # made once, for the forms too
+    table = {row.measure: row for row in tasks.rows}
+    order = {row.measure: i for i, row in enumerate(tasks.rows)}
     found = reports(store, document)
     out = []
-    for n, form in enumerate(forms(store, document, department)):
+    for n, form in enumerate(forms(store, document, department, tasks)):
         for row in form.rows:
             history = [r for r in found.get(row.responsibility, []) if r.received <= as_of]
             status = StatusRow(row, form.department, form.name, history[-1] if history else None)
