@@ -90,9 +90,8 @@ def test_the_form_has_a_sheet_per_department_and_its_identities(
     ws = wb["曲靖市科技局"]
     identity = json.loads(ws["A1"].value)
     assert identity["form"] == "policygraph return form"
-    assert identity["document"].endswith("/2023/8") and identity["department"].startswith(
-        "https://"
-    )
+    assert identity["document"].endswith("/曲政办发/2023/8")
+    assert identity["department"] == "https://w3id.org/policygraph/org/cn-yn-qujing/曲靖市科技局"
     assert ws.column_dimensions["A"].hidden
     headers = [ws.cell(row=2, column=c).value for c in range(2, 11)]
     assert headers == [
@@ -324,9 +323,22 @@ def test_every_problem_is_named_by_its_cell(home: Corpus, tmp_path: Path) -> Non
     assert "曲靖市科技局!A4 “https://w3id.org/policygraph/nothing”: no such row" in err
     assert "曲靖市科技局!H3 “去年年底”: not a date" in err
     assert "曲靖市科技局!C3 “（一）建设创新平台和实验室”: the task text was edited" in err
-    assert "曲靖市财政局!A3" in err and (
-        "a row of 曲靖市科技局" in err or "the same row twice" in err
-    )
+    assert "曲靖市财政局!A3" in err and "the same row twice (first at 曲靖市科技局!A3)" in err
+    assert stored(home) == []
+
+
+def test_a_department_reports_only_on_its_own_rows(home: Corpus, tmp_path: Path) -> None:
+    science_row = load_workbook(form(home, tmp_path))["曲靖市科技局"]["A3"].value
+    (tmp_path / "one").mkdir()
+    path = form(home, tmp_path / "one", "曲靖市财政局")
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    ws["A3"], ws["G3"] = science_row, "推进中"  # 科技局's row on 财政局's form
+    wb.save(path)
+    result = runner.invoke(app, ["progress", "import", str(path), "--home", str(home.root)])
+    assert result.exit_code == 2
+    assert "曲靖市财政局!A3" in result.stderr
+    assert "a row of 曲靖市科技局: a department reports only on its own rows" in result.stderr
     assert stored(home) == []
 
 
