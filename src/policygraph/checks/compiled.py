@@ -336,9 +336,11 @@ def _in_parallel(store: Any, checks: list[Check]) -> Iterator[tuple[Check, dict[
             yield from found
 
 
-def run(data: Any, shapes: Graph) -> Report:
-    """Validate ``data`` (a pyoxigraph store) with the shapes compiled to SPARQL."""
-    checks = compile_shapes(shapes, prefixes_of(shapes))
+def run(data: Any, shapes: Graph, checks: list[Check] | None = None) -> Report:
+    """Validate ``data`` (a pyoxigraph store) with the shapes compiled to SPARQL (``checks``,
+    where the caller has compiled them already)."""
+    if checks is None:
+        checks = compile_shapes(shapes, prefixes_of(shapes))
     found = set()
     for check, row in _in_parallel(data, checks):
         focus = str(row.get("this") or "")
