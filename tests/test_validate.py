@@ -343,3 +343,20 @@ def test_compiler_refuses_what_it_does_not_know(home: Corpus) -> None:
     )
     with pytest.raises(InputError, match="cannot compile"):
         compile_shapes(shapes, "")
+
+
+def test_auto_runs_pyshacl_for_a_shape_the_compiler_refuses(tmp_home: Corpus) -> None:
+    extra = tmp_home.shapes / "extra.shapes.ttl"
+    extra.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix pg: <https://w3id.org/policygraph/ontology#> .\n"
+        "<https://example.org/S> a sh:NodeShape ; sh:targetClass pg:Department ;\n"
+        "    sh:property [ sh:path <http://www.w3.org/2004/02/skos/core#prefLabel> ; sh:uniqueLang true ] .\n",
+        encoding="utf-8",
+    )
+    from policygraph.errors import InputError
+
+    with pytest.raises(InputError, match="cannot compile"):
+        v.validate(tmp_home, engine="sparql")
+    report = v.validate(tmp_home, engine="auto")
+    assert report.graph_ttl  # pySHACL's report graph: the reference ran
+    assert not report.failed()
