@@ -176,16 +176,19 @@ def load(
 
     from policygraph.corpus import Corpus
     from policygraph.store import remote
-    from policygraph.store.dataset import dataset, ntriples
 
     if not endpoint:
         raise InputError("give --endpoint URL (or set POLICYGRAPH_ENDPOINT)")
     if default_graph and graph:
         raise InputError("give --graph or --default-graph, not both")
     target = None if default_graph else (graph or remote.DEFAULT_GRAPH)
-    data, triples = ntriples(dataset(Corpus.locate(home)))  # what export writes, in one graph
-    count = remote.load_data(
-        data, triples, endpoint, target, update_endpoint, store_endpoint, timeout
+    count = remote.load(
+        Corpus.locate(home),
+        endpoint,
+        graph=target,
+        update_endpoint=update_endpoint,
+        store_endpoint=store_endpoint,
+        timeout=timeout,
     )
     typer.echo(f"Loaded {count} triples into {remote.graph_label(target)} on {endpoint}")
 

@@ -14,8 +14,7 @@ import os
 import re
 import time
 import urllib.parse
-from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from rdflib import BNode, Literal, URIRef
@@ -28,6 +27,8 @@ from policygraph.store.sparql import bind, query_type
 if TYPE_CHECKING:
     from rdflib import Graph
     from rdflib.term import Identifier
+
+    from policygraph.corpus import Corpus
 
 DEFAULT_GRAPH = "https://w3id.org/policygraph/graph"
 DEFAULT_TIMEOUT = 30.0
@@ -138,21 +139,13 @@ def _term(value: Mapping[str, str] | None) -> Identifier | None:
     return Literal(text, datatype=URIRef(datatype) if datatype else None)
 
 
-def ntriples(files: Sequence[Path]) -> tuple[bytes, int]:
-    """The default graph of ``files`` as N-Triples, and its triple count."""
-    import pyoxigraph as ox
+def load(corpus: Corpus, endpoint: str, **options: Any) -> int:
+    """Replace the graph on the server with what ``export`` writes of ``corpus`` (every part of
+    the graph and the dataset's description, in one graph; options as :func:`load_data`): what
+    the ``load`` command does, and what the benchmark times."""
+    from policygraph.store.dataset import dataset, ntriples
 
-    from policygraph.store.embedded import load_into
-
-    store = load_into(ox.Store(), files)
-    data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    assert isinstance(data, bytes)
-    return data, len(store)
-
-
-def load(files: Sequence[Path], endpoint: str, **options: Any) -> int:
-    """Replace the graph on the server with the graph of ``files`` (options as :func:`load_data`)."""
-    data, count = ntriples(files)
+    data, count = ntriples(dataset(corpus))
     return load_data(data, count, endpoint, **options)
 
 
