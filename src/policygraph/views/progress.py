@@ -191,13 +191,17 @@ def progress(
     as_of: dt.date,
     department: URIRef | None = None,
     issued: dt.date | None = None,
+    *,
+    tasks: TaskTable | None = None,
+    found: dict[URIRef, list[Report]] | None = None,
 ) -> list[StatusRow]:
     """Per responsibility of ``document`` (or of ``department`` in it), the latest report
-    received by ``as_of`` and whether the task is overdue then."""
-    tasks = task_table(store, document, "official")  # made once, for the forms too
+    received by ``as_of`` and whether the task is overdue then. ``tasks`` and ``found`` (the
+    document's task table and :func:`reports`) where the caller has them already."""
+    tasks = tasks or task_table(store, document, "official")  # made once, for the forms too
     table = {row.measure: row for row in tasks.rows}
     order = {row.measure: i for i, row in enumerate(tasks.rows)}
-    found = reports(store, document)
+    found = reports(store, document) if found is None else found
     out = []
     for n, form in enumerate(forms(store, document, department, tasks)):
         for row in form.rows:

@@ -145,7 +145,7 @@ class SitePages:
                 for m in measures
             ],
             funding=self._funding(path, d.document),
-            progress=self._progress(path, doc) if table else None,
+            progress=self._progress(path, doc, table) if table else None,
             targets=[
                 t
                 for m, ts in sorted(self.targets.items())
@@ -205,13 +205,15 @@ class SitePages:
         except InputError:
             return None  # a document that assigns no department has no task table
 
-    def _progress(self, path: str, doc: Any) -> dict[str, Any] | None:
+    def _progress(self, path: str, doc: Any, table: Any) -> dict[str, Any] | None:
         """The latest status of each task and department, where any department has reported
         (supervision has started); None otherwise."""
-        if not progress.reports(self.store, doc):
+        found = progress.reports(self.store, doc)
+        if not found:
             return None
+        issued = progress.issued_on(self.store, doc)
         rows = progress.progress(
-            self.store, doc, self.as_of, None, progress.issued_on(self.store, doc)
+            self.store, doc, self.as_of, None, issued, tasks=table, found=found
         )
         shown = []
         for r in rows:
