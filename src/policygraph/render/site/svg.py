@@ -6,6 +6,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from policygraph.views.progress import NOT_REPORTED, STATUSES
+
 _LEVELS = ("national", "region", "city", "county")
 
 
@@ -90,13 +92,14 @@ def neighbourhood(g: Any, centre: str, href: dict[str, str]) -> str:
     return "\n".join(parts)
 
 
-STATUS_COLOURS = {
-    "已完成": "#3c8d40",
-    "推进中": "#2f6fb3",
-    "未启动": "#999999",
-    "滞后": "#c9302c",
-    "未报送": "#e0a800",
-}
+# 已完成, 推进中, 未启动, 滞后 (as the forms offer them), then 未报送
+STATUS_COLOURS = dict(
+    zip(
+        [*STATUSES, NOT_REPORTED],
+        ("#3c8d40", "#2f6fb3", "#999999", "#c9302c", "#e0a800"),
+        strict=True,
+    )
+)
 
 
 def status_bars(counts: dict[str, int], overdue: int) -> str:
