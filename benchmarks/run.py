@@ -219,7 +219,7 @@ def table(runs: list[dict[str, Any]]) -> str:
     for r in runs:
         for s in r["stores"]:
             v = s.get("validate")
-            if s["store"] == "embedded" and "validate_pyshacl" in r:
+            if s["store"] == "embedded" and r.get("validate_pyshacl") is not None:
                 v = f"{cell(v)} (pySHACL: {cell(r['validate_pyshacl'])})"
             lines.append(
                 f"| {r['triples']:,} | {s['store']} | {cell(s.get('load'))} | {cell(s.get('tasks'))} | "
