@@ -165,8 +165,9 @@ def load(
 ) -> None:
     """Push the built graph into a named graph on a SPARQL server, replacing it atomically.
 
-    The graph goes into a fresh staging graph first and is then moved onto the target in one
-    update; the triple count is checked afterwards.
+    A reload sends only the difference from the server's copy, in one update; a first load
+    into an empty graph on Oxigraph is one PUT; otherwise the graph goes into a staging graph
+    moved onto the target in one update. The triple count is checked afterwards.
 
     \b
     Example:

@@ -132,9 +132,34 @@ def run_sparql(
 def send(method: str, url: str, body: bytes, content_type: str, timeout: float) -> bytes:
     """One plain HTTP request (the Graph Store Protocol), with the same credentials (Basic or
     Digest, as the server challenges) and errors."""
-    request = urllib.request.Request(
-        url, data=body, method=method, headers={"Content-Type": content_type}
-    )
+    return exchange(method, url, timeout, body=body, content_type=content_type).body
+
+
+class Reply:
+    """What a server answered: the body and the headers (names in lower case)."""
+
+    def __init__(self, body: bytes, headers: dict[str, str]) -> None:
+        self.body, self.headers = body, headers
+
+    @property
+    def media_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def exchange(
+    method: str,
+    url: str,
+    timeout: float,
+    body: bytes | None = None,
+    content_type: str | None = None,
+    accept: str | None = None,
+) -> Reply:
+    """One plain HTTP request with the credentials from the environment (Basic or Digest, as the
+    server challenges), one deadline, and every failure one EndpointError line."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    if accept:
+        headers["Accept"] = accept
+    request = urllib.request.Request(url, data=body, method=method, headers=headers)
     handlers: list[Any] = []
     creds = credentials()
     if creds:
@@ -146,12 +171,13 @@ def send(method: str, url: str, body: bytes, content_type: str, timeout: float) 
         ]
     opener = urllib.request.build_opener(*handlers)
 
-    def exchange() -> bytes:
+    def run() -> Reply:
         with opener.open(request, timeout=timeout) as response:
-            return bytes(response.read())
+            found = {k.lower(): v for k, v in response.headers.items()}
+            return Reply(bytes(response.read()), found)
 
     with failures(url, timeout):
-        return within(time.monotonic() + timeout, url, timeout, exchange)
+        return within(time.monotonic() + timeout, url, timeout, run)
 
 
 def within(deadline: float, url: str, timeout: float, request: Callable[[], T]) -> T:
