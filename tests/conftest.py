@@ -4,13 +4,17 @@ the real corpus home is found from this file, and tests that write get a private
 from __future__ import annotations
 
 import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from servers import free_port, wait_until_up
 
 from policygraph.corpus import Corpus
 from policygraph.store import open_store
 from policygraph.store.embedded import EmbeddedStore
+from policygraph.store.server import oxigraph_binary
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -80,3 +84,56 @@ def staff_csv(text: str, keys: list[str]) -> list[dict[str, str]]:
     header, *rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
     assert len(header) == len(keys), header
     return [dict(zip(keys, r, strict=True)) for r in rows]
+
+
+# --- servers: a real Oxigraph server, and `policygraph serve` as a user starts it ---------------
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    try:
+        binary = oxigraph_binary()
+    except Exception as exc:
+        pytest.skip(f"Oxigraph server not available: {exc}")
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(f"{url}/query", process, "the Oxigraph server")
+    try:
+        yield f"{url}/query"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def served(home: Corpus) -> Iterator[str]:
+    """`policygraph serve` as a user starts it, in a process group of its own."""
+    import os
+    import signal
+    import sys
+
+    try:
+        oxigraph_binary()
+    except Exception as exc:
+        pytest.skip(f"Oxigraph server not available: {exc}")
+    port = free_port()
+    cli = [sys.executable, "-m", "policygraph", "serve", "--port", str(port)]
+    process = subprocess.Popen(
+        [*cli, "--home", str(home.root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/query"
+    try:
+        wait_until_up(url, process, "policygraph serve")
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=10)

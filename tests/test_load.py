@@ -1,7 +1,7 @@
 """How `load` replaces a graph on a server, and what it sends: a first load into an empty graph
 on Oxigraph is one PUT (its Graph Store loads in one transaction); a reload sends only the
 difference from the server's copy, in one update; the server then holds exactly the dataset,
-blank nodes included. Against a real Oxigraph server (the one of test_remote)."""
+blank nodes included. Against a real Oxigraph server."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from test_remote import server  # noqa: F401  (the module's Oxigraph server fixture)
 from typer.testing import CliRunner
 
 from policygraph.cli.app import app
@@ -73,7 +72,7 @@ def wanted(home: Corpus) -> tuple[set[str], list[str]]:
 
 
 def test_first_load_is_one_put_and_a_reload_sends_the_difference(
-    server: str,  # noqa: F811
+    server: str,
     tmp_home: Corpus,
     sent: list[tuple[str, str, bytes]],
 ) -> None:
@@ -108,7 +107,7 @@ def test_first_load_is_one_put_and_a_reload_sends_the_difference(
 
 
 def test_a_large_difference_goes_through_a_staging_graph(
-    server: str,  # noqa: F811
+    server: str,
     tmp_home: Corpus,
     sent: list[tuple[str, str, bytes]],
     monkeypatch: pytest.MonkeyPatch,

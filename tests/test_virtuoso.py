@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 from rdflib import Graph, Literal, URIRef
-from test_remote import free_port, readme_query
+from servers import free_port
+from test_remote import readme_query
 from typer.testing import CliRunner
 
 from policygraph.cli.app import app
