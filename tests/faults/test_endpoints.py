@@ -14,8 +14,9 @@ import urllib.parse
 from collections.abc import Iterator
 
 import pytest
-from servers import free_port, one_line_error
+from servers import free_port, one_line_error, runner
 
+from policygraph.cli.app import app
 from policygraph.store.remote import RemoteStore
 
 ANSWERS = {  # mode: (status, content type, body)
@@ -197,3 +198,18 @@ def test_load_timing_out_says_what_the_server_holds(stub: tuple[str, type[_Stub]
     assert "(not the new graph)" in err
     methods = [method for method, _ in handler.requests]
     assert methods[-1] == "POST" and "PUT" in methods  # counted again after the failed PUT
+
+
+@pytest.mark.parametrize("args", [["summary"], ["depts"], ["tasks"], ["chain", "gx:11"]])
+def test_a_server_without_the_graph_is_an_error_not_an_empty_table(
+    stub: tuple[str, type[_Stub]], args: list[str]
+) -> None:
+    """Forgot to load, or named another graph: the tables would be empty, which looks like an
+    answer. `query` still reads whatever the server holds."""
+    url, handler = stub
+    handler.mode = "ok"
+    err = one_line_error([*args, "--endpoint", url])
+    assert "holds no policygraph document" in err and f"policygraph load --endpoint {url}" in err
+    assert {method for method, _ in handler.requests} == {"POST"}
+    answered = runner.invoke(app, ["query", "corpus-totals", "--endpoint", url, "-f", "csv"])
+    assert answered.exit_code == 0, answered.output

@@ -107,10 +107,16 @@ class GraphSource:
     endpoint: str | None
     timeout: float
 
-    def store(self) -> Store:
+    def store(self, holds_documents: bool = True) -> Store:
+        """The store; a server whose graph holds no document is an error (an empty table would
+        look like an answer) unless ``holds_documents`` is False (``query`` reads any graph)."""
         from policygraph.store import open_store
+        from policygraph.store.remote import RemoteStore, check_holds_documents
 
-        return open_store(self.home, self.endpoint, self.timeout)
+        store = open_store(self.home, self.endpoint, self.timeout)
+        if holds_documents and isinstance(store, RemoteStore):
+            check_holds_documents(store)
+        return store
 
 
 _SHARED = [

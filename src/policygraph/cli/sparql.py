@@ -72,7 +72,7 @@ def query(
         q = parse_header("-", Path("-"), sys.stdin.read())
     else:
         q = load_query(Corpus.locate(source.home).queries, name)
-    store = source.store()
+    store = source.store(holds_documents=False)
 
     def resolve(ref: str) -> URIRef | None:
         try:

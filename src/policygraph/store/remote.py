@@ -126,6 +126,19 @@ class RemoteStore:
         run_sparql(url, self.timeout, lambda sw: sw.setQuery(sparql), lambda sw: sw.query())
 
 
+def check_holds_documents(store: RemoteStore) -> None:
+    """An EndpointError when the graph the store reads holds no policygraph document (not
+    loaded yet, or another graph named): the tables would be empty, which looks like an answer."""
+    from policygraph.rdf import PG
+
+    if not store.query(f"ASK {{ ?document <{PG.shortName}> ?short }}"):
+        where = graph_label(store.graph)
+        raise EndpointError(
+            f"{store.endpoint}: {where} holds no policygraph document; "
+            f"put the graph there with: policygraph load --endpoint {store.endpoint}"
+        )
+
+
 def _term(value: Mapping[str, str] | None) -> Identifier | None:
     if value is None:
         return None
