@@ -88,6 +88,9 @@ class _Stub(http.server.BaseHTTPRequestHandler):
 def stub() -> Iterator[tuple[str, type[_Stub]]]:
     handler = type("Handler", (_Stub,), {"requests": []})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    # A client that gave up (a timeout) breaks the pipe the stub answers into: the stub's own
+    # traceback would land in the command's captured stderr.
+    httpd.handle_error = lambda request, address: None  # type: ignore[method-assign]
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:
