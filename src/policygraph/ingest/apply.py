@@ -15,4 +15,5 @@ def apply(corpus: Corpus, p: Plan) -> BuildResult:
     with transaction(corpus, "ingest") as journal:
         journal.save(list(targets), [corpus.sources, corpus.ttl])
         write_atomic(targets)
-        return build(corpus)  # joins the transaction, and saves the files it rewrites
+        # joins the transaction, and saves the files it rewrites; the text is parsed already
+        return build(corpus, {str(p.doc): (p.text, p.structure)})

@@ -16,7 +16,8 @@ from policygraph.errors import InputError
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _SEGMENT_UNSAFE = re.compile(r'[\s<>"{}|\\^`/?#%]')
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+_INTEGER = re.compile(r"-?\d+")
 
 
 def check_iri(iri: str) -> str:
@@ -34,9 +35,9 @@ def iri_segment(text: str) -> str:
 
 def literal(term: Literal, qname: object = None) -> str:
     """A literal as Turtle/N-Triples/SPARQL text. ``qname``, when given, shortens datatype IRIs."""
-    lexical = "".join(_ESCAPES.get(ch, ch) for ch in str(term))
+    lexical = str(term).translate(_ESCAPES)  # in C: a million literals in a fraction of a second
     datatype = str(term.datatype or "")
-    if datatype == XSD + "integer" and re.fullmatch(r"-?\d+", lexical):
+    if datatype == XSD + "integer" and _INTEGER.fullmatch(lexical):
         return lexical
     if datatype == XSD + "boolean" and lexical in ("true", "false"):
         return lexical

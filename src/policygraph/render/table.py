@@ -84,9 +84,19 @@ def rich_text(*renderables: object) -> str:
         width=console_width(),
         force_terminal=tty,
         color_system="auto" if tty else None,
+        highlight=tty,  # no colours to show: do not spend time finding numbers to colour
     )
+    lines: list[str] = []  # consecutive lines printed at once: thousands of warnings in one go
     for r in renderables:
+        if isinstance(r, str):
+            lines.append(r)
+            continue
+        if lines:
+            console.print("\n".join(lines))
+            lines = []
         console.print(r)
+    if lines:
+        console.print("\n".join(lines))
     return buf.getvalue()
 
 
