@@ -165,3 +165,16 @@ def test_catalogue_examples_run_in_a_shell(name: str, tmp_path: Path) -> None:
             ["bash", "-c", example], capture_output=True, text=True, env=env, cwd=tmp_path
         )
         assert done.returncode == 0, (example, done.stderr)
+
+
+def test_a_tuple_binds_a_parameter_to_each_of_its_values(store: EmbeddedStore) -> None:
+    """What the chain view asks: the cards of many provisions in one query; none, no row."""
+    gx = "https://w3id.org/policygraph/eli/cn-gx/guizhengbanfa/2021/81/measure/"
+    nine, eleven = URIRef(gx + "9"), URIRef(gx + "11")
+    text = internal.query("measure-card")
+    assert "VALUES ?measure { <" in query.bind(text, {"measure": (nine, eleven)})
+    both = store.select(text, {"measure": (nine, eleven)}).dicts()
+    one = store.select(text, {"measure": nine}).dicts()
+    assert {r["measure"] for r in both} == {nine, eleven}
+    assert [r for r in both if r["measure"] == nine] == one
+    assert store.select(text, {"measure": ()}).rows == []

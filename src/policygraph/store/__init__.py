@@ -11,9 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 from policygraph.corpus import Corpus
 
 if TYPE_CHECKING:
-    from rdflib.term import Identifier
-
-    from policygraph.store.results import Answer, Rows
+    from policygraph.store.results import Answer, Bound, Rows
 
 ENV_ENDPOINT = "POLICYGRAPH_ENDPOINT"
 DEFAULT_TIMEOUT = 30.0
@@ -22,9 +20,9 @@ DEFAULT_TIMEOUT = 30.0
 class Store(Protocol):
     location: str
 
-    def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Rows: ...
+    def select(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> Rows: ...
 
-    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Answer: ...
+    def query(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> Answer: ...
 
 
 def open_store(

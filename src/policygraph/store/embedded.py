@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policygraph.errors import GraphSyntaxError, QueryError
-from policygraph.store.results import Answer, Rows
+from policygraph.store.results import Answer, Bound, Rows
 from policygraph.store.sparql import bind, query_type
 
 if TYPE_CHECKING:
     from rdflib import Graph
-    from rdflib.term import Identifier
 
 
 class EmbeddedStore:
@@ -37,13 +36,13 @@ class EmbeddedStore:
             except OSError as exc:
                 raise GraphSyntaxError(f"{path}: cannot read ({exc.strerror})") from exc
 
-    def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Rows:
+    def select(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> Rows:
         answer = self.query(sparql, bindings)
         if not isinstance(answer, Rows):
             raise QueryError("expected a SELECT query")
         return answer
 
-    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Answer:
+    def query(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> Answer:
         """Any query: Rows for SELECT, a bool for ASK, a Graph for CONSTRUCT and DESCRIBE."""
         kind = query_type(sparql)
         text = bind(sparql, dict(bindings) if bindings else None)

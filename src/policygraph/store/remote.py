@@ -22,7 +22,7 @@ from rdflib import BNode, Literal, URIRef
 
 from policygraph.errors import EndpointError, InputError, QueryError
 from policygraph.store.http import exchange, run_sparql, send
-from policygraph.store.results import Answer, Rows
+from policygraph.store.results import Answer, Bound, Rows
 from policygraph.store.sparql import bind, query_type
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class RemoteStore:
         self.location = endpoint
         self.endpoint, self.graph, self.timeout = endpoint, graph, timeout
 
-    def select(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Rows:
+    def select(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> Rows:
         answer = self.query(sparql, bindings)
         if isinstance(answer, bool):
             return Rows(["boolean"], [(Literal(answer),)])
@@ -63,7 +63,7 @@ class RemoteStore:
             raise QueryError("expected a SELECT query")
         return answer
 
-    def query(self, sparql: str, bindings: Mapping[str, Identifier] | None = None) -> Answer:
+    def query(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> Answer:
         """Any query: Rows for SELECT, a bool for ASK, a Graph for CONSTRUCT and DESCRIBE."""
         kind = query_type(sparql)
         text = "\n".join(

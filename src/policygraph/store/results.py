@@ -19,6 +19,9 @@ from rdflib.namespace import XSD
 from policygraph.errors import QueryError
 from policygraph.rdf.terms import ntriples_or_blank
 
+# What a query parameter is bound to: one term, or a tuple of terms (one row of VALUES each).
+Bound = Union[URIRef, Literal, BNode, "tuple[URIRef | Literal, ...]"]
+
 if TYPE_CHECKING:
     from rdflib import Graph
     from rdflib.term import Identifier

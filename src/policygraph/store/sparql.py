@@ -17,7 +17,7 @@ endpoint. So a query uses its parameters in the top-level group: a FILTER inside
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -201,21 +201,29 @@ def where_brace(text: str) -> int:
     return first_brace
 
 
-def bind(text: str, bindings: dict[str, object] | None) -> str:
-    """The query with each parameter bound by a VALUES block at the start of its WHERE group.
+def bind(text: str, bindings: Mapping[str, object] | None) -> str:
+    """The query with each parameter bound by a VALUES block at the start of its WHERE group;
+    a tuple of values binds the parameter to each of them (one row each: a whole chain's cards
+    in one query).
 
     Values are serialised as RDF terms (escaped), so no value can change the query's structure.
     """
     if not bindings:
         return text
-    names = sorted(bindings)
-    for name in names:
+    for name in bindings:
         if not _NAME.fullmatch(name):
             raise QueryError(f"not a valid variable name: {name!r}")
-    values = " ".join(term_sparql(bindings[n]) for n in names)
-    block = f"\n  VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }}\n"
+    single = sorted(n for n, v in bindings.items() if not isinstance(v, tuple))
+    blocks = []
+    if single:
+        values = " ".join(term_sparql(bindings[n]) for n in single)
+        blocks.append(f"VALUES ({' '.join('?' + n for n in single)}) {{ ({values}) }}")
+    for name in sorted(n for n, v in bindings.items() if isinstance(v, tuple)):
+        many = bindings[name]
+        assert isinstance(many, tuple)
+        blocks.append(f"VALUES ?{name} {{ {' '.join(term_sparql(v) for v in many)} }}")
     at = where_brace(text) + 1
-    return text[:at] + block + text[at:]
+    return text[:at] + "".join(f"\n  {b}\n" for b in blocks) + text[at:]
 
 
 # --- checked parameters ---------------------------------------------------------------------

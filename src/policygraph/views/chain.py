@@ -181,8 +181,7 @@ def chain(store: Store, measure: URIRef, cache: Cache | None = None) -> Chain:
     ]
     members = {measure} | {lk.lower for lk in links} | {lk.higher for lk in links}
     cache = cache if cache is not None else Cache()
-    for iri in members - cache.nodes.keys():
-        cache.nodes[iri] = _node(store, iri)
+    cache.nodes.update(_nodes(store, sorted(members - cache.nodes.keys())))
     nodes = {iri: cache.nodes[iri] for iri in members}
     docs = {n.document_iri for n in nodes.values() if n.document_iri is not None}
     if cache.implementation is None:
@@ -217,10 +216,32 @@ def _stated_upward(rows: list[dict[str, Any]], docs: set[URIRef]) -> list[dict[s
     return stated
 
 
-def _node(store: Store, iri: URIRef) -> Node:
-    rows = store.select(query("measure-card"), {"measure": iri}).dicts()
-    if not rows:
-        raise InputError(f"{iri} is not a provision of a policy document")
+def _nodes(store: Store, iris: list[URIRef]) -> dict[URIRef, Node]:
+    """The cards of ``iris`` in two queries, whatever their number (a chain at scale is a whole
+    component: a query per node took minutes)."""
+    if not iris:
+        return {}
+    bound = {"measure": tuple(iris)}
+    cards: dict[URIRef, list[dict[str, Any]]] = {}
+    for r in store.select(query("measure-card"), bound).dicts():
+        cards.setdefault(URIRef(str(r["measure"])), []).append(r)
+    missing = [iri for iri in iris if iri not in cards]
+    if missing:
+        raise InputError(f"{missing[0]} is not a provision of a policy document")
+    nodes = {iri: _card(iri, cards[iri]) for iri in iris}
+    for r in store.select(query("measure-reports"), bound).dicts():
+        nodes[URIRef(str(r["measure"]))].reports.append(
+            {
+                "response": str(r["title"] or r["response"]),
+                "kind": str(r["kind"] or ""),
+                "date": str(r["date"] or ""),
+                "quote": str(r["quote"]),
+            }
+        )
+    return nodes
+
+
+def _card(iri: URIRef, rows: list[dict[str, Any]]) -> Node:
     first = rows[0]
     node = Node(
         iri=iri,
@@ -229,20 +250,11 @@ def _node(store: Store, iri: URIRef) -> Node:
         rank=int(str(first["rank"])),
         label=str(first["label"]),
         title=str(first["title"]),
-        document_iri=first["document"],  # type: ignore[arg-type]
+        document_iri=URIRef(str(first["document"])),
     )
     for r in rows:
         if r["role"] is not None:
             {"lead": node.lead, "co-lead": node.co_lead, "responsible": node.responsible}[
                 str(r["role"])
             ].append(str(r["written"]))
-    for r in store.select(query("measure-reports"), {"measure": iri}).dicts():
-        node.reports.append(
-            {
-                "response": str(r["title"] or r["response"]),
-                "kind": str(r["kind"] or ""),
-                "date": str(r["date"] or ""),
-                "quote": str(r["quote"]),
-            }
-        )
     return node
