@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
 
 from policygraph.errors import InputError
 from policygraph.store import Store
@@ -111,13 +111,17 @@ def find_measures(store: Store, ref: str) -> list[URIRef]:
     No match raises InputError with the closest titles.
     """
     ref = unicodedata.normalize("NFKC", ref.strip())
-    rows = store.select(query("measure-search")).dicts()
+    m = re.fullmatch(r"(?P<doc>[^:：]+)[:：](?:(?P<part>\d+)\.)?(?P<num>\d+)", ref)
+    if m:  # a document and a number: asked for directly (listing every measure takes seconds)
+        bound = {"ref": Literal(m.group("doc")), "number": Literal(int(m.group("num")))}
+        rows = store.select(query("measure-numbered"), bound).dicts()
+    else:
+        rows = store.select(query("measure-search")).dicts()
     if ref.startswith("http://") or ref.startswith("https://"):
         hits = [r["measure"] for r in rows if str(r["measure"]) == ref]
         if hits:
             return hits  # type: ignore[return-value]
         raise InputError(f"no measure {ref}")
-    m = re.fullmatch(r"(?P<doc>[^:：]+)[:：](?:(?P<part>\d+)\.)?(?P<num>\d+)", ref)
     if m:
         doc, num, part = m.group("doc"), int(m.group("num")), m.group("part")
         hits = [
@@ -217,18 +221,23 @@ def _stated_upward(rows: list[dict[str, Any]], docs: set[URIRef]) -> list[dict[s
 
 
 def _nodes(store: Store, iris: list[URIRef]) -> dict[URIRef, Node]:
-    """The cards of ``iris`` in two queries, whatever their number (a chain at scale is a whole
-    component: a query per node took minutes)."""
+    """The cards of ``iris`` in three queries, whatever their number (a chain at scale is a
+    whole component: a query per node took minutes)."""
     if not iris:
         return {}
     bound = {"measure": tuple(iris)}
-    cards: dict[URIRef, list[dict[str, Any]]] = {}
+    nodes: dict[URIRef, Node] = {}
     for r in store.select(query("measure-card"), bound).dicts():
-        cards.setdefault(URIRef(str(r["measure"])), []).append(r)
-    missing = [iri for iri in iris if iri not in cards]
+        iri = URIRef(str(r["measure"]))
+        nodes.setdefault(iri, _card(iri, r))
+    missing = [iri for iri in iris if iri not in nodes]
     if missing:
         raise InputError(f"{missing[0]} is not a provision of a policy document")
-    nodes = {iri: _card(iri, cards[iri]) for iri in iris}
+    for r in store.select(query("measure-roles"), bound).dicts():
+        node = nodes[URIRef(str(r["measure"]))]
+        {"lead": node.lead, "co-lead": node.co_lead, "responsible": node.responsible}[
+            str(r["role"])
+        ].append(str(r["written"]))
     for r in store.select(query("measure-reports"), bound).dicts():
         nodes[URIRef(str(r["measure"]))].reports.append(
             {
@@ -241,20 +250,13 @@ def _nodes(store: Store, iris: list[URIRef]) -> dict[URIRef, Node]:
     return nodes
 
 
-def _card(iri: URIRef, rows: list[dict[str, Any]]) -> Node:
-    first = rows[0]
-    node = Node(
+def _card(iri: URIRef, row: dict[str, Any]) -> Node:
+    return Node(
         iri=iri,
-        document=str(first["docnumber"] or first["short"] or first["document"]),
-        level=str(first["level"]),
-        rank=int(str(first["rank"])),
-        label=str(first["label"]),
-        title=str(first["title"]),
-        document_iri=URIRef(str(first["document"])),
+        document=str(row["docnumber"] or row["short"] or row["document"]),
+        level=str(row["level"]),
+        rank=int(str(row["rank"])),
+        label=str(row["label"]),
+        title=str(row["title"]),
+        document_iri=URIRef(str(row["document"])),
     )
-    for r in rows:
-        if r["role"] is not None:
-            {"lead": node.lead, "co-lead": node.co_lead, "responsible": node.responsible}[
-                str(r["role"])
-            ].append(str(r["written"]))
-    return node
