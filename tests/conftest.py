@@ -25,6 +25,21 @@ CN = "https://w3id.org/policygraph/eli/cn/guofa/2020/7"
 DEPT = "https://w3id.org/policygraph/org/"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The persistent stores the tests make go to a directory of the test run, not the user's
+    ~/.cache (subprocesses inherit it through the environment)."""
+    import os
+
+    before = os.environ.get("POLICYGRAPH_CACHE")
+    os.environ["POLICYGRAPH_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        os.environ.pop("POLICYGRAPH_CACHE", None)
+    else:
+        os.environ["POLICYGRAPH_CACHE"] = before
+
+
 @pytest.fixture(scope="session")
 def home() -> Corpus:
     return Corpus.locate(REPO)

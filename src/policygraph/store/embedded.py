@@ -23,11 +23,23 @@ class EmbeddedStore:
     """The graph of some Turtle files, in process."""
 
     def __init__(self, files: Sequence[Path]) -> None:
-        from rdflib import Graph
+        from oxrdflib import OxigraphStore
+        from rdflib import Graph, URIRef
+
+        from policygraph.store.cache import cached
 
         self.location = "embedded"
         self.files = list(files)
-        self.graph: Graph = Graph(store="Oxigraph")
+        try:
+            kept = cached(self.files, load_into)  # a large corpus: parsed once, kept on disk
+        except OSError as exc:
+            raise GraphSyntaxError(f"{exc.filename}: cannot read ({exc.strerror})") from exc
+        if kept is not None:
+            # the files are in the store's default graph: rdflib's name for it
+            default = URIRef("urn:x-rdflib:default")
+            self.graph: Graph = Graph(store=OxigraphStore(store=kept), identifier=default)
+            return
+        self.graph = Graph(store="Oxigraph")
         for path in self.files:
             try:
                 self.graph.parse(path, format="ox-turtle")

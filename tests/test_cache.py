@@ -1,0 +1,125 @@
+"""The persistent embedded store (store/cache.py): a large corpus parsed once into an on-disk
+store named by the SHA-256 of its files, opened read-only by later commands; the same answers
+as parsing; a changed file is a new store; two commands starting at once share one; a cache
+that cannot be written, or turned off, is parsing in memory; a broken file is still one error
+naming it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+from typer.testing import CliRunner
+
+from policygraph.cli.app import app
+from policygraph.corpus import Corpus
+from policygraph.store import cache
+from policygraph.store.embedded import EmbeddedStore
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache of its own, and every corpus large enough to be kept in it."""
+    where = tmp_path / "cache"
+    monkeypatch.setenv(cache.ENV_CACHE, str(where))
+    monkeypatch.setattr(cache, "MIN_BYTES", 0)
+    return where
+
+
+def stores(where: Path) -> list[Path]:
+    return (
+        sorted(p for p in where.iterdir() if not p.name.startswith(".")) if where.exists() else []
+    )
+
+
+def test_a_corpus_is_parsed_once_and_answers_the_same(
+    cache_dir: Path, home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = ["tasks", "-f", "csv", "--home", str(home.root)]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    (kept,) = stores(cache_dir)
+    assert kept.name == cache.key(home.graph_files())
+    loaded: list[object] = []
+    monkeypatch.setattr(cache, "_build", lambda *a: loaded.append(a))
+    again = runner.invoke(app, args)  # opened, not built again
+    assert again.exit_code == 0 and again.stdout == first.stdout and loaded == []
+    monkeypatch.setenv(cache.ENV_CACHE, "off")
+    parsed = runner.invoke(app, args)
+    assert parsed.stdout == first.stdout
+
+
+def test_a_changed_file_is_a_new_store(cache_dir: Path, tmp_home: Corpus) -> None:
+    args = ["summary", "-f", "csv", "--home", str(tmp_home.root)]
+    before = runner.invoke(app, args)
+    departments = tmp_home.ttl / "departments.ttl"
+    text = departments.read_text(encoding="utf-8")
+    departments.write_text(
+        text.replace('"柳州市人民政府"@zh', '"柳州市人民政府（改）"@zh'), "utf-8"
+    )
+    depts = runner.invoke(app, ["depts", "-f", "csv", "--home", str(tmp_home.root)])
+    assert "柳州市人民政府（改）" in depts.stdout  # not the store of the old files
+    assert len(stores(cache_dir)) == 2
+    assert runner.invoke(app, args).stdout == before.stdout
+
+
+def test_two_commands_starting_at_once_share_one_store(cache_dir: Path, home: Corpus) -> None:
+    code = (
+        "import sys; from policygraph.store import cache; cache.MIN_BYTES = 0\n"
+        "from policygraph.store.embedded import EmbeddedStore\n"
+        f"from policygraph.corpus import Corpus; c = Corpus.locate({str(home.root)!r})\n"
+        "n = EmbeddedStore(c.graph_files()).select('SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }')\n"
+        "print(n.rows[0][0])"
+    )
+    runs = [
+        subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
+    counts = {run.communicate(timeout=120)[0].strip() for run in runs}
+    assert all(run.returncode == 0 for run in runs)
+    assert len(counts) == 1 and int(counts.pop()) > 5000
+    assert len(stores(cache_dir)) == 1
+    assert not [p for p in cache_dir.iterdir() if p.name.startswith(".building-")]
+
+
+def test_a_cache_that_cannot_be_written_is_no_cache(
+    tmp_path: Path, home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a directory", encoding="utf-8")
+    monkeypatch.setenv(cache.ENV_CACHE, str(blocked / "cache"))
+    monkeypatch.setattr(cache, "MIN_BYTES", 0)
+    assert cache.cached(home.graph_files(), lambda *a: None) is None
+    assert EmbeddedStore(home.graph_files()).query("ASK { ?s ?p ?o }") is True  # in memory
+
+
+def test_a_broken_file_is_one_error_and_leaves_no_store(cache_dir: Path, tmp_home: Corpus) -> None:
+    (tmp_home.ttl / "broken.ttl").write_text("<urn:a> <urn:b> .\n", encoding="utf-8")
+    result = runner.invoke(app, ["summary", "--home", str(tmp_home.root)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and "broken.ttl" in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert stores(cache_dir) == [] and not any(cache_dir.iterdir())
+
+
+def test_old_stores_are_removed(cache_dir: Path) -> None:
+    cache_dir.mkdir(parents=True)
+    for k in range(cache.KEEP + 3):
+        (cache_dir / f"{k:064d}").mkdir()
+    keep = cache_dir / ("f" * 64)
+    keep.mkdir()
+    cache._prune(cache_dir, keep)
+    assert len(stores(cache_dir)) == cache.KEEP + 1 and keep.exists()
+
+
+def test_small_corpora_are_parsed_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.ENV_CACHE, str(tmp_path / "cache"))
+    assert cache.cached(Corpus.locate(REPO).graph_files(), lambda *a: None) is None
+    assert not (tmp_path / "cache").exists()
