@@ -74,6 +74,11 @@ class RdflibStore:
 
 def one(store_kind: str, home_dir: Path, limit: int, port: int) -> dict[str, Any]:
     """Measure one store on one corpus (runs in a child process)."""
+    import os
+
+    # "load" times parsing the files: not opening the store a previous command kept on disk
+    # (benchmarks/commands.py times the commands with it)
+    os.environ["POLICYGRAPH_CACHE"] = "off"
     from rdflib import URIRef
 
     from policygraph.corpus import Corpus

@@ -1,12 +1,14 @@
-"""The graph in process: an rdflib ``Graph`` on an Oxigraph store (oxrdflib).
+"""The graph in process: an Oxigraph store (pyoxigraph), its answers as rdflib terms.
 
-rdflib's API with Oxigraph's parser and query engine, which the measurements in ``benchmarks/``
-show to be an order of magnitude faster than rdflib's in-memory store on property paths and
-large graphs.
+Oxigraph's parser and query engine, which the measurements in ``benchmarks/`` show to be an
+order of magnitude faster than rdflib's in-memory store on property paths and large graphs; the
+answers in rdflib's terms, the same as a remote store's. A large corpus is kept on disk between
+commands (:mod:`policygraph.store.cache`).
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,11 +22,12 @@ if TYPE_CHECKING:
 
 
 class EmbeddedStore:
-    """The graph of some Turtle files, in process."""
+    """The graph of some Turtle files, in process: a pyoxigraph store, its results converted to
+    rdflib terms once each (a chain at 10^6 triples spent a third of its time in oxrdflib's
+    conversion of every term of every row)."""
 
     def __init__(self, files: Sequence[Path]) -> None:
-        from oxrdflib import OxigraphStore
-        from rdflib import Graph, URIRef
+        import pyoxigraph as ox
 
         from policygraph.store.cache import cached
 
@@ -34,19 +37,7 @@ class EmbeddedStore:
             kept = cached(self.files, load_into)  # a large corpus: parsed once, kept on disk
         except OSError as exc:
             raise GraphSyntaxError(f"{exc.filename}: cannot read ({exc.strerror})") from exc
-        if kept is not None:
-            # the files are in the store's default graph: rdflib's name for it
-            default = URIRef("urn:x-rdflib:default")
-            self.graph: Graph = Graph(store=OxigraphStore(store=kept), identifier=default)
-            return
-        self.graph = Graph(store="Oxigraph")
-        for path in self.files:
-            try:
-                self.graph.parse(path, format="ox-turtle")
-            except SyntaxError as exc:
-                raise GraphSyntaxError(f"{path}: {' '.join(str(exc).split())}") from exc
-            except OSError as exc:
-                raise GraphSyntaxError(f"{path}: cannot read ({exc.strerror})") from exc
+        self.store: Any = kept if kept is not None else load_into(ox.Store(), self.files)
 
     def select(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> Rows:
         answer = self.query(sparql, bindings)
@@ -58,23 +49,63 @@ class EmbeddedStore:
         """Any query: Rows for SELECT, a bool for ASK, a Graph for CONSTRUCT and DESCRIBE."""
         kind = query_type(sparql)
         text = bind(sparql, dict(bindings) if bindings else None)
+        term = _Terms()
         try:
-            result = self.graph.query(text)
+            result = self.store.query(text, prefixes=_prefixes())
             if kind == "ASK":
-                return bool(result.askAnswer)
+                return bool(result)
             if kind in ("CONSTRUCT", "DESCRIBE"):
-                return _graph(result.graph)
-            variables = [str(v) for v in (result.vars or [])]
+                return _graph((term(t.subject), term(t.predicate), term(t.object)) for t in result)
+            variables = [v.value for v in result.variables]
             rows = []
             room = MemoryCap()
-            for row in result:
-                rows.append(tuple(row))  # type: ignore[arg-type]
+            for solution in result:
+                rows.append(tuple(term(value) for value in solution))
                 room.check(len(rows))
         except SyntaxError as exc:
             raise QueryError(f"query does not parse: {' '.join(str(exc).split())}") from exc
         except (OSError, ValueError) as exc:
             raise QueryError(f"query failed: {' '.join(str(exc).split())}") from exc
-        return Rows(variables, rows)  # type: ignore[arg-type]
+        return Rows(variables, rows)
+
+
+@functools.lru_cache(maxsize=1)
+def _prefixes() -> dict[str, str]:
+    """The prefixes a query may use undeclared, as it could on an rdflib graph (rdf, rdfs, xsd,
+    owl, skos, prov, …): rdflib binds them to every graph, and oxrdflib passed them on."""
+    from rdflib import Graph
+
+    return {prefix: str(ns) for prefix, ns in Graph().namespaces()}
+
+
+class _Terms:
+    """pyoxigraph terms as rdflib terms, as oxrdflib made them, each distinct term made once."""
+
+    def __init__(self) -> None:
+        self.made: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        if value is None:
+            return None
+        found = self.made.get(value)
+        if found is None:
+            found = self.made[value] = _term(value)
+        return found
+
+
+def _term(value: Any) -> Any:
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(value, ox.NamedNode):
+        return URIRef(value.value)
+    if isinstance(value, ox.BlankNode):
+        return BNode(value.value)
+    if isinstance(value, ox.Literal):
+        if value.language:
+            return Literal(value.value, lang=value.language)
+        return Literal(value.value, datatype=URIRef(value.datatype.value))
+    raise QueryError(f"cannot read the result term {value!r}")
 
 
 class MemoryCap:
