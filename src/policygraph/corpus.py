@@ -298,6 +298,13 @@ class Journal:
         self.listed: dict[str, list[str]] = {}  # directory → the names it held
 
     def save(self, files: Sequence[Path], directories: Sequence[Path] = ()) -> None:
+        try:
+            self._save(files, directories)
+        except OSError as exc:
+            where = exc.filename or self.directory
+            raise InputError(f"{where}: cannot write ({exc.strerror}); nothing was changed") from exc
+
+    def _save(self, files: Sequence[Path], directories: Sequence[Path]) -> None:
         import json
 
         self.directory.mkdir(parents=True, exist_ok=True)

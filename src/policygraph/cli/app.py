@@ -34,6 +34,10 @@ class Boundary(TyperGroup):
         except UsageError as exc:
             typer.echo(f"Error: {exc.format_message()}", err=True)  # type: ignore[attr-defined]
             raise typer.Exit(2) from None
+        except OSError as exc:  # what no layer below turned into an error of ours
+            where = f"{exc.filename}: " if exc.filename else ""
+            typer.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+            raise typer.Exit(2) from None
         except MemoryError:
             typer.echo(
                 f"Error: out of memory in policygraph {ctx.invoked_subcommand or ''}: ask for "
