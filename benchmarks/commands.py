@@ -1,0 +1,169 @@
+"""Commands as users run them (issue 16): each a whole `policygraph` process on the synthetic
+corpus, beside what it stands on, measured in one run.
+
+    .venv/bin/python benchmarks/commands.py                  # 10^4, 10^5, 10^6 triples
+    .venv/bin/python benchmarks/commands.py --sizes 1000000
+
+For each size: `tasks --doc r00` with no store kept yet (it builds the persistent store) and
+again (it opens it), `chain cn:1`, `tasks --by department`, `depts`, `summary`, `validate`, and
+`load` into a new in-memory Oxigraph server; beside them the task table's query on pyoxigraph
+directly (the floor of `tasks --doc`) and `oxigraph load` of the same N-Triples into a new store
+(the floor of `load`). Medians of --runs runs (the first `tasks` once: it is the build). The
+results go to commands.json and to benchmarks/README.md between the COMMANDS markers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+SYN = "https://w3id.org/policygraph/synthetic/eli/"
+
+
+def process(args: list[str], env: dict[str, str]) -> float:
+    """Seconds of one `policygraph` process (it must succeed, or validate's exit 1)."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "policygraph", *args], capture_output=True, text=True, env=env
+    )
+    seconds = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"policygraph {' '.join(args)} failed: {done.stderr.strip()[-400:]}")
+    return seconds
+
+
+def median(runs: int, fn: Any) -> float:
+    return round(statistics.median(fn() for _ in range(runs)), 2)
+
+
+def direct_tasks(home: Path, cache: Path) -> float:
+    """The task table's query on pyoxigraph itself, on the store the commands keep."""
+    import pyoxigraph as ox
+    from rdflib import URIRef
+
+    from policygraph.corpus import Corpus
+    from policygraph.store import cache as kept
+    from policygraph.store.sparql import bind
+    from policygraph.views.internal import query
+
+    store = ox.Store.read_only(str(cache / kept.key(Corpus.locate(home).graph_files())))
+    text = bind(query("tasks-by-measure"), {"doc": URIRef(f"{SYN}R00/doc")})
+    started = time.perf_counter()
+    list(store.query(text))
+    return time.perf_counter() - started
+
+
+def measure(size: int, work: Path, runs: int) -> dict[str, Any]:
+    from generate import generate
+    from run import bulk_load
+    from tests_support import free_port, start_oxigraph
+
+    from policygraph.corpus import Corpus
+
+    home = work / f"corpus-{size}"
+    triples = generate(home, size, REPO)
+    cache = Path(tempfile.mkdtemp(prefix="pg-commands-cache-"))
+    env = dict(os.environ, POLICYGRAPH_CACHE=str(cache), POLICYGRAPH_ENDPOINT="")
+    at = ["--home", str(home)]
+    out: dict[str, Any] = {"triples": triples}
+    try:
+        out["tasks --doc (first: builds the store)"] = round(
+            process(["tasks", "--doc", "r00", *at], env), 2
+        )
+        out["tasks --doc"] = median(runs, lambda: process(["tasks", "--doc", "r00", *at], env))
+        out["pyoxigraph: the task table's query"] = median(
+            runs, lambda: round(direct_tasks(home, cache), 3)
+        )
+        out["chain cn:1"] = median(runs, lambda: process(["chain", "cn:1", *at], env))
+        out["tasks --by department"] = median(
+            runs, lambda: process(["tasks", "--doc", "r00", "--by", "department", *at], env)
+        )
+        out["depts"] = median(runs, lambda: process(["depts", *at], env))
+        out["summary"] = median(runs, lambda: process(["summary", *at], env))
+        out["validate"] = median(1, lambda: process(["validate", *at], env))
+
+        def load() -> float:
+            port = free_port()
+            server = start_oxigraph(port)
+            try:
+                url = f"http://127.0.0.1:{port}/query"
+                return process(["load", "--endpoint", url, "--timeout", "600", *at], env)
+            finally:
+                server.terminate()
+                server.wait()
+
+        out["load (new in-memory server)"] = median(runs, load)
+
+        def floor() -> float:
+            run = bulk_load(Corpus.locate(home))
+            started = time.perf_counter()
+            run()
+            return time.perf_counter() - started
+
+        out["oxigraph load (floor of load)"] = median(runs, floor)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+    return out
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    names = [k for k in results[0] if k != "triples"]
+    lines = [
+        "| command (seconds, as a process) | "
+        + " | ".join(f"{r['triples']:,}" for r in results)
+        + " |",
+        "|---|" + "---|" * len(results),
+    ]
+    for name in names:
+        lines.append(f"| {name} | " + " | ".join(str(r.get(name, "–")) for r in results) + " |")
+    ratios = []
+    for r in results:
+        tasks, direct = r["tasks --doc"], r["pyoxigraph: the task table's query"]
+        load, floor = r["load (new in-memory server)"], r["oxigraph load (floor of load)"]
+        ratios.append(
+            f"{r['triples']:,}: load ÷ oxigraph load {load / floor:.1f}×; "
+            f"tasks --doc − its query on pyoxigraph {tasks - direct:.2f} s (start-up, opening the "
+            "store, rendering)"
+        )
+    return "\n".join(lines) + "\n\nRatios, measured in the same run: " + "; ".join(ratios) + "."
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--work", type=Path, default=Path("/tmp/policygraph-bench"))
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    results = []
+    for size in args.sizes:
+        result = measure(size, args.work, args.runs)
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+        results.append(result)
+    (HERE / "commands.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    readme = HERE / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- COMMANDS -->", "<!-- /COMMANDS -->"
+    block = f"{start}\nMeasured {time.strftime('%Y-%m-%d')}.\n\n{table(results)}\n{end}"
+    if start in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + "\n\n## Commands as processes (`commands.py`)\n\n" + block + "\n"
+    readme.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
