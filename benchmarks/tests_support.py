@@ -14,12 +14,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_oxigraph(port: int) -> subprocess.Popen[bytes]:
-    """An in-memory Oxigraph server on 127.0.0.1:port, ready to answer."""
+def start_oxigraph(port: int, location: str | None = None) -> subprocess.Popen[bytes]:
+    """An Oxigraph server on 127.0.0.1:port, ready to answer: in memory, or on disk at
+    ``location`` (as a server is usually run)."""
     from policygraph.store.server import oxigraph_binary
 
+    on_disk = ["--location", location] if location else []
     process = subprocess.Popen(
-        [oxigraph_binary(), "serve", "--bind", f"127.0.0.1:{port}"],
+        [oxigraph_binary(), "serve", *on_disk, "--bind", f"127.0.0.1:{port}"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
