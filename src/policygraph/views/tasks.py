@@ -92,7 +92,7 @@ def find_document(store: Store, ref: str) -> Document:
     ref = unicodedata.normalize("NFC", ref.strip())
     rows = store.select(query("find-document"), {"ref": Literal(ref)})
     if not rows.rows:
-        known = store.select(query("document-summary"))
+        known = store.select(query("document-headers"))
         handles = sorted(str(r["short"]) for r in known.dicts())
         raise InputError(f"no document {ref!r} (known: {', '.join(handles)}; or a 文号 or IRI)")
     r = rows.dicts()[0]
