@@ -302,7 +302,9 @@ class Journal:
             self._save(files, directories)
         except OSError as exc:
             where = exc.filename or self.directory
-            raise InputError(f"{where}: cannot write ({exc.strerror}); nothing was changed") from exc
+            raise InputError(
+                f"{where}: cannot write ({exc.strerror}); nothing was changed"
+            ) from exc
 
     def _save(self, files: Sequence[Path], directories: Sequence[Path]) -> None:
         import json

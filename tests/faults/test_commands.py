@@ -28,9 +28,7 @@ def test_a_query_file_that_is_not_utf8(tmp_path: Path) -> None:
     assert str(query) in err and "not UTF-8" in err
 
 
-def test_a_corpus_that_cannot_be_written(
-    tmp_home: Corpus, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_corpus_that_cannot_be_written(tmp_home: Corpus, monkeypatch: pytest.MonkeyPatch) -> None:
     """The build has a file to rewrite (a built file edited by hand); the filesystem refuses
     (simulated: as root, a read-only directory is still writable)."""
     built = tmp_home.ttl / "doc-gx.ttl"
