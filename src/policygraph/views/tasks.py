@@ -195,10 +195,8 @@ def find_department(store: Store, name: str, jurisdiction: str | None = None) ->
 
 
 def closest_names(store: Store, wanted: str, n: int = 3) -> list[str]:
-    labels = set()
-    for r in store.select(query("departments")).dicts():
-        labels.add(str(r["official"]))
-        labels.update(x for x in str(r["names"] or "").split("、") if x)
+    labels = {str(r["official"]) for r in store.select(query("department-headers")).dicts()}
+    labels |= {str(r["alt"]) for r in store.select(query("department-names")).dicts()}
     return suggest(wanted, labels, n)
 
 
