@@ -370,6 +370,7 @@ class SitePages:
         hrefs_root = {d.department: page_of(d.department) for d in self.departments}
         documents = {URIRef(d.document) for d in self.summary.documents}
         deadlines = tasks.deadlines_of(self.store, set(documents))
+        undirected = self.network.to_undirected()  # once: per department it was quadratic
         rows = []
         for d in self.departments:
             path = page_of(d.department)
@@ -390,7 +391,7 @@ class SitePages:
                     {**a.__dict__, "role": ROLE_ZH[a.role], "href": self.href(path, a.measure)}
                     for a in found.assignments
                 ],
-                network=svg.neighbourhood(self.network, d.department, hrefs),
+                network=svg.neighbourhood(undirected, d.department, hrefs),
                 progress=self._department_progress(d.department),
                 jsonld=json_ld(
                     d.department,

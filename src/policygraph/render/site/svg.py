@@ -56,7 +56,7 @@ def neighbourhood(g: Any, centre: str, href: dict[str, str]) -> str:
 
     if centre not in g:
         return ""
-    u = g.to_undirected()
+    u = g.to_undirected() if g.is_directed() else g  # the site passes it undirected, made once
     ego = nx.ego_graph(u, centre, radius=1)
     around = sorted((n for n in ego if n != centre), key=lambda n: str(g.nodes[n].get("label", n)))
     layout = {
