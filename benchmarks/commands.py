@@ -6,9 +6,10 @@ corpus, beside what it stands on, measured in one run.
 
 For each size: `tasks --doc r00` with no store kept yet (it builds the persistent store) and
 again (it opens it), `chain cn:1`, `tasks --by department`, `depts`, `summary`, `validate`, and
-`load` into a new Oxigraph server in memory and on disk; beside them the task table's query on pyoxigraph
-directly (the floor of `tasks --doc`) and `oxigraph load` of the same N-Triples into a new store
-(the floor of `load`). Medians of --runs runs (the first `tasks` once: it is the build). The
+`load` into a new Oxigraph server in memory and on disk; beside them the task table's query on
+pyoxigraph directly (the floor of `tasks --doc`) and `oxigraph load` of the same N-Triples into
+a new store (the floor of `load`); then `tasks --doc` and `chain` against the on-disk server.
+Medians of --runs runs (the first `tasks` and the on-disk load once). The
 results go to commands.json and to benchmarks/README.md between the COMMANDS markers.
 """
 
@@ -98,21 +99,33 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Any]:
         out["summary"] = median(runs, lambda: process(["summary", *at], env))
         out["validate"] = median(1, lambda: process(["validate", *at], env))
 
-        def load(location: str | None = None) -> float:
+        def load(location: str | None = None, then: Any = None) -> float:
             port = free_port()
             server = start_oxigraph(port, location)
             try:
                 url = f"http://127.0.0.1:{port}/query"
-                return process(["load", "--endpoint", url, "--timeout", "900", *at], env)
+                seconds = process(["load", "--endpoint", url, "--timeout", "900", *at], env)
+                if then is not None:
+                    then(url)
+                return seconds
             finally:
                 server.terminate()
                 server.wait()
                 if location:
                     shutil.rmtree(location, ignore_errors=True)
 
+        def remote(url: str) -> None:  # the same commands against the server just loaded
+            on = ["--endpoint", url, "--timeout", "900"]
+            out["tasks --doc --endpoint (on-disk server)"] = median(
+                runs, lambda: process(["tasks", "--doc", "r00", *on, *at], env)
+            )
+            out["chain cn:1 --endpoint (on-disk server)"] = median(
+                runs, lambda: process(["chain", "cn:1", *on, *at], env)
+            )
+
         out["load (new in-memory server)"] = median(runs, load)
         out["load (new on-disk server, once)"] = round(
-            load(tempfile.mkdtemp(prefix="pg-commands-server-")), 2
+            load(tempfile.mkdtemp(prefix="pg-commands-server-"), remote), 2
         )
 
         def floor() -> float:
