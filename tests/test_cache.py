@@ -32,9 +32,10 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def stores(where: Path) -> list[Path]:
-    return (
-        sorted(p for p in where.iterdir() if not p.name.startswith(".")) if where.exists() else []
-    )
+    """The stores kept (directories named by a SHA-256), not the digests beside them."""
+    if not where.exists():
+        return []
+    return sorted(p for p in where.iterdir() if p.is_dir() and len(p.name) == 64)
 
 
 def test_a_corpus_is_parsed_once_and_answers_the_same(
@@ -104,7 +105,8 @@ def test_a_broken_file_is_one_error_and_leaves_no_store(cache_dir: Path, tmp_hom
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ") and "broken.ttl" in result.stderr
     assert result.stderr.count("\n") == 1
-    assert stores(cache_dir) == [] and not any(cache_dir.iterdir())
+    assert stores(cache_dir) == []
+    assert not [p for p in cache_dir.iterdir() if p.name.startswith(".building-")]
 
 
 def test_old_stores_are_removed(cache_dir: Path) -> None:
@@ -123,3 +125,34 @@ def test_small_corpora_are_parsed_in_memory(
     monkeypatch.setenv(cache.ENV_CACHE, str(tmp_path / "cache"))
     assert cache.cached(Corpus.locate(REPO).graph_files(), lambda *a: None) is None
     assert not (tmp_path / "cache").exists()
+
+
+def test_files_unchanged_since_read_are_not_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The digests remember each file's SHA-256; a file changed since (its stat differs), or one
+    modified within 2 s of being read, is read again."""
+    import os
+    import time
+
+    files = [tmp_path / "a.ttl", tmp_path / "b.ttl"]
+    for k, f in enumerate(files):
+        f.write_text(f"<urn:a> <urn:b> {k} .\n", encoding="utf-8")
+        old = time.time() - 60
+        os.utime(f, (old, old))
+    digests = tmp_path / "digests.json"
+    read: list[Path] = []
+    real = cache._sha256
+    monkeypatch.setattr(cache, "_sha256", lambda p: read.append(p) or real(p))
+    first = cache.key(files, digests)
+    assert read == files
+    assert first == cache.key(files)  # the same key as reading every file
+    read.clear()
+    assert cache.key(files, digests) == first and read == []  # remembered
+    files[1].write_text("<urn:a> <urn:b> 9 .\n", encoding="utf-8")  # same size, new time
+    changed = cache.key(files, digests)
+    assert changed != first and read == [files[1]]
+    assert changed == cache.key(files)
+    read.clear()
+    cache.key(files, digests)
+    assert read == [files[1]]  # modified just now: not trusted yet, read again
