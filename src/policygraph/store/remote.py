@@ -274,7 +274,7 @@ class _Load:
             raise
         if copy.media_type != NTRIPLES:
             return False
-        update = difference_update(copy.body, data, _graph_ref(self.graph, "GRAPH"))
+        update = difference_update(copy.body, data, _in_graph(self.graph))
         if update is None:
             return False
         if update:
@@ -363,12 +363,15 @@ def graph_label(graph: str | None) -> str:
     return f"<{graph}>" if graph else "the default graph"
 
 
-def _graph_ref(graph: str | None, keyword: str = "") -> str:
-    """The target in an update: ``<iri>`` or DEFAULT (for MOVE); with ``keyword`` "GRAPH",
-    ``GRAPH <iri>`` or "" (inside DATA blocks)."""
-    if keyword:
-        return f"{keyword} <{graph}>" if graph else ""
+def _graph_ref(graph: str | None) -> str:
+    """The target of a MOVE: ``<iri>`` or DEFAULT."""
     return f"<{graph}>" if graph else "DEFAULT"
+
+
+def _in_graph(graph: str | None) -> str:
+    """What opens a block of triples in ``graph`` inside an update: ``GRAPH <iri>``, or nothing
+    for the default graph."""
+    return f"GRAPH <{graph}>" if graph else ""
 
 
 def _count_and_software(endpoint: str, graph: str | None, timeout: float) -> tuple[int, str]:
@@ -395,10 +398,9 @@ def _count_and_software(endpoint: str, graph: str | None, timeout: float) -> tup
 
 
 def _count(server: RemoteStore, graph: str | None) -> int | None:
-    pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    """The triples in ``graph`` on the server, or None when that cannot be read."""
     try:
-        rows = server.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}")
-        return int(str(rows.rows[0][0])) if rows.rows else 0
+        return _count_and_software(server.endpoint, graph, server.timeout)[0]
     except EndpointError:
         return None
 
