@@ -82,6 +82,11 @@ class _Terms:
     """pyoxigraph terms as rdflib terms, as oxrdflib made them, each distinct term made once."""
 
     def __init__(self) -> None:
+        import pyoxigraph as ox
+        from rdflib import BNode, Literal, URIRef
+
+        self.ox = ox
+        self.BNode, self.Literal, self.URIRef = BNode, Literal, URIRef
         self.made: dict[Any, Any] = {}
 
     def __call__(self, value: Any) -> Any:
@@ -89,23 +94,19 @@ class _Terms:
             return None
         found = self.made.get(value)
         if found is None:
-            found = self.made[value] = _term(value)
+            found = self.made[value] = self._make(value)
         return found
 
-
-def _term(value: Any) -> Any:
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(value, ox.NamedNode):
-        return URIRef(value.value)
-    if isinstance(value, ox.BlankNode):
-        return BNode(value.value)
-    if isinstance(value, ox.Literal):
-        if value.language:
-            return Literal(value.value, lang=value.language)
-        return Literal(value.value, datatype=URIRef(value.datatype.value))
-    raise QueryError(f"cannot read the result term {value!r}")
+    def _make(self, value: Any) -> Any:
+        if isinstance(value, self.ox.NamedNode):
+            return self.URIRef(value.value)
+        if isinstance(value, self.ox.BlankNode):
+            return self.BNode(value.value)
+        if isinstance(value, self.ox.Literal):
+            if value.language:
+                return self.Literal(value.value, lang=value.language)
+            return self.Literal(value.value, datatype=self.URIRef(value.datatype.value))
+        raise QueryError(f"cannot read the result term {value!r}")
 
 
 class MemoryCap:
