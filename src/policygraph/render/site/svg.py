@@ -49,15 +49,15 @@ def chain_diagram(documents: list[dict[str, str]], edges: list[tuple[str, str]])
 
 
 def neighbourhood(g: Any, centre: str, href: dict[str, str]) -> str:
-    """The departments ``centre`` shares measures with, around it; edge width by how many."""
+    """The departments ``centre`` shares measures with, around it; edge width by how many.
+    ``g``: the collaboration network made undirected (once, by the caller, for every page)."""
     import math
 
     import networkx as nx
 
     if centre not in g:
         return ""
-    u = g.to_undirected() if g.is_directed() else g  # the site passes it undirected, made once
-    ego = nx.ego_graph(u, centre, radius=1)
+    ego = nx.ego_graph(g, centre, radius=1)
     around = sorted((n for n in ego if n != centre), key=lambda n: str(g.nodes[n].get("label", n)))
     layout = {
         n: (
