@@ -58,13 +58,14 @@ def key(files: Sequence[Path], digests: Path | None = None) -> str:
     for path in files:
         st = path.stat()
         stamp = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev]
-        entry = known.get(str(path.resolve()))
+        name = str(path.resolve())
+        entry = known.get(name)
         if entry and entry["stat"] == stamp and entry["read_at"] - st.st_mtime_ns > 2_000_000_000:
             one = str(entry["sha256"])
         else:
             read_at = time.time_ns()
             one = _sha256(path)
-            known[str(path.resolve())] = {"stat": stamp, "sha256": one, "read_at": read_at}
+            known[name] = {"stat": stamp, "sha256": one, "read_at": read_at}
             changed = True
         digest.update(bytes.fromhex(one))
     if changed and digests is not None:
