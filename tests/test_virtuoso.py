@@ -249,6 +249,38 @@ def test_a_reload_after_a_change_holds_the_new_graph(
         server.update(f"DROP SILENT GRAPH <{graph}>", f"{base}/sparql-auth")
 
 
+def test_a_large_graph_loads_through_the_digest_protected_endpoints(
+    loaded: str, tmp_home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A graph of some MB: Virtuoso answers an upload without credentials with its Digest
+    challenge and closes the connection before reading the body, which the client saw as
+    "connection reset" (from ~100,000 triples) instead of a challenge to answer. The credentials
+    now go with the upload."""
+    base = loaded.removesuffix("/sparql")
+    graph = "https://example.org/policygraph-test/virtuoso-large"
+    (tmp_home.ttl / "extra.ttl").write_text(
+        "".join(
+            f'<urn:policygraph-test:{k}> <urn:policygraph-test:p> "{k}" .\n' for k in range(60_000)
+        ),
+        encoding="utf-8",
+    )
+    args = [
+        *("load", "--endpoint", loaded, "--graph", graph, "--home", str(tmp_home.root)),
+        *("--store-endpoint", f"{base}/sparql-graph-crud-auth"),
+        *("--update-endpoint", f"{base}/sparql-auth"),
+    ]
+    monkeypatch.setenv("POLICYGRAPH_USER", "dba")
+    monkeypatch.setenv("POLICYGRAPH_PASSWORD", "dba")
+    server = RemoteStore(loaded, graph=graph)
+    try:
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0, result.output
+        count = server.select("SELECT (COUNT(*) AS ?n) WHERE { ?s <urn:policygraph-test:p> ?o }")
+        assert int(str(count.rows[0][0])) == 60_000
+    finally:
+        server.update(f"DROP SILENT GRAPH <{graph}>", f"{base}/sparql-auth")
+
+
 def test_virtuosos_own_loader_reads_our_turtle_as_rdflib_does(server: Virtuoso) -> None:
     """Every Turtle file we publish, bulk-loaded by Virtuoso's own loader (ld_dir and
     rdf_loader_run, as DBpedia is loaded), holds the triples rdflib reads from it (no backslash

@@ -199,8 +199,9 @@ def test_load_timing_out_says_what_the_server_holds(stub: tuple[str, type[_Stub]
     assert "did not answer within 1 s" in err
     assert "the server now holds 0 triples in <https://w3id.org/policygraph/graph>" in err
     assert "(not the new graph)" in err
-    methods = [method for method, _ in handler.requests]
-    assert methods[-1] == "POST" and "PUT" in methods  # counted again after the failed PUT
+    uploads = [k for k, (m, path) in enumerate(handler.requests) if path.startswith("/store")]
+    assert len(uploads) == 1 and handler.requests[uploads[0]][1].endswith("&no_transaction")
+    assert handler.requests[-1] == ("POST", "/query")  # counted again after the failed upload
 
 
 @pytest.mark.parametrize("args", [["summary"], ["depts"], ["tasks"], ["chain", "gx:11"]])
@@ -216,3 +217,52 @@ def test_a_server_without_the_graph_is_an_error_not_an_empty_table(
     assert {method for method, _ in handler.requests} == {"POST"}
     answered = runner.invoke(app, ["query", "corpus-totals", "--endpoint", url, "-f", "csv"])
     assert answered.exit_code == 0, answered.output
+
+
+class _Guarded(http.server.BaseHTTPRequestHandler):
+    """A server asking for Basic credentials that, like Virtuoso with Digest, answers 401 before
+    reading the body and closes the connection: a client that sends a large body first sees a
+    reset, never the challenge."""
+
+    protocol_version = "HTTP/1.1"
+    received: list[int]
+
+    def do_HEAD(self) -> None:
+        self._challenge()
+
+    def do_PUT(self) -> None:
+        if self.headers.get("Authorization") != "Basic dXNlcjpzZWNyZXQ=":  # user:secret
+            self._challenge()
+            self.close_connection = True
+            return
+        self.received.append(len(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _challenge(self) -> None:
+        self.send_response(401)
+        self.send_header("WWW-Authenticate", 'Basic realm="graphs"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_large_upload_carries_its_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policygraph.store.http import send
+
+    handler = type("Handler", (_Guarded,), {"received": []})
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.handle_error = lambda request, address: None  # type: ignore[method-assign]
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    monkeypatch.setenv("POLICYGRAPH_USER", "user")
+    monkeypatch.setenv("POLICYGRAPH_PASSWORD", "secret")
+    body = b"<urn:a> <urn:b> <urn:c> .\n" * 400_000  # 10 MB: more than the sockets buffer
+    try:
+        send("PUT", f"http://127.0.0.1:{httpd.server_address[1]}/store?default", body, "x", 30)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert handler.received == [len(body)]
