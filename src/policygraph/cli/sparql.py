@@ -166,8 +166,8 @@ def load(
     """Push the built graph into a named graph on a SPARQL server, replacing it atomically.
 
     A reload sends only the difference from the server's copy, in one update; a first load
-    into an empty graph on Oxigraph is one PUT; otherwise the graph goes into a staging graph
-    moved onto the target in one update. The triple count is checked afterwards.
+    into an empty graph on Oxigraph is one atomic request (its bulk loader, from 0.5); otherwise
+    the graph goes into a staging graph moved onto the target in one update. The triple count is checked afterwards.
 
     \b
     Example:

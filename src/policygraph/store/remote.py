@@ -178,9 +178,10 @@ def load_data(
 
     - the target holds triples: the difference, read against the server's copy, as one update
       (``DELETE DATA`` + ``INSERT DATA``, one transaction), when it is small;
-    - the target is empty on a server whose Graph Store loads in one transaction (Oxigraph):
-      one PUT onto the target;
-    - otherwise: a PUT into a fresh staging graph, ``MOVE``d onto the target in one update.
+    - the target is empty on a server that takes a whole graph in one atomic request
+      (Oxigraph, see :func:`atomic_upload`): that request, onto the target;
+    - otherwise: a fresh staging graph filled (atomically where the server can), ``MOVE``d onto
+      the target in one update.
 
     Staging graphs are dropped on every path, and stale ones (of a load that died) at the start
     of the next. When a request fails or times out on the client's side, the target is counted
@@ -195,12 +196,13 @@ def load_data(
     )
     _drop_stale(server, plan.staged_under, update_endpoint)
     held, software = _count_and_software(endpoint, graph, timeout)
+    upload = atomic_upload(software)
     try:
         if not (held and plan.by_difference(data)):
-            if held == 0 and software.startswith(TRANSACTIONAL_GRAPH_STORES):
-                send("PUT", plan.store_url(graph), data, NTRIPLES, timeout)
+            if held == 0 and upload:
+                plan.upload(graph, data, upload)
             else:
-                plan.staged(data)
+                plan.staged(data, upload or "put")
     except EndpointError as exc:
         plan.drop_staging()
         now = _count(server, graph)
@@ -221,10 +223,24 @@ def load_data(
 
 
 NTRIPLES = "application/n-triples"
-# Servers whose Graph Store PUT loads the body in one transaction (readers of an empty target
-# see nothing until all of it is there): Oxigraph (Store::load_from_reader). Others get a
-# staging graph and a MOVE, whose cost is a second write of every triple.
-TRANSACTIONAL_GRAPH_STORES = ("Oxigraph/",)
+
+
+def atomic_upload(software: str) -> str | None:
+    """How the server whose ``Server`` header is ``software`` takes a whole graph in one request
+    that readers see all at once or not at all; None when it is not known to (a staging graph
+    and a MOVE then, whose cost is a second write of every triple).
+
+    - "bulk", Oxigraph 0.5 and later: a Graph Store POST with ``no_transaction`` runs its bulk
+      loader, which writes the indexes aside and ingests them in one atomic step (the default
+      since 0.5): as fast as ``oxigraph load`` of the same triples into the same graph, where a
+      PUT, one RocksDB transaction, takes ~9× as long on disk at 10^6 triples;
+    - "put", older Oxigraph: a PUT is one transaction (its bulk loader was not atomic then)."""
+    match = re.match(r"Oxigraph/(\d+)\.(\d+)", software)
+    if not match:
+        return None
+    return "bulk" if (int(match[1]), int(match[2])) >= (0, 5) else "put"
+
+
 # The largest update sent as a difference: Oxigraph refuses SPARQL bodies over 1 MiB.
 MAX_DIFFERENCE = 1_000_000
 
@@ -250,9 +266,17 @@ class _Load:
         query = {"graph": graph} if graph else {"default": ""}
         return f"{self.gsp}?{urllib.parse.urlencode(query)}"
 
-    def staged(self, data: bytes) -> None:
+    def upload(self, graph: str | None, data: bytes, how: str) -> None:
+        """``data`` into ``graph``, which is empty: one request (see :func:`atomic_upload`)."""
+        if how == "bulk":
+            url = self.store_url(graph) + "&no_transaction"
+            send("POST", url, data, NTRIPLES, self.timeout)
+        else:
+            send("PUT", self.store_url(graph), data, NTRIPLES, self.timeout)
+
+    def staged(self, data: bytes, how: str) -> None:
         self.staging = f"{self.staged_under}{os.getpid()}-{int(time.time() * 1000)}"
-        send("PUT", self.store_url(self.staging), data, NTRIPLES, self.timeout)
+        self.upload(self.staging, data, how)
         self.server.update(
             f"MOVE SILENT <{self.staging}> TO {_graph_ref(self.graph)}", self.update_url
         )
