@@ -167,7 +167,9 @@ def load(
 
     A reload sends only the difference from the server's copy, in one update; a first load
     into an empty graph on Oxigraph is one atomic request (its bulk loader, from 0.5); otherwise
-    the graph goes into a staging graph moved onto the target in one update. The triple count is checked afterwards.
+    the graph goes into a staging graph moved onto the target in one update. On servers not
+    known to apply an update at once (Virtuoso commits large ones in parts) a warning says
+    that readers may have seen part of the graph. The triple count is checked afterwards.
 
     \b
     Example:
@@ -183,7 +185,7 @@ def load(
     if default_graph and graph:
         raise InputError("give --graph or --default-graph, not both")
     target = None if default_graph else (graph or remote.DEFAULT_GRAPH)
-    count = remote.load(
+    loaded = remote.load(
         Corpus.locate(home),
         endpoint,
         graph=target,
@@ -191,7 +193,9 @@ def load(
         store_endpoint=store_endpoint,
         timeout=timeout,
     )
-    typer.echo(f"Loaded {count} triples into {remote.graph_label(target)} on {endpoint}")
+    typer.echo(f"Loaded {loaded.count} triples into {remote.graph_label(target)} on {endpoint}")
+    if loaded.warning:
+        typer.echo(f"Warning: {loaded.warning}", err=True)
 
 
 def serve(
