@@ -3,10 +3,13 @@ answer, and the one-line error every failing command gives."""
 
 from __future__ import annotations
 
+import re
+import shutil
 import socket
 import subprocess
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -28,6 +31,41 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], what: str) -> None
                 process.kill()
                 pytest.skip(f"{what} did not start")
             time.sleep(0.1)
+
+
+VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
+
+
+def start_virtuoso(work: Path) -> tuple[subprocess.Popen[bytes], str, int] | None:
+    """Debian's Virtuoso 7 (virtuoso-opensource) on free loopback ports with its database in
+    ``work``: the process, its SPARQL endpoint and its SQL port, once it answers; None where it is
+    not installed. RuntimeError when it does not answer within 60 s (it is stopped)."""
+    binary = shutil.which("virtuoso-t")
+    if binary is None or not VIRTUOSO_INI.is_file():
+        return None
+    isql, http = free_port(), free_port()
+    ini = VIRTUOSO_INI.read_text(encoding="utf-8")
+    ini = ini.replace("/var/lib/virtuoso-opensource-7/db/", f"{work}/")
+    ini = re.sub(r"(?m)^ServerPort(\s*)= 1111", rf"ServerPort\g<1>= {isql}", ini)
+    ini = re.sub(r"(?m)^ServerPort(\s*)= 8890", rf"ServerPort\g<1>= {http}", ini)
+    ini = ini.replace("localhost:8890", f"localhost:{http}")
+    (work / "virtuoso.ini").write_text(ini, encoding="utf-8")
+    process = subprocess.Popen(
+        [binary, "+foreground", "+configfile", str(work / "virtuoso.ini")],
+        cwd=work,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{http}/sparql"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(f"{url}?query=ASK%7B%7D", timeout=2).read()
+            return process, url, isql
+        except OSError:
+            time.sleep(0.5)
+    process.terminate()
+    process.wait(timeout=60)
+    raise RuntimeError("Virtuoso did not start within 60 s")
 
 
 def free_port() -> int:
