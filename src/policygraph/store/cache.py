@@ -137,6 +137,10 @@ def _build(where: Path, final: Path, files: Sequence[Path], load: Any) -> None:
         store = ox.Store(str(building))
         try:
             load(store, files)
+            # The bulk loader leaves its files as it wrote them; one compaction (0.8 s at 10^6
+            # triples) makes every later read faster: chain 1.08 -> 0.80 s, depts 3.4 -> 2.3 s,
+            # the task table of every document 9 -> 5 s.
+            store.optimize()
             store.flush()
         except BaseException as exc:
             # The frames of the traceback hold the store open, and RocksDB would write into
