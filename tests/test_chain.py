@@ -14,7 +14,7 @@ from policygraph.corpus import Corpus
 from policygraph.errors import InputError
 from policygraph.store import sparql as query
 from policygraph.store.embedded import EmbeddedStore
-from policygraph.views import chain, links, tasks
+from policygraph.views import chain, internal, links, tasks
 
 runner = CliRunner()
 PG = "PREFIX pg: <https://w3id.org/policygraph/ontology#> PREFIX eli: <http://data.europa.eu/eli/ontology#> "
@@ -238,3 +238,30 @@ def test_readme_states_the_accept_rule_figures(home: Corpus) -> None:
 def test_accept_rule_refuses_what_it_does_not_know(spec: str) -> None:
     with pytest.raises(InputError, match="--accept-links must be margin=M or score=S"):
         links.AcceptRule.parse(spec)
+
+
+def test_the_sites_chains_come_from_two_queries_and_equal_one_query_each(
+    store: EmbeddedStore,
+) -> None:
+    """The site reads the links of every chain once (Components) instead of asking
+    measure-chain once per measure page: the same chain, link for link, for every measure."""
+    measures = [r["measure"] for r in store.select(internal.query("measure-search")).dicts()]
+    assert len(measures) > 50
+    cache = chain.Cache()
+    asked = []
+    select = store.select
+
+    def counted(sparql: str, bindings: object = None) -> object:
+        asked.append(sparql)
+        return select(sparql, bindings)  # type: ignore[arg-type]
+
+    for m in measures:
+        alone = chain.chain(store, m)
+        store.select = counted  # type: ignore[method-assign]
+        try:
+            shared = chain.chain(store, m, cache)
+        finally:
+            store.select = select  # type: ignore[method-assign]
+        assert shared.links == alone.links, m
+        assert shared.nodes == alone.nodes and shared.stated == alone.stated
+    assert not any("eli:applies|^eli:applies" in q for q in asked)  # measure-chain never asked

@@ -161,30 +161,66 @@ def chains(store: Store, measures: list[URIRef]) -> list[Chain]:
     return out
 
 
+class Components:
+    """The links of every chain, read in two queries: the ``eli:applies`` statements, whose
+    classes (the relation taken in either direction) are the chains, and every link, grouped by
+    the class of its lower end: what ``measure-chain`` returns for any one measure."""
+
+    def __init__(self, store: Store) -> None:
+        self.parent: dict[URIRef, URIRef] = {}
+        for lower, higher in store.select(query("applies-pairs")).rows:
+            self.parent[self.find(lower)] = self.find(higher)  # type: ignore[arg-type]
+        self.links: dict[URIRef, list[Link]] = {}
+        for r in store.select(query("implementation-links")).dicts():
+            self.links.setdefault(self.find(r["lower"]), []).append(_link(r))  # type: ignore[arg-type]
+
+    def find(self, iri: URIRef) -> URIRef:
+        """The representative of ``iri``'s class (itself when nothing applies it or is applied)."""
+        root = iri
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while iri != root:  # every step on the way now points at the root
+            self.parent[iri], iri = root, self.parent[iri]
+        return root
+
+    def of(self, measure: URIRef) -> list[Link]:
+        return list(self.links.get(self.find(measure), []))
+
+
 @dataclass
 class Cache:
-    """What many chains share, read once: each provision's card, the document-level links.
-    The site builds the chain of every measure; at scale a chain is a whole component."""
+    """What many chains share, read once: each provision's card, the document-level links and
+    the links of every chain. The site builds the chain of every measure; at scale a chain is
+    a whole component."""
 
     nodes: dict[URIRef, Node] = field(default_factory=dict)
     implementation: list[dict[str, Any]] | None = None
+    components: Components | None = None
+
+
+def _link(r: dict[str, Any]) -> Link:
+    return Link(
+        r["lower"],
+        r["higher"],
+        str(r["kind"]),
+        str(r["basis"] or ""),
+        str(r["confidence"] or ""),
+        str(r["agent"] or "").rsplit("#", 1)[-1],
+    )
 
 
 def chain(store: Store, measure: URIRef, cache: Cache | None = None) -> Chain:
-    rows = store.select(query("measure-chain"), {"measure": measure}).dicts()
-    links = [
-        Link(
-            r["lower"],  # type: ignore[arg-type]
-            r["higher"],  # type: ignore[arg-type]
-            str(r["kind"]),
-            str(r["basis"] or ""),
-            str(r["confidence"] or ""),
-            str(r["agent"] or "").rsplit("#", 1)[-1],
-        )
-        for r in rows
-    ]
+    """The chain through ``measure``: one query, or none with a ``cache`` (which reads the
+    links of every chain the first time)."""
+    if cache is None:
+        rows = store.select(query("measure-chain"), {"measure": measure}).dicts()
+        links = [_link(r) for r in rows]
+        cache = Cache()
+    else:
+        if cache.components is None:
+            cache.components = Components(store)
+        links = cache.components.of(measure)
     members = {measure} | {lk.lower for lk in links} | {lk.higher for lk in links}
-    cache = cache if cache is not None else Cache()
     cache.nodes.update(_nodes(store, sorted(members - cache.nodes.keys())))
     nodes = {iri: cache.nodes[iri] for iri in members}
     docs = {n.document_iri for n in nodes.values() if n.document_iri is not None}
