@@ -248,7 +248,9 @@ def test_a_large_upload_reaches_the_digest_protected_graph_store(
     ).encode("utf-8")
     monkeypatch.setenv("POLICYGRAPH_USER", "dba")
     monkeypatch.setenv("POLICYGRAPH_PASSWORD", "dba")
-    server = RemoteStore(loaded, graph=graph)
+    # Virtuoso pauses about 30 s now and then after such an upload (the same with curl
+    # --digest): more than the default timeout.
+    server = RemoteStore(loaded, graph=graph, timeout=120)
     store = f"{base}/sparql-graph-crud-auth?graph={graph}"
     try:
         send("PUT", store, body, "application/n-triples", 120)

@@ -163,13 +163,12 @@ def load(
     timeout: TimeoutOption = 120.0,
     home: HomeOption = None,
 ) -> None:
-    """Push the built graph into a named graph on a SPARQL server, replacing it atomically.
+    """Push the built graph into a named graph on a SPARQL server, replacing it.
 
-    A reload sends only the difference from the server's copy, in one update; a first load
-    into an empty graph on Oxigraph is one atomic request (its bulk loader, from 0.5); otherwise
-    the graph goes into a staging graph moved onto the target in one update. On servers not
-    known to apply an update at once (Virtuoso commits large ones in parts) a warning says
-    that readers may have seen part of the graph. The triple count is checked afterwards.
+    A reload sends only the difference from the server's copy; a first load into an empty graph
+    on Oxigraph is one atomic request; otherwise a staging graph is moved onto the target. The
+    count is checked. Where the server is not known to apply an update at once (Virtuoso commits
+    large ones in parts), a warning says readers may have seen part of the graph.
 
     \b
     Example:

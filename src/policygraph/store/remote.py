@@ -245,7 +245,7 @@ def load_data(
             f"{endpoint}: {graph_label(graph)} holds {on_server} triples after loading, "
             f"expected {count}"
         )
-    return Loaded(count, software, atomic=upload is not None)
+    return Loaded(count, software, atomic=upload is not None or not plan.wrote)
 
 
 NTRIPLES = "application/n-triples"
@@ -287,6 +287,7 @@ class _Load:
         self.timeout = timeout
         self.staged_under = f"{graph or DEFAULT_GRAPH}/staging/"
         self.staging: str | None = None
+        self.wrote = False  # whether anything was sent that changes what readers see
 
     def store_url(self, graph: str | None) -> str:
         query = {"graph": graph} if graph else {"default": ""}
@@ -294,6 +295,7 @@ class _Load:
 
     def upload(self, graph: str | None, data: bytes, how: str) -> None:
         """``data`` into ``graph``, which is empty: one request (see :func:`atomic_upload`)."""
+        self.wrote = True
         if how == "bulk":
             url = self.store_url(graph) + "&no_transaction"
             send("POST", url, data, NTRIPLES, self.timeout)
@@ -328,6 +330,7 @@ class _Load:
         if update is None:
             return False
         if update:
+            self.wrote = True
             body = update.encode("utf-8")
             send("POST", self.update_url, body, "application/sparql-update", self.timeout)
         return True
