@@ -5,7 +5,9 @@ corpus, beside what it stands on, measured in one run.
     .venv/bin/python benchmarks/commands.py --sizes 1000000
 
 For each size: `tasks --doc r00` with no store kept yet (it builds the persistent store) and
-again (it opens it), `chain cn:1`, `tasks --by department`, `depts`, `summary`, `validate`, and
+again (it opens it), `chain cn:1`, `tasks --by department`, `depts`, `summary`, `validate`,
+`site` (once, up to --site-up-to triples: 10^5 by default, as it writes a page, a spreadsheet
+and a document per department), and
 `load` into a new Oxigraph server in memory and on disk and into a new Virtuoso (where it is
 installed), a reader counting the graph all through the on-disk and Virtuoso loads (it must see
 the old count or the new one, nothing between). Beside them, what they stand on: the task
@@ -194,7 +196,7 @@ def virtuoso_load(at: list[str], env: dict[str, str]) -> dict[str, Any]:
         shutil.rmtree(work, ignore_errors=True)
 
 
-def measure(size: int, work: Path, runs: int) -> dict[str, Any]:
+def measure(size: int, work: Path, runs: int, site_up_to: int) -> dict[str, Any]:
     from generate import generate
     from run import bulk_load
     from tests_support import free_port, start_oxigraph
@@ -225,6 +227,12 @@ def measure(size: int, work: Path, runs: int) -> dict[str, Any]:
         out["depts"] = median(runs, lambda: process(["depts", *at], env))
         out["summary"] = median(runs, lambda: process(["summary", *at], env))
         out["validate"] = median(1, lambda: process(["validate", *at], env))
+        if size <= site_up_to:  # a page, a spreadsheet and a document per department: minutes
+            site = Path(tempfile.mkdtemp(prefix="pg-commands-site-"))
+            try:
+                out["site (once)"] = round(process(["site", "-o", str(site), *at], env), 2)
+            finally:
+                shutil.rmtree(site, ignore_errors=True)
 
         def load(location: str | None = None, then: Any = None) -> float:
             port = free_port()
@@ -321,12 +329,15 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--work", type=Path, default=Path("/tmp/policygraph-bench"))
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--site-up-to", type=int, default=100_000, help="build the site at these sizes only"
+    )
     args = parser.parse_args()
     saved = HERE / "commands.json"
     kept = json.loads(saved.read_text(encoding="utf-8")) if saved.exists() else []
     results = [r for r in kept if r.get("size") not in args.sizes]  # sizes not measured now
     for size in args.sizes:
-        result = {"size": size, **measure(size, args.work, args.runs)}
+        result = {"size": size, **measure(size, args.work, args.runs, args.site_up_to)}
         print(json.dumps(result, ensure_ascii=False), flush=True)
         results.append(result)
     results.sort(key=lambda r: r["size"])
