@@ -199,7 +199,7 @@ def authorize(request: urllib.request.Request, passwords: Any, timeout: float) -
         ).close()
         return
     except urllib.error.HTTPError as exc:
-        challenges = exc.headers.get_all("WWW-Authenticate") or [] if exc.code == 401 else []
+        challenges = (exc.headers.get_all("WWW-Authenticate") or []) if exc.code == 401 else []
     except OSError:
         return
     for challenge in challenges:
