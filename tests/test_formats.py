@@ -138,3 +138,16 @@ def test_sparql_results_formats() -> None:
     assert code == 0 and "bindings" in json.loads(out)["results"]
     code, out, _ = invoke("query", "corpus-totals", "-f", "sparql-tsv")
     assert code == 0 and out.decode().startswith("?")
+
+
+@pytest.mark.parametrize("lines", [True, False])
+def test_the_terminal_table_prints_cells_as_written_not_as_markup(lines: bool) -> None:
+    """A cell is what the source says: brackets in it are text, never rich's markup (which
+    would swallow `[b]` and fail on a stray `[/x]`)."""
+    from policygraph.render.formats import Format
+    from policygraph.render.table import Column, Sheet, render_text
+
+    cells = ["[b]科技厅[/b]", "见附件[/x]", ":smile: 〔2021〕"]
+    sheet = Sheet("t", [Column("a", "A")], [[c] for c in cells], lines=lines)
+    shown = render_text(sheet, Format.table).decode("utf-8")
+    assert all(c in shown for c in cells), shown

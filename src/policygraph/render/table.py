@@ -103,6 +103,7 @@ def rich_text(*renderables: object) -> str:
 def terminal(sheet: Sheet) -> str:
     """A rich table, as the terminal shows it."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=sheet.title or None, title_justify="left", show_lines=sheet.lines)
     idx = sheet.printed()
@@ -115,8 +116,8 @@ def terminal(sheet: Sheet) -> str:
             )
         else:
             table.add_column(col.header, justify=justify, no_wrap=True)
-    for row in sheet.rows:
-        table.add_row(*(sheet.text(row[i]) for i in idx))
+    for row in sheet.rows:  # as Text: a cell is what the source says, never rich markup
+        table.add_row(*(Text(sheet.text(row[i])) for i in idx))
     return rich_text(table, *([sheet.footer] if sheet.footer else []))
 
 
