@@ -78,8 +78,9 @@ class RemoteStore:
         if "boolean" in data:
             return bool(data["boolean"])
         variables = list(data.get("head", {}).get("vars", []))
+        term = _Terms()
         rows = [
-            tuple(_term(b.get(v)) for v in variables)
+            tuple(term(b.get(v)) for v in variables)
             for b in data.get("results", {}).get("bindings", [])
         ]
         return Rows(variables, rows)
@@ -138,6 +139,24 @@ def check_holds_documents(store: RemoteStore) -> None:
             f"{store.endpoint}: {where} holds no policygraph document; "
             f"put the graph there with: policygraph load --endpoint {store.endpoint}"
         )
+
+
+class _Terms:
+    """Each distinct term of one answer converted once (rdflib checks every IRI and literal it
+    makes: the task table of every document at 10^6, 71,148 rows, repeats a few thousand
+    departments and roles)."""
+
+    def __init__(self) -> None:
+        self.made: dict[tuple[str | None, ...], Identifier | None] = {}
+
+    def __call__(self, value: Mapping[str, str] | None) -> Identifier | None:
+        if value is None:
+            return None
+        key = (value.get("type"), value.get("value"), value.get("xml:lang"), value.get("datatype"))
+        made = self.made.get(key)
+        if made is None:
+            made = self.made[key] = _term(value)
+        return made
 
 
 def _term(value: Mapping[str, str] | None) -> Identifier | None:
