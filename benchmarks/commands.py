@@ -83,6 +83,23 @@ def direct_tasks(home: Path, cache: Path) -> float:
     return time.perf_counter() - started
 
 
+def remote_whole_table(url: str) -> float:
+    """The task table of every document through RemoteStore against the server at ``url``
+    (best of three), to compare with the embedded store's."""
+    from policygraph.store.remote import RemoteStore
+    from policygraph.views.internal import query
+
+    store = RemoteStore(url, timeout=900)
+    docs = tuple(row[0] for row in store.select(query("document-headers")).rows)
+
+    def once() -> float:
+        started = time.perf_counter()
+        store.select(query("tasks-by-measure"), {"doc": docs})
+        return time.perf_counter() - started
+
+    return min(once() for _ in range(3))
+
+
 def whole_corpus_table(home: Path, cache: Path) -> tuple[float, float]:
     """The task table of every document at once (`tasks-by-measure` with ?doc bound to all of
     them), in process on the store the commands use: seconds through EmbeddedStore (every term
@@ -260,6 +277,9 @@ def measure(size: int, work: Path, runs: int, site_up_to: int) -> dict[str, Any]
             out["chain cn:1 --endpoint (on-disk server)"] = median(
                 runs, lambda: process(["chain", "cn:1", *on, *at], env)
             )
+            out["every document's task table, in process: RemoteStore (on-disk server)"] = round(
+                remote_whole_table(url), 2
+            )
 
         out["load (new in-memory server)"] = median(runs, load)
         out["load (new on-disk server, once)"] = round(
@@ -280,7 +300,7 @@ def measure(size: int, work: Path, runs: int, site_up_to: int) -> dict[str, Any]
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    names = [k for k in results[0] if k not in ("triples", "size")]
+    names = list(dict.fromkeys(k for r in results for k in r if k not in ("triples", "size")))
     lines = [
         "| command (seconds, as a process) | "
         + " | ".join(f"{r['triples']:,}" for r in results)
@@ -295,6 +315,9 @@ def table(results: list[dict[str, Any]]) -> str:
         floor = r["oxigraph load --graph (floor of load)"]
         table = r["every document's task table, in process: EmbeddedStore"]
         table_floor = r["every document's task table, in process: pyoxigraph direct"]
+        remote_table = r.get(
+            "every document's task table, in process: RemoteStore (on-disk server)"
+        )
         memory, disk = r["load (new in-memory server)"], r["load (new on-disk server, once)"]
         ratios.append(
             f"{r['triples']:,}: load ÷ oxigraph load {memory / floor:.1f}× in memory, "
@@ -304,6 +327,11 @@ def table(results: list[dict[str, Any]]) -> str:
                 f"; every document's task table through EmbeddedStore ÷ pyoxigraph direct "
                 f"{table / table_floor:.2f}×"
                 if table_floor >= 0.05  # below, the ratio of two roundings says nothing
+                else ""
+            )
+            + (
+                f", through RemoteStore ÷ EmbeddedStore {remote_table / table:.2f}×"
+                if remote_table and table >= 0.05
                 else ""
             )
         )
