@@ -41,7 +41,6 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(REPO / "tests"))  # servers.start_virtuoso, as the tests start it
-DEFAULT_GRAPH = "https://w3id.org/policygraph/graph"  # what `load` fills
 JSON_RESULTS = "application/sparql-results+json"
 SYN = "https://w3id.org/policygraph/synthetic/eli/"
 
@@ -148,6 +147,8 @@ class Reader:
         self.read()  # once more after the load: the new count
 
     def read(self) -> None:
+        from policygraph.store.remote import DEFAULT_GRAPH  # what `load` fills
+
         query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DEFAULT_GRAPH}> {{ ?s ?p ?o }} }}"
         ask = f"{self.url}?{urllib.parse.urlencode({'query': query})}"
         request = urllib.request.Request(ask, headers={"Accept": JSON_RESULTS})
