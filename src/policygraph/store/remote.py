@@ -264,7 +264,7 @@ def load_data(
             f"{endpoint}: {graph_label(graph)} holds {on_server} triples after loading, "
             f"expected {count}"
         )
-    return Loaded(count, software, atomic=upload is not None or not plan.wrote)
+    return Loaded(count, software, atomic=upload is not None)
 
 
 NTRIPLES = "application/n-triples"
@@ -306,7 +306,6 @@ class _Load:
         self.timeout = timeout
         self.staged_under = f"{graph or DEFAULT_GRAPH}/staging/"
         self.staging: str | None = None
-        self.wrote = False  # whether anything was sent that changes what readers see
 
     def store_url(self, graph: str | None) -> str:
         query = {"graph": graph} if graph else {"default": ""}
@@ -314,7 +313,6 @@ class _Load:
 
     def upload(self, graph: str | None, data: bytes, how: str) -> None:
         """``data`` into ``graph``, which is empty: one request (see :func:`atomic_upload`)."""
-        self.wrote = True
         if how == "bulk":
             url = self.store_url(graph) + "&no_transaction"
             send("POST", url, data, NTRIPLES, self.timeout)
@@ -349,7 +347,6 @@ class _Load:
         if update is None:
             return False
         if update:
-            self.wrote = True
             body = update.encode("utf-8")
             send("POST", self.update_url, body, "application/sparql-update", self.timeout)
         return True
@@ -451,7 +448,7 @@ def _count_and_software(endpoint: str, graph: str | None, timeout: float) -> tup
     (the ``Server`` header: ``Oxigraph/0.5.13``, ``Virtuoso/07.20.3240 …``; "" when unnamed)."""
     import json
 
-    pattern = f"GRAPH <{graph}> {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    pattern = f"{_in_graph(graph)} {{ ?s ?p ?o }}"
     body = urllib.parse.urlencode({"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"})
     reply = exchange(
         "POST",
