@@ -31,7 +31,7 @@ ENV_CACHE = "POLICYGRAPH_CACHE"
 # Below this much Turtle, parse in memory (the real corpus, 1 MB, parses in 0.1 s).
 MIN_BYTES = 8 * 2**20
 KEEP = 4  # stores kept besides the one in use; older ones are removed
-FORMAT = "1"  # bumped when what a store holds changes (the key includes it)
+FORMAT = "2"  # bumped when what a store holds or how it is laid out changes (in the key)
 DIGESTS = "digests.json"  # each file's SHA-256 and what stat said of it then (see key)
 
 
