@@ -36,6 +36,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -109,11 +110,8 @@ def whole_corpus_table(home: Path, cache: Path) -> tuple[float, float]:
     from policygraph.store.sparql import bind
     from policygraph.views.internal import query
 
-    os.environ["POLICYGRAPH_CACHE"] = str(cache)
-    try:
+    with mock.patch.dict(os.environ, {"POLICYGRAPH_CACHE": str(cache)}):  # restored after
         store = EmbeddedStore(Corpus.locate(home).graph_files())
-    finally:
-        del os.environ["POLICYGRAPH_CACHE"]
     docs = tuple(row[0] for row in store.select(query("document-headers")).rows)
     text = bind(query("tasks-by-measure"), {"doc": docs})
 
