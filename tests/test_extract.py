@@ -236,9 +236,9 @@ def test_task_table_rows_join_measures_and_disagreements_are_kept() -> None:
     first, second = s.provisions
     assert first.annotation is not None and first.table_row is not None  # both kept
     assert [e.name.text for e in first.table_row.annotation.names("co-lead")] == ["市发展改革委"]
-    assert second.annotation is None and second.assignments is second.table_row.annotation
-    assert [d.text for d in second.assignments.deadlines] == ["持续推进"]
-    assert [e.catch_all for e in second.assignments.names("co-lead")] == [False, True]
+    assert second.annotation is None and second.assignments == [second.table_row.annotation]
+    assert [d.text for d in second.assignments[0].deadlines] == ["持续推进"]
+    assert [e.catch_all for e in second.assignments[0].names("co-lead")] == [False, True]
     (unmatched,) = s.unmatched_rows
     assert unmatched.task is not None and unmatched.task.text == "建设数据中心"
 
@@ -255,7 +255,9 @@ def test_a_plan_that_is_only_a_table() -> None:
         "建设创新平台",
         "培育创新人才",
     ]
-    roles = [[(e.role, e.name.text) for e in p.assignments.entries] for p in s.provisions]
+    roles = [
+        [(e.role, e.name.text) for a in p.assignments for e in a.entries] for p in s.provisions
+    ]
     assert roles == [
         [("responsible", "市科技局"), ("responsible", "市财政局")],
         [("responsible", "市委组织部")],
@@ -269,7 +271,7 @@ def test_a_stated_convention_makes_the_first_responsible_unit_lead() -> None:
         "| 1 | 建设创新平台 | 市科技局、市财政局、市税务局 |\n"
     )
     (p,) = parse_measures(text, "t").provisions
-    roles = [(e.role, e.name.text) for e in p.assignments.entries]
+    roles = [(e.role, e.name.text) for a in p.assignments for e in a.entries]
     assert roles == [("lead", "市科技局"), ("co-lead", "市财政局"), ("co-lead", "市税务局")]
     assert (
         p.table_row.convention is not None and "列第一位的为牵头单位" in p.table_row.convention.text

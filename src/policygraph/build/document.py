@@ -25,6 +25,10 @@ ELI, PG, PROV, RDF = Terms(_ELI), Terms(_PG), Terms(_PROV), Terms(_RDF)
 
 ROLE = {"lead": PG.Lead, "co-lead": PG.CoLead, "responsible": PG.Responsible}
 ROLE_ZH = {"lead": "牵头", "co-lead": "配合", "responsible": "负责"}
+RULE_BASIS = (
+    "Read by policygraph: the document states this rule once, and the roles of the "
+    "annotations after it are read by it until another rule replaces it."
+)
 AMOUNT_KIND = {"cap": PG.Cap, "fixed": PG.Fixed, "floor": PG.Floor, "ratio": PG.MatchingRatio}
 
 
@@ -82,6 +86,7 @@ class DocumentBuilder:
         # (a set hashes every Literal in Python, and hands the subjects back scattered). A
         # triple made twice is written once (the writer keeps one of equal objects).
         self.g: list[tuple[URIRef, URIRef, URIRef | Literal]] = []
+        self.rules: set[URIRef] = set()
 
     def graph(self) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
         for part in self.structure.parts:
@@ -141,15 +146,39 @@ class DocumentBuilder:
             self._add(iri, PG.textHeld, Literal(False))
         if prov.table_row is not None:
             self._table_row(iri, prov)
-        if prov.assignments is not None:
+        if prov.assignments:
             self._responsibilities(iri, prov)
         if prov.body is not None and not prov.general:
             for k, amount in enumerate(find_amounts(self.text, prov.body), start=1):
                 self._funding(URIRef(f"{iri}/funding/{k}"), iri, amount)
 
     def _responsibilities(self, iri: URIRef, prov: Provision) -> None:
-        annotation = prov.assignments
-        assert annotation is not None
+        """Each annotation's names, deadlines, scopes and unread text; a measure with several
+        annotations (one after each of its sentences) numbers the later ones
+        ``{measure}/annotation/{k}/…``."""
+        deadlines: list[Span] = []
+        unread: list[Span] = []
+        scopes: list[Span] = []
+        for k, annotation in enumerate(prov.assignments, start=1):
+            base = iri if k == 1 else URIRef(f"{iri}/annotation/{k}")
+            self._names(iri, base, k, prov, annotation)
+            deadlines += annotation.deadlines
+            unread += annotation.unread
+            scopes += annotation.scopes
+        if not deadlines and prov.table_row is not None:
+            deadlines = list(prov.table_row.annotation.deadlines)
+        for k, span in enumerate(deadlines, start=1):
+            self._deadline(URIRef(f"{iri}/deadline/{k}"), iri, span)
+        for kind, spans in ((PG.UnreadText, unread), (PG.Scope, scopes)):
+            for k, span in enumerate(spans, start=1):
+                node = URIRef(f"{iri}/{'unread' if kind == PG.UnreadText else 'scope'}/{k}")
+                self._add(node, RDF.type, kind)
+                self._add(node, PG.provision, iri)
+                self._quote(node, span)
+
+    def _names(
+        self, iri: URIRef, base: URIRef, k: int, prov: Provision, annotation: Annotation
+    ) -> None:
         where = f"{self.label} measure {prov.label}"
         for role in ROLES:
             entries = annotation.names(role)
@@ -159,11 +188,13 @@ class DocumentBuilder:
             )
             by_entry = dict(zip((e.position for e in named), resolved, strict=True))
             for entry in entries:
-                node = URIRef(f"{iri}/{role}/{entry.position}")
+                node = URIRef(f"{base}/{role}/{entry.position}")
                 self._add(node, RDF.type, PG.Responsibility)
                 self._add(node, PG.provision, iri)
                 self._add(node, PG.role, ROLE[role])
                 self._add(node, PG.position, Literal(entry.position))
+                if k > 1:
+                    self._add(node, PG.annotationNumber, Literal(k))
                 res = by_entry.get(entry.position)
                 if res is None:  # a catch-all phrase: no department is meant
                     self._add(node, PG.assignee, Literal(entry.name.text))
@@ -171,17 +202,20 @@ class DocumentBuilder:
                     self._add(node, PG.department, res.iri)
                     if res.inherited_prefix:
                         self._add(node, PG.inheritedPrefix, Literal(res.inherited_prefix))
+                if entry.rule is not None:
+                    self._add(node, PG.readByRule, self._rule(entry.rule))
                 self._quote(node, entry.name)
-        deadlines = annotation.deadlines
-        if not deadlines and prov.table_row is not None:
-            deadlines = prov.table_row.annotation.deadlines
-        for k, span in enumerate(deadlines, start=1):
-            self._deadline(URIRef(f"{iri}/deadline/{k}"), iri, span)
-        for k, span in enumerate(annotation.unread, start=1):
-            node = URIRef(f"{iri}/unread/{k}")
-            self._add(node, RDF.type, PG.UnreadText)
-            self._add(node, PG.provision, iri)
+
+    def _rule(self, span: Span) -> URIRef:
+        """A rule of the document by which roles were read: a judgement, its basis quoted."""
+        node = URIRef(f"{self.doc}/rule/{span.start}")
+        if node not in self.rules:
+            self.rules.add(node)
+            self._add(node, RDF.type, PG.ReadingRule)
+            self._add(node, PG.about, self.doc)
+            self._add(node, PG.basis, Literal(RULE_BASIS))
             self._quote(node, span)
+        return node
 
     def _table_row(self, iri: URIRef, prov: Provision) -> None:
         """The measure's row of the task table; where the measure's own annotation names other
@@ -194,8 +228,9 @@ class DocumentBuilder:
         self._quote(node, row.row)
         if row.convention is not None:
             self._add(node, PG.basis, Literal(row.convention.text))
-        if prov.annotation is not None and prov.annotation.entries and row.annotation.entries:
-            said, listed = _assigned(prov.annotation), _assigned(row.annotation)
+        said = set().union(*(_assigned(a) for a in prov.annotations))
+        if said and row.annotation.entries:
+            listed = _assigned(row.annotation)
             if said != listed:
                 self._add(node, PG.disagreement, Literal(_difference(said, listed)))
 

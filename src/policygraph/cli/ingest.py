@@ -10,8 +10,7 @@ import typer
 from policygraph.cli.options import HomeOption, echo_rich
 
 if TYPE_CHECKING:
-    from policygraph.corpus import Corpus
-    from policygraph.ingest import Plan
+    from policygraph.ingest import Applied, Plan
 
 
 Jurisdiction = Annotated[
@@ -23,7 +22,12 @@ Jurisdiction = Annotated[
 ]
 Level = Annotated[str | None, typer.Option("--level", help="national, region, city or county.")]
 Kind = Annotated[
-    str | None, typer.Option("--kind", help="opinions, measures, plan, notice or regulation.")
+    str | None,
+    typer.Option(
+        "--kind",
+        help="opinions, measures, plan, notice, regulation or other (default: from the title's "
+        "last word: 意见, 措施, 方案/计划, 通知, 办法/规定/条例).",
+    ),
 ]
 Title = Annotated[
     str | None, typer.Option("--title", help="Override the title read from the text.")
@@ -97,23 +101,32 @@ def ingest(
             f"Dry run: would write {plan.source_name} and {', '.join(plan.files)}; nothing written."
         )
         return
-    lib.apply(corpus, plan)
-    if _validated(corpus, plan):
+    applied = lib.apply(corpus, plan)
+    _say(plan, applied)
+    if not applied.added:
         raise typer.Exit(1)
 
 
-def _validated(corpus: Corpus, plan: Plan) -> bool:
-    """Validate the corpus after an ingest; print this document's findings; True if it fails."""
-    from policygraph import checks
+def _say(plan: Plan, applied: Applied) -> None:
+    """This document's findings; where it was refused, every violation and that nothing changed."""
+    from rich.markup import escape
 
-    report = checks.validate(corpus)
+    report = applied.report
     mine = [r for r in report.results if str(plan.doc) in r.focus or str(plan.doc) in r.message]
+    counts = f"{len(report.of('Violation'))} violation(s), {len(report.of('Warning'))} warning(s)"
+    if applied.added:
+        head = f"Added {plan.source_name}; graph rebuilt. Validation: {counts} in the corpus"
+        shown = mine
+    else:
+        head = (
+            f"Refused {plan.source_name}: the corpus with it would fail validation ({counts}); "
+            "nothing was changed. The violations"
+        )
+        shown = report.of("Violation")
     echo_rich(
-        f"Added {plan.source_name}; graph rebuilt. Validation: {len(report.of('Violation'))} "
-        f"violation(s), {len(report.of('Warning'))} warning(s) in the corpus; for this document:",
-        *(f"  {r.severity}: {r.message}" for r in mine),
+        escape(f"{head}; for this document:" if applied.added else f"{head}:"),
+        *(escape(f"  {r.severity}: {r.message}") for r in shown),
     )
-    return report.failed()
 
 
 def describe(plan: Plan) -> list[str]:
@@ -138,7 +151,7 @@ def describe(plan: Plan) -> list[str]:
     for n in plan.new:
         near = f"; close to known {'、'.join(n.suggestions)}" if n.suggestions else ""
         written = f" (written {'、'.join(n.written)})" if n.written else ""
-        lines.append(f"  new department: {n.label}{written}{near}")
+        lines.append(f"  Warning: new department: {n.label}{written}{near} (in no register)")
     lines += [f"  cites {cited} → {target}" for cited, target in plan.citations]
     lines += [f"  implements {label}: “{quote}”" for _, label, quote in plan.implements]
     lines += [

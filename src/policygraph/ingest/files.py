@@ -13,6 +13,7 @@ from policygraph.build import provision_iris
 from policygraph.ingest.model import KINDS, LEVELS, NewDepartment, Plan
 from policygraph.rdf import DCT, ELI, PG, PROV, RDF, SKOS, SRC, bind_prefixes
 from policygraph.rdf.turtle import serialize
+from policygraph.text.names import is_collective
 
 
 def files_of(p: Plan) -> dict[str, str]:
@@ -63,13 +64,7 @@ def _metadata(p: Plan, src: URIRef) -> Graph:
     meta.add((d, PG.jurisdiction, Literal(p.jurisdiction)))
     meta.add((d, PG.textHeld, Literal(True)))
     meta.add((d, PG.sourceText, src))
-    has_leads = any(
-        e.role == "lead"
-        for pv in p.structure.provisions
-        if pv.assignments
-        for e in pv.assignments.entries
-    )
-    meta.add((d, PG.requiresLeadDepartment, Literal(has_leads)))
+    meta.add((d, PG.requiresLeadDepartment, Literal(_leads_by_convention(p))))
     if p.date and len(p.date) == 10:  # the signature's date, when it gives the day
         meta.add((d, ELI.date_document, Literal(p.date, datatype=XSD.date)))
     if p.issuer_iri is not None:
@@ -77,9 +72,20 @@ def _metadata(p: Plan, src: URIRef) -> Graph:
     return meta
 
 
+def _leads_by_convention(p: Plan) -> bool:
+    """True where the document's convention is that every measure names its lead: most of its
+    annotated measures do (a lead rule stated in prose makes them so). One 牵头 among many
+    plain lists is not a convention."""
+    annotated = [pv for pv in p.structure.provisions if pv.assignments]
+    leading = [
+        pv for pv in annotated if any(e.role == "lead" for a in pv.assignments for e in a.entries)
+    ]
+    return bool(annotated) and 2 * len(leading) > len(annotated)
+
+
 def _kind(label: str) -> URIRef:
     """The kind of body a new department's name says it is."""
-    if label.startswith("各"):
+    if label.startswith("各") or is_collective(label):
         return PG.CollectiveOfGovernments
     if "税务局" in label and label.startswith("国家"):
         return PG.CentralAgencyBranch

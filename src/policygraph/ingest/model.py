@@ -22,6 +22,7 @@ KINDS = {
     "plan": "Plan",
     "notice": "Notice",
     "regulation": "Regulation",
+    "other": "OtherKind",
 }
 OPTION_OF_KIND = {v: k for k, v in KINDS.items()}
 

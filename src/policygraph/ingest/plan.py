@@ -39,8 +39,9 @@ def plan(corpus: Corpus, path: Path, options: Options) -> Plan:
         corpus.path(f"data/ttl/ingested-{p.stem}.ttl"),
     }
     curated = corpus.curated_graph(exclude=own)
-    _departments(p, DepartmentIndex(curated))
-    _issuer(p)
+    index = DepartmentIndex(curated)
+    _departments(p, index)
+    _issuer(p, index)
     _citations_and_implementation(p, curated)
     p.amounts = sum(
         len(find_amounts(p.text, pv.body))
@@ -82,7 +83,10 @@ def _read(path: Path, options: Options, corpus: Corpus) -> Plan:
             f"--level must be one of {', '.join(LEVELS)} (could not tell it from the text)"
         )
     plan_title = said["plan_title"]  # a notice that issues a plan: the plan's own title
-    kind = options.kind or OPTION_OF_KIND.get(kind_of(plan_title or title or ""), "measures")
+    kind = options.kind or OPTION_OF_KIND.get(kind_of(plan_title or title or ""))
+    if kind is None:  # the title's last word names no kind: said, never guessed
+        kind = "other"
+        unread.append("the kind of document from its title (give --kind)")
     if kind not in KINDS:
         raise InputError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
     number = _number(number, options.number is not None)
@@ -222,13 +226,11 @@ def _departments(p: Plan, index: DepartmentIndex) -> None:
     place_name = place.group(1) if place else ""
     new: dict[str, NewDepartment] = {}
     for prov in p.structure.provisions:
-        assignments = prov.assignments
-        if assignments is None:
-            continue
-        for role in ("lead", "co-lead", "responsible"):
-            names = [e.name.text for e in assignments.names(role) if not e.catch_all]
-            for reading in with_inherited_prefix(names):
-                _department(p, index, reading, place_name, new)
+        for assignments in prov.assignments:
+            for role in ("lead", "co-lead", "responsible"):
+                names = [e.name.text for e in assignments.names(role) if not e.catch_all]
+                for reading in with_inherited_prefix(names):
+                    _department(p, index, reading, place_name, new)
     p.new = list(new.values())
 
 
@@ -272,9 +274,12 @@ def _department(
     index.pref_label[dept.iri] = label
 
 
-def _issuer(p: Plan) -> None:
-    """The issuing body: a department of the plan, or a new one."""
+def _issuer(p: Plan, index: DepartmentIndex) -> None:
+    """The issuing body: a known department, a department of the plan, or a new one."""
     if not p.issuer:
+        return
+    p.issuer_iri = index.lookup(p.issuer, p.jurisdiction)
+    if p.issuer_iri is not None:
         return
     key = normalize(p.issuer)
     p.issuer_iri = next((n.iri for n in p.new if normalize(n.label) == key), None)

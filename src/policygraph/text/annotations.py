@@ -1,36 +1,82 @@
 """Responsibility annotations: who leads, who co-leads, who is responsible, and by when.
 
-A concrete measure ends with an annotation in brackets, in any of the genre's forms:
-``(牵头:A,配合:B、C)``, ``（牵头单位：A；配合单位：B、C；完成时限：2023年底前）``,
-``（A牵头，B、C配合）``, ``（A牵头，B配合，2023年6月底前完成）``, ``（A负责）``,
-``（责任单位：A、B）``, or a deadline alone (``（2023年底前完成）``). Names may contain brackets
-of their own (各县（区）人民政府).
+A measure carries its annotations in brackets, at its end or after any sentence of it, in any of
+the genre's forms: ``(牵头:A,配合:B、C)``, ``（牵头单位：A；配合单位：B、C；完成时限：2023年底前）``,
+``（A牵头，B、C配合）``, ``（A牵头，B、C参与）``, ``（A牵头负责）``, ``（A、B负责）``,
+``（负责部门：A，适用范围：Y）``, ``（A会同有关部门负责）``, ``（A指导）``, ``（A指导，B参与）``,
+``（责任单位：A、B）``, or a deadline alone (``（2023年底前完成）``). Names may contain brackets of
+their own (各县（区）人民政府) and collectives may contain 、 (各区、县级市, 各市、县人民政府).
 
-Nothing is guessed: a piece that reads as a deadline is a deadline, a catch-all phrase
-(各有关单位, 市直各单位) is kept as the text of a responsibility with no department, and text the
-reader does not understand (a label it does not know, words with no role) is kept as ``unread``
-for the checks to report; it never becomes a department.
+How roles are read (docs/conventions.md says it for people):
+
+* 牵头 leads; 配合, 协办, 参与 co-lead; 负责 (and 负责落实, 按职责分工负责) is responsible;
+* ``A会同B负责``: A leads, B co-leads;
+* 指导 leads where the same annotation names co-leads (``A指导，B参与``), else it is responsible;
+* a lead rule stated in prose (排在第一位的部门为牵头部门，下同) and standing notes (以下均需…落实，
+  不再列出) are read by :mod:`policygraph.text.rules`, not here: the rule's sentence is skipped.
+
+Nothing is guessed: a catch-all phrase (各有关单位, 有关部门) or marker (人民银行 **等部门**) is kept
+as the text of a responsibility with no department; text the reader does not understand is kept
+as ``unread`` for the checks to report; neither ever becomes a department.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from policygraph.errors import ExtractionError
 from policygraph.text.deadlines import is_deadline
-from policygraph.text.names import is_catch_all
+from policygraph.text.names import is_catch_all, split_collectives
 from policygraph.text.spans import SPACE, Span
 
 ROLES = ("lead", "co-lead", "responsible")
-_ROLE_WORD = re.compile(r"牵头|配合|负责|责任单位|责任部门|协办")
-_OPENS_ANNOTATION = re.compile(r"[(（][\s\u3000]*(牵头|配合|责任单位|责任部门)")
+_ROLE_WORD = re.compile(r"牵头|配合|负责|责任单位|责任部门|协办|参与|指导")
+_OPENS_ANNOTATION = re.compile(r"[(（][\s\u3000]*(牵头|配合|责任单位|责任部门|负责部门)")
 # A label at the start of a segment: 牵头单位： 配合部门： 完成时限： … (and any other, unread)
-_KEY = re.compile(r"(?:^|(?<=[；;，,\s\u3000]))(?P<key>[\u4e00-\u9fff]{2,6})[\s\u3000]*[:：]")
-_KEY_ROLE = {"牵头": "lead", "配合": "co-lead", "协办": "co-lead", "责任": "responsible"}
-_KEY_ROLE["负责"] = "responsible"
+_KEY = re.compile(r"(?:^|(?<=[；;，,。\s\u3000]))(?P<key>[\u4e00-\u9fff]{2,7})[\s\u3000]*[:：]")
+_KEY_ROLE = {
+    "牵头": "lead",
+    "配合": "co-lead",
+    "协办": "co-lead",
+    "参与": "co-lead",
+    "协助": "co-lead",
+    "责任": "responsible",
+    "负责": "responsible",
+    "主要": "responsible",  # 主要责任单位
+    "实施": "responsible",
+    "承办": "responsible",
+    "指导": "guide",
+}
 _DEADLINE_KEYS = ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时限", "进度安排")
-_SUFFIX = re.compile(r"(?P<suffix>牵头|配合|负责|协办)(?P<tail>[\s\u3000。.]*)$")
+SCOPE_KEYS = ("适用范围", "推广范围", "实施范围")
+# The role word that ends a list: longer forms first (牵头负责 is one word, not 牵头 + 负责)
+_SUFFIX = re.compile(
+    r"(?P<glue>(?:按照?|根据)(?:各自)?职责(?:分工)?|分别)?"
+    r"(?P<suffix>牵头负责|牵头|配合|协办|参与|指导|负责落实|负责实施|负责|落实)"
+    r"(?P<tail>[\s\u3000。.]*)$"
+)
+_SUFFIX_ROLE = {
+    "牵头负责": "lead",
+    "牵头": "lead",
+    "配合": "co-lead",
+    "协办": "co-lead",
+    "参与": "co-lead",
+    "指导": "guide",
+    "负责落实": "responsible",
+    "负责实施": "responsible",
+    "负责": "responsible",
+    "落实": "responsible",
+}
+_WITH = "会同"
+# A catch-all marker closing a list: 人民银行等部门, 发展改革委、财政部等, 商务部等有关部门
+_MARKER = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|方面|机构)?(?:和单位)?$")
+# Pieces that are a rule or note of the document, read by text.rules, never names
+RULE_PIECE = re.compile(
+    r"(第一|首)(位|个)[^，,；;。]{0,8}牵头|^下同$|^以下.{0,40}(不再|均|都)|不再(一一)?(列出|列明|标注|注明)"
+)
+# Text that is a clause of running prose, not a list of names
+_PROSE = re.compile(r"^(由|按照|根据|经过?|请|凡)|[，。；]|的.{6,}|.{6,}的")
 LIST_SEPARATORS = "、，,；;"
 _OPEN, _CLOSE = "(（", ")）"
 
@@ -40,7 +86,8 @@ class NameEntry:
     role: str  # "lead" | "co-lead" | "responsible"
     position: int  # 1-based within its list
     name: Span  # the name exactly as written
-    catch_all: bool = False  # 各有关单位 and the like: no department is meant
+    catch_all: bool = False  # 各有关单位, 等部门 and the like: no department is meant
+    rule: Span | None = None  # the sentence of the document by which the role was read
 
 
 @dataclass(frozen=True)
@@ -49,58 +96,63 @@ class Annotation:
     entries: tuple[NameEntry, ...]
     deadlines: tuple[Span, ...] = ()
     unread: tuple[Span, ...] = ()  # text kept as written, reported by the checks
+    scopes: tuple[Span, ...] = ()  # 适用范围：… where the measure applies
 
     def names(self, role: str) -> list[NameEntry]:
         return [e for e in self.entries if e.role == role]
 
 
-def _bracket_start(body: str) -> int:
-    """Index of the bracket that opens the group closing ``body``, or -1."""
-    depth, i = 0, len(body) - 1
-    while i >= 0:
-        if body[i] in _CLOSE:
+def _groups(s: str) -> list[tuple[int, int]]:
+    """(start, end) of every top-level bracketed group of ``s``, brackets included."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(s):
+        if ch in _OPEN:
+            if depth == 0:
+                start = i
             depth += 1
-        elif body[i] in _OPEN:
+        elif ch in _CLOSE and depth > 0:
             depth -= 1
             if depth == 0:
-                return i
-        i -= 1
-    return -1
+                out.append((start, i + 1))
+    return out
 
 
-def find_annotation(text: str, para: Span, where: str) -> Annotation | None:
-    """The responsibility annotation closing ``para``, if it has one.
+def find_annotations(text: str, para: Span, where: str) -> list[Annotation]:
+    """Every responsibility annotation of ``para``, in order: at its end or after any sentence.
 
     Raises ExtractionError when an annotation is opened but never closed.
     """
-    body = para.text.rstrip(SPACE + "。.；;")
-    if body and body[-1] in _CLOSE:
-        i = _bracket_start(body)
-        inside = body[i + 1 : -1] if i >= 0 else ""
-        if i >= 0 and (_ROLE_WORD.search(inside) or (len(inside) <= 40 and is_deadline(inside))):
-            span = Span.of(text, para.start + i, para.start + len(body))
-            inner = Span.of(text, span.start + 1, span.end - 1)
-            return read_annotation(text, span, inner, where)
+    found = []
+    body_end = len(para.text.rstrip(SPACE + "。.；;"))
+    for i, j in _groups(para.text):
+        inside = para.text[i + 1 : j - 1]
+        at_end = j == body_end
+        if not (
+            _ROLE_WORD.search(inside) or (at_end and len(inside) <= 40 and is_deadline(inside))
+        ):
+            continue
+        span = Span.of(text, para.start + i, para.start + j)
+        annotation = read_annotation(text, span, Span.of(text, span.start + 1, span.end - 1), where)
+        if _is_annotation(annotation, at_end):
+            found.append(annotation)
     opened = _OPENS_ANNOTATION.search(para.text)
-    if opened and not _closes(para.text[opened.start() :]):
+    if opened and not any(i <= opened.start() < j for i, j in _groups(para.text)):
         line = text.count("\n", 0, para.start + opened.start()) + 1
         raise ExtractionError(
             f"{where}: responsibility annotation opened at line {line} "
             f"({para.text[opened.start() : opened.start() + 12]}…) has no closing bracket"
         )
-    return None
+    return found
 
 
-def _closes(fragment: str) -> bool:
-    depth = 0
-    for ch in fragment:
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth -= 1
-            if depth == 0:
-                return True
-    return False
+def _is_annotation(a: Annotation, at_end: bool) -> bool:
+    """An annotation names someone, or (at a paragraph's end) gives a deadline; a parenthesis of
+    running prose that happens to hold a role word (（由省级人民政府负责审批）) is not one."""
+    if any(_PROSE.search(e.name.text) or len(e.name.text) > 40 for e in a.entries):
+        return False
+    if a.entries:
+        return True
+    return at_end and bool(a.deadlines) and not a.unread
 
 
 @dataclass
@@ -110,6 +162,7 @@ class _Reading:
     lists: list[tuple[str, list[Span]]]
     deadlines: list[Span]
     unread: list[Span]
+    scopes: list[Span]
 
     def names(self, text: str, role: str, pieces: list[Span]) -> None:
         """A list of names for ``role``; a piece that is a deadline is one."""
@@ -124,19 +177,32 @@ class _Reading:
 
 
 def read_annotation(text: str, span: Span, inner: Span, where: str = "") -> Annotation:
-    """Read the inside of an annotation into role lists, deadlines and unread text."""
-    reading = _Reading([], [], [])
+    """Read the inside of an annotation into role lists, deadlines, scopes and unread text."""
+    reading = _Reading([], [], [], [])
     keys = list(_KEY.finditer(inner.text))
     if keys and keys[0].start() == 0:
         _labelled(text, inner, keys, reading)
     else:
         _suffixed(text, inner, reading)
-    entries = [
-        NameEntry(role, pos, name, is_catch_all(name.text))
-        for role, names in reading.lists
-        for pos, name in enumerate(names, start=1)
-    ]
-    return Annotation(span, tuple(entries), tuple(reading.deadlines), tuple(reading.unread))
+    roles = {role for role, _ in reading.lists}
+    guide = "lead" if "co-lead" in roles and "lead" not in roles else "responsible"
+    entries: list[NameEntry] = []
+    for role, names in reading.lists:
+        role = guide if role == "guide" else role
+        for name in names:
+            entries.append(_entry(text, role, name, entries))
+    return Annotation(
+        span,
+        tuple(entries),
+        tuple(reading.deadlines),
+        tuple(reading.unread),
+        tuple(reading.scopes),
+    )
+
+
+def _entry(text: str, role: str, name: Span, before: list[NameEntry]) -> NameEntry:
+    position = 1 + sum(1 for e in before if e.role == role)
+    return NameEntry(role, position, name, is_catch_all(name.text))
 
 
 def _labelled(text: str, inner: Span, keys: list[re.Match[str]], reading: _Reading) -> None:
@@ -146,23 +212,37 @@ def _labelled(text: str, inner: Span, keys: list[re.Match[str]], reading: _Readi
         seg = Span.of(text, inner.start + m.end(), inner.start + end).strip(SPACE + "；;，,。.")
         key = m.group("key")
         role = _KEY_ROLE.get(key[:2])
-        if role is not None and not key.startswith(_DEADLINE_KEYS):
-            reading.names(text, role, split_top(text, seg, LIST_SEPARATORS))
-        elif key.startswith(_DEADLINE_KEYS) and seg.text:
-            reading.deadlines.append(seg)
+        if key.startswith(_DEADLINE_KEYS):
+            if seg.text:
+                reading.deadlines.append(seg)
+        elif key.startswith(SCOPE_KEYS):
+            _scope(text, seg, reading)
+        elif role is not None:
+            reading.names(text, role, split_names(text, seg))
         elif seg.text:
             reading.unread.append(Span.of(text, inner.start + m.start(), seg.end))
+
+
+def _scope(text: str, seg: Span, reading: _Reading) -> None:
+    """``适用范围：所有自贸试验区，以下除标注…外，适用范围均为…``: the scope is the first clause; a
+    standing default after it is a note of the document, not part of this scope."""
+    first = re.split(r"[，,；;。]", seg.text, maxsplit=1)[0]
+    if first:
+        reading.scopes.append(Span.of(text, seg.start, seg.start + len(first)))
 
 
 def _suffixed(text: str, inner: Span, reading: _Reading) -> None:
     """``A牵头，B、C配合，2023年底前完成`` — a role word ends each list."""
     pending: int | None = None
-    for piece in split_top(text, inner, "，,；;"):
+    for piece in split_top(text, inner, "，,；;。", keep_marker=True):
         start = piece.start if pending is None else pending
+        if RULE_PIECE.search(piece.text):
+            pending = None  # the sentence of a rule or a standing note: text.rules reads it
+            continue
         sm = _SUFFIX.search(piece.text)
-        if sm is not None:
-            names = Span.of(text, start, piece.start + sm.start())
-            reading.names(text, _KEY_ROLE[sm.group("suffix")], split_top(text, names, "、"))
+        if sm is not None and sm.start() > 0:
+            names = Span.of(text, start, piece.start + sm.start()).strip(SPACE + "，,；;")
+            _list(text, names, _SUFFIX_ROLE[sm.group("suffix")], reading)
             pending = None
         elif pending is None and is_deadline(piece.text):
             reading.deadlines.append(piece)
@@ -172,8 +252,64 @@ def _suffixed(text: str, inner: Span, reading: _Reading) -> None:
         reading.unread.append(Span.of(text, pending, inner.end).strip(SPACE + "；;，,。."))
 
 
-def split_top(text: str, span: Span, separators: str) -> list[Span]:
-    """Split at separators outside brackets; strip spaces, a final full stop and a trailing 等."""
+def _list(text: str, names: Span, role: str, reading: _Reading) -> None:
+    """One list before its role word; ``A会同B`` is A leading and B co-leading."""
+    at = names.text.find(_WITH)
+    if at > 0 and role in ("responsible", "lead"):
+        reading.names(text, "lead", split_names(text, Span.of(text, names.start, names.start + at)))
+        rest = Span.of(text, names.start + at + len(_WITH), names.end)
+        reading.names(text, "co-lead", split_names(text, rest))
+        return
+    reading.names(text, role, split_names(text, names))
+
+
+def split_names(text: str, span: Span) -> list[Span]:
+    """A list of names: split at 、，；, and at 和/及 before a collective or catch-all (…等和
+    各省级人民政府); a catch-all marker at the end of a name (人民银行等部门) is a piece of its own;
+    collectives that contain 、 (各区、县级市) stay one name."""
+    pieces: list[Span] = []
+    for piece in split_top(text, span, LIST_SEPARATORS, keep_marker=True):
+        for part in _split_and(text, piece):
+            pieces += _split_marker(text, part)
+    return split_collectives(text, pieces)
+
+
+_AND = re.compile(r"(?:和|及|以及)(?=各|有关|相关|其他)")
+
+
+def _split_and(text: str, piece: Span) -> list[Span]:
+    out, start = [], 0
+    for m in _AND.finditer(piece.text):
+        if m.start() > 0 and _depth_at(piece.text, m.start()) == 0:
+            out.append(Span.of(text, piece.start + start, piece.start + m.start()))
+            start = m.end()
+    out.append(Span.of(text, piece.start + start, piece.end))
+    return [p.strip() for p in out if p.text.strip()]
+
+
+def _split_marker(text: str, piece: Span) -> list[Span]:
+    """``人民银行等部门`` → 人民银行, 等部门; ``等`` alone stays (a catch-all of its own)."""
+    m = _MARKER.search(piece.text)
+    if m is None or m.start() == 0:
+        return [piece]
+    name = Span.of(text, piece.start, piece.start + m.start()).strip()
+    marker = Span.of(text, piece.start + m.start(), piece.end)
+    return [name, marker] if name.text else [marker]
+
+
+def _depth_at(s: str, index: int) -> int:
+    depth = 0
+    for ch in s[:index]:
+        if ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+    return depth
+
+
+def split_top(text: str, span: Span, separators: str, keep_marker: bool = False) -> list[Span]:
+    """Split at separators outside brackets; strip spaces and a final full stop (and, unless
+    ``keep_marker``, a trailing 等, for callers that do not read catch-all markers)."""
     out, depth, start = [], 0, 0
     s = span.text
     for i, ch in enumerate(s):
@@ -186,7 +322,14 @@ def split_top(text: str, span: Span, separators: str) -> list[Span]:
             start = i + 1
     out.append(Span.of(text, span.start + start, span.end))
     pieces = [p.strip(SPACE + "\r\n。.") for p in out]
+    if keep_marker:
+        return pieces
     return [
         Span(p.start, p.end - 1, p.text[:-1]).strip() if p.text.endswith("等") else p
         for p in pieces
     ]
+
+
+def with_entries(annotation: Annotation, entries: list[NameEntry]) -> Annotation:
+    """The annotation with its entries replaced (roles read by a rule, names a note adds)."""
+    return replace(annotation, entries=tuple(entries))

@@ -34,9 +34,7 @@ def read_metadata(text: str) -> dict[str, str | None]:
             ),
             None,
         )
-    title = next(
-        (ln for ln in head if "关于" in ln and not DOC_NUMBER.fullmatch(ln) and len(ln) <= 80), None
-    )
+    title = _title(head)
     if title and number and title.startswith(number):
         title = title[len(number) :].strip()
     wrapper = _WRAPPER.search(title or "")
@@ -49,6 +47,26 @@ def read_metadata(text: str) -> dict[str, str | None]:
         "date": date,
         "plan_title": plan_title,
     }
+
+
+_TITLE_END = re.compile(r"(通知|意见|措施|方案|办法|规定|条例|计划|决定|细则|要点|批复|函)$")
+
+
+def _title(head: list[str]) -> str | None:
+    """The first line naming what it is about (关于…); a title broken over two or three lines
+    (关于对真抓实干成效明显地方 / 进一步加大激励支持力度的通知) is joined."""
+    for k, line in enumerate(head):
+        if "关于" not in line or DOC_NUMBER.fullmatch(line) or len(line) > 80:
+            continue
+        title = line
+        for more in head[k + 1 : k + 3]:
+            if _TITLE_END.search(title) or DOC_NUMBER.search(more) or len(title + more) > 80:
+                break
+            if "，" in more or "。" in more or more.endswith(("：", ":")):
+                break
+            title += more
+        return title if _TITLE_END.search(title) else line
+    return None
 
 
 def _signature(lines: list[str], first: bool) -> tuple[str | None, str | None]:

@@ -17,6 +17,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from policygraph.text.spans import Span
+
 # Level prefixes a name can carry and pass on to the names after it in the same list.
 _LEVEL_PREFIX = re.compile(r"^(自治区|省|市(?!场)|县|区(?!域))")
 # A name that says its own place or level is never given an inherited prefix.
@@ -29,6 +31,8 @@ KINDS_BY_TITLE = (
     ("办法", "Regulation"),
     ("规定", "Regulation"),
     ("方案", "Plan"),
+    ("计划", "Plan"),
+    ("细则", "Regulation"),
     ("意见", "Opinions"),
     ("措施", "Measures"),
     ("通知", "Notice"),
@@ -45,12 +49,44 @@ _CATCH_ALL = re.compile(
     r"|^各(有关|相关|成员)?(单位|部门)"
     r"|^(有关|相关)(单位|部门|地方)"
     r"|按职责分工"
+    r"|^等"  # a marker closing a list: 人民银行等部门, 发展改革委、财政部等
 )
+# A collective of the governments of one level: 各省级人民政府, 各区、县级市, 试点城市政府
+_LEVEL = r"(?:省|自治区|直辖市|计划单列市|市|县级市|县|区|州|盟|旗|地|乡|镇|街道)"
+_COLLECTIVE = re.compile(
+    r"^各(?:有关|相关)?" + _LEVEL + r"|^(?:有关|相关)?(?:省级|市级|县级|地市级)人民政府$"
+    r"|^(?:设区的?市|试点(?:城市|地区|省份)|各地)(?:人民)?政府$"
+)
+# The first piece of a collective that goes on after 、: 各区、县级市, 各市、县人民政府
+_COLLECTIVE_HEAD = re.compile(r"^各(?:有关|相关)?" + _LEVEL + r"(?:、" + _LEVEL + r")*$")
+_COLLECTIVE_TAIL = re.compile(r"^" + _LEVEL + r"(?:人民政府|政府)?$")
 
 
 def is_catch_all(name: str) -> bool:
     """True for a phrase that names no department (各有关单位, 市直各单位, 相关部门)."""
     return bool(_CATCH_ALL.search(normalize(name)))
+
+
+def is_collective(name: str) -> bool:
+    """True for a collective of governments of one level (各省级人民政府, 各区、县级市)."""
+    return bool(_COLLECTIVE.search(normalize(name)))
+
+
+def split_collectives(text: str, pieces: list[Span]) -> list[Span]:
+    """Join the pieces of a list split at 、 that are one collective: 各区 + 县级市 → 各区、县级市."""
+    out: list[Span] = []
+    for piece in pieces:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and _COLLECTIVE_HEAD.match(normalize(last.text))
+            and _COLLECTIVE_TAIL.match(normalize(piece.text))
+            and text[last.end : piece.start] == "、"
+        ):
+            out[-1] = Span.of(text, last.start, piece.end)
+        else:
+            out.append(piece)
+    return out
 
 
 def normalize(name: str) -> str:

@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass, field
 
 from policygraph.errors import ExtractionError
-from policygraph.text.annotations import Annotation, find_annotation
+from policygraph.text.annotations import Annotation, find_annotations
+from policygraph.text.rules import apply_rules
 from policygraph.text.spans import SPACE, Span
 from policygraph.text.tasktables import TaskRow, TaskTable, task_tables
 
@@ -64,15 +65,22 @@ class Provision:
     span: Span  # the whole provision text as quoted
     part: int | None
     general: bool  # an item of 总体要求 rather than a concrete measure
-    annotation: Annotation | None = None
+    annotations: list[Annotation] = field(default_factory=list)  # in order; sentences may carry one
     body: Span | None = None  # the text without its annotation (where amounts are read)
     table_row: TaskRow | None = None  # its row of the document's task table (任务分工表)
     group: Provision | None = None  # the (一) group a numbered sub-item (1. （1）) belongs to
 
     @property
-    def assignments(self) -> Annotation | None:
-        """Who does it, by when: the measure's own annotation, else its task-table row."""
-        return self.annotation or (self.table_row.annotation if self.table_row else None)
+    def annotation(self) -> Annotation | None:
+        """The first of the measure's own annotations."""
+        return self.annotations[0] if self.annotations else None
+
+    @property
+    def assignments(self) -> list[Annotation]:
+        """Who does it, by when: the measure's own annotations, else its task-table row."""
+        if self.annotations:
+            return self.annotations
+        return [self.table_row.annotation] if self.table_row else []
 
 
 @dataclass
@@ -123,8 +131,11 @@ _ITEM_STYLES = [
     ("arabic-paren", re.compile(rf"^[{SPACE}]*(?P<label>[(（](?P<num>\d{{1,5}})[)）])")),
 ]
 _TRAILER = re.compile(
-    rf"^[{SPACE}]*(发布时间|发布日期|来源|文件下载|附件[:：]|责任编辑|打印本页|关闭窗口|扫一扫)"
+    rf"^[{SPACE}]*(发布时间|发布日期|来源|文件下载|附件[:：]|责任编辑|打印本页|关闭窗口|扫一扫|[(（]此件)"
 )
+# A signature: the issuer on a short line, then the date alone on the next
+_SIGNED = re.compile(rf"^[{SPACE}]*\d{{4}}年\d{{1,2}}月\d{{1,2}}日[{SPACE}]*$")
+_ISSUER = re.compile(r"(人民政府|办公厅|办公室|委员会|[厅局部委院])$")
 _GENERAL_PART = re.compile(r"总体要求|总则|指导思想|基本原则")
 _SENTENCE_END = "。"
 
@@ -174,6 +185,7 @@ def parse_measures(text: str, doc: str = "document") -> Structure:
             structure.provisions += _provision_or_items(
                 text, lines[idx:stop_line], m, current_part, doc, style
             )
+    _read_rules(text, structure)
     tables = task_tables(text)
     if not structure.provisions and tables:
         return _table_only(structure, tables)
@@ -194,13 +206,22 @@ def _marks(
     marks: list[tuple[int, str, re.Match[str] | None]] = []
     for idx, (s, e) in enumerate(lines):
         line = text[s:e]
-        if _TRAILER.match(line):
+        if _TRAILER.match(line) or _signature(text, lines, idx):
             marks.append((idx, "end", None))
         elif item is not None and (m := item.match(line)):
             marks.append((idx, "item", m))
         elif m := _is_part_heading(line):
             marks.append((idx, "part", m))
     return marks
+
+
+def _signature(text: str, lines: list[tuple[int, int]], idx: int) -> bool:
+    """True for the issuer's line of a signature (a short name, then a date alone)."""
+    if idx + 1 >= len(lines):
+        return False
+    line = text[lines[idx][0] : lines[idx][1]].strip(SPACE)
+    after = text[lines[idx + 1][0] : lines[idx + 1][1]]
+    return len(line) <= 30 and bool(_ISSUER.search(line)) and bool(_SIGNED.match(after))
 
 
 def _table_only(structure: Structure, tables: list[TaskTable]) -> Structure:
@@ -222,6 +243,14 @@ def _table_only(structure: Structure, tables: list[TaskTable]) -> Structure:
             )
         )
     return structure
+
+
+def _read_rules(text: str, structure: Structure) -> None:
+    """The document's lead rules and standing notes applied to its annotations, in order."""
+    owners = [(p, k) for p in structure.provisions for k in range(len(p.annotations))]
+    read = apply_rules(text, [p.annotations[k] for p, k in owners])
+    for (p, k), annotation in zip(owners, read, strict=True):
+        p.annotations[k] = annotation
 
 
 def _key(text: str) -> str:
@@ -251,9 +280,13 @@ def _join(structure: Structure, table: TaskTable) -> None:
 
 
 def _item_style(text: str, lines: list[tuple[int, int]]) -> tuple[str, re.Pattern[str] | None]:
+    """The first style any line uses; where no line is an item but parts are not headings (a
+    notice whose 一、 二、 paragraphs are themselves its measures), the parts are the items."""
     for style, pattern in _ITEM_STYLES:
         if any(pattern.match(text[s:e]) for s, e in lines):
             return style, pattern
+    if any(_PART.match(text[s:e]) and not _is_part_heading(text[s:e]) for s, e in lines):
+        return "part", _PART
     return "cn", None
 
 
@@ -284,9 +317,9 @@ def _provision_or_items(
             items.append(_provision(text, lines[k:stop], sub, part, doc))
         # Only the last annotated: that annotation closes the whole group (the group is the
         # measure). An earlier one annotated: each sub-item is a measure of its own.
-        if any(item.annotation is not None for item in items[:-1]):
+        if any(item.annotations for item in items[:-1]):
             group = _provision(text, lines[: starts[0]], m, part, doc)
-            group.annotation = None
+            group.annotations = []
             group.span = Span.of(text, group.span.start, items[-1].span.end)
             for item in items:
                 item.group = group
@@ -306,18 +339,21 @@ def _provision(
     head = text[after:first_end]
     stop = head.find(_SENTENCE_END)
     title = Span.of(text, after, after + (stop if stop >= 0 else len(head))).strip()
-    # The provision runs to its last non-blank line; a closing annotation ends it early.
+    # The provision runs to its last non-blank line, or to the last paragraph that carries an
+    # annotation (what follows it is closing prose, not the measure).
     paragraphs = [Span.of(text, s, e).strip() for s, e in lines]
     paragraphs = [p for p in paragraphs if p.text]
-    annotation, end = None, paragraphs[-1].end
+    annotations: list[Annotation] = []
+    end = paragraphs[-1].end
     where = f"{doc}: {label}"
     for para in paragraphs:
-        found = find_annotation(text, para, where)
-        if found is not None:
-            annotation, end = found, para.end
-            break
+        found = find_annotations(text, para, where)
+        if found:
+            annotations += found
+            end = para.end
     span = Span.of(text, label_start, end).strip()
-    body_end = annotation.span.start if annotation else span.end
+    last = annotations[-1].span if annotations else None
+    body_end = last.start if last is not None and last.end >= span.end - 1 else span.end
     general = bool(part and _GENERAL_PART.search(part.title.text))
     return Provision(
         ordinal=ordinal(numeral),
@@ -327,7 +363,7 @@ def _provision(
         span=span,
         part=part.ordinal if part else None,
         general=general,
-        annotation=annotation,
+        annotations=annotations,
         body=Span.of(text, label_start, body_end).strip(),
     )
 

@@ -16,7 +16,7 @@ from policygraph.errors import SourceError
 from policygraph.text.document import Block, SourceDocument, assemble, clean
 from policygraph.text.readers.plain import decode
 
-VERSION = "1"
+VERSION = "2"
 _DROP_TAGS = (
     "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
     "iframe", "button", "select", "input", "textarea", "svg", "object", "embed",
@@ -105,7 +105,8 @@ def _metadata_panel(root: Any) -> dict[str, str]:
     found: dict[str, str] = {}
     for row in list(root.iter("tr")):
         cells = [clean(c.text_content()) for c in row if c.tag in ("td", "th")]
-        pairs = [(cells[i].rstrip("：: "), cells[i + 1]) for i in range(0, len(cells) - 1, 2)]
+        # labels are spaced out to line up (标　　题：, 索 引 号：)
+        pairs = [(_label(cells[i]), cells[i + 1]) for i in range(0, len(cells) - 1, 2)]
         pairs = [(k, v) for k, v in pairs if k or v]
         known = [(k, v) for k, v in pairs if k in _LABELS]
         if known and len(known) == len(pairs):
@@ -123,6 +124,10 @@ def _metadata_panel(root: Any) -> dict[str, str]:
             found.setdefault(_LABELS[m.group(1)], value.strip("\u3000 "))
             el.drop_tree()
     return {k: v for k, v in found.items() if v}
+
+
+def _label(cell: str) -> str:
+    return re.sub(r"[\s\u3000]", "", cell).rstrip("：:")
 
 
 def _drop_row(row: Any) -> None:
