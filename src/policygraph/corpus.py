@@ -90,6 +90,12 @@ class Corpus:
         return self.root / "data" / "ttl"
 
     @property
+    def registers(self) -> Path:
+        """Registers of bodies (data/registers/): reference data ingest resolves names against;
+        not part of the graph until a document names one of their bodies."""
+        return self.root / "data" / "registers"
+
+    @property
     def ontology(self) -> Path:
         return self.root / "ontology" / "policygraph.ttl"
 
@@ -135,6 +141,10 @@ class Corpus:
     def metadata(self) -> Graph:
         """The curated metadata of the corpus (every ``data/sources/*.ttl``)."""
         return parse_turtle(sorted(self.sources.glob("*.ttl")))
+
+    def register_graph(self) -> Graph:
+        """Every register of ``data/registers/`` (an empty graph where there is none)."""
+        return parse_turtle(sorted(self.registers.glob("*.ttl")))
 
     def curated_graph(self, exclude: frozenset[Path] | set[Path] = frozenset()) -> Graph:
         """Source metadata plus every curated file of ``data/ttl/`` (but ``exclude``)."""

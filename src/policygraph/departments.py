@@ -8,6 +8,7 @@ document's own jurisdiction wins. Inside one list, level prefixes are inherited 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +18,33 @@ from rdflib import Graph, Literal, URIRef
 from policygraph.errors import UnknownDepartmentError
 from policygraph.rdf import PG, SKOS
 from policygraph.text.names import Reading, normalize, suggest, with_inherited_prefix
+
+# A name that can only mean a national body, whatever the document's level: it says so (国家…,
+# 国务院…) or has a form no province uses (…部, …总局, …总署). A bare short form that provinces
+# use for their own bodies too (统计局, 国资委, 发展改革委) is not: in a provincial document it is
+# never taken for the national body.
+_NATIONAL_FORM = re.compile(
+    r"^(国家|国务院|中国|中华人民共和国|中央|全国)|(部|总局|总署|海关|总行|总社)$"
+)
+_LOCAL_PREFIX = re.compile(r"^(.{2,8}?(?:自治区|省|市|州|县|区))?(自治区|省|市(?!场)|县|区(?!域))?")
+
+
+_LOCAL_FORM = re.compile(r"(局|委|办|厅|委员会|办公室)$")
+
+
+def could_be_local(name: str) -> bool:
+    """True for a short form a province or city uses for its own body too (统计局, 国资委,
+    发展改革委): in a lower document it never means the national body; 国家统计局, 财政部,
+    税务总局 or 证监会 can only mean one."""
+    plain = normalize(name)
+    return bool(_LOCAL_FORM.search(plain)) and not _NATIONAL_FORM.search(plain)
+
+
+def unprefixed(name: str) -> str:
+    """``name`` without the place or level it starts with: 省发展改革委 → 发展改革委."""
+    plain = normalize(name)
+    m = _LOCAL_PREFIX.match(plain)
+    return plain[m.end() :] if m and m.end() else plain
 
 
 def encloses(outer: str, inner: str) -> bool:
@@ -57,7 +85,12 @@ class DepartmentIndex:
             # Only departments of the document's own or an enclosing jurisdiction can be meant:
             # a city document may use its region's short names, a Yunnan document's 财政厅 is
             # not Guangxi's. The nearest enclosing jurisdiction wins.
-            enclosing = [c for c in candidates if encloses(self.jurisdiction[c], jurisdiction)]
+            enclosing = [
+                c
+                for c in candidates
+                if encloses(self.jurisdiction[c], jurisdiction)
+                and not (self.jurisdiction[c] == "cn" != jurisdiction and could_be_local(name))
+            ]
             if enclosing:
                 depth = max(len(self.jurisdiction[c]) for c in enclosing)
                 candidates = {c for c in enclosing if len(self.jurisdiction[c]) == depth}

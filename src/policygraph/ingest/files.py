@@ -22,11 +22,15 @@ def files_of(p: Plan) -> dict[str, str]:
     data = bind_prefixes(Graph())
     for n in p.new:
         _department(data, p, n)
+    for triples in p.registered.values():  # bodies of a register the document names
+        for triple in triples:
+            data.add(triple)
     _stated_links(data, p, src)
     _accepted_links(data, p, src)
     head = [
         f"Added by `policygraph ingest` from {p.number or p.source_name}: a curated file from now on.",
-        "Merge new departments into departments.ttl when their official names are known.",
+        "Merge new departments into departments.ttl when their official names are known; bodies",
+        "of data/registers/ that the document names are copied here as the register has them.",
     ]
     return {
         f"data/sources/{p.stem}.ttl": serialize(
@@ -104,6 +108,8 @@ def _department(data: Graph, p: Plan, n: NewDepartment) -> None:
     data.add((n.iri, PG.level, PG[LEVELS[p.level][0]]))
     data.add((n.iri, PG.kind, _kind(n.label)))
     data.add((n.iri, PG.jurisdiction, Literal(p.jurisdiction)))
+    if n.counterpart is not None:
+        data.add((n.iri, PG.counterpartOf, n.counterpart))
     note = (
         f"Added by policygraph ingest from {p.number or p.source_name}; "
         "merge with the full official name."

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import URIRef
 
@@ -46,6 +47,9 @@ class NewDepartment:
     label: str
     written: list[str]
     suggestions: list[str]
+    counterpart: URIRef | None = (
+        None  # the national body of the same name (省发展改革委 → 发展改革委)
+    )
 
 
 @dataclass
@@ -70,6 +74,9 @@ class Plan:
     plan_title: str | None = None  # the title of the plan a notice issues (印发…的通知)
     jurisdiction_inferred: bool = False  # read from the issuer's name, not given
     known: dict[str, URIRef] = field(default_factory=dict)
+    # bodies of a register (data/registers/) the document names, not yet in the graph: written
+    # into its curated file with their register description
+    registered: dict[URIRef, list[tuple[Any, Any, Any]]] = field(default_factory=dict)
     new: list[NewDepartment] = field(default_factory=list)
     issuer_iri: URIRef | None = None
     amounts: int = 0

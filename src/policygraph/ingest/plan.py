@@ -11,11 +11,11 @@ from rdflib import Graph, Literal, URIRef
 
 from policygraph.build import provision_iris
 from policygraph.corpus import Corpus, sha256_of
-from policygraph.departments import DepartmentIndex
+from policygraph.departments import DepartmentIndex, unprefixed
 from policygraph.errors import InputError, SourceError
 from policygraph.ingest.files import files_of
 from policygraph.ingest.model import KINDS, LEVELS, OPTION_OF_KIND, NewDepartment, Options, Plan
-from policygraph.rdf import BASE, ELI, PG
+from policygraph.rdf import BASE, ELI, ORG, PG
 from policygraph.rdf.terms import iri_segment
 from policygraph.text.amounts import find_amounts
 from policygraph.text.citations import DOC_NUMBER, DocumentIndex, find_mentions, normalize_number
@@ -40,8 +40,9 @@ def plan(corpus: Corpus, path: Path, options: Options) -> Plan:
     }
     curated = corpus.curated_graph(exclude=own)
     index = DepartmentIndex(curated)
-    _departments(p, index)
-    _issuer(p, index)
+    register = Register(corpus.register_graph(), curated)
+    _departments(p, index, register)
+    _issuer(p, index, register)
     _citations_and_implementation(p, curated)
     p.amounts = sum(
         len(find_amounts(p.text, pv.body))
@@ -75,6 +76,11 @@ def _read(path: Path, options: Options, corpus: Corpus) -> Plan:
         for key in ("title", "number", "issuer", "date")
     }
     unread = [f"{what} (give --{what})" for what, value in given.items() if not value]
+    unread += [
+        f"the task table's column {header!r}: not a role, task, number, deadline or known field "
+        "(kept in each row's quote)"
+        for header in structure.unknown_headers
+    ]
     title, number, issuer = given["title"], given["number"], given["issuer"]
     jur, inferred = _jurisdiction(path, options.jurisdiction, issuer or title, text, corpus)
     level = options.level or guess_level(issuer or title or "")
@@ -220,8 +226,44 @@ def _check_conflicts(corpus: Corpus, p: Plan) -> None:
         raise SourceError(f"{p.source_name} already exists with different content")
 
 
-def _departments(p: Plan, index: DepartmentIndex) -> None:
-    """Known names link to their department; new names become departments of the jurisdiction."""
+class Register:
+    """The registers of bodies (data/registers/): a name the graph does not know resolves there,
+    and the body (what of it the graph lacks: all of it, or a short form) is then written into
+    the document's curated file."""
+
+    def __init__(self, graph: Graph, curated: Graph) -> None:
+        self.graph, self.index, self.curated = graph, DepartmentIndex(graph), curated
+
+    def find(self, p: Plan, reading: Reading) -> URIRef | None:
+        """The national body ``reading`` names: any form in a national document; in a lower
+        one only a form no province uses (国家统计局, 财政部), never a bare 统计局
+        (:func:`policygraph.departments.could_be_local`)."""
+        found = self.index.lookup_reading(reading, p.jurisdiction)
+        return self.hold(p, found[0]) if found else None
+
+    def counterpart(self, p: Plan, written: str) -> URIRef | None:
+        """The national body a lower one's name mirrors: 省发展改革委 → 国家发展和改革委员会."""
+        bare = unprefixed(written)
+        if p.jurisdiction == "cn" or bare == normalize(written):
+            return None
+        found = self.index.lookup(bare, "cn")
+        return self.hold(p, found) if found is not None else None
+
+    def hold(self, p: Plan, iri: URIRef) -> URIRef:
+        """Write the body (and the bodies it belongs to) into the document's curated file."""
+        if iri not in p.registered:  # what the graph does not have yet (a label, or all)
+            p.registered[iri] = [
+                t for t in self.graph.triples((iri, None, None)) if t not in self.curated
+            ]
+            for parent in self.graph.objects(iri, ORG.subOrganizationOf):
+                if isinstance(parent, URIRef):
+                    self.hold(p, parent)
+        return iri
+
+
+def _departments(p: Plan, index: DepartmentIndex, register: Register) -> None:
+    """Known names link to their department (in the graph, else in a register); new names become
+    departments of the jurisdiction."""
     place = PLACE.match(p.issuer or p.title or "")
     place_name = place.group(1) if place else ""
     new: dict[str, NewDepartment] = {}
@@ -230,20 +272,21 @@ def _departments(p: Plan, index: DepartmentIndex) -> None:
             for role in ("lead", "co-lead", "responsible"):
                 names = [e.name.text for e in assignments.names(role) if not e.catch_all]
                 for reading in with_inherited_prefix(names):
-                    _department(p, index, reading, place_name, new)
+                    _department(p, index, register, reading, place_name, new)
     p.new = list(new.values())
 
 
 def _department(
     p: Plan,
     index: DepartmentIndex,
+    register: Register,
     reading: Reading,
     place_name: str,
     new: dict[str, NewDepartment],
 ) -> None:
     written = reading.written
     found = index.lookup_reading(reading, p.jurisdiction)
-    iri = found[0] if found else None
+    iri = found[0] if found else register.find(p, reading)
     mine = next((n for n in new.values() if n.iri == iri), None)
     if mine is not None:
         if written != mine.label and written not in mine.written:
@@ -263,6 +306,7 @@ def _department(
             label,
             [],
             index.suggest(written, jurisdiction=p.jurisdiction, near=True),
+            register.counterpart(p, written),
         )
         new[normalize(label)] = dept
     for form in (written, resolved):
@@ -274,11 +318,14 @@ def _department(
     index.pref_label[dept.iri] = label
 
 
-def _issuer(p: Plan, index: DepartmentIndex) -> None:
-    """The issuing body: a known department, a department of the plan, or a new one."""
+def _issuer(p: Plan, index: DepartmentIndex, register: Register) -> None:
+    """The issuing body: a known department (in the graph or a register), a department of the
+    plan, or a new one."""
     if not p.issuer:
         return
-    p.issuer_iri = index.lookup(p.issuer, p.jurisdiction)
+    p.issuer_iri = index.lookup(p.issuer, p.jurisdiction) or register.find(
+        p, Reading(p.issuer, (p.issuer,), None)
+    )
     if p.issuer_iri is not None:
         return
     key = normalize(p.issuer)
