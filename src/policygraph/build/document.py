@@ -43,6 +43,8 @@ def provision_iris(doc: URIRef, structure: Structure) -> list[URIRef]:
     for pv in structure.provisions:
         if pv.group is not None:
             base = f"{group_iri(doc, pv.group, per_part)}/item/{pv.ordinal}"
+        elif pv.part_item:
+            base = f"{doc}/measure/part-{pv.ordinal}"
         elif per_part:
             base = f"{doc}/part/{pv.part}/measure/{pv.ordinal}"
         else:
@@ -53,6 +55,8 @@ def provision_iris(doc: URIRef, structure: Structure) -> list[URIRef]:
 
 
 def group_iri(doc: URIRef, group: Provision, per_part: bool) -> URIRef:
+    if group.group is not None:  # a sub-item that is itself a group of sub-items
+        return URIRef(f"{group_iri(doc, group.group, per_part)}/item/{group.ordinal}")
     if per_part and group.part:
         return URIRef(f"{doc}/part/{group.part}/group/{group.ordinal}")
     return URIRef(f"{doc}/group/{group.ordinal}")
@@ -128,6 +132,8 @@ class DocumentBuilder:
         iri = group_iri(self.doc, prov.group, per_part)
         self._add(iri, RDF.type, PG.Group)
         parent = URIRef(f"{self.doc}/part/{prov.part}") if prov.part else self.doc
+        if prov.group.group is not None:
+            parent = self._group(prov.group)
         self._add(iri, ELI.is_part_of, parent)
         group = prov.group
         self._numbering(iri, group.ordinal, group.numeral, group.label, group.title)

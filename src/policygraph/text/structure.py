@@ -69,6 +69,7 @@ class Provision:
     body: Span | None = None  # the text without its annotation (where amounts are read)
     table_row: TaskRow | None = None  # its row of the document's task table (任务分工表)
     group: Provision | None = None  # the (一) group a numbered sub-item (1. （1）) belongs to
+    part_item: bool = False  # a 一、 paragraph that is a measure itself, beside parts with items
 
     @property
     def annotation(self) -> Annotation | None:
@@ -89,6 +90,7 @@ class Structure:
     provisions: list[Provision] = field(default_factory=list)
     style: str = "cn"  # the numbering style of the provisions: cn, article, arabic, arabic-paren
     unmatched_rows: list[TaskRow] = field(default_factory=list)  # task-table rows of no measure
+    unknown_headers: list[str] = field(default_factory=list)  # task-table headers not understood
 
     @property
     def restarts_per_part(self) -> bool:
@@ -180,6 +182,12 @@ def parse_measures(text: str, doc: str = "document") -> Structure:
                 span=Span.of(text, s, e).strip(),
             )
             structure.parts.append(current_part)
+        elif kind == "part-item" and m is not None:
+            current_part = None
+            stop_line = marks[k + 1][0] if k + 1 < len(marks) else len(lines)
+            measure = _provision(text, lines[idx:stop_line], m, None, doc)
+            measure.part_item = True
+            structure.provisions.append(measure)
         elif kind == "item" and m is not None:
             stop_line = marks[k + 1][0] if k + 1 < len(marks) else len(lines)
             structure.provisions += _provision_or_items(
@@ -187,6 +195,7 @@ def parse_measures(text: str, doc: str = "document") -> Structure:
             )
     _read_rules(text, structure)
     tables = task_tables(text)
+    structure.unknown_headers = [h for t in tables for h in t.unknown]
     if not structure.provisions and tables:
         return _table_only(structure, tables)
     if not structure.provisions:
@@ -212,6 +221,8 @@ def _marks(
             marks.append((idx, "item", m))
         elif m := _is_part_heading(line):
             marks.append((idx, "part", m))
+        elif item is not None and (m := _PART.match(line)) and m.group("title"):
+            marks.append((idx, "part-item", m))  # 一、 a measure itself, beside parts with items
     return marks
 
 
@@ -290,7 +301,7 @@ def _item_style(text: str, lines: list[tuple[int, int]]) -> tuple[str, re.Patter
     return "cn", None
 
 
-_SUB_ITEMS = [p for name, p in _ITEM_STYLES if name in ("arabic", "arabic-paren")]
+_SUB_ITEMS = tuple(p for name, p in _ITEM_STYLES if name in ("arabic", "arabic-paren"))
 
 
 def _provision_or_items(
@@ -300,29 +311,37 @@ def _provision_or_items(
     part: Part | None,
     doc: str,
     style: str,
+    patterns: tuple[re.Pattern[str], ...] | None = None,
 ) -> list[Provision]:
     """The provision; or, where it is a group of numbered sub-items (1. 1、 （1）) that carry
-    annotations of their own, the sub-items, each a provision of the group."""
+    annotations of their own, the sub-items, each a provision of the group (and so on down:
+    a sub-item 2. whose （1） （2） carry annotations is a group of them)."""
     if style not in ("cn", "article"):
         return [_provision(text, lines, m, part, doc)]
-    for pattern in _SUB_ITEMS:
+    patterns = _SUB_ITEMS if patterns is None else patterns
+    for k, pattern in enumerate(patterns):
         starts = [k for k, (s, e) in enumerate(lines) if k > 0 and pattern.match(text[s:e])]
         if not starts:
             continue
-        items = []
-        for j, k in enumerate(starts):
+        deeper = patterns[k + 1 :]
+        items: list[Provision] = []
+        heads: list[Provision] = []
+        for j, start in enumerate(starts):
             stop = starts[j + 1] if j + 1 < len(starts) else len(lines)
-            sub = pattern.match(text[lines[k][0] : lines[k][1]])
+            sub = pattern.match(text[lines[start][0] : lines[start][1]])
             assert sub is not None
-            items.append(_provision(text, lines[k:stop], sub, part, doc))
+            found = _provision_or_items(text, lines[start:stop], sub, part, doc, style, deeper)
+            # the sub-item itself, or the group it became
+            heads.append(found[0].group if found[0].group is not None else found[0])
+            items += found
         # Only the last annotated: that annotation closes the whole group (the group is the
         # measure). An earlier one annotated: each sub-item is a measure of its own.
         if any(item.annotations for item in items[:-1]):
             group = _provision(text, lines[: starts[0]], m, part, doc)
             group.annotations = []
             group.span = Span.of(text, group.span.start, items[-1].span.end)
-            for item in items:
-                item.group = group
+            for head in heads:
+                head.group = group
             return items
     return [_provision(text, lines, m, part, doc)]
 

@@ -15,27 +15,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from policygraph.text.annotations import (
-    LIST_SEPARATORS,
-    Annotation,
-    NameEntry,
-    split_top,
-)
+from policygraph.text.annotations import Annotation, NameEntry, split_names
 from policygraph.text.names import is_catch_all, normalize
+from policygraph.text.rules import LEAD_RULE
 from policygraph.text.spans import Span
 
-_COLUMNS = {
-    "number": re.compile(r"^(序号|编号|序)$"),
-    "task": re.compile(r"任务|措施|工作内容|内容|事项|举措|具体工作"),
-    "lead": re.compile(r"牵头"),
-    "co-lead": re.compile(r"配合|协办|参与"),
-    "responsible": re.compile(r"责任单位|责任部门|负责单位|实施单位|承办单位|主体|责任"),
-    "deadline": re.compile(r"时限|时间|期限|节点|进度"),
-}
-_ROLE_COLUMNS = ("lead", "co-lead", "responsible")
-_CONVENTION = re.compile(
-    r"[^。；;\n|]{0,20}(排在?(第一|首)位|列(第一|首)位|第一个|排名第一|居首)[^。；;\n|]{0,12}牵头[^。；;\n|]{0,12}"
+# What each header means, by meaning not by spelling: the first field whose pattern a header
+# matches. Roles may have several columns (指导部门 beside 责任部门); fields that are neither a role,
+# the task, its number nor its deadline (主要内容, 推广范围, 备注) are known and kept in the row.
+_HEADERS = (
+    ("number", re.compile(r"^(序号|编号|序)$")),
+    ("lead", re.compile(r"牵头")),
+    ("co-lead", re.compile(r"配合|协办|参与|协助")),
+    ("guide", re.compile(r"指导")),
+    ("responsible", re.compile(r"责任|负责|实施单位|承办|主体|主办")),
+    ("deadline", re.compile(r"时限|时间|期限|节点|进度")),
+    ("task", re.compile(r"任务|措施|举措|工作内容|事项|具体工作|改革事项|重点工作")),
+    ("other", re.compile(r"内容|范围|说明|要求|目标|成果|备注|指标|依据|方式|领域|类别|项目")),
 )
+_ROLE_COLUMNS = ("lead", "co-lead", "guide", "responsible")
 
 
 @dataclass(frozen=True)
@@ -49,8 +47,9 @@ class TaskRow:
 
 @dataclass(frozen=True)
 class TaskTable:
-    columns: dict[str, int]
+    columns: dict[str, list[int]]  # field → the columns that give it
     rows: tuple[TaskRow, ...]
+    unknown: tuple[str, ...] = ()  # headers whose meaning is not known: said, never guessed
 
 
 def _table_lines(text: str) -> list[list[tuple[int, int]]]:
@@ -81,21 +80,22 @@ def _cells(text: str, start: int, end: int) -> list[Span]:
     return cells
 
 
-def _header(cells: list[Span]) -> dict[str, int] | None:
-    columns: dict[str, int] = {}
+def _header(cells: list[Span]) -> dict[str, list[int]] | None:
+    """The columns of a header row by field, or None when the row is not one."""
+    columns: dict[str, list[int]] = {}
     for k, cell in enumerate(cells):
         name = normalize(cell.text)
-        for key in ("number", "lead", "co-lead", "deadline", "responsible", "task"):
-            if key not in columns and _COLUMNS[key].search(name) and len(name) <= 12:
-                columns[key] = k
-                break
+        if len(name) > 12:
+            return None
+        field = next((f for f, pattern in _HEADERS if pattern.search(name)), "unknown")
+        columns.setdefault(field, []).append(k)
     roles = [k for k in (*_ROLE_COLUMNS, "deadline") if k in columns]
     return columns if roles and ("task" in columns or "number" in columns) else None
 
 
 def task_tables(text: str) -> list[TaskTable]:
     """Every task table of the plain text."""
-    convention = _CONVENTION.search(text)
+    convention = LEAD_RULE.search(text)
     note = Span.of(text, convention.start(), convention.end()).strip() if convention else None
     out = []
     for run in _table_lines(text):
@@ -104,16 +104,28 @@ def task_tables(text: str) -> list[TaskTable]:
             columns = _header(cells)
             if columns is not None:
                 body = [_row(text, c, r, columns, note) for c, r in rows[k + 1 :]]
-                out.append(TaskTable(columns, tuple(r for r in body if r is not None)))
+                unknown = tuple(cells[i].text for i in columns.get("unknown", []))
+                out.append(TaskTable(columns, tuple(r for r in body if r is not None), unknown))
                 break
     return out
 
 
+def _roles(columns: dict[str, list[int]], note: Span | None) -> dict[str, str]:
+    """The role each role column gives: 指导 leads opposite co-leads (else responsible); a
+    责任单位 column under a stated lead rule gives its first unit the lead."""
+    guide = "lead" if "co-lead" in columns and "lead" not in columns else "responsible"
+    out = {"lead": "lead", "co-lead": "co-lead", "guide": guide, "responsible": "responsible"}
+    if note is not None and "lead" not in columns:
+        out["responsible"] = "first-leads"
+    return out
+
+
 def _row(
-    text: str, cells: list[Span], row: Span, columns: dict[str, int], note: Span | None
+    text: str, cells: list[Span], row: Span, columns: dict[str, list[int]], note: Span | None
 ) -> TaskRow | None:
-    def cell(key: str) -> Span | None:
-        k = columns.get(key)
+    def cell(key: str, n: int = 0) -> Span | None:
+        ks = columns.get(key, [])
+        k = ks[n] if n < len(ks) else None
         return cells[k] if k is not None and k < len(cells) and cells[k].text else None
 
     task, number = cell("task"), cell("number")
@@ -122,21 +134,26 @@ def _row(
     numbered = number is not None and re.fullmatch(r"\d{1,3}|[一二三四五六七八九十]+", number.text)
     if not numbered and (task is None or (number is not None and task.text == number.text)):
         return None  # a section row (一、…) spanning the table
+    if len({c.text for c in cells}) == 1:
+        return None  # a group row: one text spanning every column
     entries: list[NameEntry] = []
-    for role in _ROLE_COLUMNS:
-        found = cell(role)
-        if found is None:
-            continue
-        names = [n for n in split_top(text, found, LIST_SEPARATORS) if n.text]
-        if role == "responsible" and note is not None and "lead" not in columns:
-            roles = ["lead"] + ["co-lead"] * (len(names) - 1)
-        else:
-            roles = [role] * len(names)
-        positions: dict[str, int] = {}
-        for name, r in zip(names, roles, strict=True):
-            positions[r] = positions.get(r, 0) + 1
-            entries.append(NameEntry(r, positions[r], name, is_catch_all(name.text)))
+    roles = _roles(columns, note)
+    used = None
+    for column in _ROLE_COLUMNS:
+        for n in range(len(columns.get(column, []))):
+            found = cell(column, n)
+            if found is None:
+                continue
+            names = [x for x in split_names(text, found) if x.text]
+            role = roles[column]
+            if role == "first-leads":
+                used = note
+                given = ["lead"] + ["co-lead"] * (len(names) - 1)
+            else:
+                given = [role] * len(names)
+            for name, r in zip(names, given, strict=True):
+                position = 1 + sum(1 for e in entries if e.role == r)
+                entries.append(NameEntry(r, position, name, is_catch_all(name.text)))
     deadline = cell("deadline")
-    used = note if note is not None and "lead" not in columns and cell("responsible") else None
     annotation = Annotation(row, tuple(entries), (deadline,) if deadline else ())
     return TaskRow(number.text if number else "", task, row, annotation, used)
