@@ -64,7 +64,16 @@ class TaskTable:
     names: str  # "source" | "official"
 
     def show(self, names: list[Name]) -> list[str]:
-        return [n.official if self.names == "official" else n.written for n in names]
+        """The names of a cell; a catch-all marker (等部门) stays on the name before it, as the
+        source writes it: 人民银行等部门."""
+        out: list[str] = []
+        for n in names:
+            shown = n.official if self.names == "official" else n.written
+            if out and n.department is None and shown.startswith("等"):
+                out[-1] += shown
+            else:
+                out.append(shown)
+        return out
 
 
 @dataclass(frozen=True)
@@ -149,9 +158,12 @@ def _add_names(store: Store, doc: Document, by_measure: dict[URIRef, TaskRow]) -
         name = Name(
             dept if isinstance(dept, URIRef) else None, str(r["written"]), str(r["official"])
         )
-        {"lead": row.lead, "co-lead": row.co_lead, "responsible": row.responsible}[
+        names = {"lead": row.lead, "co-lead": row.co_lead, "responsible": row.responsible}[
             str(r["role"])
-        ].append(name)
+        ]
+        # a department named by two annotations of one measure is one cell entry
+        if name.department is None or all(n.department != name.department for n in names):
+            names.append(name)
 
 
 def _add_deadlines(store: Store, doc: Document, by_measure: dict[URIRef, TaskRow]) -> None:
