@@ -21,7 +21,7 @@ from policygraph.text.readers import read_source
 from policygraph.text.structure import Provision, Structure, parse_measures
 
 HERE = Path(__file__).parent
-GENRE = HERE.parents[2] / "shared" / "genre" / "gov-cn"  # ../shared beside the checkout
+GENRE = HERE / "gov-cn"  # real State Council pages, as a crawler stored them
 CONVENTIONS = HERE / "conventions"
 Row = tuple[str, str, str, str]  # item, role, name, kind
 
@@ -65,8 +65,10 @@ def _rows(key: str, annotation: Annotation) -> list[Row]:
 def _key(structure: Structure, p: Provision) -> str:
     parts = {part.ordinal: part.label for part in structure.parts}
     head = parts.get(p.part, "") if p.part is not None else ""
-    group = p.group.label if p.group is not None else ""
-    return head + group + p.label
+    groups, group = "", p.group
+    while group is not None:
+        groups, group = group.label + groups, group.group
+    return head + groups + p.label
 
 
 def readings(path: Path) -> Counter[Row]:
