@@ -140,6 +140,19 @@ def annotation_of(text: str) -> dict[str, list[str]]:
             {"lead": ["A局", "D局"], "co-lead": ["B局", "C局"], "responsible": []},
         ),
         ("（A局负责）", {"lead": [], "co-lead": [], "responsible": ["A局"]}),
+        (
+            "（责任单位：A局（牵头）、B局）",
+            {"lead": ["A局"], "co-lead": ["B局"], "responsible": []},
+        ),
+        ("（A局（牵头）、B局）", {"lead": ["A局"], "co-lead": ["B局"], "responsible": []}),
+        ("（A局会同B局负责）", {"lead": ["A局"], "co-lead": ["B局"], "responsible": []}),
+        ("（A局牵头负责）", {"lead": ["A局"], "co-lead": [], "responsible": []}),
+        ("（A局指导，B局参与）", {"lead": ["A局"], "co-lead": ["B局"], "responsible": []}),
+        ("（A局、B局指导）", {"lead": [], "co-lead": [], "responsible": ["A局", "B局"]}),
+        (
+            "（各地区各部门按职责分工负责）",
+            {"lead": [], "co-lead": [], "responsible": ["各地区各部门"]},
+        ),
         ("（责任单位：A局、B局）", {"lead": [], "co-lead": [], "responsible": ["A局", "B局"]}),
         (
             "（牵头：市科技局，配合：各县（区）人民政府、市财政局）",

@@ -203,3 +203,19 @@ def test_a_task_table_header_not_understood_is_said(tmp_path: Path) -> None:
     code, out, err = cli(home, "ingest", str(doc), "--jurisdiction", "cn-yn-kunming", "--dry-run")
     assert code == 0, out + err
     assert "the task table's column '督办领导'" in " ".join(out.split())
+
+
+def test_a_city_portal_panel_with_spaced_labels_is_read() -> None:
+    page = (
+        "<html><body><div class='info'><ul><li>索 引 号：11440100/2023-00123</li>"
+        "<li>发布机构：广州市人民政府办公厅</li><li>成文日期：2023-05-06</li>"
+        "<li>标　　题：广州市人民政府办公厅关于印发某某方案的通知</li>"
+        "<li>文　　号：穗府办〔2023〕9号</li></ul></div><div class='content'>"
+        "<p>一、主要任务</p><p>（一）做好某事。具体做法如下。（市发展改革委牵头，市财政局配合）</p>"
+        "<p>（二）做好另一件事。具体做法如下。（市商务局负责）</p></div></body></html>"
+    )
+    source = read_source(page.encode("utf-8"), "page.html")
+    assert source.metadata["title"] == "广州市人民政府办公厅关于印发某某方案的通知"
+    assert source.metadata["number"] == "穗府办〔2023〕9号"
+    assert source.metadata["issuer"] == "广州市人民政府办公厅"
+    assert "索 引 号" not in source.text and "标　　题" not in source.text

@@ -46,7 +46,7 @@ def provision_iris(doc: URIRef, structure: Structure) -> list[URIRef]:
         elif pv.part_item:
             base = f"{doc}/measure/part-{pv.ordinal}"
         elif per_part:
-            base = f"{doc}/part/{pv.part}/measure/{pv.ordinal}"
+            base = f"{doc}/part/{pv.part_segment}/measure/{pv.ordinal}"
         else:
             base = f"{doc}/measure/{pv.ordinal}"
         seen[base] = seen.get(base, 0) + 1
@@ -58,7 +58,7 @@ def group_iri(doc: URIRef, group: Provision, per_part: bool) -> URIRef:
     if group.group is not None:  # a sub-item that is itself a group of sub-items
         return URIRef(f"{group_iri(doc, group.group, per_part)}/item/{group.ordinal}")
     if per_part and group.part:
-        return URIRef(f"{doc}/part/{group.part}/group/{group.ordinal}")
+        return URIRef(f"{doc}/part/{group.part_segment}/group/{group.ordinal}")
     return URIRef(f"{doc}/group/{group.ordinal}")
 
 
@@ -94,7 +94,7 @@ class DocumentBuilder:
 
     def graph(self) -> list[tuple[URIRef, URIRef, URIRef | Literal]]:
         for part in self.structure.parts:
-            iri = URIRef(f"{self.doc}/part/{part.ordinal}")
+            iri = URIRef(f"{self.doc}/part/{part.segment}")
             self._add(iri, RDF.type, PG.Part)
             self._add(iri, ELI.is_part_of, self.doc)
             self._numbering(iri, part.ordinal, part.numeral, part.label, part.title)
@@ -131,7 +131,7 @@ class DocumentBuilder:
         )
         iri = group_iri(self.doc, prov.group, per_part)
         self._add(iri, RDF.type, PG.Group)
-        parent = URIRef(f"{self.doc}/part/{prov.part}") if prov.part else self.doc
+        parent = URIRef(f"{self.doc}/part/{prov.part_segment}") if prov.part else self.doc
         if prov.group.group is not None:
             parent = self._group(prov.group)
         self._add(iri, ELI.is_part_of, parent)
@@ -142,7 +142,7 @@ class DocumentBuilder:
 
     def _provision(self, iri: URIRef, prov: Provision) -> None:
         self._add(iri, RDF.type, PG.GeneralProvision if prov.general else PG.Measure)
-        parent = URIRef(f"{self.doc}/part/{prov.part}") if prov.part else self.doc
+        parent = URIRef(f"{self.doc}/part/{prov.part_segment}") if prov.part else self.doc
         if prov.group is not None:
             parent = self._group(prov)
         self._add(iri, ELI.is_part_of, parent)

@@ -89,12 +89,7 @@ def _read(path: Path, options: Options, corpus: Corpus) -> Plan:
             f"--level must be one of {', '.join(LEVELS)} (could not tell it from the text)"
         )
     plan_title = said["plan_title"]  # a notice that issues a plan: the plan's own title
-    kind = options.kind or OPTION_OF_KIND.get(kind_of(plan_title or title or ""))
-    if kind is None:  # the title's last word names no kind: said, never guessed
-        kind = "other"
-        unread.append("the kind of document from its title (give --kind)")
-    if kind not in KINDS:
-        raise InputError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    kind = _kind(options.kind, plan_title or title, unread)
     number = _number(number, options.number is not None)
     doc, stem = _identity(jur, number, hashlib.sha256(data).hexdigest())
     plain = source.reader == "text" and source.encoding in ("utf-8", "utf-8-sig")
@@ -120,6 +115,18 @@ def _read(path: Path, options: Options, corpus: Corpus) -> Plan:
         plan_title=plan_title,
         jurisdiction_inferred=inferred,
     )
+
+
+def _kind(given: str | None, title: str | None, unread: list[str]) -> str:
+    """The kind given, else the one the title's last word names; where it names none, ``other``
+    and said (never guessed)."""
+    kind = given or OPTION_OF_KIND.get(kind_of(title or ""))
+    if kind is None:
+        unread.append("the kind of document from its title (give --kind)")
+        return "other"
+    if kind not in KINDS:
+        raise InputError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    return kind
 
 
 _EXTENSION = {"text": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf"}

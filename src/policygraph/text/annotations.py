@@ -69,6 +69,7 @@ _SUFFIX_ROLE = {
     "落实": "responsible",
 }
 _WITH = "会同"
+_MARKED_LEAD = re.compile(r"[(（]\s*牵头(?:单位|部门)?\s*[)）]$")
 # A catch-all marker closing a list: 人民银行等部门, 发展改革委、财政部等, 商务部等有关部门
 _MARKER = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|方面|机构)?(?:和单位)?$")
 # Pieces that are a rule or note of the document, read by text.rules, never names
@@ -165,13 +166,20 @@ class _Reading:
     scopes: list[Span]
 
     def names(self, text: str, role: str, pieces: list[Span]) -> None:
-        """A list of names for ``role``; a piece that is a deadline is one."""
-        names = []
+        """A list of names for ``role``; a piece that is a deadline is one. A name marked
+        ``（牵头）`` inside a list (责任单位：A（牵头）、B) leads, and the others co-lead."""
+        names, marked = [], []
         for piece in pieces:
-            if is_deadline(piece.text) and not is_catch_all(piece.text):
+            m = _MARKED_LEAD.search(piece.text)
+            if m is not None and m.start() > 0:
+                marked.append(Span.of(text, piece.start, piece.start + m.start()).strip())
+            elif is_deadline(piece.text) and not is_catch_all(piece.text):
                 self.deadlines.append(piece)
             elif piece.text:
                 names.append(piece)
+        if marked:
+            self.lists.append(("lead", marked))
+            role = "co-lead" if role in ("responsible", "lead") else role
         if names:
             self.lists.append((role, names))
 
@@ -249,7 +257,12 @@ def _suffixed(text: str, inner: Span, reading: _Reading) -> None:
         elif piece.text:
             pending = start  # names without a role word join the next list
     if pending is not None:
-        reading.unread.append(Span.of(text, pending, inner.end).strip(SPACE + "；;，,。."))
+        rest = Span.of(text, pending, inner.end).strip(SPACE + "；;，,。.")
+        pieces = split_names(text, rest)
+        if any(_MARKED_LEAD.search(p.text) for p in pieces):  # （A（牵头）、B、C）
+            reading.names(text, "responsible", pieces)
+        else:
+            reading.unread.append(rest)
 
 
 def _list(text: str, names: Span, role: str, reading: _Reading) -> None:

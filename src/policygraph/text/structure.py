@@ -54,6 +54,12 @@ class Part:
     numeral: str
     title: Span
     span: Span  # the heading as quoted
+    key: str = ""  # its IRI segment where the number repeats in one text (a notice's 一、 and
+    # then its plan's 一、): 1-2; else the ordinal
+
+    @property
+    def segment(self) -> str:
+        return self.key or str(self.ordinal)
 
 
 @dataclass
@@ -70,6 +76,12 @@ class Provision:
     table_row: TaskRow | None = None  # its row of the document's task table (任务分工表)
     group: Provision | None = None  # the (一) group a numbered sub-item (1. （1）) belongs to
     part_item: bool = False  # a 一、 paragraph that is a measure itself, beside parts with items
+    part_key: str | None = None  # the part's IRI segment where it is not its ordinal
+
+    @property
+    def part_segment(self) -> str | None:
+        """The IRI segment of the provision's part: its ordinal, or 1-2 for a repeated 一、."""
+        return self.part_key or (str(self.part) if self.part else None)
 
     @property
     def annotation(self) -> Annotation | None:
@@ -181,6 +193,8 @@ def parse_measures(text: str, doc: str = "document") -> Structure:
                 title=Span.of(text, s + m.start("title"), s + m.end("title")),
                 span=Span.of(text, s, e).strip(),
             )
+            seen = sum(1 for p in structure.parts if p.ordinal == current_part.ordinal)
+            current_part.key = f"{current_part.ordinal}-{seen + 1}" if seen else ""
             structure.parts.append(current_part)
         elif kind == "part-item" and m is not None:
             current_part = None
@@ -381,6 +395,7 @@ def _provision(
         title=title,
         span=span,
         part=part.ordinal if part else None,
+        part_key=part.key or None if part else None,
         general=general,
         annotations=annotations,
         body=Span.of(text, label_start, body_end).strip(),

@@ -150,6 +150,7 @@ def task_table(store: Store, doc: Document, names: str = "source") -> TaskTable:
 
 
 def _add_names(store: Store, doc: Document, by_measure: dict[URIRef, TaskRow]) -> None:
+    seen: dict[tuple[URIRef, str, URIRef], str] = {}  # (measure, role, department) → annotation
     for r in store.select(query("tasks-by-measure"), {"doc": doc.iri}).dicts():
         measure, dept = r["measure"], r["department"]
         row = by_measure.get(measure) if isinstance(measure, URIRef) else None
@@ -161,9 +162,12 @@ def _add_names(store: Store, doc: Document, by_measure: dict[URIRef, TaskRow]) -
         names = {"lead": row.lead, "co-lead": row.co_lead, "responsible": row.responsible}[
             str(r["role"])
         ]
-        # a department named by two annotations of one measure is one cell entry
-        if name.department is None or all(n.department != name.department for n in names):
-            names.append(name)
+        # a department that two annotations of one measure name is one cell entry; one list
+        # naming it twice stays as the source writes it (and the checks report it)
+        key = (row.measure, str(r["role"]), name.department) if name.department else None
+        if key is not None and seen.setdefault(key, str(r["annotation"])) != str(r["annotation"]):
+            continue
+        names.append(name)
 
 
 def _add_deadlines(store: Store, doc: Document, by_measure: dict[URIRef, TaskRow]) -> None:

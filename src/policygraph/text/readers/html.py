@@ -46,7 +46,13 @@ _LABELS = {
     "主题词": "keywords",
     "有效性": "validity",
 }
-_LABEL = re.compile(r"^\s*(" + "|".join(_LABELS) + r")\s*[:：]\s*(?P<value>.*)$", re.S)
+# A label may be spaced out to line up (索 引 号：, 标　　题：)
+_LABEL = re.compile(
+    r"^\s*(?P<label>"
+    + "|".join("[\\s\u3000]*".join(label) for label in _LABELS)
+    + r")\s*[:：]\s*(?P<value>.*)$",
+    re.S,
+)
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "table", "pre", "blockquote", "dd", "dt"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
@@ -121,7 +127,7 @@ def _metadata_panel(root: Any) -> dict[str, str]:
             value = re.split(r"[\s\u3000]+(?=[\u4e00-\u9fff]{2,6}[:：])", clean(m.group("value")))[
                 0
             ]
-            found.setdefault(_LABELS[m.group(1)], value.strip("\u3000 "))
+            found.setdefault(_LABELS[_label(m.group("label"))], value.strip("\u3000 "))
             el.drop_tree()
     return {k: v for k, v in found.items() if v}
 
