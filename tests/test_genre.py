@@ -219,3 +219,29 @@ def test_a_city_portal_panel_with_spaced_labels_is_read() -> None:
     assert source.metadata["number"] == "穗府办〔2023〕9号"
     assert source.metadata["issuer"] == "广州市人民政府办公厅"
     assert "索 引 号" not in source.text and "标　　题" not in source.text
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("省直各有关部门", "catch-all"),
+        ("其他有关部门", "catch-all"),
+        ("市直有关单位", "catch-all"),
+        ("省级有关部门", "catch-all"),
+        ("各地区各部门", "catch-all"),
+        ("有关部门和单位", "catch-all"),
+        ("等有关部门", "catch-all"),
+        ("各有关省级人民政府", "collective"),
+        ("各省、自治区、直辖市人民政府", "collective"),
+        ("各县（市、区）人民政府", "collective"),
+        ("试点城市政府", "collective"),
+        ("市场监管局", "dept"),
+        ("省发展改革委", "dept"),
+        ("国务院办公厅", "dept"),
+    ],
+)
+def test_catch_alls_collectives_and_departments_are_told_apart(name: str, kind: str) -> None:
+    from policygraph.text.names import is_catch_all, is_collective
+
+    told = "catch-all" if is_catch_all(name) else "collective" if is_collective(name) else "dept"
+    assert told == kind
