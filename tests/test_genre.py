@@ -37,7 +37,7 @@ def cli(home: Corpus, *args: str) -> tuple[int, str, str]:
 def test_every_document_has_its_gold_file() -> None:
     names = {name for name, _, _ in DOCUMENTS}
     assert {p.stem for p in REAL} <= names and len(REAL) == 4
-    assert {p.stem for p in CONVENTIONS.glob("*.txt")} <= names
+    assert {p.stem for p in CONVENTIONS.glob("*.*") if p.suffix in (".txt", ".html")} <= names
     assert len(DOCUMENTS) == len(list((GENRE.parent / "gold").glob("*.tsv")))
 
 

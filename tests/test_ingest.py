@@ -361,7 +361,7 @@ def test_deadlines_and_catch_all_in_the_task_table(with_qujing: Corpus) -> None:
         for r in json.loads(out)
     ]
     assert table == [
-        (1, ["市科技局"], ["市财政局"], [], ["2023年底前完成"]),
+        (1, ["市科技局"], ["市财政局"], [], ["2023年底前"]),
         (2, ["市委组织部"], ["市人力资源社会保障局", "各有关单位"], [], ["2024年6月底前"]),
         (3, [], ["各县（市、区）人民政府"], ["市政务服务局"], ["每季度调度"]),
         (4, ["市自然资源规划局"], [], ["各有关单位"], ["持续推进"]),
@@ -380,7 +380,7 @@ def test_deadlines_are_normalised_in_the_graph(with_qujing: Corpus) -> None:
         (str(r["quote"]), str(r["due"] or r["recurrence"] or r["ongoing"])) for r in rows.dicts()
     }
     assert found == {
-        ("2023年底前完成", "2023-12-31"),
+        ("2023年底前", "2023-12-31"),
         ("2024年6月底前", "2024-06-30"),
         ("每季度调度", "P3M"),
         ("持续推进", "true"),
@@ -463,7 +463,7 @@ def test_one_departments_list_carries_the_deadlines(with_qujing: Corpus) -> None
     )
     assert code == 0, err
     assert [(r["number"], r["role"], r["deadline"]) for r in json.loads(out)] == [
-        (1, "牵头", ["2023年底前完成"]),
+        (1, "牵头", ["2023年底前"]),
         (5, "牵头", []),
     ]
 

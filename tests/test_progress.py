@@ -107,7 +107,7 @@ def test_the_form_has_a_sheet_per_department_and_its_identities(
     ]
     assert ws["A3"].value.startswith("https://w3id.org/policygraph/")
     assert ws["C3"].value == "（一）建设创新平台" and ws["D3"].value == "牵头"
-    assert ws["E3"].value == "2023年底前完成"
+    assert ws["E3"].value == "2023年底前"
     assert ws.protection.sheet and ws["C3"].protection.locked and not ws["G3"].protection.locked
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert lists and lists[0].formula1 == '"已完成,推进中,未启动,滞后"'

@@ -95,7 +95,7 @@ def test_portal_page_ingests_with_its_attached_task_table(guangdong: Corpus) -> 
     original = guangdong.sources / "cn-gd-2023-9.html"
     assert original.read_bytes() == PAGE.read_bytes()  # kept byte for byte
     meta = (guangdong.sources / "cn-gd-2023-9.ttl").read_text(encoding="utf-8")
-    assert 'pg:reader "html 2"' in meta and "cn-gd-2023-9.plain.txt" in meta
+    assert 'pg:reader "html 3"' in meta and "cn-gd-2023-9.plain.txt" in meta
     assert cli(guangdong, "validate")[0] == 0  # every quote checked against the derived text
 
 
@@ -155,7 +155,7 @@ CITY_ITEMS = [
     ("深化放管服改革。推行企业开办一网通办。（市政务服务局负责，每季度调度）", 1),
 ]
 CITY_TABLE = [
-    ("1.1", ["市科技局"], ["市财政局"], [], ["2023年底前完成"]),
+    ("1.1", ["市科技局"], ["市财政局"], [], ["2023年底前"]),
     ("1.2", ["市委组织部"], ["市人力资源社会保障局"], [], ["2024年6月底前"]),
     ("2.1", [], [], ["市政务服务局"], ["每季度调度"]),
 ]
@@ -344,7 +344,7 @@ def test_an_old_table_laid_out_page_in_gb2312(tmp_path: Path) -> None:
     code, out, err = cli(home, "ingest", str(old))
     assert code == 0, out + err
     assert task_table(home, "曲政办发〔2023〕8号") == [
-        (1, ["市科技局"], ["市财政局"], [], ["2023年底前完成"]),
+        (1, ["市科技局"], ["市财政局"], [], ["2023年底前"]),
         (2, ["市委组织部"], ["市人力资源社会保障局"], [], ["2024年6月底前"]),
         (3, [], [], ["市政务服务局"], ["每季度调度"]),
     ]

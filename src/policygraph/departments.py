@@ -24,7 +24,8 @@ from policygraph.text.names import Reading, normalize, suggest, with_inherited_p
 # use for their own bodies too (统计局, 国资委, 发展改革委) is not: in a provincial document it is
 # never taken for the national body.
 _NATIONAL_FORM = re.compile(
-    r"^(国家|国务院|中国|中华人民共和国|中央|全国)|(部|总局|总署|海关|总行|总社)$"
+    r"^(国家|国务院|中国|中华人民共和国|中央|中共中央|全国|北京冬奥|国(?!资委|土))"
+    r"|(部|总局|总署|海关|总行|总社)$"
 )
 _LOCAL_PREFIX = re.compile(r"^(.{2,8}?(?:自治区|省|市|州|县|区))?(自治区|省|市(?!场)|县|区(?!域))?")
 

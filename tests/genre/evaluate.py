@@ -101,7 +101,11 @@ def documents() -> list[tuple[str, Path, Path]]:
     """(name, source, gold) of every document with a gold file."""
     out = []
     for g in sorted((HERE / "gold").glob("*.tsv")):
-        for source in (GENRE / f"{g.stem}.html", CONVENTIONS / f"{g.stem}.txt"):
+        for source in (
+            GENRE / f"{g.stem}.html",
+            CONVENTIONS / f"{g.stem}.txt",
+            CONVENTIONS / f"{g.stem}.html",
+        ):
             if source.is_file():
                 out.append((g.stem, source, g))
     return out

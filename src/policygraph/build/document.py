@@ -6,7 +6,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from policygraph.corpus import SourceFile
-from policygraph.departments import DepartmentIndex
+from policygraph.departments import DepartmentIndex, Resolved
 from policygraph.errors import SourceError
 from policygraph.rdf import ELI as _ELI
 from policygraph.rdf import PG as _PG
@@ -147,6 +147,8 @@ class DocumentBuilder:
             parent = self._group(prov)
         self._add(iri, ELI.is_part_of, parent)
         self._numbering(iri, prov.ordinal, prov.numeral, prov.label, prov.title)
+        if prov.part_item:
+            self._add(iri, PG.numberedAsPart, Literal(True))
         self._quote(iri, prov.span)
         if self.source.profile != "measures":
             self._add(iri, PG.textHeld, Literal(False))
@@ -186,14 +188,15 @@ class DocumentBuilder:
         self, iri: URIRef, base: URIRef, k: int, prov: Provision, annotation: Annotation
     ) -> None:
         where = f"{self.label} measure {prov.label}"
-        for role in ROLES:
-            entries = annotation.names(role)
-            named = [e for e in entries if not e.catch_all]
+        by_entry: dict[int, Resolved] = {}  # id of an entry → its department
+        for written in annotation.lists():  # level prefixes are inherited within a list
+            named = [e for e in written if not e.catch_all]
             resolved = self.index.resolve_list(
                 (e.name.text for e in named), self.jurisdiction, where
             )
-            by_entry = dict(zip((e.position for e in named), resolved, strict=True))
-            for entry in entries:
+            by_entry.update(zip(map(id, named), resolved, strict=True))
+        for role in ROLES:
+            for entry in annotation.names(role):
                 node = URIRef(f"{base}/{role}/{entry.position}")
                 self._add(node, RDF.type, PG.Responsibility)
                 self._add(node, PG.provision, iri)
@@ -201,7 +204,7 @@ class DocumentBuilder:
                 self._add(node, PG.position, Literal(entry.position))
                 if k > 1:
                     self._add(node, PG.annotationNumber, Literal(k))
-                res = by_entry.get(entry.position)
+                res = by_entry.get(id(entry))
                 if res is None:  # a catch-all phrase: no department is meant
                     self._add(node, PG.assignee, Literal(entry.name.text))
                 else:

@@ -102,17 +102,19 @@ def numbering_continuous(store: Any, targets: set[str]) -> Iterator[Row]:
         r["this"].value
         for r in _rows(store, "SELECT ?this WHERE { ?this pg:numberingRestartsPerPart true }")
     }
-    parts = _rows(
+    parts = _rows(  # parts, and 一、 paragraphs that are measures numbered as parts
         store,
-        "SELECT ?this ?a ?n ?la WHERE { ?a eli:is_part_of ?this ; a pg:Part ; pg:ordinal ?n ; "
-        "pg:label ?la }",
+        "SELECT DISTINCT ?this ?a ?n ?la WHERE { { ?a a pg:Part } UNION "
+        "{ ?a pg:numberedAsPart true } ?a eli:is_part_of ?this ; pg:ordinal ?n ; pg:label ?la }",
     )
     yield from _gaps_and_repeats(parts, "parts", lambda row: row["this"].value, targets, labels)
     items = _under(
         _rows(
             store,
             "SELECT DISTINCT ?a ?pa ?up ?n ?la WHERE { { ?a a pg:Measure } UNION "
-            "{ ?a a pg:GeneralProvision } ?a eli:is_part_of ?pa ; pg:ordinal ?n ; pg:label ?la . "
+            "{ ?a a pg:GeneralProvision } UNION { ?a a pg:Group } "
+            "?a eli:is_part_of ?pa ; pg:ordinal ?n ; pg:label ?la . "
+            "FILTER NOT EXISTS { ?a pg:numberedAsPart true } "
             "OPTIONAL { ?pa eli:is_part_of ?up } }",
         )
     )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -102,12 +103,12 @@ def ingest(
         )
         return
     applied = lib.apply(corpus, plan)
-    _say(plan, applied)
+    _say(plan, applied, lib.concerning)
     if not applied.added:
         raise typer.Exit(1)
 
 
-def _say(plan: Plan, applied: Applied) -> None:
+def _say(plan: Plan, applied: Applied, concerning: Callable[..., list[Any]]) -> None:
     """This document's findings; where it was refused, every violation and that nothing changed."""
     from rich.markup import escape
 
@@ -120,9 +121,9 @@ def _say(plan: Plan, applied: Applied) -> None:
     else:
         head = (
             f"Refused {plan.source_name}: the corpus with it would fail validation ({counts}); "
-            "nothing was changed. The violations"
+            "nothing was changed. The violations that concern it"
         )
-        shown = report.of("Violation")
+        shown = concerning(report, plan)
     echo_rich(
         escape(f"{head}; for this document:" if applied.added else f"{head}:"),
         *(escape(f"  {r.severity}: {r.message}") for r in shown),
@@ -151,7 +152,10 @@ def describe(plan: Plan) -> list[str]:
     for n in plan.new:
         near = f"; close to known {'、'.join(n.suggestions)}" if n.suggestions else ""
         written = f" (written {'、'.join(n.written)})" if n.written else ""
-        lines.append(f"  Warning: new department: {n.label}{written}{near} (in no register)")
+        mirrors = f"; counterpart of {n.counterpart_label}" if n.counterpart_label else ""
+        lines.append(
+            f"  Warning: new department: {n.label}{written}{near}{mirrors} (in no register)"
+        )
     lines += [f"  cites {cited} → {target}" for cited, target in plan.citations]
     lines += [f"  implements {label}: “{quote}”" for _, label, quote in plan.implements]
     lines += [

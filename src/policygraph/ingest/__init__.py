@@ -11,8 +11,8 @@ known departments link to them; new ones become department nodes of the document
 as it was if the rebuild fails or the corpus with the document would fail validation. Ingesting the same file twice changes nothing.
 """
 
-from policygraph.ingest.apply import Applied, apply
+from policygraph.ingest.apply import Applied, apply, concerning
 from policygraph.ingest.model import NewDepartment, Options, Plan
 from policygraph.ingest.plan import plan
 
-__all__ = ["Applied", "NewDepartment", "Options", "Plan", "apply", "plan"]
+__all__ = ["Applied", "NewDepartment", "Options", "Plan", "apply", "concerning", "plan"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from policygraph import checks
 from policygraph.build import BuildResult, build
-from policygraph.checks.report import Report
+from policygraph.checks.report import Report, Result
 from policygraph.corpus import Corpus, transaction, write_atomic
 from policygraph.ingest.model import Plan
 
@@ -28,6 +28,18 @@ class _Refused(Exception):
         self.report = report
 
 
+def concerning(report: Report, p: Plan) -> list[Result]:
+    """The violations that concern the document: its own nodes, or the departments and bodies
+    it adds. A violation of the corpus that has nothing to do with it (the corpus failed before)
+    does not refuse it; ``validate`` still reports it."""
+    own = [str(p.doc), *(str(n.iri) for n in p.new), *(str(i) for i in p.registered)]
+    return [
+        r
+        for r in report.of("Violation")
+        if any(r.focus.startswith(iri) or iri in r.message for iri in own)
+    ]
+
+
 def apply(corpus: Corpus, p: Plan) -> Applied:
     """Write the plan's files, rebuild and validate, as one transaction: an error, Ctrl-C or
     SIGTERM at any moment, or a violation in the corpus with the document, leaves the corpus as
@@ -41,7 +53,7 @@ def apply(corpus: Corpus, p: Plan) -> Applied:
             # joins the transaction, and saves the files it rewrites; the text is parsed already
             result = build(corpus, {str(p.doc): (p.text, p.structure)})
             report = checks.validate(corpus)
-            if report.failed():
+            if concerning(report, p):
                 raise _Refused(report)  # the transaction rolls every file back
             return Applied(True, report, result)
     except _Refused as refused:

@@ -110,6 +110,7 @@ def _department(data: Graph, p: Plan, n: NewDepartment) -> None:
     data.add((n.iri, PG.jurisdiction, Literal(p.jurisdiction)))
     if n.counterpart is not None:
         data.add((n.iri, PG.counterpartOf, n.counterpart))
+        data.add((n.iri, PG.counterpartBasis, Literal(n.counterpart_basis, lang="en")))
     note = (
         f"Added by policygraph ingest from {p.number or p.source_name}; "
         "merge with the full official name."

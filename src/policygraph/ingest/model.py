@@ -47,9 +47,10 @@ class NewDepartment:
     label: str
     written: list[str]
     suggestions: list[str]
-    counterpart: URIRef | None = (
-        None  # the national body of the same name (省发展改革委 → 发展改革委)
-    )
+    # the national body whose name it mirrors (省发展改革委 → 发展改革委): a judgement, its basis
+    counterpart: URIRef | None = None
+    counterpart_label: str = ""
+    counterpart_basis: str = ""
 
 
 @dataclass

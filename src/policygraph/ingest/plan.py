@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDFS
 
 from policygraph.build import provision_iris
 from policygraph.corpus import Corpus, sha256_of
@@ -238,6 +239,8 @@ class Register:
     and the body (what of it the graph lacks: all of it, or a short form) is then written into
     the document's curated file."""
 
+    source = "data/registers/"
+
     def __init__(self, graph: Graph, curated: Graph) -> None:
         self.graph, self.index, self.curated = graph, DepartmentIndex(graph), curated
 
@@ -248,19 +251,29 @@ class Register:
         found = self.index.lookup_reading(reading, p.jurisdiction)
         return self.hold(p, found[0]) if found else None
 
-    def counterpart(self, p: Plan, written: str) -> URIRef | None:
-        """The national body a lower one's name mirrors: 省发展改革委 → 国家发展和改革委员会."""
+    def counterpart(self, p: Plan, n: NewDepartment, written: str) -> None:
+        """The national body a lower one's name mirrors (省发展改革委 → 国家发展和改革委员会): a
+        judgement read from the names, recorded with its basis."""
         bare = unprefixed(written)
         if p.jurisdiction == "cn" or bare == normalize(written):
-            return None
+            return
         found = self.index.lookup(bare, "cn")
-        return self.hold(p, found) if found is not None else None
+        if found is not None:
+            n.counterpart = self.hold(p, found)
+            n.counterpart_label = self.index.pref_label[found]
+            n.counterpart_basis = (
+                f"judged from the names: {written} without its place is {bare}, a name of "
+                f"{n.counterpart_label} in {self.source}"
+            )
 
     def hold(self, p: Plan, iri: URIRef) -> URIRef:
         """Write the body (and the bodies it belongs to) into the document's curated file."""
         if iri not in p.registered:  # what the graph does not have yet (a label, or all)
+            held = (iri, None, None) in self.curated
             p.registered[iri] = [
-                t for t in self.graph.triples((iri, None, None)) if t not in self.curated
+                t
+                for t in self.graph.triples((iri, None, None))
+                if t not in self.curated and not (held and t[1] == RDFS.comment)
             ]
             for parent in self.graph.objects(iri, ORG.subOrganizationOf):
                 if isinstance(parent, URIRef):
@@ -276,8 +289,8 @@ def _departments(p: Plan, index: DepartmentIndex, register: Register) -> None:
     new: dict[str, NewDepartment] = {}
     for prov in p.structure.provisions:
         for assignments in prov.assignments:
-            for role in ("lead", "co-lead", "responsible"):
-                names = [e.name.text for e in assignments.names(role) if not e.catch_all]
+            for written in assignments.lists():  # level prefixes are inherited within a list
+                names = [e.name.text for e in written if not e.catch_all]
                 for reading in with_inherited_prefix(names):
                     _department(p, index, register, reading, place_name, new)
     p.new = list(new.values())
@@ -313,8 +326,8 @@ def _department(
             label,
             [],
             index.suggest(written, jurisdiction=p.jurisdiction, near=True),
-            register.counterpart(p, written),
         )
+        register.counterpart(p, dept, written)
         new[normalize(label)] = dept
     for form in (written, resolved):
         if form not in dept.written and form != label:

@@ -22,12 +22,13 @@ as ``unread`` for the checks to report; neither ever becomes a department.
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from policygraph.errors import ExtractionError
 from policygraph.text.deadlines import is_deadline
-from policygraph.text.names import is_catch_all, split_collectives
+from policygraph.text.names import is_catch_all, is_collective, split_collectives
 from policygraph.text.spans import SPACE, Span
 
 ROLES = ("lead", "co-lead", "responsible")
@@ -35,7 +36,13 @@ _ROLE_WORD = re.compile(r"牵头|配合|负责|责任单位|责任部门|协办|
 _OPENS_ANNOTATION = re.compile(r"[(（][\s\u3000]*(牵头|配合|责任单位|责任部门|负责部门)")
 # A label at the start of a segment: 牵头单位： 配合部门： 完成时限： … (and any other, unread)
 _KEY = re.compile(r"(?:^|(?<=[；;，,。\s\u3000]))(?P<key>[\u4e00-\u9fff]{2,7})[\s\u3000]*[:：]")
-_KEY_ROLE = {
+# A label's role, by the whole label: 牵头单位, 主要牵头单位, 配合部门, 责任单位, 指导部门, or the
+# bare word (牵头:A,配合:B); any other label (主要内容：, 督办方式：) is kept as unread
+_KEY_ROLE = re.compile(
+    r"^(?:主要)?(?P<word>牵头|配合|协办|参与|协助|责任|负责|实施|承办|指导)"
+    r"(?:单位|部门|主体|处室|科室)?$"
+)
+_WORD_ROLE = {
     "牵头": "lead",
     "配合": "co-lead",
     "协办": "co-lead",
@@ -43,7 +50,6 @@ _KEY_ROLE = {
     "协助": "co-lead",
     "责任": "responsible",
     "负责": "responsible",
-    "主要": "responsible",  # 主要责任单位
     "实施": "responsible",
     "承办": "responsible",
     "指导": "guide",
@@ -69,15 +75,36 @@ _SUFFIX_ROLE = {
     "落实": "responsible",
 }
 _WITH = "会同"
+_DONE = re.compile(r"(?:完成|办结|落实到位|完成任务)$")
 _MARKED_LEAD = re.compile(r"[(（]\s*牵头(?:单位|部门)?\s*[)）]$")
 # A catch-all marker closing a list: 人民银行等部门, 发展改革委、财政部等, 商务部等有关部门
 _MARKER = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|方面|机构)?(?:和单位)?$")
 # Pieces that are a rule or note of the document, read by text.rules, never names
 RULE_PIECE = re.compile(
-    r"(第一|首)(位|个)[^，,；;。]{0,8}牵头|^下同$|^以下.{0,40}(不再|均|都)|不再(一一)?(列出|列明|标注|注明)"
+    r"(第一|首)(位|个)?[^，,；;。]{0,8}(为|是|作为)牵头|^下同$|^以下.{0,40}(不再|均|都)"
+    r"|不再(一一)?(列出|列明|标注|注明)"
 )
 # Text that is a clause of running prose, not a list of names
 _PROSE = re.compile(r"^(由|按照|根据|经过?|请|凡)|[，。；]|的.{6,}|.{6,}的")
+# The sentence of a lead rule, from the start of its clause to 牵头(部门|单位) and a following 下同
+LEAD_RULE = re.compile(
+    r"[^。；;，,\n|（()）]{0,20}?(?:第一|首)(?:位|个)?(?:单位|部门)?(?:的|者)?(?:部门|单位)?"
+    r"(?:为|是|作为)牵头(?:部门|单位)?(?:[，,][\s\u3000]*下同)?"
+)
+# The name of a body, as a list under a lead rule may give it with no role word at all
+_ORG = re.compile(
+    r"(局|厅|委|办|部|院|会|行|政府|公司|中心|署|室|社|所|馆|队|团|处|组|站|关|联|协|校|学|台"
+    r"|央|班|区|县|市|州|旗|镇|乡|街道|电网|移动|电信|联通|铁塔|石油|石化|邮政)$"
+)
+
+
+def looks_like_body(name: str) -> bool:
+    """A name that can be a body: its ending says so (…局, …厅, …人民政府, …公司), or it is a
+    collective or a catch-all. 鼓励社会资本 or 市领导任组长 cannot."""
+    bare = re.sub(r"[(（][^()（）]*[)）]$", "", name)  # 市商务局（市口岸办）
+    return bool(_ORG.search(bare)) or is_catch_all(name) or is_collective(name)
+
+
 LIST_SEPARATORS = "、，,；;"
 _OPEN, _CLOSE = "(（", ")）"
 
@@ -102,9 +129,19 @@ class Annotation:
     def names(self, role: str) -> list[NameEntry]:
         return [e for e in self.entries if e.role == role]
 
+    def lists(self) -> list[list[NameEntry]]:
+        """The entries by the list the source wrote them in, in order (where level prefixes
+        are inherited): one per role, except that the roles a rule gave came from one list."""
+        lists: dict[object, list[NameEntry]] = {}
+        for e in self.entries:
+            lists.setdefault(e.role if e.rule is None else e.rule.start, []).append(e)
+        return list(lists.values())
+
 
 def _groups(s: str) -> list[tuple[int, int]]:
-    """(start, end) of every top-level bracketed group of ``s``, brackets included."""
+    """(start, end) of every top-level bracketed group of ``s``, brackets included; and the
+    group closing ``s``, found backwards, where a stray bracket before it (（含高新区。) left
+    it inside another."""
     out, depth, start = [], 0, 0
     for i, ch in enumerate(s):
         if ch in _OPEN:
@@ -115,6 +152,14 @@ def _groups(s: str) -> list[tuple[int, int]]:
             depth -= 1
             if depth == 0:
                 out.append((start, i + 1))
+    end = len(s.rstrip(SPACE + "。.；;"))
+    if end and s[end - 1] in _CLOSE and not any(j == end for _, j in out):
+        depth = 0
+        for i in range(end - 1, -1, -1):
+            depth += 1 if s[i] in _CLOSE else -1 if s[i] in _OPEN else 0
+            if depth == 0:
+                out = [g for g in out if g[1] <= i] + [(i, end)]
+                break
     return out
 
 
@@ -128,14 +173,17 @@ def find_annotations(text: str, para: Span, where: str) -> list[Annotation]:
     for i, j in _groups(para.text):
         inside = para.text[i + 1 : j - 1]
         at_end = j == body_end
-        if not (
-            _ROLE_WORD.search(inside) or (at_end and len(inside) <= 40 and is_deadline(inside))
-        ):
-            continue
         span = Span.of(text, para.start + i, para.start + j)
-        annotation = read_annotation(text, span, Span.of(text, span.start + 1, span.end - 1), where)
-        if _is_annotation(annotation, at_end):
-            found.append(annotation)
+        inner = Span.of(text, span.start + 1, span.end - 1)
+        after_sentence = i == 0 or para.text[i - 1] in "。；;.！" or para.text[j : j + 1] in "。；;"
+        if _ROLE_WORD.search(inside) or (at_end and len(inside) <= 40 and is_deadline(inside)):
+            annotation = read_annotation(text, span, inner, where)
+            if _is_annotation(annotation, at_end, after_sentence):
+                found.append(annotation)
+            elif at_end and _ROLE_WORD.search(inside):  # never silently dropped: said
+                found.append(Annotation(span, (), (), (inner,)))
+        elif at_end and _has_lead_rule(text) and (bare := _bare_list(text, span, inner)):
+            found.append(bare)
     opened = _OPENS_ANNOTATION.search(para.text)
     if opened and not any(i <= opened.start() < j for i, j in _groups(para.text)):
         line = text.count("\n", 0, para.start + opened.start()) + 1
@@ -146,10 +194,31 @@ def find_annotations(text: str, para: Span, where: str) -> list[Annotation]:
     return found
 
 
-def _is_annotation(a: Annotation, at_end: bool) -> bool:
+@functools.lru_cache(maxsize=8)
+def _has_lead_rule(text: str) -> bool:
+    return LEAD_RULE.search(text) is not None
+
+
+def _bare_list(text: str, span: Span, inner: Span) -> Annotation | None:
+    """``（A、B、C）`` closing a measure in a document that states a lead rule: a list of bodies
+    with no role word, read as a plain (responsible) list for the rule to read."""
+    names = split_names(text, inner)
+    if not names or any(
+        not _ORG.search(n.text) or len(n.text) > 25 or _PROSE.search(n.text) for n in names
+    ):
+        return None
+    entries = [NameEntry("responsible", k, n, is_catch_all(n.text)) for k, n in enumerate(names, 1)]
+    return Annotation(span, tuple(entries))
+
+
+def _is_annotation(a: Annotation, at_end: bool, after_sentence: bool) -> bool:
     """An annotation names someone, or (at a paragraph's end) gives a deadline; a parenthesis of
-    running prose that happens to hold a role word (（由省级人民政府负责审批）) is not one."""
+    running prose that happens to hold a role word (（由省级人民政府负责审批）) is not one. Inside
+    a paragraph, an annotation closes a sentence (…。（A负责）…) and names bodies only:
+    模式（鼓励社会资本参与）， is prose."""
     if any(_PROSE.search(e.name.text) or len(e.name.text) > 40 for e in a.entries):
+        return False
+    if not at_end and not after_sentence:
         return False
     if a.entries:
         return True
@@ -165,6 +234,13 @@ class _Reading:
     unread: list[Span]
     scopes: list[Span]
 
+    def deadline(self, text: str, piece: Span) -> None:
+        """A deadline without the verb after it: 2023年底前完成 → 2023年底前."""
+        m = _DONE.search(piece.text)
+        if m is not None and m.start() > 0 and is_deadline(piece.text[: m.start()]):
+            piece = Span.of(text, piece.start, piece.start + m.start())
+        self.deadlines.append(piece)
+
     def names(self, text: str, role: str, pieces: list[Span]) -> None:
         """A list of names for ``role``; a piece that is a deadline is one. A name marked
         ``（牵头）`` inside a list (责任单位：A（牵头）、B) leads, and the others co-lead."""
@@ -174,7 +250,7 @@ class _Reading:
             if m is not None and m.start() > 0:
                 marked.append(Span.of(text, piece.start, piece.start + m.start()).strip())
             elif is_deadline(piece.text) and not is_catch_all(piece.text):
-                self.deadlines.append(piece)
+                self.deadline(text, piece)
             elif piece.text:
                 names.append(piece)
         if marked:
@@ -198,7 +274,10 @@ def read_annotation(text: str, span: Span, inner: Span, where: str = "") -> Anno
     for role, names in reading.lists:
         role = guide if role == "guide" else role
         for name in names:
-            entries.append(_entry(text, role, name, entries))
+            if looks_like_body(name.text):
+                entries.append(_entry(text, role, name, entries))
+            else:  # words, not a body: kept as written and reported, never a department
+                reading.unread.append(name)
     return Annotation(
         span,
         tuple(entries),
@@ -219,10 +298,11 @@ def _labelled(text: str, inner: Span, keys: list[re.Match[str]], reading: _Readi
         end = keys[k + 1].start() if k + 1 < len(keys) else len(inner.text)
         seg = Span.of(text, inner.start + m.end(), inner.start + end).strip(SPACE + "；;，,。.")
         key = m.group("key")
-        role = _KEY_ROLE.get(key[:2])
+        role_key = _KEY_ROLE.match(key)
+        role = _WORD_ROLE[role_key.group("word")] if role_key else None
         if key.startswith(_DEADLINE_KEYS):
             if seg.text:
-                reading.deadlines.append(seg)
+                reading.deadline(text, seg)
         elif key.startswith(SCOPE_KEYS):
             _scope(text, seg, reading)
         elif role is not None:
@@ -242,7 +322,7 @@ def _scope(text: str, seg: Span, reading: _Reading) -> None:
 def _suffixed(text: str, inner: Span, reading: _Reading) -> None:
     """``A牵头，B、C配合，2023年底前完成`` — a role word ends each list."""
     pending: int | None = None
-    for piece in split_top(text, inner, "，,；;。", keep_marker=True):
+    for piece in split_top(text, inner, "，,；;。"):
         start = piece.start if pending is None else pending
         if RULE_PIECE.search(piece.text):
             pending = None  # the sentence of a rule or a standing note: text.rules reads it
@@ -253,7 +333,7 @@ def _suffixed(text: str, inner: Span, reading: _Reading) -> None:
             _list(text, names, _SUFFIX_ROLE[sm.group("suffix")], reading)
             pending = None
         elif pending is None and is_deadline(piece.text):
-            reading.deadlines.append(piece)
+            reading.deadline(text, piece)
         elif piece.text:
             pending = start  # names without a role word join the next list
     if pending is not None:
@@ -266,7 +346,10 @@ def _suffixed(text: str, inner: Span, reading: _Reading) -> None:
 
 
 def _list(text: str, names: Span, role: str, reading: _Reading) -> None:
-    """One list before its role word; ``A会同B`` is A leading and B co-leading."""
+    """One list before its role word; ``A会同B`` is A leading and B co-leading; a leading 由
+    (由市发展改革委牵头) is not part of the name."""
+    if names.text.startswith("由"):
+        names = Span.of(text, names.start + 1, names.end)
     at = names.text.find(_WITH)
     if at > 0 and role in ("responsible", "lead"):
         reading.names(text, "lead", split_names(text, Span.of(text, names.start, names.start + at)))
@@ -281,7 +364,9 @@ def split_names(text: str, span: Span) -> list[Span]:
     各省级人民政府); a catch-all marker at the end of a name (人民银行等部门) is a piece of its own;
     collectives that contain 、 (各区、县级市) stay one name."""
     pieces: list[Span] = []
-    for piece in split_top(text, span, LIST_SEPARATORS, keep_marker=True):
+    for piece in split_top(text, span, LIST_SEPARATORS + "。"):
+        if RULE_PIECE.search(piece.text):
+            continue  # a rule's sentence in a labelled list (责任单位：A、B，排在第一位的…，下同)
         for part in _split_and(text, piece):
             pieces += _split_marker(text, part)
     return split_collectives(text, pieces)
@@ -293,7 +378,7 @@ _AND = re.compile(r"(?:和|及|以及)(?=各|有关|相关|其他)")
 def _split_and(text: str, piece: Span) -> list[Span]:
     out, start = [], 0
     for m in _AND.finditer(piece.text):
-        if m.start() > 0 and _depth_at(piece.text, m.start()) == 0:
+        if m.start() > 0 and _depths(piece.text)[m.start()] == 0:
             out.append(Span.of(text, piece.start + start, piece.start + m.start()))
             start = m.end()
     out.append(Span.of(text, piece.start + start, piece.end))
@@ -310,39 +395,26 @@ def _split_marker(text: str, piece: Span) -> list[Span]:
     return [name, marker] if name.text else [marker]
 
 
-def _depth_at(s: str, index: int) -> int:
-    depth = 0
-    for ch in s[:index]:
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-    return depth
-
-
-def split_top(text: str, span: Span, separators: str, keep_marker: bool = False) -> list[Span]:
-    """Split at separators outside brackets; strip spaces and a final full stop (and, unless
-    ``keep_marker``, a trailing 等, for callers that do not read catch-all markers)."""
-    out, depth, start = [], 0, 0
+def split_top(text: str, span: Span, separators: str) -> list[Span]:
+    """Split at separators outside brackets; strip spaces and a final full stop."""
+    out, start = [], 0
     s = span.text
+    depths = _depths(s)
     for i, ch in enumerate(s):
-        if ch in _OPEN:
-            depth += 1
-        elif ch in _CLOSE:
-            depth = max(0, depth - 1)
-        elif ch in separators and depth == 0:
+        if ch in separators and depths[i] == 0:
             out.append(Span.of(text, span.start + start, span.start + i))
             start = i + 1
     out.append(Span.of(text, span.start + start, span.end))
-    pieces = [p.strip(SPACE + "\r\n。.") for p in out]
-    if keep_marker:
-        return pieces
-    return [
-        Span(p.start, p.end - 1, p.text[:-1]).strip() if p.text.endswith("等") else p
-        for p in pieces
-    ]
+    return [p.strip(SPACE + "\r\n。.") for p in out]
 
 
-def with_entries(annotation: Annotation, entries: list[NameEntry]) -> Annotation:
-    """The annotation with its entries replaced (roles read by a rule, names a note adds)."""
-    return replace(annotation, entries=tuple(entries))
+def _depths(s: str) -> list[int]:
+    """The bracket depth at each character of ``s`` (a bracket itself counts as outside)."""
+    out, depth = [], 0
+    for ch in s:
+        if ch in _CLOSE:
+            depth = max(0, depth - 1)
+        out.append(depth)
+        if ch in _OPEN:
+            depth += 1
+    return out

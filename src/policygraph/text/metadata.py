@@ -14,7 +14,7 @@ from policygraph.text.citations import DOC_NUMBER
 from policygraph.text.dates import read_date
 
 _ISSUER_END = re.compile(r"(人民政府|办公厅|办公室|委员会|厅|局|部)$")
-PLACE = re.compile(r"^(.{2,8}?(?:自治区|省|市|州|县))")
+PLACE = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:自治区|省|市|州|县))")
 
 
 _WRAPPER = re.compile(r"关于印发(?P<plan>.+?)的通知$")

@@ -22,7 +22,13 @@ from policygraph.text.spans import Span
 # Level prefixes a name can carry and pass on to the names after it in the same list.
 _LEVEL_PREFIX = re.compile(r"^(自治区|省|市(?!场)|县|区(?!域))")
 # A name that says its own place or level is never given an inherited prefix.
-_SELF_NAMED = re.compile(r"省|市(?!场)|县|区(?!域)|州|国家|中国|中共|自治区")
+_SELF_NAMED = re.compile(
+    r"省|市(?!场)|县|区(?!域)|州|国家|中国|中共|自治区"
+    # bodies that are not a government's departments take no level prefix (云南电网公司)
+    r"|公司|集团|银行|分行|支行|大学|学院|协会|商会|联合会|管委会"
+)
+# A short form given in brackets after a name: 市商务局（市口岸办）
+_ALIAS = re.compile(r"[(（][^()（）]{2,12}[)）]$")
 
 # The last word of a title, and the kind of document it makes (a class of the ontology).
 # Longer words first: 办法 is not 法.
@@ -44,8 +50,10 @@ KINDS_BY_TITLE = (
 
 # Phrases that name no department: the duty falls on whoever it concerns.
 _CATCH_ALL = re.compile(
-    r"^(各|全)?(有关|相关|其他|成员|责任|参与|涉及)*(单位|部门|方面|地方)(按职责分工)?(负责)?$"
-    r"|^(市|区|县|省|州|自治区)(直|级)(各|有关|相关|其他)*(单位|部门)"
+    r"^(各|全)?(有关|相关|其他|成员|责任|参与|涉及|各类)*"
+    r"(单位|部门|方面|地方|企业|机构|组织|高校|医院|学校)(按职责分工)?(负责)?$"
+    r"|^(市|区|县|省|州|自治区)(直|级)?(各|有关|相关|其他)+(单位|部门)"
+    r"|^(市|区|县|省|州|自治区)(直|级)(单位|部门)"
     r"|^各(有关|相关|成员|其他)*(单位|部门|方面)"
     r"|^(有关|相关|其他)+(单位|部门|地方|方面)"
     r"|按职责分工"
@@ -58,6 +66,7 @@ _LEVEL = r"(?:省|自治区|直辖市|计划单列市|市|县级市|县|区|州|
 _COLLECTIVE = re.compile(
     r"^各(?:有关|相关)?" + _LEVEL + r"|^(?:有关|相关)?(?:省级|市级|县级|地市级)人民政府$"
     r"|^(?:设区的?市|试点(?:城市|地区|省份)|各地)(?:人民)?政府$"
+    r"|^各.{0,12}(?:管委会|管理委员会)$"  # 各开发（度假）区管委会
 )
 # The first piece of a collective that goes on after 、: 各区、县级市, 各市、县人民政府
 _COLLECTIVE_HEAD = re.compile(r"^各(?:有关|相关)?" + _LEVEL + r"(?:、" + _LEVEL + r")*$")
@@ -141,7 +150,10 @@ def with_inherited_prefix(names: Iterable[str]) -> Iterator[Reading]:
     for name in names:
         own = level_prefix(name)
         prefix = own or prefix
+        # a name with another name in brackets after it may be known by the first alone
+        bare = _ALIAS.sub("", name) if _ALIAS.search(name) and not name.startswith("各") else ""
+        alone = (bare,) if bare and bare != name else ()
         if prefix and not own and not _SELF_NAMED.search(normalize(name)):
-            yield Reading(name, (prefix + name, name), prefix)
+            yield Reading(name, (prefix + name, name, *alone), prefix)
         else:
-            yield Reading(name, (name,), None)
+            yield Reading(name, (name, *alone), None)

@@ -18,17 +18,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from policygraph.text.annotations import Annotation, NameEntry, with_entries
+from policygraph.text.annotations import LEAD_RULE, Annotation, NameEntry
 from policygraph.text.names import is_collective, normalize
 from policygraph.text.spans import Span
 
-# The sentence of a lead rule, from the start of its clause to 牵头(部门|单位) and a following 下同
-LEAD_RULE = re.compile(
-    r"[^。；;，,\n|（()）]{0,20}?(?:排在?|列在?|位列|排名|居)?(?:第一|首)(?:位|个)?"
-    r"[^。；;，,\n|（()）]{0,10}?牵头(?:部门|单位)?(?:[，,][\s\u3000]*下同)?"
-)
 STANDING_NOTE = re.compile(
-    r"以下(?:各项)?(?:均|都)?(?:需|由|要|须)?(?P<body>[^，,。；;（）()]{2,30}?)(?:负责)?"
+    r"以下(?:各项)?(?:工作|任务|措施|事项)?(?:均|都)?(?:需|由|要|须)?"
+    r"(?P<body>[^，,。；;（）()由需要须均都]{2,30}?)(?:负责)?"
     r"(?:落实|实施|负责)[，,]?(?:均)?不再(?:一一)?(?:列出|列明|标注|注明)"
 )
 
@@ -71,15 +67,16 @@ def apply_rules(text: str, annotations: list[Annotation]) -> list[Annotation]:
                 standing.append(r)
         entries = list(a.entries)
         if lead is not None:
-            entries = _first_leads(entries, lead)
+            entries = first_leads(entries, lead.span)
         for r in standing:
             entries = _add_standing(entries, r)
-        out.append(a if entries == list(a.entries) else with_entries(a, entries))
+        out.append(a if entries == list(a.entries) else replace(a, entries=tuple(entries)))
     return out
 
 
-def _first_leads(entries: list[NameEntry], rule: Rule) -> list[NameEntry]:
-    """A plain list under a lead rule: the first named department leads, the others co-lead."""
+def first_leads(entries: list[NameEntry], rule: Span) -> list[NameEntry]:
+    """A plain list under a lead rule: the first named department leads, the others co-lead (a
+    collective or catch-all listed first does not lead)."""
     if any(e.role != "responsible" for e in entries):
         return entries  # the annotation names its roles itself
     named = [e for e in entries if not e.catch_all and not is_collective(e.name.text)]
@@ -88,10 +85,10 @@ def _first_leads(entries: list[NameEntry], rule: Rule) -> list[NameEntry]:
     out, co = [], 0
     for e in entries:
         if e is named[0]:
-            out.append(replace(e, role="lead", position=1, rule=rule.span))
+            out.append(replace(e, role="lead", position=1, rule=rule))
         else:
             co += 1
-            out.append(replace(e, role="co-lead", position=co, rule=rule.span))
+            out.append(replace(e, role="co-lead", position=co, rule=rule))
     return out
 
 

@@ -108,13 +108,17 @@ class Structure:
     def restarts_per_part(self) -> bool:
         """True when item numbers start again in each part (1. 2. … in every part)."""
         seen: set[int] = set()
+        tops: list[Provision] = []  # each item of the first level once (a group for its items)
         for p in self.provisions:
-            number = p.group.ordinal if p.group is not None else p.ordinal
-            if p.group is not None and p.ordinal > 1:
-                continue
-            if number in seen:
+            top = p
+            while top.group is not None:
+                top = top.group
+            if not p.part_item and all(top is not t for t in tops):
+                tops.append(top)
+        for top in tops:
+            if top.ordinal in seen:
                 return True
-            seen.add(number)
+            seen.add(top.ordinal)
         return False
 
     @property
@@ -237,6 +241,10 @@ def _marks(
             marks.append((idx, "part", m))
         elif item is not None and (m := _PART.match(line)) and m.group("title"):
             marks.append((idx, "part-item", m))  # 一、 a measure itself, beside parts with items
+    # a long heading (over 40 characters, no full stop) that items follow is a part all the same
+    for k, (idx, kind, m) in enumerate(marks[:-1]):
+        if kind == "part-item" and marks[k + 1][1] == "item":
+            marks[k] = (idx, "part", m)
     return marks
 
 

@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from policygraph.text.annotations import Annotation, NameEntry, split_names
+from policygraph.text.annotations import LEAD_RULE, Annotation, NameEntry, split_names
 from policygraph.text.names import is_catch_all, normalize
-from policygraph.text.rules import LEAD_RULE
+from policygraph.text.rules import first_leads
 from policygraph.text.spans import Span
 
 # What each header means, by meaning not by spelling: the first field whose pattern a header
@@ -84,7 +84,8 @@ def _header(cells: list[Span]) -> dict[str, list[int]] | None:
     """The columns of a header row by field, or None when the row is not one."""
     columns: dict[str, list[int]] = {}
     for k, cell in enumerate(cells):
-        name = normalize(cell.text)
+        # a note in brackets (责任单位（列第一位的为牵头单位）) does not make a header long
+        name = re.sub(r"[(（][^()（）]*[)）]", "", normalize(cell.text))
         if len(name) > 12:
             return None
         field = next((f for f, pattern in _HEADERS if pattern.search(name)), "unknown")
@@ -145,15 +146,14 @@ def _row(
             if found is None:
                 continue
             names = [x for x in split_names(text, found) if x.text]
-            role = roles[column]
-            if role == "first-leads":
-                used = note
-                given = ["lead"] + ["co-lead"] * (len(names) - 1)
-            else:
-                given = [role] * len(names)
-            for name, r in zip(names, given, strict=True):
-                position = 1 + sum(1 for e in entries if e.role == r)
-                entries.append(NameEntry(r, position, name, is_catch_all(name.text)))
+            role = "responsible" if roles[column] == "first-leads" else roles[column]
+            listed: list[NameEntry] = []
+            for name in names:
+                position = 1 + sum(1 for e in entries + listed if e.role == role)
+                listed.append(NameEntry(role, position, name, is_catch_all(name.text)))
+            if roles[column] == "first-leads" and note is not None:
+                used, listed = note, first_leads(listed, note)
+            entries += listed
     deadline = cell("deadline")
     annotation = Annotation(row, tuple(entries), (deadline,) if deadline else ())
     return TaskRow(number.text if number else "", task, row, annotation, used)

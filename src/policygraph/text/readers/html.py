@@ -16,7 +16,7 @@ from policygraph.errors import SourceError
 from policygraph.text.document import Block, SourceDocument, assemble, clean
 from policygraph.text.readers.plain import decode
 
-VERSION = "2"
+VERSION = "3"
 _DROP_TAGS = (
     "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
     "iframe", "button", "select", "input", "textarea", "svg", "object", "embed",
@@ -123,13 +123,19 @@ def _metadata_panel(root: Any) -> dict[str, str]:
         if el.getparent() is None or len(el.text_content()) > 200:
             continue
         m = _LABEL.match(el.text_content())
-        if m and m.group("value").strip() and not any(_LABEL.match(c.text_content()) for c in el):
+        if m and m.group("value").strip() and not any(_labelled(c) for c in el):
             value = re.split(r"[\s\u3000]+(?=[\u4e00-\u9fff]{2,6}[:：])", clean(m.group("value")))[
                 0
             ]
             found.setdefault(_LABELS[_label(m.group("label"))], value.strip("\u3000 "))
             el.drop_tree()
     return {k: v for k, v in found.items() if v}
+
+
+def _labelled(el: Any) -> bool:
+    """True when ``el`` holds a label and its value (not a label alone: <span>标题：</span>)."""
+    m = _LABEL.match(el.text_content())
+    return m is not None and bool(m.group("value").strip())
 
 
 def _label(cell: str) -> str:
@@ -187,12 +193,13 @@ def _table_blocks(table: Any) -> Any:
 
 
 def _layout(table: Any) -> bool:
-    """A table that lays out a page (cells holding paragraphs, or long text), not data."""
+    """A table that lays out a page (cells holding tables, blocks, headings or long text), not
+    data. Paragraphs in cells do not make one: Word-exported task tables put a <p> in every cell."""
     for cell in table.iter("td", "th"):
         if next(cell.iterancestors("table")) is not table:
             continue
         if (
-            any(c.tag in ("p", "div", "table", "h1", "h2", "h3") for c in cell.iter())
+            any(c.tag in ("table", "div", "h1", "h2", "h3") for c in cell.iter() if c is not cell)
             or len(cell.text_content()) > 300
         ):
             return True
@@ -228,9 +235,7 @@ def _table(table: Any) -> tuple[tuple[str, ...], ...]:
                     carried[col] = (text, left - 1)
                 continue
             td = cells.pop(0)
-            text = (
-                "\n".join(_lines(td)) if td.find(".//br") is not None else clean(td.text_content())
-            )
+            text = _cell(td)
             for k in range(_span(td, "colspan")):
                 row.append(text)
                 if _span(td, "rowspan") > 1:
@@ -238,6 +243,16 @@ def _table(table: Any) -> tuple[tuple[str, ...], ...]:
         if any(row):
             rows.append(tuple(c.replace("\n", " ") for c in row))
     return tuple(rows)
+
+
+def _cell(td: Any) -> str:
+    """A cell's text; its paragraphs and line breaks as lines (joined by spaces in the row)."""
+    paragraphs = [c for c in td if c.tag in ("p", "div")]
+    if paragraphs:
+        return "\n".join(line for p in paragraphs for line in _lines(p))
+    if td.find(".//br") is not None:
+        return "\n".join(_lines(td))
+    return clean(td.text_content())
 
 
 def _span(td: Any, attribute: str) -> int:
