@@ -245,3 +245,74 @@ def test_catch_alls_collectives_and_departments_are_told_apart(name: str, kind: 
 
     told = "catch-all" if is_catch_all(name) else "collective" if is_collective(name) else "dept"
     assert told == kind
+
+
+def _entries(text: str) -> list[tuple[str, str]]:
+    s = parse_measures(text)
+    return [(e.role, e.name.text) for p in s.provisions for a in p.annotations for e in a.entries]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # prose in brackets is not an annotation; a closing one with a role word is never lost
+        ("（一）创新模式。探索合作模式（鼓励社会资本参与），提升效率。\n", []),
+        ("（一）创新模式。建立咨询制度（邀请专家进行技术指导），提升效率。\n", []),
+        ("（一）创新模式。对牵头单位（含联合牵头）给予奖励。\n", []),
+        (
+            "（一）加强统筹。完善机制（省发展改革委牵头，省财政厅配合）。强化考核（省统计局负责）。\n",
+            [("lead", "省发展改革委"), ("co-lead", "省财政厅"), ("responsible", "省统计局")],
+        ),
+        (
+            "（一）完善工作机制。（由市发展改革委牵头，市财政局配合）\n",
+            [("lead", "市发展改革委"), ("co-lead", "市财政局")],
+        ),
+        (
+            "（一）推进改革。开展试点（含高新区。完善机制（省科技厅负责）。\n",
+            [("responsible", "省科技厅")],
+        ),
+        # words that are not a body stay unread
+        (
+            "（一）成立专班。建立机制（市领导任组长，市发展改革委参与）。\n",
+            [("co-lead", "市发展改革委")],
+        ),
+        # prose is no lead rule
+        (
+            "（一）建立机制。首先由省发展改革委牵头建立联席会议。\n（二）推进改革。（省科技厅、省教育厅负责）\n",
+            [("responsible", "省科技厅"), ("responsible", "省教育厅")],
+        ),
+        # a rule sentence inside a labelled list is no name
+        (
+            "（一）推进改革。（责任单位：省科技厅、省教育厅，排在第一位的为牵头单位，下同）\n",
+            [("lead", "省科技厅"), ("co-lead", "省教育厅")],
+        ),
+        # a standing note's body is the body, not the words before it
+        (
+            "（一）加强统筹。以下各项任务均需各市人民政府落实，不再列出。\n（二）推进改革。（省科技厅负责）\n",
+            [("responsible", "省科技厅"), ("responsible", "各市人民政府")],
+        ),
+        # labels by the whole label
+        (
+            "（一）推进改革。（主要牵头单位：省科技厅；主要内容：建设平台）\n",
+            [("lead", "省科技厅")],
+        ),
+    ],
+)
+def test_what_is_and_is_not_an_annotation(text: str, expected: list[tuple[str, str]]) -> None:
+    assert _entries(text) == expected
+
+
+def test_a_list_under_a_rule_inherits_its_level_prefix(tmp_path: Path) -> None:
+    home = copy_home(tmp_path / "home")
+    doc = tmp_path / "yn.txt"
+    doc.write_text(
+        "云南省人民政府办公厅关于加强统计工作的通知\n云政办发〔2024〕4号\n各州、市人民政府：\n"
+        "一、主要措施\n（一）加强统计。（省统计局、省发展改革委负责，排在第一位的为牵头单位，下同）\n"
+        "（二）加强监测。（省卫生健康委、统计局负责）\n云南省人民政府办公厅\n2024年1月5日\n",
+        encoding="utf-8",
+    )
+    code, out, err = cli(home, "ingest", str(doc), "--jurisdiction", "cn-yn")
+    assert code == 0, out + err
+    new = [line for line in out.splitlines() if "new department" in line]
+    assert not any("new department: 统计局" in line for line in new)
+    assert any("云南省统计局 (written" in line and "统计局" in line for line in new)
