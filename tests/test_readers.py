@@ -95,7 +95,7 @@ def test_portal_page_ingests_with_its_attached_task_table(guangdong: Corpus) -> 
     original = guangdong.sources / "cn-gd-2023-9.html"
     assert original.read_bytes() == PAGE.read_bytes()  # kept byte for byte
     meta = (guangdong.sources / "cn-gd-2023-9.ttl").read_text(encoding="utf-8")
-    assert 'pg:reader "html 3"' in meta and "cn-gd-2023-9.plain.txt" in meta
+    assert 'pg:reader "html 4"' in meta and "cn-gd-2023-9.plain.txt" in meta
     assert cli(guangdong, "validate")[0] == 0  # every quote checked against the derived text
 
 

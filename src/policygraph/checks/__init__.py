@@ -17,7 +17,7 @@ from rdflib import Graph
 from policygraph.checks import compiled, pyshacl_engine
 from policygraph.checks.report import Report, Result
 from policygraph.corpus import Corpus, parse_turtle, source_files
-from policygraph.errors import InputError
+from policygraph.errors import GraphSyntaxError, InputError
 from policygraph.rdf import PG
 from policygraph.store.embedded import load_into
 from policygraph.text.encoding import decode
@@ -106,7 +106,12 @@ def validate(
     graph_files = list(files) if files is not None else corpus.graph_files()
     if corpus.ontology not in graph_files:
         graph_files.insert(0, corpus.ontology)
-    store = data_store(graph_files, corpus, texts)
+    return _run(data_store(graph_files, corpus, texts), shapes, engine)
+
+
+def _run(store: Any, shapes: Graph, engine: str) -> Report:
+    """``engine`` over ``store``: pySHACL, the compiled shapes, or (auto) the compiled shapes
+    where the compiler covers every shape and pySHACL where it refuses one."""
     if engine == "pyshacl":
         return pyshacl_engine.run(store, shapes)
     try:
@@ -118,4 +123,56 @@ def validate(
     return compiled.run(store, shapes, checks)
 
 
-__all__ = ["ENGINES", "Report", "Result", "validate"]
+# RDF files by their extension: any data, any shapes
+FORMATS = {
+    ".ttl": "turtle",
+    ".nt": "nt",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".json": "json-ld",
+}
+
+
+def read_rdf(paths: Iterable[Path]) -> Graph:
+    """RDF files of any of ``FORMATS`` as one graph (each file's own IRI its base); a file
+    that cannot be read or parsed is an error naming it."""
+    from rdflib import Dataset
+
+    graph = Graph()
+    for path in paths:
+        fmt = FORMATS.get(path.suffix.lower())
+        if fmt is None:
+            known = ", ".join(sorted(FORMATS))
+            raise InputError(f"{path}: not an RDF file this tool reads (by extension: {known})")
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+        try:
+            if fmt in ("nquads", "trig"):  # every graph of the dataset, merged
+                ds = Dataset()
+                ds.parse(path, format=fmt, publicID=path.resolve().as_uri())
+                for s, p, o, _ in ds.quads():
+                    graph.add((s, p, o))
+            else:
+                graph.parse(path, format=fmt, publicID=path.resolve().as_uri())
+        except Exception as exc:  # rdflib raises many unrelated types for bad input
+            raise GraphSyntaxError(f"{path}: cannot parse: {' '.join(str(exc).split())}") from exc
+    return graph
+
+
+def validate_files(data: Iterable[Path], shapes: Iterable[Path], engine: str = "auto") -> Report:
+    """Any data with any shapes (files of ``FORMATS``): not the corpus, no ontology added, so
+    the same engines serve any CI."""
+    import pyoxigraph as ox
+
+    if engine not in ENGINES:
+        raise InputError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    shapes_graph_ = read_rdf(list(shapes))
+    store = ox.Store()
+    body = read_rdf(list(data)).serialize(format="nt", encoding="utf-8")
+    if body.strip():
+        store.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
+    return _run(store, shapes_graph_, engine)
+
+
+__all__ = ["ENGINES", "FORMATS", "Report", "Result", "read_rdf", "validate", "validate_files"]

@@ -19,7 +19,7 @@ from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH
 from rdflib.term import Node
 
 from policygraph.checks.native import NATIVE
@@ -120,11 +120,12 @@ _VALUE_TESTS: dict[Node, Callable[[str, Node], str]] = {
     SH.datatype: lambda v, o: f"(isLiteral({v}) && DATATYPE({v}) = {_n3(o)})",
     SH["class"]: lambda v, o: f"EXISTS {{ {v} a/<{RDFS.subClassOf}>* {_n3(o)} }}",
     SH.pattern: lambda v, o: f"(!isBlank({v}) && REGEX(STR({v}), {_n3(Literal(str(o)))}))",
-    SH.minInclusive: lambda v, o: f"({v} >= {_n3(o)})",
-    SH.maxInclusive: lambda v, o: f"({v} <= {_n3(o)})",
-    SH.minExclusive: lambda v, o: f"({v} > {_n3(o)})",
-    SH.maxExclusive: lambda v, o: f"({v} < {_n3(o)})",
-    SH.minLength: lambda v, o: f"(STRLEN(STR({v})) >= {int(str(o))})",
+    # an incomparable value (a string against a number) is a violation, not an error skipped
+    SH.minInclusive: lambda v, o: f"COALESCE({v} >= {_n3(o)}, false)",
+    SH.maxInclusive: lambda v, o: f"COALESCE({v} <= {_n3(o)}, false)",
+    SH.minExclusive: lambda v, o: f"COALESCE({v} > {_n3(o)}, false)",
+    SH.maxExclusive: lambda v, o: f"COALESCE({v} < {_n3(o)}, false)",
+    SH.minLength: lambda v, o: f"(!isBlank({v}) && STRLEN(STR({v})) >= {int(str(o))})",
 }
 
 
@@ -238,8 +239,36 @@ def _property_checks(shapes: Graph, node: Node, prop: Node, target: str) -> Iter
         )
 
 
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+def refuse_what_is_not_compiled(shapes: Graph) -> None:
+    """Every shape form the compiler does not cover is refused (InputError), never skipped: a
+    shape with targets that is not typed sh:NodeShape (a property shape with its own targets,
+    an untyped shape), an implicit class target (a shape that is also a class),
+    sh:targetObjectsOf, a literal target node, sh:deactivated. ``auto`` then runs pySHACL."""
+    targeted = {s for t in _TARGETS for s in shapes.subjects(t, None)}
+    for shape in sorted(targeted, key=str):
+        if (shape, RDF.type, SH.NodeShape) not in shapes:
+            raise InputError(
+                f"cannot compile the shape {shape}: it has targets but is no sh:NodeShape"
+            )
+    for kind in (SH.NodeShape, SH.PropertyShape):
+        for shape in shapes.subjects(RDF.type, kind):
+            if set(shapes.objects(shape, RDF.type)) & {RDFS.Class, OWL.Class}:
+                raise InputError(f"cannot compile the implicit class target of {shape}")
+    if next(shapes.subjects(SH.targetObjectsOf, None), None) is not None:
+        raise InputError("cannot compile sh:targetObjectsOf")
+    if any(isinstance(o, Literal) for o in shapes.objects(None, SH.targetNode)):
+        raise InputError("cannot compile a literal sh:targetNode")
+    if next(shapes.subjects(SH.deactivated, None), None) is not None:
+        raise InputError("cannot compile sh:deactivated")
+
+
 def compile_shapes(shapes: Graph, prefixes: str) -> list[Check]:
-    """Every constraint of every node shape as a whole-graph query."""
+    """Every constraint of every node shape as a whole-graph query; shape forms it does not
+    cover are refused (:func:`refuse_what_is_not_compiled`)."""
+    refuse_what_is_not_compiled(shapes)
     checks: list[Check] = []
     for node in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
         extra = set(shapes.predicates(node)) - _SUPPORTED_NODE

@@ -59,7 +59,9 @@ class Report:
 
 
 def order(r: Result) -> tuple[int, str, str, str, str]:
-    return (SEVERITIES.index(r.severity), r.rule, r.focus, r.value, r.message)
+    """Violations first, then warnings, infos, and severities of a shapes graph's own after."""
+    rank = SEVERITIES.index(r.severity) if r.severity in SEVERITIES else len(SEVERITIES)
+    return (rank, r.rule, r.focus, r.value, r.message)
 
 
 def quote_of(data: Any, focus: Any) -> str:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -103,12 +102,12 @@ def ingest(
         )
         return
     applied = lib.apply(corpus, plan)
-    _say(plan, applied, lib.concerning)
+    _say(plan, applied)
     if not applied.added:
         raise typer.Exit(1)
 
 
-def _say(plan: Plan, applied: Applied, concerning: Callable[..., list[Any]]) -> None:
+def _say(plan: Plan, applied: Applied) -> None:
     """This document's findings; where it was refused, every violation and that nothing changed."""
     from rich.markup import escape
 
@@ -121,9 +120,9 @@ def _say(plan: Plan, applied: Applied, concerning: Callable[..., list[Any]]) -> 
     else:
         head = (
             f"Refused {plan.source_name}: the corpus with it would fail validation ({counts}); "
-            "nothing was changed. The violations that concern it"
+            "nothing was changed. The violations it brings"
         )
-        shown = concerning(report, plan)
+        shown = applied.new
     echo_rich(
         escape(f"{head}; for this document:" if applied.added else f"{head}:"),
         *(escape(f"  {r.severity}: {r.message}") for r in shown),

@@ -11,7 +11,7 @@ known departments link to them; new ones become department nodes of the document
 as it was if the rebuild fails or the corpus with the document would fail validation. Ingesting the same file twice changes nothing.
 """
 
-from policygraph.ingest.apply import Applied, apply, concerning
+from policygraph.ingest.apply import Applied, apply
 from policygraph.ingest.model import NewDepartment, Options, Plan
 from policygraph.ingest.plan import plan
 

@@ -1,9 +1,9 @@
 """Applying a plan: write its files, rebuild and validate, as one transaction; the corpus is put
-back as it was if the rebuild fails or the corpus would fail validation."""
+back as it was if the rebuild fails or the document brings a violation the corpus did not have."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from policygraph import checks
 from policygraph.build import BuildResult, build
@@ -14,47 +14,53 @@ from policygraph.ingest.model import Plan
 
 @dataclass(frozen=True)
 class Applied:
-    """What an ingest did: ``added`` is False when the corpus with the document would fail
-    validation, and nothing was changed (``report`` says why)."""
+    """What an ingest did: ``added`` is False when the corpus with the document would have
+    violations it did not have before (``new``), and nothing was changed."""
 
     added: bool
     report: Report
     build: BuildResult | None = None
+    new: list[Result] = field(default_factory=list)  # the violations the document brings
 
 
 class _Refused(Exception):
-    def __init__(self, report: Report) -> None:
+    def __init__(self, report: Report, new: list[Result]) -> None:
         super().__init__("the corpus would fail validation")
-        self.report = report
+        self.report, self.new = report, new
 
 
-def concerning(report: Report, p: Plan) -> list[Result]:
-    """The violations that concern the document: its own nodes, or the departments and bodies
-    it adds. A violation of the corpus that has nothing to do with it (the corpus failed before)
-    does not refuse it; ``validate`` still reports it."""
-    own = [str(p.doc), *(str(n.iri) for n in p.new), *(str(i) for i in p.registered)]
-    return [
-        r
-        for r in report.of("Violation")
-        if any(r.focus.startswith(iri) or iri in r.message for iri in own)
-    ]
+def _key(r: Result) -> tuple[str, str, str, str]:
+    return (r.rule, r.focus, r.value, r.message)
 
 
 def apply(corpus: Corpus, p: Plan) -> Applied:
     """Write the plan's files, rebuild and validate, as one transaction: an error, Ctrl-C or
-    SIGTERM at any moment, or a violation in the corpus with the document, leaves the corpus as
-    it was (a kill -9 is undone by the next writer), and a second writer is refused while this
-    one runs."""
-    targets = {corpus.path(rel): body for rel, body in p.written().items()}
+    SIGTERM at any moment, or a violation the document brings, leaves the corpus as it was (a
+    kill -9 is undone by the next writer), and a second writer is refused while this one runs.
+    Where the corpus had violations before, only new ones refuse the document (the corpus is
+    validated again as it was, which costs one more validation only then)."""
     try:
-        with transaction(corpus, "ingest") as journal:
-            journal.save(list(targets), [corpus.sources, corpus.ttl])
-            write_atomic(targets)
-            # joins the transaction, and saves the files it rewrites; the text is parsed already
-            result = build(corpus, {str(p.doc): (p.text, p.structure)})
-            report = checks.validate(corpus)
-            if concerning(report, p):
-                raise _Refused(report)  # the transaction rolls every file back
-            return Applied(True, report, result)
+        return _apply(corpus, p, set())
     except _Refused as refused:
-        return Applied(False, refused.report)
+        before = {_key(r) for r in checks.validate(corpus).of("Violation")}
+        new = [r for r in refused.report.of("Violation") if _key(r) not in before]
+        if new:
+            return Applied(False, refused.report, None, new)
+    try:
+        return _apply(corpus, p, before)
+    except _Refused as refused:  # the corpus changed meanwhile: refuse what is new now
+        return Applied(False, refused.report, None, refused.new)
+
+
+def _apply(corpus: Corpus, p: Plan, allowed: set[tuple[str, str, str, str]]) -> Applied:
+    targets = {corpus.path(rel): body for rel, body in p.written().items()}
+    with transaction(corpus, "ingest") as journal:
+        journal.save(list(targets), [corpus.sources, corpus.ttl])
+        write_atomic(targets)
+        # joins the transaction, and saves the files it rewrites; the text is parsed already
+        result = build(corpus, {str(p.doc): (p.text, p.structure)})
+        report = checks.validate(corpus)
+        new = [r for r in report.of("Violation") if _key(r) not in allowed]
+        if new:
+            raise _Refused(report, new)  # the transaction rolls every file back
+        return Applied(True, report, result)

@@ -76,6 +76,7 @@ _SUFFIX_ROLE = {
 }
 _WITH = "会同"
 _DONE = re.compile(r"(?:完成|办结|落实到位|完成任务)$")
+_BEFORE = re.compile(r"^.*?(?:以前|之前|前)")  # 2022年12月底前出台实施细则 → 2022年12月底前
 _MARKED_LEAD = re.compile(r"[(（]\s*牵头(?:单位|部门)?\s*[)）]$")
 # A catch-all marker closing a list: 人民银行等部门, 发展改革委、财政部等, 商务部等有关部门
 _MARKER = re.compile(r"等(?:有关|相关|其他)?(?:部门|单位|方面|机构)?(?:和单位)?$")
@@ -236,9 +237,10 @@ class _Reading:
 
     def deadline(self, text: str, piece: Span) -> None:
         """A deadline without the verb after it: 2023年底前完成 → 2023年底前."""
-        m = _DONE.search(piece.text)
-        if m is not None and m.start() > 0 and is_deadline(piece.text[: m.start()]):
-            piece = Span.of(text, piece.start, piece.start + m.start())
+        m = _DONE.search(piece.text) or _BEFORE.match(piece.text)
+        cut = m.start() if m is not None and m.re is _DONE else m.end() if m is not None else 0
+        if 0 < cut < len(piece.text) and is_deadline(piece.text[:cut]):
+            piece = Span.of(text, piece.start, piece.start + cut)
         self.deadlines.append(piece)
 
     def names(self, text: str, role: str, pieces: list[Span]) -> None:

@@ -70,7 +70,11 @@ _COLLECTIVE = re.compile(
 )
 # The first piece of a collective that goes on after 、: 各区、县级市, 各市、县人民政府
 _COLLECTIVE_HEAD = re.compile(r"^各(?:有关|相关)?" + _LEVEL + r"(?:、" + _LEVEL + r")*$")
-_COLLECTIVE_TAIL = re.compile(r"^" + _LEVEL + r"(?:人民政府|政府)?$")
+_COLLECTIVE_TAIL = re.compile(
+    r"^"
+    + _LEVEL
+    + r"(?:[（(][^（）()]*[）)])?(?:人民政府|政府|办事处)?$"  # 县（市）人民政府, 街道办事处
+)
 
 
 def is_catch_all(name: str) -> bool:
@@ -88,9 +92,10 @@ def split_collectives(text: str, pieces: list[Span]) -> list[Span]:
     out: list[Span] = []
     for piece in pieces:
         last = out[-1] if out else None
+        head = normalize(last.text) if last is not None else ""
         if (
             last is not None
-            and _COLLECTIVE_HEAD.match(normalize(last.text))
+            and (_COLLECTIVE_HEAD.match(head) or (head.startswith("各") and is_collective(head)))
             and _COLLECTIVE_TAIL.match(normalize(piece.text))
             and text[last.end : piece.start] == "、"
         ):

@@ -16,7 +16,7 @@ from policygraph.errors import SourceError
 from policygraph.text.document import Block, SourceDocument, assemble, clean
 from policygraph.text.readers.plain import decode
 
-VERSION = "3"
+VERSION = "4"
 _DROP_TAGS = (
     "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form",
     "iframe", "button", "select", "input", "textarea", "svg", "object", "embed",
@@ -52,6 +52,10 @@ _LABEL = re.compile(
     + "|".join("[\\s\u3000]*".join(label) for label in _LABELS)
     + r")\s*[:：]\s*(?P<value>.*)$",
     re.S,
+)
+# Another label where a value runs on into it (文号：合政〔2022〕118号生成日期：2022-09-20)
+_NEXT_LABEL = re.compile(
+    r"(?:" + "|".join(_LABELS) + r"|生成日期|信息来源|来源|浏览次数|字号|有效性)[:：]"
 )
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "table", "pre", "blockquote", "dd", "dt"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -119,17 +123,36 @@ def _metadata_panel(root: Any) -> dict[str, str]:
             for k, v in known:
                 found.setdefault(_LABELS[k], v)
             _drop_row(row)
+    _label_beside_value(root, found)
     for el in list(root.iter("li", "span", "p", "div", "dd", "td")):
         if el.getparent() is None or len(el.text_content()) > 200:
             continue
         m = _LABEL.match(el.text_content())
         if m and m.group("value").strip() and not any(_labelled(c) for c in el):
-            value = re.split(r"[\s\u3000]+(?=[\u4e00-\u9fff]{2,6}[:：])", clean(m.group("value")))[
-                0
-            ]
+            # the value ends where another label starts, spaced or glued (…118号生成日期：…)
+            value = clean(m.group("value"))
+            value = _NEXT_LABEL.split(value, maxsplit=1)[0]
+            value = re.split(r"[\s\u3000]+(?=[\u4e00-\u9fff]{2,6}[:：])", value)[0]
             found.setdefault(_LABELS[_label(m.group("label"))], value.strip("\u3000 "))
             el.drop_tree()
     return {k: v for k, v in found.items() if v}
+
+
+def _label_beside_value(root: Any, found: dict[str, str]) -> None:
+    """A label alone in its element and its value in the next one: <dt>标题：</dt><dd>…</dd>,
+    <span class="label">文号：</span><span>…</span>."""
+    for el in list(root.iter("dt", "span", "th", "b", "strong", "label", "em")):
+        if el.getparent() is None:
+            continue
+        m = _LABEL.match(el.text_content())
+        after = el.getnext()
+        if m is None or m.group("value").strip() or after is None:
+            continue
+        value = clean(after.text_content())
+        if value and not _LABEL.match(value) and len(value) <= 200:
+            found.setdefault(_LABELS[_label(m.group("label"))], value)
+            after.drop_tree()
+            el.drop_tree()
 
 
 def _labelled(el: Any) -> bool:
