@@ -190,12 +190,8 @@ def test_an_ingest_that_would_fail_validate_changes_nothing(tmp_path: Path) -> N
     code, out, err = cli(home, "ingest", str(page))
     assert code == 1, out + err
     refused = out[out.index("Refused") :]
-    assert (
-        "nothing was changed" in refused
-        and "Violation:" in refused
-        and "urn:x:shape" in (refused + json.dumps(checks.validate(home).as_json()))
-        or "国办发〔2018〕117号" in refused.split("Violation:", 1)[1]
-    )
+    assert "nothing was changed" in refused
+    assert "国办发〔2018〕117号" in refused.split("Violation:", 1)[1]  # the one it brings
     assert {d: snapshot(d) for d in (home.sources, home.ttl)} == before
     assert not list(home.sources.glob("cn-2018-117*"))
 
