@@ -139,7 +139,7 @@ def _value_ok(shapes: Graph, c: Node, v: str) -> str:
             tests.append(f"({v} IN ({', '.join(_n3(x) for x in Collection(shapes, o))}))")
         elif p == SH.languageIn:
             langs = " || ".join(f'LANGMATCHES(LANG({v}), "{x}")' for x in Collection(shapes, o))
-            tests.append(f"({langs})")
+            tests.append(f"COALESCE(isLiteral({v}) && ({langs}), false)")  # an IRI fails
         elif p == SH["or"]:
             members = [_value_ok(shapes, m, v) for m in Collection(shapes, o)]
             tests.append("(" + " || ".join(members) + ")")
@@ -308,7 +308,7 @@ def _node_checks(shapes: Graph, node: Node, target: str, prefixes: str) -> Itera
             rule,
             sev,
             f"SELECT ?this WHERE {{ {target} FILTER NOT EXISTS {{ {in_class} }} }}",
-            message or "{$this} is not in the class",
+            message or f"{{$this}} is not in the class {cls}",  # one result per class
             True,
         )
     for constraint in shapes.objects(node, SH.sparql):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDFS, SH
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from policygraph.checks.report import Report, Result, order, quote_of
 from policygraph.errors import GraphSyntaxError
@@ -27,13 +27,32 @@ def patch_pyshacl() -> None:
         cls.__bool__ = lambda self: True
 
 
+def typed_strings(shapes: Graph) -> Graph:
+    """The shapes with every plain literal as ``xsd:string``: Oxigraph hands pySHACL its strings
+    typed (RDF 1.1: "A" is "A"^^xsd:string), rdflib compares them unequal to plain ones, and
+    sh:in ("A") or sh:hasValue "A" would fail every value."""
+    out = Graph()
+    for prefix, ns in shapes.namespaces():
+        out.bind(prefix, ns)
+    for s, p, o in shapes:
+        if isinstance(o, Literal) and o.datatype is None and o.language is None:
+            o = Literal(str(o), datatype=XSD.string)
+        out.add((s, p, o))
+    return out
+
+
 def run(data: Any, shapes: Graph) -> Report:
     """Validate ``data`` (an Oxigraph store this call owns; pySHACL works on it in place)."""
     from pyshacl import validate as shacl
 
     patch_pyshacl()
     _, report_graph, _ = shacl(
-        data, shacl_graph=shapes, inference="none", advanced=True, inplace=True, allow_warnings=True
+        data,
+        shacl_graph=typed_strings(shapes),
+        inference="none",
+        advanced=True,
+        inplace=True,
+        allow_warnings=True,
     )
     if not isinstance(report_graph, Graph):  # pySHACL reports a broken shape this way
         raise GraphSyntaxError(f"the shapes cannot be used: {report_graph}")
@@ -43,7 +62,9 @@ def run(data: Any, shapes: Graph) -> Report:
 
 
 def _results(report: Graph, shapes: Graph, data: Any) -> Iterable[Result]:
-    for node in report.subjects(SH.resultSeverity, None):
+    """The report's own results: not those nested in another's sh:detail."""
+    tops = report.subjects(RDF.type, SH.ValidationReport)
+    for node in {r for top in tops for r in report.objects(top, SH.result)}:
         severity = str(report.value(node, SH.resultSeverity)).rsplit("#", 1)[-1]
         source = report.value(node, SH.sourceShape)
         rule_node = source

@@ -36,13 +36,25 @@ def validate(
             "or auto (the compiled shapes; pySHACL for shapes they do not cover).",
         ),
     ] = "auto",
+    data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--data",
+            help="Validate these RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD) instead "
+            "of the corpus; with --shapes. Repeat for several files.",
+        ),
+    ] = None,
+    shapes: Annotated[
+        list[Path] | None,
+        typer.Option("--shapes", help="The SHACL shapes for --data (any of the same formats)."),
+    ] = None,
     home: HomeOption = None,
 ) -> None:
     """Run the SHACL shapes over the graph: violations, source defects, things worth knowing.
 
     Violation: our graph is wrong (exit 1). Warning: a source is inconsistent with itself or
     with another source (reported, never fixed; exit 1 only with --strict). Info: worth
-    knowing. Exit 2 when the graph cannot be read (the file and line are named). --format text
+    knowing. With --data and --shapes, any RDF files with any shapes, the same engines. Exit 2 when the graph cannot be read (the file and line are named). --format text
     (the default) groups the results; the row formats list them (json: a list of records);
     ttl gives the SHACL validation report graph.
 
@@ -51,6 +63,7 @@ def validate(
         policygraph validate
         policygraph validate --format json > report.json
         policygraph validate --defects docs/source-defects.md
+        policygraph validate --data my-data.ttl --shapes my-shapes.ttl
     """
     from policygraph import checks
     from policygraph.checks.report import render_defects, render_text
@@ -59,7 +72,12 @@ def validate(
     fmt_ = choose(fmt, output, (Format.text, *TABULAR, Format.ttl), Format.text)
     if fmt_ == Format.ttl and engine == "auto":
         engine = "pyshacl"  # the SHACL report graph is pySHACL's
-    report = checks.validate(home, engine=engine)
+    if bool(data) != bool(shapes):
+        raise InputError("--data and --shapes go together: give both, or neither for the corpus")
+    if data and shapes:
+        report = checks.validate_files(data, shapes, engine=engine)
+    else:
+        report = checks.validate(home, engine=engine)
     if fmt_ == Format.text:
         emit(render_text(report).encode("utf-8"), fmt_, output)
     elif fmt_ == Format.ttl:
