@@ -3,13 +3,51 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from policygraph.cli.options import ROWS, HomeOption, OutOption, emit, emit_sheet, format_flag
 from policygraph.errors import InputError
 from policygraph.render.formats import TABULAR, Format, choose
+
+if TYPE_CHECKING:
+    from policygraph.checks import Report
+
+
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="pyshacl (the reference), sparql (shapes compiled to whole-graph queries), "
+        "or auto (the compiled shapes; pySHACL for shapes they do not cover).",
+    ),
+]
+DataOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--data",
+        help="Validate these RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD) instead of "
+        "the corpus; with --shapes. Repeat for several files.",
+    ),
+]
+ShapesOption = Annotated[
+    list[Path] | None,
+    typer.Option("--shapes", help="The SHACL shapes for --data (any of the same formats)."),
+]
+
+
+def _report(
+    home: Path | None, data: list[Path] | None, shapes: list[Path] | None, engine: str
+) -> Report:
+    """The corpus's report, or that of --data with --shapes."""
+    from policygraph import checks
+
+    if bool(data) != bool(shapes):
+        raise InputError("--data and --shapes go together: give both, or neither for the corpus")
+    if data and shapes:
+        return checks.validate_files(data, shapes, engine=engine)
+    return checks.validate(home, engine=engine)
 
 
 def validate(
@@ -28,35 +66,19 @@ def validate(
             "--defects", help="Write the source defects, in words, to this Markdown file."
         ),
     ] = None,
-    engine: Annotated[
-        str,
-        typer.Option(
-            "--engine",
-            help="pyshacl (the reference), sparql (shapes compiled to whole-graph queries), "
-            "or auto (the compiled shapes; pySHACL for shapes they do not cover).",
-        ),
-    ] = "auto",
-    data: Annotated[
-        list[Path] | None,
-        typer.Option(
-            "--data",
-            help="Validate these RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD) instead "
-            "of the corpus; with --shapes. Repeat for several files.",
-        ),
-    ] = None,
-    shapes: Annotated[
-        list[Path] | None,
-        typer.Option("--shapes", help="The SHACL shapes for --data (any of the same formats)."),
-    ] = None,
+    engine: EngineOption = "auto",
+    data: DataOption = None,
+    shapes: ShapesOption = None,
     home: HomeOption = None,
 ) -> None:
     """Run the SHACL shapes over the graph: violations, source defects, things worth knowing.
 
     Violation: our graph is wrong (exit 1). Warning: a source is inconsistent with itself or
     with another source (reported, never fixed; exit 1 only with --strict). Info: worth
-    knowing. With --data and --shapes, any RDF files with any shapes, the same engines. Exit 2 when the graph cannot be read (the file and line are named). --format text
+    knowing. Exit 2 when the graph cannot be read (the file and line are named). --format text
     (the default) groups the results; the row formats list them (json: a list of records);
-    ttl gives the SHACL validation report graph.
+    ttl gives the SHACL validation report graph. With --data and --shapes: any RDF files with
+    any shapes, through the same engines.
 
     \b
     Example:
@@ -65,19 +87,12 @@ def validate(
         policygraph validate --defects docs/source-defects.md
         policygraph validate --data my-data.ttl --shapes my-shapes.ttl
     """
-    from policygraph import checks
     from policygraph.checks.report import render_defects, render_text
     from policygraph.render.sheets import results_sheet
 
     fmt_ = choose(fmt, output, (Format.text, *TABULAR, Format.ttl), Format.text)
-    if fmt_ == Format.ttl and engine == "auto":
-        engine = "pyshacl"  # the SHACL report graph is pySHACL's
-    if bool(data) != bool(shapes):
-        raise InputError("--data and --shapes go together: give both, or neither for the corpus")
-    if data and shapes:
-        report = checks.validate_files(data, shapes, engine=engine)
-    else:
-        report = checks.validate(home, engine=engine)
+    ttl = fmt_ == Format.ttl and engine == "auto"  # the SHACL report graph is pySHACL's
+    report = _report(home, data, shapes, "pyshacl" if ttl else engine)
     if fmt_ == Format.text:
         emit(render_text(report).encode("utf-8"), fmt_, output)
     elif fmt_ == Format.ttl:

@@ -211,6 +211,7 @@ def parse_measures(text: str, doc: str = "document") -> Structure:
             structure.provisions += _provision_or_items(
                 text, lines[idx:stop_line], m, current_part, doc, style
             )
+    _wrapper_paragraphs(structure, [lines[i][0] for i, kind, _ in marks if kind == "signed"])
     _read_rules(text, structure)
     tables = task_tables(text)
     structure.unknown_headers = [h for t in tables for h in t.unknown]
@@ -233,7 +234,9 @@ def _marks(
     marks: list[tuple[int, str, re.Match[str] | None]] = []
     for idx, (s, e) in enumerate(lines):
         line = text[s:e]
-        if _TRAILER.match(line) or _signature(text, lines, idx):
+        if _signature(text, lines, idx):
+            marks.append((idx, "signed", None))
+        elif _TRAILER.match(line):
             marks.append((idx, "end", None))
         elif item is not None and (m := item.match(line)):
             marks.append((idx, "item", m))
@@ -246,6 +249,20 @@ def _marks(
         if kind == "part-item" and marks[k + 1][1] == "item":
             marks[k] = (idx, "part", m)
     return marks
+
+
+def _wrapper_paragraphs(structure: Structure, signatures: list[int]) -> None:
+    """The 一、 二、 paragraphs of a notice that issues a plan (before its signature, the plan's
+    items after it) are the notice's instructions, not measures of the plan: general, so no task
+    row and no lead is asked of them (an annotated one stays a measure)."""
+    if not signatures:
+        return
+    signed = signatures[0]
+    if not any(p.span.start > signed for p in structure.provisions):
+        return
+    for p in structure.provisions:
+        if p.part_item and p.span.start < signed and not p.annotations:
+            p.general = True
 
 
 def _signature(text: str, lines: list[tuple[int, int]], idx: int) -> bool:
