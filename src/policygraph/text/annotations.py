@@ -277,7 +277,7 @@ def read_annotation(text: str, span: Span, inner: Span, where: str = "") -> Anno
         role = guide if role == "guide" else role
         for name in names:
             if looks_like_body(name.text):
-                entries.append(_entry(text, role, name, entries))
+                entries.append(_entry(role, name, entries))
             else:  # words, not a body: kept as written and reported, never a department
                 reading.unread.append(name)
     return Annotation(
@@ -289,7 +289,7 @@ def read_annotation(text: str, span: Span, inner: Span, where: str = "") -> Anno
     )
 
 
-def _entry(text: str, role: str, name: Span, before: list[NameEntry]) -> NameEntry:
+def _entry(role: str, name: Span, before: list[NameEntry]) -> NameEntry:
     position = 1 + sum(1 for e in before if e.role == role)
     return NameEntry(role, position, name, is_catch_all(name.text))
 
