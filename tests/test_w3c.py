@@ -125,3 +125,34 @@ def test_validate_any_data_with_any_shapes(tmp_path: Path) -> None:
     odd.write_text("x", encoding="utf-8")
     r = run(app, ["validate", "--data", str(odd), "--shapes", str(shapes)])
     assert r.exit_code == 2 and "data.txt: not an RDF file" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("query", "reason"),
+    [
+        ("SELECT $this WHERE { $this ?p ?o . MINUS { $this ?p 1 } }", "MINUS"),
+        ("SELECT $this WHERE { VALUES ?o { 1 } $this ?p ?o }", "VALUES"),
+        (
+            "SELECT $this WHERE { $this ?p ?o . SERVICE <http://example.org/> { ?a ?b ?c } }",
+            "SERVICE",
+        ),
+        ("SELECT $this WHERE { BIND (true AS $this) }", "AS for a pre-bound variable"),
+        ("SELECT $this WHERE { $this ?p ?o . { SELECT ?x WHERE { ?x ?p ?o } } }", "nested SELECT"),
+    ],
+)
+def test_a_forbidden_sparql_query_is_refused_with_the_specs_reason(
+    query: str, reason: str, tmp_path: Path
+) -> None:
+    from policygraph.checks import validate_files
+    from policygraph.errors import ShapesError
+
+    shapes, data = tmp_path / "shapes.ttl", tmp_path / "data.ttl"
+    shapes.write_text(
+        _EX
+        + f'ex:S a sh:NodeShape ; sh:targetNode ex:a ; sh:sparql [ sh:select """{query}""" ] .\n',
+        encoding="utf-8",
+    )
+    data.write_text(_DATA, encoding="utf-8")
+    for engine in ("auto", "sparql"):
+        with pytest.raises(ShapesError, match=reason):
+            validate_files([data], [shapes], engine)

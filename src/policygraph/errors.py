@@ -37,6 +37,10 @@ class GraphSyntaxError(InputError):
     """An RDF file of the corpus cannot be parsed."""
 
 
+class ShapesError(InputError):
+    """The shapes are not SHACL any engine may run (a SHACL-SPARQL query the spec forbids)."""
+
+
 class QueryError(InputError):
     """A query cannot be found, parsed, bound or run."""
 

@@ -17,7 +17,7 @@ from rdflib import Graph
 from policygraph.checks import compiled, pyshacl_engine
 from policygraph.checks.report import Report, Result
 from policygraph.corpus import Corpus, parse_turtle, source_files
-from policygraph.errors import GraphSyntaxError, InputError
+from policygraph.errors import GraphSyntaxError, InputError, ShapesError
 from policygraph.rdf import PG
 from policygraph.store.embedded import load_into
 from policygraph.text.encoding import decode
@@ -116,6 +116,8 @@ def _run(store: Any, shapes: Graph, engine: str) -> Report:
         return pyshacl_engine.run(store, shapes)
     try:
         checks = compiled.compile_shapes(shapes, compiled.prefixes_of(shapes))
+    except ShapesError:
+        raise  # no engine may run them
     except InputError:
         if engine == "auto":  # a shape the compiler does not cover: the reference runs it
             return pyshacl_engine.run(store, shapes)

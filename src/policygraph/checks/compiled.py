@@ -24,7 +24,7 @@ from rdflib.term import Node
 
 from policygraph.checks.native import NATIVE
 from policygraph.checks.report import Report, Result, order, quote_of
-from policygraph.errors import InputError
+from policygraph.errors import InputError, ShapesError
 from policygraph.rdf.terms import n3
 from policygraph.store.sparql import where_brace
 
@@ -324,6 +324,7 @@ def _node_checks(shapes: Graph, node: Node, target: str, prefixes: str) -> Itera
                 target=target,
             )
             continue
+        forbidden_in_sparql(node, str(shapes.value(constraint, SH.select)))
         text = prefixes + re.sub(r"\$this\b", "?this", str(shapes.value(constraint, SH.select)))
         at = where_brace(text) + 1
         yield Check(
@@ -333,6 +334,38 @@ def _node_checks(shapes: Graph, node: Node, target: str, prefixes: str) -> Itera
             str(said or message or "{$this} fails a SPARQL constraint"),
             True,
         )
+
+
+# What SHACL-SPARQL forbids in a query with pre-bound variables (SHACL 5.2.1), and why
+_FORBIDDEN = (
+    (re.compile(r"\bMINUS\b", re.I), "MINUS"),
+    (re.compile(r"\bSERVICE\b", re.I), "a federated query (SERVICE)"),
+    (re.compile(r"\bVALUES\b", re.I), "VALUES"),
+    (
+        re.compile(r"\bAS\s+[$?](this|shapesGraph|currentShape)\b", re.I),
+        "AS for a pre-bound variable",
+    ),
+)
+_NESTED_SELECT = re.compile(r"\{\s*SELECT\b(?P<head>[^{]*)\{", re.I)
+
+
+def forbidden_in_sparql(shape: Node, select: str) -> None:
+    """Refuse (ShapesError, in every engine) a SHACL-SPARQL query the spec forbids where
+    variables are pre-bound: MINUS, SERVICE, VALUES, AS ?this, and a nested SELECT that does
+    not project $this."""
+    body = re.sub(r'"[^"]*"|<[^>]*>|#[^\n]*', "", select)  # not inside strings, IRIs, comments
+    for pattern, what in _FORBIDDEN:
+        if pattern.search(body):
+            raise ShapesError(
+                f"the SHACL-SPARQL query of {shape} uses {what}, which the spec forbids where "
+                "$this is pre-bound (SHACL 5.2.1)"
+            )
+    for m in _NESTED_SELECT.finditer(body):
+        if not re.search(r"[$?]this\b|\*", m.group("head")):
+            raise ShapesError(
+                f"the SHACL-SPARQL query of {shape} has a nested SELECT that does not project "
+                "$this, which the spec forbids (SHACL 5.2.1)"
+            )
 
 
 def _alternatives(shapes: Graph, members: Node, exactly_one: bool) -> str:
