@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from policygraph.errors import ExtractionError
 from policygraph.text.deadlines import is_deadline
-from policygraph.text.names import is_catch_all, is_collective, split_collectives
+from policygraph.text.names import is_catch_all, is_collective, split_collectives, without_alias
 from policygraph.text.spans import SPACE, Span
 
 ROLES = ("lead", "co-lead", "responsible")
@@ -102,8 +102,7 @@ _ORG = re.compile(
 def looks_like_body(name: str) -> bool:
     """A name that can be a body: its ending says so (…局, …厅, …人民政府, …公司), or it is a
     collective or a catch-all. 鼓励社会资本 or 市领导任组长 cannot."""
-    bare = re.sub(r"[(（][^()（）]*[)）]$", "", name)  # 市商务局（市口岸办）
-    return bool(_ORG.search(bare)) or is_catch_all(name) or is_collective(name)
+    return bool(_ORG.search(without_alias(name))) or is_catch_all(name) or is_collective(name)
 
 
 LIST_SEPARATORS = "、，,；;"

@@ -84,6 +84,11 @@ def is_catch_all(name: str) -> bool:
     return bool(_CATCH_ALL.search(normalize(name)))
 
 
+def without_alias(name: str) -> str:
+    """``name`` without a short form given in brackets after it: 市商务局（市口岸办） → 市商务局."""
+    return _ALIAS.sub("", name)
+
+
 def is_collective(name: str) -> bool:
     """True for a collective of governments of one level (各省级人民政府, 各区、县级市)."""
     return bool(_COLLECTIVE.search(normalize(name)))
@@ -158,7 +163,7 @@ def with_inherited_prefix(names: Iterable[str]) -> Iterator[Reading]:
         own = level_prefix(name)
         prefix = own or prefix
         # a name with another name in brackets after it may be known by the first alone
-        bare = _ALIAS.sub("", name) if _ALIAS.search(name) and not name.startswith("各") else ""
+        bare = without_alias(name) if not name.startswith("各") else ""
         alone = (bare,) if bare and bare != name else ()
         if prefix and not own and not _SELF_NAMED.search(normalize(name)):
             yield Reading(name, (prefix + name, name, *alone), prefix)
