@@ -120,7 +120,7 @@ def run_installed(venv_dir: Path, cwd: Path, *args: str) -> subprocess.Completed
     [
         (["--version"], "policygraph "),
         (["summary"], "桂政办发〔2021〕81号"),
-        (["validate"], "Conforms: 0 violation(s)"),
+        (["validate"], "Passes (no violation): 0 violation(s)"),
         (["tasks"], "任务分工表"),
         (["chain", "gx:11"], "加速产业集聚发展"),
         (["query", "corpus-totals", "-f", "csv"], "documents"),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import DEPT, GX, LZ, REPO
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from typer.testing import CliRunner
 
 from policygraph import checks as v
@@ -201,7 +201,7 @@ def _digest(root: Path) -> str:
 def test_cli_validate_exit_codes_and_formats() -> None:
     before = _digest(REPO / "data")
     ok = runner.invoke(app, ["validate"])
-    assert ok.exit_code == 0 and ok.stdout.startswith("Conforms: 0 violation(s)")
+    assert ok.exit_code == 0 and ok.stdout.startswith("Passes (no violation): 0 violation(s)")
     assert runner.invoke(app, ["validate", "--strict"]).exit_code == 1
     data = json.loads(runner.invoke(app, ["validate", "-f", "json"]).stdout)
     assert data and not [r for r in data if r["severity"] == "Violation"]
@@ -331,32 +331,40 @@ def test_compiled_engine_equals_pyshacl_on_every_fixture(home: Corpus, fixture: 
     )
 
 
+RECURSIVE = (
+    "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix pg: <https://w3id.org/policygraph/ontology#> .\n"
+    "<https://example.org/S> a sh:NodeShape ; sh:targetClass pg:Department ;\n"
+    "    sh:property [ sh:path <https://example.org/knows> ; sh:node <https://example.org/S> ] ,\n"
+    "      [ sh:path <http://www.w3.org/2004/02/skos/core#prefLabel> ; sh:maxCount 0 ] .\n"
+)
+
+
 def test_compiler_refuses_what_it_does_not_know(home: Corpus) -> None:
-    from policygraph.checks.compiled import compile_shapes
+    from policygraph.checks.compiled import compile_each, compile_shapes
     from policygraph.errors import InputError
 
     shapes = v.shapes_graph(home)
-    shapes.parse(
-        data="@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> . "
-        "ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property [ sh:path ex:p ; sh:uniqueLang true ] .",
-        format="turtle",
-    )
-    with pytest.raises(InputError, match="cannot compile"):
+    shapes.parse(data=RECURSIVE, format="turtle")
+    with pytest.raises(
+        InputError,
+        match=re.escape(
+            "cannot compile the shape <https://example.org/S>: its shapes are recursive"
+        ),
+    ):
         compile_shapes(shapes, "")
+    checks, refused = compile_each(shapes)  # the others still compiled
+    assert [r.shape for r in refused] == [URIRef("https://example.org/S")] and checks
 
 
-def test_auto_runs_pyshacl_for_a_shape_the_compiler_refuses(tmp_home: Corpus) -> None:
-    extra = tmp_home.shapes / "extra.shapes.ttl"
-    extra.write_text(
-        "@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix pg: <https://w3id.org/policygraph/ontology#> .\n"
-        "<https://example.org/S> a sh:NodeShape ; sh:targetClass pg:Department ;\n"
-        "    sh:property [ sh:path <http://www.w3.org/2004/02/skos/core#prefLabel> ; sh:uniqueLang true ] .\n",
-        encoding="utf-8",
-    )
+def test_auto_runs_pyshacl_for_the_shape_the_compiler_refuses(tmp_home: Corpus) -> None:
+    (tmp_home.shapes / "extra.shapes.ttl").write_text(RECURSIVE, encoding="utf-8")
     from policygraph.errors import InputError
 
     with pytest.raises(InputError, match="cannot compile"):
         v.validate(tmp_home, engine="sparql")
     report = v.validate(tmp_home, engine="auto")
-    assert report.graph_ttl  # pySHACL's report graph: the reference ran
-    assert not report.failed()
+    mine = [r for r in report.results if r.rule == "https://example.org/S"]
+    assert mine and {r.severity for r in mine} == {"Violation"}  # pySHACL ran that shape
+    assert {r.component for r in mine} == {"http://www.w3.org/ns/shacl#MaxCountConstraintComponent"}
+    assert report.of("Warning")  # and the compiled engine the others
+    assert report.failed()

@@ -15,9 +15,10 @@ from typing import Any
 from rdflib import Graph
 
 from policygraph.checks import compiled, pyshacl_engine
-from policygraph.checks.report import Report, Result
+from policygraph.checks.report import Report, Result, build
+from policygraph.checks.sparql_based import SHAPES_GRAPH, SKOLEM
 from policygraph.corpus import Corpus, parse_turtle, source_files
-from policygraph.errors import GraphSyntaxError, InputError, ShapesError
+from policygraph.errors import GraphSyntaxError, InputError
 from policygraph.rdf import PG
 from policygraph.store.embedded import load_into
 from policygraph.text.encoding import decode
@@ -111,37 +112,56 @@ def validate(
 
 def _run(store: Any, shapes: Graph, engine: str) -> Report:
     """``engine`` over ``store``: pySHACL, the compiled shapes, or (auto) the compiled shapes
-    where the compiler covers every shape and pySHACL where it refuses one."""
+    and pySHACL for each shape the compiler refuses (with its targets only)."""
     if engine == "pyshacl":
         return pyshacl_engine.run(store, shapes)
-    try:
-        checks = compiled.compile_shapes(shapes, compiled.prefixes_of(shapes))
-    except ShapesError:
-        raise  # no engine may run them
-    except InputError:
-        if engine == "auto":  # a shape the compiler does not cover: the reference runs it
-            return pyshacl_engine.run(store, shapes)
-        raise
-    return compiled.run(store, shapes, checks)
+    checks, refused = compiled.compile_each(shapes)
+    if refused and engine == "sparql":
+        raise refused[0]
+    if compiled.needs_shapes_graph(checks):
+        load_shapes_graph(store, shapes)
+    found = compiled.findings(store, checks, shapes)
+    if refused:
+        found += pyshacl_engine.findings(store, shapes, [r.shape for r in refused])
+    return build(found, shapes, store)
 
 
-# RDF files by their extension: any data, any shapes
+def load_shapes_graph(store: Any, shapes: Graph) -> None:
+    """The shapes as a named graph of the store, for SHACL-SPARQL queries that name
+    $shapesGraph (SHACL 5.2.2)."""
+    import pyoxigraph as ox
+    from rdflib import BNode, URIRef
+
+    def named(term: Any) -> Any:  # the blank nodes by the names queries give them
+        return URIRef(SKOLEM + str(term)) if isinstance(term, BNode) else term
+
+    named_graph = Graph()
+    for triple in shapes:
+        named_graph.add(tuple(named(t) for t in triple))
+    body = named_graph.serialize(format="nt", encoding="utf-8")
+    store.load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(SHAPES_GRAPH))
+
+
+# RDF files by their extension (pyoxigraph's format names): any data, any shapes
 FORMATS = {
-    ".ttl": "turtle",
-    ".nt": "nt",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "json-ld",
-    ".json": "json-ld",
+    ".ttl": "TURTLE",
+    ".nt": "N_TRIPLES",
+    ".nq": "N_QUADS",
+    ".trig": "TRIG",
+    ".jsonld": "JSON_LD",
+    ".json": "JSON_LD",
+    ".rdf": "RDF_XML",
+    ".owl": "RDF_XML",
 }
 
 
-def read_rdf(paths: Iterable[Path]) -> Graph:
-    """RDF files of any of ``FORMATS`` as one graph (each file's own IRI its base); a file
-    that cannot be read or parsed is an error naming it."""
-    from rdflib import Dataset
+def parse_files(paths: Iterable[Path]) -> list[Any]:
+    """The triples of RDF files of any of ``FORMATS`` (every graph of a dataset merged), their
+    literals as written (Oxigraph's parser: rdflib would rewrite "none"^^xsd:boolean as
+    "false"); a file that cannot be read or parsed is an error naming it."""
+    import pyoxigraph as ox
 
-    graph = Graph()
+    out = []
     for path in paths:
         fmt = FORMATS.get(path.suffix.lower())
         if fmt is None:
@@ -150,30 +170,73 @@ def read_rdf(paths: Iterable[Path]) -> Graph:
         if not path.is_file():
             raise InputError(f"{path}: no such file")
         try:
-            if fmt in ("nquads", "trig"):  # every graph of the dataset, merged
-                ds = Dataset()
-                ds.parse(path, format=fmt, publicID=path.resolve().as_uri())
-                for s, p, o, _ in ds.quads():
-                    graph.add((s, p, o))
-            else:
-                graph.parse(path, format=fmt, publicID=path.resolve().as_uri())
-        except Exception as exc:  # rdflib raises many unrelated types for bad input
+            for quad in ox.parse(
+                path=path, format=getattr(ox.RdfFormat, fmt), base_iri=path.resolve().as_uri()
+            ):
+                out.append(ox.Triple(quad.subject, quad.predicate, quad.object))
+        except (SyntaxError, ValueError, OSError) as exc:
             raise GraphSyntaxError(f"{path}: cannot parse: {' '.join(str(exc).split())}") from exc
+    return out
+
+
+def read_rdf(paths: Iterable[Path]) -> Graph:
+    """RDF files of any of ``FORMATS`` as one rdflib graph, literals as written."""
+    from policygraph.checks.report import to_rdflib
+
+    graph = Graph()
+    for t in parse_files(paths):
+        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
     return graph
+
+
+def normalised(triples: list[Any]) -> list[str]:
+    """The literals an Oxigraph store would not keep as written: it stores "01"^^xsd:integer as
+    "1" and "5"^^xsd:int as "5"^^xsd:integer (oxigraph issue 526), so checks of datatypes
+    and exact terms on it would see what the file does not say."""
+    import pyoxigraph as ox
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    typed = {
+        t.object
+        for t in triples
+        if isinstance(t.object, ox.Literal)
+        and t.object.datatype.value.startswith(xsd)
+        and t.object.datatype.value != xsd + "string"
+    }
+    probe, p = ox.Store(), ox.NamedNode("urn:x-policygraph:probe")
+    probe.extend(ox.Quad(p, p, lit, ox.DefaultGraph()) for lit in typed)
+    kept = {q.object for q in probe}
+    return sorted(str(lit) for lit in typed - kept)
 
 
 def validate_files(data: Iterable[Path], shapes: Iterable[Path], engine: str = "auto") -> Report:
     """Any data with any shapes (files of ``FORMATS``): not the corpus, no ontology added, so
-    the same engines serve any CI."""
+    the same engines serve any CI. Data with literals an Oxigraph store would rewrite is
+    validated by pySHACL on an rdflib graph (``auto``, ``pyshacl``; said in the report's notes)
+    or refused (``sparql``)."""
     import pyoxigraph as ox
 
     if engine not in ENGINES:
         raise InputError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     shapes_graph_ = read_rdf(list(shapes))
+    triples = parse_files(list(data))
+    altered = normalised(triples)
+    if altered:
+        why = (
+            f"{len(altered)} literal(s) of the data would be rewritten by Oxigraph's store "
+            f"(e.g. {altered[0]}; oxigraph issue 526)"
+        )
+        if engine == "sparql":
+            raise InputError(
+                f"{why}: the compiled engine cannot check them as written; use --engine auto"
+            )
+        graph = Graph()
+        for t in read_rdf(list(data)):
+            graph.add(t)
+        found = pyshacl_engine.findings(graph, shapes_graph_)
+        return build(found, shapes_graph_, graph, (f"{why}: validated by pySHACL on rdflib",))
     store = ox.Store()
-    body = read_rdf(list(data)).serialize(format="nt", encoding="utf-8")
-    if body.strip():
-        store.bulk_load(body, format=ox.RdfFormat.N_TRIPLES)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     return _run(store, shapes_graph_, engine)
 
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.term import Node
 
-from policygraph.checks.report import Report, Result, order, quote_of
+from policygraph.checks.report import Finding, Report, build
 from policygraph.errors import GraphSyntaxError
+
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
 def patch_pyshacl() -> None:
@@ -27,14 +30,20 @@ def patch_pyshacl() -> None:
         cls.__bool__ = lambda self: True
 
 
-def typed_strings(shapes: Graph) -> Graph:
+def typed_strings(shapes: Graph, only: list[Node] | None = None) -> Graph:
     """The shapes with every plain literal as ``xsd:string``: Oxigraph hands pySHACL its strings
     typed (RDF 1.1: "A" is "A"^^xsd:string), rdflib compares them unequal to plain ones, and
-    sh:in ("A") or sh:hasValue "A" would fail every value."""
+    sh:in ("A") or sh:hasValue "A" would fail every value. With ``only``, the targets of every
+    other shape are left out."""
+    from policygraph.checks.shapes import top_shapes
+
     out = Graph()
+    others = set(top_shapes(shapes)) - set(only) if only is not None else set()
     for prefix, ns in shapes.namespaces():
         out.bind(prefix, ns)
     for s, p, o in shapes:
+        if s in others and (p in _TARGETS or (p, o) == (RDF.type, RDFS.Class)):
+            continue
         if isinstance(o, Literal) and o.datatype is None and o.language is None:
             o = Literal(str(o), datatype=XSD.string)
         out.add((s, p, o))
@@ -43,12 +52,18 @@ def typed_strings(shapes: Graph) -> Graph:
 
 def run(data: Any, shapes: Graph) -> Report:
     """Validate ``data`` (an Oxigraph store this call owns; pySHACL works on it in place)."""
+    return build(findings(data, shapes), shapes, data)
+
+
+def findings(data: Any, shapes: Graph, only: list[Node] | None = None) -> list[Finding]:
+    """pySHACL's results on ``data``: every shape with a target, or ``only`` these (the others'
+    targets taken away, so that pySHACL validates nothing the compiled engine did)."""
     from pyshacl import validate as shacl
 
     patch_pyshacl()
     _, report_graph, _ = shacl(
         data,
-        shacl_graph=typed_strings(shapes),
+        shacl_graph=typed_strings(shapes, only),
         inference="none",
         advanced=True,
         inplace=True,
@@ -56,39 +71,32 @@ def run(data: Any, shapes: Graph) -> Report:
     )
     if not isinstance(report_graph, Graph):  # pySHACL reports a broken shape this way
         raise GraphSyntaxError(f"the shapes cannot be used: {report_graph}")
-    results = sorted(_results(report_graph, shapes, data), key=order)
-    report_graph.bind("sh", SH)
-    return Report(tuple(results), report_graph.serialize(format="turtle"))
+    return list(_findings(report_graph))
 
 
-def _results(report: Graph, shapes: Graph, data: Any) -> Iterable[Result]:
+def _findings(report: Graph) -> Iterable[Finding]:
     """The report's own results: not those nested in another's sh:detail."""
     tops = report.subjects(RDF.type, SH.ValidationReport)
     for node in {r for top in tops for r in report.objects(top, SH.result)}:
-        severity = str(report.value(node, SH.resultSeverity)).rsplit("#", 1)[-1]
-        source = report.value(node, SH.sourceShape)
-        rule_node = source
-        if isinstance(source, BNode):  # a property shape: name it by its node shape
-            rule_node = shapes.value(None, SH.property, source) or source
-        rule = str(rule_node).rsplit("#", 1)[-1] if isinstance(rule_node, URIRef) else "shape"
-        label = shapes.value(rule_node, RDFS.label) if rule_node is not None else None
-        focus = report.value(node, SH.focusNode)
-        value = report.value(node, SH.value)
-        path = report.value(node, SH.resultPath)
-        messages = sorted(str(m) for m in report.objects(node, SH.resultMessage))
-        yield Result(
-            severity=severity,
-            rule=rule,
-            focus=_show(focus),
-            value=_show(value),
-            path=_show(path),
-            message=" ".join(messages[0].split()) if messages else "",
-            rule_label=str(label) if label is not None else rule,
-            quote=quote_of(data, focus),
+        severity = report.value(node, SH.resultSeverity)
+        messages = sorted(
+            m for m in report.objects(node, SH.resultMessage) if isinstance(m, Literal)
+        )
+        yield Finding(
+            focus=report.value(node, SH.focusNode),  # type: ignore[arg-type]
+            value=_plain(report.value(node, SH.value)),
+            path=report.value(node, SH.resultPath),
+            source=report,
+            severity=severity if isinstance(severity, URIRef) else SH.Violation,
+            shape=report.value(node, SH.sourceShape),
+            component=report.value(node, SH.sourceConstraintComponent),
+            messages=tuple(messages),
+            constraint=report.value(node, SH.sourceConstraint),
         )
 
 
-def _show(term: Any) -> str:
-    if term is None or isinstance(term, BNode):
-        return ""
-    return str(term)
+def _plain(term: Node | None) -> Node | None:
+    """A value as the data has it: Oxigraph types every plain string xsd:string."""
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term

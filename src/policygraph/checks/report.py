@@ -8,10 +8,13 @@ worth knowing.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import SH, XSD
+from rdflib.term import Node
 
 from policygraph.rdf import PG
 
@@ -20,14 +23,16 @@ SEVERITIES = ("Violation", "Warning", "Info")
 
 @dataclass(frozen=True, order=True)
 class Result:
-    severity: str
+    severity: str  # Violation | Warning | Info, or a shapes graph's own severity (its IRI)
     rule: str  # the shape's local name, e.g. LeadAndCoLead
     focus: str
     value: str
-    path: str
+    path: str  # an IRI, or a SHACL path in SPARQL's syntax
     message: str
     rule_label: str
     quote: str  # the focus node's own quote, where it has one (messages carry the others)
+    shape: str = ""  # the source shape (IRI; empty for a blank node)
+    component: str = ""  # the source constraint component (IRI)
 
     def as_json(self) -> dict[str, str]:
         return {k: getattr(self, k) for k in sorted(self.__dataclass_fields__)}
@@ -37,15 +42,18 @@ class Result:
 class Report:
     results: tuple[Result, ...]
     graph_ttl: str  # the SHACL validation report as Turtle
+    notes: tuple[str, ...] = ()  # what the user should know of how it was made
 
     def of(self, severity: str) -> list[Result]:
         return [r for r in self.results if r.severity == severity]
 
     @property
     def conforms(self) -> bool:
-        return not self.of("Violation")
+        """sh:conforms by the spec: no result of any severity (our exit codes: :meth:`failed`)."""
+        return not self.results
 
     def failed(self, strict: bool = False) -> bool:
+        """Whether the checks fail: a violation (or, ``strict``, a warning)."""
         return bool(self.of("Violation") or (strict and self.of("Warning")))
 
     def as_json(self) -> str:
@@ -67,10 +75,205 @@ def order(r: Result) -> tuple[int, str, str, str, str]:
 def quote_of(data: Any, focus: Any) -> str:
     import pyoxigraph as ox
 
-    if not isinstance(focus, URIRef):
+    if not isinstance(focus, URIRef) or not hasattr(data, "quads_for_pattern"):
         return ""
     quads = data.quads_for_pattern(ox.NamedNode(str(focus)), ox.NamedNode(str(PG.quote)), None)
     return next((q.object.value for q in quads), "")
+
+
+# --- findings: one result of either engine, with its terms -------------------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One validation result with its RDF terms: what both engines give and the report (its
+    words and its SHACL graph) is made of."""
+
+    focus: Node
+    value: Node | None
+    path: Node | None  # a path node of ``source`` (an IRI, or a SHACL path's blank node)
+    source: Graph  # the graph holding the path (and the shape, where it is a blank node)
+    severity: URIRef
+    shape: Node | None
+    component: Node | None
+    messages: tuple[Literal, ...]
+    constraint: Node | None = None
+
+
+def to_rdflib(term: Any) -> Node | None:
+    """A pyoxigraph term (or a plain string, an IRI, from a native check) as an rdflib term."""
+    import pyoxigraph as ox
+
+    if term is None or isinstance(term, Node):
+        return term
+    if isinstance(term, str):
+        return URIRef(term)
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        dt = str(term.datatype.value)
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = None if dt == str(XSD.string) else URIRef(dt)
+        return Literal(term.value, datatype=datatype, normalize=False)  # as written
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def from_row(check: Any, row: dict[str, Any], shapes: Graph) -> Finding:
+    """A compiled check's row as a finding (SHACL 5.3.2: ?value, else a node shape's focus;
+    ?path, else the shape's path; messages with {?var} and {$param} filled)."""
+    focus = to_rdflib(row.get("this"))
+    value = to_rdflib(row.get("value"))
+    if value is None and check.node_level:
+        value = focus
+    path = to_rdflib(row.get("path"))
+    if not isinstance(path, URIRef):  # a ?path that is no IRI is not reported
+        path = check.path
+    words = {k: _word(v) for k, v in row.items() if v is not None}
+    words.update({k: _word(v) for k, v in check.params})
+    words["this"] = _word(focus)
+    return Finding(
+        focus=focus,  # type: ignore[arg-type]
+        value=value,
+        path=path,
+        source=shapes,
+        severity=check.severity,
+        shape=check.shape,
+        component=check.component,
+        messages=tuple(fill(m, words) for m in check.messages),
+        constraint=check.constraint,
+    )
+
+
+def _word(term: Any) -> str:
+    return str(getattr(term, "value", term))
+
+
+def fill(message: Literal, words: dict[str, str]) -> Literal:
+    """A message with {$var} / {?var} replaced by the row's values (unbound: empty)."""
+
+    def sub(m: re.Match[str]) -> str:
+        return words.get(m.group(1), "")
+
+    text = re.sub(r"\{[$?](\w+)\}", sub, str(message))
+    return Literal(text, lang=message.language, datatype=message.datatype)
+
+
+def build(found: list[Finding], shapes: Graph, data: Any, notes: tuple[str, ...] = ()) -> Report:
+    """The report of ``found``: its results in a fixed order and its SHACL report graph."""
+    results = sorted({result_of(f, shapes, data) for f in found}, key=order)
+    return Report(tuple(results), turtle(report_graph(found)), notes)
+
+
+def result_of(f: Finding, shapes: Graph, data: Any) -> Result:
+    from policygraph.checks.shapes import path, rule_of
+
+    rule, label = rule_of(shapes, f.shape)
+    shown_path = ""
+    if isinstance(f.path, URIRef):
+        shown_path = str(f.path)
+    elif f.path is not None:
+        shown_path = path(f.source, f.path)
+    severity = str(f.severity)
+    message = str(f.messages[0]) if f.messages else _default_message(f, shown_path)
+    return Result(
+        severity=severity.removeprefix(str(SH)),
+        rule=rule,
+        focus=_show(f.focus),
+        value=_show(f.value),
+        path=shown_path,
+        message=" ".join(message.split()),
+        rule_label=label,
+        quote=quote_of(data, f.focus),
+        shape=str(f.shape) if isinstance(f.shape, URIRef) else "",
+        component=str(f.component or ""),
+    )
+
+
+def _show(term: Node | None) -> str:
+    if term is None or isinstance(term, BNode):
+        return ""
+    return str(term)
+
+
+def _default_message(f: Finding, path: str) -> str:
+    what = str(f.component or "a constraint").removeprefix(str(SH))
+    what = what.removesuffix("ConstraintComponent")
+    where = f" of {path}" if path else ""
+    value = f" (value {_show(f.value)})" if f.value is not None and _show(f.value) else ""
+    return f"{_show(f.focus) or 'a blank node'}: fails {what}{where}{value}"
+
+
+def report_graph(found: list[Finding]) -> Graph:
+    """The SHACL validation report (SHACL 3.6) of ``found``: sh:conforms by the spec (any
+    result), each result with focus node, path (a complex path copied whole), value, severity,
+    source shape, source constraint component, messages and (SHACL-SPARQL) source constraint."""
+    from rdflib.namespace import RDF
+
+    g = Graph()
+    g.bind("sh", SH)
+    top = BNode()
+    g.add((top, RDF.type, SH.ValidationReport))
+    g.add((top, SH.conforms, Literal(not found)))
+    for f in found:
+        r = BNode()
+        g.add((top, SH.result, r))
+        g.add((r, RDF.type, SH.ValidationResult))
+        g.add((r, SH.focusNode, f.focus))
+        g.add((r, SH.resultSeverity, f.severity))
+        for predicate, o in (
+            (SH.value, f.value),
+            (SH.sourceShape, f.shape),
+            (SH.sourceConstraintComponent, f.component),
+            (SH.sourceConstraint, f.constraint),
+        ):
+            if o is not None:
+                g.add((r, predicate, o))
+        if f.path is not None:
+            g.add((r, SH.resultPath, _copy(f.source, f.path, g)))
+        for m in f.messages:
+            g.add((r, SH.resultMessage, m))
+    return g
+
+
+def turtle(g: Graph) -> str:
+    """``g`` as Turtle, each term written in full where rdflib's writer would shorten an
+    ill-formed literal into bad Turtle ("none"^^xsd:boolean as a bare ``none``)."""
+    from rdflib.namespace import RDF
+
+    def word(t: Node, predicate: bool = False) -> str:
+        if t == RDF.type and predicate:
+            return "a"
+        local = str(t).removeprefix(str(SH))
+        if isinstance(t, URIRef) and local != str(t) and re.fullmatch(r"\w+", local):
+            return "sh:" + local
+        return t.n3()
+
+    subjects = sorted(set(g.subjects()), key=lambda t: (not isinstance(t, BNode), str(t)))
+    lines = [f"@prefix sh: <{SH}> .", ""]
+    for subject in subjects:
+        pairs = sorted(
+            g.predicate_objects(subject), key=lambda po: (po[0] != RDF.type, str(po[0]), str(po[1]))
+        )
+        body = " ;\n    ".join(f"{word(p, True)} {word(o)}" for p, o in pairs)
+        lines.append(f"{word(subject)} {body} .\n")
+    return "\n".join(lines)
+
+
+def _copy(source: Graph, node: Node, into: Graph) -> Node:
+    """``node`` with everything its blank nodes say (a SHACL path) copied into ``into``."""
+    todo, seen = [node], set()
+    while todo:
+        n = todo.pop()
+        if not isinstance(n, BNode) or n in seen:
+            continue
+        seen.add(n)
+        for p, o in source.predicate_objects(n):
+            into.add((n, p, o))
+            todo.append(o)
+    return node
 
 
 # --- human reports --------------------------------------------------------------------------
@@ -88,10 +291,18 @@ def grouped(report: Report) -> list[tuple[str, list[tuple[str, list[Result]]]]]:
     return out
 
 
+def verdict(report: Report) -> str:
+    """The first words of a report: conforms (no result at all, as sh:conforms says), passes
+    (warnings and infos only: exit 0), or fails."""
+    if report.conforms:
+        return "Conforms"
+    return "Does not conform" if report.of("Violation") else "Passes (no violation)"
+
+
 def render_text(report: Report) -> str:
     lines = []
     counts = ", ".join(f"{len(report.of(s))} {s.lower()}(s)" for s in SEVERITIES)
-    lines.append(f"{'Conforms' if report.conforms else 'Does not conform'}: {counts}")
+    lines.append(f"{verdict(report)}: {counts}")
     for severity, rules in grouped(report):
         lines += ["", f"== {severity} =="]
         for label, results in rules:

@@ -27,7 +27,7 @@ DataOption = Annotated[
     list[Path] | None,
     typer.Option(
         "--data",
-        help="Validate these RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD) instead of "
+        help="Validate these RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML) instead of "
         "the corpus; with --shapes. Repeat for several files.",
     ),
 ]
@@ -91,13 +91,12 @@ def validate(
     from policygraph.render.sheets import results_sheet
 
     fmt_ = choose(fmt, output, (Format.text, *TABULAR, Format.ttl), Format.text)
-    ttl = fmt_ == Format.ttl and engine == "auto"  # the SHACL report graph is pySHACL's
-    report = _report(home, data, shapes, "pyshacl" if ttl else engine)
+    report = _report(home, data, shapes, engine)
+    for note in report.notes:
+        typer.echo(f"Note: {note}", err=True)
     if fmt_ == Format.text:
         emit(render_text(report).encode("utf-8"), fmt_, output)
     elif fmt_ == Format.ttl:
-        if not report.graph_ttl:
-            raise InputError("--format ttl needs the SHACL report graph: use --engine pyshacl")
         emit(report.graph_ttl.encode("utf-8"), fmt_, output)
     else:
         emit_sheet(results_sheet(report), fmt_, output)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from policygraph.checks.report import SEVERITIES, Report
+from policygraph.checks.report import SEVERITIES, Report, verdict
 from policygraph.render.table import Cell, Column, Sheet
 from policygraph.store.sparql import NamedQuery
 from policygraph.views.links import Suggestion
@@ -191,7 +191,7 @@ def results_sheet(report: Report) -> Sheet:
             for k, h in zip(keys, headers, strict=True)
         ],
         [[getattr(r, k) for k in keys] for r in report.results],
-        footer=f"{'Conforms' if report.conforms else 'Does not conform'}: {counts}",
+        footer=f"{verdict(report)}: {counts}",
     )
 
 
