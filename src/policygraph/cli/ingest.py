@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,7 +12,9 @@ import typer
 from policygraph.cli.options import HomeOption, echo_rich
 
 if TYPE_CHECKING:
-    from policygraph.ingest import Applied, Plan
+    from policygraph.corpus import Corpus
+    from policygraph.ingest import Applied, Options, Plan
+    from policygraph.ingest.batch import Outcome
 
 
 Jurisdiction = Annotated[
@@ -50,11 +54,24 @@ AcceptLinks = Annotated[
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would be added; write nothing.")]
 
 
+Jobs = Annotated[
+    int | None,
+    typer.Option(
+        "--jobs", "-j", help="Files read and extracted at once (default: the cores).", min=1
+    ),
+]
+ReportOption = Annotated[
+    Path | None,
+    typer.Option("--report", help="Write what became of every file to this .csv or .json file."),
+]
+
+
 def ingest(
-    file: Annotated[
-        Path,
+    files: Annotated[
+        list[str],
         typer.Argument(
-            help="A policy document of the genre: text, a saved portal page, .docx or .pdf."
+            help="Policy documents of the genre (text, a saved portal page, .docx or .pdf): "
+            "files, folders (every such file in them) or quoted globs ('crawl/**/*.html')."
         ),
     ],
     jurisdiction: Jurisdiction = None,
@@ -67,9 +84,11 @@ def ingest(
     short: Short = None,
     accept_links: AcceptLinks = None,
     dry_run: DryRun = False,
+    jobs: Jobs = None,
+    report: ReportOption = None,
     home: HomeOption = None,
 ) -> None:
-    """Add a policy document to the corpus: copy, extract, link, rebuild and validate.
+    """Add policy documents to the corpus: copy, extract, link, rebuild and validate.
 
     Reads the 文号 and title from the first lines and the issuer and date from the closing
     signature (options override them); extracts parts, items, responsibilities and amounts;
@@ -77,13 +96,20 @@ def ingest(
     implements. Ingesting the same file twice changes nothing. Writes into the corpus of
     --home (never into the corpus bundled with the package).
 
+    Many files (or a folder, or a glob): read and extracted on every core with a progress bar,
+    then one rebuild and one validation; one bad file never stops the batch, and every file's
+    outcome (added, added with warnings, unchanged, refused with the reason) is listed, and
+    written to --report. Exit 1 when some were refused (nothing of theirs written).
+
     \b
     Example:
         policygraph ingest 云南措施.txt --jurisdiction cn-yn --dry-run
         policygraph ingest 昆明措施.txt --jurisdiction cn-yn-kunming --level city --accept-links margin=0.3
+        policygraph ingest 'crawl/**/*.html' --jobs 4 --report ingest-report.csv
     """
     from policygraph import ingest as lib
     from policygraph.corpus import Corpus
+    from policygraph.ingest.batch import expand
 
     corpus = Corpus.locate(home)
     if not dry_run:
@@ -91,6 +117,17 @@ def ingest(
     options = lib.Options(
         level, jurisdiction, kind, title, number, date, issuer, short, accept_links
     )
+    paths = expand(files)
+    if len(paths) > 1 or report is not None:
+        _batch(corpus, paths, options, jobs, report, dry_run)
+        return
+    _one(corpus, paths[0], options, dry_run)
+
+
+def _one(corpus: Corpus, file: Path, options: Options, dry_run: bool) -> None:
+    """One file: its plan, then (unless a dry run) the ingest with its findings."""
+    from policygraph import ingest as lib
+
     plan = lib.plan(corpus, file, options)
     echo_rich(*describe(plan))
     if plan.unchanged:
@@ -105,6 +142,107 @@ def ingest(
     _say(plan, applied)
     if not applied.added:
         raise typer.Exit(1)
+
+
+def _batch(
+    corpus: Corpus,
+    paths: list[Path],
+    options: Options,
+    jobs: int | None,
+    out: Path | None,
+    dry: bool,
+) -> None:
+    """Many files: the batch, its progress, and every file's outcome."""
+    import os
+
+    from policygraph.errors import InputError
+    from policygraph.ingest.batch import counts, ingest_many
+
+    one_document = {
+        "--title": options.title,
+        "--number": options.number,
+        "--date": options.date,
+        "--issuer": options.issuer,
+        "--short": options.short,
+    }
+    given = [flag for flag, value in one_document.items() if value]
+    if given:
+        raise InputError(f"{', '.join(given)} describe one document: give one file with them")
+    if dry:
+        raise InputError("--dry-run shows one file's plan: give one file with it")
+    if out is not None and out.suffix.lower() not in (".csv", ".json"):
+        raise InputError(f"{out}: --report writes a .csv or a .json file")
+    with _progress(len(paths)) as tick:
+        outcomes = ingest_many(corpus, paths, options, jobs or os.cpu_count() or 1, tick)
+    _outcomes_table(outcomes)
+    if out is not None:
+        _write_report(outcomes, out)
+    n = counts(outcomes)
+    echo_rich(", ".join(f"{v} {k}" for k, v in n.items()) + f" of {len(paths)} file(s).")
+    if n["refused"]:
+        raise typer.Exit(1)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[str], None]]:
+    """Two bars on stderr (read, planned) with the count, the rate and the time left."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    rate = TextColumn("{task.fields[rate]}")
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        rate,
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        tasks = {step: bar.add_task(step, total=total, rate="") for step in ("read", "planned")}
+
+        def tick(step: str) -> None:
+            bar.advance(tasks[step])
+            speed = bar.tasks[tasks[step]].speed
+            bar.update(tasks[step], rate=f"{speed:.1f} files/s" if speed else "")
+
+        yield tick
+
+
+def _outcomes_table(outcomes: list[Outcome]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table("file", "outcome", "document", "reason / warnings", show_lines=False)
+    for o in outcomes:
+        row = o.row()
+        table.add_row(*(escape(row[k]) for k in ("file", "status", "document", "reason")))
+    echo_rich(table)
+
+
+def _write_report(outcomes: list[Outcome], out: Path) -> None:
+    import csv
+    import io
+    import json
+
+    from policygraph.corpus import write_atomic
+
+    rows = [o.row() for o in outcomes]
+    if out.suffix.lower() == ".json":
+        data = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    else:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=["file", "status", "document", "reason"])
+        writer.writeheader()
+        writer.writerows(rows)
+        data = buf.getvalue()
+    write_atomic({out: data.encode("utf-8")})
+    typer.echo(f"Wrote {out} ({len(rows)} files)", err=True)
 
 
 def _say(plan: Plan, applied: Applied) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -21,18 +22,42 @@ from policygraph.rdf.terms import iri_segment
 from policygraph.text.amounts import find_amounts
 from policygraph.text.citations import DOC_NUMBER, DocumentIndex, find_mentions, normalize_number
 from policygraph.text.dates import read_date
+from policygraph.text.document import SourceDocument
 from policygraph.text.metadata import PLACE, guess_level, read_metadata
 from policygraph.text.names import Reading, kind_of, normalize, with_inherited_prefix
 from policygraph.text.places import jurisdiction_of
 from policygraph.text.readers import read_source
-from policygraph.text.structure import Provision, parse_measures
+from policygraph.text.structure import Provision, Structure, parse_measures
 
 _IMPLEMENTS = re.compile(r"(贯彻落实|贯彻|落实|根据|按照)$")
 
 
-def plan(corpus: Corpus, path: Path, options: Options) -> Plan:
-    """Read and extract ``path`` without writing anything."""
-    p = _read(path, options, corpus)
+@dataclass(frozen=True)
+class Read:
+    """A file read and extracted: a pure function of its bytes (``read_file``), so that a batch
+    reads its files on every core and ``extract`` on any machine."""
+
+    data: bytes
+    source: SourceDocument
+    structure: Structure
+
+
+def read_file(path: Path) -> Read:
+    """``path`` read (any format) and its numbered items extracted; errors name the file."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    if not data.strip():
+        raise SourceError(f"{path}: the file is empty")
+    source = read_source(data, str(path))
+    return Read(data, source, parse_measures(source.text, path.name))  # no items: stops here
+
+
+def plan(corpus: Corpus, path: Path, options: Options, read: Read | None = None) -> Plan:
+    """Read and extract ``path`` (or take ``read``, what :func:`read_file` made of it) without
+    writing anything."""
+    p = _read(path, options, corpus, read or read_file(path))
     _check_conflicts(corpus, p)
     # Re-planning a document already ingested must give the same files: leave out its own.
     own = {
@@ -59,18 +84,11 @@ def plan(corpus: Corpus, path: Path, options: Options) -> Plan:
     return p
 
 
-def _read(path: Path, options: Options, corpus: Corpus) -> Plan:
+def _read(path: Path, options: Options, corpus: Corpus, read: Read) -> Plan:
     """The document's text, structure and metadata (options first, then the portal's metadata
     panel, then what the text says)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
-    if not data.strip():
-        raise SourceError(f"{path}: the file is empty")
-    source = read_source(data, str(path))
+    data, source, structure = read.data, read.source, read.structure
     text = source.text
-    structure = parse_measures(text, path.name)  # no numbered items: stop here
     said, panel = read_metadata(text), source.metadata
     given = {
         key: getattr(options, key) or panel.get(key) or said[key]

@@ -1,0 +1,232 @@
+"""Ingesting many documents in one command (issue 24).
+
+Reading and extracting a file (its text, its numbered items, its metadata panel) is a pure
+function of its bytes, done in parallel on every core. Planning is not: a document's new
+departments and links depend on those before it, so the plans are made one after another,
+each written before the next is planned, in one transaction. Then one rebuild and one
+validation; a document that brings a violation the corpus did not have is taken out again,
+with its violations as the reason, and the rest rebuilt. One bad file never stops the batch;
+an interruption (Ctrl-C, a kill) leaves the corpus as it was before the batch.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policygraph import checks
+from policygraph.build import build
+from policygraph.checks.report import Report, Result
+from policygraph.corpus import Corpus, Journal, transaction, write_atomic
+from policygraph.errors import InputError, PolicyGraphError
+from policygraph.ingest.model import Options, Plan
+from policygraph.ingest.plan import Read, plan, read_file
+
+# The files a folder is searched for (the readers of text/readers)
+EXTENSIONS = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf")
+STATUSES = ("added", "added with warnings", "unchanged", "refused")
+
+
+@dataclass
+class Outcome:
+    """What the batch did with one file."""
+
+    file: Path
+    status: str = "refused"  # one of STATUSES
+    document: str = ""
+    reason: str = ""  # why refused; what it warns of
+    warnings: list[str] = field(default_factory=list)
+
+    def row(self) -> dict[str, str]:
+        said = self.reason or "; ".join(self.warnings)
+        return {
+            "file": str(self.file),
+            "status": self.status,
+            "document": self.document,
+            "reason": said,
+        }
+
+
+def expand(args: Iterable[str]) -> list[Path]:
+    """The files of ``args``: files, folders (every file of a known kind in them, at any depth)
+    and globs (``crawl/**/*.html``), each once, in order; an argument that names nothing is an
+    error naming it."""
+    out: list[Path] = []
+    for arg in args:
+        path = Path(arg)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in EXTENSIONS
+            )
+        elif path.exists():
+            found = [path]
+        elif glob.has_magic(arg):
+            found = sorted(Path(p) for p in glob.glob(arg, recursive=True) if Path(p).is_file())
+        else:
+            raise InputError(f"{arg}: no such file or folder")
+        if not found:
+            raise InputError(f"{arg}: names no file to ingest ({', '.join(EXTENSIONS)})")
+        out += [p for p in found if p not in out]
+    return out
+
+
+def _read(path: Path) -> Read | str:
+    """A worker's task: the file read and extracted, or the one-line reason it cannot be."""
+    try:
+        return read_file(path)
+    except PolicyGraphError as exc:
+        return str(exc)
+    except Exception as exc:  # a reader's bug must not stop the batch: said, with its type
+        return f"{path}: cannot be read ({type(exc).__name__}: {exc})"
+
+
+def read_all(
+    paths: list[Path], jobs: int, tick: Callable[[], None] = lambda: None
+) -> list[Read | str]:
+    """Every file read and extracted, on ``jobs`` processes (in order)."""
+    if jobs <= 1 or len(paths) < 2:
+        out = []
+        for p in paths:
+            out.append(_read(p))
+            tick()
+        return out
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = []
+        for r in pool.map(_read, paths, chunksize=max(1, len(paths) // (jobs * 8))):
+            results.append(r)
+            tick()
+        return results
+
+
+def ingest_many(
+    corpus: Corpus,
+    paths: list[Path],
+    options: Options,
+    jobs: int,
+    tick: Callable[[str], None] = lambda _: None,
+) -> list[Outcome]:
+    """Ingest ``paths``: read in parallel, planned and written one by one, one rebuild and one
+    validation; every file has its outcome. ``tick`` is called as each step is done."""
+    reads = read_all(paths, jobs, lambda: tick("read"))
+    outcomes = [Outcome(p) for p in paths]
+    with transaction(corpus, "ingest") as journal:
+        written: dict[int, tuple[Plan, dict[Path, bytes | None]]] = {}
+        for k, (path, read) in enumerate(zip(paths, reads, strict=True)):
+            tick("planned")
+            if isinstance(read, str):
+                outcomes[k].reason = read
+                continue
+            try:
+                p = plan(corpus, path, options, read)
+            except PolicyGraphError as exc:
+                outcomes[k].reason = str(exc)
+                continue
+            outcomes[k].document = str(p.doc)
+            if p.unchanged:
+                outcomes[k].status = "unchanged"
+                continue
+            written[k] = (p, _write(corpus, p, journal))
+            new = "、".join(n.label for n in p.new)
+            outcomes[k].warnings = [f"could not read {u}" for u in p.unread]
+            outcomes[k].warnings += [f"new departments (in no register): {new}"] if new else []
+        _settle(corpus, written, outcomes)
+    return outcomes
+
+
+def _write(corpus: Corpus, p: Plan, journal: Journal) -> dict[Path, bytes | None]:
+    """Write a plan's files; what they held before (None: they did not exist)."""
+    targets = {corpus.path(rel): body for rel, body in p.written().items()}
+    journal.save(list(targets), [corpus.sources, corpus.ttl])
+    before = {t: (t.read_bytes() if t.is_file() else None) for t in targets}
+    built = corpus.ttl / f"doc-{p.short}.ttl"  # what the rebuild will make of it
+    before.setdefault(built, built.read_bytes() if built.is_file() else None)
+    write_atomic(targets)
+    return before
+
+
+def _undo(before: dict[Path, bytes | None]) -> None:
+    for target, old in before.items():
+        if old is None:
+            target.unlink(missing_ok=True)
+        else:
+            write_atomic({target: old})
+
+
+def _settle(
+    corpus: Corpus,
+    written: dict[int, tuple[Plan, dict[Path, bytes | None]]],
+    outcomes: list[Outcome],
+) -> None:
+    """One rebuild and one validation; the documents that bring violations are taken out (and
+    the rest rebuilt and validated again) until none does."""
+    baseline: set[tuple[str, str, str, str]] | None = None
+    while written:
+        parsed = {str(p.doc): (p.text, p.structure) for p, _ in written.values()}
+        build(corpus, parsed)
+        report = checks.validate(corpus)
+        blamed = _blame(report, written, baseline)
+        if blamed is None:  # violations no document of the batch is named in: were they there?
+            baseline = _baseline(corpus, written)
+            blamed = _blame(report, written, baseline)
+        if not blamed:
+            break
+        for k, found in blamed.items():
+            _, before = written.pop(k)
+            _undo(before)
+            outcomes[k].status = "refused"
+            outcomes[k].reason = "brings violations: " + "; ".join(r.message for r in found[:3])
+    if not written:  # every document taken out again: the graph as it was
+        build(corpus)
+    for k in written:
+        outcomes[k].status = "added with warnings" if outcomes[k].warnings else "added"
+
+
+def _key(r: Result) -> tuple[str, str, str, str]:
+    return (r.rule, r.focus, r.value, r.message)
+
+
+def _blame(
+    report: Report,
+    written: dict[int, tuple[Plan, dict[Path, bytes | None]]],
+    baseline: set[tuple[str, str, str, str]] | None,
+) -> dict[int, list[Result]] | None:
+    """The batch's documents each violation names (by its IRI in the focus node or the message);
+    None when a violation names none of them and it is not known whether it was there before."""
+    blamed: dict[int, list[Result]] = {}
+    for r in report.of("Violation"):
+        if baseline is not None and _key(r) in baseline:
+            continue
+        named = [
+            k for k, (p, _) in written.items() if str(p.doc) in r.focus or str(p.doc) in r.message
+        ]
+        if not named:
+            if baseline is None:
+                return None
+            named = list(written)  # new, and no document named: every document of the batch
+        for k in named:
+            blamed.setdefault(k, []).append(r)
+    return blamed
+
+
+def _baseline(
+    corpus: Corpus, written: dict[int, tuple[Plan, dict[Path, bytes | None]]]
+) -> set[tuple[str, str, str, str]]:
+    """The corpus's violations without the batch: its files put back, rebuilt and validated, and
+    the batch written again."""
+    now = {t: t.read_bytes() for _, before in written.values() for t in before if t.is_file()}
+    for _, before in written.values():
+        _undo(before)
+    build(corpus)
+    found = {_key(r) for r in checks.validate(corpus).of("Violation")}
+    write_atomic(now)
+    return found
+
+
+def counts(outcomes: list[Outcome]) -> dict[str, int]:
+    return {s: sum(1 for o in outcomes if o.status == s) for s in STATUSES}
+
+
+__all__ = ["EXTENSIONS", "Outcome", "counts", "expand", "ingest_many", "read_all"]

@@ -1,0 +1,194 @@
+"""Batch ingest (issue 24): many files, folders and globs in one command; every file's outcome
+to the terminal and to --report; one bad file never stops the batch; exit 1 when some were
+refused (nothing of theirs written); an interrupted or killed batch leaves the corpus as it was
+(every document before or after)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from policygraph.cli.app import app
+from policygraph.corpus import JOURNAL, Corpus
+
+GENRE = Path(__file__).resolve().parent / "genre" / "gov-cn"
+FIX = Path(__file__).resolve().parent / "fixtures" / "ingest"
+runner = CliRunner()
+
+
+def state(home: Corpus) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted((home.root / "data").rglob("*")) if p.is_file()}
+
+
+@pytest.fixture()
+def crawl(tmp_path: Path) -> Path:
+    """A crawl folder: the real gov.cn pages, a fixture, an empty file and one that is no
+    document of the genre (nested one level down)."""
+    root = tmp_path / "crawl"
+    (root / "more").mkdir(parents=True)
+    for page in sorted(GENRE.glob("*.html"))[:2]:
+        shutil.copy(page, root / page.name)
+    shutil.copy(FIX / "yunnan-measures.txt", root / "more" / "yunnan-measures.txt")
+    (root / "more" / "empty.txt").write_bytes(b"")
+    (root / "more" / "notes.txt").write_text("没有编号的文字。\n", encoding="utf-8")
+    (root / "more" / "ignored.png").write_bytes(b"\x89PNG")
+    return root
+
+
+def ingest(home: Corpus, *args: str) -> object:
+    return runner.invoke(app, ["ingest", *args, "--jurisdiction", "cn", "--home", str(home.root)])
+
+
+def test_a_folder_every_file_has_its_outcome(tmp_home: Corpus, crawl: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.csv"
+    r = runner.invoke(
+        app,
+        ["ingest", str(crawl), "--jobs", "2", "--report", str(out), "--home", str(tmp_home.root)],
+    )
+    assert r.exit_code == 1, r.output  # two files refused
+    with out.open(encoding="utf-8") as f:
+        rows = {Path(row["file"]).name: row for row in csv.DictReader(f)}
+    assert set(rows) == {p.name for p in sorted(GENRE.glob("*.html"))[:2]} | {
+        "yunnan-measures.txt",
+        "empty.txt",
+        "notes.txt",
+    }  # the .png is no document: not taken
+    assert rows["empty.txt"]["status"] == "refused" and "empty" in rows["empty.txt"]["reason"]
+    assert (
+        rows["notes.txt"]["status"] == "refused"
+        and "no numbered items" in rows["notes.txt"]["reason"]
+    )
+    added = [row for row in rows.values() if row["status"].startswith("added")]
+    assert len(added) == 3 and all(row["document"] for row in added)
+    assert "2 refused of 5 file(s)" in r.stdout
+    v = runner.invoke(app, ["validate", "--home", str(tmp_home.root)])
+    assert v.exit_code == 0, v.stdout  # the corpus is valid after the batch
+    # the same batch again: every document unchanged, the same two refused, nothing written
+    before = state(tmp_home)
+    again = runner.invoke(
+        app,
+        ["ingest", str(crawl), "--report", str(tmp_path / "r.json"), "--home", str(tmp_home.root)],
+    )
+    assert again.exit_code == 1
+    outcomes = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert sorted(o["status"] for o in outcomes) == [
+        "refused",
+        "refused",
+        "unchanged",
+        "unchanged",
+        "unchanged",
+    ]
+    assert state(tmp_home) == before
+
+
+def test_globs_and_exit_zero_when_all_are_added(tmp_home: Corpus, crawl: Path) -> None:
+    r = runner.invoke(app, ["ingest", f"{crawl}/*.html", "--home", str(tmp_home.root)])
+    assert r.exit_code == 0, r.output
+    assert "2 added" in r.stdout or "added with warnings" in r.stdout
+
+
+def test_usage_errors_exit_2(tmp_home: Corpus, crawl: Path, tmp_path: Path) -> None:
+    home = ["--home", str(tmp_home.root)]
+    cases = [
+        (["ingest", str(crawl), "--title", "x"], "--title describe one document"),
+        (["ingest", str(crawl), "--dry-run"], "--dry-run shows one file's plan"),
+        (
+            ["ingest", str(crawl), "--report", str(tmp_path / "r.txt")],
+            "--report writes a .csv or a .json",
+        ),
+        (["ingest", str(tmp_path / "nothing-here")], "no such file or folder"),
+        (["ingest", f"{crawl}/*.docx"], "names no file to ingest"),
+    ]
+    before = state(tmp_home)
+    for args, said in cases:
+        r = runner.invoke(app, [*args, *home])
+        assert r.exit_code == 2 and said in r.stderr, (args, r.stderr)
+    assert state(tmp_home) == before
+
+
+def test_a_document_that_brings_a_violation_is_taken_out_and_the_others_added(
+    tmp_home: Corpus, crawl: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import policygraph.ingest.batch as batch
+
+    real = batch.plan
+
+    def broken_yunnan(corpus: Corpus, path: Path, *args: object) -> object:
+        p = real(corpus, path, *args)  # type: ignore[arg-type]
+        if path.name == "yunnan-measures.txt":  # a responsibility with no department: a violation
+            rel = f"data/ttl/ingested-{p.stem}.ttl"
+            p.files[rel] += (
+                f"\n<{p.doc}/measure/1/lead/99> a <https://w3id.org/policygraph/ontology#Responsibility> .\n"
+            )
+        return p
+
+    monkeypatch.setattr(batch, "plan", broken_yunnan)
+    r = runner.invoke(
+        app,
+        [
+            "ingest",
+            str(crawl),
+            "--report",
+            str(crawl.parent / "r.json"),
+            "--home",
+            str(tmp_home.root),
+        ],
+    )
+    assert r.exit_code == 1
+    rows = {
+        Path(o["file"]).name: o for o in json.loads((crawl.parent / "r.json").read_text("utf-8"))
+    }
+    yunnan = rows["yunnan-measures.txt"]
+    assert yunnan["status"] == "refused" and yunnan["reason"].startswith("brings violations")
+    assert not list((tmp_home.root / "data" / "sources").glob("*云政办发*"))  # nothing of it
+    assert sum(o["status"].startswith("added") for o in rows.values()) == 2
+    assert runner.invoke(app, ["validate", "--home", str(tmp_home.root)]).exit_code == 0
+
+
+def test_an_interrupted_batch_leaves_the_corpus_as_it_was(
+    tmp_home: Corpus, crawl: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import policygraph.ingest.batch as batch
+
+    before = state(tmp_home)
+    real = batch.plan
+    seen: list[Path] = []
+
+    def interrupted(corpus: Corpus, path: Path, *args: object) -> object:
+        seen.append(path)
+        if len(seen) == 3:  # two documents written already
+            raise KeyboardInterrupt
+        return real(corpus, path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(batch, "plan", interrupted)
+    r = runner.invoke(app, ["ingest", str(crawl), "--home", str(tmp_home.root)])
+    assert r.exit_code != 0
+    assert state(tmp_home) == before and not (tmp_home.root / JOURNAL).exists()
+
+
+def test_a_killed_batch_is_undone_by_the_next_writer(tmp_home: Corpus, crawl: Path) -> None:
+    before = state(tmp_home)
+    script = (
+        "import os, sys, policygraph.ingest.batch as b\n"
+        "def killed(*args):\n"
+        "    os.kill(os.getpid(), 9)\n"
+        "b._settle = killed\n"  # every document written, not yet rebuilt
+        "from policygraph.cli.app import main\n"
+        "sys.argv = ['policygraph', 'ingest', sys.argv[1], '--home', sys.argv[2]]\n"
+        "main()\n"
+    )
+    died = subprocess.run(
+        [sys.executable, "-c", script, str(crawl), str(tmp_home.root)], capture_output=True
+    )
+    assert died.returncode == -9
+    assert (tmp_home.root / JOURNAL).exists() and state(tmp_home) != before  # half written
+    r = runner.invoke(app, ["build", "--home", str(tmp_home.root), "-q"])
+    assert r.exit_code == 0, r.output
+    assert state(tmp_home) == before and not (tmp_home.root / JOURNAL).exists()
