@@ -192,3 +192,25 @@ def test_a_killed_batch_is_undone_by_the_next_writer(tmp_home: Corpus, crawl: Pa
     r = runner.invoke(app, ["build", "--home", str(tmp_home.root), "-q"])
     assert r.exit_code == 0, r.output
     assert state(tmp_home) == before and not (tmp_home.root / JOURNAL).exists()
+
+
+def test_extract_is_a_pure_function_of_the_file(tmp_home: Corpus, tmp_path: Path) -> None:
+    """`extract` gives the same Turtle for the same file, in any corpus, writing nothing there."""
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDF
+
+    page = GENRE / "2018-gf-38.html"
+    before = state(tmp_home)
+    one, two = tmp_path / "one.ttl", tmp_path / "two.ttl"
+    r = runner.invoke(app, ["extract", str(page), "-o", str(one), "--home", str(tmp_home.root)])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["extract", str(page), "-o", str(two)])  # another corpus
+    assert r.exit_code == 0 and one.read_bytes() == two.read_bytes()
+    assert state(tmp_home) == before
+    g = Graph().parse(one)
+    doc = URIRef("https://w3id.org/policygraph/eli/cn/国发/2018/38")
+    pg = "https://w3id.org/policygraph/ontology#"
+    assert (doc, RDF.type, URIRef(pg + "Document")) in g or any(g.triples((doc, None, None)))
+    assert len(set(g.subjects(RDF.type, URIRef(pg + "Responsibility")))) > 10
+    bad = runner.invoke(app, ["extract", str(tmp_path / "missing.html")])
+    assert bad.exit_code == 2 and "missing.html" in bad.stderr

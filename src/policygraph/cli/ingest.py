@@ -308,4 +308,41 @@ def describe(plan: Plan) -> list[str]:
     return lines
 
 
-COMMANDS = {"ingest": ingest}
+def extract(
+    file: Annotated[Path, typer.Argument(help="A policy document of the genre (any format).")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the Turtle here (else stdout).")
+    ] = None,
+    jurisdiction: Jurisdiction = None,
+    level: Level = None,
+    kind: Kind = None,
+    title: Title = None,
+    number: Number = None,
+    date: Date = None,
+    issuer: Issuer = None,
+    short: Short = None,
+    home: HomeOption = None,
+) -> None:
+    """One document's graph as Turtle, without a corpus: the same file gives the same Turtle.
+
+    What ingest would add (metadata, parts, items, responsibilities, amounts, citations), read
+    against the ontology and registers only (every other department is new), and no corpus
+    lock: any batch runner can spread it over many machines, and `load` the files into a
+    SPARQL server built for billions of triples.
+
+    \b
+    Example:
+        policygraph extract 云南措施.txt --jurisdiction cn-yn -o yunnan.ttl
+    """
+    from policygraph.cli.options import emit
+    from policygraph.corpus import Corpus
+    from policygraph.ingest import Options
+    from policygraph.ingest.extract import extract as run
+    from policygraph.render.formats import Format
+
+    options = Options(level, jurisdiction, kind, title, number, date, issuer, short, None)
+    turtle = run(file, options, Corpus.locate(home))
+    emit(turtle.encode("utf-8"), Format.ttl, output, "Turtle")
+
+
+COMMANDS = {"ingest": ingest, "extract": extract}
