@@ -214,3 +214,42 @@ def test_extract_is_a_pure_function_of_the_file(tmp_home: Corpus, tmp_path: Path
     assert len(set(g.subjects(RDF.type, URIRef(pg + "Responsibility")))) > 10
     bad = runner.invoke(app, ["extract", str(tmp_path / "missing.html")])
     assert bad.exit_code == 2 and "missing.html" in bad.stderr
+
+
+def test_the_cached_curated_graph_follows_the_files(tmp_home: Corpus) -> None:
+    """The corpus's graphs are kept per process (a batch asks for them a thousand times): a new
+    file is added to them, a changed or removed one makes them again; never stale."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDFS
+
+    s = URIRef("https://example.org/x")
+    first = tmp_home.curated_graph()
+    assert (s, None, None) not in first and tmp_home.curated_graph() is first
+    extra = tmp_home.ttl / "extra.ttl"
+    extra.write_text(f'<{s}> <{RDFS.label}> "one" .\n', encoding="utf-8")
+    grown = tmp_home.curated_graph()
+    assert grown.value(s, RDFS.label) == Literal("one")
+    from policygraph.corpus import write_atomic
+
+    write_atomic({extra: f'<{s}> <{RDFS.label}> "two" .\n'.encode()})
+    changed = tmp_home.curated_graph()
+    assert set(changed.objects(s, RDFS.label)) == {Literal("two")}
+    extra.unlink()
+    assert (s, None, None) not in tmp_home.curated_graph()
+
+
+def test_a_plans_new_departments_stay_in_its_own_layer(home: Corpus) -> None:
+    from rdflib import URIRef
+
+    from policygraph.corpus import parts_of
+    from policygraph.departments import DepartmentIndex
+
+    curated = home.curated_graph()
+    base = DepartmentIndex.of(curated, parts_of(curated))
+    layer = base.copy()
+    new = URIRef("https://w3id.org/policygraph/org/cn-gx/test-body")
+    layer.add(new, "cn-gx", "自治区测试局", ["自治区测试局", "测试局"])
+    assert layer.lookup("测试局", "cn-gx") == new and new in layer
+    assert base.lookup("测试局", "cn-gx") is None and new not in base
+    assert DepartmentIndex.of(curated, parts_of(curated)) is base  # the cached one, untouched
+    assert layer.lookup("科技厅", "cn-gx") == base.lookup("科技厅", "cn-gx") is not None

@@ -48,6 +48,12 @@ def unprefixed(name: str) -> str:
     return plain[m.end() :] if m and m.end() else plain
 
 
+def _chain(jurisdiction: str) -> list[str]:
+    """The jurisdictions enclosing ``jurisdiction``, outermost first: cn, cn-yn, cn-yn-kunming."""
+    parts = jurisdiction.split("-")
+    return ["-".join(parts[: k + 1]) for k in range(len(parts))]
+
+
 def encloses(outer: str, inner: str) -> bool:
     """True when jurisdiction ``outer`` is ``inner`` or contains it (cn-gx encloses cn-gx-liuzhou)."""
     return inner == outer or inner.startswith(outer + "-")
@@ -59,6 +65,9 @@ class Resolved:
     inherited_prefix: str | None  # set when the name resolved only with an inherited prefix
 
 
+_INDEXES: dict[int, tuple[Graph, DepartmentIndex, int]] = {}
+
+
 class DepartmentIndex:
     """Labels of every department, for resolution and suggestions."""
 
@@ -66,37 +75,122 @@ class DepartmentIndex:
         self.by_label: dict[str, set[URIRef]] = defaultdict(set)
         self.jurisdiction: dict[URIRef, str] = {}
         self.pref_label: dict[URIRef, str] = {}
-        for s in graph.subjects(PG.jurisdiction, None):
-            if not isinstance(s, URIRef) or graph.value(s, SKOS.prefLabel) is None:
-                continue
-            self.jurisdiction[s] = str(graph.value(s, PG.jurisdiction))
-            self.pref_label[s] = str(graph.value(s, SKOS.prefLabel))
-            for p in (SKOS.prefLabel, SKOS.altLabel):
-                for label in graph.objects(s, p):
-                    if isinstance(label, Literal):
-                        self.by_label[normalize(str(label))].add(s)
+        self.labels: dict[URIRef, set[str]] = {}
+        self._by_jurisdiction: dict[str, set[str]] | None = None
+        self._by_label_jur: dict[tuple[str, str], set[URIRef]] | None = None
+        for s in set(graph.subjects(PG.jurisdiction, None)):
+            self._index(graph, s)
+
+    def _index(self, graph: Graph, s: object) -> None:
+        """(Re)index one department as ``graph`` has it."""
+        if not isinstance(s, URIRef):
+            return
+        self._by_jurisdiction = self._by_label_jur = None
+        for known in self.labels.pop(s, set()):
+            self.by_label[known].discard(s)
+        jur, pref = graph.value(s, PG.jurisdiction), graph.value(s, SKOS.prefLabel)
+        if jur is None or pref is None:
+            return
+        self.jurisdiction[s] = str(jur)
+        self.pref_label[s] = str(pref)
+        mine = self.labels.setdefault(s, set())
+        for p in (SKOS.prefLabel, SKOS.altLabel):
+            for label in graph.objects(s, p):
+                if isinstance(label, Literal):
+                    self.by_label[normalize(str(label))].add(s)
+                    mine.add(normalize(str(label)))
+
+    def _by_label_in(self) -> dict[tuple[str, str], set[URIRef]]:
+        """Departments by (label, jurisdiction), made when first asked for and after growth."""
+        if self._by_label_jur is None:
+            out: dict[tuple[str, str], set[URIRef]] = defaultdict(set)
+            for label, iris in self.by_label.items():
+                for i in iris:
+                    out[(label, self.jurisdiction.get(i, ""))].add(i)
+            self._by_label_jur = out
+        return self._by_label_jur
+
+    def _labels_in(self) -> dict[str, set[str]]:
+        """Labels by the jurisdiction of their departments (made when first asked for, and again
+        after the index grew)."""
+        if self._by_jurisdiction is None:
+            out: dict[str, set[str]] = defaultdict(set)
+            for label, iris in self.by_label.items():
+                for i in iris:
+                    out[self.jurisdiction.get(i, "")].add(label)
+            self._by_jurisdiction = out
+        return self._by_jurisdiction
+
+    def add(self, iri: URIRef, jurisdiction: str, pref: str, labels: list[str]) -> None:
+        """A department not in the graph (a plan's new one), known by ``labels``."""
+        self._by_jurisdiction = self._by_label_jur = None
+        self.jurisdiction[iri] = jurisdiction
+        self.pref_label[iri] = pref
+        mine = self.labels.setdefault(iri, set())
+        for form in labels:
+            self.by_label[normalize(form)].add(iri)
+            mine.add(normalize(form))
+
+    def copy(self) -> DepartmentIndex:
+        """An index to add to, over this one (which stays as the graph has it): a layer of its
+        own additions, so that a plan does not copy a thousand documents' departments."""
+        return _Layer(self)
+
+    def _all(self, label: str) -> set[URIRef]:
+        return self.by_label.get(label, set())
+
+    def _in(self, label: str, jurisdiction: str) -> set[URIRef]:
+        return self._by_label_in().get((label, jurisdiction), set())
+
+    def _pool(self, jurisdiction: str | None) -> list[str]:
+        """The labels a suggestion for ``jurisdiction`` chooses from, in a fixed order."""
+        if jurisdiction is None:
+            return [label for label, iris in self.by_label.items() if iris]
+        found = {label for j in _chain(jurisdiction) for label in self._labels_in().get(j, ())}
+        return [label for label in self.by_label if label in found]
+
+    def grow(self, graph: Graph, part: Graph) -> None:
+        """Index what ``part`` (a file's graph just added to ``graph``) says of departments."""
+        for s in set(part.subjects()):
+            if (s, PG.jurisdiction, None) in graph:
+                self._index(graph, s)
+
+    @classmethod
+    def of(cls, graph: Graph, parts: list[Graph] | None) -> DepartmentIndex:
+        """The index of ``graph``; where ``graph`` is a cached union that grows file by file
+        (``parts``: its files' graphs), the index made before grown by the new files (a batch
+        of a thousand documents asked for it anew for each, over every department)."""
+        if parts is None:
+            return cls(graph)
+        known = _INDEXES.get(id(graph))
+        if known is None or known[0] is not graph:
+            known = (graph, cls(graph), len(parts))
+        index = known[1]
+        for part in parts[known[2] :]:
+            index.grow(graph, part)
+        _INDEXES[id(graph)] = (graph, index, len(parts))
+        return index
 
     def __contains__(self, iri: object) -> bool:
         return iri in self.pref_label
 
     def lookup(self, name: str, jurisdiction: str | None = None) -> URIRef | None:
         """The one department this name denotes (in ``jurisdiction`` when ambiguous), else None."""
-        candidates = self.by_label.get(normalize(name), set())
+        label = normalize(name)
+        candidates = self._all(label)
         if jurisdiction:
             # Only departments of the document's own or an enclosing jurisdiction can be meant:
             # a city document may use its region's short names, a Yunnan document's 财政厅 is
-            # not Guangxi's. The nearest enclosing jurisdiction wins.
-            enclosing = [
-                c
-                for c in candidates
-                if encloses(self.jurisdiction[c], jurisdiction)
-                and not (self.jurisdiction[c] == "cn" != jurisdiction and could_be_local(name))
-            ]
-            if enclosing:
-                depth = max(len(self.jurisdiction[c]) for c in enclosing)
-                candidates = {c for c in enclosing if len(self.jurisdiction[c]) == depth}
-            else:
-                candidates = set()
+            # not Guangxi's. The nearest enclosing jurisdiction wins (looked up jurisdiction by
+            # jurisdiction: a label a thousand cities share is not a thousand candidates).
+            found: set[URIRef] = set()
+            for j in reversed(_chain(jurisdiction)):
+                if j == "cn" != jurisdiction and could_be_local(name):
+                    continue
+                found = self._in(label, j)
+                if found:
+                    break
+            candidates = found
         if len(candidates) == 1:
             return next(iter(candidates))
         return None
@@ -106,12 +200,7 @@ class DepartmentIndex:
     ) -> list[str]:
         """The closest known labels to ``name`` (of ``jurisdiction`` and enclosing ones); with
         ``near``, only near misses (a typo, a variant: rapidfuzz ratio ≥ 75)."""
-        pool = [
-            label
-            for label, iris in self.by_label.items()
-            if jurisdiction is None
-            or any(encloses(self.jurisdiction.get(i, ""), jurisdiction) for i in iris)
-        ]
+        pool = self._pool(jurisdiction)  # of the jurisdictions enclosing it (cn, cn-yn, …)
         if near:
             return suggest(name, pool, n, cutoff=75, fallback=False)
         return suggest(name, pool, n)
@@ -151,3 +240,25 @@ class DepartmentIndex:
                 raise self.unknown(reading.written, where)
             out.append(Resolved(*found))
         return out
+
+
+class _Layer(DepartmentIndex):
+    """A plan's own departments over the corpus's index (see :meth:`DepartmentIndex.copy`)."""
+
+    def __init__(self, base: DepartmentIndex) -> None:
+        super().__init__(Graph())
+        self.base = base
+
+    def __contains__(self, iri: object) -> bool:
+        return iri in self.pref_label or iri in self.base
+
+    def _all(self, label: str) -> set[URIRef]:
+        return self.base._all(label) | super()._all(label)
+
+    def _in(self, label: str, jurisdiction: str) -> set[URIRef]:
+        return self.base._in(label, jurisdiction) | super()._in(label, jurisdiction)
+
+    def _pool(self, jurisdiction: str | None) -> list[str]:
+        below = self.base._pool(jurisdiction)
+        seen = set(below)
+        return below + [label for label in super()._pool(jurisdiction) if label not in seen]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
+from policygraph.corpus import parts_of
 from policygraph.rdf import BASE, DCT, ELI, PG, PROV, RDF, bind_prefixes
 from policygraph.rdf.terms import iri_segment
 from policygraph.text.citations import DocumentIndex, Mention, find_mentions
@@ -57,7 +58,7 @@ def citation_graph(meta: Graph, texts: dict[URIRef, str]) -> Graph:
     ``meta`` is the curated graph (documents, titles, numbers); ``texts`` maps a source text IRI
     to its decoded text.
     """
-    resolver = _Resolver(DocumentIndex(meta))
+    resolver = _Resolver(DocumentIndex.of(meta, parts_of(meta)))
     found: list[tuple[URIRef, URIRef, list[Mention]]] = []
     for doc, source in sorted(meta.subject_objects(PG.sourceText)):
         if isinstance(doc, URIRef) and isinstance(source, URIRef) and source in texts:

@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS
 
 from policygraph.build import provision_iris
-from policygraph.corpus import Corpus, sha256_of
+from policygraph.corpus import Corpus, parts_of, sha256_of
 from policygraph.departments import DepartmentIndex, unprefixed
 from policygraph.errors import InputError, SourceError
 from policygraph.ingest.files import files_of
@@ -65,7 +65,7 @@ def plan(corpus: Corpus, path: Path, options: Options, read: Read | None = None)
         corpus.path(f"data/ttl/ingested-{p.stem}.ttl"),
     }
     curated = corpus.curated_graph(exclude=own)
-    index = DepartmentIndex(curated)
+    index = DepartmentIndex.of(curated, parts_of(curated)).copy()  # the plan adds to its own
     register = Register(corpus.register_graph(), curated)
     _departments(p, index, register)
     _issuer(p, index, register)
@@ -173,7 +173,7 @@ def _jurisdiction(
 def _implemented_jurisdiction(text: str, corpus: Corpus) -> str | None:
     """The jurisdiction of a document of the corpus the text says it implements (为贯彻落实《…》)."""
     curated = corpus.curated_graph()
-    index = DocumentIndex(curated)
+    index = DocumentIndex.of(curated, parts_of(curated))
     for m in find_mentions(text):
         if _IMPLEMENTS.search(text[max(0, m.span.start - 6) : m.span.start]):
             doc = index.find(m.number, m.title)
@@ -260,7 +260,8 @@ class Register:
     source = "data/registers/"
 
     def __init__(self, graph: Graph, curated: Graph) -> None:
-        self.graph, self.index, self.curated = graph, DepartmentIndex(graph), curated
+        index = DepartmentIndex.of(graph, parts_of(graph))
+        self.graph, self.index, self.curated = graph, index, curated
 
     def find(self, p: Plan, reading: Reading) -> URIRef | None:
         """The national body ``reading`` names: any form in a national document; in a lower
@@ -350,10 +351,7 @@ def _department(
     for form in (written, resolved):
         if form not in dept.written and form != label:
             dept.written.append(form)
-    for form in [label, *dept.written]:
-        index.by_label[normalize(form)].add(dept.iri)
-    index.jurisdiction[dept.iri] = p.jurisdiction
-    index.pref_label[dept.iri] = label
+    index.add(dept.iri, p.jurisdiction, label, [label, *dept.written])
 
 
 def _issuer(p: Plan, index: DepartmentIndex, register: Register) -> None:
@@ -375,7 +373,7 @@ def _issuer(p: Plan, index: DepartmentIndex, register: Register) -> None:
 
 def _citations_and_implementation(p: Plan, curated: Graph) -> None:
     """What the text cites, and the higher documents it says (in its preamble) it implements."""
-    index = DocumentIndex(curated)
+    index = DocumentIndex.of(curated, parts_of(curated))
     ranks = {str(PG[name]): r for name, r in LEVELS.values()}
     first_item = min((pv.span.start for pv in p.structure.provisions), default=len(p.text))
     first_part = min((pt.span.start for pt in p.structure.parts), default=len(p.text))

@@ -74,6 +74,9 @@ def find_mentions(text: str) -> list[Mention]:
 # --- the documents of a corpus, by number and by title ------------------------------------
 
 
+_INDEXES: dict[int, tuple[Graph, DocumentIndex, int]] = {}
+
+
 class DocumentIndex:
     """Every document of a metadata graph by 文号 (eli:id_local) and by normalised title
     (eli:title, dct:title, pg:titleVariant): how a citation finds what it names."""
@@ -81,6 +84,25 @@ class DocumentIndex:
     def __init__(self, meta: Graph) -> None:
         self.by_number: dict[str, URIRef] = {}
         self.by_title: dict[str, URIRef] = {}
+        self.grow(meta)
+
+    @classmethod
+    def of(cls, meta: Graph, parts: list[Graph] | None) -> DocumentIndex:
+        """The index of ``meta``; where ``meta`` grows file by file (``parts``: its files'
+        graphs, as the corpus's cached graphs do), the index made before grown by the new
+        files."""
+        if parts is None:
+            return cls(meta)
+        known = _INDEXES.get(id(meta))
+        if known is None or known[0] is not meta:
+            known = (meta, cls(meta), len(parts))
+        for part in parts[known[2] :]:
+            known[1].grow(part)
+        _INDEXES[id(meta)] = (meta, known[1], len(parts))
+        return known[1]
+
+    def grow(self, meta: Graph) -> None:
+        """Index the documents ``meta`` names (a file's graph added to the one indexed)."""
         for doc, number in meta.subject_objects(ELI.id_local):
             if isinstance(doc, URIRef):
                 self.by_number[normalize_number(str(number))] = doc
