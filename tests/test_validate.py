@@ -351,7 +351,7 @@ def test_compiler_refuses_what_it_does_not_know(home: Corpus) -> None:
             "cannot compile the shape <https://example.org/S>: its shapes are recursive"
         ),
     ):
-        compile_shapes(shapes, "")
+        compile_shapes(shapes)
     checks, refused = compile_each(shapes)  # the others still compiled
     assert [r.shape for r in refused] == [URIRef("https://example.org/S")] and checks
 

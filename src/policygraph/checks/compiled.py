@@ -120,7 +120,7 @@ def compile_each(shapes: Graph) -> tuple[list[Check], list[NotCompiled]]:
     return checks, refused
 
 
-def compile_shapes(shapes: Graph, prefixes: str = "") -> list[Check]:
+def compile_shapes(shapes: Graph) -> list[Check]:
     """Every check, or the first refusal (the ``sparql`` engine runs nothing it cannot run)."""
     checks, refused = compile_each(shapes)
     if refused:
