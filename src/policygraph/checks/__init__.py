@@ -181,10 +181,15 @@ def parse_files(paths: Iterable[Path]) -> list[Any]:
 
 def read_rdf(paths: Iterable[Path]) -> Graph:
     """RDF files of any of ``FORMATS`` as one rdflib graph, literals as written."""
+    return _graph_of(parse_files(paths))
+
+
+def _graph_of(triples: list[Any]) -> Graph:
+    """pyoxigraph triples as an rdflib graph, literals as written."""
     from policygraph.checks.report import to_rdflib
 
     graph = Graph()
-    for t in parse_files(paths):
+    for t in triples:
         graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
     return graph
 
@@ -230,9 +235,7 @@ def validate_files(data: Iterable[Path], shapes: Iterable[Path], engine: str = "
             raise InputError(
                 f"{why}: the compiled engine cannot check them as written; use --engine auto"
             )
-        graph = Graph()
-        for t in read_rdf(list(data)):
-            graph.add(t)
+        graph = _graph_of(triples)
         found = pyshacl_engine.findings(graph, shapes_graph_)
         return build(found, shapes_graph_, graph, (f"{why}: validated by pySHACL on rdflib",))
     store = ox.Store()

@@ -12,8 +12,6 @@ from rdflib.term import Node
 from policygraph.checks.report import Finding, Report, build
 from policygraph.errors import GraphSyntaxError
 
-_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
-
 
 def patch_pyshacl() -> None:
     """Workaround for pySHACL 0.40.1 on an Oxigraph store (report upstream).
@@ -35,14 +33,14 @@ def typed_strings(shapes: Graph, only: list[Node] | None = None) -> Graph:
     typed (RDF 1.1: "A" is "A"^^xsd:string), rdflib compares them unequal to plain ones, and
     sh:in ("A") or sh:hasValue "A" would fail every value. With ``only``, the targets of every
     other shape are left out."""
-    from policygraph.checks.shapes import top_shapes
+    from policygraph.checks.shapes import TARGETS, top_shapes
 
     out = Graph()
     others = set(top_shapes(shapes)) - set(only) if only is not None else set()
     for prefix, ns in shapes.namespaces():
         out.bind(prefix, ns)
     for s, p, o in shapes:
-        if s in others and (p in _TARGETS or (p, o) == (RDF.type, RDFS.Class)):
+        if s in others and (p in TARGETS or (p, o) == (RDF.type, RDFS.Class)):
             continue
         if isinstance(o, Literal) and o.datatype is None and o.language is None:
             o = Literal(str(o), datatype=XSD.string)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import SH, XSD
+from rdflib.namespace import SH
 from rdflib.term import Node
 
 from policygraph.rdf import PG
@@ -101,24 +101,16 @@ class Finding:
 
 
 def to_rdflib(term: Any) -> Node | None:
-    """A pyoxigraph term (or a plain string, an IRI, from a native check) as an rdflib term."""
-    import pyoxigraph as ox
+    """A pyoxigraph term (or a plain string, an IRI, from a native check) as an rdflib term,
+    literals as written and plain strings plain."""
+    from policygraph.store.embedded import rdflib_term
 
     if term is None or isinstance(term, Node):
         return term
     if isinstance(term, str):
         return URIRef(term)
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        dt = str(term.datatype.value)
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = None if dt == str(XSD.string) else URIRef(dt)
-        return Literal(term.value, datatype=datatype, normalize=False)  # as written
-    raise TypeError(f"not an RDF term: {term!r}")
+    found: Node = rdflib_term(term, plain_strings=True)
+    return found
 
 
 def from_row(check: Any, row: dict[str, Any], shapes: Graph) -> Finding:

@@ -64,7 +64,7 @@ def deactivated(shapes: Graph, shape: Node) -> bool:
     return is_true(shapes, shape, SH.deactivated)
 
 
-_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 
 
 def implicit_class(shapes: Graph, shape: Node) -> bool:
@@ -76,7 +76,7 @@ def implicit_class(shapes: Graph, shape: Node) -> bool:
 def top_shapes(shapes: Graph) -> list[Node]:
     """Every shape with a target (explicit or implicit), deactivated ones left out: the shapes
     validated at the top, in a fixed order."""
-    found = {s for t in _TARGETS for s in shapes.subjects(t, None)}
+    found = {s for t in TARGETS for s in shapes.subjects(t, None)}
     found |= {s for s in shapes.subjects(RDF.type, RDFS.Class) if implicit_class(shapes, s)}
     return sorted((s for s in found if not deactivated(shapes, s)), key=str)
 

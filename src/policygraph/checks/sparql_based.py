@@ -66,7 +66,8 @@ def forbidden_in_sparql(shape: Node, select: str) -> None:
         head = m.group("head")
         if re.search(r"[$?]this\b", head):
             continue
-        if "*" in head and re.search(r"[$?]this\b", _without_filters(body[m.end() :])):
+        inner = _without_expressions(_group(body[m.end() :]))  # FILTER and BIND bind no $this
+        if "*" in head and re.search(r"[$?]this\b", inner):
             continue
         raise ShapesError(
             f"the SHACL-SPARQL query of {shape} has a nested SELECT that does not project "
@@ -74,19 +75,14 @@ def forbidden_in_sparql(shape: Node, select: str) -> None:
         )
 
 
-def _without_filters(text: str) -> str:
-    """``text`` up to the end of its group, without its FILTER expressions (which bind
-    nothing)."""
-    out, depth, i = [], 1, 0
-    while i < len(text) and depth:
-        m = re.match(r"FILTER\s*\(", text[i:], re.I)
-        if m:
-            i = _close(text, i + m.end() - 1)
-            continue
-        depth += {"{": 1, "}": -1}.get(text[i], 0)
-        out.append(text[i])
-        i += 1
-    return "".join(out)
+def _group(text: str) -> str:
+    """``text`` up to the end of the group it starts inside."""
+    depth = 1
+    for i, ch in enumerate(text):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0:
+            return text[:i]
+    return text
 
 
 def _close(text: str, at: int) -> int:

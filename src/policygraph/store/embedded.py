@@ -98,15 +98,27 @@ class _Terms:
         return found
 
     def _make(self, value: Any) -> Any:
-        if isinstance(value, self.ox.NamedNode):
-            return self.URIRef(value.value)
-        if isinstance(value, self.ox.BlankNode):
-            return self.BNode(value.value)
-        if isinstance(value, self.ox.Literal):
-            if value.language:
-                return self.Literal(value.value, lang=value.language)
-            return self.Literal(value.value, datatype=self.URIRef(value.datatype.value))
-        raise QueryError(f"cannot read the result term {value!r}")
+        return rdflib_term(value)
+
+
+def rdflib_term(value: Any, plain_strings: bool = False) -> Any:
+    """A pyoxigraph term as an rdflib term, its literal as written (rdflib does not rewrite its
+    lexical form); ``plain_strings``: an xsd:string literal as a plain one (as a file has it)."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(value, ox.NamedNode):
+        return URIRef(value.value)
+    if isinstance(value, ox.BlankNode):
+        return BNode(value.value)
+    if isinstance(value, ox.Literal):
+        if value.language:
+            return Literal(value.value, lang=value.language)
+        datatype = value.datatype.value
+        if plain_strings and datatype == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(value.value)
+        return Literal(value.value, datatype=URIRef(datatype), normalize=False)
+    raise QueryError(f"cannot read the result term {value!r}")
 
 
 class MemoryCap:
