@@ -125,3 +125,53 @@ def test_a_forbidden_sparql_query_is_refused_with_the_specs_reason(
     for engine in ("auto", "sparql"):
         with pytest.raises(ShapesError, match=reason):
             validate_files([data], [shapes], engine)
+
+
+def test_data_oxigraph_would_rewrite_is_validated_as_written_and_said_once(tmp_path: Path) -> None:
+    """ "300"^^xsd:byte: Oxigraph would keep it as an xsd:integer. `auto` validates it with
+    pySHACL on rdflib, as written, says so in one note, and rdflib's tracebacks for the
+    ill-formed literal stay out of the user's terminal; the compiled engine refuses it."""
+    import json
+    import subprocess
+    import sys
+
+    case = HERE / "core" / "property"
+    data, shapes = case / "datatype-ill-formed-data.ttl", case / "datatype-ill-formed-shapes.ttl"
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "policygraph",
+            "validate",
+            "--data",
+            str(data),
+            "--shapes",
+            str(shapes),
+            "-f",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 1
+    values = {r["value"] for r in json.loads(run.stdout)}
+    assert "300" in values and "c" in values
+    assert run.stderr.count("Note:") == 1 and "oxigraph issue 526" in run.stderr
+    assert "Traceback" not in run.stderr
+    refused = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "policygraph",
+            "validate",
+            "--data",
+            str(data),
+            "--shapes",
+            str(shapes),
+            "--engine",
+            "sparql",
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2 and "use --engine auto" in refused.stderr

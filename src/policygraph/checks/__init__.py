@@ -8,7 +8,8 @@ results: pySHACL (the reference) and the shapes compiled to whole-graph SPARQL (
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -184,13 +185,29 @@ def read_rdf(paths: Iterable[Path]) -> Graph:
     return _graph_of(parse_files(paths))
 
 
+@contextmanager
+def _quiet_rdflib_terms() -> Iterator[None]:
+    """rdflib logs a traceback for each literal that is not of its datatype; the report says
+    so itself, once, with the value."""
+    import logging
+
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def _graph_of(triples: list[Any]) -> Graph:
     """pyoxigraph triples as an rdflib graph, literals as written."""
     from policygraph.checks.report import to_rdflib
 
     graph = Graph()
-    for t in triples:
-        graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
+    with _quiet_rdflib_terms():
+        for t in triples:
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
     return graph
 
 
@@ -235,8 +252,9 @@ def validate_files(data: Iterable[Path], shapes: Iterable[Path], engine: str = "
             raise InputError(
                 f"{why}: the compiled engine cannot check them as written; use --engine auto"
             )
-        graph = _graph_of(triples)
-        found = pyshacl_engine.findings(graph, shapes_graph_)
+        with _quiet_rdflib_terms():  # ill-formed literals are what the checks report
+            graph = _graph_of(triples)
+            found = pyshacl_engine.findings(graph, shapes_graph_)
         return build(found, shapes_graph_, graph, (f"{why}: validated by pySHACL on rdflib",))
     store = ox.Store()
     store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
