@@ -8,6 +8,7 @@ document's own jurisdiction wins. Inside one list, level prefixes are inherited 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -78,6 +79,7 @@ class DepartmentIndex:
         self.labels: dict[URIRef, set[str]] = {}
         self._by_jurisdiction: dict[str, set[str]] | None = None
         self._by_label_jur: dict[tuple[str, str], set[URIRef]] | None = None
+        self._by_fingerprint: dict[str, str] | None = None
         for s in set(graph.subjects(PG.jurisdiction, None)):
             self._index(graph, s)
 
@@ -85,7 +87,7 @@ class DepartmentIndex:
         """(Re)index one department as ``graph`` has it."""
         if not isinstance(s, URIRef):
             return
-        self._by_jurisdiction = self._by_label_jur = None
+        self._by_jurisdiction = self._by_label_jur = self._by_fingerprint = None
         for known in self.labels.pop(s, set()):
             self.by_label[known].discard(s)
         jur, pref = graph.value(s, PG.jurisdiction), graph.value(s, SKOS.prefLabel)
@@ -123,7 +125,7 @@ class DepartmentIndex:
 
     def add(self, iri: URIRef, jurisdiction: str, pref: str, labels: list[str]) -> None:
         """A department not in the graph (a plan's new one), known by ``labels``."""
-        self._by_jurisdiction = self._by_label_jur = None
+        self._by_jurisdiction = self._by_label_jur = self._by_fingerprint = None
         self.jurisdiction[iri] = jurisdiction
         self.pref_label[iri] = pref
         mine = self.labels.setdefault(iri, set())
@@ -173,6 +175,30 @@ class DepartmentIndex:
 
     def __contains__(self, iri: object) -> bool:
         return iri in self.pref_label
+
+    def fingerprint(self, jurisdiction: str | None) -> str:
+        """A digest of everything :meth:`lookup` reads for a document of ``jurisdiction``: the
+        departments of it and of the jurisdictions enclosing it, with all their labels (of
+        every department where the jurisdiction is unknown). Equal fingerprints, equal answers:
+        a built document is kept while its fingerprint is (``build.state``)."""
+        per = self._fingerprints()
+        chain = sorted(per) if jurisdiction is None else _chain(jurisdiction)
+        digest = hashlib.sha256()
+        for j in chain:
+            digest.update(f"{j}\t{per.get(j, '')}\n".encode())
+        return digest.hexdigest()
+
+    def _fingerprints(self) -> dict[str, str]:
+        if self._by_fingerprint is None:
+            rows: dict[str, list[str]] = defaultdict(list)
+            for iri, labels in self.labels.items():
+                jur = self.jurisdiction.get(iri, "")
+                rows[jur].append("\t".join([iri, self.pref_label.get(iri, ""), *sorted(labels)]))
+            self._by_fingerprint = {
+                j: hashlib.sha256("\n".join(sorted(r)).encode()).hexdigest()
+                for j, r in rows.items()
+            }
+        return self._by_fingerprint
 
     def lookup(self, name: str, jurisdiction: str | None = None) -> URIRef | None:
         """The one department this name denotes (in ``jurisdiction`` when ambiguous), else None."""
@@ -262,3 +288,7 @@ class _Layer(DepartmentIndex):
         below = self.base._pool(jurisdiction)
         seen = set(below)
         return below + [label for label in super()._pool(jurisdiction) if label not in seen]
+
+    def fingerprint(self, jurisdiction: str | None) -> str:
+        both = self.base.fingerprint(jurisdiction) + super().fingerprint(jurisdiction)
+        return hashlib.sha256(both.encode()).hexdigest()

@@ -11,12 +11,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Graph, URIRef
+
+from policygraph.build import state
 from policygraph.build.anchors import anchor_quotes
 from policygraph.build.citations import citation_graph
 from policygraph.build.document import DocumentBuilder, provision_iris
-from policygraph.corpus import GENERATED, Corpus, Journal, source_files, transaction, write_atomic
+from policygraph.corpus import (
+    GENERATED,
+    Corpus,
+    Journal,
+    SourceFile,
+    source_files,
+    transaction,
+    write_atomic,
+)
 from policygraph.departments import DepartmentIndex
 from policygraph.errors import SourceError
+from policygraph.rdf import ELI, PG
 from policygraph.rdf.turtle import serialize
 from policygraph.text.structure import PROFILES, Structure
 
@@ -29,10 +41,25 @@ class BuildResult:
 
 def build(corpus: Corpus | Path | str | None = None, read: Parsed | None = None) -> BuildResult:
     """Extract every source with a profile, anchor curated quotes, and write ``data/ttl/``.
-    ``read``: what ``ingest``'s plan has parsed already (see :data:`Parsed`)."""
+    ``read``: what ``ingest``'s plan has parsed already (see :data:`Parsed`).
+
+    Incremental (``build.state``): with nothing changed since the last build, nothing is parsed
+    or written; otherwise a document whose source, metadata, departments and extractor are as
+    they were keeps its built file, and only the others are extracted again."""
     corpus = Corpus.of(corpus)
     with transaction(corpus, "build") as journal:
-        return write_outputs(corpus.ttl, outputs(corpus, read), journal)
+        known, digest = state.load(corpus), state.inputs(corpus)
+        if (
+            known.inputs == digest
+            and known.outputs
+            and state.unchanged(corpus, known) == set(known.outputs)
+        ):
+            return BuildResult(unchanged=[corpus.ttl / name for name in sorted(known.outputs)])
+        files, docs = _outputs(corpus, read, known)
+        result = write_outputs(corpus.ttl, files, journal)
+    outputs_ = {name: state.sha256_text(body) for name, body in files.items()}
+    state.save(corpus, state.State(digest, outputs_, docs))
+    return result
 
 
 # Structures already parsed with the measures profile, by document IRI, with the text each was
@@ -41,12 +68,22 @@ Parsed = Mapping[str, tuple[str, Structure]]
 
 
 def outputs(corpus: Corpus, read: Parsed | None = None) -> dict[str, str]:
-    """The built files of ``data/ttl/`` by name, with their Turtle."""
+    """The built files of ``data/ttl/`` by name, with their Turtle (every document extracted)."""
+    return _outputs(corpus, read, state.State())[0]
+
+
+def _outputs(
+    corpus: Corpus, read: Parsed | None, known: state.State
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The built files by name, and the key each document's file was made from; a document
+    whose key and file are those ``known`` records is read back, not extracted again."""
     curated = corpus.curated_graph()
     index = DepartmentIndex(curated)
     sources = source_files(curated)
     texts = {s.iri: corpus.read_text(s) for s in sources}
     out: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    kept = state.unchanged(corpus, known) if known.docs else set()
     for source in sources:
         if source.profile == "none":
             continue
@@ -54,26 +91,46 @@ def outputs(corpus: Corpus, read: Parsed | None = None) -> dict[str, str]:
             raise SourceError(f"{source.file_name}: unknown extraction profile {source.profile!r}")
         if source.describes is None:
             raise SourceError(f"{source.file_name}: metadata needs pg:describes (the document)")
+        facts = [curated.value(source.describes, p) for p in (PG.shortName, ELI.id_local)]
+        jur = curated.value(source.describes, PG.jurisdiction)
+        key = state.document_key(
+            source,
+            [*(str(f) if f is not None else None for f in facts), str(jur) if jur else None],
+            index.fingerprint(str(jur) if jur is not None else None),
+        )
+        name = f"doc-{facts[0]}.ttl"
+        if name in kept and known.docs.get(name) == key:
+            out[name], keys[name] = (corpus.ttl / name).read_text(encoding="utf-8"), key
+            continue
         text = texts[source.iri]
-        known, structure = (read or {}).get(str(source.describes), ("", None))
-        same = source.profile == "measures" and known == text
+        given, structure = (read or {}).get(str(source.describes), ("", None))
+        same = source.profile == "measures" and given == text
         doc = DocumentBuilder(curated, index, source, text, structure if same else None)
         out[f"doc-{doc.short}.ttl"] = serialize(
             doc.graph(), _header(f"{doc.label} from {source.file_name}")
         )
-    out["citations.ttl"] = serialize(
-        citation_graph(curated, texts),
-        _header(
-            "citations found by 文号 and 《title》 in every source text, and stubs for cited documents"
+        keys[f"doc-{doc.short}.ttl"] = key
+    out.update(_linked(curated, sources, texts))
+    return out, keys
+
+
+def _linked(curated: Graph, sources: list[SourceFile], texts: dict[URIRef, str]) -> dict[str, str]:
+    """The files over every document: citations between them and anchors of curated quotes."""
+    return {
+        "citations.ttl": serialize(
+            citation_graph(curated, texts),
+            _header(
+                "citations found by 文号 and 《title》 in every source text, and stubs for cited "
+                "documents"
+            ),
         ),
-    )
-    out["anchors.ttl"] = serialize(
-        anchor_quotes(curated, sources, texts),
-        _header(
-            "offsets of the quotes in curated files (data/sources/*.ttl and curated data/ttl/)"
+        "anchors.ttl": serialize(
+            anchor_quotes(curated, sources, texts),
+            _header(
+                "offsets of the quotes in curated files (data/sources/*.ttl and curated data/ttl/)"
+            ),
         ),
-    )
-    return out
+    }
 
 
 def _header(what: str) -> list[str]:

@@ -103,7 +103,7 @@ class Finding:
 def to_rdflib(term: Any) -> Node | None:
     """A pyoxigraph term (or a plain string, an IRI, from a native check) as an rdflib term,
     literals as written and plain strings plain."""
-    from policygraph.store.embedded import rdflib_term
+    from policygraph.rdf.terms import rdflib_term
 
     if term is None or isinstance(term, Node):
         return term

@@ -8,6 +8,7 @@ into an IRI (a name, a 文号) becomes a safe segment with :func:`iri_segment`.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from rdflib import BNode, Literal, URIRef
 
@@ -67,3 +68,22 @@ def ntriples_or_blank(term: object) -> str:
     if isinstance(term, BNode):
         return f"_:{term}"
     return n3(term)
+
+
+def rdflib_term(value: Any, plain_strings: bool = False) -> Any:
+    """A pyoxigraph term as an rdflib term, its literal as written (rdflib does not rewrite its
+    lexical form); ``plain_strings``: an xsd:string literal as a plain one (as a file has it)."""
+    import pyoxigraph as ox
+
+    if isinstance(value, ox.NamedNode):
+        return URIRef(value.value)
+    if isinstance(value, ox.BlankNode):
+        return BNode(value.value)
+    if isinstance(value, ox.Literal):
+        if value.language:
+            return Literal(value.value, lang=value.language)
+        datatype = value.datatype.value
+        if plain_strings and datatype == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(value.value)
+        return Literal(value.value, datatype=URIRef(datatype), normalize=False)
+    raise InputError(f"cannot read the RDF term {value!r}")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policygraph.errors import GraphSyntaxError, QueryError
+from policygraph.rdf.terms import rdflib_term
 from policygraph.store.results import Answer, Bound, Rows
 from policygraph.store.sparql import bind, query_type
 
@@ -99,26 +100,6 @@ class _Terms:
 
     def _make(self, value: Any) -> Any:
         return rdflib_term(value)
-
-
-def rdflib_term(value: Any, plain_strings: bool = False) -> Any:
-    """A pyoxigraph term as an rdflib term, its literal as written (rdflib does not rewrite its
-    lexical form); ``plain_strings``: an xsd:string literal as a plain one (as a file has it)."""
-    import pyoxigraph as ox
-    from rdflib import BNode, Literal, URIRef
-
-    if isinstance(value, ox.NamedNode):
-        return URIRef(value.value)
-    if isinstance(value, ox.BlankNode):
-        return BNode(value.value)
-    if isinstance(value, ox.Literal):
-        if value.language:
-            return Literal(value.value, lang=value.language)
-        datatype = value.datatype.value
-        if plain_strings and datatype == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(value.value)
-        return Literal(value.value, datatype=URIRef(datatype), normalize=False)
-    raise QueryError(f"cannot read the result term {value!r}")
 
 
 class MemoryCap:

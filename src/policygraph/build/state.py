@@ -1,0 +1,145 @@
+"""What the last build of a corpus was made from, so that a build with nothing changed parses
+nothing and writes nothing, and a build after one new document extracts that document alone.
+
+The state is one small JSON file per corpus in the cache directory (``store.cache``:
+``POLICYGRAPH_CACHE``; the cache off, or a directory that cannot be written, means every build
+is a whole build, as before). It records
+
+- ``inputs``: a digest of the code of policygraph and of every file under ``data/`` but the
+  built ones (names and contents, through the cache's remembered digests, so an unchanged file
+  is not read again);
+- ``outputs``: each built file's SHA-256 as the build wrote it;
+- ``docs``: for each ``doc-*.ttl``, the key it was extracted from (:func:`document_key`).
+
+Nothing in it is trusted without checking: a build does nothing only when the inputs digest is
+the recorded one *and* every built file is byte-for-byte what the build wrote; a document is
+reused only when its key is the recorded one and its file is what was written. A file edited
+by hand, a state file from another version, or one rolled back by a failed ingest is a rebuild.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policygraph.corpus import Corpus, SourceFile, is_generated
+from policygraph.store import cache
+
+FORMAT = "1"  # bumped when what the state holds changes
+
+
+@dataclass
+class State:
+    inputs: str = ""
+    outputs: dict[str, str] = field(default_factory=dict)  # built file name -> SHA-256
+    docs: dict[str, str] = field(default_factory=dict)  # doc-*.ttl -> the key it was made from
+
+
+@functools.cache
+def code_version() -> str:
+    """A digest of policygraph's own code: any change to the extractor is a new version (the
+    package's version number alone would miss an edit in a checkout)."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(f"policygraph build state {FORMAT}\n".encode())
+    for path in sorted(package.rglob("*.py")):
+        if "_corpus" not in path.relative_to(package).parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def location(corpus: Corpus) -> Path | None:
+    """The corpus's state file, or None when the cache is off."""
+    where = cache.directory()
+    if where is None:
+        return None
+    name = hashlib.sha256(str(corpus.root.resolve()).encode()).hexdigest()[:32]
+    return where / "builds" / f"{name}.json"
+
+
+def load(corpus: Corpus) -> State:
+    """The state of the last build; an empty one where there is none or it cannot be read."""
+    path = location(corpus)
+    try:
+        found = json.loads(path.read_text(encoding="utf-8")) if path else None
+    except (OSError, ValueError):
+        found = None
+    if not isinstance(found, dict) or found.get("format") != FORMAT:
+        return State()
+    try:
+        return State(str(found["inputs"]), dict(found["outputs"]), dict(found["docs"]))
+    except (KeyError, TypeError, ValueError):
+        return State()
+
+
+def save(corpus: Corpus, state: State) -> None:
+    """Write the state in one step; a cache that cannot be written only means a whole build
+    next time."""
+    path = location(corpus)
+    if path is None:
+        return
+    body = {"format": FORMAT, **state.__dict__}
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(body, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
+
+
+def inputs(corpus: Corpus) -> str:
+    """The digest of the code and of every file under ``data/`` but the built ones."""
+    data = corpus.root / "data"
+    files = sorted(
+        p
+        for p in data.rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(data).parts)
+        and not (p.parent == corpus.ttl and p.suffix == ".ttl" and is_generated(p))
+    )
+    digest = hashlib.sha256(code_version().encode())
+    for path, sha in cache.file_digests(files, _remembered()).items():
+        digest.update(f"{path.relative_to(data).as_posix()}\0{sha}\n".encode())
+    return digest.hexdigest()
+
+
+def unchanged(corpus: Corpus, state: State) -> set[str]:
+    """The built files the state records that are still what the last build wrote (the others
+    are missing, or were changed since)."""
+    files = {n: corpus.ttl / n for n in state.outputs}
+    present = [f for f in files.values() if f.is_file()]
+    found = cache.file_digests(present, _remembered())
+    return {n for n, f in files.items() if f in found and found[f] == state.outputs[n]}
+
+
+def document_key(source: SourceFile, facts: list[str | None], departments: str) -> str:
+    """What one document's graph is made of: the code, the source's record (its file and text
+    digests, its profile), the document's own metadata that the extractor reads (``facts``:
+    short name, 文号, jurisdiction) and the fingerprint of the departments its names can mean
+    (:meth:`DepartmentIndex.fingerprint`)."""
+    parts = [
+        code_version(),
+        str(source.iri),
+        source.file_name,
+        source.sha256,
+        source.profile,
+        str(source.describes),
+        source.text_file or "",
+        source.text_sha256 or "",
+        *(f or "" for f in facts),
+        departments,
+    ]
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+def sha256_text(content: str) -> str:
+    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+
+
+def _remembered() -> Path | None:
+    where = cache.directory()
+    return where / cache.DIGESTS if where is not None else None

@@ -1,0 +1,123 @@
+"""The incremental build (``build.state``): nothing changed, nothing extracted; one document's
+inputs changed, that document extracted again; anything the state cannot vouch for, a whole
+build. Each test counts the documents the extractor is asked to build."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import snapshot
+
+from policygraph import build as build_package
+from policygraph.build import build, state
+from policygraph.build.document import DocumentBuilder
+from policygraph.corpus import Corpus
+
+
+@pytest.fixture
+def extracted(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The short names of the documents the build extracts, in order."""
+    seen: list[str] = []
+
+    class Counting(DocumentBuilder):
+        def graph(self):  # type: ignore[no-untyped-def]
+            seen.append(self.short)
+            return super().graph()
+
+    monkeypatch.setattr(build_package, "DocumentBuilder", Counting)
+    yield seen
+
+
+def test_a_build_with_nothing_changed_extracts_nothing_and_writes_nothing(
+    tmp_home: Corpus, extracted: list[str]
+) -> None:
+    first = build(tmp_home)
+    assert sorted(extracted) == ["cn", "gx", "lz"]
+    before = snapshot(tmp_home.ttl)
+    extracted.clear()
+    second = build(tmp_home)
+    assert extracted == [] and second.written == []
+    assert len(second.unchanged) == len(first.written) + len(first.unchanged)
+    assert snapshot(tmp_home.ttl) == before
+
+
+def test_a_built_file_edited_or_removed_by_hand_is_built_again(
+    tmp_home: Corpus, extracted: list[str]
+) -> None:
+    build(tmp_home)
+    before = snapshot(tmp_home.ttl)
+    (tmp_home.ttl / "doc-gx.ttl").write_text("# edited by hand\n", encoding="utf-8")
+    (tmp_home.ttl / "citations.ttl").unlink()
+    extracted.clear()
+    result = build(tmp_home)
+    assert extracted == ["gx"]  # the others are kept: their inputs and files are as they were
+    assert sorted(p.name for p in result.written) == ["citations.ttl", "doc-gx.ttl"]
+    assert snapshot(tmp_home.ttl) == before
+
+
+def test_a_department_of_one_region_rebuilds_the_documents_of_that_region_alone(
+    tmp_home: Corpus, extracted: list[str]
+) -> None:
+    build(tmp_home)
+    before = snapshot(tmp_home.ttl)
+    departments = tmp_home.ttl / "departments.ttl"
+    text = departments.read_text(encoding="utf-8")
+    departments.write_text(
+        text + "\n<https://w3id.org/policygraph/dept/cn-gx/test-office> a org:Organization ;\n"
+        '    skos:prefLabel "自治区测试办"@zh ;\n    pg:jurisdiction "cn-gx" .\n',
+        encoding="utf-8",
+    )
+    extracted.clear()
+    build(tmp_home)
+    # Guangxi's measures and Liuzhou's (a city of Guangxi) may name it; the national may not.
+    assert sorted(extracted) == ["gx", "lz"]
+    after = snapshot(tmp_home.ttl)
+    built = [n for n in before if n != "departments.ttl"]
+    assert [after[n] for n in built] == [before[n] for n in built]  # named nowhere: the same
+
+
+def test_a_changed_extractor_or_an_unreadable_state_is_a_whole_build(
+    tmp_home: Corpus, extracted: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(tmp_home)
+    where = state.location(tmp_home)
+    assert where is not None and where.is_file()
+    where.write_text("{not json", encoding="utf-8")
+    extracted.clear()
+    build(tmp_home)
+    assert sorted(extracted) == ["cn", "gx", "lz"]
+    monkeypatch.setattr(state, "code_version", lambda: "another version of the extractor")
+    extracted.clear()
+    build(tmp_home)
+    assert sorted(extracted) == ["cn", "gx", "lz"]
+    assert json.loads(where.read_text(encoding="utf-8"))["format"] == state.FORMAT
+
+
+def test_without_a_cache_every_build_is_whole_and_gives_the_same_files(
+    tmp_home: Corpus, extracted: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    build(tmp_home)
+    before = snapshot(tmp_home.ttl)
+    monkeypatch.setenv("POLICYGRAPH_CACHE", "off")
+    assert state.location(tmp_home) is None
+    extracted.clear()
+    build(tmp_home)
+    build(tmp_home)
+    assert sorted(extracted) == ["cn", "cn", "gx", "gx", "lz", "lz"]
+    assert snapshot(tmp_home.ttl) == before
+
+
+def test_an_edited_source_text_is_still_refused_after_an_incremental_build(
+    tmp_home: Corpus,
+) -> None:
+    """The state never lets a build skip the check of a source's recorded SHA-256."""
+    from policygraph.errors import SourceError
+
+    build(tmp_home)
+    text = next(Path(tmp_home.sources).glob("*liuzhenggui*.txt"))
+    text.write_bytes(text.read_bytes() + b"\n")
+    with pytest.raises(SourceError, match="SHA-256"):
+        build(tmp_home)
