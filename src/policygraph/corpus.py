@@ -14,6 +14,7 @@ leaves every file as it was.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import hashlib
 import os
@@ -133,14 +134,58 @@ class Corpus:
 
     def curated_files(self) -> list[Path]:
         """Source metadata and every hand-written (not built) file of ``data/ttl/``."""
-        files = sorted(self.sources.glob("*.ttl")) + sorted(self.ttl.glob("*.ttl"))
-        return [p for p in files if not is_generated(p)]
+        sources, ttl = self._listing()
+        return sources + ttl
+
+    def _listing(self) -> tuple[list[Path], list[Path]]:
+        """``data/sources/*.ttl`` and the curated files of ``data/ttl/``, each sorted.
+
+        While this process holds the corpus (a :func:`transaction`), no other writer can
+        change it and every file this process writes goes through :func:`write_atomic` or
+        :func:`remove`, which note it: the listing is then kept, and only the noted files are
+        looked at again (a batch of a thousand documents listed and stat'ed 2,000 files for
+        each, 60 s in all)."""
+        root = self.root.resolve()
+        held = _HELD.get(root)
+        known = _LISTED.get(root)
+        if held is not None and known is not None and known[0] is held:
+            listing = known[1]
+            if known[2] < len(_NOTED):
+                listing = self._relisted(listing, _NOTED[known[2] :])
+        else:
+            listing = (
+                [p for p in sorted(self.sources.glob("*.ttl")) if not is_generated(p)],
+                [p for p in sorted(self.ttl.glob("*.ttl")) if not is_generated(p)],
+            )
+        if held is not None:
+            _LISTED[root] = (held, listing, len(_NOTED))
+        return listing
+
+    def _relisted(
+        self, listing: tuple[list[Path], list[Path]], noted: list[Path]
+    ) -> tuple[list[Path], list[Path]]:
+        """The listing after the noted writes and removals (named as the listing names them:
+        under ``self.sources`` and ``self.ttl``)."""
+        dirs = (self.sources, self.ttl)
+        out = (list(listing[0]), list(listing[1]))
+        for k, directory in enumerate(dirs):
+            absolute = _absolute(directory)
+            for name in sorted({p.name for p in noted if p.parent == absolute}):
+                if not name.endswith(".ttl"):
+                    continue
+                mine = directory / name
+                at = bisect.bisect_left(out[k], mine)
+                if at < len(out[k]) and out[k][at] == mine:
+                    del out[k][at]
+                if mine.is_file() and not is_generated(mine):
+                    out[k].insert(at, mine)
+        return out
 
     # --- its sources ---------------------------------------------------------------------
 
     def metadata(self) -> Graph:
         """The curated metadata of the corpus (every ``data/sources/*.ttl``); read-only."""
-        return self._cached("metadata", sorted(self.sources.glob("*.ttl")))
+        return self._cached("metadata", self._listing()[0])
 
     def register_graph(self) -> Graph:
         """Every register of ``data/registers/`` (an empty graph where there is none); read-only."""
@@ -162,9 +207,9 @@ class Corpus:
     def _cached(self, name: str, files: list[Path]) -> Graph:
         """The union of ``files``, kept for the process under ``name`` and grown by the files
         added since (rebuilt where one changed or went)."""
-        stamps = {p: _stamp(p) for p in files}
         key = (self.root.resolve(), name)
         known = _UNIONS.get(key)
+        stamps = self._stamps(name, files, known[0] if known is not None else None)
         if known is not None and all(stamps.get(p) == st for p, st in known[0].items()):
             for p in sorted(stamps.keys() - known[0].keys()):
                 part = _parsed(p, stamps[p])
@@ -176,6 +221,28 @@ class Corpus:
         _UNIONS[key] = (stamps, union)
         _GROWTH[id(union)] = [_parsed(p, st) for p, st in stamps.items()]
         return union
+
+    def _stamps(
+        self, name: str, files: list[Path], known: dict[Path, Stamp] | None
+    ) -> dict[Path, Stamp]:
+        """Each file's stamp: while this process holds the corpus, the ones ``known`` (made for
+        the union ``name`` in this transaction) but for the files noted since; else stat'ed."""
+        root = self.root.resolve()
+        held, seen = _HELD.get(root), _STAMPED.get((root, name))
+        if held is None or known is None or seen is None or seen[0] is not held:
+            stamps = {p: _stamp(p) for p in files}
+        else:
+            again = set(_NOTED[seen[1] :])
+            names = {p.name for p in again}  # a name first: a path made absolute costs 20 µs
+            stamps = {
+                p: known[p]
+                if p in known and not (p.name in names and _absolute(p) in again)
+                else _stamp(p)
+                for p in files
+            }
+        if held is not None:
+            _STAMPED[(root, name)] = (held, len(_NOTED))
+        return stamps
 
     def read_text(self, source: SourceFile) -> str:
         """The plain text of a source, after checking that its bytes are the recorded ones: the
@@ -203,15 +270,32 @@ class Corpus:
 
 
 Stamp = tuple[int, int, int]
-_PARSED: dict[Path, tuple[Stamp, Graph]] = {}  # each file's graph while it is unchanged
+Triple = tuple[Any, Any, Any]  # rdflib terms
+_PARSED: dict[Path, tuple[Stamp, Part]] = {}  # each file's triples while it is unchanged
 _UNIONS: dict[tuple[Path, str], tuple[dict[Path, Stamp], Graph]] = {}  # a corpus's unions
 
 
-_GROWTH: dict[int, list[Graph]] = {}  # a cached union's files' graphs, in the order added
+_NOTED: list[Path] = []  # every file this process wrote or removed, in order (write_atomic)
+_LISTED: dict[Path, tuple[Journal, tuple[list[Path], list[Path]], int]] = {}  # while held
+_STAMPED: dict[tuple[Path, str], tuple[Journal, int]] = {}  # a union's _NOTED seen, while held
+_GROWTH: dict[int, list[Part]] = {}  # a cached union's files, in the order added
 
 
-def parts_of(graph: Graph) -> list[Graph] | None:
-    """The files' graphs a cached union (``curated_graph``, ``metadata``, ``register_graph``)
+@dataclass(frozen=True)
+class Part:
+    """One file's triples as parsed, with its prefixes: a file's share of a cached union. Kept
+    as a list, not a graph of its own: rdflib adds a triple in 13 µs, and a union of a thousand
+    documents' files added each triple twice."""
+
+    triples: list[Triple]
+    prefixes: dict[str, str]
+
+    def __iter__(self) -> Iterator[Triple]:
+        return iter(self.triples)
+
+
+def parts_of(graph: Graph) -> list[Part] | None:
+    """The files a cached union (``curated_graph``, ``metadata``, ``register_graph``)
     was made of, in the order they were added (an index of it can grow by the new ones); None
     for any other graph."""
     for _stamps, union in _UNIONS.values():
@@ -225,13 +309,13 @@ def _stamp(path: Path) -> Stamp:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def _parsed(path: Path, stamp: Stamp) -> Graph:
+def _parsed(path: Path, stamp: Stamp) -> Part:
     known = _PARSED.get(path)
     if known is not None and known[0] == stamp:
         return known[1]
-    graph = parse_turtle([path])
-    _PARSED[path] = (stamp, graph)
-    return graph
+    part = Part(*_read_turtle(path))
+    _PARSED[path] = (stamp, part)
+    return part
 
 
 def _union(stamps: dict[Path, Stamp]) -> Graph:
@@ -243,12 +327,12 @@ def _union(stamps: dict[Path, Stamp]) -> Graph:
     return out
 
 
-def _add(into: Graph, graph: Graph) -> None:
+def _add(into: Graph, part: Part) -> None:
     bound = into.namespace_manager.store.namespace
-    for prefix, namespace in graph.namespaces():
+    for prefix, namespace in part.prefixes.items():
         if bound(prefix) is None:  # rdflib's bind walks every prefix: 2.8 s at 1,000 files
             into.bind(prefix, namespace, override=False)
-    into.addN((s, p, o, into) for s, p, o in graph)
+    into.addN((s, p, o, into) for s, p, o in part.triples)
 
 
 def bundled_root() -> Path:
@@ -280,46 +364,49 @@ def sha256_of(path: Path) -> str:
 
 
 def parse_turtle(paths: list[Path], into: Graph | None = None) -> Graph:
-    """Parse Turtle files into one rdflib graph; a syntax error names the file and line.
-
-    Oxigraph's parser reads the files (3.4x rdflib's at a thousand documents' curated files,
-    8.4 s -> 2.5 s); its terms become rdflib's, literals as written, each file's blank nodes its
-    own, its prefixes bound."""
-    import pyoxigraph as ox
+    """Parse Turtle files into one rdflib graph; a syntax error names the file and line."""
     from rdflib import Graph
-
-    from policygraph.rdf.terms import rdflib_term
 
     g = into if into is not None else Graph(bind_namespaces="core")
     for path in paths:
-        try:
-            with path.open("rb") as fh:
-                parser = ox.parse(
-                    fh,
-                    ox.RdfFormat.TURTLE,
-                    base_iri=path.resolve().as_uri(),
-                    rename_blank_nodes=True,
-                )
-                terms: dict[object, object] = {}
-                g.addN(
-                    (
-                        _term(q.subject, terms, rdflib_term),
-                        _term(q.predicate, terms, rdflib_term),
-                        _term(q.object, terms, rdflib_term),
-                        g,
-                    )
-                    for q in parser
-                )
-        except SyntaxError as exc:
-            raise GraphSyntaxError(f"{path}: cannot parse Turtle: {_one_line(exc)}") from exc
-        except (OSError, UnicodeError) as exc:
-            raise GraphSyntaxError(f"{path}: cannot read Turtle: {_one_line(exc)}") from exc
-        for prefix, namespace in parser.prefixes.items():
+        triples, prefixes = _read_turtle(path)
+        g.addN((s, p, o, g) for s, p, o in triples)
+        for prefix, namespace in prefixes.items():
             g.bind(prefix, namespace, override=False)
     return g
 
 
-def _term(value: object, made: dict[object, object], convert: Callable[..., object]) -> Any:
+def _read_turtle(path: Path) -> tuple[list[Triple], dict[str, str]]:
+    """One Turtle file's triples as rdflib terms, and its prefixes.
+
+    Oxigraph's parser reads the file (3.4x rdflib's at a thousand documents' curated files);
+    its terms become rdflib's, literals as written, the file's blank nodes its own."""
+    import pyoxigraph as ox
+
+    from policygraph.rdf.terms import rdflib_term
+
+    made: dict[object, Any] = {}
+    try:
+        with path.open("rb") as fh:
+            parser = ox.parse(
+                fh, ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(), rename_blank_nodes=True
+            )
+            triples = [
+                (
+                    _term(q.subject, made, rdflib_term),
+                    _term(q.predicate, made, rdflib_term),
+                    _term(q.object, made, rdflib_term),
+                )
+                for q in parser
+            ]
+    except SyntaxError as exc:
+        raise GraphSyntaxError(f"{path}: cannot parse Turtle: {_one_line(exc)}") from exc
+    except (OSError, UnicodeError) as exc:
+        raise GraphSyntaxError(f"{path}: cannot read Turtle: {_one_line(exc)}") from exc
+    return triples, dict(parser.prefixes)
+
+
+def _term(value: object, made: dict[object, Any], convert: Callable[..., object]) -> Any:
     """``value`` as an rdflib term, each distinct term of a file made once."""
     found = made.get(value)
     if found is None:
@@ -378,12 +465,23 @@ def write_atomic(files: Mapping[Path, Content]) -> list[Path]:
         for path, content in files.items():
             staged.append((_stage(path, content), path))
         for tmp, path in staged:
+            _NOTED.append(_absolute(path))
             os.replace(tmp, path)
     finally:
         for tmp, _ in staged:
             if tmp.exists():
                 tmp.unlink()
     return [path for _, path in staged]
+
+
+def remove(path: Path) -> None:
+    """Remove a file of the corpus (if it is there), noted as :func:`write_atomic` notes."""
+    _NOTED.append(_absolute(path))
+    path.unlink(missing_ok=True)
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path))
 
 
 def _stage(path: Path, content: Content) -> Path:

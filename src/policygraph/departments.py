@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from policygraph.errors import UnknownDepartmentError
 from policygraph.rdf import PG, SKOS
@@ -77,8 +78,10 @@ class DepartmentIndex:
         self.jurisdiction: dict[URIRef, str] = {}
         self.pref_label: dict[URIRef, str] = {}
         self.labels: dict[URIRef, set[str]] = {}
-        self._by_jurisdiction: dict[str, set[str]] | None = None
-        self._by_label_jur: dict[tuple[str, str], set[URIRef]] | None = None
+        # Kept up to date department by department (a batch grows the index for each document:
+        # made again from every label each time, they made the batch quadratic).
+        self._by_label_jur: dict[tuple[str, str], set[URIRef]] = defaultdict(set)
+        self._by_jurisdiction: dict[str, dict[str, int]] = defaultdict(dict)  # label: how many
         self._by_fingerprint: dict[str, str] | None = None
         for s in set(graph.subjects(PG.jurisdiction, None)):
             self._index(graph, s)
@@ -87,51 +90,56 @@ class DepartmentIndex:
         """(Re)index one department as ``graph`` has it."""
         if not isinstance(s, URIRef):
             return
-        self._by_jurisdiction = self._by_label_jur = self._by_fingerprint = None
-        for known in self.labels.pop(s, set()):
-            self.by_label[known].discard(s)
+        self._forget(s)
         jur, pref = graph.value(s, PG.jurisdiction), graph.value(s, SKOS.prefLabel)
         if jur is None or pref is None:
             return
         self.jurisdiction[s] = str(jur)
         self.pref_label[s] = str(pref)
-        mine = self.labels.setdefault(s, set())
+        self.labels[s] = set()
         for p in (SKOS.prefLabel, SKOS.altLabel):
             for label in graph.objects(s, p):
                 if isinstance(label, Literal):
-                    self.by_label[normalize(str(label))].add(s)
-                    mine.add(normalize(str(label)))
+                    self._link(s, normalize(str(label)))
+
+    def _forget(self, s: URIRef) -> None:
+        self._by_fingerprint = None
+        jur = self.jurisdiction.get(s, "")
+        for label in self.labels.pop(s, set()):
+            self.by_label[label].discard(s)
+            self._by_label_jur[(label, jur)].discard(s)
+            counts = self._by_jurisdiction[jur]
+            counts[label] -= 1
+            if counts[label] <= 0:
+                del counts[label]
+
+    def _link(self, s: URIRef, label: str) -> None:
+        mine = self.labels.setdefault(s, set())
+        if label in mine:
+            return
+        mine.add(label)
+        jur = self.jurisdiction.get(s, "")
+        self.by_label[label].add(s)
+        self._by_label_jur[(label, jur)].add(s)
+        counts = self._by_jurisdiction[jur]
+        counts[label] = counts.get(label, 0) + 1
 
     def _by_label_in(self) -> dict[tuple[str, str], set[URIRef]]:
-        """Departments by (label, jurisdiction), made when first asked for and after growth."""
-        if self._by_label_jur is None:
-            out: dict[tuple[str, str], set[URIRef]] = defaultdict(set)
-            for label, iris in self.by_label.items():
-                for i in iris:
-                    out[(label, self.jurisdiction.get(i, ""))].add(i)
-            self._by_label_jur = out
+        """Departments by (label, jurisdiction)."""
         return self._by_label_jur
 
-    def _labels_in(self) -> dict[str, set[str]]:
-        """Labels by the jurisdiction of their departments (made when first asked for, and again
-        after the index grew)."""
-        if self._by_jurisdiction is None:
-            out: dict[str, set[str]] = defaultdict(set)
-            for label, iris in self.by_label.items():
-                for i in iris:
-                    out[self.jurisdiction.get(i, "")].add(label)
-            self._by_jurisdiction = out
+    def _labels_in(self) -> dict[str, dict[str, int]]:
+        """Labels by the jurisdiction of their departments (with how many departments)."""
         return self._by_jurisdiction
 
     def add(self, iri: URIRef, jurisdiction: str, pref: str, labels: list[str]) -> None:
         """A department not in the graph (a plan's new one), known by ``labels``."""
-        self._by_jurisdiction = self._by_label_jur = self._by_fingerprint = None
+        self._forget(iri)
         self.jurisdiction[iri] = jurisdiction
         self.pref_label[iri] = pref
-        mine = self.labels.setdefault(iri, set())
+        self.labels[iri] = set()
         for form in labels:
-            self.by_label[normalize(form)].add(iri)
-            mine.add(normalize(form))
+            self._link(iri, normalize(form))
 
     def copy(self) -> DepartmentIndex:
         """An index to add to, over this one (which stays as the graph has it): a layer of its
@@ -151,14 +159,16 @@ class DepartmentIndex:
         found = {label for j in _chain(jurisdiction) for label in self._labels_in().get(j, ())}
         return [label for label in self.by_label if label in found]
 
-    def grow(self, graph: Graph, part: Graph) -> None:
-        """Index what ``part`` (a file's graph just added to ``graph``) says of departments."""
-        for s in set(part.subjects()):
+    def grow(self, graph: Graph, part: Iterable[tuple[Node, Node, Node]]) -> None:
+        """Index what ``part`` (a file's triples just added to ``graph``) says of departments."""
+        for s in {s for s, _, _ in part}:
             if (s, PG.jurisdiction, None) in graph:
                 self._index(graph, s)
 
     @classmethod
-    def of(cls, graph: Graph, parts: list[Graph] | None) -> DepartmentIndex:
+    def of(
+        cls, graph: Graph, parts: Sequence[Iterable[tuple[Node, Node, Node]]] | None
+    ) -> DepartmentIndex:
         """The index of ``graph``; where ``graph`` is a cached union that grows file by file
         (``parts``: its files' graphs), the index made before grown by the new files (a batch
         of a thousand documents asked for it anew for each, over every department)."""

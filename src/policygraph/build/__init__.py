@@ -22,6 +22,7 @@ from policygraph.corpus import (
     Corpus,
     Journal,
     SourceFile,
+    parts_of,
     source_files,
     transaction,
     write_atomic,
@@ -78,7 +79,7 @@ def _outputs(
     """The built files by name, and the key each document's file was made from; a document
     whose key and file are those ``known`` records is read back, not extracted again."""
     curated = corpus.curated_graph()
-    index = DepartmentIndex(curated)
+    index = DepartmentIndex.of(curated, parts_of(curated))  # grown, where a plan made it
     sources = source_files(curated)
     texts = {s.iri: corpus.read_text(s) for s in sources}
     out: dict[str, str] = {}

@@ -20,7 +20,7 @@ from pathlib import Path
 from policygraph import checks
 from policygraph.build import build
 from policygraph.checks.report import Report, Result
-from policygraph.corpus import Corpus, Journal, transaction, write_atomic
+from policygraph.corpus import Corpus, Journal, remove, transaction, write_atomic
 from policygraph.errors import InputError, PolicyGraphError
 from policygraph.ingest.model import Options, Plan
 from policygraph.ingest.plan import Read, plan, read_file
@@ -150,7 +150,7 @@ def _write(corpus: Corpus, p: Plan, journal: Journal) -> dict[Path, bytes | None
 def _undo(before: dict[Path, bytes | None]) -> None:
     for target, old in before.items():
         if old is None:
-            target.unlink(missing_ok=True)
+            remove(target)
         else:
             write_atomic({target: old})
 

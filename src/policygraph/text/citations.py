@@ -9,9 +9,11 @@ the corpus does not hold becomes a stub with its number and title.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
+from rdflib.term import Node
 
 from policygraph.rdf import DCT, ELI, PG
 from policygraph.text.names import normalize
@@ -75,6 +77,11 @@ def find_mentions(text: str) -> list[Mention]:
 
 
 _INDEXES: dict[int, tuple[Graph, DocumentIndex, int]] = {}
+_TITLES: dict[Node, int] = {
+    ELI.title: 0,
+    DCT.title: 1,
+    PG.titleVariant: 2,
+}  # later ones win, as they always did
 
 
 class DocumentIndex:
@@ -87,7 +94,9 @@ class DocumentIndex:
         self.grow(meta)
 
     @classmethod
-    def of(cls, meta: Graph, parts: list[Graph] | None) -> DocumentIndex:
+    def of(
+        cls, meta: Graph, parts: Sequence[Iterable[tuple[Node, Node, Node]]] | None
+    ) -> DocumentIndex:
         """The index of ``meta``; where ``meta`` grows file by file (``parts``: its files'
         graphs, as the corpus's cached graphs do), the index made before grown by the new
         files."""
@@ -101,15 +110,19 @@ class DocumentIndex:
         _INDEXES[id(meta)] = (meta, known[1], len(parts))
         return known[1]
 
-    def grow(self, meta: Graph) -> None:
-        """Index the documents ``meta`` names (a file's graph added to the one indexed)."""
-        for doc, number in meta.subject_objects(ELI.id_local):
-            if isinstance(doc, URIRef):
-                self.by_number[normalize_number(str(number))] = doc
-        for p in (ELI.title, DCT.title, PG.titleVariant):
-            for doc, title in meta.subject_objects(p):
-                if isinstance(doc, URIRef):
-                    self.by_title[normalize(str(title))] = doc
+    def grow(self, meta: Iterable[tuple[Node, Node, Node]]) -> None:
+        """Index the documents ``meta`` names (a graph, or a file's triples added to the one
+        indexed)."""
+        titles = []
+        for doc, p, value in meta:
+            if not isinstance(doc, URIRef):
+                continue
+            if p == ELI.id_local:
+                self.by_number[normalize_number(str(value))] = doc
+            elif p in _TITLES:
+                titles.append((_TITLES[p], doc, value))
+        for _, doc, title in sorted(titles, key=lambda t: t[0]):  # eli, dct, variants: in turn
+            self.by_title[normalize(str(title))] = doc
 
     def find(self, number: str | None, title: str | None) -> URIRef | None:
         """The document cited by this number, else by this title; None when not in the corpus."""
