@@ -36,10 +36,13 @@ def wait_until_up(url: str, process: subprocess.Popen[bytes], what: str) -> None
 VIRTUOSO_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")
 
 
-def start_virtuoso(work: Path) -> tuple[subprocess.Popen[bytes], str, int] | None:
+def start_virtuoso(
+    work: Path, settings: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str, int] | None:
     """Debian's Virtuoso 7 (virtuoso-opensource) on free loopback ports with its database in
     ``work``: the process, its SPARQL endpoint and its SQL port, once it answers; None where it is
-    not installed. RuntimeError when it does not answer within 60 s (it is stopped)."""
+    not installed. RuntimeError when it does not answer within 60 s (it is stopped).
+    ``settings``: values for keys of virtuoso.ini (e.g. NumberOfBuffers), replacing Debian's."""
     binary = shutil.which("virtuoso-t")
     if binary is None or not VIRTUOSO_INI.is_file():
         return None
@@ -49,6 +52,10 @@ def start_virtuoso(work: Path) -> tuple[subprocess.Popen[bytes], str, int] | Non
     ini = re.sub(r"(?m)^ServerPort(\s*)= 1111", rf"ServerPort\g<1>= {isql}", ini)
     ini = re.sub(r"(?m)^ServerPort(\s*)= 8890", rf"ServerPort\g<1>= {http}", ini)
     ini = ini.replace("localhost:8890", f"localhost:{http}")
+    for key, value in (settings or {}).items():
+        ini, found = re.subn(rf"(?m)^{key}(\s*)=.*$", rf"{key}\g<1>= {value}", ini)
+        if not found:
+            raise ValueError(f"virtuoso.ini has no {key}")
     (work / "virtuoso.ini").write_text(ini, encoding="utf-8")
     process = subprocess.Popen(
         [binary, "+foreground", "+configfile", str(work / "virtuoso.ini")],
