@@ -32,7 +32,7 @@ def timed(args: list[str]) -> tuple[float, int, int]:
     return seconds, rss, done.returncode
 
 
-def run(count: int, work: Path) -> dict[str, Any]:
+def run(count: int, work: Path, commands: bool = False) -> dict[str, Any]:
     from documents import generate
 
     docs, home, extra = work / f"docs-{count}", work / f"home-{count}", work / f"extra-{count}"
@@ -52,15 +52,49 @@ def run(count: int, work: Path) -> dict[str, Any]:
     row["one_more_s"], row["one_more_mb"], _ = timed(["ingest", str(one_more), "--home", str(home)])
     row["build_s"], _, _ = timed(["build", "-q", "--home", str(home)])
     row["validate_s"], _, _ = timed(["validate", "--home", str(home)])
+    if commands:
+        row.update(corpus_wide(home, work))
     return row
+
+
+def corpus_wide(home: Path, work: Path) -> dict[str, Any]:
+    """Every corpus-wide command on the corpus just made, each as a process: the first one
+    builds the kept on-disk store (a changed corpus is a new store), the others open it."""
+    at = ["--home", str(home)]
+    out: dict[str, Any] = {}
+    for name, args in (
+        ("summary (first: builds the kept store)", ["summary"]),
+        ("summary", ["summary"]),
+        ("depts", ["depts"]),
+        ("tasks --doc cn", ["tasks", "--doc", "cn"]),
+        ("tasks --doc gx", ["tasks", "--doc", "gx"]),
+        ("chain cn:1 (every document implementing it)", ["chain", "cn:1"]),
+        ("export", ["export", "-o", str(work / "export.nq")]),
+        ("site", ["site", "-o", str(work / "site")]),
+    ):
+        seconds, rss, rc = timed([*args, *at])
+        out[name] = {"s": round(seconds, 2), "peak_mb": rss, "rc": rc}
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--work", type=Path, default=Path("/tmp/policygraph-batch"))
+    parser.add_argument(
+        "--commands", action="store_true", help="then every corpus-wide command, timed"
+    )
+    parser.add_argument(
+        "--only-commands",
+        type=Path,
+        default=None,
+        help="time the corpus-wide commands on this corpus home, nothing else",
+    )
     args = parser.parse_args()
-    rows = [run(n, args.work) for n in args.counts]
+    if args.only_commands is not None:
+        print(json.dumps(corpus_wide(args.only_commands, args.work)))
+        return
+    rows = [run(n, args.work, args.commands) for n in args.counts]
     (HERE / "batch-results.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     for r in rows:
         print(json.dumps(r))

@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from policygraph.cli.app import app
-from policygraph.corpus import JOURNAL, Corpus
+from policygraph.corpus import JOURNAL, Corpus, remove, transaction, write_atomic
 
 GENRE = Path(__file__).resolve().parent / "genre" / "gov-cn"
 FIX = Path(__file__).resolve().parent / "fixtures" / "ingest"
@@ -253,3 +253,25 @@ def test_a_plans_new_departments_stay_in_its_own_layer(home: Corpus) -> None:
     assert base.lookup("测试局", "cn-gx") is None and new not in base
     assert DepartmentIndex.of(curated, parts_of(curated)) is base  # the cached one, untouched
     assert layer.lookup("科技厅", "cn-gx") == base.lookup("科技厅", "cn-gx") is not None
+
+
+def test_a_corpus_held_by_a_batch_sees_every_file_it_writes_and_removes(tmp_home: Corpus) -> None:
+    """While a transaction holds the corpus, its listing and stamps are kept and only the files
+    written through write_atomic or remove are looked at again: they must all be seen."""
+    from rdflib import Literal, URIRef
+
+    a, p = URIRef("http://example.org/a"), URIRef("http://example.org/p")
+    extra = tmp_home.ttl / "zz-extra.ttl"
+    with transaction(tmp_home, "test"):
+        before = tmp_home.curated_files()
+        tmp_home.curated_graph()  # the union, kept while held
+        write_atomic({extra: b'<http://example.org/a> <http://example.org/p> "1" .\n'})
+        assert tmp_home.curated_files() == [*before, extra]
+        assert (a, p, Literal("1")) in tmp_home.curated_graph()
+        write_atomic({extra: b'<http://example.org/a> <http://example.org/p> "2" .\n'})
+        graph = tmp_home.curated_graph()
+        assert (a, p, Literal("2")) in graph and (a, p, Literal("1")) not in graph
+        remove(extra)
+        assert tmp_home.curated_files() == before
+        assert (a, p, None) not in tmp_home.curated_graph()
+    assert tmp_home.curated_files() == before  # listed afresh, not held: the same
