@@ -128,6 +128,11 @@ class Corpus:
     def path(self, file_name: str) -> Path:
         return self.root / file_name
 
+    def document_file(self, short: str) -> Path:
+        """The built file of the document with short name ``short`` (its parts, measures,
+        responsibilities): ``data/ttl/doc-<short>.ttl``."""
+        return self.ttl / f"doc-{short}.ttl"
+
     def graph_files(self) -> list[Path]:
         """Every RDF file that makes up the graph: ontology, source metadata, built and curated."""
         return [self.ontology, *sorted(self.sources.glob("*.ttl")), *sorted(self.ttl.glob("*.ttl"))]

@@ -99,7 +99,7 @@ def _outputs(
             [*(str(f) if f is not None else None for f in facts), str(jur) if jur else None],
             index.fingerprint(str(jur) if jur is not None else None),
         )
-        name = f"doc-{facts[0]}.ttl"
+        name = corpus.document_file(str(facts[0])).name
         if name in kept and known.docs.get(name) == key:
             out[name], keys[name] = (corpus.ttl / name).read_text(encoding="utf-8"), key
             continue
@@ -107,10 +107,9 @@ def _outputs(
         given, structure = (read or {}).get(str(source.describes), ("", None))
         same = source.profile == "measures" and given == text
         doc = DocumentBuilder(curated, index, source, text, structure if same else None)
-        out[f"doc-{doc.short}.ttl"] = serialize(
-            doc.graph(), _header(f"{doc.label} from {source.file_name}")
-        )
-        keys[f"doc-{doc.short}.ttl"] = key
+        name = corpus.document_file(doc.short).name
+        out[name] = serialize(doc.graph(), _header(f"{doc.label} from {source.file_name}"))
+        keys[name] = key
     out.update(_linked(curated, sources, texts))
     return out, keys
 

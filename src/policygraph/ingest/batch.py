@@ -141,7 +141,7 @@ def _write(corpus: Corpus, p: Plan, journal: Journal) -> dict[Path, bytes | None
     targets = {corpus.path(rel): body for rel, body in p.written().items()}
     journal.save(list(targets), [corpus.sources, corpus.ttl])
     before = {t: (t.read_bytes() if t.is_file() else None) for t in targets}
-    built = corpus.ttl / f"doc-{p.short}.ttl"  # what the rebuild will make of it
+    built = corpus.document_file(p.short)  # what the rebuild will make of it
     before.setdefault(built, built.read_bytes() if built.is_file() else None)
     write_atomic(targets)
     return before

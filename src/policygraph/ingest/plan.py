@@ -75,7 +75,7 @@ def plan(corpus: Corpus, path: Path, options: Options, read: Read | None = None)
         for pv in p.structure.provisions
         if pv.body and not pv.general
     )
-    _suggest_links(corpus, p, options.accept_links)
+    _suggest_links(corpus, p, options.accept_links, curated)
     p.files = files_of(p)
     p.unchanged = all(
         corpus.path(rel).is_file() and corpus.path(rel).read_bytes() == body
@@ -398,11 +398,11 @@ def _citations_and_implementation(p: Plan, curated: Graph) -> None:
             p.unread.append(f"{m.span.text}: cited as implemented, but it is not of a higher level")
 
 
-def _suggest_links(corpus: Corpus, p: Plan, spec: str | None) -> None:
+def _suggest_links(corpus: Corpus, p: Plan, spec: str | None, curated: Graph) -> None:
     """Suggest provision links from the new measures to those of each document the text says it
     implements (the top-1 of each measure, with its margin over the runner-up), and record as
     judgements those the ``--accept-links`` rule accepts."""
-    from policygraph.store import open_store
+    from policygraph.store.embedded import EmbeddedStore
     from policygraph.views import links
     from policygraph.views.tasks import Document
 
@@ -424,9 +424,17 @@ def _suggest_links(corpus: Corpus, p: Plan, spec: str | None) -> None:
         for iri, pv in zip(provision_iris(p.doc, p.structure), p.structure.provisions, strict=True)
         if not pv.general
     ]
-    store = open_store(corpus, endpoint="")
     for target, label, _ in p.implements:
-        higher = links.provisions(store, Document(target, label, "", None))
+        # The measures of a document are in its built file alone (the builder is the one
+        # writer of pg:Measure): a store of that file, not of the whole corpus (a batch of
+        # 10,000 documents loaded the whole corpus for each document implementing another).
+        short = curated.value(target, PG.shortName)
+        built = corpus.document_file(str(short)) if short is not None else None
+        higher = (
+            links.provisions(EmbeddedStore([built]), Document(target, label, "", None))
+            if built is not None and built.is_file()
+            else []  # not built yet (ingested in the same batch): nothing to suggest from
+        )
         ranked = links.suggest(lower, higher, top=2)
         taken = links.accepted(ranked, rule) if rule is not None else []
         for s in links.accepted(ranked, links.AcceptRule("margin", 0.0)):
