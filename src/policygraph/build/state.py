@@ -102,7 +102,7 @@ def inputs(corpus: Corpus) -> str:
         and not (p.parent == corpus.ttl and p.suffix == ".ttl" and is_generated(p))
     )
     digest = hashlib.sha256(code_version().encode())
-    for path, sha in cache.file_digests(files, _remembered()).items():
+    for path, sha in cache.file_digests(files, cache.digests_file()).items():
         digest.update(f"{path.relative_to(data).as_posix()}\0{sha}\n".encode())
     return digest.hexdigest()
 
@@ -112,7 +112,7 @@ def unchanged(corpus: Corpus, state: State) -> set[str]:
     are missing, or were changed since)."""
     files = {n: corpus.ttl / n for n in state.outputs}
     present = [f for f in files.values() if f.is_file()]
-    found = cache.file_digests(present, _remembered())
+    found = cache.file_digests(present, cache.digests_file())
     return {n for n, f in files.items() if f in found and found[f] == state.outputs[n]}
 
 
@@ -138,8 +138,3 @@ def document_key(source: SourceFile, facts: list[str | None], departments: str) 
 
 def sha256_text(content: str) -> str:
     return hashlib.sha256(content.encode("utf-8")).hexdigest()
-
-
-def _remembered() -> Path | None:
-    where = cache.directory()
-    return where / cache.DIGESTS if where is not None else None
