@@ -156,3 +156,70 @@ def test_files_unchanged_since_read_are_not_read_again(
     read.clear()
     cache.key(files, digests)
     assert read == [files[1]]  # modified just now: not trusted yet, read again
+
+
+def _default_graph(store: EmbeddedStore) -> object:
+    from rdflib.compare import to_isomorphic
+
+    answer = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    return to_isomorphic(answer)  # type: ignore[arg-type]
+
+
+def test_a_store_is_derived_from_the_last_one_and_holds_what_parsing_holds(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a change, the new store is a copy of the last one with the changed files taken out
+    and put in again (only they are parsed); its graph is the one parsing every file gives,
+    blank nodes and a triple two files share included."""
+    files = [tmp_path / f"{name}.ttl" for name in ("a", "b", "c")]
+    files[0].write_text("<urn:s> <urn:p> 1 .\n<urn:s> <urn:q> [ <urn:r> 1 ] .\n", "utf-8")
+    files[1].write_text("<urn:s> <urn:p> 1 .\n<urn:t> <urn:p> 2 .\n", "utf-8")
+    files[2].write_text("<urn:u> <urn:q> [ <urn:r> 1 ] .\n", "utf-8")
+    first = EmbeddedStore(files)
+    assert len(stores(cache_dir)) == 1 and first.query("ASK { <urn:s> <urn:p> 1 }") is True
+    parsed: list[Path] = []
+    real = cache._fill
+    monkeypatch.setattr(
+        cache, "_fill", lambda s, fs, p: parsed.extend(f for f, _ in fs) or real(s, fs, p)
+    )
+    steps = [
+        ("b", "<urn:t> <urn:p> 2 .\n"),  # drops the shared triple from b: a still holds it
+        ("a", "<urn:s> <urn:q> [ <urn:r> 2 ] .\n"),  # now nothing holds it; a new blank node
+    ]
+    for name, text in steps:
+        changed = tmp_path / f"{name}.ttl"
+        changed.write_text(text, "utf-8")
+        parsed.clear()
+        derived = EmbeddedStore(files)
+        assert parsed == [changed]  # the others are not parsed again
+        monkeypatch.setenv(cache.ENV_CACHE, "off")
+        expected = EmbeddedStore(files)
+        monkeypatch.setenv(cache.ENV_CACHE, str(cache_dir))
+        assert _default_graph(derived) == _default_graph(expected)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert int(derived.select(count).rows[0][0]) == 5
+    assert derived.query("ASK { <urn:s> <urn:p> 1 }") is False
+    # the files' graphs are the store's own: a query sees none, as when parsing in memory
+    assert derived.select("SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows == []
+
+
+def test_a_copy_of_a_corpus_reuses_the_store_of_the_original(
+    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Graphs are named by what the files hold, not where they are: a copy with one more file
+    is derived, parsing that file only."""
+    for where in ("one", "two"):
+        (tmp_path / where).mkdir()
+        for k in range(3):
+            (tmp_path / where / f"{k}.ttl").write_text(f"<urn:s> <urn:p> {k} .\n", "utf-8")
+    EmbeddedStore(sorted((tmp_path / "one").glob("*.ttl")))
+    extra = tmp_path / "two" / "9.ttl"
+    extra.write_text("<urn:s> <urn:p> 9 .\n", "utf-8")
+    parsed: list[Path] = []
+    real = cache._fill
+    monkeypatch.setattr(
+        cache, "_fill", lambda s, fs, p: parsed.extend(f for f, _ in fs) or real(s, fs, p)
+    )
+    copy = EmbeddedStore(sorted((tmp_path / "two").glob("*.ttl")))
+    assert parsed == [extra]
+    assert len(copy.select("SELECT ?o WHERE { <urn:s> <urn:p> ?o }").rows) == 4

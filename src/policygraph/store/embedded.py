@@ -9,7 +9,7 @@ commands (:mod:`policygraph.store.cache`).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,7 +35,7 @@ class EmbeddedStore:
         self.location = "embedded"
         self.files = list(files)
         try:
-            kept = cached(self.files, load_into)  # a large corpus: parsed once, kept on disk
+            kept = cached(self.files, parse_file)  # a large corpus: parsed once, kept on disk
         except OSError as exc:
             raise GraphSyntaxError(f"{exc.filename}: cannot read ({exc.strerror})") from exc
         self.store: Any = kept if kept is not None else load_into(ox.Store(), self.files)
@@ -52,7 +52,9 @@ class EmbeddedStore:
         text = bind(sparql, dict(bindings) if bindings else None)
         term = _Terms()
         try:
-            result = self.store.query(text, prefixes=_prefixes())
+            # The default graph only: a kept store also holds each file as a named graph of its
+            # own (store.cache), which parsing in memory does not.
+            result = self.store.query(text, prefixes=_prefixes(), named_graphs=[])
             if kind == "ASK":
                 return bool(result)
             if kind in ("CONSTRUCT", "DESCRIBE"):
@@ -150,6 +152,19 @@ def _graph(source: Any) -> Graph:
             o = Literal(str(o))
         g.add((s, p, o))
     return g
+
+
+def parse_file(path: Path) -> Iterator[Any]:
+    """The triples of the Turtle file ``path`` as pyoxigraph quads of the default graph, its
+    blank nodes given ids of their own; a syntax error names the file and the line."""
+    import pyoxigraph as ox
+
+    try:
+        yield from ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
+    except SyntaxError as exc:
+        raise GraphSyntaxError(f"{path}: {' '.join(str(exc).split())}") from exc
+    except OSError as exc:
+        raise GraphSyntaxError(f"{path}: cannot read ({exc.strerror})") from exc
 
 
 def load_into(store: Any, files: Sequence[Path], graph: str | None = None) -> Any:
