@@ -97,9 +97,15 @@ def site(
     from policygraph.render.site import build_site
 
     result = build_site(Corpus.locate(home), output, base_url)
+    done = "The site in" if result.unchanged else "Wrote the site to"
+    reused = (
+        f" ({result.reused} office files unchanged, taken as they were)" if result.reused else ""
+    )
     typer.echo(
-        f"Wrote the site to {result.directory}: {result.pages} pages, {result.files} files, "
-        f"{result.bytes / 1e6:.1f} MB. Open {result.directory / 'index.html'} in a browser.",
+        f"{done} {result.directory}: {result.pages} pages, {result.files} files, "
+        f"{result.bytes / 1e6:.1f} MB{reused}"
+        + (" is up to date: nothing written" if result.unchanged else "")
+        + f". Open {result.directory / 'index.html'} in a browser.",
         err=True,
     )
 

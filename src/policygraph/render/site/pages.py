@@ -13,7 +13,7 @@ from rdflib import URIRef
 
 from policygraph.corpus import Corpus, source_files
 from policygraph.errors import InputError
-from policygraph.render.site import Page, SiteResult, json_ld, render_pages, svg
+from policygraph.render.site import Page, SiteResult, json_ld, render_pages, state, svg
 from policygraph.render.site.paths import link, page_of
 from policygraph.store import open_store
 from policygraph.views import chain, network, progress, site, tasks
@@ -26,8 +26,16 @@ ROLE_ZH = {"lead": "牵头", "co-lead": "配合", "responsible": "负责"}
 class SitePages:
     """Everything the site shows, read once; then one page at a time."""
 
-    def __init__(self, corpus: Corpus, base_url: str | None) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        base_url: str | None,
+        as_of: dt.date,
+        last: tuple[Path, state.SiteState] | None = None,
+    ) -> None:
         self.corpus, self.base_url = corpus, base_url
+        self.last = last or (Path("."), state.SiteState())  # the last site, and its state
+        self.sheets: dict[str, str] = {}  # office file -> its table's digest
         self.store = open_store(corpus, endpoint="")
         self.summary = summarize(self.store)
         self.quotes = site.quotes(self.store)
@@ -39,7 +47,7 @@ class SitePages:
         self.network = network.collaboration_network(self.store)
         self.chains = chain.Cache()
         self.targets = site.targets(self.store)
-        self.as_of = dt.date.today()  # progress is shown as of the day the site is built
+        self.as_of = as_of  # progress is shown as of the day the site is built
         self.progress_of: dict[str, list[Any]] = {}  # department → its rows with a status
         self.pages: list[Page] = []
         self.index: list[dict[str, str]] = []
@@ -78,7 +86,7 @@ class SitePages:
         return serialize(answer, Format.ttl)
 
     def add(self, path: str, template: str, iri: str | None, **context: Any) -> Page:
-        extra = {"data.ttl": self.turtle(iri)} if iri else {}
+        extra: dict[str, bytes | Path] = {"data.ttl": self.turtle(iri)} if iri else {}
         context.setdefault("turtle", "data.ttl" if iri else None)
         page = Page(path, template, context, iri, extra=extra)
         self.pages.append(page)
@@ -165,7 +173,7 @@ class SitePages:
             ),
         )
         if table is not None:
-            page.extra.update(self._downloads(table))
+            page.extra.update(self._downloads(path, table))
         self.search_entry("文件", f"{d.number} {d.title}".strip(), d.document, d.title)
 
     def _implementation(self, path: str, iri: str) -> dict[str, list[dict[str, str]]]:
@@ -242,16 +250,31 @@ class SitePages:
             "silent": [d.name for d in progress.by_department(rows) if not d.reported],
         }
 
-    def _downloads(self, table: Any) -> dict[str, bytes]:
-        from policygraph.render import render_sheet
-        from policygraph.render.formats import Format
+    def _downloads(self, path: str, table: Any) -> dict[str, bytes | Path]:
         from policygraph.render.sheets import measure_sheet
 
-        sheet = measure_sheet(table)
-        return {
-            f"任务分工表.{f.value}": render_sheet(sheet, f)
-            for f in (Format.xlsx, Format.docx, Format.csv)
-        }
+        return self._office(path, "任务分工表", measure_sheet(table))
+
+    def _office(self, path: str, stem: str, sheet: Any) -> dict[str, bytes | Path]:
+        """The page's table as xlsx, docx and csv beside it: each taken from the last site
+        where it was made from the same table and is still as written."""
+        from policygraph.render import render_sheet
+        from policygraph.render.formats import Format
+
+        digest = state.sheet_digest(sheet)
+        folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
+        old_site, old = self.last
+        out: dict[str, bytes | Path] = {}
+        for fmt in (Format.xlsx, Format.docx, Format.csv):
+            name = f"{stem}.{fmt.value}"
+            self.sheets[folder + name] = digest
+            if old.sheets.get(folder + name) == digest and state.intact(
+                old_site, old, folder + name
+            ):
+                out[name] = old_site / (folder + name)
+            else:
+                out[name] = render_sheet(sheet, fmt)
+        return out
 
     def _task_row(self, path: str, r: Any, table: Any) -> dict[str, Any]:
         return {
@@ -405,7 +428,7 @@ class SitePages:
                     },
                 ),
             )
-            self.pages[-1].extra.update(self._department_downloads(found))
+            self.pages[-1].extra.update(self._department_downloads(path, found))
             rows.append({**d.__dict__, "name": d.official, "href": link("org/index.html", path)})
             self.search_entry("部门", d.official, d.department, d.names)
         self.add("org/index.html", "departments.html", None, title="部门", departments=rows)
@@ -423,16 +446,10 @@ class SitePages:
             "chart": svg.status_bars(counts, late),
         }
 
-    def _department_downloads(self, found: Any) -> dict[str, bytes]:
-        from policygraph.render import render_sheet
-        from policygraph.render.formats import Format
+    def _department_downloads(self, path: str, found: Any) -> dict[str, bytes | Path]:
         from policygraph.render.sheets import assignment_sheet
 
-        sheet = assignment_sheet(found)
-        return {
-            f"任务清单.{f.value}": render_sheet(sheet, f)
-            for f in (Format.xlsx, Format.docx, Format.csv)
-        }
+        return self._office(path, "任务清单", assignment_sheet(found))
 
     def source_pages(self) -> None:
         by_source: dict[str, list[Any]] = {}
