@@ -20,7 +20,6 @@ by hand, a state file from another version, or one rolled back by a failed inges
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import os
@@ -40,17 +39,12 @@ class State:
     docs: dict[str, str] = field(default_factory=dict)  # doc-*.ttl -> the key it was made from
 
 
-@functools.cache
 def code_version() -> str:
-    """A digest of policygraph's own code: any change to the extractor is a new version (the
-    package's version number alone would miss an edit in a checkout)."""
-    package = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256(f"policygraph build state {FORMAT}\n".encode())
-    for path in sorted(package.rglob("*.py")):
-        if "_corpus" not in path.relative_to(package).parts:
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    """A digest of policygraph's own code and of this state's format: any change to the
+    extractor is a new version."""
+    return hashlib.sha256(
+        f"policygraph build state {FORMAT}\n{cache.code_digest()}".encode()
+    ).hexdigest()
 
 
 def location(corpus: Corpus) -> Path | None:

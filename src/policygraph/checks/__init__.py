@@ -15,7 +15,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from policygraph.checks import compiled, pyshacl_engine
+from policygraph.checks import compiled, kept, pyshacl_engine
 from policygraph.checks.report import Report, Result, build
 from policygraph.checks.sparql_based import SHAPES_GRAPH, SKOLEM
 from policygraph.corpus import Corpus, parse_turtle, source_files
@@ -104,11 +104,18 @@ def validate(
     if engine not in ENGINES:
         raise InputError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
     shapes = shapes_graph(corpus)
+    report_key = kept.key(corpus, engine) if files is None else None
+    found = kept.load(report_key) if report_key else None
+    if found is not None:  # these very files validated before (by ingest, say)
+        return found
     texts = source_texts(corpus) if files is None else None  # each text read once, checked
     graph_files = list(files) if files is not None else corpus.graph_files()
     if corpus.ontology not in graph_files:
         graph_files.insert(0, corpus.ontology)
-    return _run(data_store(graph_files, corpus, texts), shapes, engine)
+    report = _run(data_store(graph_files, corpus, texts), shapes, engine)
+    if report_key:
+        kept.save(report_key, report)
+    return report
 
 
 def _run(store: Any, shapes: Graph, engine: str) -> Report:

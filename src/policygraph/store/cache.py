@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -43,6 +44,20 @@ KEEP = 4  # stores kept besides the one in use; older ones are removed
 FORMAT = "3"  # bumped when what a store holds or how it is laid out changes (in the key)
 DIGESTS = "digests.json"  # each file's SHA-256 and what stat said of it then (file_digests)
 REMEMBERED = 50_000  # files whose digests are remembered: a corpus of 10,000 documents has 35,000
+
+
+@functools.cache
+def code_digest() -> str:
+    """A digest of policygraph's own code (every module, by path and content): what it makes
+    from a corpus is kept only for the code that made it (the package's version number alone
+    would miss an edit in a checkout)."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        if "_corpus" not in path.relative_to(package).parts:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def directory() -> Path | None:

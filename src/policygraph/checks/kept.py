@@ -1,0 +1,104 @@
+"""The report of the last validations of a corpus, kept by what they were made from.
+
+`ingest` validates the whole corpus before it keeps a document; `validate`, the site's checks
+page and CI then used to validate the same files again (10 s at 1,000 documents). A report is
+kept in the cache directory (``store.cache``) under a digest of everything it depends on:
+policygraph's code, the versions of the libraries that run the shapes, the engine, and every
+file under the corpus's ``data/`` and ``ontology/`` (the graph, the source texts, the shapes),
+through the cache's remembered digests. Any change to any of them is another digest, so a kept
+report is never stale; the cache off, or one that cannot be read or written, means validating.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import time
+from importlib import metadata
+from pathlib import Path
+
+from policygraph.checks.report import Report, Result
+from policygraph.corpus import Corpus
+from policygraph.store import cache
+
+FORMAT = "1"  # bumped when what a kept report holds changes
+KEEP = 8  # reports kept; the ones used longest ago are removed
+LIBRARIES = ("pyshacl", "pyoxigraph", "rdflib")
+
+
+def key(corpus: Corpus, engine: str) -> str:
+    """The digest a report of ``corpus`` by ``engine`` is kept under."""
+    digest = hashlib.sha256(f"policygraph report {FORMAT}\n{cache.code_digest()}\n".encode())
+    for name in LIBRARIES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{name} {metadata.version(name)}\n".encode())
+    digest.update(f"engine {engine}\n".encode())
+    files = sorted(
+        p
+        for top in ("data", "ontology")
+        for p in (corpus.root / top).rglob("*")
+        if p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(corpus.root).parts)
+    )
+    for path, sha in cache.file_digests(files, cache.digests_file()).items():
+        digest.update(f"{path.relative_to(corpus.root).as_posix()}\0{sha}\n".encode())
+    return digest.hexdigest()
+
+
+def _where(report_key: str) -> Path | None:
+    top = cache.directory()
+    return top / "reports" / f"{report_key}.json" if top is not None else None
+
+
+def load(report_key: str) -> Report | None:
+    """The report kept under ``report_key``, or None."""
+    path = _where(report_key)
+    try:
+        found = json.loads(path.read_text(encoding="utf-8")) if path else None
+        if not isinstance(found, dict) or found.get("format") != FORMAT:
+            return None
+        report = Report(
+            tuple(Result(**r) for r in found["results"]),
+            str(found["graph_ttl"]),
+            tuple(str(n) for n in found["notes"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # none, or unreadable: validated again
+    with contextlib.suppress(OSError):
+        os.utime(str(path))  # used now: pruning removes those used longest ago
+    return report
+
+
+def save(report_key: str, report: Report) -> None:
+    """Keep ``report`` in one step; a cache that cannot be written only means validating."""
+    path = _where(report_key)
+    if path is None:
+        return
+    body = {
+        "format": FORMAT,
+        "results": [r.as_json() for r in report.results],
+        "graph_ttl": report.graph_ttl,
+        "notes": list(report.notes),
+    }
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
+        tmp.replace(path)
+        _prune(path.parent)
+
+
+def _prune(folder: Path) -> None:
+    kept = []
+    for entry in folder.glob("*.json"):
+        with contextlib.suppress(OSError):
+            kept.append((entry.stat().st_mtime, entry))
+    for _, entry in sorted(kept, reverse=True)[KEEP:]:
+        with contextlib.suppress(OSError):
+            entry.unlink()
+    for entry in folder.glob(".*.json.*"):  # left by a writer that died
+        with contextlib.suppress(OSError):
+            if time.time() - entry.stat().st_mtime > 3600:
+                entry.unlink()
