@@ -69,6 +69,17 @@ def test_same_chain_from_each_level() -> None:
     }
 
 
+def test_a_chain_larger_than_one_query_binds_is_read_in_parts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A chain's cards are read a batch of provisions at a time (Virtuoso 7.2 refuses a VALUES
+    block of ~5,000 IRIs): the same chain, departments and reports, in batches of two."""
+    whole = chain_json("gx:9")
+    monkeypatch.setattr(chain, "BATCH", 2)
+    batched = chain_json("gx:9")
+    assert len(whole["nodes"]) > 2 and batched == whole
+
+
 def test_chain_shows_departments_basis_and_reports() -> None:
     view = chain_json("gx:9")
     gx9 = next(n for n in view["nodes"] if n["iri"] == f"{GX}/measure/9")
