@@ -51,7 +51,8 @@ def test_after_a_change_unchanged_office_files_are_taken_from_the_last_site(
     departments = home / "data" / "ttl" / "departments.ttl"
     text = departments.read_text(encoding="utf-8")
     departments.write_text(
-        text.replace('"广西壮族自治区科学技术厅"@zh', '"广西壮族自治区科学技术厅（新）"@zh'), "utf-8"
+        text.replace('"广西壮族自治区科学技术厅"@zh', '"广西壮族自治区科学技术厅（新）"@zh'),
+        "utf-8",
     )
     said = site(home, out)
     assert "office files unchanged, taken as they were" in said
