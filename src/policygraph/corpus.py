@@ -133,6 +133,17 @@ class Corpus:
         responsibilities): ``data/ttl/doc-<short>.ttl``."""
         return self.ttl / f"doc-{short}.ttl"
 
+    def files_under(self, *tops: str) -> list[Path]:
+        """Every file under the corpus's folders ``tops`` (``data``, ``ontology``...), sorted,
+        but those under a folder or named with a leading dot (locks, journals, editors' files)."""
+        return sorted(
+            p
+            for top in tops
+            for p in (self.root / top).rglob("*")
+            if p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(self.root).parts)
+        )
+
     def graph_files(self) -> list[Path]:
         """Every RDF file that makes up the graph: ontology, source metadata, built and curated."""
         return [self.ontology, *sorted(self.sources.glob("*.ttl")), *sorted(self.ttl.glob("*.ttl"))]

@@ -19,10 +19,7 @@ by hand, a state file from another version, or one rolled back by a failed inges
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,12 +55,8 @@ def location(corpus: Corpus) -> Path | None:
 
 def load(corpus: Corpus) -> State:
     """The state of the last build; an empty one where there is none or it cannot be read."""
-    path = location(corpus)
-    try:
-        found = json.loads(path.read_text(encoding="utf-8")) if path else None
-    except (OSError, ValueError):
-        found = None
-    if not isinstance(found, dict) or found.get("format") != FORMAT:
+    found = cache.read_json(location(corpus), FORMAT)
+    if found is None:
         return State()
     try:
         return State(str(found["inputs"]), dict(found["outputs"]), dict(found["docs"]))
@@ -74,15 +67,7 @@ def load(corpus: Corpus) -> State:
 def save(corpus: Corpus, state: State) -> None:
     """Write the state in one step; a cache that cannot be written only means a whole build
     next time."""
-    path = location(corpus)
-    if path is None:
-        return
-    body = {"format": FORMAT, **state.__dict__}
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_text(json.dumps(body, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-        tmp.replace(path)
+    cache.keep_json(location(corpus), {"format": FORMAT, **state.__dict__})
 
 
 def inputs(corpus: Corpus) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import time
 from importlib import metadata
@@ -35,15 +34,7 @@ def key(corpus: Corpus, engine: str) -> str:
         with contextlib.suppress(metadata.PackageNotFoundError):
             digest.update(f"{name} {metadata.version(name)}\n".encode())
     digest.update(f"engine {engine}\n".encode())
-    files = sorted(
-        p
-        for top in ("data", "ontology")
-        for p in (corpus.root / top).rglob("*")
-        if p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(corpus.root).parts)
-    )
-    for path, sha in cache.file_digests(files, cache.digests_file()).items():
-        digest.update(f"{path.relative_to(corpus.root).as_posix()}\0{sha}\n".encode())
+    cache.add_files(digest, corpus.files_under("data", "ontology"), corpus.root)
     return digest.hexdigest()
 
 
@@ -55,17 +46,17 @@ def _where(report_key: str) -> Path | None:
 def load(report_key: str) -> Report | None:
     """The report kept under ``report_key``, or None."""
     path = _where(report_key)
+    found = cache.read_json(path, FORMAT)
+    if found is None or path is None:
+        return None
     try:
-        found = json.loads(path.read_text(encoding="utf-8")) if path else None
-        if not isinstance(found, dict) or found.get("format") != FORMAT:
-            return None
         report = Report(
             tuple(Result(**r) for r in found["results"]),
             str(found["graph_ttl"]),
             tuple(str(n) for n in found["notes"]),
         )
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # none, or unreadable: validated again
+    except (ValueError, KeyError, TypeError):
+        return None  # unreadable: validated again
     with contextlib.suppress(OSError):
         os.utime(str(path))  # used now: pruning removes those used longest ago
     return report
@@ -74,20 +65,16 @@ def load(report_key: str) -> Report | None:
 def save(report_key: str, report: Report) -> None:
     """Keep ``report`` in one step; a cache that cannot be written only means validating."""
     path = _where(report_key)
-    if path is None:
-        return
     body = {
         "format": FORMAT,
         "results": [r.as_json() for r in report.results],
         "graph_ttl": report.graph_ttl,
         "notes": list(report.notes),
     }
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
-        _prune(path.parent)
+    cache.keep_json(path, body)
+    if path is not None:
+        with contextlib.suppress(OSError):
+            _prune(path.parent)
 
 
 def _prune(folder: Path) -> None:

@@ -76,6 +76,36 @@ def digests_file() -> Path | None:
     return where / DIGESTS if where is not None else None
 
 
+def add_files(digest: Any, files: Sequence[Path], root: Path) -> None:
+    """Add to ``digest`` each file's name (relative to ``root``) and SHA-256, through the
+    remembered digests: what a kept result was made from."""
+    for path, sha in file_digests(files, digests_file()).items():
+        digest.update(f"{path.relative_to(root).as_posix()}\0{sha}\n".encode())
+
+
+def read_json(path: Path | None, form: str) -> dict[str, Any] | None:
+    """What :func:`keep_json` kept at ``path`` in the format ``form``; None where there is none,
+    it cannot be read, or it is of another format."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8")) if path else None
+    except (OSError, ValueError):
+        return None
+    return found if isinstance(found, dict) and found.get("format") == form else None
+
+
+def keep_json(path: Path | None, body: object) -> None:
+    """Write ``body`` as JSON to ``path`` in one step (written aside, then renamed); no path (the
+    cache off), or a cache that cannot be written, is no error: what it would have kept is made
+    again next time."""
+    if path is None:
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(body, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        tmp.replace(path)
+
+
 def key(
     files: Sequence[Path], digests: Path | None = None, found: dict[Path, str] | None = None
 ) -> str:

@@ -20,10 +20,8 @@ edited by hand is made again).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,12 +53,8 @@ def location(out: Path) -> Path | None:
 
 def load(out: Path) -> SiteState:
     """The state of the last site written to ``out``; an empty one where there is none."""
-    path = location(out)
-    try:
-        found = json.loads(path.read_text(encoding="utf-8")) if path else None
-    except (OSError, ValueError):
-        found = None
-    if not isinstance(found, dict) or found.get("format") != FORMAT:
+    found = cache.read_json(location(out), FORMAT)
+    if found is None:
         return SiteState()
     try:
         return SiteState(
@@ -73,15 +67,7 @@ def load(out: Path) -> SiteState:
 def save(out: Path, state: SiteState) -> None:
     """Write the state in one step; a cache that cannot be written only means a whole site
     next time."""
-    path = location(out)
-    if path is None:
-        return
-    body = {"format": FORMAT, **state.__dict__}
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(path)
+    cache.keep_json(location(out), {"format": FORMAT, **state.__dict__})
 
 
 def key(corpus: Corpus, base_url: str | None, as_of: str) -> str:
@@ -92,15 +78,7 @@ def key(corpus: Corpus, base_url: str | None, as_of: str) -> str:
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             digest.update(path.relative_to(SITE_CODE).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
-    files = sorted(
-        p
-        for top in ("data", "ontology", "queries")
-        for p in (corpus.root / top).rglob("*")
-        if p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(corpus.root).parts)
-    )
-    for path, sha in cache.file_digests(files, cache.digests_file()).items():
-        digest.update(f"{path.relative_to(corpus.root).as_posix()}\0{sha}\n".encode())
+    cache.add_files(digest, corpus.files_under("data", "ontology", "queries"), corpus.root)
     return digest.hexdigest()
 
 
