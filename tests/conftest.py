@@ -40,6 +40,21 @@ def private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         os.environ["POLICYGRAPH_CACHE"] = before
 
 
+@pytest.fixture(scope="session", autouse=True)
+def english(private_cache: None) -> Iterator[None]:
+    """The tests read English unless they ask for Chinese (a developer's zh_CN locale would
+    otherwise turn every message Chinese); subprocesses inherit it."""
+    import os
+
+    before = os.environ.get("POLICYGRAPH_LANG")
+    os.environ["POLICYGRAPH_LANG"] = "en"
+    yield
+    if before is None:
+        os.environ.pop("POLICYGRAPH_LANG", None)
+    else:
+        os.environ["POLICYGRAPH_LANG"] = before
+
+
 @pytest.fixture(scope="session")
 def home() -> Corpus:
     return Corpus.locate(REPO)

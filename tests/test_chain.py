@@ -247,7 +247,7 @@ def test_readme_states_the_accept_rule_figures(home: Corpus) -> None:
 
 @pytest.mark.parametrize("spec", ["0.3x", "margin=2", "ratio=0.3", "margin="])
 def test_accept_rule_refuses_what_it_does_not_know(spec: str) -> None:
-    with pytest.raises(InputError, match="--accept-links must be margin=M or score=S"):
+    with pytest.raises(InputError, match="the accept rule must be margin=M or score=S"):
         links.AcceptRule.parse(spec)
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from policygraph.errors import GraphSyntaxError, InputError, SourceError
+from policygraph.i18n import N_
 
 if TYPE_CHECKING:
     from rdflib import Graph, URIRef
@@ -116,9 +117,14 @@ class Corpus:
         """Refuse to write into the corpus bundled with the installed package."""
         if not self.writable:
             raise InputError(
-                f"{what} writes into the corpus, and {self.root} is the read-only corpus bundled "
-                "with the package: copy it (or start one) and point --home or "
-                f"{ENV_HOME} at that directory"
+                N_(
+                    "{what} writes into the corpus, and {root} is the read-only corpus bundled "
+                    "with the package: copy it (or start one) and point {env} at that directory"
+                ),
+                code="bundled-corpus",
+                what=what,
+                root=self.root,
+                env=ENV_HOME,
             )
 
     def relative(self, path: Path) -> str:

@@ -5,11 +5,36 @@ Exit codes: 0 ok · 1 checks failed · 2 usage or input error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 
 class PolicyGraphError(Exception):
-    """Base of every error policygraph raises on purpose. ``exit_code`` is what the CLI returns."""
+    """Base of every error policygraph raises on purpose. ``exit_code`` is what the CLI returns.
+
+    An error is data: ``template``, an English sentence with ``{name}`` fields (the msgid the
+    Chinese catalogue translates), its ``params`` (the file, the cell, the value, the
+    candidates) and a stable ``code`` (given, or the template itself). The CLI boundary renders
+    it in the user's language and adds what to type (a flag's name: the library never names
+    one). ``str()`` is the English text, for logs and for code that reads it."""
 
     exit_code = 2
+
+    def __init__(self, message: str = "", /, *, code: str = "", **params: Any) -> None:
+        self.template = message
+        self.params = params
+        self.code = code or message
+        super().__init__(self.text())
+
+    def text(self, translate: Callable[[str], str] | None = None) -> str:
+        """The message, its template translated by ``translate`` (English without one)."""
+        template = translate(self.template) if translate else self.template
+        if not self.params:
+            return template
+        try:
+            return template.format(**self.params)
+        except (KeyError, IndexError, ValueError):  # a translation that lost a field: English
+            return self.template.format(**self.params)
 
 
 class InputError(PolicyGraphError):
@@ -27,8 +52,8 @@ class ExtractionError(InputError):
 class UnknownDepartmentError(InputError):
     """A department name resolves to no known department (or to several)."""
 
-    def __init__(self, message: str, name: str, suggestions: list[str]) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, name: str, suggestions: list[str], **params: Any) -> None:
+        super().__init__(message, **params)
         self.name = name
         self.suggestions = suggestions
 

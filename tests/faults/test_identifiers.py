@@ -58,9 +58,9 @@ def test_a_known_number_in_ascii_brackets_is_the_same_document(
     ("option", "value", "message"),
     [
         ("--short", "gx", "short name 'gx' is already 桂政办发〔2021〕81号's"),
-        ("--short", "../x", "--short must be lower-case letters"),
-        ("--short", "a b", "--short must be lower-case letters"),
-        ("--number", "81号>", "--number must be a 文号"),
+        ("--short", "../x", "a short name must be lower-case letters"),
+        ("--short", "a b", "a short name must be lower-case letters"),
+        ("--number", "81号>", "the number must be a 文号"),
     ],
 )
 def test_bad_identifiers_are_refused(

@@ -24,13 +24,13 @@ def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
             ["-p", f"measur=<{M27}>"],
             "measure-reports has no parameter 'measur': it takes measure (IRI)",
         ),
-        ([], "measure-reports needs --param measure=… (IRI"),
+        ([], "measure-reports needs the parameter measure=… (IRI"),
         (["-p", f"measure=<{M27}"], "--param measure takes an IRI"),
         (["-p", "measure=gx:99"], "--param measure takes an IRI"),
         (["-p", "measure=科技厅"], "--param measure takes an IRI"),
         # words of one measure's title are no IRI: never a guess bound as one
         (["-p", "measure=加速产业集聚发展"], "--param measure takes an IRI"),
-        (["-p", "measure"], "--param needs name=value"),
+        (["-p", "measure"], "a parameter needs name=value"),
     ],
 )
 def test_a_wrong_parameter_is_an_error(args: list[str], message: str) -> None:

@@ -20,6 +20,7 @@ from policygraph.checks.report import Report, Result, build
 from policygraph.checks.sparql_based import SHAPES_GRAPH, SKOLEM
 from policygraph.corpus import Corpus, parse_turtle, source_files
 from policygraph.errors import GraphSyntaxError, InputError
+from policygraph.i18n import N_
 from policygraph.rdf import PG
 from policygraph.store.embedded import load_into
 from policygraph.text.encoding import decode
@@ -102,7 +103,12 @@ def validate(
     """
     corpus = Corpus.of(corpus)
     if engine not in ENGINES:
-        raise InputError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+        raise InputError(
+            N_("the engine must be one of {engines}, not {engine}"),
+            code="engine",
+            engines=", ".join(ENGINES),
+            engine=repr(engine),
+        )
     shapes = shapes_graph(corpus)
     report_key = kept.key(corpus, engine) if files is None else None
     found = kept.load(report_key) if report_key else None
@@ -246,7 +252,12 @@ def validate_files(data: Iterable[Path], shapes: Iterable[Path], engine: str = "
     import pyoxigraph as ox
 
     if engine not in ENGINES:
-        raise InputError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+        raise InputError(
+            N_("the engine must be one of {engines}, not {engine}"),
+            code="engine",
+            engines=", ".join(ENGINES),
+            engine=repr(engine),
+        )
     shapes_graph_ = read_rdf(list(shapes))
     triples = parse_files(list(data))
     altered = normalised(triples)
@@ -257,7 +268,9 @@ def validate_files(data: Iterable[Path], shapes: Iterable[Path], engine: str = "
         )
         if engine == "sparql":
             raise InputError(
-                f"{why}: the compiled engine cannot check them as written; use --engine auto"
+                N_("{why}: the compiled engine cannot check them as written; the auto engine can"),
+                code="engine-auto",
+                why=why,
             )
         with _quiet_rdflib_terms():  # ill-formed literals are what the checks report
             graph = _graph_of(triples)

@@ -8,44 +8,97 @@ input error. Command modules never import this one.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
-from policygraph import __version__
-from policygraph.cli import build, chains, checks, ingest, progress, sparql, tables
+from policygraph import __version__, i18n
+from policygraph.cli import build, chains, checks, ingest, progress, sparql, speech, tables
 from policygraph.errors import PolicyGraphError
+from policygraph.i18n import _
 
 # Click's UsageError, whether typer vendors click (≥ 0.29) or depends on it.
 UsageError: type[Exception] = typer.BadParameter.__mro__[1]
 
 
+def fail(message: str) -> None:
+    """One ``Error:`` line on stderr, in the user's language."""
+    typer.echo(_("Error: {message}").format(message=message), err=True)
+
+
 class Boundary(TyperGroup):
-    """Every command runs inside this: policygraph's errors and usage errors → one line."""
+    """Every command runs inside this: policygraph's errors and usage errors → one line, in the
+    language chosen before anything is parsed (:func:`speak`)."""
+
+    def main(self, args: Any = None, *rest: Any, **options: Any) -> Any:
+        given = list(sys.argv[1:] if args is None else args)
+        try:
+            given = speech.speak(given)
+        except PolicyGraphError as exc:
+            with contextlib.suppress(PolicyGraphError):  # said in the environment's language
+                i18n.use(i18n.resolve(None))
+            fail(exc.text(_))
+            if options.get("standalone_mode", True):
+                sys.exit(2)
+            raise typer.Exit(2) from None
+        speech.translate_help(self)
+        return super().main(given, *rest, **options)
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except PolicyGraphError as exc:
-            typer.echo(f"Error: {exc}", err=True)
+            fail(with_hint(exc))
             raise typer.Exit(exc.exit_code) from None
         except UsageError as exc:
-            typer.echo(f"Error: {exc.format_message()}", err=True)  # type: ignore[attr-defined]
+            fail(speech.click_text(exc.format_message()))  # type: ignore[attr-defined]
             raise typer.Exit(2) from None
         except OSError as exc:  # what no layer below turned into an error of ours
             where = f"{exc.filename}: " if exc.filename else ""
-            typer.echo(f"Error: {where}{exc.strerror or exc}", err=True)
+            fail(f"{where}{exc.strerror or exc}")
             raise typer.Exit(2) from None
         except MemoryError:
-            typer.echo(
-                f"Error: out of memory in policygraph {ctx.invoked_subcommand or ''}: ask for "
-                "fewer rows (LIMIT, a parameter) or run it against a SPARQL server "
-                "(--endpoint); nothing was written",
-                err=True,
+            fail(
+                _(
+                    "out of memory in policygraph {command}: ask for fewer rows (LIMIT, a "
+                    "parameter) or run it against a SPARQL server (--endpoint); nothing was "
+                    "written"
+                ).format(command=ctx.invoked_subcommand or "")
             )
             raise typer.Exit(2) from None
+
+
+# What to type, by the code of an error the library raised: the library names no flag.
+HINTS: dict[str, str] = {
+    "accept-rule": "--accept-links",
+    "bundled-corpus": "--home, POLICYGRAPH_HOME",
+    "date": "--date",
+    "empty-endpoint": "policygraph load --endpoint {endpoint}",
+    "engine": "--engine",
+    "engine-auto": "--engine auto",
+    "format": "--format",
+    "format-terminal": "--format, -o FILE",
+    "jurisdiction": "--jurisdiction",
+    "kind": "--kind",
+    "level": "--level",
+    "names": "--names",
+    "number": "--number",
+    "param": "--param NAME=VALUE",
+    "server-location": "--location",
+    "short": "--short",
+}
+
+
+def with_hint(exc: PolicyGraphError) -> str:
+    """The error in the language spoken, with what to type where the CLI knows it."""
+    message = exc.text(_)
+    found = HINTS.get(exc.code)
+    if not found:
+        return message
+    return _("{message} (use {hint})").format(message=message, hint=found.format(**exc.params))
 
 
 app = typer.Typer(
@@ -73,6 +126,15 @@ def root(
             "--version", callback=version_callback, is_eager=True, help="Print the version."
         ),
     ] = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="zh|en",
+            help="The language of help, messages and reports (else POLICYGRAPH_LANG, else the "
+            "locale: LANG=zh_CN.UTF-8 is Chinese). Machine formats do not change.",
+        ),
+    ] = None,
 ) -> None:
     """A knowledge graph of Chinese policy provisions: build it, check it, query it."""
 

@@ -15,6 +15,7 @@ from policygraph.build import provision_iris
 from policygraph.corpus import Corpus, parts_of, sha256_of
 from policygraph.departments import DepartmentIndex, unprefixed
 from policygraph.errors import InputError, SourceError
+from policygraph.i18n import N_
 from policygraph.ingest.files import files_of
 from policygraph.ingest.model import KINDS, LEVELS, OPTION_OF_KIND, NewDepartment, Options, Plan
 from policygraph.rdf import BASE, ELI, ORG, PG
@@ -105,7 +106,9 @@ def _read(path: Path, options: Options, corpus: Corpus, read: Read) -> Plan:
     level = options.level or guess_level(issuer or title or "")
     if level not in LEVELS:
         raise InputError(
-            f"--level must be one of {', '.join(LEVELS)} (could not tell it from the text)"
+            N_("the level must be one of {levels} (could not tell it from the text)"),
+            code="level",
+            levels=", ".join(LEVELS),
         )
     plan_title = said["plan_title"]  # a notice that issues a plan: the plan's own title
     kind = _kind(options.kind, plan_title or title, unread)
@@ -144,7 +147,12 @@ def _kind(given: str | None, title: str | None, unread: list[str]) -> str:
         unread.append("the kind of document from its title (give --kind)")
         return "other"
     if kind not in KINDS:
-        raise InputError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise InputError(
+            N_("the kind must be one of {kinds}, not {kind}"),
+            code="kind",
+            kinds=", ".join(KINDS),
+            kind=repr(kind),
+        )
     return kind
 
 
@@ -158,15 +166,25 @@ def _jurisdiction(
     the name or from the document it implements); an error naming --jurisdiction otherwise."""
     if given:
         if not re.fullmatch(r"[a-z]{2}(-[a-z0-9]+)*", given):
-            raise InputError(f"--jurisdiction must look like cn-yn or cn-yn-kunming, not {given!r}")
+            raise InputError(
+                N_("a jurisdiction must look like cn-yn or cn-yn-kunming, not {given}"),
+                code="jurisdiction",
+                given=repr(given),
+            )
         return given, False
     found = jurisdiction_of(issuer, _implemented_jurisdiction(text, corpus)) if issuer else None
     if found is None:
-        said = f" from {issuer!r}" if issuer else " (no issuer read)"
-        raise InputError(
-            f"{path}: give --jurisdiction (a code such as cn-yn or cn-yn-kunming): "
-            f"could not tell it{said}"
-        )
+        if issuer:
+            template = N_(
+                "{path}: give the jurisdiction (a code such as cn-yn or cn-yn-kunming): could "
+                "not tell it from {issuer}"
+            )
+        else:
+            template = N_(
+                "{path}: give the jurisdiction (a code such as cn-yn or cn-yn-kunming): could "
+                "not tell it (no issuer read)"
+            )
+        raise InputError(template, code="jurisdiction", path=path, issuer=repr(issuer))
     return found, True
 
 
@@ -188,7 +206,12 @@ def _date(date: str | None) -> str | None:
         return None
     reading = read_date(date)
     if not reading.value:
-        raise InputError(f"--date {date!r} is not a date ({reading.problem})")
+        raise InputError(
+            N_("{date} is not a date ({problem})"),
+            code="date",
+            date=repr(date),
+            problem=reading.problem,
+        )
     return reading.value
 
 
@@ -209,7 +232,9 @@ def _number(number: str | None, given: bool) -> str | None:
     if not DOC_NUMBER.fullmatch(normal):
         if given:
             raise InputError(
-                f"--number must be a 文号 such as 桂政办发〔2021〕81号, not {number!r}"
+                N_("the number must be a 文号 such as 桂政办发〔2021〕81号, not {number}"),
+                code="number",
+                number=repr(number),
             )
         return None
     return normal
@@ -218,8 +243,11 @@ def _number(number: str | None, given: bool) -> str | None:
 def _short(short: str | None) -> str | None:
     if short is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,40}", short):
         raise InputError(
-            f"--short must be lower-case letters, digits and hyphens (such as yn-2022-12), "
-            f"not {short!r}"
+            N_(
+                "a short name must be lower-case letters, digits and hyphens (such as yn-2022-12), not {short}"
+            ),
+            code="short",
+            short=repr(short),
         )
     return short
 
@@ -246,7 +274,12 @@ def _check_conflicts(corpus: Corpus, p: Plan) -> None:
     for doc in meta.subjects(PG.shortName, Literal(p.short)):
         if doc != p.doc:
             number = meta.value(doc, ELI.id_local) or doc
-            raise InputError(f"short name {p.short!r} is already {number}'s: give another --short")
+            raise InputError(
+                N_("short name {short} is already {number}'s: give another"),
+                code="short",
+                short=repr(p.short),
+                number=number,
+            )
     target = corpus.path(p.source_name)
     if target.exists() and target.read_bytes() != p.data:
         raise SourceError(f"{p.source_name} already exists with different content")

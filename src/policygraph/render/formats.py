@@ -13,6 +13,7 @@ from enum import Enum
 from pathlib import Path
 
 from policygraph.errors import InputError
+from policygraph.i18n import N_
 
 
 class Format(str, Enum):
@@ -84,15 +85,25 @@ def choose(
             fmt = default if default != Format.table else None
             if fmt is None:
                 raise InputError(
-                    f"{output}: cannot tell the format from the extension; give --format "
-                    f"({', '.join(f.value for f in allowed if f != Format.table)})"
+                    N_(
+                        "{output}: cannot tell the format from the extension; give a format ({formats})"
+                    ),
+                    code="format",
+                    output=output,
+                    formats=", ".join(f.value for f in allowed if f != Format.table),
                 )
     fmt = fmt or default
     if fmt not in allowed:
         raise InputError(
-            f"--format {fmt.value} is not one this command writes: "
-            f"{', '.join(f.value for f in allowed)}"
+            N_("the format {format} is not one this command writes: {formats}"),
+            code="format",
+            format=fmt.value,
+            formats=", ".join(f.value for f in allowed),
         )
     if output is not None and fmt in (Format.table, Format.tree):
-        raise InputError(f"--format {fmt.value} is for the terminal; give another format with -o")
+        raise InputError(
+            N_("the format {format} is for the terminal; give another to write a file"),
+            code="format-terminal",
+            format=fmt.value,
+        )
     return fmt

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from policygraph.errors import InputError
+from policygraph.i18n import N_
 from policygraph.render.formats import Format
 
 Cell = str | int | float | list[str] | None
@@ -63,7 +64,9 @@ WRITERS: dict[Format, Callable[[Sheet], str]] = {}  # filled below: format → t
 def render_text(sheet: Sheet, fmt: Format) -> bytes:
     """``sheet`` in a text format, as the bytes to print or write (csv with its BOM)."""
     if fmt not in WRITERS:
-        raise InputError(f"--format {fmt.value} is not a tabular text format")
+        raise InputError(
+            N_("the format {format} is not a tabular text format"), code="format", format=fmt.value
+        )
     return WRITERS[fmt](sheet).encode("utf-8-sig" if fmt == Format.csv else "utf-8")
 
 

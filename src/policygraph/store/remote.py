@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from rdflib import BNode, Literal, URIRef
 
 from policygraph.errors import EndpointError, InputError, QueryError
+from policygraph.i18n import N_
 from policygraph.store.http import exchange, run_sparql, send
 from policygraph.store.results import Answer, Bound, Rows
 from policygraph.store.sparql import bind, query_type
@@ -136,8 +137,10 @@ def check_holds_documents(store: RemoteStore) -> None:
     if not store.query(f"ASK {{ ?document <{PG.shortName}> ?short }}"):
         where = graph_label(store.graph)
         raise EndpointError(
-            f"{store.endpoint}: {where} holds no policygraph document; "
-            f"put the graph there with: policygraph load --endpoint {store.endpoint}"
+            N_("{endpoint}: {where} holds no policygraph document; put the graph there first"),
+            code="empty-endpoint",
+            endpoint=store.endpoint,
+            where=where,
         )
 
 

@@ -17,6 +17,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
 from policygraph.errors import QueryError
+from policygraph.i18n import N_
 from policygraph.rdf.terms import ntriples_or_blank
 
 # What a query parameter is bound to: one term, or a tuple of terms (one row of VALUES each).
@@ -49,7 +50,9 @@ _QUOTED = re.compile(r'^"(?P<text>.*)"$', re.S)
 def parse_param(spec: str) -> tuple[str, URIRef | Literal]:
     """``name=value`` to (name, typed RDF term)."""
     if "=" not in spec:
-        raise QueryError(f"--param needs name=value, not {spec!r}")
+        raise QueryError(
+            N_("a parameter needs name=value, not {spec}"), code="param", spec=repr(spec)
+        )
     name, value = spec.split("=", 1)
     name = name.strip().lstrip("?$")
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from policygraph.errors import InputError
+from policygraph.i18n import N_
 from policygraph.store.embedded import load_into
 from policygraph.store.remote import DEFAULT_GRAPH
 
@@ -32,8 +33,12 @@ def prepare_location(files: Sequence[Path], location: Path, graph: str = DEFAULT
     marker = location / MARKER
     if location.exists() and any(location.iterdir()) and not marker.exists():
         raise InputError(
-            f"{location}: holds data policygraph did not put there; serve never empties a store "
-            "it did not create (give an empty or new --location)"
+            N_(
+                "{location}: holds data policygraph did not put there; a store it did not "
+                "create is never emptied (give an empty or new location)"
+            ),
+            code="server-location",
+            location=location,
         )
     location.mkdir(parents=True, exist_ok=True)
     marker.write_text("a store made by policygraph serve\n", encoding="utf-8")

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from policygraph.errors import InputError, QueryError
+from policygraph.i18n import N_
 from policygraph.rdf.terms import n3
 
 if TYPE_CHECKING:
@@ -263,7 +264,14 @@ def check_params(
     missing = [p for p in q.params if p.name not in values and "optional" not in p.kind]
     if missing:
         p = missing[0]
-        raise QueryError(f"{q.name} needs --param {p.name}=… ({p.kind}: {p.description})")
+        raise QueryError(
+            N_("{query} needs the parameter {name}=… ({kind}: {description})"),
+            code="param",
+            query=q.name,
+            name=p.name,
+            kind=p.kind,
+            description=p.description,
+        )
     return values
 
 

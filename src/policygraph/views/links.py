@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from policygraph.errors import InputError
+from policygraph.i18n import N_
 from policygraph.store import Store
 from policygraph.views.internal import query
 from policygraph.views.tasks import Document
@@ -159,7 +160,11 @@ class AcceptRule:
             number = -1.0
         if kind not in ("margin", "score") or not 0 <= number <= 1:
             raise InputError(
-                f"--accept-links must be margin=M or score=S with a number from 0 to 1, not {spec!r}"
+                N_(
+                    "the accept rule must be margin=M or score=S with a number from 0 to 1, not {spec}"
+                ),
+                code="accept-rule",
+                spec=repr(spec),
             )
         return cls(kind, number)
 

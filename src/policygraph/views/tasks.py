@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 
 from policygraph.errors import InputError, UnknownDepartmentError
+from policygraph.i18n import N_
 from policygraph.store import Store
 from policygraph.text.names import normalize, suggest
 from policygraph.views.internal import query
@@ -118,7 +119,9 @@ def find_document(store: Store, ref: str) -> Document:
 def task_table(store: Store, doc: Document, names: str = "source") -> TaskTable:
     """The by-measure table of ``doc``; an error when the document assigns no department."""
     if names not in ("source", "official"):
-        raise InputError(f"--names must be source or official, not {names!r}")
+        raise InputError(
+            N_("names must be source or official, not {names}"), code="names", names=repr(names)
+        )
     by_measure: dict[URIRef, TaskRow] = {}
     order: dict[URIRef, tuple[int, int, int]] = {}
     groups: dict[URIRef, int] = {}

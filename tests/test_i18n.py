@@ -1,0 +1,168 @@
+"""Chinese first (issue 25): the language is chosen by --lang, POLICYGRAPH_LANG, then the locale;
+every help text and click's own words speak it, from one catalogue that is whole; errors carry
+codes and parameters, the library names no flag (the CLI adds it); machine formats do not
+change with the language."""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+import typer.main
+from conftest import REPO
+from typer.testing import CliRunner
+
+from policygraph import i18n
+from policygraph.cli.app import app
+from policygraph.errors import InputError
+
+runner = CliRunner()
+ZH = {"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "POLICYGRAPH_LANG": ""}
+C = {"LANG": "C", "LC_ALL": "", "LC_MESSAGES": "", "POLICYGRAPH_LANG": ""}
+
+
+@pytest.fixture(autouse=True)
+def english_after() -> object:
+    yield
+    i18n.use("en")  # each test leaves the process speaking English
+
+
+@pytest.mark.parametrize(
+    ("given", "environ", "lang"),
+    [
+        (None, {}, "en"),
+        (None, {"LANG": "C"}, "en"),
+        (None, {"LANG": "zh_CN.UTF-8"}, "zh"),
+        (None, {"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"),  # LC_ALL first
+        (None, {"LC_MESSAGES": "zh_TW.UTF-8", "LANG": "C"}, "zh"),
+        (None, {"POLICYGRAPH_LANG": "en", "LANG": "zh_CN.UTF-8"}, "en"),
+        ("zh", {"POLICYGRAPH_LANG": "en"}, "zh"),  # --lang first
+        ("zh-CN", {}, "zh"),
+    ],
+)
+def test_the_language_is_chosen_in_order(
+    given: str | None, environ: dict[str, str], lang: str
+) -> None:
+    assert i18n.resolve(given, "--lang", environ) == lang
+
+
+def test_a_language_it_does_not_speak_is_an_error_not_a_guess() -> None:
+    with pytest.raises(InputError, match="fr"):
+        i18n.resolve(None, "", {"POLICYGRAPH_LANG": "fr"})
+    result = runner.invoke(app, ["--lang", "fr", "summary"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --lang=fr:") and result.stderr.count("\n") == 1
+
+
+def test_the_catalogue_is_whole_and_compiled() -> None:
+    """Every msgid (marked strings, the help of every command and option, click's words) has a
+    Chinese translation keeping its {fields}, and the .mo is the compiled .po."""
+    done = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "messages.py"), "check"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt:
+        po = REPO / "src/policygraph/locale/zh_CN/LC_MESSAGES/policygraph.po"
+        checked = subprocess.run(
+            [msgfmt, "--check", "-o", "/dev/null", str(po)], capture_output=True
+        )
+        assert checked.returncode == 0, checked.stderr
+
+
+def command_paths() -> list[list[str]]:
+    found: list[list[str]] = [[]]
+
+    def walk(command: object, path: list[str]) -> None:
+        for name, sub in getattr(command, "commands", {}).items():
+            found.append([*path, name])
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return found
+
+
+# What is not an English sentence in a Chinese help text: flags, metavars, command lines,
+# paths, URLs, names of formats and variables.
+CODE = re.compile(
+    r"`[^`]*`|https?://\S+|\S*[/\\.=@<>:_]\S*|--?[\w-]+|\b[A-Z][A-Z0-9_]+\b|\[[^\]]*\]"
+)
+ENGLISH = re.compile(r"[A-Za-z]+(?:[ ,'’-]+[A-Za-z]+){3,}")  # four English words in a row
+
+
+def english_sentences(text: str) -> list[str]:
+    found = []
+    for line in text.splitlines():
+        if line.strip().startswith("policygraph"):  # an example command line
+            continue
+        found += ENGLISH.findall(CODE.sub(" ", line))
+    return found
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=lambda p: " ".join(p) or "policygraph")
+def test_every_help_speaks_chinese(path: list[str]) -> None:
+    result = runner.invoke(app, [*path, "--help"], env=ZH)
+    assert result.exit_code == 0, result.output
+    assert "用法：" in result.stdout
+    assert english_sentences(result.stdout) == [], result.stdout
+    english = runner.invoke(app, [*path, "--help"], env=C)
+    assert "Usage:" in english.stdout and "用法" not in english.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "chinese"),
+    [
+        (["tasks", "--nope"], "没有"),
+        (["tasks", "--names", "x"], "--names"),
+        (["validate", "--engine", "x"], "--engine"),
+        (["tasks", "-f", "table", "-o", "x.txt"], "--format"),
+        (["--lang"], "zh"),
+    ],
+)
+def test_errors_speak_chinese_with_the_flag_to_use(args: list[str], chinese: str) -> None:
+    result = runner.invoke(app, args, env=ZH)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("错误：") and chinese in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1
+    assert english_sentences(result.stderr) == [], result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["summary", "-f", "json"],
+        ["tasks", "-f", "csv"],
+        ["depts", "-f", "json"],
+        ["queries", "-f", "csv"],
+    ],
+)
+def test_machine_formats_are_the_same_in_both_languages(args: list[str]) -> None:
+    zh = runner.invoke(app, args, env=ZH)
+    en = runner.invoke(app, args, env=C)
+    assert zh.exit_code == en.exit_code == 0
+    assert zh.stdout_bytes == en.stdout_bytes
+
+
+def test_the_library_names_no_flag() -> None:
+    """Below the CLI, no error message names a flag: the boundary adds it (cli/app.py HINTS)."""
+    package = REPO / "src" / "policygraph"
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if path.relative_to(package).parts[0] == "cli":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+                found += [
+                    f"{path.relative_to(package)}:{node.lineno}"
+                    for text in ast.walk(node.exc)
+                    if isinstance(text, ast.Constant)
+                    and isinstance(text.value, str)
+                    and re.search(r"(?<![\w-])--[a-z]", text.value)
+                ]
+    assert found == []
