@@ -27,8 +27,8 @@ run: $(STAMP)
 	@echo "Open site/index.html in a browser (it works from disk, with no server or network)."
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/policygraph validate > /dev/null || { $(BIN)/policygraph validate; exit 1; }

@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import typer.main
@@ -166,3 +167,39 @@ def test_the_library_names_no_flag() -> None:
                     and re.search(r"(?<![\w-])--[a-z]", text.value)
                 ]
     assert found == []
+
+
+README_ZH = REPO / "README.zh-CN.md"
+
+
+def readme_commands() -> list[list[str]]:
+    import shlex
+
+    text = README_ZH.read_text(encoding="utf-8")
+    lines = [
+        line.split("#", 1)[0].strip()
+        for block in re.findall(r"```sh\n(.*?)```", text, re.S)
+        for line in block.splitlines()
+    ]
+    return [shlex.split(line)[1:] for line in lines if line.startswith("policygraph ")]
+
+
+def test_the_chinese_readme_says_the_two_commands_and_its_commands_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """README.zh-CN.md: the two set-up commands, and every policygraph command it shows runs, in
+    order, on a copy of the corpus (the forms it writes are the ones it imports); its example
+    error is the one the tool prints."""
+    from conftest import copy_home
+
+    text = README_ZH.read_text(encoding="utf-8")
+    assert "make run" in text and "make test" in text
+    home = copy_home(tmp_path / "home")
+    monkeypatch.chdir(tmp_path)
+    commands = readme_commands()
+    assert len(commands) >= 10
+    for args in commands:
+        result = runner.invoke(app, args, env={**ZH, "POLICYGRAPH_HOME": str(home.root)})
+        assert result.exit_code == 0, (args, result.output)
+    said = runner.invoke(app, ["tasks", "--names", "x"], env=ZH).stderr.strip()
+    assert f"```\n{said}\n```" in text

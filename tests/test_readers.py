@@ -329,7 +329,12 @@ def test_an_issuer_that_names_no_place_asks_for_the_option(tmp_path: Path) -> No
         "某局关于加强管理的通知\n一、措施\n（一）加强管理。（牵头：甲局）\n", encoding="utf-8"
     )
     code, _, err = cli(home, "ingest", str(text))
-    assert code == 2 and "give the jurisdiction" in err and "--jurisdiction" in err and err.count("\n") == 1
+    assert (
+        code == 2
+        and "give the jurisdiction" in err
+        and "--jurisdiction" in err
+        and err.count("\n") == 1
+    )
 
 
 def test_an_old_table_laid_out_page_in_gb2312(tmp_path: Path) -> None:
