@@ -203,3 +203,23 @@ def test_the_chinese_readme_says_the_two_commands_and_its_commands_run(
         assert result.exit_code == 0, (args, result.output)
     said = runner.invoke(app, ["tasks", "--names", "x"], env=ZH).stderr.strip()
     assert f"```\n{said}\n```" in text
+
+
+def test_validate_speaks_chinese_from_the_shapes_own_messages() -> None:
+    """The report's words from the catalogue, each rule's label and each result's message from
+    the shapes' @zh literals; -f json is the same in both languages (English messages, with the
+    Chinese beside them)."""
+    import json
+
+    zh = runner.invoke(app, ["validate"], env=ZH)
+    en = runner.invoke(app, ["validate"], env=C)
+    assert zh.exit_code == en.exit_code == 0
+    assert zh.stdout.startswith("通过（无违反约束）") and "== 警告 ==" in zh.stdout
+    assert "-- 来源中所写的日期无法读作日期 (4)" in zh.stdout
+    assert "a date written in a source cannot be read as a date" in en.stdout
+    assert "a date written in a source cannot be read as a date" not in zh.stdout
+    assert "既是牵头单位" in zh.stdout and "is both lead" in en.stdout
+    as_json = runner.invoke(app, ["validate", "-f", "json"], env=ZH)
+    assert as_json.stdout == runner.invoke(app, ["validate", "-f", "json"], env=C).stdout
+    results = json.loads(as_json.stdout)
+    assert all(r["message_zh"] for r in results)  # every shape of the corpus says it in Chinese

@@ -22,7 +22,7 @@ from policygraph.checks.report import Report, Result
 from policygraph.corpus import Corpus
 from policygraph.store import cache
 
-FORMAT = "1"  # bumped when what a kept report holds changes
+FORMAT = "2"  # bumped when what a kept report holds changes
 KEEP = 8  # reports kept; the ones used longest ago are removed
 LIBRARIES = ("pyshacl", "pyoxigraph", "rdflib")
 

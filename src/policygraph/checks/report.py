@@ -16,6 +16,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from policygraph import i18n
+from policygraph.i18n import N_, _
 from policygraph.rdf import PG
 
 SEVERITIES = ("Violation", "Warning", "Info")
@@ -33,6 +35,18 @@ class Result:
     quote: str  # the focus node's own quote, where it has one (messages carry the others)
     shape: str = ""  # the source shape (IRI; empty for a blank node)
     component: str = ""  # the source constraint component (IRI)
+    message_zh: str = ""  # the message in Chinese, where the shape has one (sh:message @zh)
+    rule_label_zh: str = ""  # the rule's label in Chinese, where it has one
+
+    def said(self) -> str:
+        """The message in the language spoken (English where the shape has no other)."""
+        return self.message_zh if i18n.current() == "zh" and self.message_zh else self.message
+
+    def label(self) -> str:
+        """The rule's label in the language spoken."""
+        if i18n.current() == "zh" and self.rule_label_zh:
+            return self.rule_label_zh
+        return self.rule_label
 
     def as_json(self) -> dict[str, str]:
         return {k: getattr(self, k) for k in sorted(self.__dataclass_fields__)}
@@ -160,7 +174,7 @@ def build(found: list[Finding], shapes: Graph, data: Any, notes: tuple[str, ...]
 
 
 def result_of(f: Finding, shapes: Graph, data: Any) -> Result:
-    from policygraph.checks.shapes import path, rule_of
+    from policygraph.checks.shapes import in_language, path, rule_label, rule_of
 
     rule, label = rule_of(shapes, f.shape)
     shown_path = ""
@@ -169,7 +183,7 @@ def result_of(f: Finding, shapes: Graph, data: Any) -> Result:
     elif f.path is not None:
         shown_path = path(f.source, f.path)
     severity = str(f.severity)
-    message = str(f.messages[0]) if f.messages else _default_message(f, shown_path)
+    message = in_language(f.messages, "en") or _default_message(f, shown_path)
     return Result(
         severity=severity.removeprefix(str(SH)),
         rule=rule,
@@ -181,6 +195,8 @@ def result_of(f: Finding, shapes: Graph, data: Any) -> Result:
         quote=quote_of(data, f.focus),
         shape=str(f.shape) if isinstance(f.shape, URIRef) else "",
         component=str(f.component or ""),
+        message_zh=" ".join(in_language(f.messages, "zh").split()),
+        rule_label_zh=rule_label(shapes, f.shape, "zh"),
     )
 
 
@@ -287,23 +303,35 @@ def verdict(report: Report) -> str:
     """The first words of a report: conforms (no result at all, as sh:conforms says), passes
     (warnings and infos only: exit 0), or fails."""
     if report.conforms:
-        return "Conforms"
-    return "Does not conform" if report.of("Violation") else "Passes (no violation)"
+        return _("Conforms")
+    return _("Does not conform") if report.of("Violation") else _("Passes (no violation)")
+
+
+SEVERITY_WORDS = {"Violation": N_("Violation"), "Warning": N_("Warning"), "Info": N_("Info")}
+
+
+def counts_text(report: Report) -> str:
+    """How many results of each severity, in words of the language spoken."""
+    return _("{violations} violation(s), {warnings} warning(s), {infos} info(s)").format(
+        violations=len(report.of("Violation")),
+        warnings=len(report.of("Warning")),
+        infos=len(report.of("Info")),
+    )
 
 
 def render_text(report: Report) -> str:
-    lines = []
-    counts = ", ".join(f"{len(report.of(s))} {s.lower()}(s)" for s in SEVERITIES)
-    lines.append(f"{verdict(report)}: {counts}")
+    """The report as people read it, in the language spoken (messages and labels from the
+    shapes' @zh/@en literals)."""
+    lines = [f"{verdict(report)}: {counts_text(report)}"]
     for severity, rules in grouped(report):
-        lines += ["", f"== {severity} =="]
-        for label, results in rules:
-            lines.append(f"-- {label} ({len(results)})")
+        lines += ["", f"== {_(SEVERITY_WORDS.get(severity, severity))} =="]
+        for _label, results in rules:
+            lines.append(f"-- {results[0].label()} ({len(results)})")
             for r in results:
                 lines.append(f"   {r.focus}")
-                lines.append(f"      {r.message or r.path}")
+                lines.append(f"      {r.said() or r.path}")
                 if r.quote and r.quote not in r.message:
-                    lines.append(f"      quote: “{_short(r.quote)}”")
+                    lines.append("      " + _("quote: “{quote}”").format(quote=_short(r.quote)))
     return "\n".join(lines) + "\n"
 
 

@@ -5,7 +5,7 @@ severities and messages. Shared by the compiled engine and the report of either 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -156,8 +156,31 @@ def rule_of(shapes: Graph, shape: Node | None) -> tuple[str, str]:
     if not isinstance(node, URIRef):
         return "shape", "shape"
     rule = str(node).rsplit("#", 1)[-1]
-    label = shapes.value(node, RDFS.label)
-    return rule, str(label) if label is not None else rule
+    return rule, in_language(shapes.objects(node, RDFS.label), "en") or rule
+
+
+def rule_label(shapes: Graph, shape: Node | None, lang: str) -> str:
+    """The label in ``lang`` of the rule a result is filed under ("" where it has none)."""
+    node = shape
+    seen: set[Node] = set()
+    while isinstance(node, BNode) and node not in seen:
+        seen.add(node)
+        node = parent(shapes, node) or node
+    return in_language(shapes.objects(node, RDFS.label), lang) if node is not None else ""
+
+
+def in_language(values: Iterable[Node], lang: str) -> str:
+    """Of literals in several languages (sh:message, rdfs:label with @en and @zh), the one in
+    ``lang``: for "en", an untagged or @en one (else the first of any: a shapes graph written in
+    one other language still has messages); for another language, a tagged one or ""."""
+    found = sorted(
+        (v for v in values if isinstance(v, Literal)), key=lambda v: (v.language or "", str(v))
+    )
+    for value in found:
+        tag = (value.language or "").lower()
+        if (lang == "en" and tag in ("", "en")) or (tag and tag.split("-")[0] == lang):
+            return str(value)
+    return str(found[0]) if found and lang == "en" else ""
 
 
 def declared_prefixes(shapes: Graph, *nodes: Node) -> str:

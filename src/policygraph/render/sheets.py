@@ -181,7 +181,9 @@ def suggestions_sheet(
 def results_sheet(report: Report) -> Sheet:
     """The results of the checks, one row each (json: the same records as before, keys sorted)."""
     keys = ["severity", "rule", "rule_label", "focus", "value", "path", "message", "quote"]
+    keys += ["message_zh", "rule_label_zh"]  # the shapes' @zh literals, where they have them
     headers = ["severity", "rule", "rule", "focus", "value", "path", "message", "quote"]
+    headers += ["message (zh)", "rule (zh)"]
     printed = {"severity", "rule_label", "focus", "message"}
     counts = ", ".join(f"{len(report.of(s))} {s.lower()}(s)" for s in SEVERITIES)
     return Sheet(

@@ -21,6 +21,7 @@ from policygraph.views.links import provisions
 from policygraph.views.summary import summarize
 
 ROLE_ZH = {"lead": "牵头", "co-lead": "配合", "responsible": "负责"}
+SEVERITY_ZH = {"Violation": "违反约束", "Warning": "警告", "Info": "提示"}
 
 
 class SitePages:
@@ -477,12 +478,21 @@ class SitePages:
         path = "checks/index.html"
         groups = [
             (
-                severity,
-                [(label, [self._result(path, r) for r in results]) for label, results in rules],
+                {"en": severity, "zh": SEVERITY_ZH.get(severity, severity)},
+                [
+                    (
+                        {"en": label, "zh": results[0].rule_label_zh or label},
+                        [self._result(path, r) for r in results],
+                    )
+                    for label, results in rules
+                ],
             )
             for severity, rules in grouped(report)
         ]
-        counts = ", ".join(f"{len(report.of(s))} {s.lower()}(s)" for s in SEVERITIES)
+        counts = {
+            "en": ", ".join(f"{len(report.of(s))} {s.lower()}(s)" for s in SEVERITIES),
+            "zh": "，".join(f"{SEVERITY_ZH[s]} {len(report.of(s))} 项" for s in SEVERITIES),
+        }
         self.add(path, "checks.html", None, title="一致性检查", groups=groups, summary=counts)
 
     def _result(self, path: str, r: Any) -> dict[str, str]:
@@ -494,6 +504,7 @@ class SitePages:
         )
         return {
             "message": r.message or r.rule_label,
+            "message_zh": r.message_zh or r.message or r.rule_label_zh or r.rule_label,
             "href": self.href(path, page) if page else "",
             "source": self.quote_link(path, focus),
         }
