@@ -223,3 +223,37 @@ def test_validate_speaks_chinese_from_the_shapes_own_messages() -> None:
     assert as_json.stdout == runner.invoke(app, ["validate", "-f", "json"], env=C).stdout
     results = json.loads(as_json.stdout)
     assert all(r["message_zh"] for r in results)  # every shape of the corpus says it in Chinese
+
+
+ERRORS = {
+    "PolicyGraphError",
+    "InputError",
+    "SourceError",
+    "ExtractionError",
+    "UnknownDepartmentError",
+    "GraphSyntaxError",
+    "ShapesError",
+    "QueryError",
+    "EndpointError",
+}
+
+
+def test_every_error_of_the_library_is_a_template_in_the_catalogue() -> None:
+    """Below the CLI, an error's message is a marked template (``N_("… {field} …")`` with its
+    parameters), never a finished English sentence (an f-string or a plain string): only then
+    can the catalogue say it in Chinese."""
+    package = REPO / "src" / "policygraph"
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        if path.relative_to(package).parts[0] == "cli":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id in ERRORS and node.args:
+                first = node.args[0]
+                if isinstance(first, ast.JoinedStr) or (
+                    isinstance(first, ast.Constant) and isinstance(first.value, str)
+                ):
+                    found.append(f"{path.relative_to(package)}:{node.lineno}")
+    assert found == []

@@ -76,8 +76,13 @@ class Corpus:
         root = root.expanduser()
         if not _is_corpus(root):
             raise InputError(
-                f"{root} ({origin}) is not a policygraph corpus home: "
-                "it needs data/sources/ and ontology/"
+                N_(
+                    "{root} ({origin}) is not a policygraph corpus home: "
+                    "it needs data/sources/ and ontology/"
+                ),
+                code="not-a-corpus",
+                root=root,
+                origin=origin,
             )
         return cls(root.resolve(), origin)
 
@@ -281,12 +286,23 @@ class Corpus:
         try:
             data = self.path(file_name).read_bytes()
         except OSError as exc:
-            raise SourceError(f"{file_name}: cannot read source text ({exc.strerror})") from exc
+            raise SourceError(
+                N_("{file}: cannot read source text ({reason})"),
+                code="source-text-unreadable",
+                file=file_name,
+                reason=exc.strerror,
+            ) from exc
         digest = hashlib.sha256(data).hexdigest()
         if digest != sha256:
             raise SourceError(
-                f"{file_name}: SHA-256 is {digest}, metadata records {sha256}; "
-                "source texts are never edited (restore the file, or record a new source)"
+                N_(
+                    "{file}: SHA-256 is {digest}, metadata records {recorded}; "
+                    "source texts are never edited (restore the file, or record a new source)"
+                ),
+                code="source-text-changed",
+                file=file_name,
+                digest=digest,
+                recorded=sha256,
             )
         return data
 
@@ -422,9 +438,19 @@ def _read_turtle(path: Path) -> tuple[list[Triple], dict[str, str]]:
                 for q in parser
             ]
     except SyntaxError as exc:
-        raise GraphSyntaxError(f"{path}: cannot parse Turtle: {_one_line(exc)}") from exc
+        raise GraphSyntaxError(
+            N_("{path}: cannot parse Turtle: {reason}"),
+            code="turtle-syntax",
+            path=path,
+            reason=_one_line(exc),
+        ) from exc
     except (OSError, UnicodeError) as exc:
-        raise GraphSyntaxError(f"{path}: cannot read Turtle: {_one_line(exc)}") from exc
+        raise GraphSyntaxError(
+            N_("{path}: cannot read Turtle: {reason}"),
+            code="turtle-unreadable",
+            path=path,
+            reason=_one_line(exc),
+        ) from exc
     return triples, dict(parser.prefixes)
 
 
@@ -455,7 +481,11 @@ def source_files(meta: Graph) -> list[SourceFile]:
             meta.value(s, p) for p in (PG.fileName, PG.sha256, PG.extractionProfile)
         )
         if name is None or sha is None:
-            raise SourceError(f"source {s}: metadata needs pg:fileName and pg:sha256")
+            raise SourceError(
+                N_("source {source}: metadata needs pg:fileName and pg:sha256"),
+                code="source-without-file",
+                source=s,
+            )
         describes = meta.value(s, PG.describes)
         text_file, text_sha = meta.value(s, PG.textFileName), meta.value(s, PG.textSha256)
         out.append(
@@ -509,11 +539,21 @@ def _absolute(path: Path) -> Path:
 def _stage(path: Path, content: Content) -> Path:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
-        raise InputError(f"{path}: directory {directory} does not exist")
+        raise InputError(
+            N_("{path}: directory {directory} does not exist"),
+            code="write-directory-missing",
+            path=path,
+            directory=directory,
+        )
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from exc
+        raise InputError(
+            N_("{path}: cannot write ({reason})"),
+            code="write-temporary",
+            path=path,
+            reason=exc.strerror,
+        ) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             if isinstance(content, bytes):
@@ -525,7 +565,12 @@ def _stage(path: Path, content: Content) -> Path:
         os.chmod(tmp, 0o666 & ~mask)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from exc
+        raise InputError(
+            N_("{path}: cannot write ({reason})"),
+            code="write-failed",
+            path=path,
+            reason=exc.strerror,
+        ) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -556,7 +601,10 @@ class Journal:
         except OSError as exc:
             where = exc.filename or self.directory
             raise InputError(
-                f"{where}: cannot write ({exc.strerror}); nothing was changed"
+                N_("{path}: cannot write ({reason}); nothing was changed"),
+                code="journal-unwritable",
+                path=where,
+                reason=exc.strerror,
             ) from exc
 
     def _save(self, files: Sequence[Path], directories: Sequence[Path]) -> None:
@@ -625,8 +673,13 @@ def transaction(corpus: Corpus, what: str) -> Iterator[Journal]:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as exc:
             raise InputError(
-                f"{root}: another policygraph command is writing this corpus; run {what} again "
-                "when it has finished"
+                N_(
+                    "{root}: another policygraph command is writing this corpus; run {what} "
+                    "again when it has finished"
+                ),
+                code="corpus-locked",
+                root=root,
+                what=what,
             ) from exc
         journal = Journal(root / JOURNAL)
         _HELD[root] = journal

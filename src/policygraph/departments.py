@@ -18,6 +18,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
 from policygraph.errors import UnknownDepartmentError
+from policygraph.i18n import N_
 from policygraph.rdf import PG, SKOS
 from policygraph.text.names import Reading, normalize, suggest, with_inherited_prefix
 
@@ -260,9 +261,18 @@ class DepartmentIndex:
 
     def unknown(self, name: str, where: str) -> UnknownDepartmentError:
         suggestions = self.suggest(name)
-        hint = f"; closest known names: {'、'.join(suggestions)}" if suggestions else ""
+        if suggestions:
+            template = N_("{where}: unknown department {written}; closest known names: {closest}")
+        else:
+            template = N_("{where}: unknown department {written}")
         return UnknownDepartmentError(
-            f"{where}: unknown department {name!r}{hint}", name=name, suggestions=suggestions
+            template,
+            name=name,
+            suggestions=suggestions,
+            code="unknown-department",
+            where=where,
+            written=repr(name),
+            closest="、".join(suggestions),
         )
 
     def resolve_list(

@@ -25,11 +25,11 @@ def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
             "measure-reports has no parameter 'measur': it takes measure (IRI)",
         ),
         ([], "measure-reports needs the parameter measure=… (IRI"),
-        (["-p", f"measure=<{M27}"], "--param measure takes an IRI"),
-        (["-p", "measure=gx:99"], "--param measure takes an IRI"),
-        (["-p", "measure=科技厅"], "--param measure takes an IRI"),
+        (["-p", f"measure=<{M27}"], "the parameter measure takes an IRI"),
+        (["-p", "measure=gx:99"], "the parameter measure takes an IRI"),
+        (["-p", "measure=科技厅"], "the parameter measure takes an IRI"),
         # words of one measure's title are no IRI: never a guess bound as one
-        (["-p", "measure=加速产业集聚发展"], "--param measure takes an IRI"),
+        (["-p", "measure=加速产业集聚发展"], "the parameter measure takes an IRI"),
         (["-p", "measure"], "a parameter needs name=value"),
     ],
 )

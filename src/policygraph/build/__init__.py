@@ -29,6 +29,7 @@ from policygraph.corpus import (
 )
 from policygraph.departments import DepartmentIndex
 from policygraph.errors import SourceError
+from policygraph.i18n import N_
 from policygraph.rdf import ELI, PG
 from policygraph.rdf.turtle import serialize
 from policygraph.text.structure import PROFILES, Structure
@@ -89,9 +90,18 @@ def _outputs(
         if source.profile == "none":
             continue
         if source.profile not in PROFILES:
-            raise SourceError(f"{source.file_name}: unknown extraction profile {source.profile!r}")
+            raise SourceError(
+                N_("{file}: unknown extraction profile {profile}"),
+                code="unknown-profile",
+                file=source.file_name,
+                profile=repr(source.profile),
+            )
         if source.describes is None:
-            raise SourceError(f"{source.file_name}: metadata needs pg:describes (the document)")
+            raise SourceError(
+                N_("{file}: metadata needs pg:describes (the document)"),
+                code="source-without-document",
+                file=source.file_name,
+            )
         facts = [curated.value(source.describes, p) for p in (PG.shortName, ELI.id_local)]
         jur = curated.value(source.describes, PG.jurisdiction)
         key = state.document_key(

@@ -6,6 +6,7 @@ from rdflib import Graph, Literal, URIRef
 
 from policygraph.corpus import SourceFile
 from policygraph.errors import ExtractionError, SourceError
+from policygraph.i18n import N_
 from policygraph.rdf import PG, PROV, bind_prefixes
 
 
@@ -18,7 +19,11 @@ def anchor_quotes(curated: Graph, sources: list[SourceFile], texts: dict[URIRef,
             continue
         source = curated.value(node, PROV.wasDerivedFrom)
         if source not in by_iri:
-            raise SourceError(f"{node}: a quote needs prov:wasDerivedFrom a source text")
+            raise SourceError(
+                N_("{node}: a quote needs prov:wasDerivedFrom a source text"),
+                code="quote-without-source",
+                node=node,
+            )
         assert isinstance(source, URIRef)
         text, wanted = texts[source], str(quote)
         occurrence = int(str(curated.value(node, PG.quoteOccurrence) or 1))
@@ -28,9 +33,19 @@ def anchor_quotes(curated: Graph, sources: list[SourceFile], texts: dict[URIRef,
             if start < 0:
                 break
         if start < 0:
+            if occurrence == 1:
+                template = N_("{file}: quote of {node} not found: {quote}")
+            else:
+                template = N_(
+                    "{file}: quote of {node} not found (occurrence {occurrence}): {quote}"
+                )
             raise ExtractionError(
-                f"{by_iri[source].file_name}: quote of {node} not found"
-                f"{'' if occurrence == 1 else f' (occurrence {occurrence})'}: {wanted!r}"
+                template,
+                code="quote-not-found",
+                file=by_iri[source].file_name,
+                node=node,
+                occurrence=occurrence,
+                quote=repr(wanted),
             )
         out.add((node, PG.quoteStart, Literal(start)))
         out.add((node, PG.quoteEnd, Literal(start + len(wanted))))

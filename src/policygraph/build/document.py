@@ -8,6 +8,7 @@ from rdflib.namespace import XSD
 from policygraph.corpus import SourceFile
 from policygraph.departments import DepartmentIndex, Resolved
 from policygraph.errors import SourceError
+from policygraph.i18n import N_
 from policygraph.rdf import ELI as _ELI
 from policygraph.rdf import PG as _PG
 from policygraph.rdf import PROV as _PROV
@@ -78,7 +79,11 @@ class DocumentBuilder:
         self.meta, self.index, self.source, self.text = meta, index, source, text
         short = meta.value(self.doc, PG.shortName)
         if short is None:
-            raise SourceError(f"{self.doc}: metadata needs pg:shortName")
+            raise SourceError(
+                N_("{document}: metadata needs pg:shortName"),
+                code="document-without-short-name",
+                document=self.doc,
+            )
         self.short = str(short)
         number = meta.value(self.doc, ELI.id_local)
         self.label = str(number) if number is not None else self.short

@@ -39,8 +39,12 @@ def shapes_graph(corpus: Corpus) -> Graph:
     for name in REQUIRED_SHAPES:
         if not (corpus.shapes / name).is_file():
             raise InputError(
-                f"{corpus.shapes / name}: missing; without it validation would pass vacuously "
-                "(restore ontology/shapes/ from the project)"
+                N_(
+                    "{path}: missing; without it validation would pass vacuously "
+                    "(restore ontology/shapes/ from the project)"
+                ),
+                code="shapes-missing",
+                path=corpus.shapes / name,
             )
     return parse_turtle(sorted(corpus.shapes.glob("*.ttl")))
 
@@ -179,17 +183,26 @@ def parse_files(paths: Iterable[Path]) -> list[Any]:
     for path in paths:
         fmt = FORMATS.get(path.suffix.lower())
         if fmt is None:
-            known = ", ".join(sorted(FORMATS))
-            raise InputError(f"{path}: not an RDF file this tool reads (by extension: {known})")
+            raise InputError(
+                N_("{path}: not an RDF file this tool reads (by extension: {extensions})"),
+                code="rdf-extension",
+                path=path,
+                extensions=", ".join(sorted(FORMATS)),
+            )
         if not path.is_file():
-            raise InputError(f"{path}: no such file")
+            raise InputError(N_("{path}: no such file"), code="rdf-missing", path=path)
         try:
             for quad in ox.parse(
                 path=path, format=getattr(ox.RdfFormat, fmt), base_iri=path.resolve().as_uri()
             ):
                 out.append(ox.Triple(quad.subject, quad.predicate, quad.object))
         except (SyntaxError, ValueError, OSError) as exc:
-            raise GraphSyntaxError(f"{path}: cannot parse: {' '.join(str(exc).split())}") from exc
+            raise GraphSyntaxError(
+                N_("{path}: cannot parse: {reason}"),
+                code="rdf-syntax",
+                path=path,
+                reason=" ".join(str(exc).split()),
+            ) from exc
     return out
 
 

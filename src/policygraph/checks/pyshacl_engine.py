@@ -11,6 +11,7 @@ from rdflib.term import Node
 
 from policygraph.checks.report import Finding, Report, build
 from policygraph.errors import GraphSyntaxError
+from policygraph.i18n import N_
 
 
 def patch_pyshacl() -> None:
@@ -68,7 +69,11 @@ def findings(data: Any, shapes: Graph, only: list[Node] | None = None) -> list[F
         allow_warnings=True,
     )
     if not isinstance(report_graph, Graph):  # pySHACL reports a broken shape this way
-        raise GraphSyntaxError(f"the shapes cannot be used: {report_graph}")
+        raise GraphSyntaxError(
+            N_("the shapes cannot be used: {reason}"),
+            code="shapes-unusable",
+            reason=str(report_graph),
+        )
     return list(_findings(report_graph))
 
 

@@ -13,6 +13,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from policygraph.errors import InputError, ShapesError
+from policygraph.i18n import N_
 from policygraph.rdf.terms import n3
 
 TRUE = Literal(True)
@@ -23,7 +24,12 @@ class NotCompiled(InputError):
     ``sparql`` refuses): never skipped."""
 
     def __init__(self, shape: Node, reason: str) -> None:
-        super().__init__(f"cannot compile the shape {show(shape)}: {reason}")
+        super().__init__(
+            N_("cannot compile the shape {shape}: {reason}"),
+            code="not-compiled",
+            shape=show(shape),
+            reason=reason,
+        )
         self.shape = shape
         self.reason = reason
 
@@ -49,7 +55,12 @@ def items(shapes: Graph, node: Node) -> list[Node]:
     try:
         return list(Collection(shapes, node))
     except Exception as exc:  # rdflib raises on a broken list in several ways
-        raise ShapesError(f"an ill-formed RDF list in the shapes ({node}): {exc}") from exc
+        raise ShapesError(
+            N_("an ill-formed RDF list in the shapes ({node}): {reason}"),
+            code="shapes-list",
+            node=str(node),
+            reason=str(exc),
+        ) from exc
 
 
 def is_true(shapes: Graph, shape: Node, predicate: URIRef) -> bool:
@@ -114,7 +125,11 @@ def path(shapes: Graph, node: Node) -> str:
     if (node, RDF.first, None) in shapes:  # a sequence path
         members = items(shapes, node)
         if len(members) < 2:
-            raise ShapesError(f"a sequence path needs two members or more ({node})")
+            raise ShapesError(
+                N_("a sequence path needs two members or more ({node})"),
+                code="shapes-sequence-path",
+                node=str(node),
+            )
         return "(" + "/".join(path(shapes, m) for m in members) + ")"
     alt = shapes.value(node, SH.alternativePath)
     if alt is not None:
@@ -123,7 +138,11 @@ def path(shapes: Graph, node: Node) -> str:
         inner = shapes.value(node, predicate)
         if inner is not None:
             return "(" + form.format(path(shapes, inner)) + ")"
-    raise ShapesError(f"an ill-formed SHACL property path in the shapes ({node})")
+    raise ShapesError(
+        N_("an ill-formed SHACL property path in the shapes ({node})"),
+        code="shapes-path",
+        node=str(node),
+    )
 
 
 def severity(shapes: Graph, shape: Node) -> URIRef:
@@ -193,7 +212,11 @@ def declared_prefixes(shapes: Graph, *nodes: Node) -> str:
                 prefix = str(shapes.value(decl, SH.prefix))
                 namespace = str(shapes.value(decl, SH.namespace))
                 if found.setdefault(prefix, namespace) != namespace:
-                    raise ShapesError(f"the prefix {prefix}: is declared twice, differently")
+                    raise ShapesError(
+                        N_("the prefix {prefix}: is declared twice, differently"),
+                        code="shapes-prefix",
+                        prefix=prefix,
+                    )
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted(found.items()))
 
 

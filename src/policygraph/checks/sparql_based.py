@@ -26,6 +26,7 @@ from rdflib.term import Node
 from policygraph.checks.native import NATIVE
 from policygraph.checks.shapes import NotCompiled, deactivated, declared_prefixes, is_true
 from policygraph.errors import ShapesError
+from policygraph.i18n import N_
 from policygraph.store.sparql import where_brace
 
 SHAPES_GRAPH = "urn:x-policygraph:shapes-graph"  # $shapesGraph, where a query names it
@@ -34,13 +35,34 @@ Row = dict[str, Any]
 
 # --- what the spec forbids ---------------------------------------------------------------------
 
-_FORBIDDEN = (
-    (re.compile(r"\bMINUS\b", re.I), "MINUS"),
-    (re.compile(r"\bSERVICE\b", re.I), "a federated query (SERVICE)"),
-    (re.compile(r"\bVALUES\b", re.I), "VALUES"),
+_FORBIDDEN = (  # what the spec forbids where $this is pre-bound, and the error saying so
+    (
+        re.compile(r"\bMINUS\b", re.I),
+        N_(
+            "the SHACL-SPARQL query of {shape} uses MINUS, which the spec forbids where "
+            "$this is pre-bound (SHACL 5.2.1)"
+        ),
+    ),
+    (
+        re.compile(r"\bSERVICE\b", re.I),
+        N_(
+            "the SHACL-SPARQL query of {shape} uses a federated query (SERVICE), which the "
+            "spec forbids where $this is pre-bound (SHACL 5.2.1)"
+        ),
+    ),
+    (
+        re.compile(r"\bVALUES\b", re.I),
+        N_(
+            "the SHACL-SPARQL query of {shape} uses VALUES, which the spec forbids where "
+            "$this is pre-bound (SHACL 5.2.1)"
+        ),
+    ),
     (
         re.compile(r"\bAS\s+[$?](this|shapesGraph|currentShape)\b", re.I),
-        "AS for a pre-bound variable",
+        N_(
+            "the SHACL-SPARQL query of {shape} uses AS for a pre-bound variable, which the "
+            "spec forbids where $this is pre-bound (SHACL 5.2.1)"
+        ),
     ),
 )
 _NESTED_SELECT = re.compile(r"\{\s*SELECT\b(?P<head>[^{]*)\{", re.I)
@@ -56,12 +78,9 @@ def forbidden_in_sparql(shape: Node, select: str) -> None:
     variables are pre-bound: MINUS, SERVICE, VALUES, AS ?this, and a nested SELECT that does
     not project $this (SELECT * projects it only where its pattern binds it)."""
     body = _code(select)
-    for pattern, what in _FORBIDDEN:
+    for pattern, template in _FORBIDDEN:
         if pattern.search(body):
-            raise ShapesError(
-                f"the SHACL-SPARQL query of {shape} uses {what}, which the spec forbids where "
-                "$this is pre-bound (SHACL 5.2.1)"
-            )
+            raise ShapesError(template, code="sparql-forbidden", shape=str(shape))
     for m in _NESTED_SELECT.finditer(body):
         head = m.group("head")
         if re.search(r"[$?]this\b", head):
@@ -70,8 +89,12 @@ def forbidden_in_sparql(shape: Node, select: str) -> None:
         if "*" in head and re.search(r"[$?]this\b", inner):
             continue
         raise ShapesError(
-            f"the SHACL-SPARQL query of {shape} has a nested SELECT that does not project "
-            "$this, which the spec forbids (SHACL 5.2.1)"
+            N_(
+                "the SHACL-SPARQL query of {shape} has a nested SELECT that does not project "
+                "$this, which the spec forbids (SHACL 5.2.1)"
+            ),
+            code="sparql-nested-select",
+            shape=str(shape),
         )
 
 
@@ -177,7 +200,11 @@ def with_path(shape: Node, query: str, p: str | None) -> str:
     if not re.search(r"\$PATH\b", query):
         return query
     if p is None:
-        raise ShapesError(f"the SHACL-SPARQL query of {shape} uses $PATH in a node shape")
+        raise ShapesError(
+            N_("the SHACL-SPARQL query of {shape} uses $PATH in a node shape"),
+            code="sparql-path-in-node-shape",
+            shape=str(shape),
+        )
     return re.sub(r"\$PATH\b", lambda _: p, query)
 
 
@@ -290,13 +317,20 @@ def _solutions(store: Any, query: str, bound: dict[str, Any]) -> Iterator[Row]:
     try:
         solutions = store.query(query, substitutions=subs)
     except SyntaxError as exc:
-        raise ShapesError(f"a SHACL-SPARQL query cannot be parsed: {exc}") from exc
+        raise ShapesError(
+            N_("a SHACL-SPARQL query cannot be parsed: {reason}"),
+            code="sparql-syntax",
+            reason=str(exc),
+        ) from exc
     names = [v.value for v in solutions.variables]
     for solution in solutions:
         row = {name: solution[name] for name in names}
         failure = row.get("failure")
         if failure is not None and getattr(failure, "value", "") == "true":
-            raise ShapesError("a SHACL-SPARQL query reported a failure (?failure true)")
+            raise ShapesError(
+                N_("a SHACL-SPARQL query reported a failure (?failure true)"),
+                code="sparql-failure",
+            )
         yield row
 
 
@@ -322,7 +356,11 @@ def components(g: Graph) -> list[Component]:
         for param in g.objects(iri, SH.parameter):
             p = g.value(param, SH.path)
             if not isinstance(p, URIRef):
-                raise ShapesError(f"a parameter of the component {iri} has no IRI sh:path")
+                raise ShapesError(
+                    N_("a parameter of the component {iri} has no IRI sh:path"),
+                    code="component-parameter",
+                    iri=str(iri),
+                )
             params.append((p, is_true(g, param, SH.optional)))
         out.append(Component(iri, tuple(sorted(params))))
     return out

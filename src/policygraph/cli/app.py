@@ -87,6 +87,9 @@ HINTS: dict[str, str] = {
     "names": "--names",
     "number": "--number",
     "param": "--param NAME=VALUE",
+    "param-name": "--param NAME=VALUE",
+    "param-unknown": "--param NAME=VALUE",
+    "site-directory-occupied": "-o",
     "server-location": "--location",
     "short": "--short",
 }

@@ -22,6 +22,7 @@ from policygraph.build import build
 from policygraph.checks.report import Report, Result
 from policygraph.corpus import Corpus, Journal, remove, transaction, write_atomic
 from policygraph.errors import InputError, PolicyGraphError
+from policygraph.i18n import N_
 from policygraph.ingest.model import Options, Plan
 from policygraph.ingest.plan import Read, plan, read_file
 
@@ -66,9 +67,14 @@ def expand(args: Iterable[str]) -> list[Path]:
         elif glob.has_magic(arg):
             found = sorted(Path(p) for p in glob.glob(arg, recursive=True) if Path(p).is_file())
         else:
-            raise InputError(f"{arg}: no such file or folder")
+            raise InputError(N_("{path}: no such file or folder"), code="path-missing", path=arg)
         if not found:
-            raise InputError(f"{arg}: names no file to ingest ({', '.join(EXTENSIONS)})")
+            raise InputError(
+                N_("{path}: names no file to ingest ({extensions})"),
+                code="path-without-files",
+                path=arg,
+                extensions=", ".join(EXTENSIONS),
+            )
         out += [p for p in found if p not in out]
     return out
 

@@ -48,9 +48,14 @@ def read_file(path: Path) -> Read:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise InputError(
+            N_("{path}: cannot read ({reason})"),
+            code="source-unreadable",
+            path=path,
+            reason=exc.strerror,
+        ) from exc
     if not data.strip():
-        raise SourceError(f"{path}: the file is empty")
+        raise SourceError(N_("{path}: the file is empty"), code="source-empty", path=path)
     source = read_source(data, str(path))
     return Read(data, source, parse_measures(source.text, path.name))  # no items: stops here
 
@@ -269,7 +274,10 @@ def _check_conflicts(corpus: Corpus, p: Plan) -> None:
             ):
                 where = str(name) if name is not None else str(doc)
                 raise SourceError(
-                    f"{p.number} is already in the corpus ({where}) with different content"
+                    N_("{number} is already in the corpus ({where}) with different content"),
+                    code="number-taken",
+                    number=p.number,
+                    where=where,
                 )
     for doc in meta.subjects(PG.shortName, Literal(p.short)):
         if doc != p.doc:
@@ -282,7 +290,11 @@ def _check_conflicts(corpus: Corpus, p: Plan) -> None:
             )
     target = corpus.path(p.source_name)
     if target.exists() and target.read_bytes() != p.data:
-        raise SourceError(f"{p.source_name} already exists with different content")
+        raise SourceError(
+            N_("{file} already exists with different content"),
+            code="source-file-taken",
+            file=p.source_name,
+        )
 
 
 class Register:

@@ -27,6 +27,7 @@ from rdflib.namespace import RDF, XSD
 
 from policygraph.corpus import Corpus, transaction, write_atomic
 from policygraph.errors import InputError
+from policygraph.i18n import N_
 from policygraph.rdf import PG
 from policygraph.rdf.namespaces import BASE
 from policygraph.rdf.turtle import serialize
@@ -114,7 +115,9 @@ def read_sheets(path: Path, data: bytes) -> list[Sheet]:
             return _docx(data)
         if "xl/workbook.xml" in names:
             return _xlsx(data)
-        raise InputError(f"{path}: a zip file that is neither .xlsx nor .docx")
+        raise InputError(
+            N_("{path}: a zip file that is neither .xlsx nor .docx"), code="return-zip", path=path
+        )
     return _csv(path, data)
 
 
@@ -156,7 +159,9 @@ def _csv(path: Path, data: bytes) -> list[Sheet]:
         except UnicodeDecodeError:
             continue
     else:
-        raise InputError(f"{path}: not a CSV file in UTF-8 or GB18030")
+        raise InputError(
+            N_("{path}: not a CSV file in UTF-8 or GB18030"), code="return-encoding", path=path
+        )
     grid: list[list[Any]] = [list(r) for r in csv.reader(io.StringIO(text))]
     found = _header(grid)
     if found is None:
@@ -268,9 +273,19 @@ def read(path: Path, data: bytes, expected: _Expected) -> Reading:
     except InputError:
         raise
     except Exception as exc:  # a damaged zip, xlsx or docx: openpyxl, python-docx, zipfile
-        raise InputError(f"{path}: cannot be read as a form ({type(exc).__name__}: {exc})") from exc
+        raise InputError(
+            N_("{path}: cannot be read as a form ({kind}: {reason})"),
+            code="return-damaged",
+            path=path,
+            kind=type(exc).__name__,
+            reason=exc,
+        ) from exc
     if not sheets:
-        raise InputError(f"{path}: no return form in it (no sheet or table with 任务 and 完成状态)")
+        raise InputError(
+            N_("{path}: no return form in it (no sheet or table with 任务 and 完成状态)"),
+            code="return-no-form",
+            path=path,
+        )
     seen: dict[str, str] = {}
     for sheet in sheets:
         _check_sheet(reading, sheet, expected, seen)
@@ -426,7 +441,12 @@ def read_new(corpus: Corpus, store: Store, paths: list[Path]) -> tuple[list[Read
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+            raise InputError(
+                N_("{path}: cannot read ({reason})"),
+                code="return-unreadable",
+                path=path,
+                reason=exc.strerror,
+            ) from exc
         if _stored_path(corpus, hashlib.sha256(data).hexdigest()).exists():
             skipped.append(path)
         else:

@@ -13,6 +13,7 @@ from typing import Any
 from rdflib import BNode, Literal, URIRef
 
 from policygraph.errors import InputError
+from policygraph.i18n import N_
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
@@ -24,7 +25,7 @@ _INTEGER = re.compile(r"-?\d+")
 def check_iri(iri: str) -> str:
     """``iri`` unchanged when it can be written between < and >; InputError naming it otherwise."""
     if _IRI_FORBIDDEN.search(iri) or ":" not in iri:
-        raise InputError(f"not a valid IRI: {iri!r}")
+        raise InputError(N_("not a valid IRI: {iri}"), code="invalid-iri", iri=repr(iri))
     return iri
 
 
@@ -57,8 +58,12 @@ def n3(term: object) -> str:
     if isinstance(term, Literal):
         return literal(term)
     if isinstance(term, BNode):
-        raise InputError("blank nodes are not written: give the node an IRI")
-    raise InputError(f"cannot write {term!r} as an RDF term")
+        raise InputError(
+            N_("blank nodes are not written: give the node an IRI"), code="blank-node-written"
+        )
+    raise InputError(
+        N_("cannot write {term} as an RDF term"), code="term-unwritable", term=repr(term)
+    )
 
 
 def ntriples_or_blank(term: object) -> str:
@@ -86,4 +91,6 @@ def rdflib_term(value: Any, plain_strings: bool = False) -> Any:
         if plain_strings and datatype == "http://www.w3.org/2001/XMLSchema#string":
             return Literal(value.value)
         return Literal(value.value, datatype=URIRef(datatype), normalize=False)
-    raise InputError(f"cannot read the RDF term {value!r}")
+    raise InputError(
+        N_("cannot read the RDF term {term}"), code="term-unreadable", term=repr(value)
+    )

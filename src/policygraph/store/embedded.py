@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policygraph.errors import GraphSyntaxError, QueryError
+from policygraph.i18n import N_
 from policygraph.rdf.terms import rdflib_term
 from policygraph.store.results import Answer, Bound, Rows
 from policygraph.store.sparql import bind, query_type
@@ -37,13 +38,13 @@ class EmbeddedStore:
         try:
             kept = cached(self.files, parse_file)  # a large corpus: parsed once, kept on disk
         except OSError as exc:
-            raise GraphSyntaxError(f"{exc.filename}: cannot read ({exc.strerror})") from exc
+            raise _unreadable(exc.filename, exc) from exc
         self.store: Any = kept if kept is not None else load_into(ox.Store(), self.files)
 
     def select(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> Rows:
         answer = self.query(sparql, bindings)
         if not isinstance(answer, Rows):
-            raise QueryError("expected a SELECT query")
+            raise QueryError(N_("expected a SELECT query"), code="not-select")
         return answer
 
     def query(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> Answer:
@@ -66,9 +67,13 @@ class EmbeddedStore:
                 rows.append(tuple(term(value) for value in solution))
                 room.check(len(rows))
         except SyntaxError as exc:
-            raise QueryError(f"query does not parse: {' '.join(str(exc).split())}") from exc
+            raise QueryError(
+                N_("query does not parse: {reason}"), code="query-syntax", reason=_one_line(exc)
+            ) from exc
         except (OSError, ValueError) as exc:
-            raise QueryError(f"query failed: {' '.join(str(exc).split())}") from exc
+            raise QueryError(
+                N_("query failed: {reason}"), code="query-failed", reason=_one_line(exc)
+            ) from exc
         return Rows(variables, rows)
 
 
@@ -162,9 +167,9 @@ def parse_file(path: Path) -> Iterator[Any]:
     try:
         yield from ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, rename_blank_nodes=True)
     except SyntaxError as exc:
-        raise GraphSyntaxError(f"{path}: {' '.join(str(exc).split())}") from exc
+        raise _bad_turtle(path, exc) from exc
     except OSError as exc:
-        raise GraphSyntaxError(f"{path}: cannot read ({exc.strerror})") from exc
+        raise _unreadable(path, exc) from exc
 
 
 def load_into(store: Any, files: Sequence[Path], graph: str | None = None) -> Any:
@@ -177,7 +182,29 @@ def load_into(store: Any, files: Sequence[Path], graph: str | None = None) -> An
         try:
             store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=target)
         except SyntaxError as exc:
-            raise GraphSyntaxError(f"{path}: {' '.join(str(exc).split())}") from exc
+            raise _bad_turtle(path, exc) from exc
         except OSError as exc:
-            raise GraphSyntaxError(f"{path}: cannot read ({exc.strerror})") from exc
+            raise _unreadable(path, exc) from exc
     return store
+
+
+def _one_line(exc: BaseException) -> str:
+    """What ``exc`` says, on one line."""
+    return " ".join(str(exc).split())
+
+
+def _bad_turtle(path: Path, exc: SyntaxError) -> GraphSyntaxError:
+    """A Turtle file that does not parse: the file, then Oxigraph's line and column."""
+    return GraphSyntaxError(
+        N_("{path}: {reason}"), code="turtle-syntax", path=path, reason=_one_line(exc)
+    )
+
+
+def _unreadable(path: object, exc: OSError) -> GraphSyntaxError:
+    """A Turtle file that cannot be read (missing, no permission, …)."""
+    return GraphSyntaxError(
+        N_("{path}: cannot read ({reason})"),
+        code="turtle-unreadable",
+        path=path,
+        reason=exc.strerror,
+    )

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 from policygraph.errors import EndpointError
+from policygraph.i18n import N_
 
 T = TypeVar("T")
 ENV_USER, ENV_PASSWORD = "POLICYGRAPH_USER", "POLICYGRAPH_PASSWORD"
@@ -35,7 +36,12 @@ def credentials() -> tuple[str, str] | None:
 
 def refused(url: str, code: int) -> EndpointError:
     return EndpointError(
-        f"{url} refused the credentials (HTTP {code}); set {ENV_USER} and {ENV_PASSWORD}"
+        N_("{url} refused the credentials (HTTP {status}); set {user} and {password}"),
+        code="credentials-refused",
+        url=url,
+        status=code,
+        user=ENV_USER,
+        password=ENV_PASSWORD,
     )
 
 
@@ -46,17 +52,44 @@ def http_error(url: str, exc: urllib.error.HTTPError) -> EndpointError:
     if exc.code == 401 or (exc.code == 403 and not body):
         return refused(url, exc.code)
     if exc.code == 403:  # the server says why: read-only, SERVICE refused, …
-        return EndpointError(f"{url} refused the request (HTTP 403): {body}")
-    return EndpointError(f"{url} answered HTTP {exc.code}: {body or exc.reason}")
+        return EndpointError(
+            N_("{url} refused the request (HTTP 403): {reason}"),
+            code="request-refused",
+            url=url,
+            reason=body,
+        )
+    return EndpointError(
+        N_("{url} answered HTTP {status}: {reason}"),
+        code="http-error",
+        url=url,
+        status=exc.code,
+        reason=body or exc.reason,
+    )
 
 
 def network_error(url: str, exc: BaseException, timeout: float) -> EndpointError:
     reason = getattr(exc, "reason", exc)
     if isinstance(reason, (socket.timeout, TimeoutError)) or "timed out" in str(reason):
-        return EndpointError(f"{url} did not answer within {timeout:g} s")
+        return timed_out(url, timeout)
     if isinstance(reason, ConnectionRefusedError) or "refused" in str(reason).lower():
-        return EndpointError(f"cannot reach {url}: connection refused (is the server running?)")
-    return EndpointError(f"cannot reach {url}: {' '.join(str(reason).split())}")
+        return EndpointError(
+            N_("cannot reach {url}: connection refused (is the server running?)"),
+            code="connection-refused",
+            url=url,
+        )
+    return EndpointError(
+        N_("cannot reach {url}: {reason}"),
+        code="unreachable",
+        url=url,
+        reason=" ".join(str(reason).split()),
+    )
+
+
+def timed_out(url: str, timeout: float) -> EndpointError:
+    """No answer from ``url`` within ``timeout`` seconds."""
+    return EndpointError(
+        N_("{url} did not answer within {timeout:g} s"), code="timeout", url=url, timeout=timeout
+    )
 
 
 def _server_message(exc: Exception) -> str:
@@ -78,14 +111,22 @@ def failures(url: str, timeout: float) -> Iterator[None]:
     except Unauthorized as exc:
         raise refused(url, 401) from exc
     except SPARQLWrapperException as exc:
-        raise EndpointError(f"{url} answered with an error: {_server_message(exc)}") from exc
+        raise EndpointError(
+            N_("{url} answered with an error: {reason}"),
+            code="server-error",
+            url=url,
+            reason=_server_message(exc),
+        ) from exc
     except urllib.error.HTTPError as exc:
         raise http_error(url, exc) from exc
     except (urllib.error.URLError, OSError) as exc:
         raise network_error(url, exc, timeout) from exc
     except (ValueError, UnicodeDecodeError) as exc:  # truncated JSON, HTML, garbage
         raise EndpointError(
-            f"{url} did not answer with SPARQL results ({' '.join(str(exc).split())[:120]})"
+            N_("{url} did not answer with SPARQL results ({reason})"),
+            code="not-sparql-results",
+            url=url,
+            reason=" ".join(str(exc).split())[:120],
         ) from exc
 
 
@@ -238,7 +279,7 @@ def within(deadline: float, url: str, timeout: float, request: Callable[[], T]) 
     worker.start()
     worker.join(max(0.0, deadline - time.monotonic()))
     if worker.is_alive():
-        raise EndpointError(f"{url} did not answer within {timeout:g} s")
+        raise timed_out(url, timeout)
     if failure:
         raise failure[0]
     return outcome[0]

@@ -53,7 +53,11 @@ class RemoteStore:
         self, endpoint: str, graph: str | None = DEFAULT_GRAPH, timeout: float = DEFAULT_TIMEOUT
     ) -> None:
         if not re.match(r"https?://", endpoint):
-            raise InputError(f"not an http(s) endpoint URL: {endpoint!r}")
+            raise InputError(
+                N_("not an http(s) endpoint URL: {endpoint}"),
+                code="endpoint-url",
+                endpoint=repr(endpoint),
+            )
         self.location = endpoint
         self.endpoint, self.graph, self.timeout = endpoint, graph, timeout
 
@@ -62,7 +66,7 @@ class RemoteStore:
         if isinstance(answer, bool):
             return Rows(["boolean"], [(Literal(answer),)])
         if not isinstance(answer, Rows):
-            raise QueryError("expected a SELECT query")
+            raise QueryError(N_("expected a SELECT query"), code="not-select")
         return answer
 
     def query(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> Answer:
@@ -103,7 +107,7 @@ class RemoteStore:
         prepare = self._prepare(sparql, kind, JSON)
         result = run_sparql(self.endpoint, self.timeout, prepare, lambda sw: sw.queryAndConvert())
         if not isinstance(result, dict):
-            raise EndpointError(f"{self.endpoint} did not answer with SPARQL JSON results")
+            raise _not_json(self.endpoint)
         return result
 
     def _graph(self, sparql: str, kind: str) -> Graph:
@@ -120,7 +124,12 @@ class RemoteStore:
         try:
             g.parse(data=data, format="turtle")  # N-Triples is Turtle too
         except Exception as exc:  # rdflib raises several types for a body it cannot read
-            raise EndpointError(f"{self.endpoint} did not answer with RDF: {exc}") from exc
+            raise EndpointError(
+                N_("{endpoint} did not answer with RDF: {reason}"),
+                code="not-rdf",
+                endpoint=self.endpoint,
+                reason=str(exc),
+            ) from exc
         return g
 
     def update(self, sparql: str, endpoint: str | None = None) -> None:
@@ -253,19 +262,16 @@ def load_data(
                 plan.staged(data, upload or "put")
     except EndpointError as exc:
         plan.drop_staging()
-        now = _count(server, graph)
-        state = (
-            f"the server now holds {now} triples in {graph_label(graph)} "
-            f"({'the new graph' if now == count else 'not the new graph'})"
-            if now is not None
-            else "what the server holds could not be read"
-        )
-        raise EndpointError(f"{exc}; {state}") from exc
+        raise _failed_load(exc, _count(server, graph), graph, count) from exc
     on_server = _count(server, graph)
     if on_server != count:
         raise EndpointError(
-            f"{endpoint}: {graph_label(graph)} holds {on_server} triples after loading, "
-            f"expected {count}"
+            N_("{endpoint}: {graph} holds {held} triples after loading, expected {count}"),
+            code="load-count",
+            endpoint=endpoint,
+            graph=graph_label(graph),
+            held=on_server,
+            count=count,
         )
     return Loaded(count, software, atomic=upload is not None)
 
@@ -465,8 +471,35 @@ def _count_and_software(endpoint: str, graph: str | None, timeout: float) -> tup
         bindings = json.loads(reply.body)["results"]["bindings"]
         held = int(bindings[0]["n"]["value"]) if bindings else 0
     except (ValueError, KeyError, IndexError, TypeError) as exc:
-        raise EndpointError(f"{endpoint} did not answer with SPARQL JSON results") from exc
+        raise _not_json(endpoint) from exc
     return held, reply.headers.get("server", "")
+
+
+def _not_json(endpoint: str) -> EndpointError:
+    """An answer that is not the SPARQL JSON results asked for."""
+    return EndpointError(
+        N_("{endpoint} did not answer with SPARQL JSON results"), code="not-json", endpoint=endpoint
+    )
+
+
+def _failed_load(
+    exc: EndpointError, now: int | None, graph: str | None, count: int
+) -> EndpointError:
+    """A request of a load that failed, and what the server holds after it: ``now`` triples in
+    ``graph`` (None: that could not be read), the new graph when ``count``."""
+    if now is None:
+        return EndpointError(
+            N_("{error}; what the server holds could not be read"),
+            code="load-failed",
+            error=str(exc),
+        )
+    if now == count:
+        template = N_("{error}; the server now holds {now} triples in {graph} (the new graph)")
+    else:
+        template = N_("{error}; the server now holds {now} triples in {graph} (not the new graph)")
+    return EndpointError(
+        template, code="load-failed", error=str(exc), now=now, graph=graph_label(graph)
+    )
 
 
 def _count(server: RemoteStore, graph: str | None) -> int | None:

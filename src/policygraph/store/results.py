@@ -56,7 +56,9 @@ def parse_param(spec: str) -> tuple[str, URIRef | Literal]:
     name, value = spec.split("=", 1)
     name = name.strip().lstrip("?$")
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise QueryError(f"not a valid parameter name: {name!r}")
+        raise QueryError(
+            N_("not a valid parameter name: {name}"), code="param-name", name=repr(name)
+        )
     if value.startswith("<") and value.endswith(">"):
         return name, URIRef(value[1:-1])
     if m := _LANG.match(value):

@@ -21,7 +21,10 @@ def oxigraph_binary() -> str:
     here = Path(sys.executable).parent / "oxigraph"
     found = str(here) if here.exists() else shutil.which("oxigraph")
     if not found:
-        raise InputError("the oxigraph server is not installed: pip install oxigraph")
+        raise InputError(
+            N_("the oxigraph server is not installed: pip install oxigraph"),
+            code="oxigraph-missing",
+        )
     return found
 
 
@@ -62,7 +65,18 @@ def check_port(host: str, port: int) -> None:
         try:
             s.bind((host, port))
         except OSError as exc:
-            raise InputError(f"{host}:{port} cannot be served: {exc.strerror}") from exc
+            raise _cannot_serve(host, port, exc) from exc
+
+
+def _cannot_serve(host: str, port: int, exc: OSError) -> InputError:
+    """``host:port`` cannot be listened on (in use, not an address of this machine, …)."""
+    return InputError(
+        N_("{host}:{port} cannot be served: {reason}"),
+        code="port-unavailable",
+        host=host,
+        port=port,
+        reason=exc.strerror,
+    )
 
 
 def serve_command(location: Path, port: int) -> list[str]:
@@ -106,7 +120,7 @@ def serve(
         try:
             gate = http.server.ThreadingHTTPServer((host, port), handler)
         except OSError as exc:
-            raise InputError(f"{host}:{port} cannot be served: {exc.strerror}") from exc
+            raise _cannot_serve(host, port, exc) from exc
         ready()
         try:
             gate.serve_forever(poll_interval=0.2)
@@ -145,8 +159,16 @@ def _wait_until_up(child: subprocess.Popen[bytes], url: str) -> None:
             if child.poll() is not None or time.monotonic() > deadline:
                 child.kill()
                 err = (child.communicate()[1] or b"").decode("utf-8", "replace").strip()
-                last = err.splitlines()[-1] if err else "no message"
-                raise InputError(f"the oxigraph server did not start: {last}") from None
+                if not err:
+                    raise InputError(
+                        N_("the oxigraph server did not start: no message"),
+                        code="server-start",
+                    ) from None
+                raise InputError(
+                    N_("the oxigraph server did not start: {reason}"),
+                    code="server-start",
+                    reason=err.splitlines()[-1],
+                ) from None
             time.sleep(0.1)
 
 

@@ -90,9 +90,19 @@ def load_file(path: Path) -> NamedQuery:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise QueryError(f"{path}: cannot read query ({exc.strerror})") from exc
+        raise QueryError(
+            N_("{path}: cannot read query ({reason})"),
+            code="query-unreadable",
+            path=path,
+            reason=exc.strerror,
+        ) from exc
     except UnicodeDecodeError as exc:
-        raise QueryError(f"{path}: not UTF-8 (byte {exc.start}); save the query as UTF-8") from exc
+        raise QueryError(
+            N_("{path}: not UTF-8 (byte {byte}); save the query as UTF-8"),
+            code="query-not-utf8",
+            path=path,
+            byte=exc.start,
+        ) from exc
     return parse_header(path.stem, path, text)
 
 
@@ -105,7 +115,13 @@ def load(directory: Path, name: str) -> NamedQuery:
     if candidate.suffix == ".rq" or candidate.is_file():
         return load_file(candidate)
     known = ", ".join(q.name for q in list_queries(directory))
-    raise QueryError(f"no query named {name!r} in {directory} (known: {known})")
+    raise QueryError(
+        N_("no query named {name} in {directory} (known: {known})"),
+        code="query-not-found",
+        name=repr(name),
+        directory=directory,
+        known=known,
+    )
 
 
 def query_type(sparql: str) -> str:
@@ -116,10 +132,15 @@ def query_type(sparql: str) -> str:
     if m is None:
         if re.match(r"(?i)\s*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", body):
             raise QueryError(
-                "an update: policygraph query only reads (SELECT, ASK, CONSTRUCT, DESCRIBE); "
-                "policygraph load replaces the graph on a server"
+                N_(
+                    "an update: policygraph query only reads (SELECT, ASK, CONSTRUCT, DESCRIBE); "
+                    "policygraph load replaces the graph on a server"
+                ),
+                code="query-update",
             )
-        raise QueryError("not a query: SELECT, ASK, CONSTRUCT or DESCRIBE expected")
+        raise QueryError(
+            N_("not a query: SELECT, ASK, CONSTRUCT or DESCRIBE expected"), code="not-a-query"
+        )
     return m.group(1).upper()
 
 
@@ -134,8 +155,12 @@ def term_sparql(term: object) -> str:
         try:
             return n3(term)
         except InputError as exc:
-            raise QueryError(str(exc)) from exc
-    raise QueryError(f"cannot bind {term!r}: only IRIs and literals can be bound")
+            raise QueryError(exc.template, code=exc.code, **exc.params) from exc
+    raise QueryError(
+        N_("cannot bind {term}: only IRIs and literals can be bound"),
+        code="bind-term",
+        term=repr(term),
+    )
 
 
 _IRIREF = re.compile(r"<[^\s<>\"{}|^`]*>")
@@ -198,7 +223,7 @@ def where_brace(text: str) -> int:
             first_brace = i if first_brace < 0 else first_brace
         i += 1
     if first_brace < 0:
-        raise QueryError("query has no WHERE clause to bind parameters in")
+        raise QueryError(N_("query has no WHERE clause to bind parameters in"), code="no-where")
     return first_brace
 
 
@@ -213,7 +238,9 @@ def bind(text: str, bindings: Mapping[str, object] | None) -> str:
         return text
     for name in bindings:
         if not _NAME.fullmatch(name):
-            raise QueryError(f"not a valid variable name: {name!r}")
+            raise QueryError(
+                N_("not a valid variable name: {name}"), code="variable-name", name=repr(name)
+            )
     single = sorted(n for n, v in bindings.items() if not isinstance(v, tuple))
     blocks = []
     if single:
@@ -258,7 +285,13 @@ def check_params(
     values: dict[str, URIRef | Literal] = {}
     for (name, term), spec in zip(given, specs, strict=True):
         if name not in declared:
-            raise QueryError(f"{q.name} has no parameter {name!r}: it takes {takes}")
+            raise QueryError(
+                N_("{query} has no parameter {name}: it takes {takes}"),
+                code="param-unknown",
+                query=q.name,
+                name=repr(name),
+                takes=takes,
+            )
         raw = spec.split("=", 1)[1].strip()
         values[name] = _as_kind(q.name, declared[name], raw, term, resolve)
     missing = [p for p in q.params if p.name not in values and "optional" not in p.kind]
@@ -288,10 +321,6 @@ def _as_kind(
 
     if not param.kind.lower().startswith("iri"):
         return term
-    expects = (
-        f"{query_name}: --param {param.name} takes an IRI (<https://…>, a prefixed name such "
-        f"as pg:Lead, or a provision such as gx:11), not {raw!r}"
-    )
     if isinstance(term, URIRef):
         return term
     if re.fullmatch(r"https?://[^\s<>\"{}|^`\\]+", raw):
@@ -302,7 +331,16 @@ def _as_kind(
     found = resolve(raw) if resolve is not None and _REFERENCE.fullmatch(raw) else None
     if found is not None:
         return found
-    raise QueryError(expects)
+    raise QueryError(
+        N_(
+            "{query}: the parameter {name} takes an IRI (<https://…>, a prefixed name such as "
+            "pg:Lead, or a provision such as gx:11), not {raw}"
+        ),
+        code="param",
+        query=query_name,
+        name=param.name,
+        raw=repr(raw),
+    )
 
 
 def with_prefixes(text: str) -> str:
@@ -321,8 +359,13 @@ def with_prefixes(text: str) -> str:
     unknown = sorted(p for p in used - declared if p not in PREFIXES)
     if unknown:
         raise QueryError(
-            f"unknown prefix {unknown[0]}: (declare it with PREFIX {unknown[0]}: <…>; the "
-            f"project's are {', '.join(sorted(PREFIXES))})"
+            N_(
+                "unknown prefix {prefix}: (declare it with PREFIX {prefix}: <…>; the project's "
+                "are {known})"
+            ),
+            code="unknown-prefix",
+            prefix=unknown[0],
+            known=", ".join(sorted(PREFIXES)),
         )
     missing = sorted(p for p in used - declared if p in PREFIXES)
     return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + text

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 from policygraph.errors import ExtractionError
+from policygraph.i18n import N_
 from policygraph.text.deadlines import is_deadline
 from policygraph.text.names import is_catch_all, is_collective, split_collectives, without_alias
 from policygraph.text.spans import SPACE, Span
@@ -188,8 +189,14 @@ def find_annotations(text: str, para: Span, where: str) -> list[Annotation]:
     if opened and not any(i <= opened.start() < j for i, j in _groups(para.text)):
         line = text.count("\n", 0, para.start + opened.start()) + 1
         raise ExtractionError(
-            f"{where}: responsibility annotation opened at line {line} "
-            f"({para.text[opened.start() : opened.start() + 12]}…) has no closing bracket"
+            N_(
+                "{document}: responsibility annotation opened at line {line} "
+                "({opening}…) has no closing bracket"
+            ),
+            code="annotation-unclosed",
+            document=where,
+            line=line,
+            opening=para.text[opened.start() : opened.start() + 12],
         )
     return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from policygraph.errors import SourceError
+from policygraph.i18n import N_
 
 
 def decode(data: bytes, name: str) -> str:
@@ -11,10 +12,16 @@ def decode(data: bytes, name: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         guess = guess_encoding(data)
-        hint = (
-            f"; it looks like {guess}: convert it with `iconv -f {guess} -t UTF-8`" if guess else ""
-        )
-        raise SourceError(f"{name}: not UTF-8 (byte {exc.start}){hint}") from exc
+        if guess:
+            template = N_(
+                "{file}: not UTF-8 (byte {byte}); it looks like {encoding}: convert it with "
+                "`iconv -f {encoding} -t UTF-8`"
+            )
+        else:
+            template = N_("{file}: not UTF-8 (byte {byte})")
+        raise SourceError(
+            template, code="not-utf8", file=name, byte=exc.start, encoding=guess or ""
+        ) from exc
 
 
 def guess_encoding(data: bytes) -> str | None:

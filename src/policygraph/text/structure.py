@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from policygraph.errors import ExtractionError
+from policygraph.i18n import N_
 from policygraph.text.annotations import Annotation, find_annotations
 from policygraph.text.rules import apply_rules
 from policygraph.text.spans import SPACE, Span
@@ -219,7 +220,9 @@ def parse_measures(text: str, doc: str = "document") -> Structure:
         return _table_only(structure, tables)
     if not structure.provisions:
         raise ExtractionError(
-            f"{doc}: no numbered items found ((一)…, （一）…, 第一条…, 1. … or （1）…)"
+            N_("{document}: no numbered items found ((一)…, （一）…, 第一条…, 1. … or （1）…)"),
+            code="no-numbered-items",
+            document=doc,
         )
     for table in tables:
         _join(structure, table)
@@ -486,7 +489,11 @@ def parse_interpretation(text: str, doc: str = "document") -> Structure:
     """Parts and article titles listed by an interpretation: ``一、标题。分别为:(一)…。(二)…。``"""
     structure = _listed(text, _INTERP_PART, _INTERP_ITEM, "。")
     if not structure.provisions:
-        raise ExtractionError(f"{doc}: no parts listed with 分别为 and article titles found")
+        raise ExtractionError(
+            N_("{document}: no parts listed with 分别为 and article titles found"),
+            code="no-interpretation-parts",
+            document=doc,
+        )
     return structure
 
 
@@ -494,7 +501,11 @@ def parse_outline(text: str, doc: str = "document") -> Structure:
     """Parts and items from a markdown table ``| 一、总体要求 | (一)指导思想 · (二)… |``."""
     structure = _listed(text, _OUTLINE_ROW, _OUTLINE_ITEM, "")
     if not structure.provisions:
-        raise ExtractionError(f"{doc}: no outline table rows (| 一、… | (一)… · (二)… |) found")
+        raise ExtractionError(
+            N_("{document}: no outline table rows (| 一、… | (一)… · (二)… |) found"),
+            code="no-outline-rows",
+            document=doc,
+        )
     return structure
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 
 from policygraph.errors import InputError
+from policygraph.i18n import N_
 from policygraph.store import Store
 from policygraph.views.internal import query
 from policygraph.views.links import bigrams
@@ -121,7 +122,7 @@ def find_measures(store: Store, ref: str) -> list[URIRef]:
         hits = [r["measure"] for r in rows if str(r["measure"]) == ref]
         if hits:
             return hits  # type: ignore[return-value]
-        raise InputError(f"no measure {ref}")
+        raise InputError(N_("no measure {ref}"), code="measure-not-found", ref=ref)
     if m:
         doc, num, part = m.group("doc"), int(m.group("num")), m.group("part")
         hits = [
@@ -133,8 +134,12 @@ def find_measures(store: Store, ref: str) -> list[URIRef]:
         ]
         if hits:
             return hits  # type: ignore[return-value]
-        shown = f"{part}.{num}" if part else str(num)
-        raise InputError(f"no measure {shown} in document {doc!r}")
+        raise InputError(
+            N_("no measure {number} in document {document}"),
+            code="measure-number-not-found",
+            number=f"{part}.{num}" if part else str(num),
+            document=repr(doc),
+        )
     words = "".join(ref.split())
     exact = [r for r in rows if words in "".join(str(r["title"]).split())]
     wanted = bigrams(words)
@@ -149,7 +154,11 @@ def find_measures(store: Store, ref: str) -> list[URIRef]:
         return [r["measure"] for r in exact]  # type: ignore[misc]
     close = sorted(rows, key=lambda r: -similarity(r))[:3]
     hint = "；".join(f"{r['short']}:{r['number']} {r['title']}" for r in close if similarity(r) > 0)
-    raise InputError(f"no measure title contains {ref!r}" + (f"; closest: {hint}" if hint else ""))
+    if hint:
+        template = N_("no measure title contains {ref}; closest: {closest}")
+    else:
+        template = N_("no measure title contains {ref}")
+    raise InputError(template, code="measure-title-not-found", ref=repr(ref), closest=hint)
 
 
 def chains(store: Store, measures: list[URIRef]) -> list[Chain]:
@@ -278,7 +287,11 @@ def _cards(store: Store, iris: list[URIRef], nodes: dict[URIRef, Node]) -> None:
         nodes.setdefault(iri, _card(iri, r))
     missing = [iri for iri in iris if iri not in nodes]
     if missing:
-        raise InputError(f"{missing[0]} is not a provision of a policy document")
+        raise InputError(
+            N_("{measure} is not a provision of a policy document"),
+            code="not-a-provision",
+            measure=str(missing[0]),
+        )
     for r in store.select(query("measure-roles"), bound).dicts():
         node = nodes[URIRef(str(r["measure"]))]
         {"lead": node.lead, "co-lead": node.co_lead, "responsible": node.responsible}[

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from policygraph.errors import InputError
+from policygraph.i18n import N_
 from policygraph.store import Store
 from policygraph.views.internal import query
 from policygraph.views.tasks import Deadline, Document, TaskRow, TaskTable, task_table
@@ -106,7 +107,12 @@ def forms(
             )
         )
     if department is not None and department not in by_department:
-        raise InputError(f"{document.label} assigns nothing to {department}: no form to write")
+        raise InputError(
+            N_("{document} assigns nothing to {department}: no form to write"),
+            code="form-nothing-assigned",
+            document=document.label,
+            department=str(department),
+        )
     wanted = [department] if department is not None else list(by_department)
     leads = {d: sum(1 for *_, f in by_department[d] if f.role == "牵头") for d in wanted}
     wanted.sort(key=lambda d: (-leads[d], -len(by_department[d]), names[d]))
@@ -282,7 +288,11 @@ def period_ends(recurrence: str, after: dt.date, before: dt.date) -> list[dt.dat
             day += dt.timedelta(days=7)
         return out
     if months is None:
-        raise InputError(f"cannot read the recurrence {recurrence!r}")
+        raise InputError(
+            N_("cannot read the recurrence {recurrence}"),
+            code="recurrence",
+            recurrence=repr(recurrence),
+        )
     for year in range(after.year, before.year + 1):
         for m in months:
             end = dt.date(year, m, calendar.monthrange(year, m)[1])

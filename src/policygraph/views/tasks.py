@@ -104,7 +104,12 @@ def find_document(store: Store, ref: str) -> Document:
     if not rows.rows:
         known = store.select(query("document-headers"))
         handles = sorted(str(r["short"]) for r in known.dicts())
-        raise InputError(f"no document {ref!r} (known: {', '.join(handles)}; or a 文号 or IRI)")
+        raise InputError(
+            N_("no document {ref} (known: {known}; or a 文号 or IRI)"),
+            code="document-not-found",
+            ref=repr(ref),
+            known=", ".join(handles),
+        )
     r = rows.dicts()[0]
     doc = r["document"]
     assert isinstance(doc, URIRef)
@@ -148,7 +153,11 @@ def task_table(store: Store, doc: Document, names: str = "source") -> TaskTable:
             t.number = f"{order[t.measure][1]}.{t.number}"
     table = TaskTable(doc, rows_in_order, names)
     if not any(t.lead or t.co_lead or t.responsible for t in table.rows):
-        raise InputError(f"{doc.label} assigns no departments: it has no task-division table")
+        raise InputError(
+            N_("{document} assigns no departments: it has no task-division table"),
+            code="no-task-table",
+            document=doc.label,
+        )
     return table
 
 
@@ -206,11 +215,26 @@ def find_department(store: Store, name: str, jurisdiction: str | None = None) ->
     if len(found) > 1:
         options = "、".join(sorted(str(r["official"]) for r in found.values()))
         raise UnknownDepartmentError(
-            f"{name!r} names several departments: {options}", name, sorted(options.split("、"))
+            N_("{department} names several departments: {options}"),
+            name,
+            sorted(options.split("、")),
+            code="department-ambiguous",
+            department=repr(name),
+            options=options,
         )
     suggestions = closest_names(store, wanted)
-    hint = f"; did you mean {'、'.join(suggestions)}?" if suggestions else ""
-    raise UnknownDepartmentError(f"no such department: {name!r}{hint}", name, suggestions)
+    if suggestions:
+        template = N_("no such department: {department}; did you mean {closest}?")
+    else:
+        template = N_("no such department: {department}")
+    raise UnknownDepartmentError(
+        template,
+        name,
+        suggestions,
+        code="department-not-found",
+        department=repr(name),
+        closest="、".join(suggestions),
+    )
 
 
 def closest_names(store: Store, wanted: str, n: int = 3) -> list[str]:

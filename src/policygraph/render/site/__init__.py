@@ -21,6 +21,7 @@ from typing import Any
 
 from policygraph.corpus import Corpus, write_atomic
 from policygraph.errors import InputError
+from policygraph.i18n import N_
 
 STATIC = Path(__file__).resolve().parent / "static"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -54,10 +55,12 @@ def build_site(corpus: Corpus, out: Path, base_url: str | None = None) -> SiteRe
 
     out = out.resolve()
     if out.exists() and not out.is_dir():
-        raise InputError(f"{out}: not a directory")
+        raise InputError(N_("{path}: not a directory"), code="site-not-directory", path=out)
     if out.exists() and any(out.iterdir()) and not (out / "index.html").exists():
         raise InputError(
-            f"{out}: a directory that holds something else than a site; give another -o"
+            N_("{path}: a directory that holds something else than a site; give another"),
+            code="site-directory-occupied",
+            path=out,
         )
     as_of = dt.date.today()  # progress is shown as of the day the site is built
     last = state.load(out)

@@ -8,6 +8,7 @@ are an InputError naming the file.
 from __future__ import annotations
 
 from policygraph.errors import SourceError
+from policygraph.i18n import N_
 from policygraph.text.document import SourceDocument
 
 _HTML_START = (
@@ -29,9 +30,17 @@ def sniff(data: bytes, name: str = "") -> str:
     if data.startswith(b"PK\x03\x04"):
         if b"word/" in data[:4096] or b"[Content_Types].xml" in data[:4096]:
             return "docx"
-        raise SourceError(f"{name}: a ZIP archive that is not a Word document (.docx)")
+        raise SourceError(
+            N_("{file}: a ZIP archive that is not a Word document (.docx)"),
+            code="zip-not-docx",
+            file=name,
+        )
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SourceError(f"{name}: an old Word (.doc) file: save it as .docx and ingest that")
+        raise SourceError(
+            N_("{file}: an old Word (.doc) file: save it as .docx and ingest that"),
+            code="old-word",
+            file=name,
+        )
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if head.startswith(_HTML_START) or (b"<html" in head and b"</" in data[:65536]):
         return "html"

@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from policygraph.errors import SourceError
+from policygraph.i18n import N_
 from policygraph.text.document import Block, SourceDocument, assemble, clean
 
 VERSION = "1"
@@ -22,7 +23,12 @@ def read_docx(data: bytes, name: str) -> SourceDocument:
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises several types for a broken package
-        raise SourceError(f"{name}: cannot read as a Word document ({exc})") from exc
+        raise SourceError(
+            N_("{file}: cannot read as a Word document ({reason})"),
+            code="docx-unreadable",
+            file=name,
+            reason=str(exc),
+        ) from exc
     numbering = _Numbering(document)
     blocks: list[Block] = []
     for child in document.element.body.iterchildren():
@@ -35,7 +41,7 @@ def read_docx(data: bytes, name: str) -> SourceDocument:
             if rows:
                 blocks.append(Block("table", rows=rows))
     if not blocks:
-        raise SourceError(f"{name}: the document has no text")
+        raise SourceError(N_("{file}: the document has no text"), code="docx-empty", file=name)
     props = document.core_properties
     metadata = {"title": clean(props.title)} if props.title else {}
     media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from policygraph.errors import SourceError
+from policygraph.i18n import N_
 from policygraph.text.document import Block, SourceDocument, assemble, clean
 from policygraph.text.readers.plain import decode
 
@@ -68,14 +69,23 @@ def read_html(data: bytes, name: str) -> SourceDocument:
     try:
         root = lxml.html.document_fromstring(text)
     except Exception as exc:  # lxml raises ParserError, ValueError, … for what it cannot read
-        raise SourceError(f"{name}: cannot read as HTML ({exc})") from exc
+        raise SourceError(
+            N_("{file}: cannot read as HTML ({reason})"),
+            code="html-unreadable",
+            file=name,
+            reason=str(exc),
+        ) from exc
     _drop_chrome(root)
     metadata = _metadata_panel(root)
     title = root.findtext(".//title") or ""
     body = _main(root)
     blocks = list(_blocks(body))
     if not blocks:
-        raise SourceError(f"{name}: the page has no text (is it only a frame or a script?)")
+        raise SourceError(
+            N_("{file}: the page has no text (is it only a frame or a script?)"),
+            code="html-empty",
+            file=name,
+        )
     if title and "title" not in metadata:
         metadata["page_title"] = clean(title)
     return assemble(blocks, "html", VERSION, "text/html", None, metadata)

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from policygraph.errors import SourceError
+from policygraph.i18n import N_
 from policygraph.text.document import Block, SourceDocument, assemble, clean
 
 VERSION = "1"
@@ -27,7 +28,12 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # pdfminer raises many types for a broken file
-        raise SourceError(f"{name}: cannot read as PDF ({exc})") from exc
+        raise SourceError(
+            N_("{file}: cannot read as PDF ({reason})"),
+            code="pdf-unreadable",
+            file=name,
+            reason=str(exc),
+        ) from exc
     reader = _Reader()
     chars = 0
     with pdf:
@@ -36,7 +42,11 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
             reader.page(page)
         title = clean(str(pdf.metadata.get("Title", "") or ""))
     if chars == 0:
-        raise SourceError(f"{name}: no text layer (a scan?): OCR it, or give the text as .txt")
+        raise SourceError(
+            N_("{file}: no text layer (a scan?): OCR it, or give the text as .txt"),
+            code="pdf-no-text",
+            file=name,
+        )
     metadata = {"title": title} if title else {}
     return assemble(reader.blocks, "pdf", VERSION, "application/pdf", None, metadata)
 

@@ -5,6 +5,7 @@ quotes of a UTF-8 file point into the file itself."""
 from __future__ import annotations
 
 from policygraph.errors import SourceError
+from policygraph.i18n import N_
 from policygraph.text.document import Block, SourceDocument
 
 VERSION = "1"
@@ -39,10 +40,15 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise SourceError(
-            f"{name}: not text in UTF-8, UTF-16 or GB18030, nor HTML, DOCX or PDF (byte {exc.start})"
+            N_("{file}: not text in UTF-8, UTF-16 or GB18030, nor HTML, DOCX or PDF (byte {byte})"),
+            code="not-text",
+            file=name,
+            byte=exc.start,
         ) from exc
     if "\x00" in text:
-        raise SourceError(f"{name}: binary data, not text (nor HTML, DOCX or PDF)")
+        raise SourceError(
+            N_("{file}: binary data, not text (nor HTML, DOCX or PDF)"), code="binary", file=name
+        )
     return text, encoding
 
 
