@@ -150,22 +150,34 @@ def test_machine_formats_are_the_same_in_both_languages(args: list[str]) -> None
     assert zh.stdout_bytes == en.stdout_bytes
 
 
+def library_nodes() -> list[tuple[str, ast.AST]]:
+    """Every syntax node of the library below the CLI, with where it is (``module.py:line``)."""
+    package = REPO / "src" / "policygraph"
+    out = []
+    for path in sorted(package.rglob("*.py")):
+        if path.relative_to(package).parts[0] != "cli":
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            out += [
+                (f"{path.relative_to(package)}:{getattr(node, 'lineno', 0)}", node)
+                for node in ast.walk(tree)
+            ]
+    return out
+
+
 def test_the_library_names_no_flag() -> None:
     """Below the CLI, no error message names a flag: the boundary adds it (cli/app.py HINTS)."""
-    package = REPO / "src" / "policygraph"
-    found = []
-    for path in sorted(package.rglob("*.py")):
-        if path.relative_to(package).parts[0] == "cli":
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
-                found += [
-                    f"{path.relative_to(package)}:{node.lineno}"
-                    for text in ast.walk(node.exc)
-                    if isinstance(text, ast.Constant)
-                    and isinstance(text.value, str)
-                    and re.search(r"(?<![\w-])--[a-z]", text.value)
-                ]
+    found = [
+        where
+        for where, node in library_nodes()
+        if isinstance(node, ast.Raise)
+        and isinstance(node.exc, ast.Call)
+        and any(
+            isinstance(text, ast.Constant)
+            and isinstance(text.value, str)
+            and re.search(r"(?<![\w-])--[a-z]", text.value)
+            for text in ast.walk(node.exc)
+        )
+    ]
     assert found == []
 
 
@@ -242,18 +254,16 @@ def test_every_error_of_the_library_is_a_template_in_the_catalogue() -> None:
     """Below the CLI, an error's message is a marked template (``N_("… {field} …")`` with its
     parameters), never a finished English sentence (an f-string or a plain string): only then
     can the catalogue say it in Chinese."""
-    package = REPO / "src" / "policygraph"
-    found = []
-    for path in sorted(package.rglob("*.py")):
-        if path.relative_to(package).parts[0] == "cli":
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
-                continue
-            if node.func.id in ERRORS and node.args:
-                first = node.args[0]
-                if isinstance(first, ast.JoinedStr) or (
-                    isinstance(first, ast.Constant) and isinstance(first.value, str)
-                ):
-                    found.append(f"{path.relative_to(package)}:{node.lineno}")
+    found = [
+        where
+        for where, node in library_nodes()
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in ERRORS
+        and node.args
+        and (
+            isinstance(node.args[0], ast.JoinedStr)
+            or (isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str))
+        )
+    ]
     assert found == []
