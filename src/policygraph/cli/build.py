@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from policygraph import i18n
 from policygraph.cli.options import (
     FormatOption,
     GraphSource,
@@ -41,9 +42,13 @@ def build(
     result = run_build(corpus)
     if quiet:
         return
+    said = i18n._("Built {folder}/: {written} file(s) written, {unchanged} unchanged.")
     echo_rich(
-        f"Built {corpus.relative(corpus.ttl)}/: {len(result.written)} file(s) written, "
-        f"{len(result.unchanged)} unchanged."
+        said.format(
+            folder=corpus.relative(corpus.ttl),
+            written=len(result.written),
+            unchanged=len(result.unchanged),
+        )
     )
     sheet = summary_sheet(summarize(open_store(corpus, endpoint="")))  # the graph just built
     typer.echo(terminal(sheet), nl=False)

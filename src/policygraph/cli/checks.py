@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from policygraph import i18n
 from policygraph.cli.options import ROWS, HomeOption, OutOption, emit, emit_sheet, format_flag
 from policygraph.errors import InputError
 from policygraph.render.formats import TABULAR, Format, choose
@@ -93,7 +94,7 @@ def validate(
     fmt_ = choose(fmt, output, (Format.text, *TABULAR, Format.ttl), Format.text)
     report = _report(home, data, shapes, engine)
     for note in report.notes:
-        typer.echo(f"Note: {note}", err=True)
+        typer.echo(i18n._("Note: {note}").format(note=note), err=True)
     if fmt_ == Format.text:
         emit(render_text(report).encode("utf-8"), fmt_, output)
     elif fmt_ == Format.ttl:

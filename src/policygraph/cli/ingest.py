@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from policygraph import i18n
 from policygraph.cli.options import HomeOption, echo_rich
 
 if TYPE_CHECKING:
@@ -251,18 +252,22 @@ def _say(plan: Plan, applied: Applied) -> None:
 
     report = applied.report
     mine = [r for r in report.results if str(plan.doc) in r.focus or str(plan.doc) in r.message]
-    counts = f"{len(report.of('Violation'))} violation(s), {len(report.of('Warning'))} warning(s)"
+    counts = i18n._("{violations} violation(s), {warnings} warning(s)").format(
+        violations=len(report.of("Violation")), warnings=len(report.of("Warning"))
+    )
     if applied.added:
-        head = f"Added {plan.source_name}; graph rebuilt. Validation: {counts} in the corpus"
+        head = i18n._(
+            "Added {file}; graph rebuilt. Validation: {counts} in the corpus; for this document:"
+        )
         shown = mine
     else:
-        head = (
-            f"Refused {plan.source_name}: the corpus with it would fail validation ({counts}); "
-            "nothing was changed. The violations it brings"
+        head = i18n._(
+            "Refused {file}: the corpus with it would fail validation ({counts}); nothing was "
+            "changed. The violations it brings:"
         )
         shown = applied.new
     echo_rich(
-        escape(f"{head}; for this document:" if applied.added else f"{head}:"),
+        escape(head.format(file=plan.source_name, counts=counts)),
         *(escape(f"  {r.severity}: {r.message}") for r in shown),
     )
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from policygraph import i18n
 from policygraph.errors import InputError
 from policygraph.render.formats import BINARY, Format
 
@@ -71,7 +72,8 @@ def emit(data: bytes, fmt: Format | None, output: Path | None, what: str = "") -
         from policygraph.corpus import write_atomic
 
         write_atomic({output: data})
-        typer.echo(f"Wrote {output}{f' ({what})' if what else ''}", err=True)
+        said = i18n._("Wrote {output} ({what})") if what else i18n._("Wrote {output}")
+        typer.echo(said.format(output=output, what=what), err=True)
         return
     if fmt in BINARY and is_terminal():
         raise InputError(
@@ -86,7 +88,7 @@ def emit_sheet(sheet: Sheet, fmt: Format, output: Path | None) -> None:
     """Render a sheet in ``fmt`` and print or write it."""
     from policygraph.render import render_sheet
 
-    emit(render_sheet(sheet, fmt), fmt, output, f"{len(sheet.rows)} rows")
+    emit(render_sheet(sheet, fmt), fmt, output, i18n._("{n} rows").format(n=len(sheet.rows)))
 
 
 def echo_rich(*renderables: object) -> None:

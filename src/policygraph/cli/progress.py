@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from policygraph import i18n
 from policygraph.cli.options import (
     EndpointOption,
     FormatOption,
@@ -125,7 +126,10 @@ def import_(
     corpus.require_writable("progress import")
     readings, skipped = returns.read_new(corpus, open_store(corpus), files)
     for path in skipped:
-        typer.echo(f"{path}: imported before (the same bytes): skipped", err=True)
+        typer.echo(
+            i18n._("{path}: imported before (the same bytes): skipped").format(path=path),
+            err=True,
+        )
     problems = [p for r in readings for p in r.problems]
     for p in problems:
         typer.echo(f"  {p}", err=True)
@@ -137,6 +141,7 @@ def import_(
     keep = [(r, returns.files(corpus, r, day)) for r in readings if r.reports]
     returns.store_readings(corpus, keep)
     reports = sum(len(r.reports) for r, _ in keep)
-    typer.echo(f"Stored {reports} report(s) from {len(keep)} file(s), received {day.isoformat()}")
+    said = i18n._("Stored {reports} report(s) from {files} file(s), received {day}")
+    typer.echo(said.format(reports=reports, files=len(keep), day=day.isoformat()))
     if problems:
         raise typer.Exit(1)

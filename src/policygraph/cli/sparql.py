@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from policygraph import i18n
 from policygraph.cli.options import (
     ROWS,
     EndpointOption,
@@ -115,7 +116,8 @@ def _emit_answer(
                 "a CONSTRUCT or DESCRIBE gives a graph: --format one of "
                 f"{', '.join(f.value for f in GRAPH)}, not {graph_fmt.value}"
             )
-        emit(serialize(answer, graph_fmt), graph_fmt, output, f"{len(answer)} triples")
+        what = i18n._("{n} triples").format(n=len(answer))
+        emit(serialize(answer, graph_fmt), graph_fmt, output, what)
 
 
 def queries(fmt: FormatOption = None, output: OutOption = None, home: HomeOption = None) -> None:
@@ -175,7 +177,6 @@ def load(
         policygraph load --endpoint http://localhost:7878/query
         policygraph load --endpoint http://localhost:7878/query --default-graph
     """
-
     from policygraph.corpus import Corpus
     from policygraph.store import remote
 
@@ -192,9 +193,15 @@ def load(
         store_endpoint=store_endpoint,
         timeout=timeout,
     )
-    typer.echo(f"Loaded {loaded.count} triples into {remote.graph_label(target)} on {endpoint}")
+    _said(loaded, remote.graph_label(target), endpoint)
+
+
+def _said(loaded: Any, graph: str, endpoint: str) -> None:
+    """What `load` did, and what readers may have seen."""
+    done = i18n._("Loaded {count} triples into {graph} on {endpoint}")
+    typer.echo(done.format(count=loaded.count, graph=graph, endpoint=endpoint))
     if loaded.warning:
-        typer.echo(f"Warning: {loaded.warning}", err=True)
+        typer.echo(i18n._("Warning: {message}").format(message=loaded.warning), err=True)
 
 
 def serve(
@@ -236,11 +243,9 @@ def serve(
         count = server.prepare_location(files, where)
 
         def ready() -> None:
-            typer.echo(
-                f"Serving {count} triples read-only at http://{host}:{port}/ "
-                f"(SPARQL: http://{host}:{port}/query)"
-            )
-            typer.echo("Press Ctrl-C to stop.")
+            said = i18n._("Serving {count} triples read-only at {url} (SPARQL: {url}query)")
+            typer.echo(said.format(count=count, url=f"http://{host}:{port}/"))
+            typer.echo(i18n._("Press Ctrl-C to stop."))
 
         raise typer.Exit(server.serve(where, host, port, allow_service, ready))
 
@@ -276,7 +281,7 @@ def export(
 
     fmt_ = choose(fmt, output, GRAPH, Format.nq)
     store = dataset(Corpus.locate(home), with_ontology)
-    emit(serialize(store, fmt_.value), fmt_, output, f"{len(store)} quads")
+    emit(serialize(store, fmt_.value), fmt_, output, i18n._("{n} quads").format(n=len(store)))
 
 
 COMMANDS = {

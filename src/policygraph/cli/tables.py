@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from policygraph import i18n
 from policygraph.cli.options import (
     FormatOption,
     GraphSource,
@@ -108,7 +109,8 @@ def _return_form(
     generated = dt.datetime.now().replace(microsecond=0).isoformat()
     rows = sum(len(f.rows) for f in forms)
     data = form_bytes(forms, fmt_.value, generated, __version__)
-    emit(data, fmt_, output, f"{len(forms)} department(s), {rows} rows")
+    what = i18n._("{forms} department(s), {rows} rows").format(forms=len(forms), rows=rows)
+    emit(data, fmt_, output, what)
 
 
 @reads_graph
