@@ -44,7 +44,8 @@ class Boundary(TyperGroup):
             if options.get("standalone_mode", True):
                 sys.exit(2)
             raise typer.Exit(2) from None
-        speech.translate_help(self)
+        if i18n.current() != "en":  # the English texts are the msgids: nothing to walk
+            speech.translate_help(self)
         return super().main(given, *rest, **options)
 
     def invoke(self, ctx: Any) -> Any:
