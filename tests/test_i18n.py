@@ -267,3 +267,15 @@ def test_every_error_of_the_library_is_a_template_in_the_catalogue() -> None:
         )
     ]
     assert found == []
+
+
+def test_the_systems_reason_speaks_chinese_too() -> None:
+    """An error that carries the operating system's reason (``strerror``) ends in Chinese, not
+    in glibc's English; every reason listed is in the catalogue."""
+    result = runner.invoke(app, ["query", "/nonexistent/q.rq"], env=ZH)
+    assert result.exit_code == 2
+    assert "没有那个文件或目录" in result.stderr and "No such file" not in result.stderr
+    english = runner.invoke(app, ["query", "/nonexistent/q.rq"], env=C)
+    assert "No such file or directory" in english.stderr
+    i18n.use("zh")
+    assert all(i18n._(reason) != reason for reason in i18n.OS_REASONS)

@@ -14,9 +14,11 @@ class PolicyGraphError(Exception):
 
     An error is data: ``template``, an English sentence with ``{name}`` fields (the msgid the
     Chinese catalogue translates), its ``params`` (the file, the cell, the value, the
-    candidates) and a stable ``code`` (given, or the template itself). The CLI boundary renders
-    it in the user's language and adds what to type (a flag's name: the library never names
-    one). ``str()`` is the English text, for logs and for code that reads it."""
+    candidates) and a stable ``code`` (given, or the template itself); a ``reason`` parameter
+    (the operating system's, e.g. "Permission denied") is translated too where the catalogue
+    has it. The CLI boundary renders it in the user's language and adds what to type (a flag's
+    name: the library never names one). ``str()`` is the English text, for logs and for code
+    that reads it."""
 
     exit_code = 2
 
@@ -31,8 +33,11 @@ class PolicyGraphError(Exception):
         template = translate(self.template) if translate else self.template
         if not self.params:
             return template
+        params = self.params
+        if translate and isinstance(params.get("reason"), str):  # the system's reason, if listed
+            params = {**params, "reason": translate(params["reason"])}
         try:
-            return template.format(**self.params)
+            return template.format(**params)
         except (KeyError, IndexError, ValueError):  # a translation that lost a field: English
             return self.template.format(**self.params)
 

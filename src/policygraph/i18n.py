@@ -91,3 +91,37 @@ def _(message: str) -> str:
 def N_(message: str) -> str:
     """Marks ``message`` for the catalogue where it is defined; translated where it is shown."""
     return message
+
+
+# The operating system's reasons (``OSError.strerror``, as glibc words them) that errors carry
+# as their ``reason``: in the catalogue, so that a Chinese error does not end in English. A
+# reason not listed here is shown as the system gave it.
+OS_REASONS = (
+    N_("No such file or directory"),
+    N_("Permission denied"),
+    N_("Operation not permitted"),
+    N_("Is a directory"),
+    N_("Not a directory"),
+    N_("No space left on device"),
+    N_("Read-only file system"),
+    N_("File exists"),
+    N_("File name too long"),
+    N_("Too many levels of symbolic links"),
+    N_("Invalid cross-device link"),
+    N_("Device or resource busy"),
+    N_("Directory not empty"),
+    N_("Too many open files"),
+    N_("Input/output error"),
+    N_("File too large"),
+    N_("Disk quota exceeded"),
+    N_("Text file busy"),
+    N_("No such device or address"),
+    N_("Connection refused"),
+    N_("Connection reset by peer"),
+    N_("Connection timed out"),
+    N_("No route to host"),
+    N_("Network is unreachable"),
+    N_("Invalid argument"),
+    N_("Name or service not known"),
+    N_("Temporary failure in name resolution"),
+)
