@@ -82,8 +82,29 @@ def free_port() -> int:
 
 
 def one_line_error(args: list[str], input: str | None = None) -> str:
+    """The one ``Error:`` line (exit 2) of a failing command, in English; the same command under
+    a Chinese locale gives one ``错误：`` line with no English sentence in it (issue 25: every
+    error of the faults catalogue speaks Chinese)."""
     result = runner.invoke(app, args, input=input)
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
     assert "Traceback" not in result.output
+    chinese = runner.invoke(app, args, input=input, env=ZH)
+    assert chinese.exit_code == 2, chinese.output
+    assert chinese.stderr.startswith("错误：") and chinese.stderr.count("\n") == 1, chinese.stderr
+    assert english_words(chinese.stderr) == [], chinese.stderr
     return result.stderr
+
+
+ZH = {"LANG": "zh_CN.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", "POLICYGRAPH_LANG": ""}
+# What is not English prose in an error line: paths, IRIs, flags, names in code form, quoted
+# values (the user's own input, a server's words quoted as evidence), SPARQL keywords.
+VALUES = re.compile(
+    r"“[^”]*”|\"[^\"]*\"|'[^']*'|`[^`]*`|<[^>]*>|https?://\S+|\S*[/\\.=@:_]\S*"
+    r"|--?[\w-]+|\b[A-Z][A-Z0-9_]+\b|\[[^\]]*\]"
+)
+PROSE = re.compile(r"[A-Za-z]+(?:[ ,'’-]+[A-Za-z]+){2,}")  # three English words in a row
+
+
+def english_words(line: str) -> list[str]:
+    return PROSE.findall(VALUES.sub(" ", line))

@@ -124,4 +124,10 @@ OS_REASONS = (
     N_("Invalid argument"),
     N_("Name or service not known"),
     N_("Temporary failure in name resolution"),
+    N_("Address already in use"),
+    N_("Cannot assign requested address"),
+    N_("Broken pipe"),
+    N_("Resource temporarily unavailable"),
+    N_("Cannot allocate memory"),
+    N_("No such device"),
 )
