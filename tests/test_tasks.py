@@ -83,7 +83,7 @@ def test_xlsx_reads_back_as_the_csv(tmp_path: Path) -> None:
     ]
     assert got == want
     assert ws.freeze_panes == "A3"
-    assert ws.print_title_rows == "$2:$2"  # the header row repeats on every printed page
+    assert ws.print_title_rows == "$1:$2"  # the title and header rows repeat on every page
     assert ws.page_setup.orientation == "landscape"
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
     assert ws["D3"].alignment.wrap_text and ws["C3"].border.left.style == "thin"

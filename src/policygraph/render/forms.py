@@ -18,7 +18,15 @@ import json
 import re
 from typing import Any
 
-from policygraph.render.office import CJK_FONT, CJK_TITLE_FONT, cjk_run, landscape_document
+from policygraph.render.office import (
+    CJK_FONT,
+    CJK_TITLE_FONT,
+    cjk_run,
+    fixed_grid,
+    landscape_document,
+    page_frame,
+    print_frame,
+)
 from policygraph.views.progress import FILLED_IN, FORM_KIND, IDENTITY_HEADER, STATUSES, Form
 
 HEADERS = (
@@ -160,7 +168,7 @@ def _protect_and_print(ws: Any, end: int) -> None:
     ws.protection.autoFilter = False  # and filter
     ws.auto_filter.ref = f"B2:{LAST}{end}"
     ws.freeze_panes = "B3"
-    ws.print_title_rows = "2:2"
+    print_frame(ws, "1:2")  # the title and the header row on every printed page, page numbers
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -172,6 +180,9 @@ def docx(forms: list[Form], generated: str, version: str) -> Any:
     from docx.enum.text import WD_BREAK
 
     doc = landscape_document(15)
+    if forms:
+        document = forms[0].document
+        page_frame(doc, f"{document.label}《{document.title}》重点任务落实情况反馈表")
     for n, form in enumerate(forms):
         if n:
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
@@ -208,10 +219,7 @@ def _docx_form(doc: Any, form: Form, generated: str, version: str) -> None:
                 cell.paragraphs[0]._p.append(_drop_down())
             elif value is not None:
                 cjk_run(cell.paragraphs[0], str(value), CJK_FONT, 10)
-    usable, total = Mm(297 - 30), sum(w for _, w in HEADERS)
-    for j, (_, width) in enumerate(HEADERS):
-        for r in table.rows:
-            r.cells[j].width = int(usable * width / total)
+    fixed_grid(table, [width for _, width in HEADERS], Mm(297 - 30))
 
 
 def _drop_down() -> Any:

@@ -1,7 +1,11 @@
 """Tables as office files people print and edit: xlsx (openpyxl) and docx (python-docx).
 
-Both are A4 landscape with the header row repeated on every printed page, in the faces official
-tables use (宋体 for text, 黑体 for titles), so LibreOffice, WPS and Excel show the Chinese text.
+Both are A4 landscape with the title and the header row repeated on every printed page, the
+page number in the footer (第 N 页 共 M 页), in the faces official tables use (宋体 for text, 黑体
+for titles), so LibreOffice, WPS and Excel show the Chinese text. Column widths are set where
+every program reads them: in xlsx the column dimensions; in docx the table grid (``w:tblGrid``,
+which LibreOffice follows) with a fixed layout, and each cell (which Word follows). A docx row is
+never split across pages (``w:cantSplit``).
 """
 
 from __future__ import annotations
@@ -59,7 +63,7 @@ def xlsx(sheet: Sheet) -> Any:
         )
         ws.row_dimensions[r].height = 16 * max(1, lines)
     ws.freeze_panes = "A3"  # title and header row stay in view
-    ws.print_title_rows = "2:2"  # the header row repeats on every printed page
+    print_frame(ws, "1:2")  # the title and the header row on every printed page
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -76,6 +80,7 @@ def docx(sheet: Sheet) -> Any:
     from docx.shared import Mm
 
     doc = landscape_document(18)
+    page_frame(doc, sheet.title)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     cjk_run(title, sheet.title, CJK_TITLE_FONT, 16, bold=True)
@@ -95,14 +100,75 @@ def docx(sheet: Sheet) -> Any:
         cells = table.add_row().cells
         for cell, i in zip(cells, idx, strict=True):
             cjk_run(cell.paragraphs[0], sheet.text(row[i]), CJK_FONT, 10.5)
-    widths = column_widths(sheet)
-    usable = Mm(297 - 2 * 18)
-    table.autofit = False
-    for j, width in enumerate(widths):
-        share = int(usable * width / sum(widths))
-        for r in table.rows:
-            r.cells[j].width = share
+    fixed_grid(table, column_widths(sheet), Mm(297 - 2 * 18))
     return doc
+
+
+PAGE_NUMBER = "第 &P 页 共 &N 页"  # the footer of every printed page (Excel's codes)
+
+
+def print_frame(ws: Any, title_rows: str) -> None:
+    """Rows ``title_rows`` on top of every printed page, 第 N 页 共 M 页 at its foot."""
+    ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = PAGE_NUMBER
+    ws.oddFooter.center.font = CJK_FONT
+
+
+def fixed_grid(table: Any, widths: list[int], usable: int) -> None:
+    """Column widths in proportion to ``widths`` over ``usable`` (EMU), in the table grid and in
+    every cell, with a fixed layout; no row split across pages."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    shares = [int(usable * w / sum(widths)) for w in widths]
+    for column, share in zip(table.columns, shares, strict=True):
+        column.width = share  # w:gridCol
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell, share in zip(row.cells, shares, strict=True):
+            cell.width = share
+
+
+def page_frame(doc: Any, title: str) -> None:
+    """The title at the head of every page and 第 N 页 共 M 页 at its foot."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    section = doc.sections[0]
+    head = section.header.paragraphs[0]
+    head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    cjk_run(head, title, CJK_FONT, 9)
+    foot = section.footer.paragraphs[0]
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for text, field in (("第 ", "PAGE"), (" 页 共 ", "NUMPAGES"), (" 页", None)):
+        cjk_run(foot, text, CJK_FONT, 9)
+        if field:
+            page_field(foot, field)
+
+
+def page_field(paragraph: Any, name: str) -> None:
+    """A Word field (PAGE, NUMPAGES) in ``paragraph``, as programs update it when they print:
+    begin, the instruction, separate, the last value shown, end — each in a run of its own."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for kind, tag, text in (
+        ("begin", "w:fldChar", None),
+        (None, "w:instrText", f" {name} "),
+        ("separate", "w:fldChar", None),
+        (None, "w:t", "1"),
+        ("end", "w:fldChar", None),
+    ):
+        element = OxmlElement(tag)
+        if kind:
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        cjk_run(paragraph, "", CJK_FONT, 9)._r.append(element)
 
 
 def landscape_document(margin_mm: float) -> Any:
