@@ -26,6 +26,7 @@ from policygraph.render.office import (
     landscape_document,
     page_frame,
     print_frame,
+    text_cell,
 )
 from policygraph.views.progress import FILLED_IN, FORM_KIND, IDENTITY_HEADER, STATUSES, Form
 
@@ -103,8 +104,8 @@ def _xlsx_sheet(ws: Any, form: Form, sheet_identity: str) -> None:
 
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws["A1"] = sheet_identity
-    ws["B1"] = title(form)
+    text_cell(ws, 1, 1, sheet_identity)
+    text_cell(ws, 1, 2, title(form))
     ws["B1"].font = Font(name=CJK_TITLE_FONT, bold=True, size=14)
     ws["B1"].alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     ws.merge_cells(f"B1:{LAST}1")
@@ -119,9 +120,9 @@ def _xlsx_sheet(ws: Any, form: Form, sheet_identity: str) -> None:
         cell.border = border
         ws.column_dimensions[get_column_letter(j)].width = width
     for r, (row, values) in enumerate(zip(form.rows, row_values(form), strict=True), start=3):
-        ws.cell(row=r, column=1, value=str(row.responsibility))
+        text_cell(ws, r, 1, str(row.responsibility))
         for j, ((header, _), value) in enumerate(zip(HEADERS, values, strict=True), start=2):
-            cell = ws.cell(row=r, column=j, value=value)
+            cell = text_cell(ws, r, j, value)
             cell.font = Font(name=CJK_FONT)
             cell.alignment = Alignment(vertical="top", wrap_text=True)
             cell.border = border

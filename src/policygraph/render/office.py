@@ -31,7 +31,7 @@ def xlsx(sheet: Sheet) -> Any:
     ncols = len(idx)
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws.cell(row=1, column=1, value=sheet.title).font = Font(name=CJK_TITLE_FONT, bold=True, size=14)
+    text_cell(ws, 1, 1, sheet.title).font = Font(name=CJK_TITLE_FONT, bold=True, size=14)
     ws.cell(row=1, column=1).alignment = Alignment(
         horizontal="center", vertical="center", wrap_text=True
     )
@@ -39,7 +39,7 @@ def xlsx(sheet: Sheet) -> Any:
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
     ws.row_dimensions[1].height = 30
     for j, i in enumerate(idx, start=1):
-        c = ws.cell(row=2, column=j, value=sheet.columns[i].header)
+        c = text_cell(ws, 2, j, sheet.columns[i].header)
         c.font = Font(name=CJK_FONT, bold=True)
         c.fill = PatternFill("solid", fgColor="D9D9D9")
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -47,9 +47,7 @@ def xlsx(sheet: Sheet) -> Any:
     for r, row in enumerate(sheet.rows, start=3):
         for j, i in enumerate(idx, start=1):
             value = row[i]
-            c = ws.cell(
-                row=r, column=j, value=value if isinstance(value, int) else sheet.text(value)
-            )
+            c = text_cell(ws, r, j, value if isinstance(value, int) else sheet.text(value))
             c.font = Font(name=CJK_FONT)
             c.alignment = Alignment(vertical="top", wrap_text=True)
             c.border = border
@@ -102,6 +100,15 @@ def docx(sheet: Sheet) -> Any:
             cjk_run(cell.paragraphs[0], sheet.text(row[i]), CJK_FONT, 10.5)
     fixed_grid(table, column_widths(sheet), Mm(297 - 2 * 18))
     return doc
+
+
+def text_cell(ws: Any, row: int, column: int, value: Any) -> Any:
+    """A cell holding ``value``; text is always text (an inline string), never a formula, whatever
+    it starts with (``=HYPERLINK(…)`` in a measure's title stays the title)."""
+    cell = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 PAGE_NUMBER = "第 &P 页 共 &N 页"  # the footer of every printed page (Excel's codes)

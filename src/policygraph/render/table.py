@@ -124,16 +124,34 @@ def terminal(sheet: Sheet) -> str:
     return rich_text(table, *([sheet.footer] if sheet.footer else []))
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # what a spreadsheet reads as a formula
+
+
+def inert(text: str) -> str:
+    """A csv/tsv cell a spreadsheet will not run: text starting with ``= + - @``, a tab or a
+    carriage return gets a leading ``'`` (OWASP's advice against CSV injection), unless it is a
+    plain number (``-5``, ``+3.5``), which no spreadsheet runs. The ``'`` is visible in a text
+    editor and in the parsed value: a reader that needs the text as written strips it."""
+    if not text.startswith(FORMULA_START):
+        return text
+    try:
+        float(text)
+    except ValueError:
+        return "'" + text
+    return text
+
+
 def _csv(sheet: Sheet) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([c.header if sheet.staff else c.key for c in sheet.columns])
     for row in sheet.rows:
-        w.writerow([sheet.text(c) for c in row])
+        w.writerow([inert(sheet.text(c)) for c in row])
     return buf.getvalue()
 
 
 def _tsv_cell(text: str) -> str:
+    text = inert(text)
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
@@ -150,16 +168,16 @@ def _json(sheet: Sheet) -> str:
 def _md(sheet: Sheet) -> str:
     idx = sheet.printed()
 
-    def esc(s: str) -> str:
-        return s.replace("|", "\\|").replace("\n", "<br>")
+    def esc(s: str) -> str:  # text, never markup: HTML a Markdown viewer would run is escaped
+        return html.escape(s, quote=False).replace("|", "\\|").replace("\n", "<br>")
 
-    lines = [f"## {sheet.title}", ""] if sheet.title else []
-    lines.append("| " + " | ".join(sheet.columns[i].header for i in idx) + " |")
+    lines = [f"## {esc(sheet.title)}", ""] if sheet.title else []
+    lines.append("| " + " | ".join(esc(sheet.columns[i].header) for i in idx) + " |")
     lines.append("|" + "|".join("---" for _ in idx) + "|")
     for row in sheet.rows:
         lines.append("| " + " | ".join(esc(sheet.text(row[i])) for i in idx) + " |")
     if sheet.footer:
-        lines += ["", sheet.footer]
+        lines += ["", esc(sheet.footer)]
     return "\n".join(lines) + "\n"
 
 
