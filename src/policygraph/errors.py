@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+TRANSLATED = ("reason", "what")  # parameters that are themselves messages of the catalogue
+
 
 class PolicyGraphError(Exception):
     """Base of every error policygraph raises on purpose. ``exit_code`` is what the CLI returns.
@@ -15,8 +17,8 @@ class PolicyGraphError(Exception):
     An error is data: ``template``, an English sentence with ``{name}`` fields (the msgid the
     Chinese catalogue translates), its ``params`` (the file, the cell, the value, the
     candidates) and a stable ``code`` (given, or the template itself); a ``reason`` parameter
-    (the operating system's, e.g. "Permission denied") is translated too where the catalogue
-    has it. The CLI boundary renders it in the user's language and adds what to type (a flag's
+    (the operating system's, e.g. "Permission denied") and a ``what`` are translated too where
+    the catalogue has them. The CLI boundary renders it in the user's language and adds what to type (a flag's
     name: the library never names one). ``str()`` is the English text, for logs and for code
     that reads it."""
 
@@ -34,8 +36,11 @@ class PolicyGraphError(Exception):
         if not self.params:
             return template
         params = self.params
-        if translate and isinstance(params.get("reason"), str):  # the system's reason, if listed
-            params = {**params, "reason": translate(params["reason"])}
+        if translate:  # the system's reason, if listed; what a limit counts
+            params = {
+                k: translate(v) if k in TRANSLATED and isinstance(v, str) else v
+                for k, v in params.items()
+            }
         try:
             return template.format(**params)
         except (KeyError, IndexError, ValueError):  # a translation that lost a field: English

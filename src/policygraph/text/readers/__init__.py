@@ -10,6 +10,7 @@ from __future__ import annotations
 from policygraph.errors import SourceError
 from policygraph.i18n import N_
 from policygraph.text.document import SourceDocument
+from policygraph.text.limits import CHARACTERS, INPUT_BYTES, check_package
 
 _HTML_START = (
     b"<!doctype html",
@@ -50,8 +51,18 @@ def sniff(data: bytes, name: str = "") -> str:
 
 
 def read_source(data: bytes, name: str) -> SourceDocument:
-    """Read a file of any supported format."""
+    """Read a file of any supported format, within the limits of :mod:`policygraph.text.limits`
+    (the file's size, what a package unpacks to, the characters of text)."""
+    INPUT_BYTES.check(name, len(data))
     kind = sniff(data, name)
+    if kind == "docx":
+        check_package(data, name)
+    source = _read(kind, data, name)
+    CHARACTERS.check(name, len(source.text))
+    return source
+
+
+def _read(kind: str, data: bytes, name: str) -> SourceDocument:
     if kind == "pdf":
         from policygraph.text.readers.pdf import read_pdf
 

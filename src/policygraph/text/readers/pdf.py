@@ -12,6 +12,7 @@ from typing import Any
 from policygraph.errors import SourceError
 from policygraph.i18n import N_
 from policygraph.text.document import Block, SourceDocument, assemble, clean
+from policygraph.text.limits import CHARACTERS
 
 VERSION = "1"
 _PAGE_NUMBER = re.compile(
@@ -39,6 +40,7 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     with pdf:
         for page in pdf.pages:
             chars += len(page.chars)
+            CHARACTERS.check(name, chars)  # before the page's text is laid out
             reader.page(page)
         title = clean(str(pdf.metadata.get("Title", "") or ""))
     if chars == 0:

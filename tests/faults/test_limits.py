@@ -1,0 +1,102 @@
+"""Faults catalogue (issue 27, item 9): no input is read without bound. A file over the input
+limit, a package that unpacks to more than its limit or holds too many members, text of more
+characters than the limit, and a device that never ends are each one ``Error:`` line naming the
+limit and the variable that raises it — before the memory is spent."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from servers import one_line_error
+
+from policygraph.errors import InputError, SourceError
+from policygraph.text import limits
+from policygraph.text.readers import read_source
+
+MEASURES = (
+    Path(__file__).resolve().parents[2] / "data/sources/2021-gx-guizhengbanfa-2021-81-measures.txt"
+)
+
+
+def extract(path: Path) -> str:
+    return one_line_error(["extract", str(path), "--jurisdiction", "cn-gx", "--level", "region"])
+
+
+def docx_bomb(member_bytes: int, members: int = 1) -> bytes:
+    """A zip that says it is a Word document, each member ``member_bytes`` of zeros."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        for n in range(members):
+            z.writestr(f"word/m{n}.xml", b"\0" * member_bytes)
+    return buf.getvalue()
+
+
+def test_a_file_over_the_input_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYGRAPH_MAX_INPUT_BYTES", "10000")
+    path = tmp_path / "措施.txt"
+    path.write_bytes(MEASURES.read_bytes())
+    err = extract(path)
+    assert "措施.txt" in err and "10000" in err and "POLICYGRAPH_MAX_INPUT_BYTES" in err
+
+
+def test_a_package_that_unpacks_to_more_than_the_limit(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(docx_bomb(129 * 2**20))  # 129 MiB of zeros in about 130 KB
+    assert path.stat().st_size < 1_000_000
+    err = extract(path)
+    assert "bomb.docx" in err and "POLICYGRAPH_MAX_UNPACKED_BYTES" in err
+
+
+def test_a_package_of_too_many_members(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POLICYGRAPH_MAX_MEMBERS", "10")
+    with pytest.raises(SourceError, match="POLICYGRAPH_MAX_MEMBERS") as caught:
+        read_source(docx_bomb(10, members=20), "many.docx")
+    assert caught.value.code == "limit" and caught.value.params["found"] == 21
+
+
+def test_text_of_more_characters_than_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLICYGRAPH_MAX_CHARACTERS", "5000")
+    path = tmp_path / "long.txt"
+    path.write_bytes(MEASURES.read_bytes())
+    err = extract(path)
+    assert "long.txt" in err and "5000" in err and "POLICYGRAPH_MAX_CHARACTERS" in err
+
+
+def test_a_device_is_never_read() -> None:
+    with pytest.raises(SourceError, match="not a regular file"):
+        limits.read_bounded(Path("/dev/zero"))
+
+
+def test_a_file_is_read_no_further_than_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLICYGRAPH_MAX_INPUT_BYTES", "100")
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"x" * 100)
+    assert len(limits.read_bounded(path)) == 100
+    path.write_bytes(b"x" * 101)
+    with pytest.raises(SourceError, match="more than 100"):
+        limits.read_bounded(path)
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "1e6"])
+def test_a_limit_that_is_not_a_number_is_an_error(
+    value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLICYGRAPH_MAX_CHARACTERS", value)
+    with pytest.raises(InputError, match="POLICYGRAPH_MAX_CHARACTERS"):
+        limits.CHARACTERS.value()
+    monkeypatch.setenv("POLICYGRAPH_MAX_CHARACTERS", "2_000_000")
+    assert limits.CHARACTERS.value() == 2_000_000
+
+
+def test_the_real_documents_are_far_under_every_limit() -> None:
+    for page in (Path(__file__).resolve().parents[2] / "data/sources").iterdir():
+        if page.suffix != ".ttl":
+            read_source(limits.read_bounded(page), str(page))
