@@ -98,3 +98,62 @@ def test_item_numbers_have_no_upper_limit() -> None:
 
     text = "一、措施\n" + "".join(f"{n}.第{n}项。（牵头：市科技局）\n" for n in range(1, 1205))
     assert len(parse_measures(text, "t").provisions) == 1204
+
+
+# Issue 27, item 10: what looks the same in a table is the same identity.
+@pytest.mark.parametrize(
+    "number",
+    [
+        "桂政办发〔2021〕8\u200b1号",  # a zero-width space inside
+        "桂政办发\ufeff〔2021〕81号",  # a BOM
+        "桂政办发 〔 2021 〕 81 号",  # spaces around the brackets
+        "桂政办发【2021】81号",
+        "桂政办发〖2021〗81号",
+        "桂政办发〔2021〕81號",  # 號, the traditional form
+        "桂政辦發〔2021〕81号",
+        "桂政办发〔2021〕081号",  # a leading zero
+    ],
+)
+def test_number_variants_are_one_number(number: str) -> None:
+    assert normalize_number(number) == "桂政办发〔2021〕81号"
+
+
+def test_a_number_variant_of_a_known_document_is_not_a_second_document(
+    tmp_home: Corpus, tmp_path: Path
+) -> None:
+    text = (
+        (FIX / "yunnan-measures.txt")
+        .read_text(encoding="utf-8")
+        .replace("云政办发〔2022〕12号", "桂政辦發【2021】081號", 1)
+    )
+    path = tmp_path / "dup.txt"
+    path.write_text(text, encoding="utf-8")
+    before = untouched(tmp_home)
+    code, _, err = ingest(tmp_home, path, "--jurisdiction", "cn-yn")
+    assert code == 2 and "桂政办发〔2021〕81号 is already in the corpus" in err
+    assert untouched(tmp_home) == before
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "科技\u200b厅",  # a zero-width space
+        "广西壮族自治区科学技术厅\u200d",  # a zero-width joiner
+        "廣西壯族自治區科學技術廳",  # traditional characters
+        "广西壮族自治区科学技术厅\u00ad",  # a soft hyphen
+    ],
+)
+def test_a_department_written_with_invisible_or_traditional_characters_is_the_same(
+    written: str,
+) -> None:
+    same = runner.invoke(app, ["tasks", "--dept", written, "-f", "json"])
+    plain = runner.invoke(app, ["tasks", "--dept", "科技厅", "-f", "json"])
+    assert same.exit_code == 0 and plain.exit_code == 0, same.output
+    assert same.stdout == plain.stdout
+
+
+def test_full_width_letters_and_traditional_forms_compare_the_same() -> None:
+    from policygraph.text.names import normalize
+
+    assert normalize("ＡＢＣ　局") == normalize("ABC局")
+    assert normalize("國家發展和改革委員會") == normalize("国家发展和改革委员会")

@@ -19,15 +19,21 @@ from policygraph.rdf import DCT, ELI, PG
 from policygraph.text.names import normalize
 from policygraph.text.spans import Span
 
-DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,8}[〔\[［(（]\d{4}[〕\]］)）]\d{1,4}号")
-_NUMBER_YEAR = re.compile(r"[〔\[(]\s*(\d{4})\s*[〕\])]")
+# A 文号 as publishers write it: 〔〕 or [] ［］ () （） 【】 〖〗 around the year, spaces around
+# them, 号 or 號 (normalize_number gives the one form the corpus records)
+_SP = "[ \u3000]*"
+DOC_NUMBER = re.compile(
+    rf"[\u4e00-\u9fff]{{1,8}}{_SP}[〔\[［(（【〖]{_SP}\d{{4}}{_SP}[〕\]］)）】〗]{_SP}\d{{1,4}}{_SP}[号號]"
+)
+_NUMBER_YEAR = re.compile(r"[〔\[(【〖［]\s*(\d{4})\s*[〕\])】〗］]\s*0*(\d)")
 
 
 def normalize_number(number: str) -> str:
-    """A 文号 as the corpus records it: 〔〕 around the year, ASCII digits, no spaces
-    (桂政办发[2021]81号 and 桂政办发（２０２１）81号 are 桂政办发〔2021〕81号)."""
-    plain = normalize(number)  # NFKC: full-width digits and brackets to ASCII, no whitespace
-    return _NUMBER_YEAR.sub(lambda m: f"〔{m.group(1)}〕", plain, count=1)
+    """A 文号 as the corpus records it: 〔〕 around the year, ASCII digits, no spaces, no
+    invisible characters, simplified characters, no leading zero in the serial number
+    (桂政办发[2021]81号, 桂政办发（２０２１）81号, 桂政辦發【2021】081號 are 桂政办发〔2021〕81号)."""
+    plain = normalize(number)  # NFKC, no whitespace or zero-width characters, t2s
+    return _NUMBER_YEAR.sub(lambda m: f"〔{m.group(1)}〕{m.group(2)}", plain, count=1)
 
 
 _TITLE = re.compile(r"《(?P<title>[^《》]+)》")

@@ -2,7 +2,7 @@
 inheritance, one table of document kinds.
 
 * :func:`normalize` is the form every name and title is compared in: NFKC (full-width to
-  half-width), whitespace removed.
+  half-width), whitespace and invisible characters removed, traditional characters simplified.
 * :func:`suggest` proposes the closest known names (rapidfuzz), for "did you mean" messages.
 * :func:`with_inherited_prefix` reads a list such as ``自治区发展改革委、工业和信息化厅``: a name
   without a level prefix inherits the prefix of an earlier name (自治区工业和信息化厅); the
@@ -12,10 +12,12 @@ inheritance, one table of document kinds.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from policygraph.text.spans import Span
 
@@ -113,8 +115,27 @@ def split_collectives(text: str, pieces: list[Span]) -> list[Span]:
 
 
 def normalize(name: str) -> str:
-    """The form names are compared in: NFKC (full-width to half-width), no whitespace."""
-    return "".join(unicodedata.normalize("NFKC", name).split())
+    """The form names are compared in: NFKC (full-width to half-width), no whitespace, no
+    invisible characters (zero-width spaces and joiners, soft hyphens, BOMs: Unicode's format
+    characters), traditional characters as simplified (OpenCC's t2s: 廣西壯族自治區科學技術廳 is
+    广西壮族自治区科学技术厅). Two names that look the same in a table compare the same."""
+    plain = "".join(unicodedata.normalize("NFKC", name).split())
+    if plain.isascii():
+        return plain
+    plain = "".join(c for c in plain if unicodedata.category(c) != "Cf")
+    return _simplified(plain)
+
+
+@functools.cache
+def _converter() -> Any:
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=65536)
+def _simplified(text: str) -> str:
+    return str(_converter().convert(text))
 
 
 def kind_of(title: str) -> str:
