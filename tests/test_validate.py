@@ -50,6 +50,7 @@ FAILS = {
         ("ex:doc/measure/1", "NoImplementationCycle"),
         ("ex:high/measure/1", "NoImplementationCycle"),
         ("ex:doc/measure/2", "ShortcutIsQualified"),
+        ("ex:doc/measure/1/implements/high-1", "ImplementationLinkShape"),
     },
     "quote": {("ex:src", "QuoteAtOffsets")},
     "unused-and-leadless": {("ex:c", "DepartmentUsed"), ("ex:doc2/measure/1", "MeasureHasLead")},
@@ -114,6 +115,7 @@ def test_severities(home: Corpus) -> None:
         ("LinkGoesUp", "Violation"),
         ("NoImplementationCycle", "Violation"),
         ("ShortcutIsQualified", "Violation"),
+        ("ImplementationLinkShape", "Violation"),
         ("CountMatches", "Warning"),
         ("TargetAlreadyMet", "Info"),
     }

@@ -1,5 +1,6 @@
 """What the site shows that the other views do not: every quoted fact with its offsets, the
-documents' implementation links, and the text of each source."""
+documents' implementation links, the text of each source, the ontology's controlled words in
+Chinese and English, the Chinese basis of each implementation link, and the targets."""
 
 from __future__ import annotations
 
@@ -86,13 +87,69 @@ def document_facts(store: Store, doc: URIRef) -> DocumentFacts:
     return DocumentFacts(text("issuer"), text("issuername"), text("date"), text("source"))
 
 
-def targets(store: Store) -> dict[str, list[str]]:
-    """Each measure's targets against the latest reported figure, in words, by measure."""
-    out: dict[str, list[str]] = {}
+@dataclass(frozen=True)
+class Words:
+    """A word or a sentence in the two languages of the site."""
+
+    zh: str
+    en: str
+
+
+def vocabulary(store: Store) -> dict[str, Words]:
+    """The ontology's controlled words (levels, kinds of document and of link, roles, statuses,
+    …) in Chinese and English, by ``Scheme:key``, the key being the concept's notation, its
+    English label or its Chinese label: ``Levels:region``, ``DocumentKinds:measures``."""
+    out: dict[str, Words] = {}
+    for r in store.select(query("site-vocabulary")).dicts():
+        scheme = str(r["scheme"]).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        words = Words(str(r["zh"]), str(r["en"] or r["zh"]))
+        for key in (r["notation"], r["en"], r["zh"]):
+            if key is not None:
+                out.setdefault(f"{scheme}:{key}", words)
+    return out
+
+
+def chinese_bases(store: Store) -> dict[tuple[str, str], str]:
+    """The Chinese basis (``pg:basis`` in ``@zh``) of each implementation link that has one, by
+    its lower and higher end."""
+    return {
+        (str(r["lower"]), str(r["higher"])): str(r["basis"])
+        for r in store.select(query("site-link-basis")).dicts()
+    }
+
+
+@dataclass(frozen=True)
+class Target:
+    """A target a measure sets, with the latest figure reported for it (if any)."""
+
+    indicator: Words
+    comparison: str  # ">" or ">="
+    value: str
+    unit: str
+    year: str
+    figure: str | None = None
+    figure_year: str = ""
+    source: str = ""
+    met: bool = False
+
+
+def targets(store: Store) -> dict[str, list[Target]]:
+    """Each measure's targets against the latest reported figure, by measure."""
+    out: dict[str, list[Target]] = {}
     for r in store.select(query("targets")).dicts():
-        said = f"{r['indicator']} {r['comparison']} {r['value']}{r['unit']} ({r['year']})"
-        if r["figure"] is not None:
-            met = "已达到" if str(r["met"]) == "true" else "尚未达到"
-            said += f"：{r['source']} 报告 {r['figureyear']} 年 {r['figure']}{r['unit']}，{met}"
-        out.setdefault(str(r["measure"]), []).append(said)
+        indicator = Words(str(r["indicator"]), str(r["indicatoren"] or r["indicator"]))
+        figure = None if r["figure"] is None else str(r["figure"])
+        out.setdefault(str(r["measure"]), []).append(
+            Target(
+                indicator,
+                str(r["comparison"]),
+                str(r["value"]),
+                str(r["unit"]),
+                str(r["year"]),
+                figure,
+                str(r["figureyear"] or ""),
+                str(r["source"] or ""),
+                str(r["met"]) == "true",
+            )
+        )
     return out

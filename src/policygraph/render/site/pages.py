@@ -13,8 +13,9 @@ from rdflib import URIRef
 
 from policygraph.corpus import Corpus, source_files
 from policygraph.errors import InputError
-from policygraph.render.site import Page, SiteResult, json_ld, render_pages, state, svg
+from policygraph.render.site import Page, SiteResult, json_ld, render_pages, state, svg, words
 from policygraph.render.site.paths import link, page_of
+from policygraph.render.site.words import both, date, joined, label
 from policygraph.store import open_store
 from policygraph.views import chain, network, progress, site, tasks
 from policygraph.views.links import provisions
@@ -48,6 +49,9 @@ class SitePages:
         self.network = network.collaboration_network(self.store, self.departments)
         self.chains = chain.Cache()
         self.targets = site.targets(self.store)
+        self.vocabulary = site.vocabulary(self.store)  # the ontology's words, in both languages
+        self.chinese_bases = site.chinese_bases(self.store)
+        self.empty = both(words.NONE)  # a value the graph does not give
         self.as_of = as_of  # progress is shown as of the day the site is built
         self.progress_of: dict[str, list[Any]] = {}  # department → its rows with a status
         self.pages: list[Page] = []
@@ -89,9 +93,19 @@ class SitePages:
     def add(self, path: str, template: str, iri: str | None, **context: Any) -> Page:
         extra: dict[str, bytes | Path] = {"data.ttl": self.turtle(iri)} if iri else {}
         context.setdefault("turtle", "data.ttl" if iri else None)
+        context.setdefault("empty", self.empty)
         page = Page(path, template, context, iri, extra=extra)
         self.pages.append(page)
         return page
+
+    def level(self, notation: str) -> site.Words:
+        return label(self.vocabulary, "Levels", notation)
+
+    def status_chart(self, counts: dict[str, int], late: int) -> str:
+        """The bar chart of 完成状态, each status named in English beside its Chinese."""
+        english = {name: label(self.vocabulary, "ProgressStatuses", name).en for name in counts}
+        english[progress.NOT_REPORTED] = both(words.NOT_REPORTED).en
+        return svg.status_bars(counts, late, {**english, "逾期": both(words.OVERDUE).en})
 
     def search_entry(self, kind: str, title: str, iri_or_path: str, text: str = "") -> None:
         path = iri_or_path if iri_or_path.endswith(".html") else page_of(iri_or_path)
@@ -114,7 +128,14 @@ class SitePages:
         nodes = [
             n for n, d in zip(nodes, documents, strict=True) if d.measures or n["iri"] in linked
         ]
-        rows = [{**d.__dict__, "href": link("index.html", page_of(d.document))} for d in documents]
+        rows = [
+            {
+                **d.__dict__,
+                "level": self.level(d.level),
+                "href": link("index.html", page_of(d.document)),
+            }
+            for d in documents
+        ]
         self.add(
             "index.html",
             "home.html",
@@ -142,7 +163,8 @@ class SitePages:
             issuer={"name": facts.issuer_name, "href": self.href(path, facts.issuer)}
             if facts.issuer and facts.issuer in self.known
             else None,
-            date=facts.date,
+            date=date(facts.date),
+            level_kind=joined(self.level(d.level), label(self.vocabulary, "DocumentKinds", d.kind)),
             source=self.href(path, facts.source)
             if facts.source and self._has_text(facts.source)
             else None,
@@ -156,7 +178,7 @@ class SitePages:
             funding=self._funding(path, d.document),
             progress=self._progress(path, doc, table) if table else None,
             targets=[
-                t
+                words.target(self.vocabulary, t)
                 for m, ts in sorted(self.targets.items())
                 if m.startswith(d.document + "/")
                 for t in ts
@@ -235,7 +257,7 @@ class SitePages:
                 "role": r.form.role,
                 "deadline": r.form.deadline,
                 "status": r.status,
-                "received": r.latest.received.isoformat() if r.latest else "",
+                "received": date(r.latest.received) if r.latest else None,
                 "overdue": r.overdue,
                 "notes": "；".join(r.notes),
                 "document": doc.label,
@@ -245,9 +267,9 @@ class SitePages:
         counts = {name: sum(1 for r in rows if r.status == name) for name in svg.STATUS_COLOURS}
         late = sum(1 for r in rows if r.overdue)
         return {
-            "as_of": self.as_of.isoformat(),
+            "as_of": date(self.as_of),
             "rows": shown,
-            "chart": svg.status_bars(counts, late),
+            "chart": self.status_chart(counts, late),
             "silent": [d.name for d in progress.by_department(rows) if not d.reported],
         }
 
@@ -315,8 +337,8 @@ class SitePages:
             funding=[q.text for q in self.facts_of.get(iri, []) if q.kind == "FundingCommitment"],
             chain=self._chain(path, found),
             stated=found.stated,
-            reports=node.reports,
-            targets=self.targets.get(iri, []),
+            reports=[{**r, "date": date(r["date"])} for r in node.reports],
+            targets=[words.target(self.vocabulary, t) for t in self.targets.get(iri, [])],
             jsonld=json_ld(
                 iri,
                 ["eli:LegalResourceSubdivision"],
@@ -345,7 +367,7 @@ class SitePages:
         out = []
         for n in sorted(found.nodes.values(), key=lambda n: (n.rank, n.document, str(n.iri))):
             via = [
-                f"{lk.kind} · {lk.confidence} · {lk.basis}"
+                self._via(lk)
                 for lk in found.links
                 if n.iri in (lk.lower, lk.higher)
                 and found.focus in (lk.lower, lk.higher)
@@ -354,15 +376,26 @@ class SitePages:
             out.append(
                 {
                     "focus": n.iri == found.focus,
-                    "level": n.level,
+                    "level": self.level(n.level),
                     "document": n.document,
                     "label": n.label,
                     "title": n.title,
                     "href": self.href(path, str(n.iri)),
-                    "via": "；".join(via),
+                    "via": joined(*via, sep="；") if via else None,
                 }
             )
         return out
+
+    def _via(self, lk: Any) -> site.Words:
+        """A link of the chain: its kind, confidence and basis (the curators' Chinese where
+        they wrote one; the basis as written otherwise)."""
+        basis = self.chinese_bases.get((str(lk.lower), str(lk.higher)), lk.basis)
+        return both(
+            words.CONFIDENCE,
+            kind=label(self.vocabulary, "LinkKinds", lk.kind),
+            confidence=lk.confidence,
+            basis=site.Words(basis, lk.basis),
+        )
 
     def _highlighted(self, iri: str) -> str:
         """The measure's quoted text, the facts quoted inside it (names, amounts, deadlines)
@@ -410,7 +443,7 @@ class SitePages:
                 title=d.official,
                 name=d.official,
                 aliases=d.names,
-                level=d.level,
+                level=self.level(d.level),
                 leads=d.leads,
                 co_leads=d.co_leads,
                 responsible=d.responsible,
@@ -430,7 +463,14 @@ class SitePages:
                 ),
             )
             self.pages[-1].extra.update(self._department_downloads(path, found))
-            rows.append({**d.__dict__, "name": d.official, "href": link("org/index.html", path)})
+            rows.append(
+                {
+                    **d.__dict__,
+                    "name": d.official,
+                    "level": self.level(d.level),
+                    "href": link("org/index.html", path),
+                }
+            )
             self.search_entry("部门", d.official, d.department, d.names)
         self.add("org/index.html", "departments.html", None, title="部门", departments=rows)
 
@@ -442,9 +482,9 @@ class SitePages:
         counts = {name: sum(1 for r in rows if r["status"] == name) for name in svg.STATUS_COLOURS}
         late = sum(1 for r in rows if r["overdue"])
         return {
-            "as_of": self.as_of.isoformat(),
+            "as_of": date(self.as_of),
             "rows": rows,
-            "chart": svg.status_bars(counts, late),
+            "chart": self.status_chart(counts, late),
         }
 
     def _department_downloads(self, path: str, found: Any) -> dict[str, bytes | Path]:

@@ -102,8 +102,10 @@ STATUS_COLOURS = dict(
 )
 
 
-def status_bars(counts: dict[str, int], overdue: int) -> str:
-    """A small horizontal bar chart of how many tasks are in each 完成状态, and how many late."""
+def status_bars(counts: dict[str, int], overdue: int, english: dict[str, str] | None = None) -> str:
+    """A small horizontal bar chart of how many tasks are in each 完成状态, and how many late;
+    each name in ``english`` has its English in ``data-en`` (the site's language switch)."""
+    english = english or {}
     rows = [(name, counts.get(name, 0)) for name in STATUS_COLOURS] + [("逾期", overdue)]
     top = max((n for _, n in rows), default=0) or 1
     height = 22 * len(rows) + 8
@@ -115,7 +117,8 @@ def status_bars(counts: dict[str, int], overdue: int) -> str:
         y = 6 + i * 22
         width = 240 * n / top
         colour = STATUS_COLOURS.get(name, "#c9302c")
-        parts.append(f'<text x="0" y="{y + 13}">{escape(name)}</text>')
+        en = f' data-en="{escape(english[name])}"' if english.get(name) else ""
+        parts.append(f'<text x="0" y="{y + 13}"{en}>{escape(name)}</text>')
         parts.append(
             f'<rect x="64" y="{y}" width="{width:.0f}" height="16" fill="{colour}">'
             f"<title>{escape(name)}: {n}</title></rect>"
