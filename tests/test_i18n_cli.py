@@ -288,3 +288,17 @@ def test_a_root_home_is_every_command_s_home(tmp_home: Corpus) -> None:
     bad = run(C, ["--home", "/nonexistent-home", "queries", "--home", str(tmp_home.root)])
     assert bad.exit_code == 0 and "only-here" in bad.stdout, bad.output  # its own comes first
     assert os.environ.get("POLICYGRAPH_HOME") == before
+
+
+def test_a_returned_form_s_problems_speak_the_language(tmp_home: Corpus, tmp_path: Path) -> None:
+    """Each problem of a returned form (a note: template, code, parameters) and the refusal, in
+    the language, with what to run where the CLI knows it; nothing stored in either."""
+    bad = tmp_path / "表.csv"
+    bad.write_text("序号,任务,完成状态\n1,x,已完成\n", encoding="utf-8")
+    args = ["progress", "import", str(bad), "--home", str(tmp_home.root)]
+    zh, en = run(ZH, args), run(C, args)
+    assert zh.exit_code == en.exit_code == 2, zh.output
+    assert "没有表格标识" in zh.stderr and "（请使用 policygraph tasks --return-form）" in zh.stderr
+    assert "错误：回收的表格中有 1 处问题" in zh.stderr and untranslated(zh.stderr) == []
+    assert "no form identity" in en.stderr and "(use policygraph tasks --return-form)" in en.stderr
+    assert not list((tmp_home.root / "data").rglob("progress-*.ttl"))

@@ -20,6 +20,7 @@ from policygraph.cli.options import (
     check_choice,
     emit_sheet,
 )
+from policygraph.cli.speech import with_hint
 from policygraph.errors import InputError
 from policygraph.i18n import N_
 from policygraph.render.formats import TABULAR, Format, choose
@@ -44,7 +45,7 @@ def _day(value: str | None, option: str) -> dt.date:
 def _said_problems(problems: list[Any], accept_valid_rows: bool) -> None:
     """Each problem of the returned forms on stderr; an error unless the valid rows are taken."""
     for p in problems:
-        typer.echo(f"  {p}", err=True)
+        typer.echo(f"  {p.said(with_hint(p.what))}", err=True)
     if problems and not accept_valid_rows:
         raise InputError(
             N_(

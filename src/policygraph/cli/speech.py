@@ -154,6 +154,8 @@ HINTS: dict[str, str] = {
     "unread-issuer": "--issuer",
     "unread-date": "--date",
     "unread-kind": "--kind",
+    # a returned form that is not one
+    "form-identity": "policygraph tasks --return-form",
 }
 
 
