@@ -179,14 +179,14 @@ def test_summaries_speak_the_language(home: Corpus, tmp_path: Path) -> None:
     zh, en = both(["query", "corpus-totals", *at])
     assert "来自 embedded 的 1 行" in zh.stdout and "1 row(s) from embedded" in en.stdout
     zh, en = both(["depts", "--network", *at])
-    assert "个单位" in zh.stdout and "度中心度" in zh.stdout and untranslated(zh.stdout) == []
+    assert "个部门" in zh.stdout and "度中心度" in zh.stdout and untranslated(zh.stdout) == []
     assert "Degree centrality" in en.stdout
 
 
 def test_the_query_catalogue_speaks_chinese_and_its_machine_formats_do_not(home: Corpus) -> None:
     zh, en = both(["queries", "--home", str(home.root)])
     assert "文件之间的引用网络" in zh.stdout and "The citation network" in en.stdout
-    assert "单位，例如" in zh.stdout  # a parameter's description
+    assert "部门，例如" in zh.stdout  # a parameter's description
     assert "文件之间的引用网络" not in en.stdout
     for fmt in ("json", "csv"):
         zh, en = both(["queries", "-f", fmt, "--home", str(home.root)])
