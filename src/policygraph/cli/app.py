@@ -9,7 +9,9 @@ input error. Command modules never import this one.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -17,11 +19,14 @@ from typer.core import TyperGroup
 
 from policygraph import __version__, i18n
 from policygraph.cli import build, chains, checks, ingest, progress, sparql, speech, tables
+from policygraph.cli.speech import with_hint
 from policygraph.errors import PolicyGraphError
 from policygraph.i18n import _
 
-# Click's UsageError, whether typer vendors click (≥ 0.29) or depends on it.
+# Click's UsageError, whether typer vendors click (≥ 0.29) or depends on it, and the one usage
+# error that is not an error (no arguments: the help is shown).
 UsageError: type[Exception] = typer.BadParameter.__mro__[1]
+NoArgsIsHelp: Any = getattr(sys.modules[UsageError.__module__], "NoArgsIsHelpError", ())
 
 
 def fail(message: str) -> None:
@@ -48,6 +53,17 @@ class Boundary(TyperGroup):
             speech.translate_help(self)
         return super().main(given, *rest, **options)
 
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        """The root's own options parsed: a usage error here is one ``Error:`` line in the
+        language spoken, as it is under a command (:meth:`invoke`)."""
+        try:
+            return super().make_context(*args, **kwargs)
+        except NoArgsIsHelp:
+            raise
+        except UsageError as exc:
+            fail(speech.click_text(exc.format_message()))  # type: ignore[attr-defined]
+            raise typer.Exit(2) from None
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -72,39 +88,6 @@ class Boundary(TyperGroup):
             raise typer.Exit(2) from None
 
 
-# What to type, by the code of an error the library raised: the library names no flag.
-HINTS: dict[str, str] = {
-    "accept-rule": "--accept-links",
-    "bundled-corpus": "--home, POLICYGRAPH_HOME",
-    "date": "--date",
-    "empty-endpoint": "policygraph load --endpoint {endpoint}",
-    "engine": "--engine",
-    "engine-auto": "--engine auto",
-    "format": "--format",
-    "format-terminal": "--format, -o FILE",
-    "jurisdiction": "--jurisdiction",
-    "kind": "--kind",
-    "level": "--level",
-    "names": "--names",
-    "number": "--number",
-    "param": "--param NAME=VALUE",
-    "param-name": "--param NAME=VALUE",
-    "param-unknown": "--param NAME=VALUE",
-    "site-directory-occupied": "-o",
-    "server-location": "--location",
-    "short": "--short",
-}
-
-
-def with_hint(exc: PolicyGraphError) -> str:
-    """The error in the language spoken, with what to type where the CLI knows it."""
-    message = exc.text(_)
-    found = HINTS.get(exc.code)
-    if not found:
-        return message
-    return _("{message} (use {hint})").format(message=message, hint=found.format(**exc.params))
-
-
 app = typer.Typer(
     name="policygraph",
     cls=Boundary,
@@ -124,6 +107,7 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: Annotated[
         bool,
         typer.Option(
@@ -139,8 +123,31 @@ def root(
             "locale: LANG=zh_CN.UTF-8 is Chinese). Machine formats do not change.",
         ),
     ] = None,
+    home: Annotated[
+        Path | None,
+        typer.Option(
+            "--home",
+            help="Corpus home for every command (as POLICYGRAPH_HOME; a command's own --home "
+            "comes first).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """A knowledge graph of Chinese policy provisions: build it, check it, query it."""
+    if home is not None:  # every command reads it as it reads POLICYGRAPH_HOME
+        before = os.environ.get(ENV_HOME)
+        os.environ[ENV_HOME] = str(home)
+        ctx.call_on_close(lambda: _restore(ENV_HOME, before))
+
+
+ENV_HOME = "POLICYGRAPH_HOME"
+
+
+def _restore(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 for group in (build, checks, tables, chains, sparql, ingest):

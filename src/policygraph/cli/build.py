@@ -17,6 +17,7 @@ from policygraph.cli.options import (
     emit_sheet,
     reads_graph,
 )
+from policygraph.i18n import _
 from policygraph.render.formats import TABULAR, Format, choose
 
 
@@ -102,17 +103,26 @@ def site(
     from policygraph.render.site import build_site
 
     result = build_site(Corpus.locate(home), output, base_url)
-    done = "The site in" if result.unchanged else "Wrote the site to"
-    reused = (
-        f" ({result.reused} office files unchanged, taken as they were)" if result.reused else ""
+    if result.unchanged:
+        said = _(
+            "The site in {directory}: {pages} pages, {files} files, {size} MB{reused} is up to "
+            "date: nothing written. Open {index} in a browser."
+        )
+    else:
+        said = _(
+            "Wrote the site to {directory}: {pages} pages, {files} files, {size} MB{reused}. "
+            "Open {index} in a browser."
+        )
+    reused = _(" ({count} office files unchanged, taken as they were)")
+    said = said.format(
+        directory=result.directory,
+        pages=result.pages,
+        files=result.files,
+        size=f"{result.bytes / 1e6:.1f}",
+        reused=reused.format(count=result.reused) if result.reused else "",
+        index=result.directory / "index.html",
     )
-    typer.echo(
-        f"{done} {result.directory}: {result.pages} pages, {result.files} files, "
-        f"{result.bytes / 1e6:.1f} MB{reused}"
-        + (" is up to date: nothing written" if result.unchanged else "")
-        + f". Open {result.directory / 'index.html'} in a browser.",
-        err=True,
-    )
+    typer.echo(said, err=True)
 
 
 COMMANDS = {"build": build, "summary": summary, "site": site}

@@ -17,6 +17,7 @@ from policygraph.cli.options import (
     reads_graph,
 )
 from policygraph.errors import InputError
+from policygraph.i18n import N_, _
 from policygraph.render.formats import TABULAR, Format, choose
 
 
@@ -95,22 +96,34 @@ def suggest_links(
     from policygraph.views.tasks import find_document
 
     if top < 1:
-        raise InputError("--top must be at least 1")
+        raise InputError(N_("{flag} must be at least 1"), code="top", flag="--top")
     fmt_ = choose(fmt, output, TABULAR, Format.table)
     store = source.store()
     low, high = find_document(store, lower), find_document(store, higher)
     low_p, high_p = lib.provisions(store, low), lib.provisions(store, high)
     if not low_p or not high_p:
-        raise InputError(f"{low.label if not low_p else high.label} has no measures to link")
+        raise InputError(
+            N_("{document} has no measures to link"),
+            code="no-measures",
+            document=low.label if not low_p else high.label,
+        )
     suggestions = lib.suggest(low_p, high_p, top)
     curated = lib.curated_pairs(store, low, high)
     emit_sheet(suggestions_sheet(low, high, suggestions, curated), fmt_, output)
     if evaluate:
         ev = lib.evaluate(suggestions, curated)
+        said = _(
+            "top-1 against {links} curated links: precision {precision} ({correct}/{measures}), "
+            "recall {recall} ({correct}/{links})"
+        )
         typer.echo(
-            f"top-1 against {ev.curated_links} curated links: precision {ev.precision:.3f} "
-            f"({ev.top1_correct}/{ev.lower_provisions}), recall {ev.recall:.3f} "
-            f"({ev.top1_correct}/{ev.curated_links})",
+            said.format(
+                links=ev.curated_links,
+                precision=f"{ev.precision:.3f}",
+                correct=ev.top1_correct,
+                measures=ev.lower_provisions,
+                recall=f"{ev.recall:.3f}",
+            ),
             err=True,
         )
 

@@ -10,6 +10,7 @@ import typer
 from policygraph import i18n
 from policygraph.cli.options import ROWS, HomeOption, OutOption, emit, emit_sheet, format_flag
 from policygraph.errors import InputError
+from policygraph.i18n import N_
 from policygraph.render.formats import TABULAR, Format, choose
 
 if TYPE_CHECKING:
@@ -45,7 +46,12 @@ def _report(
     from policygraph import checks
 
     if bool(data) != bool(shapes):
-        raise InputError("--data and --shapes go together: give both, or neither for the corpus")
+        raise InputError(
+            N_("{flag} and {other} go together: give both, or neither for the corpus"),
+            code="data-shapes",
+            flag="--data",
+            other="--shapes",
+        )
     if data and shapes:
         return checks.validate_files(data, shapes, engine=engine)
     return checks.validate(home, engine=engine)

@@ -11,11 +11,14 @@ import typer
 
 from policygraph import i18n
 from policygraph.cli.options import HomeOption, echo_rich
+from policygraph.cli.speech import with_hint
+from policygraph.i18n import N_, _
 
 if TYPE_CHECKING:
     from policygraph.corpus import Corpus
     from policygraph.ingest import Applied, Options, Plan
     from policygraph.ingest.batch import Outcome
+    from policygraph.ingest.model import NewDepartment
 
 
 Jurisdiction = Annotated[
@@ -130,14 +133,13 @@ def _one(corpus: Corpus, file: Path, options: Options, dry_run: bool) -> None:
     from policygraph import ingest as lib
 
     plan = lib.plan(corpus, file, options)
-    echo_rich(*describe(plan))
+    echo_rich(*describe(plan, _words(corpus)))
     if plan.unchanged:
-        echo_rich("Already in the corpus, unchanged: nothing to do.")
+        echo_rich(_("Already in the corpus, unchanged: nothing to do."))
         return
     if dry_run:
-        echo_rich(
-            f"Dry run: would write {plan.source_name} and {', '.join(plan.files)}; nothing written."
-        )
+        said = _("Dry run: would write {source} and {files}; nothing written.")
+        echo_rich(escape(said.format(source=plan.source_name, files=", ".join(plan.files))))
         return
     applied = lib.apply(corpus, plan)
     _say(plan, applied)
@@ -168,18 +170,34 @@ def _batch(
     }
     given = [flag for flag, value in one_document.items() if value]
     if given:
-        raise InputError(f"{', '.join(given)} describe one document: give one file with them")
+        raise InputError(
+            N_("{flags} describe one document: give one file with them"),
+            code="one-document",
+            flags=", ".join(given),
+        )
     if dry:
-        raise InputError("--dry-run shows one file's plan: give one file with it")
+        raise InputError(
+            N_("{flag} shows one file's plan: give one file with it"),
+            code="dry-run-one",
+            flag="--dry-run",
+        )
     if out is not None and out.suffix.lower() not in (".csv", ".json"):
-        raise InputError(f"{out}: --report writes a .csv or a .json file")
+        raise InputError(
+            N_("{path}: {flag} writes a .csv or a .json file"),
+            code="report-suffix",
+            path=out,
+            flag="--report",
+        )
     with _progress(len(paths)) as tick:
         outcomes = ingest_many(corpus, paths, options, jobs or os.cpu_count() or 1, tick)
     _outcomes_table(outcomes)
     if out is not None:
         _write_report(outcomes, out)
     n = counts(outcomes)
-    echo_rich(", ".join(f"{v} {k}" for k, v in n.items()) + f" of {len(paths)} file(s).")
+    done = ", ".join(
+        _("{count} {status}").format(count=v, status=_(STATUS[k])) for k, v in n.items()
+    )
+    echo_rich(escape(_("{counts} of {total} file(s).").format(counts=done, total=len(paths))))
     if n["refused"]:
         raise typer.Exit(1)
 
@@ -204,26 +222,52 @@ def _progress(total: int) -> Iterator[Callable[[str], None]]:
         rate,
         TimeRemainingColumn(),
     )
+    steps = {"read": _("read"), "planned": _("planned")}
     with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
-        tasks = {step: bar.add_task(step, total=total, rate="") for step in ("read", "planned")}
+        tasks = {step: bar.add_task(said, total=total, rate="") for step, said in steps.items()}
 
         def tick(step: str) -> None:
             bar.advance(tasks[step])
             speed = bar.tasks[tasks[step]].speed
-            bar.update(tasks[step], rate=f"{speed:.1f} files/s" if speed else "")
+            rate = _("{speed} files/s").format(speed=f"{speed:.1f}") if speed else ""
+            bar.update(tasks[step], rate=rate)
 
         yield tick
 
 
 def _outcomes_table(outcomes: list[Outcome]) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
-    table = Table("file", "outcome", "document", "reason / warnings", show_lines=False)
+    headers = (_("file"), _("outcome"), _("document"), _("reason / warnings"))
+    table = Table(*headers, show_lines=False)
     for o in outcomes:
-        row = o.row()
-        table.add_row(*(escape(row[k]) for k in ("file", "status", "document", "reason")))
+        said = "; ".join(_reason(o))
+        table.add_row(*(escape(t) for t in (str(o.file), _(STATUS[o.status]), o.document, said)))
     echo_rich(table)
+
+
+def escape(text: str) -> str:
+    """``text`` as rich shows it, not read as markup (rich is imported only when printing)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+# The outcome of a file, as people read it (the report file keeps the English words)
+STATUS = {
+    "added": N_("added"),
+    "added with warnings": N_("added with warnings"),
+    "unchanged": N_("unchanged"),
+    "refused": N_("refused"),
+}
+
+
+def _reason(o: Outcome) -> list[str]:
+    """Why a file was refused, else its warnings, in the language spoken."""
+    if o.blamed:  # the violations in the shapes' own words in this language
+        said = "; ".join(r.said() for r in o.blamed)
+        return [_("brings violations: {violations}").format(violations=said)]
+    return [n.text(_) for n in o.said()]
 
 
 def _write_report(outcomes: list[Outcome], out: Path) -> None:
@@ -243,13 +287,11 @@ def _write_report(outcomes: list[Outcome], out: Path) -> None:
         writer.writerows(rows)
         data = buf.getvalue()
     write_atomic({out: data.encode("utf-8")})
-    typer.echo(f"Wrote {out} ({len(rows)} files)", err=True)
+    typer.echo(_("Wrote {output} ({count} files)").format(output=out, count=len(rows)), err=True)
 
 
 def _say(plan: Plan, applied: Applied) -> None:
     """This document's findings; where it was refused, every violation and that nothing changed."""
-    from rich.markup import escape
-
     report = applied.report
     mine = [r for r in report.results if str(plan.doc) in r.focus or str(plan.doc) in r.message]
     counts = i18n._("{violations} violation(s), {warnings} warning(s)").format(
@@ -268,49 +310,114 @@ def _say(plan: Plan, applied: Applied) -> None:
         shown = applied.new
     echo_rich(
         escape(head.format(file=plan.source_name, counts=counts)),
-        *(escape(f"  {r.severity}: {r.message}") for r in shown),
+        *(escape(f"  {_(r.severity)}: {r.said()}") for r in shown),
     )
 
 
-def describe(plan: Plan) -> list[str]:
-    """What the plan read and would add, line by line (rich markup)."""
-    from rich.markup import escape
+def _words(corpus: Corpus) -> dict[str, str]:
+    """The words of levels and kinds in the language spoken: the ontology's labels (English: the
+    option's own word, as typed)."""
+    from policygraph.ingest.plan import vocabulary_labels
 
+    return {} if i18n.current() == "en" else vocabulary_labels(corpus, i18n.current())
+
+
+# How the items of a document are numbered, as the text writes them
+NUMBERING = {
+    "part": "一、",
+    "cn": "（一）",
+    "article": "第一条",
+    "arabic": "1.",
+    "arabic-paren": "（1）",
+}
+NUMBERING["table"] = "任务分工表"
+
+
+def describe(plan: Plan, words: dict[str, str] | None = None) -> list[str]:
+    """What the plan read and would add, line by line (rich markup), in the language spoken;
+    ``words`` the levels and kinds (else as typed)."""
+    said = words or {}
     s = plan.structure
-    general = sum(1 for pv in s.provisions if pv.general)
-    annotated = sum(1 for pv in s.provisions if pv.assignments)
-    restarts = ", restarting in each part" if s.restarts_per_part else ""
+    head = _(
+        "issuer: {issuer} · date: {date} · level: {level} · kind: {kind} · jurisdiction: "
+        "{jurisdiction}{inferred} · short name: {short}"
+    )
+    counted = _(
+        "{parts} parts, {items} items ({general} general, {annotated} with departments; "
+        "numbering: {numbering}{restarts}), {amounts} amounts"
+    )
+    known = (
+        _("departments known: {count} ({names})") if plan.known else _("departments known: {count}")
+    ).format(count=len(set(plan.known.values())), names="、".join(sorted(set(plan.known))))
     lines = [
-        f"{plan.number or '(no 文号)'}  {plan.title}",
-        f"  issuer: {plan.issuer or '?'} · date: {plan.date or '?'} · level: {plan.level} · "
-        f"kind: {plan.kind} · jurisdiction: {plan.jurisdiction}"
-        f"{' (inferred from the issuer)' if plan.jurisdiction_inferred else ''} · "
-        f"short name: {plan.short}",
-        f"  {len(s.parts)} parts, {len(s.provisions)} items ({general} general, {annotated} with "
-        f"departments; numbering: {s.style}{restarts}), {plan.amounts} amounts",
-        f"  departments known: {len(set(plan.known.values()))}"
-        + (f" ({'、'.join(sorted(set(plan.known)))})" if plan.known else ""),
-    ]
-    for n in plan.new:
-        near = f"; close to known {'、'.join(n.suggestions)}" if n.suggestions else ""
-        written = f" (written {'、'.join(n.written)})" if n.written else ""
-        mirrors = f"; counterpart of {n.counterpart_label}" if n.counterpart_label else ""
-        lines.append(
-            f"  Warning: new department: {n.label}{written}{near}{mirrors} (in no register)"
-        )
-    lines += [f"  cites {cited} → {target}" for cited, target in plan.citations]
-    lines += [f"  implements {label}: “{quote}”" for _, label, quote in plan.implements]
-    lines += [
-        f"  suggested link {lower} → {higher} (score {score:.3f})"
-        for lower, higher, score in plan.suggested
-    ]
-    lines += [
-        f"  accepted link …{lower.removeprefix(str(plan.doc))} → {higher} (score {score:.3f})"
-        for lower, higher, score in plan.accepted
+        f"{plan.number or _('(no 文号)')}  {plan.title}",
+        "  "
+        + head.format(
+            issuer=plan.issuer or "?",
+            date=plan.date or "?",
+            level=said.get(plan.level, plan.level),
+            kind=said.get(plan.kind, plan.kind),
+            jurisdiction=plan.jurisdiction,
+            inferred=_(" (inferred from the issuer)") if plan.jurisdiction_inferred else "",
+            short=plan.short,
+        ),
+        "  "
+        + counted.format(
+            parts=len(s.parts),
+            items=len(s.provisions),
+            general=sum(1 for pv in s.provisions if pv.general),
+            annotated=sum(1 for pv in s.provisions if pv.assignments),
+            numbering=NUMBERING.get(s.style, s.style),
+            restarts=_(", restarting in each part") if s.restarts_per_part else "",
+            amounts=plan.amounts,
+        ),
+        f"  {known}",
+        *(f"  {_new(n)}" for n in plan.new),
+        *_links(plan),
     ]
     lines = [escape(line) for line in lines]
-    lines += [f"  [yellow]could not read: {escape(what)}[/yellow]" for what in plan.unread]
-    return lines
+    could_not = _("could not read: {what}")
+    return lines + [
+        f"  [yellow]{escape(could_not.format(what=with_hint(n)))}[/yellow]" for n in plan.unread
+    ]
+
+
+def _new(n: NewDepartment) -> str:
+    """A new department, as a warning: how it was written, the known names it is close to."""
+    names = "、".join
+    return _("Warning: new department: {label}{written}{near}{mirrors} (in no register)").format(
+        label=n.label,
+        written=_(" (written {names})").format(names=names(n.written)) if n.written else "",
+        near=_("; close to known {names}").format(names=names(n.suggestions))
+        if n.suggestions
+        else "",
+        mirrors=_("; counterpart of {label}").format(label=n.counterpart_label)
+        if n.counterpart_label
+        else "",
+    )
+
+
+def _links(plan: Plan) -> list[str]:
+    """What the document cites and implements, and the links suggested and accepted."""
+    cites, implements = _("cites {cited} → {target}"), _("implements {label}: “{quote}”")
+    suggested = _("suggested link {lower} → {higher} (score {score})")
+    accepted = _("accepted link …{lower} → {higher} (score {score})")
+    return [
+        *(
+            "  " + cites.format(cited=c, target=t or _("not in the corpus"))
+            for c, t in plan.citations
+        ),
+        *("  " + implements.format(label=lb, quote=q) for _d, lb, q in plan.implements),
+        *(
+            "  " + suggested.format(lower=lo, higher=hi, score=f"{sc:.3f}")
+            for lo, hi, sc in plan.suggested
+        ),
+        *(
+            "  "
+            + accepted.format(lower=lo.removeprefix(str(plan.doc)), higher=hi, score=f"{sc:.3f}")
+            for lo, hi, sc in plan.accepted
+        ),
+    ]
 
 
 def extract(

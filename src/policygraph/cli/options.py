@@ -17,6 +17,7 @@ import typer
 
 from policygraph import i18n
 from policygraph.errors import InputError
+from policygraph.i18n import N_
 from policygraph.render.formats import BINARY, Format
 
 if TYPE_CHECKING:
@@ -77,11 +78,27 @@ def emit(data: bytes, fmt: Format | None, output: Path | None, what: str = "") -
         return
     if fmt in BINARY and is_terminal():
         raise InputError(
-            f"--format {fmt.value} is a binary file format: give -o FILE (or redirect stdout)"
+            N_("{flag} {format} is a binary file format: give {output} FILE (or redirect stdout)"),
+            code="format-binary",
+            flag="--format",
+            format=fmt.value,
+            output="-o",
         )
     sys.stdout.flush()
     sys.stdout.buffer.write(data)
     sys.stdout.flush()
+
+
+def check_choice(flag: str, value: str, choices: tuple[str, ...]) -> None:
+    """An option whose value must be one of ``choices``: an error naming it otherwise."""
+    if value not in choices:
+        raise InputError(
+            N_("{flag} must be {choices}, not {value}"),
+            code="choice",
+            flag=flag,
+            choices=", ".join(choices),
+            value=repr(value),
+        )
 
 
 def emit_sheet(sheet: Sheet, fmt: Format, output: Path | None) -> None:

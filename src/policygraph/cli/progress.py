@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -17,9 +17,12 @@ from policygraph.cli.options import (
     HomeOption,
     OutOption,
     TimeoutOption,
+    check_choice,
     emit_sheet,
 )
+from policygraph.cli.speech import with_hint
 from policygraph.errors import InputError
+from policygraph.i18n import N_
 from policygraph.render.formats import TABULAR, Format, choose
 
 app = typer.Typer(name="progress", no_args_is_help=False, rich_markup_mode=None)
@@ -31,7 +34,28 @@ def _day(value: str | None, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise InputError(f"{option} takes a date such as 2024-07-01, not {value!r}") from None
+        raise InputError(
+            N_("{flag} takes a date such as 2024-07-01, not {value}"),
+            code="day",
+            flag=option,
+            value=repr(value),
+        ) from None
+
+
+def _said_problems(problems: list[Any], accept_valid_rows: bool) -> None:
+    """Each problem of the returned forms on stderr; an error unless the valid rows are taken."""
+    for p in problems:
+        typer.echo(f"  {p.said(with_hint(p.what))}", err=True)
+    if problems and not accept_valid_rows:
+        raise InputError(
+            N_(
+                "{count} problem(s) in the returned forms (listed above); nothing was stored "
+                "({flag} stores the rows without problems)"
+            ),
+            code="form-problems",
+            count=len(problems),
+            flag="--accept-valid-rows",
+        )
 
 
 @app.callback(invoke_without_command=True)
@@ -72,8 +96,7 @@ def progress(
     from policygraph.views import progress as lib
     from policygraph.views import tasks
 
-    if by not in ("task", "department"):
-        raise InputError(f"--by must be task or department, not {by!r}")
+    check_choice("--by", by, ("task", "department"))
     day = _day(as_of, "--as-of")
     fmt_ = choose(fmt, output, TABULAR, Format.table)
     store = GraphSource(home, endpoint, timeout).store()
@@ -131,13 +154,7 @@ def import_(
             err=True,
         )
     problems = [p for r in readings for p in r.problems]
-    for p in problems:
-        typer.echo(f"  {p}", err=True)
-    if problems and not accept_valid_rows:
-        raise InputError(
-            f"{len(problems)} problem(s) in the returned forms (listed above); nothing was "
-            "stored (--accept-valid-rows stores the rows without problems)"
-        )
+    _said_problems(problems, accept_valid_rows)
     keep = [(r, returns.files(corpus, r, day)) for r in readings if r.reports]
     returns.store_readings(corpus, keep)
     reports = sum(len(r.reports) for r, _ in keep)

@@ -23,6 +23,7 @@ from policygraph.cli.options import (
     reads_graph,
 )
 from policygraph.errors import InputError, QueryError
+from policygraph.i18n import N_
 from policygraph.render.formats import GRAPH, SPARQL_RESULTS, TABULAR, Format, choose
 
 if TYPE_CHECKING:
@@ -100,21 +101,29 @@ def _emit_answer(
     elif isinstance(answer, Rows):
         if fmt in GRAPH:
             raise QueryError(
-                f"a SELECT gives rows, not a graph: --format {fmt.value} is for CONSTRUCT and "
-                "DESCRIBE"
+                N_(
+                    "a SELECT gives rows, not a graph: {flag} {format} is for CONSTRUCT and DESCRIBE"
+                ),
+                code="select-graph-format",
+                flag="--format",
+                format=fmt.value,
             )
         if fmt == Format.sparql_json:
             emit(results.sparql_json(answer), fmt, output)
         elif fmt == Format.sparql_tsv:
             emit(results.sparql_tsv(answer), fmt, output)
         else:
-            emit_sheet(results.sheet(answer, f"{len(answer)} row(s) from {location}"), fmt, output)
+            said = i18n._("{n} row(s) from {location}").format(n=len(answer), location=location)
+            emit_sheet(results.sheet(answer, said), fmt, output)
     else:
         graph_fmt = Format.ttl if given is None and fmt == Format.table else fmt
         if graph_fmt not in GRAPH:
             raise QueryError(
-                "a CONSTRUCT or DESCRIBE gives a graph: --format one of "
-                f"{', '.join(f.value for f in GRAPH)}, not {graph_fmt.value}"
+                N_("a CONSTRUCT or DESCRIBE gives a graph: {flag} one of {formats}, not {format}"),
+                code="graph-format",
+                flag="--format",
+                formats=", ".join(f.value for f in GRAPH),
+                format=graph_fmt.value,
             )
         what = i18n._("{n} triples").format(n=len(answer))
         emit(serialize(answer, graph_fmt), graph_fmt, output, what)
@@ -134,7 +143,10 @@ def queries(fmt: FormatOption = None, output: OutOption = None, home: HomeOption
     from policygraph.store.sparql import list_queries
 
     fmt_ = choose(fmt, output, TABULAR, Format.table)
-    emit_sheet(queries_sheet(list_queries(Corpus.locate(home).queries)), fmt_, output)
+    found = list_queries(Corpus.locate(home).queries)
+    if fmt_ not in (Format.csv, Format.tsv, Format.json):  # machine formats: one language
+        found = [q.said(i18n.current()) for q in found]
+    emit_sheet(queries_sheet(found), fmt_, output)
 
 
 def load(
@@ -180,10 +192,7 @@ def load(
     from policygraph.corpus import Corpus
     from policygraph.store import remote
 
-    if not endpoint:
-        raise InputError("give --endpoint URL (or set POLICYGRAPH_ENDPOINT)")
-    if default_graph and graph:
-        raise InputError("give --graph or --default-graph, not both")
+    endpoint = _load_target(endpoint, graph, default_graph)
     target = None if default_graph else (graph or remote.DEFAULT_GRAPH)
     loaded = remote.load(
         Corpus.locate(home),
@@ -194,6 +203,22 @@ def load(
         timeout=timeout,
     )
     _said(loaded, remote.graph_label(target), endpoint)
+
+
+def _load_target(endpoint: str | None, graph: str | None, default_graph: bool) -> str:
+    """The endpoint `load` writes to; an error where the options do not say one graph."""
+    if not endpoint:
+        raise InputError(
+            N_("give {flag} URL (or set POLICYGRAPH_ENDPOINT)"), code="endpoint", flag="--endpoint"
+        )
+    if default_graph and graph:
+        raise InputError(
+            N_("give {flag} or {other}, not both"),
+            code="graph-or-default",
+            flag="--graph",
+            other="--default-graph",
+        )
+    return endpoint
 
 
 def _said(loaded: Any, graph: str, endpoint: str) -> None:

@@ -125,3 +125,45 @@ def translate_help(command: Any) -> None:
                 setattr(item, attribute, _(text))
     for sub in getattr(command, "commands", {}).values():
         translate_help(sub)
+
+
+# What to type, by the code of an error the library raised: the library names no flag.
+HINTS: dict[str, str] = {
+    "accept-rule": "--accept-links",
+    "bundled-corpus": "--home, POLICYGRAPH_HOME",
+    "date": "--date",
+    "empty-endpoint": "policygraph load --endpoint {endpoint}",
+    "engine": "--engine",
+    "engine-auto": "--engine auto",
+    "format": "--format",
+    "format-terminal": "--format, -o FILE",
+    "jurisdiction": "--jurisdiction",
+    "kind": "--kind",
+    "level": "--level",
+    "names": "--names",
+    "number": "--number",
+    "param": "--param NAME=VALUE",
+    "param-name": "--param NAME=VALUE",
+    "param-unknown": "--param NAME=VALUE",
+    "site-directory-occupied": "-o",
+    "server-location": "--location",
+    "short": "--short",
+    # what ingest could not read, and the option that gives it
+    "unread-title": "--title",
+    "unread-number": "--number",
+    "unread-issuer": "--issuer",
+    "unread-date": "--date",
+    "unread-kind": "--kind",
+    # a returned form that is not one
+    "form-identity": "policygraph tasks --return-form",
+}
+
+
+def with_hint(said: Any) -> str:
+    """An error (or a note of ingest: a template, its parameters and a code, as an error) in the
+    language spoken, with what to type where the CLI knows it."""
+    message: str = said.text(_)
+    found = HINTS.get(said.code)
+    if not found:
+        return message
+    return _("{message} (use {hint})").format(message=message, hint=found.format(**said.params))

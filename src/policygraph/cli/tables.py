@@ -12,12 +12,13 @@ from policygraph.cli.options import (
     FormatOption,
     GraphSource,
     OutOption,
+    check_choice,
     echo_rich,
     emit,
     emit_sheet,
     reads_graph,
 )
-from policygraph.errors import InputError
+from policygraph.i18n import N_
 from policygraph.render.formats import TABULAR, Format, choose
 
 ReturnFormOption = Annotated[
@@ -71,8 +72,7 @@ def tasks(
     from policygraph.render import sheets
     from policygraph.views import tasks as lib
 
-    if by not in ("measure", "department"):
-        raise InputError(f"--by must be measure or department, not {by!r}")
+    check_choice("--by", by, ("measure", "department"))
     if return_form:
         _return_form(source, doc, dept, fmt, output)
         return
@@ -156,21 +156,35 @@ def depts(
 def _network_report(g: Any, report: Any) -> None:
     from rich.table import Table
 
+    said = i18n._(
+        "{departments} departments, {pairs} collaborating pairs, {components} connected "
+        "component(s)"
+    )
     lines = [
-        f"{g.number_of_nodes()} departments, {g.number_of_edges() // 2} collaborating pairs, "
-        f"{len(report.components)} connected component(s)"
+        said.format(
+            departments=g.number_of_nodes(),
+            pairs=g.number_of_edges() // 2,
+            components=len(report.components),
+        )
     ]
+    component = i18n._("component {n}: {count} departments: {names}")
     for i, comp in enumerate(report.components, start=1):
         shown = "、".join(comp[:8]) + ("…" if len(comp) > 8 else "")
-        lines.append(f"  component {i}: {len(comp)} departments: {shown}")
+        lines.append("  " + component.format(n=i, count=len(comp), names=shown))
     rankings = [
-        _ranking("Degree centrality", report.degree, "{:.3f}"),
-        _ranking("Shared measures (weighted degree)", report.strength, "{}"),
-        _ranking("Betweenness centrality", report.betweenness, "{:.3f}"),
+        _ranking(i18n._("Degree centrality"), report.degree, "{:.3f}"),
+        _ranking(i18n._("Shared measures (weighted degree)"), report.strength, "{}"),
+        _ranking(i18n._("Betweenness centrality"), report.betweenness, "{:.3f}"),
     ]
-    pairs = Table(title="Most frequent pairs", title_justify="left")
-    for col in ("department A", "department B", "shared measures", "A leads B", "B leads A"):
-        pairs.add_column(col)
+    pairs = Table(title=i18n._("Most frequent pairs"), title_justify="left")
+    for col in (
+        N_("department A"),
+        N_("department B"),
+        N_("shared measures"),
+        N_("A leads B"),
+        N_("B leads A"),
+    ):
+        pairs.add_column(i18n._(col))
     for p in report.pairs:
         pairs.add_row(p.a, p.b, str(p.weight), str(p.a_leads_b), str(p.b_leads_a))
     echo_rich(*lines, *rankings, pairs)
@@ -180,8 +194,8 @@ def _ranking(title: str, items: list[tuple[str, Any]], fmt: str) -> Any:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
-    table.add_column("department")
-    table.add_column("value", justify="right")
+    table.add_column(i18n._("department"))
+    table.add_column(i18n._("value"), justify="right")
     for name, value in items:
         table.add_row(name, fmt.format(value))
     return table

@@ -23,7 +23,7 @@ from policygraph.checks.report import Report, Result
 from policygraph.corpus import Corpus, Journal, remove, transaction, write_atomic
 from policygraph.errors import InputError, PolicyGraphError
 from policygraph.i18n import N_
-from policygraph.ingest.model import Options, Plan
+from policygraph.ingest.model import Note, Options, Plan
 from policygraph.ingest.plan import Read, plan, read_file
 
 # The files a folder is searched for (the readers of text/readers)
@@ -38,11 +38,17 @@ class Outcome:
     file: Path
     status: str = "refused"  # one of STATUSES
     document: str = ""
-    reason: str = ""  # why refused; what it warns of
-    warnings: list[str] = field(default_factory=list)
+    reason: Note | None = None  # why refused
+    warnings: list[Note] = field(default_factory=list)
+    blamed: list[Result] = field(default_factory=list)  # the violations it was refused for
+
+    def said(self) -> list[Note]:
+        """Why it was refused, else what it warns of."""
+        return [self.reason] if self.reason is not None else self.warnings
 
     def row(self) -> dict[str, str]:
-        said = self.reason or "; ".join(self.warnings)
+        """The outcome as the report file has it (English: a machine format)."""
+        said = "; ".join(str(n) for n in self.said())
         return {
             "file": str(self.file),
             "status": self.status,
@@ -79,19 +85,29 @@ def expand(args: Iterable[str]) -> list[Path]:
     return out
 
 
-def _read(path: Path) -> Read | str:
+def refusal(exc: PolicyGraphError) -> Note:
+    """An error as the reason a file was refused (its template, code and parameters)."""
+    return Note(exc.template, exc.code, dict(exc.params))
+
+
+def _read(path: Path) -> Read | Note:
     """A worker's task: the file read and extracted, or the one-line reason it cannot be."""
     try:
         return read_file(path)
     except PolicyGraphError as exc:
-        return str(exc)
+        return refusal(exc)
     except Exception as exc:  # a reader's bug must not stop the batch: said, with its type
-        return f"{path}: cannot be read ({type(exc).__name__}: {exc})"
+        return Note.of(
+            N_("{path}: cannot be read ({error})"),
+            "reader-failed",
+            path=str(path),
+            error=f"{type(exc).__name__}: {exc}",
+        )
 
 
 def read_all(
     paths: list[Path], jobs: int, tick: Callable[[], None] = lambda: None
-) -> list[Read | str]:
+) -> list[Read | Note]:
     """Every file read and extracted, on ``jobs`` processes (in order)."""
     if jobs <= 1 or len(paths) < 2:
         out = []
@@ -122,13 +138,13 @@ def ingest_many(
         written: dict[int, tuple[Plan, dict[Path, bytes | None]]] = {}
         for k, (path, read) in enumerate(zip(paths, reads, strict=True)):
             tick("planned")
-            if isinstance(read, str):
+            if isinstance(read, Note):
                 outcomes[k].reason = read
                 continue
             try:
                 p = plan(corpus, path, options, read)
             except PolicyGraphError as exc:
-                outcomes[k].reason = str(exc)
+                outcomes[k].reason = refusal(exc)
                 continue
             outcomes[k].document = str(p.doc)
             if p.unchanged:
@@ -136,8 +152,13 @@ def ingest_many(
                 continue
             written[k] = (p, _write(corpus, p, journal))
             new = "、".join(n.label for n in p.new)
-            outcomes[k].warnings = [f"could not read {u}" for u in p.unread]
-            outcomes[k].warnings += [f"new departments (in no register): {new}"] if new else []
+            outcomes[k].warnings = [
+                Note.of(N_("could not read {what}"), "could-not-read", what=u) for u in p.unread
+            ]
+            if new:
+                outcomes[k].warnings.append(
+                    Note.of(N_("new departments (in no register): {names}"), "new", names=new)
+                )
         _settle(corpus, written, outcomes)
     return outcomes
 
@@ -183,7 +204,12 @@ def _settle(
             _, before = written.pop(k)
             _undo(before)
             outcomes[k].status = "refused"
-            outcomes[k].reason = "brings violations: " + "; ".join(r.message for r in found[:3])
+            outcomes[k].blamed = found[:3]
+            outcomes[k].reason = Note.of(
+                N_("brings violations: {violations}"),
+                "brings-violations",
+                violations="; ".join(r.message for r in found[:3]),
+            )
     if not written:  # every document taken out again: the graph as it was
         build(corpus)
     for k in written:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,36 @@ KINDS = {
     "other": "OtherKind",
 }
 OPTION_OF_KIND = {v: k for k, v in KINDS.items()}
+
+
+@dataclass(frozen=True)
+class Note:
+    """A warning ingest shows, as data like an error: ``template`` (an English sentence with
+    ``{name}`` fields, the catalogue's msgid), its ``params`` (a param may be a note itself) and a
+    stable ``code`` (by which the CLI adds the option to use: the library names none). ``str()``
+    is the English text, for logs and report files."""
+
+    template: str
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, template: str, code: str = "", **params: Any) -> Note:
+        return cls(template, code or template, params)
+
+    def text(self, translate: Callable[[str], str] | None = None) -> str:
+        """The note, its template (and those of its notes) translated by ``translate``."""
+        params = {
+            k: v.text(translate) if isinstance(v, Note) else v for k, v in self.params.items()
+        }
+        template = translate(self.template) if translate else self.template
+        try:
+            return template.format(**params)
+        except (KeyError, IndexError, ValueError):  # a translation that lost a field: English
+            return self.template.format(**params)
+
+    def __str__(self) -> str:
+        return self.text()
 
 
 @dataclass
@@ -81,11 +112,13 @@ class Plan:
     new: list[NewDepartment] = field(default_factory=list)
     issuer_iri: URIRef | None = None
     amounts: int = 0
-    citations: list[tuple[str, str]] = field(default_factory=list)  # (as cited, resolved to)
+    citations: list[tuple[str, str]] = field(
+        default_factory=list
+    )  # (as cited, resolved to; "": not in the corpus)
     implements: list[tuple[URIRef, str, str]] = field(default_factory=list)  # (doc, label, quote)
     accepted: list[tuple[str, str, float]] = field(default_factory=list)  # (lower, higher, score)
     suggested: list[tuple[str, str, float]] = field(default_factory=list)  # top-1 of each measure
-    unread: list[str] = field(default_factory=list)
+    unread: list[Note] = field(default_factory=list)  # what it could not read, said
     accept_rule: str = ""  # the rule the accepted links were accepted by
     files: dict[str, str] = field(default_factory=dict)  # relative path -> content
     unchanged: bool = False

@@ -9,15 +9,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDFS
+from rdflib.namespace import RDFS, SKOS
 
 from policygraph.build import provision_iris
-from policygraph.corpus import Corpus, parts_of, sha256_of
+from policygraph.corpus import Corpus, parse_turtle, parts_of, sha256_of
 from policygraph.departments import DepartmentIndex, unprefixed
 from policygraph.errors import InputError, SourceError
 from policygraph.i18n import N_
 from policygraph.ingest.files import files_of
-from policygraph.ingest.model import KINDS, LEVELS, OPTION_OF_KIND, NewDepartment, Options, Plan
+from policygraph.ingest.model import (
+    KINDS,
+    LEVELS,
+    OPTION_OF_KIND,
+    NewDepartment,
+    Note,
+    Options,
+    Plan,
+)
 from policygraph.rdf import BASE, ELI, ORG, PG
 from policygraph.rdf.terms import iri_segment
 from policygraph.text.amounts import find_amounts
@@ -100,10 +108,16 @@ def _read(path: Path, options: Options, corpus: Corpus, read: Read) -> Plan:
         key: getattr(options, key) or panel.get(key) or said[key]
         for key in ("title", "number", "issuer", "date")
     }
-    unread = [f"{what} (give --{what})" for what, value in given.items() if not value]
+    unread = [Note.of(UNREAD[what], f"unread-{what}") for what, value in given.items() if not value]
     unread += [
-        f"the task table's column {header!r}: not a role, task, number, deadline or known field "
-        "(kept in each row's quote)"
+        Note.of(
+            N_(
+                "the task table's column {header}: not a role, task, number, deadline or known "
+                "field (kept in each row's quote)"
+            ),
+            "unknown-column",
+            header=repr(header),
+        )
         for header in structure.unknown_headers
     ]
     title, number, issuer = given["title"], given["number"], given["issuer"]
@@ -144,12 +158,21 @@ def _read(path: Path, options: Options, corpus: Corpus, read: Read) -> Plan:
     )
 
 
-def _kind(given: str | None, title: str | None, unread: list[str]) -> str:
+# What the text may not say, by the option that gives it
+UNREAD = {
+    "title": N_("the title"),
+    "number": N_("the number (文号)"),
+    "issuer": N_("the issuer"),
+    "date": N_("the date"),
+}
+
+
+def _kind(given: str | None, title: str | None, unread: list[Note]) -> str:
     """The kind given, else the one the title's last word names; where it names none, ``other``
     and said (never guessed)."""
     kind = given or OPTION_OF_KIND.get(kind_of(title or ""))
     if kind is None:
-        unread.append("the kind of document from its title (give --kind)")
+        unread.append(Note.of(N_("the kind of document from its title"), "unread-kind"))
         return "other"
     if kind not in KINDS:
         raise InputError(
@@ -428,7 +451,7 @@ def _citations_and_implementation(p: Plan, curated: Graph) -> None:
         if m.number == p.number or (m.title and normalize(m.title) in own_titles):
             continue
         target = index.find(m.number, m.title)
-        p.citations.append((m.span.text, str(target) if target else "not in the corpus"))
+        p.citations.append((m.span.text, str(target) if target else ""))
         trigger = _IMPLEMENTS.search(p.text[max(0, m.span.start - 6) : m.span.start])
         if target is None or m.span.end > preamble_end or not trigger:
             continue
@@ -440,7 +463,13 @@ def _citations_and_implementation(p: Plan, curated: Graph) -> None:
             )
             p.implements.append((target, label, p.text[start : m.span.end]))
         else:
-            p.unread.append(f"{m.span.text}: cited as implemented, but it is not of a higher level")
+            p.unread.append(
+                Note.of(
+                    N_("{cited}: cited as implemented, but it is not of a higher level"),
+                    "implemented-not-higher",
+                    cited=m.span.text,
+                )
+            )
 
 
 def _suggest_links(corpus: Corpus, p: Plan, spec: str | None, curated: Graph) -> None:
@@ -455,7 +484,12 @@ def _suggest_links(corpus: Corpus, p: Plan, spec: str | None, curated: Graph) ->
     p.accept_rule = str(rule) if rule else ""
     if not p.implements:
         if rule is not None:
-            p.unread.append("--accept-links: the text names no higher document it implements")
+            p.unread.append(
+                Note.of(
+                    N_("no link to accept: the text names no higher document it implements"),
+                    "accept-links-no-higher",
+                )
+            )
         return
     restarts = p.structure.restarts_per_part
     lower = [
@@ -488,6 +522,19 @@ def _suggest_links(corpus: Corpus, p: Plan, spec: str | None, curated: Graph) ->
             )
         for s in taken:
             p.accepted.append((str(s.lower.iri), str(s.higher.iri), s.score))
+
+
+def vocabulary_labels(corpus: Corpus, lang: str) -> dict[str, str]:
+    """The ontology's name in ``lang`` (its skos:prefLabel) of each level and kind, by the word
+    of its option (national → 国家, notice → 通知): one vocabulary, the ontology's."""
+    graph = parse_turtle([corpus.ontology])
+    terms = {**{word: local for word, (local, _) in LEVELS.items()}, **KINDS}
+    return {
+        word: str(label)
+        for word, local in terms.items()
+        for label in graph.objects(PG[local], SKOS.prefLabel)
+        if isinstance(label, Literal) and label.language == lang
+    }
 
 
 def _shown(pv: Provision, restarts: bool) -> str:

@@ -28,6 +28,7 @@ from rdflib.namespace import RDF, XSD
 from policygraph.corpus import Corpus, transaction, write_atomic
 from policygraph.errors import InputError
 from policygraph.i18n import N_
+from policygraph.ingest.model import Note
 from policygraph.rdf import PG
 from policygraph.rdf.namespaces import BASE
 from policygraph.rdf.turtle import serialize
@@ -58,11 +59,15 @@ class Problem:
     sheet: str
     cell: str
     value: str
-    what: str
+    what: Note  # what is wrong, as data: a template, its code and parameters
+
+    def said(self, what: str) -> str:
+        """The problem with where it is, ``what`` being what is wrong as it is to be said."""
+        shown = f" “{self.value}”" if self.value else ""
+        return f"{self.file}: {self.sheet}!{self.cell}{shown}: {what}"
 
     def __str__(self) -> str:
-        shown = f" “{self.value}”" if self.value else ""
-        return f"{self.file}: {self.sheet}!{self.cell}{shown}: {self.what}"
+        return self.said(str(self.what))
 
 
 @dataclass
@@ -319,17 +324,18 @@ class _Expected:
 def _check_sheet(reading: Reading, sheet: Sheet, expected: _Expected, seen: dict[str, str]) -> None:
     name = reading.path.name
 
-    def problem(cell: str, value: str, what: str) -> None:
-        reading.problems.append(Problem(name, sheet.name, cell, value, what))
+    def problem(cell: str, value: str, what: str, code: str = "", **params: Any) -> None:
+        said = Note.of(what, code, **params)
+        reading.problems.append(Problem(name, sheet.name, cell, value, said))
 
     identity = sheet.identity or {}
     department = identity.get("department", "")
     document = identity.get("document", "")
     if sheet.identity is None:
-        problem("A1", "", "no form identity: not a form written by policygraph tasks --return-form")
+        problem("A1", "", N_("no form identity: not a form policygraph wrote"), "form-identity")
         return
     if expected.document(document) is None:
-        problem(sheet.identity_cell, document, "a form for a document the corpus does not hold")
+        problem(sheet.identity_cell, document, N_("a form for a document the corpus does not hold"))
         return
     forms_of = expected.by_document[document]
     form = next((f for f in forms_of if str(f.department) == department), None)
@@ -337,7 +343,7 @@ def _check_sheet(reading: Reading, sheet: Sheet, expected: _Expected, seen: dict
         problem(
             sheet.identity_cell,
             department,
-            "a form for a department this document assigns nothing to",
+            N_("a form for a department this document assigns nothing to"),
         )
         return
     reading.document = URIRef(document)
@@ -363,19 +369,22 @@ def _check_row(
     v = row.values
     task = v.get("任务", "")
     if "".join(task.split()) != "".join(expected_row.task.split()):
-        what = f"the task text was edited (the form says “{expected_row.task}”)"
-        problem(row.cells.get("任务", f"row {row.line}"), task, what)
+        what = N_("the task text was edited (the form says “{task}”)")
+        problem(row.cells.get("任务", f"row {row.line}"), task, what, task=expected_row.task)
     if not any(v.get(h) for h in FILLED_IN):
         return  # not filled in: no report
     status = v.get("完成状态", "")
     if status not in STATUSES:
-        what = "empty" if not status else "not one of the list"
-        choose = "、".join(STATUSES)
-        problem(row.cells.get("完成状态", ""), status, f"完成状态 is {what}: choose {choose}")
+        what = (
+            N_("完成状态 is empty: choose {choices}")
+            if not status
+            else N_("完成状态 is not one of the list: choose {choices}")
+        )
+        problem(row.cells.get("完成状态", ""), status, what, choices="、".join(STATUSES))
     completed = v.get("完成日期", "")
     day = parse_day(completed) if completed else None
     if completed and day is None:
-        problem(row.cells.get("完成日期", ""), completed, "not a date (write 2024-06-30)")
+        problem(row.cells.get("完成日期", ""), completed, N_("not a date (write 2024-06-30)"))
     if len(reading.problems) > before:
         return
     reading.reports.append(
@@ -400,20 +409,20 @@ def _identify(
     identity = row.identity or row.values.get(IDENTITY_HEADER, "")
     where = row.identity_cell or row.cells.get(IDENTITY_HEADER, f"row {row.line}")
     if not identity:
-        problem(where, "", "the row's identity is missing (the hidden 标识 column was cleared)")
+        problem(where, "", N_("the row's identity is missing (the hidden 标识 column was cleared)"))
         return None
     found = expected.row(identity)
     if found is None:
-        problem(where, identity, "no such row in the document's task table")
+        problem(where, identity, N_("no such row in the document's task table"))
         return None
     if identity in seen:
-        problem(where, identity, f"the same row twice (first at {seen[identity]})")
+        problem(where, identity, N_("the same row twice (first at {first})"), first=seen[identity])
         return None
     seen[identity] = f"{sheet.name}!{where}"
     owner, expected_row = found
     if owner.department != form.department:
-        what = f"a row of {owner.name}: a department reports only on its own rows"
-        problem(where, identity, what)
+        what = N_("a row of {department}: a department reports only on its own rows")
+        problem(where, identity, what, department=owner.name)
     return identity, expected_row
 
 

@@ -5,6 +5,9 @@ A query file starts with a header of ``# key: value`` lines::
     # title: Task-division table of a document
     # description: One row per measure ...
     # param: doc (IRI) the document; default the Guangxi measures
+    # title@zh: 文件的任务分工表            (a key@zh: the same in Chinese, shown under Chinese)
+    # description@zh: 每条措施一行……
+    # param@zh: doc 文件
     # example: policygraph query tasks-by-measure -p doc=<https://…>
     # unordered: names      (a 、-joined GROUP_CONCAT column: SPARQL leaves its order open)
 
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +33,7 @@ if TYPE_CHECKING:
     from rdflib import Literal, URIRef
 
 _HEADER = re.compile(
-    r"^#\s*(?P<key>title|description|param|example|unordered)\s*:\s*(?P<value>.*)$"
+    r"^#\s*(?P<key>(?:title|description|param)(?:@zh)?|example|unordered)\s*:\s*(?P<value>.*)$"
 )
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -40,6 +43,7 @@ class Param:
     name: str
     kind: str
     description: str
+    description_zh: str = ""  # from ``# param@zh: name …``
 
 
 @dataclass(frozen=True)
@@ -53,21 +57,34 @@ class NamedQuery:
     # 、-joined columns whose order SPARQL leaves open
     unordered: list[str] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
+    title_zh: str = ""  # from ``# title@zh:``, shown to people under Chinese
+    description_zh: str = ""
+
+    def said(self, lang: str) -> NamedQuery:
+        """The query as people read it in ``lang``: its title, description and parameters in
+        that language where the header gives them."""
+        if lang != "zh":
+            return self
+        params = [replace(p, description=p.description_zh or p.description) for p in self.params]
+        title, description = self.title_zh or self.title, self.description_zh or self.description
+        return replace(self, title=title, description=description, params=params)
 
 
 def parse_header(name: str, path: Path, text: str) -> NamedQuery:
-    fields: dict[str, list[str]] = {"title": [], "description": [], "param": [], "example": []}
-    fields["unordered"] = []
+    keys = ("title", "description", "param", "example", "unordered")
+    fields: dict[str, list[str]] = {k: [] for k in (*keys, "title@zh", "description@zh")}
+    fields["param@zh"] = []
     for line in text.splitlines():
         if not line.startswith("#"):
             break
         if m := _HEADER.match(line):
             fields[m.group("key")].append(m.group("value").strip())
-    params = []
-    for value in fields["param"]:
-        pm = re.match(r"\??(?P<name>\w+)\s*(\((?P<kind>[^)]*)\))?\s*(?P<desc>.*)", value)
-        if pm:
-            params.append(Param(pm.group("name"), pm.group("kind") or "", pm.group("desc")))
+    in_zh = dict(_param_words(value)[::2] for value in fields["param@zh"])
+    params = [
+        Param(name, kind, desc, in_zh.get(name, ""))
+        for name, kind, desc in map(_param_words, fields["param"])
+        if name
+    ]
     unordered = [c for value in fields["unordered"] for c in value.replace(",", " ").split()]
     return NamedQuery(
         name,
@@ -78,7 +95,18 @@ def parse_header(name: str, path: Path, text: str) -> NamedQuery:
         params,
         unordered,
         fields["example"],
+        "".join(fields["title@zh"]),
+        "".join(fields["description@zh"]),
     )
+
+
+def _param_words(value: str) -> tuple[str, str, str]:
+    """A ``# param:`` line's name, kind and description (``doc (IRI) the document``); the name
+    is empty where the line names none."""
+    pm = re.match(r"\??(?P<name>\w+)\s*(\((?P<kind>[^)]*)\))?\s*(?P<desc>.*)", value)
+    if pm is None:
+        return "", "", ""
+    return pm.group("name"), pm.group("kind") or "", pm.group("desc")
 
 
 def list_queries(directory: Path) -> list[NamedQuery]:
