@@ -18,9 +18,10 @@ class PolicyGraphError(Exception):
     Chinese catalogue translates), its ``params`` (the file, the cell, the value, the
     candidates) and a stable ``code`` (given, or the template itself); a ``reason`` parameter
     (the operating system's, e.g. "Permission denied") and a ``what`` are translated too where
-    the catalogue has them. The CLI boundary renders it in the user's language and adds what to type (a flag's
-    name: the library never names one). ``str()`` is the English text, for logs and for code
-    that reads it."""
+    the catalogue has them, and an error given as a parameter speaks the same language. The CLI
+    boundary renders it in the user's language and adds what to type (a flag's name: the
+    library never names one). ``str()`` is the English text, for logs and for code that reads
+    it."""
 
     exit_code = 2
 
@@ -36,11 +37,8 @@ class PolicyGraphError(Exception):
         if not self.params:
             return template
         params = self.params
-        if translate:  # the system's reason, if listed; what a limit counts
-            params = {
-                k: translate(v) if k in TRANSLATED and isinstance(v, str) else v
-                for k, v in params.items()
-            }
+        if translate:  # the system's reason, if listed; what a limit counts; an inner error
+            params = {k: _translated(k, v, translate) for k, v in params.items()}
         try:
             return template.format(**params)
         except (KeyError, IndexError, ValueError):  # a translation that lost a field: English
@@ -82,3 +80,11 @@ class QueryError(InputError):
 
 class EndpointError(InputError):
     """A SPARQL endpoint is unreachable, refuses the request, or answers with an error."""
+
+
+def _translated(name: str, value: Any, translate: Callable[[str], str]) -> Any:
+    if isinstance(value, PolicyGraphError):  # an error inside another: in the same language
+        return value.text(translate)
+    if name in TRANSLATED and isinstance(value, str):
+        return translate(value)
+    return value

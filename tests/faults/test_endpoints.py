@@ -14,7 +14,7 @@ import urllib.parse
 from collections.abc import Iterator
 
 import pytest
-from servers import free_port, one_line_error, runner
+from servers import chinese_error, free_port, one_line_error, runner
 
 from policygraph.cli.app import app
 from policygraph.store.remote import RemoteStore
@@ -184,10 +184,11 @@ def test_load_to_a_failing_server_sends_nothing(stub: tuple[str, type[_Stub]], m
     """The first answer is wrong: one error line, and no write request follows it."""
     url, handler = stub
     handler.mode = mode
-    err = one_line_error(["load", "--endpoint", url])
+    err = one_line_error(["load", "--endpoint", url], chinese=False)
     assert url in err
     assert all(method == "POST" and path == "/query" for method, path in handler.requests)
     assert len(handler.requests) == 1
+    chinese_error(["load", "--endpoint", url])
 
 
 def test_load_timing_out_says_what_the_server_holds(stub: tuple[str, type[_Stub]]) -> None:
@@ -195,13 +196,14 @@ def test_load_timing_out_says_what_the_server_holds(stub: tuple[str, type[_Stub]
     again after the failure (the server may still finish: the count says which graph it has)."""
     url, handler = stub
     handler.mode = "slow-store"
-    err = one_line_error(["load", "--endpoint", url, "--timeout", "1"])
+    err = one_line_error(["load", "--endpoint", url, "--timeout", "1"], chinese=False)
     assert "did not answer within 1 s" in err
     assert "the server now holds 0 triples in <https://w3id.org/policygraph/graph>" in err
     assert "(not the new graph)" in err
     uploads = [k for k, (m, path) in enumerate(handler.requests) if path.startswith("/store")]
     assert len(uploads) == 1 and handler.requests[uploads[0]][1].endswith("&no_transaction")
     assert handler.requests[-1] == ("POST", "/query")  # counted again after the failed upload
+    assert "未在 1 秒内响应" in chinese_error(["load", "--endpoint", url, "--timeout", "1"])
 
 
 @pytest.mark.parametrize("args", [["summary"], ["depts"], ["tasks"], ["chain", "gx:11"]])

@@ -10,8 +10,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from servers import one_line_error
+from openpyxl import load_workbook
+from servers import one_line_error, runner
 
+from policygraph.cli.app import app
+from policygraph.corpus import Corpus
 from policygraph.errors import InputError, SourceError
 from policygraph.text import limits
 from policygraph.text.readers import read_source
@@ -100,3 +103,50 @@ def test_the_real_documents_are_far_under_every_limit() -> None:
     for page in (Path(__file__).resolve().parents[2] / "data/sources").iterdir():
         if page.suffix != ".ttl":
             read_source(limits.read_bounded(page), str(page))
+
+
+def test_a_device_given_to_ingest_is_one_error(tmp_home: Corpus) -> None:
+    err = one_line_error(
+        ["ingest", "/dev/zero", "--jurisdiction", "cn", "--home", str(tmp_home.root)]
+    )
+    assert "/dev/zero" in err and "not a regular file" in err
+
+
+def returned_form(home: Corpus, where: Path) -> Path:
+    path = where / "form.xlsx"
+    result = runner.invoke(
+        app,
+        ["tasks", "--return-form", "--dept", "科技厅", "-o", str(path), "--home", str(home.root)],
+    )
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_a_returned_form_with_a_formula_is_refused_naming_the_cell(
+    tmp_home: Corpus, tmp_path: Path
+) -> None:
+    """Item 7: a formula's value is not in the file unless a spreadsheet computed it; reading
+    it as empty would lose 进展情况 or 完成日期 while storing the status."""
+    path = returned_form(tmp_home, tmp_path)
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    ws["G3"] = "=TODAY()"
+    ws["E3"] = "推进中"
+    wb.save(path)
+    err = one_line_error(["progress", "import", str(path), "--home", str(tmp_home.root)])
+    assert "G3" in err and "=TODAY()" in err and "formula" in err
+    assert not list(tmp_home.ttl.glob("progress-*.ttl"))
+
+
+def test_a_returned_sheet_of_more_rows_than_the_limit(
+    tmp_home: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = returned_form(tmp_home, tmp_path)
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    for r in range(40, 80):
+        ws.cell(row=r, column=2, value="x")
+    wb.save(path)
+    monkeypatch.setenv("POLICYGRAPH_MAX_ROWS", "50")
+    err = one_line_error(["progress", "import", str(path), "--home", str(tmp_home.root)])
+    assert "POLICYGRAPH_MAX_ROWS" in err and "50" in err

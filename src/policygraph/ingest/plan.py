@@ -32,6 +32,7 @@ from policygraph.text.amounts import find_amounts
 from policygraph.text.citations import DOC_NUMBER, DocumentIndex, find_mentions, normalize_number
 from policygraph.text.dates import read_date
 from policygraph.text.document import SourceDocument
+from policygraph.text.limits import read_bounded
 from policygraph.text.metadata import PLACE, guess_level, read_metadata
 from policygraph.text.names import Reading, kind_of, normalize, with_inherited_prefix
 from policygraph.text.places import jurisdiction_of
@@ -54,7 +55,7 @@ class Read:
 def read_file(path: Path) -> Read:
     """``path`` read (any format) and its numbered items extracted; errors name the file."""
     try:
-        data = path.read_bytes()
+        data = read_bounded(path)
     except OSError as exc:
         raise InputError(
             N_("{path}: cannot read ({reason})"),

@@ -33,6 +33,7 @@ from policygraph.rdf import PG
 from policygraph.rdf.namespaces import BASE
 from policygraph.rdf.turtle import serialize
 from policygraph.store import Store
+from policygraph.text.limits import read_bounded
 from policygraph.views.progress import (
     FILLED_IN,
     FORM_KIND,
@@ -114,26 +115,55 @@ def read_sheets(path: Path, data: bytes) -> list[Sheet]:
     if data[:4] == b"PK\x03\x04":
         import zipfile
 
+        from policygraph.text.limits import check_package
+
+        check_package(data, str(path))
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = set(z.namelist())
         if "word/document.xml" in names:
             return _docx(data)
         if "xl/workbook.xml" in names:
-            return _xlsx(data)
+            return _xlsx(path, data)
         raise InputError(
             N_("{path}: a zip file that is neither .xlsx nor .docx"), code="return-zip", path=path
         )
     return _csv(path, data)
 
 
-def _xlsx(data: bytes) -> list[Sheet]:
+def _grid(path: Path, ws: Any) -> list[list[Any]]:
+    """A sheet's values, row by row, streamed: no more rows than the limit, no more columns than
+    a form has; a formula is refused with its cell (its value is not in the file unless a
+    spreadsheet program computed it, and a value left out would be a silent loss)."""
+    from policygraph.text.limits import ROWS
+
+    grid: list[list[Any]] = []
+    for row in ws.iter_rows(max_col=MAX_COLUMNS):
+        if len(grid) >= ROWS.value():
+            raise ROWS.over(str(path))
+        for cell in row:
+            if getattr(cell, "data_type", None) == "f":
+                raise InputError(
+                    N_("{path}: cell {cell} holds a formula ({formula}): type its value instead"),
+                    code="return-formula",
+                    path=path,
+                    cell=f"{ws.title}!{cell.coordinate}",
+                    formula=str(cell.value)[:80],
+                )
+        grid.append([cell.value for cell in row])
+    return grid
+
+
+MAX_COLUMNS = 64  # a return form has ten; what lies further right is not read
+
+
+def _xlsx(path: Path, data: bytes) -> list[Sheet]:
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
-    wb = load_workbook(io.BytesIO(data), data_only=True)
+    wb = load_workbook(io.BytesIO(data), read_only=True)
     out = []
     for ws in wb.worksheets:
-        grid = [list(r) for r in ws.iter_rows(values_only=True)]
+        grid = _grid(path, ws)
         found = _header(grid)
         if found is None:
             continue
@@ -448,7 +478,7 @@ def read_new(corpus: Corpus, store: Store, paths: list[Path]) -> tuple[list[Read
     skipped: list[Path] = []
     for path in paths:
         try:
-            data = path.read_bytes()
+            data = read_bounded(path)
         except OSError as exc:
             raise InputError(
                 N_("{path}: cannot read ({reason})"),

@@ -491,15 +491,13 @@ def _failed_load(
         return EndpointError(
             N_("{error}; what the server holds could not be read"),
             code="load-failed",
-            error=str(exc),
+            error=exc,
         )
     if now == count:
         template = N_("{error}; the server now holds {now} triples in {graph} (the new graph)")
     else:
         template = N_("{error}; the server now holds {now} triples in {graph} (not the new graph)")
-    return EndpointError(
-        template, code="load-failed", error=str(exc), now=now, graph=graph_label(graph)
-    )
+    return EndpointError(template, code="load-failed", error=exc, now=now, graph=graph_label(graph))
 
 
 def _count(server: RemoteStore, graph: str | None) -> int | None:
