@@ -66,12 +66,13 @@ def is_terminal() -> bool:
 
 
 def emit(data: bytes, fmt: Format | None, output: Path | None, what: str = "") -> None:
-    """Print ``data`` or write it to ``output`` (atomically). Binary formats never go to a
+    """Print ``data`` or write it to ``output`` (``-``: print), atomically and destroying
+    nothing it did not make (:mod:`policygraph.render.output`). Binary formats never go to a
     terminal."""
-    if output is not None:
-        from policygraph.corpus import write_atomic
+    if output is not None and str(output) != "-":
+        from policygraph.render.output import write_output
 
-        write_atomic({output: data})
+        write_output(output, data)
         said = i18n._("Wrote {output} ({what})") if what else i18n._("Wrote {output}")
         typer.echo(said.format(output=output, what=what), err=True)
         return
