@@ -44,6 +44,18 @@ EndpointOption = Annotated[
     ),
 ]
 TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")]
+MAX_BYTES = 2**30  # as policygraph.store.http.MAX_BYTES (not imported: --help starts fast)
+MaxBytesOption = Annotated[
+    int,
+    typer.Option(
+        "--max-bytes",
+        envvar="POLICYGRAPH_MAX_BYTES",
+        min=1,
+        help="The largest answer read from a SPARQL server, in bytes (default: 1 GiB); a "
+        "larger one is an error.",
+        show_default=False,
+    ),
+]
 
 
 def format_flag(help: str) -> Any:
@@ -109,6 +121,7 @@ class GraphSource:
     home: Path | None
     endpoint: str | None
     timeout: float
+    max_bytes: int = MAX_BYTES
 
     def store(self, holds_documents: bool = True) -> Store:
         """The store; a server whose graph holds no document is an error (an empty table would
@@ -116,7 +129,7 @@ class GraphSource:
         from policygraph.store import open_store
         from policygraph.store.remote import RemoteStore, check_holds_documents
 
-        store = open_store(self.home, self.endpoint, self.timeout)
+        store = open_store(self.home, self.endpoint, self.timeout, self.max_bytes)
         if holds_documents and isinstance(store, RemoteStore):
             check_holds_documents(store)
         return store
@@ -130,12 +143,15 @@ _SHARED = [
         "timeout", inspect.Parameter.KEYWORD_ONLY, default=30.0, annotation=TimeoutOption
     ),
     inspect.Parameter("home", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=HomeOption),
+    inspect.Parameter(
+        "max_bytes", inspect.Parameter.KEYWORD_ONLY, default=MAX_BYTES, annotation=MaxBytesOption
+    ),
 ]
 
 
 def reads_graph(command: Callable[..., None]) -> Callable[..., None]:
-    """Give a command --endpoint, --timeout and --home, the same everywhere; it receives them
-    as one ``source: GraphSource`` argument."""
+    """Give a command --endpoint, --timeout, --home and --max-bytes, the same everywhere; it
+    receives them as one ``source: GraphSource`` argument."""
     hints = typing.get_type_hints(command, include_extras=True)
     own = [
         p.replace(annotation=hints[p.name], kind=inspect.Parameter.KEYWORD_ONLY)
@@ -144,7 +160,12 @@ def reads_graph(command: Callable[..., None]) -> Callable[..., None]:
     ]
 
     def run(**kwargs: Any) -> None:
-        source = GraphSource(kwargs.pop("home"), kwargs.pop("endpoint"), kwargs.pop("timeout"))
+        source = GraphSource(
+            kwargs.pop("home"),
+            kwargs.pop("endpoint"),
+            kwargs.pop("timeout"),
+            kwargs.pop("max_bytes"),
+        )
         command(**kwargs, source=source)
 
     parameters = own + _SHARED

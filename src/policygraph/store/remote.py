@@ -23,7 +23,7 @@ from rdflib import BNode, Literal, URIRef
 
 from policygraph.errors import EndpointError, InputError, QueryError
 from policygraph.i18n import N_
-from policygraph.store.http import exchange, run_sparql, send
+from policygraph.store.http import MAX_BYTES, exchange, run_sparql, send
 from policygraph.store.results import Answer, Bound, Rows
 from policygraph.store.sparql import bind, query_type
 
@@ -50,7 +50,11 @@ class RemoteStore:
     """A SPARQL 1.1 endpoint, queried with the same query files and bindings as the embedded store."""
 
     def __init__(
-        self, endpoint: str, graph: str | None = DEFAULT_GRAPH, timeout: float = DEFAULT_TIMEOUT
+        self,
+        endpoint: str,
+        graph: str | None = DEFAULT_GRAPH,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_bytes: int = MAX_BYTES,
     ) -> None:
         if not re.match(r"https?://", endpoint):
             raise InputError(
@@ -60,6 +64,7 @@ class RemoteStore:
             )
         self.location = endpoint
         self.endpoint, self.graph, self.timeout = endpoint, graph, timeout
+        self.max_bytes = max_bytes  # the largest answer read
 
     def select(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> Rows:
         answer = self.query(sparql, bindings)
@@ -105,7 +110,9 @@ class RemoteStore:
         from SPARQLWrapper import JSON
 
         prepare = self._prepare(sparql, kind, JSON)
-        result = run_sparql(self.endpoint, self.timeout, prepare, lambda sw: sw.queryAndConvert())
+        result = run_sparql(
+            self.endpoint, self.timeout, prepare, lambda sw: sw.queryAndConvert(), self.max_bytes
+        )
         if not isinstance(result, dict):
             raise _not_json(self.endpoint)
         return result
@@ -118,7 +125,11 @@ class RemoteStore:
 
         prepare = self._prepare(sparql, kind, TURTLE)
         data = run_sparql(
-            self.endpoint, self.timeout, prepare, lambda sw: sw.query().response.read()
+            self.endpoint,
+            self.timeout,
+            prepare,
+            lambda sw: sw.query().response.read(),
+            self.max_bytes,
         )
         g = bind_prefixes(Graph())
         try:
