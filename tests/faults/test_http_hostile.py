@@ -323,3 +323,23 @@ def test_the_default_limit_is_one_gibibyte() -> None:
     from policygraph.store import http
 
     assert http.MAX_BYTES == options.MAX_BYTES == 2**30
+
+
+def test_load_reads_no_more_of_the_servers_copy_than_a_difference_could_need(
+    serve_with: Any,
+) -> None:
+    """`load` compares with the server's copy of the graph: a copy far larger than the graph
+    sent cannot differ by a small update, and is not read whole (the load sends the graph)."""
+    from policygraph.store.remote import RemoteStore, _Load
+
+    def endless_copy(h: Any) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "application/n-triples")
+        h.end_headers()
+        for _ in range(10_000):  # 10 GB, unless the client stops reading
+            h.wfile.write(b"<urn:a> <urn:b> <urn:c> .\n" * 40_000)
+
+    url, seen = serve_with(endless_copy)
+    plan = _Load(RemoteStore(f"{url}/query"), "urn:g", f"{url}/store", None, 30)
+    assert plan.by_difference(b"<urn:a> <urn:b> <urn:d> .\n") is False
+    assert [path for path, _ in seen] == ["/store?graph=urn%3Ag"]  # no update sent

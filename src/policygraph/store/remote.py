@@ -354,12 +354,18 @@ class _Load:
 
     def by_difference(self, data: bytes) -> bool:
         """Send only what differs from the server's copy, in one update; False (nothing sent)
-        when the server does not give its copy as N-Triples or the difference is too large."""
+        when the server does not give its copy as N-Triples or the difference is too large. The
+        copy is read up to a few times the size of ``data`` (a server may escape every character
+        of a Chinese text): a larger one cannot differ by a small update."""
+        limit = min(MAX_BYTES, 4 * len(data) + 2 * MAX_DIFFERENCE)
+        url = self.store_url(self.graph)
         try:
-            copy = exchange("GET", self.store_url(self.graph), self.timeout, accept=NTRIPLES)
+            copy = exchange("GET", url, self.timeout, accept=NTRIPLES, limit=limit)
         except EndpointError as exc:
             if isinstance(exc.__cause__, urllib.error.HTTPError):
                 return False  # refused (Virtuoso will not give its default graph): changed nothing
+            if exc.code == "answer-too-large":
+                return False
             raise
         if copy.media_type != NTRIPLES:
             return False
