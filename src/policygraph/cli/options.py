@@ -45,6 +45,18 @@ EndpointOption = Annotated[
     ),
 ]
 TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")]
+MAX_BYTES = 2**30  # as policygraph.store.http.MAX_BYTES (not imported: --help starts fast)
+MaxBytesOption = Annotated[
+    int,
+    typer.Option(
+        "--max-bytes",
+        envvar="POLICYGRAPH_MAX_BYTES",
+        min=1,
+        help="The largest answer read from a SPARQL server, in bytes (default: 1 GiB); a "
+        "larger one is an error.",
+        show_default=False,
+    ),
+]
 
 
 def format_flag(help: str) -> Any:
@@ -67,12 +79,13 @@ def is_terminal() -> bool:
 
 
 def emit(data: bytes, fmt: Format | None, output: Path | None, what: str = "") -> None:
-    """Print ``data`` or write it to ``output`` (atomically). Binary formats never go to a
+    """Print ``data`` or write it to ``output`` (``-``: print), atomically and destroying
+    nothing it did not make (:mod:`policygraph.render.output`). Binary formats never go to a
     terminal."""
-    if output is not None:
-        from policygraph.corpus import write_atomic
+    if output is not None and str(output) != "-":
+        from policygraph.render.output import write_output
 
-        write_atomic({output: data})
+        write_output(output, data)
         said = i18n._("Wrote {output} ({what})") if what else i18n._("Wrote {output}")
         typer.echo(said.format(output=output, what=what), err=True)
         return
@@ -125,6 +138,7 @@ class GraphSource:
     home: Path | None
     endpoint: str | None
     timeout: float
+    max_bytes: int = MAX_BYTES
 
     def store(self, holds_documents: bool = True) -> Store:
         """The store; a server whose graph holds no document is an error (an empty table would
@@ -132,7 +146,7 @@ class GraphSource:
         from policygraph.store import open_store
         from policygraph.store.remote import RemoteStore, check_holds_documents
 
-        store = open_store(self.home, self.endpoint, self.timeout)
+        store = open_store(self.home, self.endpoint, self.timeout, self.max_bytes)
         if holds_documents and isinstance(store, RemoteStore):
             check_holds_documents(store)
         return store
@@ -146,12 +160,15 @@ _SHARED = [
         "timeout", inspect.Parameter.KEYWORD_ONLY, default=30.0, annotation=TimeoutOption
     ),
     inspect.Parameter("home", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=HomeOption),
+    inspect.Parameter(
+        "max_bytes", inspect.Parameter.KEYWORD_ONLY, default=MAX_BYTES, annotation=MaxBytesOption
+    ),
 ]
 
 
 def reads_graph(command: Callable[..., None]) -> Callable[..., None]:
-    """Give a command --endpoint, --timeout and --home, the same everywhere; it receives them
-    as one ``source: GraphSource`` argument."""
+    """Give a command --endpoint, --timeout, --home and --max-bytes, the same everywhere; it
+    receives them as one ``source: GraphSource`` argument."""
     hints = typing.get_type_hints(command, include_extras=True)
     own = [
         p.replace(annotation=hints[p.name], kind=inspect.Parameter.KEYWORD_ONLY)
@@ -160,7 +177,12 @@ def reads_graph(command: Callable[..., None]) -> Callable[..., None]:
     ]
 
     def run(**kwargs: Any) -> None:
-        source = GraphSource(kwargs.pop("home"), kwargs.pop("endpoint"), kwargs.pop("timeout"))
+        source = GraphSource(
+            kwargs.pop("home"),
+            kwargs.pop("endpoint"),
+            kwargs.pop("timeout"),
+            kwargs.pop("max_bytes"),
+        )
         command(**kwargs, source=source)
 
     parameters = own + _SHARED

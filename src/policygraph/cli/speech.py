@@ -130,6 +130,7 @@ def translate_help(command: Any) -> None:
 # What to type, by the code of an error the library raised: the library names no flag.
 HINTS: dict[str, str] = {
     "accept-rule": "--accept-links",
+    "answer-too-large": "--max-bytes",
     "bundled-corpus": "--home, POLICYGRAPH_HOME",
     "date": "--date",
     "empty-endpoint": "policygraph load --endpoint {endpoint}",

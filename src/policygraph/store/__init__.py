@@ -29,16 +29,21 @@ def open_store(
     corpus: Corpus | Path | str | None = None,
     endpoint: str | None = None,
     timeout: float | None = None,
+    max_bytes: int | None = None,
 ) -> Store:
     """The graph of ``corpus`` (a Corpus, a path, or None: found as the CLI finds it), in process,
     or the one loaded on a SPARQL ``endpoint`` (``None``: the ``POLICYGRAPH_ENDPOINT``
-    environment variable; ``""``: always in process)."""
+    environment variable; ``""``: always in process), reading answers of at most ``max_bytes``
+    (None: :data:`policygraph.store.http.MAX_BYTES`)."""
     if endpoint is None:  # not given: the environment decides; "" means embedded
         endpoint = os.environ.get(ENV_ENDPOINT) or ""
     if endpoint:
+        from policygraph.store.http import MAX_BYTES
         from policygraph.store.remote import RemoteStore
 
-        return RemoteStore(endpoint, timeout=timeout or DEFAULT_TIMEOUT)
+        return RemoteStore(
+            endpoint, timeout=timeout or DEFAULT_TIMEOUT, max_bytes=max_bytes or MAX_BYTES
+        )
     from policygraph.store.embedded import EmbeddedStore
 
     return EmbeddedStore(Corpus.of(corpus).graph_files())

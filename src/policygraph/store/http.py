@@ -3,7 +3,10 @@
 SPARQLWrapper) and the Graph Store HTTP Protocol upload.
 
 Credentials come from ``POLICYGRAPH_USER`` / ``POLICYGRAPH_PASSWORD`` only: never from the command
-line, never printed.
+line, never printed, and never sent anywhere but the origin (scheme, host, port) of the URL
+configured: a redirect to another origin is not followed (one error naming both URLs), and the
+credentials are never a header a redirect carries. Every answer is read in parts, up to a limit
+(:data:`MAX_BYTES` unless given): a larger one is an error, never read into memory whole.
 """
 
 from __future__ import annotations
@@ -11,13 +14,16 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
+import io
 import os
 import re
 import socket
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
+import urllib.response
 import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -27,6 +33,8 @@ from policygraph.i18n import N_
 
 T = TypeVar("T")
 ENV_USER, ENV_PASSWORD = "POLICYGRAPH_USER", "POLICYGRAPH_PASSWORD"
+MAX_BYTES = 2**30  # the largest answer read from a server unless told otherwise: 1 GiB
+ERROR_BODY = 64 * 1024  # what is read of an error's body (its first 300 characters are shown)
 
 
 def credentials() -> tuple[str, str] | None:
@@ -48,7 +56,7 @@ def refused(url: str, code: int) -> EndpointError:
 def http_error(url: str, exc: urllib.error.HTTPError) -> EndpointError:
     body = ""
     with contextlib.suppress(OSError):
-        body = " ".join(exc.read().decode("utf-8", "replace").split())[:300]
+        body = " ".join(exc.read(ERROR_BODY).decode("utf-8", "replace").split())[:300]
     if exc.code == 401 or (exc.code == 403 and not body):
         return refused(url, exc.code)
     if exc.code == 403:  # the server says why: read-only, SERVICE refused, …
@@ -130,24 +138,49 @@ def failures(url: str, timeout: float) -> Iterator[None]:
         ) from exc
 
 
-def sparql_wrapper(url: str, timeout: float, digest: bool = False) -> Any:
-    """A SPARQLWrapper for ``url``: POST, the timeout, the credentials from the environment
-    (Basic; Digest where the server asks for it, as Virtuoso's /sparql-auth does)."""
-    from SPARQLWrapper import DIGEST, POST, SPARQLWrapper
+def sparql_wrapper(url: str, timeout: float, digest: bool = False, limit: int = MAX_BYTES) -> Any:
+    """A SPARQLWrapper for ``url``: POST, the timeout, and its requests sent through
+    :func:`opener` (credentials for ``url``'s origin only: Basic, unless ``digest``, and Digest
+    where the server asks for it, as Virtuoso's /sparql-auth does; no redirect to another
+    origin; answers read up to ``limit`` bytes)."""
+    from SPARQLWrapper import POST, SPARQLWrapper
+    from SPARQLWrapper import SPARQLExceptions as sx
 
-    sw = SPARQLWrapper(url)
+    send_via = opener(url)
+    creds = credentials()
+    errors = {400: sx.QueryBadFormed, 401: sx.Unauthorized, 404: sx.EndPointNotFound}
+    errors.update({414: sx.URITooLong, 500: sx.EndPointInternalError})
+
+    class Guarded(SPARQLWrapper):
+        def _query(self) -> tuple[Any, str]:
+            request = self._createRequest()
+            if creds and not digest:
+                request.add_unredirected_header("Authorization", basic(*creds))
+            try:
+                response = send_via.open(request, timeout=self.timeout)
+            except urllib.error.HTTPError as exc:
+                if exc.code in errors:
+                    raise errors[exc.code](exc.read(ERROR_BODY)) from exc
+                raise
+            with response:
+                body = read_limited(response, request.full_url, limit)
+            kept = urllib.response.addinfourl(
+                io.BytesIO(body), response.headers, response.url, response.status
+            )
+            return kept, self.returnFormat
+
+    sw = Guarded(url)
     sw.setMethod(POST)
     sw.setTimeout(int(max(1, timeout)))
-    creds = credentials()
-    if creds:
-        sw.setCredentials(*creds)
-        if digest:
-            sw.setHTTPAuth(DIGEST)
     return sw
 
 
 def run_sparql(
-    url: str, timeout: float, prepare: Callable[[Any], None], run: Callable[[Any], Any]
+    url: str,
+    timeout: float,
+    prepare: Callable[[Any], None],
+    run: Callable[[Any], Any],
+    limit: int = MAX_BYTES,
 ) -> Any:
     """Run one SPARQLWrapper request (``prepare`` sets it up, ``run`` sends it) with Basic
     credentials, and once more with Digest when the server refuses Basic (Virtuoso's
@@ -156,7 +189,7 @@ def run_sparql(
 
     deadline = time.monotonic() + timeout
     for digest in (False, True):
-        sw = sparql_wrapper(url, timeout, digest)
+        sw = sparql_wrapper(url, timeout, digest, limit)
         prepare(sw)
         try:
             with failures(url, timeout):
@@ -169,6 +202,98 @@ def run_sparql(
             if digest or credentials() is None or not refused_basic:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def basic(user: str, password: str) -> str:
+    """The value of a Basic Authorization header."""
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """A URL's origin: scheme, host and port (the scheme's own where none is given)."""
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(scheme)
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower(), port
+
+
+class SameOrigin(urllib.request.HTTPRedirectHandler):
+    """Follows a redirect only within the origin of the request: to another one it is an
+    EndpointError naming both URLs. A 307 or 308 keeps the method and the body (a POSTed query)."""
+
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: Any,
+        code: int,
+        msg: str,
+        headers: Any,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        if origin(newurl) != origin(req.full_url):
+            raise EndpointError(
+                N_(
+                    "{url} redirected to {target}, another origin: not followed (queries and "
+                    "credentials go only to the endpoint given)"
+                ),
+                code="redirect-origin",
+                url=req.full_url,
+                target=newurl,
+            )
+        if code in (307, 308) and req.data is not None:
+            return urllib.request.Request(
+                newurl,
+                data=req.data,
+                headers=dict(req.headers),
+                method=req.get_method(),
+                origin_req_host=req.origin_req_host,
+                unverifiable=True,
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def opener(url: str) -> urllib.request.OpenerDirector:
+    """An opener that follows redirects within ``url``'s origin only and answers a server's
+    challenge (Basic or Digest) with the credentials from the environment for that origin
+    only."""
+    handlers: list[Any] = [SameOrigin()]
+    creds = credentials()
+    if creds:
+        scheme, host, port = origin(url)
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, f"{scheme}://{host}:{port}/", *creds)
+        handlers += [
+            urllib.request.HTTPBasicAuthHandler(passwords),
+            urllib.request.HTTPDigestAuthHandler(passwords),
+        ]
+    return urllib.request.build_opener(*handlers)
+
+
+def read_limited(response: Any, url: str, limit: int) -> bytes:
+    """The body of ``response``, read in parts: more than ``limit`` bytes is an EndpointError
+    (what it says it will send is checked first)."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.strip().isdigit() and int(declared) > limit:
+        raise too_large(url, limit)
+    parts, size = [], 0
+    while part := response.read(min(2**20, limit + 1 - size)):
+        size += len(part)
+        if size > limit:
+            raise too_large(url, limit)
+        parts.append(part)
+    return b"".join(parts)
+
+
+def too_large(url: str, limit: int) -> EndpointError:
+    return EndpointError(
+        N_("{url} answered more than {limit} bytes; nothing past the limit was read"),
+        code="answer-too-large",
+        url=url,
+        limit=limit,
+    )
 
 
 def send(method: str, url: str, body: bytes, content_type: str, timeout: float) -> bytes:
@@ -195,30 +320,24 @@ def exchange(
     body: bytes | None = None,
     content_type: str | None = None,
     accept: str | None = None,
+    limit: int = MAX_BYTES,
 ) -> Reply:
     """One plain HTTP request with the credentials from the environment (Basic or Digest, as the
-    server challenges), one deadline, and every failure one EndpointError line."""
+    server challenges, for ``url``'s origin only), one deadline, an answer of at most ``limit``
+    bytes, and every failure one EndpointError line."""
     headers = {"Content-Type": content_type} if content_type else {}
     if accept:
         headers["Accept"] = accept
     request = urllib.request.Request(url, data=body, method=method, headers=headers)
-    handlers: list[Any] = []
-    creds = credentials()
-    if creds:
-        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        passwords.add_password(None, url, *creds)
-        handlers = [
-            urllib.request.HTTPBasicAuthHandler(passwords),
-            urllib.request.HTTPDigestAuthHandler(passwords),
-        ]
-    opener = urllib.request.build_opener(*handlers)
+    send_via = opener(url)
 
     def run() -> Reply:
+        creds = credentials()
         if creds and body and len(body) > ANSWERED_UNREAD:
-            authorize(request, passwords, timeout)
-        with opener.open(request, timeout=timeout) as response:
+            authorize(request, creds, timeout)
+        with send_via.open(request, timeout=timeout) as response:
             found = {k.lower(): v for k, v in response.headers.items()}
-            return Reply(bytes(response.read()), found)
+            return Reply(read_limited(response, url, limit), found)
 
     with failures(url, timeout):
         return within(time.monotonic() + timeout, url, timeout, run)
@@ -230,14 +349,14 @@ def exchange(
 ANSWERED_UNREAD = 64 * 1024
 
 
-def authorize(request: urllib.request.Request, passwords: Any, timeout: float) -> None:
+def authorize(request: urllib.request.Request, creds: tuple[str, str], timeout: float) -> None:
     """Give ``request`` its Authorization header before its body goes out: the challenge is
-    fetched with a HEAD to the same URL (no body to lose); a URL that asks for nothing, or a
-    probe that fails, leaves the request as it was (it then meets the server as before)."""
+    fetched with a HEAD to the same URL (no body to lose, no credentials, no redirect to another
+    origin); a URL that asks for nothing, or a probe that fails, leaves the request as it was
+    (it then meets the server as before)."""
     try:
-        urllib.request.urlopen(
-            urllib.request.Request(request.full_url, method="HEAD"), timeout=timeout
-        ).close()
+        probe = urllib.request.build_opener(SameOrigin())
+        probe.open(urllib.request.Request(request.full_url, method="HEAD"), timeout=timeout).close()
         return
     except urllib.error.HTTPError as exc:
         challenges = (exc.headers.get_all("WWW-Authenticate") or []) if exc.code == 401 else []
@@ -246,6 +365,8 @@ def authorize(request: urllib.request.Request, passwords: Any, timeout: float) -
     for challenge in challenges:
         scheme, _, rest = challenge.partition(" ")
         if scheme.lower() == "digest":
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            passwords.add_password(None, request.full_url, *creds)
             digest = urllib.request.HTTPDigestAuthHandler(passwords)
             fields = urllib.request.parse_keqv_list(
                 [f for f in urllib.request.parse_http_list(rest) if f]
@@ -256,9 +377,7 @@ def authorize(request: urllib.request.Request, passwords: Any, timeout: float) -
                 return
     for challenge in challenges:
         if challenge.lower().startswith("basic"):
-            user, password = passwords.find_user_password(None, request.full_url)
-            token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
-            request.add_unredirected_header("Authorization", f"Basic {token}")
+            request.add_unredirected_header("Authorization", basic(*creds))
             return
 
 

@@ -23,7 +23,7 @@ from rdflib import BNode, Literal, URIRef
 
 from policygraph.errors import EndpointError, InputError, QueryError
 from policygraph.i18n import N_
-from policygraph.store.http import exchange, run_sparql, send
+from policygraph.store.http import MAX_BYTES, exchange, run_sparql, send
 from policygraph.store.results import Answer, Bound, Rows
 from policygraph.store.sparql import bind, query_type
 
@@ -50,7 +50,11 @@ class RemoteStore:
     """A SPARQL 1.1 endpoint, queried with the same query files and bindings as the embedded store."""
 
     def __init__(
-        self, endpoint: str, graph: str | None = DEFAULT_GRAPH, timeout: float = DEFAULT_TIMEOUT
+        self,
+        endpoint: str,
+        graph: str | None = DEFAULT_GRAPH,
+        timeout: float = DEFAULT_TIMEOUT,
+        max_bytes: int = MAX_BYTES,
     ) -> None:
         if not re.match(r"https?://", endpoint):
             raise InputError(
@@ -60,6 +64,7 @@ class RemoteStore:
             )
         self.location = endpoint
         self.endpoint, self.graph, self.timeout = endpoint, graph, timeout
+        self.max_bytes = max_bytes  # the largest answer read
 
     def select(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> Rows:
         answer = self.query(sparql, bindings)
@@ -105,7 +110,9 @@ class RemoteStore:
         from SPARQLWrapper import JSON
 
         prepare = self._prepare(sparql, kind, JSON)
-        result = run_sparql(self.endpoint, self.timeout, prepare, lambda sw: sw.queryAndConvert())
+        result = run_sparql(
+            self.endpoint, self.timeout, prepare, lambda sw: sw.queryAndConvert(), self.max_bytes
+        )
         if not isinstance(result, dict):
             raise _not_json(self.endpoint)
         return result
@@ -118,7 +125,11 @@ class RemoteStore:
 
         prepare = self._prepare(sparql, kind, TURTLE)
         data = run_sparql(
-            self.endpoint, self.timeout, prepare, lambda sw: sw.query().response.read()
+            self.endpoint,
+            self.timeout,
+            prepare,
+            lambda sw: sw.query().response.read(),
+            self.max_bytes,
         )
         g = bind_prefixes(Graph())
         try:
@@ -343,12 +354,18 @@ class _Load:
 
     def by_difference(self, data: bytes) -> bool:
         """Send only what differs from the server's copy, in one update; False (nothing sent)
-        when the server does not give its copy as N-Triples or the difference is too large."""
+        when the server does not give its copy as N-Triples or the difference is too large. The
+        copy is read up to a few times the size of ``data`` (a server may escape every character
+        of a Chinese text): a larger one cannot differ by a small update."""
+        limit = min(MAX_BYTES, 4 * len(data) + 2 * MAX_DIFFERENCE)
+        url = self.store_url(self.graph)
         try:
-            copy = exchange("GET", self.store_url(self.graph), self.timeout, accept=NTRIPLES)
+            copy = exchange("GET", url, self.timeout, accept=NTRIPLES, limit=limit)
         except EndpointError as exc:
             if isinstance(exc.__cause__, urllib.error.HTTPError):
                 return False  # refused (Virtuoso will not give its default graph): changed nothing
+            if exc.code == "answer-too-large":
+                return False
             raise
         if copy.media_type != NTRIPLES:
             return False

@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import http.server
+import re
 import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from policygraph.errors import InputError
 from policygraph.i18n import N_
@@ -172,7 +174,14 @@ def _wait_until_up(child: subprocess.Popen[bytes], url: str) -> None:
             time.sleep(0.1)
 
 
+# What the gate passes on of a request's headers: nothing that frames the body (the gate sends
+# the body it read, with its own Content-Length) and nothing a server may act on that the gate
+# does not read itself.
+_FORWARD = {"accept", "accept-encoding", "accept-language", "user-agent", "content-type"}
 _HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "host"}
+_FRAMING = ("Content-Type", "Content-Length", "Transfer-Encoding", "Host")
+_MEDIA = {"application/x-www-form-urlencoded", "application/sparql-query"}
+MAX_BODY = 16 * 2**20  # a query larger than this is refused (413), never read into memory
 READ_ONLY = "this endpoint is read-only (policygraph serve); policygraph load writes to a server"
 SERVICE_OFF = (
     "SERVICE (federated query) is off on this endpoint: policygraph serve --allow-service "
@@ -180,21 +189,33 @@ SERVICE_OFF = (
 )
 
 
+class _Refused(Exception):
+    """A request the gate does not pass on: the HTTP status and why."""
+
+    def __init__(self, status: int, why: str) -> None:
+        super().__init__(why)
+        self.status, self.why = status, why
+
+
 class _Gate(http.server.BaseHTTPRequestHandler):
-    """Relays each request to the oxigraph server, refusing SERVICE unless allowed."""
+    """Relays each request to the oxigraph server, refusing SERVICE unless allowed. The gate
+    reads the request once, strictly (one Content-Type, one Content-Length, no
+    Transfer-Encoding, no folded or malformed header), and passes on only what it read: the
+    server behind it never sees a request the gate read differently."""
 
     upstream = ""
     allow_service = False
 
     def do_GET(self) -> None:
-        self._relay(None)
+        try:
+            body = self._read()
+            self._check(body)
+        except _Refused as refused:
+            self._refuse(refused.why, refused.status)
+            return
+        self._relay(body)
 
-    def do_HEAD(self) -> None:
-        self._relay(None)
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        self._relay(self.rfile.read(length))
+    do_HEAD = do_POST = do_GET
 
     def do_PUT(self) -> None:
         self._refuse(READ_ONLY)
@@ -204,22 +225,43 @@ class _Gate(http.server.BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass  # the terminal is the user's; oxigraph logs nothing either
 
+    def _read(self) -> bytes | None:
+        """The request's body (None for GET and HEAD), after its framing is found unambiguous."""
+        framing_problem(self.headers, self.path)
+        length = self.headers.get("Content-Length")
+        if self.command != "POST":
+            if length is not None and length.strip() != "0":
+                raise _Refused(400, "a body is not accepted with " + self.command)
+            return None
+        if length is None:
+            raise _Refused(411, "a POST needs a Content-Length")
+        size = int(length)
+        if size > MAX_BODY:
+            raise _Refused(413, f"a request body larger than {MAX_BODY} bytes is refused")
+        body = self.rfile.read(size)
+        if len(body) != size:
+            raise _Refused(400, "the body is shorter than its Content-Length")
+        return body
+
+    def _check(self, body: bytes | None) -> None:
+        """Refuse an update, and a query using SERVICE unless allowed."""
+        from policygraph.store.sparql import keywords
+
+        kind = self.headers.get("Content-Type", "")
+        if body is not None:
+            kind = media_type(kind)
+        if _form(self.path, kind, body, "update"):
+            raise _Refused(403, READ_ONLY)
+        text = "\n".join(_form(self.path, kind, body, "query"))
+        if not self.allow_service and "SERVICE" in keywords(text):
+            raise _Refused(403, SERVICE_OFF)
+
     def _relay(self, body: bytes | None) -> None:
         import shutil
         import urllib.error
         import urllib.request
 
-        from policygraph.store.sparql import keywords
-
-        kind = self.headers.get("Content-Type", "")
-        if _form(self.path, kind, body, "update"):
-            self._refuse(READ_ONLY)
-            return
-        text = "\n".join(_form(self.path, kind, body, "query"))
-        if not self.allow_service and "SERVICE" in keywords(text):
-            self._refuse(SERVICE_OFF)
-            return
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in _HOP}
+        headers = {k: v for k, v in self.headers.items() if k.lower() in _FORWARD}
         request = urllib.request.Request(
             self.upstream + self.path, data=body, headers=headers, method=self.command
         )
@@ -240,13 +282,50 @@ class _Gate(http.server.BaseHTTPRequestHandler):
             if self.command != "HEAD":
                 shutil.copyfileobj(response, self.wfile)
 
-    def _refuse(self, why: str) -> None:
+    def _refuse(self, why: str, status: int = 403) -> None:
         message = why.encode("utf-8")
-        self.send_response(403)
+        self.send_response(status)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(message)))
+        self.send_header("Connection", "close")
         self.end_headers()
         self.wfile.write(message)
+
+
+def framing_problem(headers: Any, path: str) -> None:
+    """_Refused (400) for a request two readers could read differently: a malformed or folded
+    header, a header that frames the request given twice (in any case), Transfer-Encoding
+    (the gate reads Content-Length only), a Content-Length that is not a number, a target that
+    is not a path."""
+    if headers.defects or headers.get_payload():
+        raise _Refused(400, "malformed request headers")
+    for name, value in headers.items():
+        if "\r" in value or "\n" in value:
+            raise _Refused(400, f"a folded header ({name}) is not accepted")
+    for name in _FRAMING:
+        if len(headers.get_all(name) or []) > 1:
+            raise _Refused(400, f"more than one {name} header")
+    if "Transfer-Encoding" in headers:
+        raise _Refused(400, "Transfer-Encoding is not accepted: send a Content-Length")
+    length = headers.get("Content-Length")
+    if length is not None and not re.fullmatch(r"[0-9]{1,15}", length.strip()):
+        raise _Refused(400, "Content-Length is not a number")
+    if not path.startswith("/"):
+        raise _Refused(400, "the request target is not a path")
+
+
+def media_type(content_type: str) -> str:
+    """The media type of a POST, which must be a form or a SPARQL query in UTF-8 (else
+    _Refused, 415): a type the gate cannot read is one it cannot check."""
+    media, *params = content_type.split(";")
+    media = media.strip().lower()
+    if media not in _MEDIA and media != "application/sparql-update":
+        raise _Refused(415, "a POST is a form or application/sparql-query, in UTF-8")
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset" and value.strip().strip('"').lower() != "utf-8":
+            raise _Refused(415, "a POST is a form or application/sparql-query, in UTF-8")
+    return media
 
 
 def _form(path: str, content_type: str, body: bytes | None, field: str) -> list[str]:
