@@ -157,3 +157,20 @@ def test_full_width_letters_and_traditional_forms_compare_the_same() -> None:
 
     assert normalize("ＡＢＣ　局") == normalize("ABC局")
     assert normalize("國家發展和改革委員會") == normalize("国家发展和改革委员会")
+
+
+def test_two_numbers_differing_in_the_issuer_get_files_of_their_own(
+    tmp_home: Corpus, tmp_path: Path
+) -> None:
+    """云政发〔2022〕12号 beside 云政办发〔2022〕12号: the same jurisdiction, year and serial."""
+    first = ingest(tmp_home, FIX / "yunnan-measures.txt", "--jurisdiction", "cn-yn")
+    assert first[0] == 0, first
+    text = (FIX / "yunnan-measures.txt").read_text(encoding="utf-8")
+    other = tmp_path / "other.txt"
+    other.write_text(
+        text.replace("云政办发〔2022〕12号", "云政发〔2022〕12号", 1), encoding="utf-8"
+    )
+    code, out, err = ingest(tmp_home, other, "--jurisdiction", "cn-yn")
+    assert code == 0, out + err
+    sources = sorted(p.name for p in (tmp_home.root / "data/sources").glob("cn-yn-*2022-12.txt"))
+    assert len(sources) == 2, sources

@@ -134,6 +134,7 @@ def _read(path: Path, options: Options, corpus: Corpus, read: Read) -> Plan:
     kind = _kind(options.kind, plan_title or title, unread)
     number = _number(number, options.number is not None)
     doc, stem = _identity(jur, number, hashlib.sha256(data).hexdigest())
+    stem = _free_stem(corpus, doc, stem, number)
     plain = source.reader == "text" and source.encoding in ("utf-8", "utf-8-sig")
     return Plan(
         source_name=f"data/sources/{stem}{_EXTENSION[source.reader]}",
@@ -251,6 +252,20 @@ def _identity(jur: str, number: str | None, digest: str) -> tuple[URIRef, str]:
         doc = URIRef(f"{BASE}eli/{jur}/{iri_segment(m['prefix'])}/{m['year']}/{m['n']}")
         return doc, f"{jur}-{m['year']}-{m['n']}"
     return URIRef(f"{BASE}doc/{jur}/{digest[:12]}"), f"{jur}-{digest[:12]}"
+
+
+def _free_stem(corpus: Corpus, doc: URIRef, stem: str, number: str | None) -> str:
+    """``stem``, or where another document of the corpus has it (云政发〔2022〕12号 beside
+    云政办发〔2022〕12号: the same jurisdiction, year and serial number), the stem with the
+    issuer's abbreviation in it (cn-yn-yunzhengfa-2022-12), so file names never clash."""
+    taken = corpus.metadata().subjects(PG.shortName, Literal(_slug(stem.removeprefix("cn-"))))
+    m = re.match(r"(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<n>\d+)号$", number or "")
+    if m is None or all(other == doc for other in taken):
+        return stem
+    from pypinyin import lazy_pinyin
+
+    jur = stem.removesuffix(f"-{m['year']}-{m['n']}")
+    return f"{jur}-{_slug(''.join(lazy_pinyin(m['prefix'])))}-{m['year']}-{m['n']}"
 
 
 def _number(number: str | None, given: bool) -> str | None:
