@@ -222,3 +222,30 @@ def test_a_shape_the_compiler_refuses_is_said_in_the_language(tmp_path: Path) ->
     assert english(zh.stderr) == [], zh.stderr
     c = runner.invoke(app, args, env=C)
     assert c.exit_code == 2 and "its shapes are recursive" in c.stderr, c.output
+
+
+SHAPES = (
+    "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+    "<https://example.org/Said> a sh:NodeShape ; sh:targetNode <https://example.org/a> ;\n"
+    '    sh:property [ sh:path <https://example.org/name> ; sh:minCount 1 ; sh:message "needs a name" ] .\n'
+    "<https://example.org/Silent> a sh:NodeShape ; sh:targetNode <https://example.org/a> ;\n"
+    "    sh:property [ sh:path <https://example.org/age> ; sh:minCount 1 ] .\n"
+)
+
+
+@pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
+def test_a_shape_without_a_message_gets_one_in_chinese(tmp_path: Path, engine: str) -> None:
+    """A shape with no message: the engine's default, and its Chinese; a shape whose message
+    is English only: that message, in both languages (it says more than a default)."""
+    shapes, data = tmp_path / "s.ttl", tmp_path / "d.ttl"
+    shapes.write_text(SHAPES, encoding="utf-8")
+    data.write_text(
+        "<https://example.org/a> <https://example.org/knows> <https://example.org/a> .\n"
+    )
+    report = checks.validate_files([data], [shapes], engine=engine)
+    found = {r.rule.rsplit("/", 1)[-1]: r for r in report.results}
+    assert found["Said"].message == "needs a name" and found["Said"].message_zh == ""
+    assert "不满足“最少个数”约束（1）" in found["Silent"].message_zh
+    assert "https://example.org/a -> " in found["Silent"].message_zh
+    i18n.use("zh")
+    assert found["Said"].said() == "needs a name"

@@ -196,7 +196,7 @@ def result_of(f: Finding, shapes: Graph, data: Any) -> Result:
         quote=quote_of(data, f.focus),
         shape=str(f.shape) if isinstance(f.shape, URIRef) else "",
         component=str(f.component or ""),
-        message_zh=" ".join((in_language(f.messages, "zh") or _default_zh(f, shapes)).split()),
+        message_zh=" ".join(_message_zh(f, shapes).split()),
         rule_label_zh=rule_label(shapes, f.shape, "zh"),
     )
 
@@ -253,6 +253,24 @@ DEFAULT_VALUE = N_(" (value {value})")
 BLANK_NODE = N_("a blank node")
 
 
+def _message_zh(f: Finding, shapes: Graph) -> str:
+    """The shape's message in Chinese; where the shape gives no message at all (the engine made
+    one), the default message in Chinese; "" where the shape's messages are in English only
+    (they say more than a default would: shown as written)."""
+    from policygraph.checks.shapes import in_language
+
+    said = in_language(f.messages, "zh")
+    if said:
+        return said
+    own = any(
+        True
+        for n in (f.constraint, f.shape)
+        if n is not None
+        for _ in shapes.objects(n, SH.message)
+    )
+    return "" if own else _default_zh(f, shapes)
+
+
 def _default_zh(f: Finding, shapes: Graph) -> str:
     """The message in Chinese of a result whose shape gives none in Chinese: what failed,
     where, with which parameter and value (the words SHACL's own are kept: pg:about, 1)."""
@@ -268,9 +286,11 @@ def _default_zh(f: Finding, shapes: Graph) -> str:
         return i18n.in_language(message, "zh")
 
     local = str(f.component or "").removeprefix(str(SH)).removesuffix("ConstraintComponent")
-    what = zh(COMPONENT_WORDS[local]) if local in COMPONENT_WORDS else local
+    what = zh(COMPONENT_WORDS[local]) if local in COMPONENT_WORDS else _show(f.component)
     where = (_show(f.focus) or zh(BLANK_NODE)) + (f" -> {shown_path}" if shown_path else "")
-    predicate = SH[local[:1].lower() + local[1:]] if local else None
+    predicate = (
+        URIRef(str(SH) + local[:1].lower() + local[1:]) if local in COMPONENT_WORDS else None
+    )
     given = shapes.value(f.shape, predicate) if f.shape is not None and predicate else None
     if given is not None and local in ("And", "Or", "Xone"):
         paths = [shapes.value(m, SH.path) for m in items(shapes, given)]
