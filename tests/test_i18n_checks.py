@@ -249,3 +249,32 @@ def test_a_shape_without_a_message_gets_one_in_chinese(tmp_path: Path, engine: s
     assert "https://example.org/a -> " in found["Silent"].message_zh
     i18n.use("zh")
     assert found["Said"].said() == "needs a name"
+
+
+def test_the_reports_notes_speak_the_language(tmp_path: Path) -> None:
+    """A note of the report (data Oxigraph would rewrite, validated by pySHACL) is said in the
+    language spoken, on stderr; the report kept for machines carries its code."""
+    shapes, data = tmp_path / "s.ttl", tmp_path / "d.nt"
+    shapes.write_text(SHAPES, encoding="utf-8")
+    data.write_text(
+        '<https://example.org/a> <https://example.org/age> "01"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+    )
+    report = checks.validate_files([data], [shapes])
+    (note,) = report.notes
+    assert note.code == "validated-by-pyshacl" and note.params["why"].code == "literals-rewritten"
+    args = ["validate", "--data", str(data), "--shapes", str(shapes)]
+    zh = runner.invoke(app, args, env=ZH)
+    assert zh.stderr.startswith("注意：数据中有 1 个字面量") and english(zh.stderr) == [], zh.stderr
+    c = runner.invoke(app, args, env=C)
+    assert c.stderr.startswith("Note: 1 literal(s) of the data would be rewritten"), c.stderr
+
+
+def test_a_date_given_that_cannot_be_read_is_said_in_the_language() -> None:
+    """The date reader's problem inside an error: Chinese within Chinese, English within English."""
+    page = str(Path(__file__).resolve().parent / "genre" / "gov-cn" / "2018-gbf-117.html")
+    args = ["ingest", page, "--date", "202112月", "--dry-run"]
+    zh = runner.invoke(app, args, env=ZH)
+    assert zh.exit_code == 2 and "年、月连写，缺少“年”字（202112月）：疑为2021年12月" in zh.stderr
+    assert english(zh.stderr) == [], zh.stderr
+    c = runner.invoke(app, args, env=C)
+    assert c.exit_code == 2 and "year and month run together with no 年 (202112月)" in c.stderr

@@ -45,8 +45,9 @@ class DateReading:
 
     @property
     def problem(self) -> str | None:
-        """The problem in English words (``said`` in the language spoken: ``said.said()``)."""
-        return str(self.said) if self.said is not None else None
+        """The problem: its English words as a ``str``, the note itself (put into an error's
+        message, it speaks the language spoken)."""
+        return self.said
 
 
 def _problem(code: str, **params: str) -> DateReading:
