@@ -424,18 +424,13 @@ def render_text(report: Report) -> str:
     for severity, rules in grouped(report):
         lines += ["", f"== {_(SEVERITY_WORDS.get(severity, severity))} =="]
         for _label, results in rules:
-            lines.append("-- " + _counted(results[0].label(), len(results)))
+            lines.append(f"-- {results[0].label()} ({len(results)})")
             for r in results:
                 lines.append(f"   {r.focus}")
                 lines.append(f"      {r.said() or r.path}")
                 if r.quote and r.quote not in r.message:
                     lines.append("      " + _("quote: “{quote}”").format(quote=_short(r.quote)))
     return "\n".join(lines) + "\n"
-
-
-def _counted(label: str, count: int) -> str:
-    """A rule's label and how many results it has."""
-    return _("{label} ({count})").format(label=label, count=count)
 
 
 def _sentence(r: Result) -> str:
@@ -473,7 +468,7 @@ def render_defects(report: Report) -> str:
         lines.append(f"## {_(DEFECTS_TITLES[severity])}\n")
         for _label, results in rules:
             label = results[0].label()
-            lines.append(f"### {_counted(label[0].upper() + label[1:], len(results))}\n")
+            lines.append(f"### {label[0].upper()}{label[1:]} ({len(results)})\n")
             lines += [f"- {_sentence(r)}" for r in results]
             lines.append("")
     if not report.of("Warning") and not report.of("Info"):
