@@ -40,8 +40,11 @@ def test_curated_date_statements_agree_with_the_reader(store: EmbeddedStore) -> 
     rows = store.select(
         "PREFIX pg: <https://w3id.org/policygraph/ontology#> "
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
-        "SELECT ?s ?text ?date ?problem ?comment WHERE { ?s a pg:DateStatement ; pg:dateText ?text . "
-        "OPTIONAL { ?s pg:date ?date } OPTIONAL { ?s pg:dateProblem ?problem } OPTIONAL { ?s rdfs:comment ?comment } }"
+        "SELECT ?s ?text ?date ?problem ?problem_zh ?comment WHERE { ?s a pg:DateStatement ; "
+        "pg:dateText ?text . OPTIONAL { ?s pg:date ?date } "
+        'OPTIONAL { ?s pg:dateProblem ?problem FILTER(LANG(?problem) = "en") } '
+        'OPTIONAL { ?s pg:dateProblem ?problem_zh FILTER(LANG(?problem_zh) = "zh") } '
+        "OPTIONAL { ?s rdfs:comment ?comment } }"
     ).dicts()
     assert len(rows) == 17
     for r in rows:
@@ -56,3 +59,7 @@ def test_curated_date_statements_agree_with_the_reader(store: EmbeddedStore) -> 
             assert r["date"] is None and str(r["problem"]).startswith(
                 reading.problem.split(" (")[0]
             ), r["s"]
+            # the problem in both languages, each as the reader says it in that language
+            said = reading.said
+            assert said is not None and r["problem_zh"] is not None, r["s"]
+            assert str(r["problem_zh"]).startswith(said.in_language("zh").split("（")[0]), r["s"]

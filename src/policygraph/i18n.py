@@ -131,3 +131,24 @@ OS_REASONS = (
     N_("Cannot allocate memory"),
     N_("No such device"),
 )
+
+
+def in_language(message: str, lang: str) -> str:
+    """``message`` (an English msgid) in ``lang``, whatever language is being spoken: for what
+    is kept in both languages at once (a literal @en and @zh of the graph, a report's Chinese
+    message beside its English one)."""
+    catalogue = CATALOGUES.get(lang)
+    if not message or catalogue is None:
+        return message
+    return _catalogue(catalogue).gettext(message)
+
+
+def _catalogue(name: str) -> gettext.NullTranslations:
+    found = _catalogues.get(name)
+    if found is None:
+        found = gettext.translation(DOMAIN, LOCALE_DIR, languages=[name], fallback=True)
+        _catalogues[name] = found
+    return found
+
+
+_catalogues: dict[str, gettext.NullTranslations] = {}

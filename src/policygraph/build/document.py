@@ -18,6 +18,7 @@ from policygraph.text.amounts import Amount, find_amounts
 from policygraph.text.annotations import ROLES, Annotation
 from policygraph.text.deadlines import read_deadline
 from policygraph.text.names import normalize
+from policygraph.text.notes import Note
 from policygraph.text.spans import Span
 from policygraph.text.structure import PROFILES, Provision, Structure
 
@@ -246,7 +247,9 @@ class DocumentBuilder:
         if said and row.annotation.entries:
             listed = _assigned(row.annotation)
             if said != listed:
-                self._add(node, PG.disagreement, Literal(_difference(said, listed)))
+                for lang in ("en", "zh"):  # one literal in each language
+                    words = _difference(said, listed).in_language(lang)
+                    self._add(node, PG.disagreement, Literal(words, lang=lang))
 
     def unmatched_rows(self) -> None:
         """Task-table rows that match no measure: kept, and reported."""
@@ -284,8 +287,17 @@ def _assigned(annotation: Annotation) -> set[tuple[str, str]]:
     return {(e.role, normalize(e.name.text)) for e in annotation.entries}
 
 
-def _difference(said: set[tuple[str, str]], listed: set[tuple[str, str]]) -> str:
-    def words(pairs: set[tuple[str, str]]) -> str:
-        return "、".join(f"{name} ({ROLE_ZH[role]})" for role, name in sorted(pairs)) or "nobody"
+DIFFERENCE = N_("the measure names {said}; the task table names {listed}")
+NOBODY = N_("nobody")
 
-    return f"the measure names {words(said - listed)}; the task table names {words(listed - said)}"
+
+def _difference(said: set[tuple[str, str]], listed: set[tuple[str, str]]) -> Note:
+    def words(pairs: set[tuple[str, str]]) -> str | Note:
+        names = "、".join(f"{name} ({ROLE_ZH[role]})" for role, name in sorted(pairs))
+        return names or Note("nobody", NOBODY)
+
+    return Note(
+        "task-table-disagrees",
+        DIFFERENCE,
+        {"said": words(said - listed), "listed": words(listed - said)},
+    )

@@ -24,6 +24,7 @@ from policygraph.i18n import N_
 from policygraph.rdf import PG
 from policygraph.store.embedded import load_into
 from policygraph.text.encoding import decode
+from policygraph.text.notes import Note
 
 REQUIRED_SHAPES = (
     "core.shapes.ttl",
@@ -257,6 +258,12 @@ def normalised(triples: list[Any]) -> list[str]:
     return sorted(str(lit) for lit in typed - kept)
 
 
+REWRITTEN = N_(
+    "{count} literal(s) of the data would be rewritten by Oxigraph's store "
+    "(e.g. {example}; oxigraph issue 526)"
+)
+
+
 def validate_files(data: Iterable[Path], shapes: Iterable[Path], engine: str = "auto") -> Report:
     """Any data with any shapes (files of ``FORMATS``): not the corpus, no ontology added, so
     the same engines serve any CI. Data with literals an Oxigraph store would rewrite is
@@ -275,10 +282,7 @@ def validate_files(data: Iterable[Path], shapes: Iterable[Path], engine: str = "
     triples = parse_files(list(data))
     altered = normalised(triples)
     if altered:
-        why = (
-            f"{len(altered)} literal(s) of the data would be rewritten by Oxigraph's store "
-            f"(e.g. {altered[0]}; oxigraph issue 526)"
-        )
+        why = Note("literals-rewritten", REWRITTEN, {"count": len(altered), "example": altered[0]})
         if engine == "sparql":
             raise InputError(
                 N_("{why}: the compiled engine cannot check them as written; the auto engine can"),
@@ -288,7 +292,10 @@ def validate_files(data: Iterable[Path], shapes: Iterable[Path], engine: str = "
         with _quiet_rdflib_terms():  # ill-formed literals are what the checks report
             graph = _graph_of(triples)
             found = pyshacl_engine.findings(graph, shapes_graph_)
-        return build(found, shapes_graph_, graph, (f"{why}: validated by pySHACL on rdflib",))
+        note = Note(
+            "validated-by-pyshacl", N_("{why}: validated by pySHACL on rdflib"), {"why": why}
+        )
+        return build(found, shapes_graph_, graph, (note,))
     store = ox.Store()
     store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
     return _run(store, shapes_graph_, engine)

@@ -39,6 +39,7 @@ from policygraph.checks.shapes import (
     term,
     top_shapes,
 )
+from policygraph.i18n import N_
 
 Row = dict[str, Any]
 
@@ -139,7 +140,7 @@ def _shape_checks(
     if deactivated(g, shape):
         return
     if shape in e.stack:
-        raise NotCompiled(top, "its shapes are recursive (SHACL 3.4.3)")
+        raise NotCompiled(top, N_("its shapes are recursive (SHACL 3.4.3)"))
     e.stack.append(shape)
     unknown_here(e, shape, nested=False)
     p_node = g.value(shape, SH.path)
@@ -254,7 +255,7 @@ def _set_checks(
     params = ((predicate_name(predicate), o),)
     if predicate in (SH.minCount, SH.maxCount):
         if p is None:
-            raise NotCompiled(shape, "sh:minCount / sh:maxCount on a node shape")
+            raise NotCompiled(shape, N_("sh:minCount / sh:maxCount on a node shape"))
         op, n = ("<" if predicate == SH.minCount else ">"), int(str(o))
         yield Check(
             component=component_of(predicate),
@@ -288,7 +289,7 @@ def _unique_lang_check(
     if not is_true(e.shapes, shape, SH.uniqueLang):
         return
     if p is None:
-        raise NotCompiled(shape, "sh:uniqueLang on a node shape")
+        raise NotCompiled(shape, N_("sh:uniqueLang on a node shape"))
     yield Check(
         component=SH.UniqueLangConstraintComponent,
         sparql=f"SELECT DISTINCT * WHERE {{ {base['target']} {{ SELECT DISTINCT ?this ?__lang "
@@ -302,7 +303,7 @@ def _qualified_checks(
     e: Exprs, shape: Node, p: str | None, base: dict[str, Any]
 ) -> Iterator[Check]:
     if p is None:
-        raise NotCompiled(shape, "a qualified value shape on a node shape")
+        raise NotCompiled(shape, N_("a qualified value shape on a node shape"))
     test = qualified_test(e, shape)
     for bound, component in (
         (SH.qualifiedMinCount, SH.QualifiedMinCountConstraintComponent),
@@ -329,7 +330,7 @@ def _pair_checks(
     focus, q = base["target"], term(o)
     params = ((predicate_name(predicate), o),)
     if p is None and predicate in (SH.lessThan, SH.lessThanOrEquals):
-        raise NotCompiled(shape, f"{predicate} on a node shape")
+        raise NotCompiled(shape, N_("{predicate} on a node shape"), predicate=str(predicate))
     mine = "BIND(?this AS ?value)" if p is None else f"?this {p} ?value"
     if predicate == SH.equals:
         bodies = [

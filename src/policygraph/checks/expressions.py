@@ -19,6 +19,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from policygraph.checks.shapes import NotCompiled, deactivated, is_true, items, path, term
+from policygraph.i18n import N_
 
 _SUB = f"<{RDF.type}>/<{RDFS.subClassOf}>*"
 
@@ -160,7 +161,7 @@ class Exprs:
             return f"(isLiteral({v}) && DATATYPE({v}) = {term(o)} && {well_formed(v, o)})"
         if predicate == SH.nodeKind:
             if o not in _NODE_KINDS:
-                raise NotCompiled(shape, f"an unknown sh:nodeKind {o}")
+                raise NotCompiled(shape, N_("an unknown sh:nodeKind {kind}"), kind=str(o))
             return _NODE_KINDS[o].format(v=v)  # type: ignore[index]
         if predicate in _COMPARE:
             return f"COALESCE({v} {_COMPARE[predicate]} {term(o)}, false)"
@@ -227,7 +228,7 @@ class Exprs:
         if deactivated(self.shapes, shape):
             return "true"
         if shape in self.stack:
-            raise NotCompiled(self.stack[0], "its shapes are recursive (SHACL 3.4.3)")
+            raise NotCompiled(self.stack[0], N_("its shapes are recursive (SHACL 3.4.3)"))
         self.stack.append(shape)
         try:
             return self._conforms(shape, v)
@@ -278,7 +279,7 @@ class Exprs:
 def _count(minimum: bool) -> Callable[[Exprs, Node, Node, str, str | None], str]:
     def build(e: Exprs, shape: Node, o: Node, v: str, p: str | None) -> str:
         if p is None:
-            raise NotCompiled(shape, "sh:minCount / sh:maxCount on a node shape")
+            raise NotCompiled(shape, N_("sh:minCount / sh:maxCount on a node shape"))
         n = int(str(o))
         return e.at_least(v, p, n) if minimum else f"!({e.at_least(v, p, n + 1)})"
 
@@ -293,7 +294,7 @@ def _unique_lang(e: Exprs, shape: Node, o: Node, v: str, p: str | None) -> str:
     if not is_true(e.shapes, shape, SH.uniqueLang):
         return "true"  # only the literal true asks for it
     if p is None:
-        raise NotCompiled(shape, "sh:uniqueLang on a node shape")
+        raise NotCompiled(shape, N_("sh:uniqueLang on a node shape"))
     a, b = e.var(), e.var()
     return f"NOT EXISTS {{ {v} {p} {a}, {b} FILTER({same_lang(a, b)}) }}"
 
@@ -330,7 +331,7 @@ def qualified_test(e: Exprs, shape: Node) -> Callable[[str], str]:
     g = e.shapes
     q = g.value(shape, SH.qualifiedValueShape)
     if q is None:
-        raise NotCompiled(shape, "sh:qualifiedValueShape without a shape")
+        raise NotCompiled(shape, N_("sh:qualifiedValueShape without a shape"))
     siblings: list[Node] = []
     if is_true(g, shape, SH.qualifiedValueShapesDisjoint):
         for parent in g.subjects(SH.property, shape):
@@ -348,7 +349,7 @@ def qualified_test(e: Exprs, shape: Node) -> Callable[[str], str]:
 
 def _qualified(e: Exprs, shape: Node, o: Node, v: str, p: str | None) -> str:
     if p is None:
-        raise NotCompiled(shape, "a qualified value shape on a node shape")
+        raise NotCompiled(shape, N_("a qualified value shape on a node shape"))
     g, test = e.shapes, qualified_test(e, shape)
     tests = []
     if (low := g.value(shape, SH.qualifiedMinCount)) is not None:
@@ -397,6 +398,6 @@ def unknown_here(e: Exprs, shape: Node, nested: bool) -> None:
     for predicate in set(e.shapes.predicates(shape)):
         known = predicate in NOT_CONSTRAINTS or predicate in VALUE_LEVEL or predicate in SET_LEVEL
         if nested and (predicate == SH.sparql or predicate in e.custom):
-            raise NotCompiled(shape, "SHACL-SPARQL inside sh:node / sh:not / sh:or")
+            raise NotCompiled(shape, N_("SHACL-SPARQL inside sh:node / sh:not / sh:or"))
         if not known and str(predicate).startswith(str(SH)):
-            raise NotCompiled(shape, f"{predicate} is not compiled")
+            raise NotCompiled(shape, N_("{predicate} is not compiled"), predicate=str(predicate))

@@ -21,8 +21,9 @@ from pathlib import Path
 from policygraph.checks.report import Report, Result
 from policygraph.corpus import Corpus
 from policygraph.store import cache
+from policygraph.text.notes import Note
 
-FORMAT = "2"  # bumped when what a kept report holds changes
+FORMAT = "3"  # bumped when what a kept report holds changes
 KEEP = 8  # reports kept; the ones used longest ago are removed
 LIBRARIES = ("pyshacl", "pyoxigraph", "rdflib")
 
@@ -53,7 +54,7 @@ def load(report_key: str) -> Report | None:
         report = Report(
             tuple(Result(**r) for r in found["results"]),
             str(found["graph_ttl"]),
-            tuple(str(n) for n in found["notes"]),
+            tuple(Note.from_json(n) for n in found["notes"]),
         )
     except (ValueError, KeyError, TypeError):
         return None  # unreadable: validated again
@@ -69,7 +70,7 @@ def save(report_key: str, report: Report) -> None:
         "format": FORMAT,
         "results": [r.as_json() for r in report.results],
         "graph_ttl": report.graph_ttl,
-        "notes": list(report.notes),
+        "notes": [n.as_json() for n in report.notes],
     }
     cache.keep_json(path, body)
     if path is not None:

@@ -162,6 +162,8 @@ def _gaps_and_repeats(
                         "doc": doc,
                         "what": f"{kind}: number {lexical} is used twice",
                         "detail": f"{la} and {lb}",
+                        "what_zh": f"{_KIND_ZH[kind]}：编号 {lexical} 用了两次",
+                        "detail_zh": f"{la} 与 {lb}",
                     }
                 if not twins and n > 1 and n - 1 not in used:
                     yield {
@@ -169,7 +171,13 @@ def _gaps_and_repeats(
                         "doc": doc,
                         "what": f"{kind}: a number is missing",
                         "detail": f"nothing is numbered {n - 1} before {la}",
+                        "what_zh": f"{_KIND_ZH[kind]}：缺少一个编号",
+                        "detail_zh": f"{la} 之前没有编号为 {n - 1} 的{_KIND_ZH[kind]}",
                     }
+
+
+# The shape's own words for the two kinds of sequence, in its @zh message's language
+_KIND_ZH = {"parts": "部分", "items": "条目"}
 
 
 NATIVE: dict[URIRef, Callable[[Any, set[str]], Iterator[Row]]] = {

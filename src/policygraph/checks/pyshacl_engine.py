@@ -74,7 +74,37 @@ def findings(data: Any, shapes: Graph, only: list[Node] | None = None) -> list[F
             code="shapes-unusable",
             reason=str(report_graph),
         )
-    return list(_findings(report_graph))
+    return [_tagged(f, shapes) for f in _findings(report_graph)]
+
+
+def _tagged(f: Finding, shapes: Graph) -> Finding:
+    """``f`` with each message in the language of the sh:message it was filled from: pySHACL
+    fills a SHACL-SPARQL message into a plain literal, losing its @en or @zh. A message that
+    matches no template, or several, stays as it is (never a guess)."""
+    import re
+    from dataclasses import replace
+
+    templates = [
+        m
+        for node in (f.constraint, f.shape)
+        if node is not None
+        for m in shapes.objects(node, SH.message)
+        if isinstance(m, Literal) and m.language
+    ]
+    if not templates:
+        return f
+
+    def pattern(template: Literal) -> re.Pattern[str]:
+        parts = re.split(r"\{[$?]\w+\}", str(template))
+        return re.compile(".*".join(re.escape(p) for p in parts), re.DOTALL)
+
+    def tagged(m: Literal) -> Literal:
+        if m.language or m.datatype:
+            return m
+        langs = {t.language for t in templates if pattern(t).fullmatch(str(m))}
+        return Literal(str(m), lang=langs.pop()) if len(langs) == 1 else m
+
+    return replace(f, messages=tuple(sorted(tagged(m) for m in f.messages)))
 
 
 def _findings(report: Graph) -> Iterable[Finding]:

@@ -19,6 +19,7 @@ from rdflib.term import Node
 from policygraph import i18n
 from policygraph.i18n import N_, _
 from policygraph.rdf import PG
+from policygraph.text.notes import Note
 
 SEVERITIES = ("Violation", "Warning", "Info")
 
@@ -35,7 +36,7 @@ class Result:
     quote: str  # the focus node's own quote, where it has one (messages carry the others)
     shape: str = ""  # the source shape (IRI; empty for a blank node)
     component: str = ""  # the source constraint component (IRI)
-    message_zh: str = ""  # the message in Chinese, where the shape has one (sh:message @zh)
+    message_zh: str = ""  # the message in Chinese: the shape's sh:message @zh, else the default
     rule_label_zh: str = ""  # the rule's label in Chinese, where it has one
 
     def said(self) -> str:
@@ -56,7 +57,7 @@ class Result:
 class Report:
     results: tuple[Result, ...]
     graph_ttl: str  # the SHACL validation report as Turtle
-    notes: tuple[str, ...] = ()  # what the user should know of how it was made
+    notes: tuple[Note, ...] = ()  # what the user should know of how it was made
 
     def of(self, severity: str) -> list[Result]:
         return [r for r in self.results if r.severity == severity]
@@ -167,7 +168,7 @@ def fill(message: Literal, words: dict[str, str]) -> Literal:
     return Literal(text, lang=message.language, datatype=message.datatype)
 
 
-def build(found: list[Finding], shapes: Graph, data: Any, notes: tuple[str, ...] = ()) -> Report:
+def build(found: list[Finding], shapes: Graph, data: Any, notes: tuple[Note, ...] = ()) -> Report:
     """The report of ``found``: its results in a fixed order and its SHACL report graph."""
     results = sorted({result_of(f, shapes, data) for f in found}, key=order)
     return Report(tuple(results), turtle(report_graph(found)), notes)
@@ -195,7 +196,7 @@ def result_of(f: Finding, shapes: Graph, data: Any) -> Result:
         quote=quote_of(data, f.focus),
         shape=str(f.shape) if isinstance(f.shape, URIRef) else "",
         component=str(f.component or ""),
-        message_zh=" ".join(in_language(f.messages, "zh").split()),
+        message_zh=" ".join(_message_zh(f, shapes).split()),
         rule_label_zh=rule_label(shapes, f.shape, "zh"),
     )
 
@@ -212,6 +213,98 @@ def _default_message(f: Finding, path: str) -> str:
     where = f" of {path}" if path else ""
     value = f" (value {_show(f.value)})" if f.value is not None and _show(f.value) else ""
     return f"{_show(f.focus) or 'a blank node'}: fails {what}{where}{value}"
+
+
+# What a constraint component checks, for the Chinese default message (SHACL's local names)
+COMPONENT_WORDS = {
+    "Class": N_("class"),
+    "Datatype": N_("datatype"),
+    "NodeKind": N_("kind of node"),
+    "MinCount": N_("minimum count"),
+    "MaxCount": N_("maximum count"),
+    "MinExclusive": N_("range of values"),
+    "MinInclusive": N_("range of values"),
+    "MaxExclusive": N_("range of values"),
+    "MaxInclusive": N_("range of values"),
+    "MinLength": N_("length"),
+    "MaxLength": N_("length"),
+    "Pattern": N_("pattern"),
+    "LanguageIn": N_("languages"),
+    "UniqueLang": N_("one value per language"),
+    "Equals": N_("comparison of properties"),
+    "Disjoint": N_("comparison of properties"),
+    "LessThan": N_("comparison of properties"),
+    "LessThanOrEquals": N_("comparison of properties"),
+    "Not": N_("not"),
+    "And": N_("all of the shapes"),
+    "Or": N_("at least one of the shapes"),
+    "Xone": N_("exactly one of the shapes"),
+    "Node": N_("node shape"),
+    "Property": N_("property shape"),
+    "QualifiedMinCount": N_("qualified count"),
+    "QualifiedMaxCount": N_("qualified count"),
+    "Closed": N_("closed shape"),
+    "HasValue": N_("required value"),
+    "In": N_("list of values"),
+}
+DEFAULT_MESSAGE = N_("{where} fails the constraint “{what}”{parameter}{value}")
+DEFAULT_PARAMETER = N_(" ({parameter})")
+DEFAULT_VALUE = N_(" (value {value})")
+BLANK_NODE = N_("a blank node")
+
+
+def _message_zh(f: Finding, shapes: Graph) -> str:
+    """The shape's message in Chinese; where the shape gives no message at all (the engine made
+    one), the default message in Chinese; "" where the shape's messages are in English only
+    (they say more than a default would: shown as written)."""
+    from policygraph.checks.shapes import in_language
+
+    said = in_language(f.messages, "zh")
+    if said:
+        return said
+    own = any(
+        True
+        for n in (f.constraint, f.shape)
+        if n is not None
+        for _ in shapes.objects(n, SH.message)
+    )
+    return "" if own else _default_zh(f, shapes)
+
+
+def _default_zh(f: Finding, shapes: Graph) -> str:
+    """The message in Chinese of a result whose shape gives none in Chinese: what failed,
+    where, with which parameter and value (the words SHACL's own are kept: pg:about, 1)."""
+    from policygraph.checks.shapes import items, path
+
+    shown_path = ""
+    if isinstance(f.path, URIRef):
+        shown_path = shapes.namespace_manager.normalizeUri(f.path)
+    elif f.path is not None:
+        shown_path = path(f.source, f.path)
+
+    def zh(message: str) -> str:
+        return i18n.in_language(message, "zh")
+
+    local = str(f.component or "").removeprefix(str(SH)).removesuffix("ConstraintComponent")
+    what = zh(COMPONENT_WORDS[local]) if local in COMPONENT_WORDS else _show(f.component)
+    where = (_show(f.focus) or zh(BLANK_NODE)) + (f" -> {shown_path}" if shown_path else "")
+    predicate = (
+        URIRef(str(SH) + local[:1].lower() + local[1:]) if local in COMPONENT_WORDS else None
+    )
+    given = shapes.value(f.shape, predicate) if f.shape is not None and predicate else None
+    if given is not None and local in ("And", "Or", "Xone"):
+        paths = [shapes.value(m, SH.path) for m in items(shapes, given)]
+        shown_paths = (
+            shapes.namespace_manager.normalizeUri(p) for p in paths if isinstance(p, URIRef)
+        )
+        given = Literal(", ".join(shown_paths))
+    parameter = ""
+    if isinstance(given, (URIRef, Literal)):
+        term = shapes.namespace_manager.normalizeUri(given) if isinstance(given, URIRef) else given
+        parameter = zh(DEFAULT_PARAMETER).format(parameter=term)
+    shown = _show(f.value) if f.value != f.focus else ""
+    value = zh(DEFAULT_VALUE).format(value=shown) if shown else ""
+    return zh(DEFAULT_MESSAGE).format(where=where, what=what, parameter=parameter, value=value)
 
 
 def report_graph(found: list[Finding]) -> Graph:
@@ -319,10 +412,15 @@ def counts_text(report: Report) -> str:
     )
 
 
+def summary_line(report: Report) -> str:
+    """The verdict and the counts, in the language spoken."""
+    return _("{verdict}: {counts}").format(verdict=verdict(report), counts=counts_text(report))
+
+
 def render_text(report: Report) -> str:
     """The report as people read it, in the language spoken (messages and labels from the
     shapes' @zh/@en literals)."""
-    lines = [f"{verdict(report)}: {counts_text(report)}"]
+    lines = [summary_line(report)]
     for severity, rules in grouped(report):
         lines += ["", f"== {_(SEVERITY_WORDS.get(severity, severity))} =="]
         for _label, results in rules:
@@ -336,10 +434,13 @@ def render_text(report: Report) -> str:
 
 
 def _sentence(r: Result) -> str:
-    """The message, with the focus node's quote where the message does not carry it."""
+    """The message in the language spoken, with the focus node's quote where the message does
+    not carry it."""
     if r.quote and r.quote not in r.message:
-        return f"{r.message}: “{_short(r.quote)}” ({r.focus})"
-    return r.message
+        return _("{message}: “{quote}” ({focus})").format(
+            message=r.said(), quote=_short(r.quote), focus=r.focus
+        )
+    return r.said()
 
 
 def _short(text: str, n: int = 120) -> str:
@@ -347,27 +448,29 @@ def _short(text: str, n: int = 120) -> str:
     return one if len(one) <= n else one[: n - 1] + "…"
 
 
-DEFECTS_HEADER = """# Known source defects
-
-Generated from the report of `policygraph validate` (`policygraph validate --defects
+DEFECTS_TITLE = N_("Known source defects")
+DEFECTS_HEADER = N_(
+    """Generated from the report of `policygraph validate` (`policygraph validate --defects
 docs/source-defects.md`); do not edit by hand. A test fails when this file is not current.
 
 These are the places where a source text is inconsistent with itself or with another source.
-The graph keeps what each source says and reports the inconsistency here; it fixes nothing.
-"""
+The graph keeps what each source says and reports the inconsistency here; it fixes nothing."""
+)
+DEFECTS_TITLES = {"Warning": N_("Source defects (warnings)"), "Info": N_("Worth knowing (info)")}
 
 
 def render_defects(report: Report) -> str:
-    lines = [DEFECTS_HEADER]
-    titles = {"Warning": "Source defects (warnings)", "Info": "Worth knowing (info)"}
+    """The source defects page (Markdown), in the language spoken."""
+    lines = [f"# {_(DEFECTS_TITLE)}\n\n{_(DEFECTS_HEADER)}\n"]
     for severity, rules in grouped(report):
-        if severity not in titles:
+        if severity not in DEFECTS_TITLES:
             continue
-        lines.append(f"## {titles[severity]}\n")
-        for label, results in rules:
+        lines.append(f"## {_(DEFECTS_TITLES[severity])}\n")
+        for _label, results in rules:
+            label = results[0].label()
             lines.append(f"### {label[0].upper()}{label[1:]} ({len(results)})\n")
             lines += [f"- {_sentence(r)}" for r in results]
             lines.append("")
     if not report.of("Warning") and not report.of("Info"):
-        lines.append("No source defects found.\n")
+        lines.append(_("No source defects found.") + "\n")
     return "\n".join(lines).rstrip() + "\n"

@@ -15,6 +15,7 @@ from rdflib.term import Node
 from policygraph.errors import InputError, ShapesError
 from policygraph.i18n import N_
 from policygraph.rdf.terms import n3
+from policygraph.text.notes import Note
 
 TRUE = Literal(True)
 
@@ -23,15 +24,17 @@ class NotCompiled(InputError):
     """A shape the compiled engine does not cover (``auto`` runs it with the reference engine,
     ``sparql`` refuses): never skipped."""
 
-    def __init__(self, shape: Node, reason: str) -> None:
+    def __init__(self, shape: Node, reason: str, **params: str) -> None:
+        """``reason``: a template (marked ``N_``) with ``params``, or a note already made."""
+        said = reason if isinstance(reason, Note) else Note(reason, reason, params)
         super().__init__(
             N_("cannot compile the shape {shape}: {reason}"),
             code="not-compiled",
             shape=show(shape),
-            reason=reason,
+            reason=said,
         )
         self.shape = shape
-        self.reason = reason
+        self.reason = said
 
 
 def show(term: Node | None) -> str:
@@ -47,7 +50,9 @@ def term(node: Node) -> str:
     """A term of the shapes graph in SPARQL (a blank node cannot be one: it is refused)."""
     if isinstance(node, (URIRef, Literal)):
         return n3(node)
-    raise NotCompiled(node, f"a blank node ({node}) where SPARQL needs an IRI or a literal")
+    raise NotCompiled(
+        node, N_("a blank node ({node}) where SPARQL needs an IRI or a literal"), node=str(node)
+    )
 
 
 def items(shapes: Graph, node: Node) -> list[Node]:

@@ -178,7 +178,7 @@ def constraint_checks(
             continue
         select = g.value(constraint, SH.select)
         if select is None:
-            raise NotCompiled(shape, "an sh:sparql constraint without sh:select")
+            raise NotCompiled(shape, N_("an sh:sparql constraint without sh:select"))
         said = [m for m in g.objects(constraint, SH.message) if isinstance(m, Literal)]
         fields = {
             **base,
@@ -389,7 +389,11 @@ def component_checks(
             continue
         validator, ask = _validator(g, comp, p is not None)
         if validator is None:
-            raise NotCompiled(shape, f"no validator of {comp.iri} fits this kind of shape")
+            raise NotCompiled(
+                shape,
+                N_("no validator of {component} fits this kind of shape"),
+                component=str(comp.iri),
+            )
         query = str(g.value(validator, SH.ask if ask else SH.select))
         forbidden_in_sparql(shape, query)
         text = declared_prefixes(g, validator) + with_path(shape, query, p)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from policygraph.checks.report import SEVERITIES, Report, verdict
+from policygraph.checks.report import SEVERITY_WORDS, Report, Result, summary_line
+from policygraph.i18n import _, in_language
 from policygraph.render.table import Cell, Column, Sheet
 from policygraph.store.sparql import NamedQuery
+from policygraph.text.notes import Label
 from policygraph.views.links import Suggestion
 from policygraph.views.network import DepartmentRow
 from policygraph.views.progress import NOT_REPORTED, STATUSES, DepartmentProgress, StatusRow
@@ -112,23 +114,31 @@ def assignment_sheet(tasks: DepartmentTasks) -> Sheet:
 def summary_sheet(summary: Summary) -> Sheet:
     """The documents of the graph, with the corpus totals under them."""
     columns = [
-        Column("short", "doc"),
-        Column("number", "number"),
-        Column("kind", "kind"),
-        Column("level", "level"),
-        Column("parts", "parts", numeric=True),
-        Column("provisions", "items", numeric=True),
-        Column("measures", "measures", numeric=True),
-        Column("responsibilities", "resp.", numeric=True),
-        Column("funding_commitments", "funding", numeric=True),
+        Column("short", _("doc")),
+        Column("number", _("number")),
+        Column("kind", _("kind")),
+        Column("level", _("level")),
+        Column("parts", _("parts"), numeric=True),
+        Column("provisions", _("items"), numeric=True),
+        Column("measures", _("measures"), numeric=True),
+        Column("responsibilities", _("resp."), numeric=True),
+        Column("funding_commitments", _("funding"), numeric=True),
     ]
-    rows: list[list[Cell]] = [[str(getattr(r, c.key)) for c in columns] for r in summary.documents]
-    t = summary.totals
-    footer = (
-        f"{t['documents']} documents · {t['provisions']} provisions · {t['departments']} departments · "
-        f"{t['responsibilities']} responsibilities · {t['funding_commitments']} funding commitments"
-    )
-    return Sheet("Documents", columns, rows, footer=footer, lines=False)
+    rows: list[list[Cell]] = [[_kept(r, c.key) for c in columns] for r in summary.documents]
+    footer = _(
+        "{documents} documents · {provisions} provisions · {departments} departments · "
+        "{responsibilities} responsibilities · {funding_commitments} funding commitments"
+    ).format(**summary.totals)
+    return Sheet(_("Documents"), columns, rows, footer=footer, lines=False)
+
+
+def _kept(row: object, key: str) -> str:
+    """A field of a row as text; a level or a kind with its Chinese label beside it, said in the
+    language spoken in the tables people read (the same English in the machine formats)."""
+    value = getattr(row, key)
+    if key in ("level", "kind"):
+        return Label(value, zh=getattr(row, f"{key}_zh", ""))
+    return value if isinstance(value, str) else str(value)
 
 
 def departments_sheet(rows: list[DepartmentRow]) -> Sheet:
@@ -136,9 +146,9 @@ def departments_sheet(rows: list[DepartmentRow]) -> Sheet:
     keys = ["official", "names", "level", "kind", "parent", "leads", "co_leads", "responsible"]
     headers = ["单位", "其他名称", "层级", "类别", "上级", "牵头", "配合", "负责"]
     return Sheet(
-        "Departments",
+        _("Departments"),
         [Column(k, hd, wide=k == "names") for k, hd in zip(keys, headers, strict=True)],
-        [[str(getattr(r, k)) for k in keys] for r in rows],
+        [[_kept(r, k) for k in keys] for r in rows],
     )
 
 
@@ -172,7 +182,7 @@ def suggestions_sheet(
         for s in suggestions
     ]
     return Sheet(
-        f"{lower.label} → {higher.label}: suggested links",
+        _("{lower} → {higher}: suggested links").format(lower=lower.label, higher=higher.label),
         [Column(k, hd, printed=bool(hd)) for k, hd in cols],
         rows,
     )
@@ -185,16 +195,28 @@ def results_sheet(report: Report) -> Sheet:
     headers = ["severity", "rule", "rule", "focus", "value", "path", "message", "quote"]
     headers += ["message (zh)", "rule (zh)"]
     printed = {"severity", "rule_label", "focus", "message"}
-    counts = ", ".join(f"{len(report.of(s))} {s.lower()}(s)" for s in SEVERITIES)
     return Sheet(
-        "Consistency checks",
+        _("Consistency checks"),
         [
-            Column(k, h, printed=k in printed, wide=k in ("message", "focus"))
+            Column(k, _(h), printed=k in printed, wide=k in ("message", "focus"))
             for k, h in zip(keys, headers, strict=True)
         ],
-        [[getattr(r, k) for k in keys] for r in report.results],
-        footer=f"{verdict(report)}: {counts}",
+        [[_result_cell(r, k) for k in keys] for r in report.results],
+        footer=summary_line(report),
     )
+
+
+def _result_cell(r: Result, key: str) -> str:
+    """A result's field: the severity, the rule and the message said in the language spoken in
+    the tables people read (machine formats: the same English values in every language)."""
+    value: str = getattr(r, key)
+    if key == "severity":
+        return Label(value, zh=in_language(SEVERITY_WORDS.get(value, value), "zh"))
+    if key == "rule_label":
+        return Label(value, zh=r.rule_label_zh)
+    if key == "message":
+        return Label(value, zh=r.message_zh)
+    return value
 
 
 def queries_sheet(queries: list[NamedQuery]) -> Sheet:
@@ -262,7 +284,9 @@ def progress_sheet(document: Document, rows: list[StatusRow], as_of: str) -> She
         f"{document.label}《{document.title}》落实情况（截至 {as_of}）",
         columns,
         out,
-        footer=f"{len(rows)} tasks: {late} overdue, {silent} not reported",
+        footer=_("{tasks} tasks: {late} overdue, {silent} not reported").format(
+            tasks=len(rows), late=late, silent=silent
+        ),
         staff=True,
     )
 
@@ -298,6 +322,8 @@ def progress_department_sheet(
         f"{document.label}《{document.title}》各单位反馈情况（截至 {as_of}）",
         columns,
         rows,
-        footer=f"not answered: {'、'.join(silent)}" if silent else "every department answered",
+        footer=_("not answered: {departments}").format(departments="、".join(silent))
+        if silent
+        else _("every department answered"),
         staff=True,
     )

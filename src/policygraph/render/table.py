@@ -4,7 +4,10 @@ xlsx and docx.
 Every view that gives rows becomes a :class:`Sheet`; each format renders a sheet to bytes. Lists
 (of departments) are joined with 、 in text cells and kept as lists in JSON, which is a list of
 records, one per row. CSV is UTF-8 with a BOM, the same bytes on stdout and in a file, so that
-Excel opens Chinese text correctly.
+Excel opens Chinese text correctly. A cell that is a :class:`~policygraph.text.notes.Note` (a
+note of the progress table) is said in the language spoken in the formats people read (table,
+md, html, xlsx, docx) and is its English text in the machine formats (csv, tsv, json), which do
+not change with the language.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import Literal
 from policygraph.errors import InputError
 from policygraph.i18n import N_
 from policygraph.render.formats import Format
+from policygraph.text.notes import said
 
 Cell = str | int | float | list[str] | None
 JOIN = "、"
@@ -47,6 +51,13 @@ class Sheet:
     staff: bool = False  # a table staff print: csv carries the headers people read, not the keys
 
     def text(self, cell: Cell) -> str:
+        """A cell as people read it: notes in the language spoken."""
+        if cell is None:
+            return ""
+        return JOIN.join(said(c) for c in cell) if isinstance(cell, list) else str(said(cell))
+
+    def machine_text(self, cell: Cell) -> str:
+        """A cell as the machine formats give it: the same in every language."""
         if cell is None:
             return ""
         return JOIN.join(cell) if isinstance(cell, list) else str(cell)
@@ -146,7 +157,7 @@ def _csv(sheet: Sheet) -> str:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([c.header if sheet.staff else c.key for c in sheet.columns])
     for row in sheet.rows:
-        w.writerow([inert(sheet.text(c)) for c in row])
+        w.writerow([inert(sheet.machine_text(c)) for c in row])
     return buf.getvalue()
 
 
@@ -157,7 +168,7 @@ def _tsv_cell(text: str) -> str:
 
 def _tsv(sheet: Sheet) -> str:
     lines = ["\t".join(c.key for c in sheet.columns)]
-    lines += ["\t".join(_tsv_cell(sheet.text(c)) for c in row) for row in sheet.rows]
+    lines += ["\t".join(_tsv_cell(sheet.machine_text(c)) for c in row) for row in sheet.rows]
     return "\n".join(lines) + "\n"
 
 

@@ -1,7 +1,9 @@
 """Reading dates as Chinese documents write them, and saying what is wrong when they cannot be read.
 
 Reads ``2021年9月8日``, ``2021-09-08 18:15``, ``2021年8月``, ``2021年``; refuses the run-together
-forms a web copy can garble (``20211224日``, ``202112月``, ``20213月``) with the problem in words.
+forms a web copy can garble (``20211224日``, ``202112月``, ``20213月``) with the problem as a
+:class:`~policygraph.text.notes.Note` (a code, an English template and its parameters), said in
+the language spoken where it is shown.
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+
+from policygraph.i18n import N_
+from policygraph.text.notes import Note
 
 _FULL = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 _ISO = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})")
@@ -18,10 +23,35 @@ _RUN_DAY = re.compile(r"(?P<y>\d{4})(?P<m>\d{1,2})(?P<d>\d{2})日")
 _RUN_MONTH = re.compile(r"(?P<y>\d{4})(?P<m>\d{1,2})月")
 
 
+# What can be wrong with a date as written: a code and its template (the catalogue's msgid)
+NOT_A_DAY = N_("{written} is not a day of the calendar")
+RUN_TOGETHER_DAY = N_(
+    "year, month and day run together with no 年 or 月 ({written}): probably {guess}"
+)
+RUN_TOGETHER_MONTH = N_("year and month run together with no 年 ({written}): probably {guess}")
+NO_YEAR = N_("no year in it")
+PROBLEMS = {
+    "date-not-a-day": NOT_A_DAY,
+    "date-run-together-day": RUN_TOGETHER_DAY,
+    "date-run-together-month": RUN_TOGETHER_MONTH,
+    "date-no-year": NO_YEAR,
+}
+
+
 @dataclass(frozen=True)
 class DateReading:
     value: str | None  # ISO: YYYY-MM-DD, YYYY-MM or YYYY
-    problem: str | None
+    said: Note | None = None  # why it cannot be read
+
+    @property
+    def problem(self) -> str | None:
+        """The problem: its English words as a ``str``, the note itself (put into an error's
+        message, it speaks the language spoken)."""
+        return self.said
+
+
+def _problem(code: str, **params: str) -> DateReading:
+    return DateReading(None, Note(code, PROBLEMS[code], params))
 
 
 def read_date(text: str) -> DateReading:
@@ -31,26 +61,21 @@ def read_date(text: str) -> DateReading:
         if m:
             y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
             try:
-                return DateReading(dt.date(y, mo, d).isoformat(), None)
+                return DateReading(dt.date(y, mo, d).isoformat())
             except ValueError:
-                return DateReading(None, f"{m.group(0)} is not a day of the calendar")
+                return _problem("date-not-a-day", written=m.group(0))
     m = _RUN_DAY.search(text)
     if m:
         guess = f"{m['y']}年{int(m['m'])}月{int(m['d'])}日"
-        return DateReading(
-            None,
-            f"year, month and day run together with no 年 or 月 ({m.group(0)}): probably {guess}",
-        )
+        return _problem("date-run-together-day", written=m.group(0), guess=guess)
     m = _MONTH.search(text)
     if m and 1 <= int(m["m"]) <= 12:
-        return DateReading(f"{m['y']}-{int(m['m']):02d}", None)
+        return DateReading(f"{m['y']}-{int(m['m']):02d}")
     m = _RUN_MONTH.search(text)
     if m and 1 <= int(m["m"]) <= 12:
-        return DateReading(
-            None,
-            f"year and month run together with no 年 ({m.group(0)}): probably {m['y']}年{int(m['m'])}月",
-        )
+        guess = f"{m['y']}年{int(m['m'])}月"
+        return _problem("date-run-together-month", written=m.group(0), guess=guess)
     m = _YEAR.search(text)
     if m:
-        return DateReading(m["y"], None)
-    return DateReading(None, "no year in it")
+        return DateReading(m["y"])
+    return _problem("date-no-year")

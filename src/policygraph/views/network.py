@@ -39,6 +39,8 @@ class DepartmentRow:
     leads: int
     co_leads: int
     responsible: int
+    level_zh: str = ""  # the level's and the kind's Chinese labels (the ontology's @zh)
+    kind_zh: str = ""
 
 
 @dataclass
@@ -78,6 +80,8 @@ def departments(store: Store) -> list[DepartmentRow]:
                 leads=counts[iri].get("lead", 0),
                 co_leads=counts[iri].get("co-lead", 0),
                 responsible=counts[iri].get("responsible", 0),
+                level_zh=text(r["level_zh"]),
+                kind_zh=text(r["kind_zh"]),
             )
         )
     return sorted(rows, key=lambda d: (-(d.leads + d.co_leads), d.department))

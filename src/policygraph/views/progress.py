@@ -23,6 +23,7 @@ from rdflib import URIRef
 from policygraph.errors import InputError
 from policygraph.i18n import N_
 from policygraph.store import Store
+from policygraph.text.notes import Note
 from policygraph.views.internal import query
 from policygraph.views.tasks import Deadline, Document, TaskRow, TaskTable, task_table
 
@@ -184,7 +185,7 @@ class StatusRow:
     name: str
     latest: Report | None
     overdue: bool = False
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # each a Note: English str, said at the edge
 
     @property
     def status(self) -> str:
@@ -229,33 +230,31 @@ def judge(
     latest = row.latest
     done = latest is not None and latest.status == "completed"
     if not deadlines:
-        row.notes.append("no deadline set")
+        row.notes.append(_note("no-deadline"))
     for d in deadlines:
         if d.ongoing:
-            row.notes.append(f"{d.written}: ongoing, never overdue")
+            row.notes.append(_note("ongoing", written=d.written))
         elif d.due is not None:
             due = dt.date.fromisoformat(d.due)
             if due < as_of and not done:
                 row.overdue = True
-                row.notes.append(f"due {due.isoformat()} ({d.written}), not 已完成")
+                row.notes.append(_note("overdue", due=due.isoformat(), written=d.written))
         elif d.recurrence is not None:
             _judge_recurring(row, d, history, as_of, issued)
         else:
-            row.notes.append(f"{d.written}: not a date the text pins down, not judged")
+            row.notes.append(_note("not-pinned-down", written=d.written))
     if latest is None:
-        row.notes.append("no report received")
+        row.notes.append(_note("no-report"))
 
 
 def _judge_recurring(
     row: StatusRow, d: Deadline, history: list[Report], as_of: dt.date, issued: dt.date | None
 ) -> None:
     if issued is None:
-        row.notes.append(
-            f"{d.written}: the document's date is unknown, periods counted from 1 January"
-        )
+        row.notes.append(_note("date-unknown", written=d.written))
     ends = period_ends(str(d.recurrence), issued or dt.date(as_of.year - 1, 12, 31), as_of)
     if not ends:
-        row.notes.append(f"{d.written}: no period has ended yet")
+        row.notes.append(_note("no-period-ended", written=d.written))
         return
     end = ends[-1]
     after = ends[-2] if len(ends) > 1 else issued
@@ -263,10 +262,28 @@ def _judge_recurring(
     for r in history:
         when = r.completed or r.received
         if r.status == "completed" and when <= end and (start is None or when >= start):
-            row.notes.append(f"{d.written}: done for the period ending {end.isoformat()}")
+            row.notes.append(_note("period-done", written=d.written, end=end.isoformat()))
             return
     row.overdue = True
-    row.notes.append(f"{d.written}: the period ending {end.isoformat()} has no 已完成 report")
+    row.notes.append(_note("period-overdue", written=d.written, end=end.isoformat()))
+
+
+# The 说明 of a row of the progress table: a code and its words (said in the language spoken)
+NOTES = {
+    "no-deadline": N_("no deadline set"),
+    "ongoing": N_("{written}: ongoing, never overdue"),
+    "overdue": N_("due {due} ({written}), not 已完成"),
+    "not-pinned-down": N_("{written}: not a date the text pins down, not judged"),
+    "no-report": N_("no report received"),
+    "date-unknown": N_("{written}: the document's date is unknown, periods counted from 1 January"),
+    "no-period-ended": N_("{written}: no period has ended yet"),
+    "period-done": N_("{written}: done for the period ending {end}"),
+    "period-overdue": N_("{written}: the period ending {end} has no 已完成 report"),
+}
+
+
+def _note(code: str, **params: str) -> Note:
+    return Note(f"progress-{code}", NOTES[code], params)
 
 
 def period_ends(recurrence: str, after: dt.date, before: dt.date) -> list[dt.date]:

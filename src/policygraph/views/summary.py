@@ -24,6 +24,8 @@ class DocumentRow:
     measures: int
     responsibilities: int
     funding_commitments: int
+    kind_zh: str = ""  # the kind's and the level's Chinese labels (the ontology's @zh)
+    level_zh: str = ""
 
 
 _TOTALS = ("documents", "provisions", "departments", "responsibilities", "funding_commitments")
@@ -67,4 +69,6 @@ def _document(r: Mapping[str, object], counts: Mapping[str, int]) -> DocumentRow
         measures=counts.get("measures", 0),
         responsibilities=counts.get("responsibilities", 0),
         funding_commitments=counts.get("funding_commitments", 0),
+        kind_zh=text("kind_zh"),
+        level_zh=text("level_zh"),
     )
