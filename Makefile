@@ -21,7 +21,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/policygraph build
-	$(BIN)/policygraph validate --defects docs/source-defects.md
+	$(BIN)/policygraph validate --lang en --defects docs/source-defects.md
 	$(BIN)/policygraph tasks
 	$(BIN)/policygraph site -o site
 	@echo "Open site/index.html in a browser (it works from disk, with no server or network)."

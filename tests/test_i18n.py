@@ -279,3 +279,17 @@ def test_the_systems_reason_speaks_chinese_too() -> None:
     assert "No such file or directory" in english.stderr
     i18n.use("zh")
     assert all(i18n._(reason) != reason for reason in i18n.OS_REASONS)
+
+
+@pytest.mark.parametrize("fmt", ["tree", "md"])
+def test_the_chain_speaks_chinese_with_the_curators_chinese_basis(fmt: str) -> None:
+    """Levels by the ontology's Chinese names, the link's kind and proposer in words, and each
+    judged link's basis as the curator wrote it in Chinese (pg:basis @zh)."""
+    zh = runner.invoke(app, ["chain", "lz:1", "-f", fmt], env=ZH)
+    assert zh.exit_code == 0, zh.output
+    assert "研判" in zh.stdout and "主题相同" in zh.stdout
+    if fmt == "tree":
+        assert "落实链条" in zh.stdout and "[国家级]" in zh.stdout
+    assert re.findall(r"[A-Za-z]+(?: [A-Za-z]+){2,}", zh.stdout) == [], zh.stdout
+    en = runner.invoke(app, ["chain", "lz:1", "-f", fmt], env=C)
+    assert "judged link" in en.stdout and "same subject" in en.stdout

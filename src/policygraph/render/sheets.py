@@ -222,13 +222,13 @@ def _result_cell(r: Result, key: str) -> str:
 def queries_sheet(queries: list[NamedQuery]) -> Sheet:
     """The query catalogue: name, title, description, parameters, an example."""
     return Sheet(
-        "Queries",
+        _("Queries"),
         [
-            Column("name", "name"),
-            Column("title", "title", wide=True),
-            Column("description", "description", wide=True),
-            Column("params", "parameters", wide=True),
-            Column("example", "example", wide=True),
+            Column("name", _("name")),
+            Column("title", _("title"), wide=True),
+            Column("description", _("description"), wide=True),
+            Column("params", _("parameters"), wide=True),
+            Column("example", _("example"), wide=True),
         ],
         [
             [

@@ -46,14 +46,19 @@ DIGESTS = "digests.json"  # each file's SHA-256 and what stat said of it then (f
 REMEMBERED = 50_000  # files whose digests are remembered: a corpus of 10,000 documents has 35,000
 
 
+CODE_FILES = ("*.py", "*.rq", "*.mo", "*.html", "*.css", "*.js")  # what makes its output
+
+
 @functools.cache
 def code_digest() -> str:
-    """A digest of policygraph's own code (every module, by path and content): what it makes
-    from a corpus is kept only for the code that made it (the package's version number alone
-    would miss an edit in a checkout)."""
+    """A digest of policygraph's own code (every module, its queries, its compiled message
+    catalogues, the site's templates and static files, by path and content): what it makes from
+    a corpus is kept only for the code that made it (the package's version number alone would
+    miss an edit in a checkout, a translation or a query)."""
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    for path in sorted(package.rglob("*.py")):
+    found = {path for pattern in CODE_FILES for path in package.rglob(pattern)}
+    for path in sorted(found):
         if "_corpus" not in path.relative_to(package).parts:
             digest.update(path.relative_to(package).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")

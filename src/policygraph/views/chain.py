@@ -36,6 +36,7 @@ class Node:
     responsible: list[str] = field(default_factory=list)
     reports: list[dict[str, str]] = field(default_factory=list)
     document_iri: URIRef | None = None
+    level_zh: str = ""  # the ontology's Chinese name of the level (国家级, 省级, 市级)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Link:
     basis: str
     confidence: str
     agent: str
+    basis_zh: str = ""  # the basis in Chinese, where a curator gave one
 
 
 @dataclass
@@ -215,6 +217,7 @@ def _link(r: dict[str, Any]) -> Link:
         str(r["basis"] or ""),
         str(r["confidence"] or ""),
         str(r["agent"] or "").rsplit("#", 1)[-1],
+        str(r.get("basiszh") or ""),
     )
 
 
@@ -317,4 +320,5 @@ def _card(iri: URIRef, row: dict[str, Any]) -> Node:
         label=str(row["label"]),
         title=str(row["title"]),
         document_iri=URIRef(str(row["document"])),
+        level_zh=str(row.get("levelzh") or ""),
     )

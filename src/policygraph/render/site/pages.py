@@ -259,7 +259,7 @@ class SitePages:
                 "status": r.status,
                 "received": date(r.latest.received) if r.latest else None,
                 "overdue": r.overdue,
-                "notes": "；".join(r.notes),
+                "notes": words.notes(r.notes),
                 "document": doc.label,
             }
             shown.append(entry)

@@ -13,6 +13,7 @@ import re
 
 from policygraph import i18n
 from policygraph.i18n import N_
+from policygraph.text.notes import Note
 from policygraph.views.site import Target, Words
 
 NONE = N_("none")
@@ -37,6 +38,15 @@ def both(message: str, **fields: str | Words) -> Words:
     zh = {k: v.zh if isinstance(v, Words) else v for k, v in fields.items()}
     en = {k: v.en if isinstance(v, Words) else v for k, v in fields.items()}
     return Words(_chinese().gettext(message).format(**zh), message.format(**en))
+
+
+def notes(found: list[str]) -> Words | None:
+    """The notes of a row (the library's :class:`~policygraph.text.notes.Note`s), in Chinese
+    and in English; None where there are none."""
+    if not found:
+        return None
+    zh = [n.in_language("zh") if isinstance(n, Note) else str(n) for n in found]
+    return Words("；".join(zh), "; ".join(str(n) for n in found))
 
 
 def joined(*words: Words, sep: str = " · ") -> Words:
