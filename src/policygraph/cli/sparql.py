@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
     from policygraph.store.results import Answer
 
+EMBEDDED = i18n.N_("embedded")  # the store in this process: said in the language spoken
+
 
 @reads_graph
 def query(
@@ -113,7 +115,8 @@ def _emit_answer(
         elif fmt == Format.sparql_tsv:
             emit(results.sparql_tsv(answer), fmt, output)
         else:
-            said = i18n._("{n} row(s) from {location}").format(n=len(answer), location=location)
+            where = i18n._(EMBEDDED) if location == "embedded" else location  # else a URL
+            said = i18n._("{n} row(s) from {location}").format(n=len(answer), location=where)
             emit_sheet(results.sheet(answer, said), fmt, output)
     else:
         graph_fmt = Format.ttl if given is None and fmt == Format.table else fmt
