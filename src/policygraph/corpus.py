@@ -515,7 +515,7 @@ def write_atomic(files: Mapping[Path, Content]) -> list[Path]:
     staged: list[tuple[Path, Path]] = []
     try:
         for path, content in files.items():
-            staged.append((_stage(path, content), path))
+            staged.append((stage(path, content), path))
         for tmp, path in staged:
             _NOTED.append(_absolute(path))
             os.replace(tmp, path)
@@ -536,7 +536,10 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
-def _stage(path: Path, content: Content) -> Path:
+def stage(path: Path, content: Content, mode: int | None = None) -> Path:
+    """``content`` written to a new temporary file beside ``path`` (to be renamed over it), with
+    ``mode`` (None: a new file's, as the umask says); an InputError naming ``path`` when it
+    cannot be."""
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(
@@ -560,9 +563,11 @@ def _stage(path: Path, content: Content) -> Path:
                 fh.write(content)
             else:
                 content(fh)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
+        if mode is None:
+            mask = os.umask(0)
+            os.umask(mask)
+            mode = 0o666 & ~mask
+        os.chmod(tmp, mode)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise InputError(

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 from pathlib import Path
 
+from policygraph.corpus import stage
 from policygraph.errors import InputError
 from policygraph.i18n import N_
 
@@ -28,43 +28,17 @@ def write_output(path: Path, data: bytes) -> Path:
     link) is returned."""
     target, mode = checked_target(path)
     refuse_inside_corpus(path, target)
-    directory = target.parent
-    if not directory.is_dir():
-        raise InputError(
-            N_("{path}: directory {directory} does not exist"),
-            code="write-directory-missing",
-            path=path,
-            directory=directory,
-        )
-    if mode is None:
-        mask = os.umask(0)
-        os.umask(mask)
-        mode = 0o666 & ~mask
+    tmp = stage(target, data, mode)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-    except OSError as exc:
-        raise InputError(
-            N_("{path}: cannot write ({reason})"),
-            code="write-temporary",
-            path=path,
-            reason=exc.strerror,
-        ) from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), mode)
-            fh.write(data)
         os.replace(tmp, target)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise InputError(
             N_("{path}: cannot write ({reason})"),
             code="write-failed",
             path=path,
             reason=exc.strerror,
         ) from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return target
 
 
