@@ -255,3 +255,14 @@ def test_an_edited_task_is_still_refused(home: Corpus, tmp_path: Path) -> None:
     wb.save(path)
     result = runner.invoke(app, ["progress", "import", str(path), "--home", str(home.root)])
     assert result.exit_code == 2 and "the task text was edited" in result.stderr
+
+
+def test_the_form_checks_the_columns_it_names(gx: Corpus, tmp_path: Path) -> None:
+    """With 条目 in, the drop-down and the date check still sit on 完成状态 and 完成日期."""
+    ws = load_workbook(form(gx, tmp_path / "f.xlsx", "科技厅")).worksheets[0]
+    letters = {c.value: c.column_letter for c in ws[2]}
+    checks = {dv.type: str(dv.sqref) for dv in ws.data_validations.dataValidation}
+    end = ws.max_row
+    assert checks["list"] == f"{letters['完成状态']}3:{letters['完成状态']}{end}"
+    assert checks["date"] == f"{letters['完成日期']}3:{letters['完成日期']}{end}"
+    assert ws.auto_filter.ref == f"B2:{letters['填报人']}{end}"
