@@ -84,7 +84,18 @@ def snapshot(directory: Path) -> dict[str, bytes]:
 
 
 # The keys of the staff tables, in column order: their csv carries the Chinese headers.
-TASK_KEYS = ["document", "seq", "number", "title", "lead", "co_lead", "responsible", "deadline"]
+# 条目 (label) is the item's label as the source writes it; 条目编号 (number) its number.
+TASK_KEYS = [
+    "document",
+    "seq",
+    "label",
+    "title",
+    "lead",
+    "co_lead",
+    "responsible",
+    "deadline",
+    "number",
+]
 DEPT_KEYS = [
     "document",
     "department",
@@ -97,12 +108,14 @@ DEPT_KEYS = [
 ASSIGNMENT_KEYS = [
     "department",
     "document",
-    "number",
+    "seq",
+    "label",
     "title",
     "role",
     "written",
     "via",
     "deadline",
+    "number",
 ]
 
 

@@ -7,7 +7,8 @@ exactly: csv starts with the UTF-8 BOM on stdout as in a file (the same bytes bo
 the recorded report's "results", unchanged, with each message and rule label in Chinese beside
 them since issue 25); the task tables (issue 12) carry the headers staff
 print (文件, 序号, 条目, 任务, …) and two more columns, 责任单位 and 完成时限 (empty for the
-Guangxi measures, which set no deadline), with every recorded cell unchanged.
+Guangxi measures, which set no deadline), with every recorded cell unchanged; since issue 26 条目
+is the item's label as the source writes it ((四)) and the recorded number is in 条目编号.
 """
 
 from __future__ import annotations
@@ -62,10 +63,12 @@ def assert_task_table(now: bytes, recorded: bytes) -> None:
         "配合单位",
         "责任单位",
         "完成时限",
+        "条目编号",
     ]
     assert old_header == ["document", "number", "title", "lead", "co_lead"]
     assert [r[1] for r in new] == [str(n) for n in range(1, len(old) + 1)]
-    assert [[r[0], r[2], r[3], r[4], r[5]] for r in new] == old
+    assert [[r[0], r[8], r[3], r[4], r[5]] for r in new] == old
+    assert [r[2] for r in new[:2]] == ["(四)", "(五)"]  # 条目, as the source writes it
     assert {(r[6], r[7]) for r in new} == {("", "")}
 
 

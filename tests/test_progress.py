@@ -93,9 +93,10 @@ def test_the_form_has_a_sheet_per_department_and_its_identities(
     assert identity["document"].endswith("/曲政办发/2023/8")
     assert identity["department"] == "https://w3id.org/policygraph/org/cn-yn-qujing/曲靖市科技局"
     assert ws.column_dimensions["A"].hidden
-    headers = [ws.cell(row=2, column=c).value for c in range(2, 11)]
+    headers = [ws.cell(row=2, column=c).value for c in range(2, 12)]
     assert headers == [
         "序号",
+        "条目",
         "任务",
         "本单位职责",
         "完成时限",
@@ -106,9 +107,9 @@ def test_the_form_has_a_sheet_per_department_and_its_identities(
         "填报人",
     ]
     assert ws["A3"].value.startswith("https://w3id.org/policygraph/")
-    assert ws["C3"].value == "（一）建设创新平台" and ws["D3"].value == "牵头"
-    assert ws["E3"].value == "2023年底前"
-    assert ws.protection.sheet and ws["C3"].protection.locked and not ws["G3"].protection.locked
+    assert ws["C3"].value == "（一）" and ws["D3"].value == "建设创新平台"
+    assert ws["E3"].value == "牵头" and ws["F3"].value == "2023年底前"
+    assert ws.protection.sheet and ws["D3"].protection.locked and not ws["H3"].protection.locked
     lists = [dv for dv in ws.data_validations.dataValidation if dv.type == "list"]
     assert lists and lists[0].formula1 == '"已完成,推进中,未启动,滞后"'
 
@@ -188,7 +189,7 @@ def test_round_trip_as_offices_do_it(home: Corpus, tmp_path: Path) -> None:
         app, ["progress", "import", *files, "--received", "2024-06-20", "--home", str(home.root)]
     )
     assert refused.exit_code == 2, refused.output
-    assert "曲靖市委组织部!G3 “基本完成”: 完成状态 is not one of the list" in refused.stderr
+    assert "曲靖市委组织部!H3 “基本完成”: 完成状态 is not one of the list" in refused.stderr
     assert "nothing was stored" in refused.stderr
     assert stored(home) == []
     accepted = runner.invoke(
@@ -207,18 +208,18 @@ def test_round_trip_as_offices_do_it(home: Corpus, tmp_path: Path) -> None:
     assert accepted.exit_code == 1, accepted.output
     assert "Stored 3 report(s) from 2 file(s)" in accepted.stdout
     now = statuses(home)
-    assert now[("（一）建设创新平台", "曲靖市科技局")]["status"] == "已完成"
-    assert now[("（一）建设创新平台", "曲靖市科技局")]["overdue"] == "否"
-    assert now[("（一）建设创新平台", "曲靖市财政局")]["status"] == "推进中"
-    assert now[("（一）建设创新平台", "曲靖市财政局")]["overdue"] == "是"  # due 2023-12-31
-    assert now[("（五）加强统筹调度", "曲靖市科技局")]["overdue"] == "否"  # no deadline
-    assert now[("（二）引育创新人才", "曲靖市委组织部")]["status"] == "未报送"
-    assert now[("（二）引育创新人才", "曲靖市委组织部")]["overdue"] == "是"  # due 2024-06-30
-    assert now[("（四）强化要素保障", "曲靖市自然资源规划局")]["overdue"] == "否"  # 持续推进
-    assert now[("（三）深化放管服改革", "曲靖市政务服务局")]["overdue"] == "是"  # 每季度: Q2 ended
+    assert now[("建设创新平台", "曲靖市科技局")]["status"] == "已完成"
+    assert now[("建设创新平台", "曲靖市科技局")]["overdue"] == "否"
+    assert now[("建设创新平台", "曲靖市财政局")]["status"] == "推进中"
+    assert now[("建设创新平台", "曲靖市财政局")]["overdue"] == "是"  # due 2023-12-31
+    assert now[("加强统筹调度", "曲靖市科技局")]["overdue"] == "否"  # no deadline
+    assert now[("引育创新人才", "曲靖市委组织部")]["status"] == "未报送"
+    assert now[("引育创新人才", "曲靖市委组织部")]["overdue"] == "是"  # due 2024-06-30
+    assert now[("强化要素保障", "曲靖市自然资源规划局")]["overdue"] == "否"  # 持续推进
+    assert now[("深化放管服改革", "曲靖市政务服务局")]["overdue"] == "是"  # 每季度: Q2 ended
     # before the reports came in, the same question gives the answer of that day
     before = statuses(home, "2024-06-01")
-    assert before[("（一）建设创新平台", "曲靖市科技局")]["status"] == "未报送"
+    assert before[("建设创新平台", "曲靖市科技局")]["status"] == "未报送"
     answered = json.loads(
         run(
             "progress",
@@ -279,10 +280,10 @@ def test_each_report_rests_on_the_cells_of_the_file_kept(home: Corpus, tmp_path:
     ws = load_workbook(kept)[sheet]
     first, _ = cells.split(":")
     row = int(first[1:])
-    assert ws[f"F{row}"].value == str(g.value(report, pg.progressText)) == "已建成"
-    assert ws[f"G{row}"].value == "已完成" and str(g.value(report, pg.status)).endswith("Completed")
-    assert ws[f"I{row}"].value == str(g.value(report, pg.evidence))
-    assert ws[f"J{row}"].value == str(g.value(report, pg.reporter))
+    assert ws[f"G{row}"].value == str(g.value(report, pg.progressText)) == "已建成"
+    assert ws[f"H{row}"].value == "已完成" and str(g.value(report, pg.status)).endswith("Completed")
+    assert ws[f"J{row}"].value == str(g.value(report, pg.evidence))
+    assert ws[f"K{row}"].value == str(g.value(report, pg.reporter))
     assert str(g.value(report, pg.receivedOn)) == "2024-01-05"
 
 
@@ -295,10 +296,8 @@ def test_history_stays_and_the_latest_counts(home: Corpus, tmp_path: Path) -> No
     fill(second, {"建设创新平台": {"完成状态": "已完成", "完成日期": "2024-05-01"}})
     run("progress", "import", str(second), "--received", "2024-05-10", "--home", str(home.root))
     assert len(list(home.ttl.glob("progress-*.ttl"))) == 2
-    assert (
-        statuses(home, "2024-04-01")[("（一）建设创新平台", "曲靖市财政局")]["status"] == "推进中"
-    )
-    late = statuses(home, "2024-07-01")[("（一）建设创新平台", "曲靖市财政局")]
+    assert statuses(home, "2024-04-01")[("建设创新平台", "曲靖市财政局")]["status"] == "推进中"
+    late = statuses(home, "2024-07-01")[("建设创新平台", "曲靖市财政局")]
     assert late["status"] == "已完成" and late["overdue"] == "否"
     out = runner.invoke(app, ["validate", "--home", str(home.root)])
     assert "completed （一）建设创新平台 on 2024-05-01, after its deadline 2023-12-31" in out.stdout
@@ -312,17 +311,17 @@ def test_every_problem_is_named_by_its_cell(home: Corpus, tmp_path: Path) -> Non
     wb = load_workbook(path)
     science, finance = wb["曲靖市科技局"], wb["曲靖市财政局"]
     science["A4"] = "https://w3id.org/policygraph/nothing"  # unknown row identity
-    science["F3"], science["G3"], science["H3"] = "进展", "已完成", "去年年底"  # not a date
-    science["C3"] = "（一）建设创新平台和实验室"  # edited task text
-    finance["G3"] = "推进中"
+    science["G3"], science["H3"], science["I3"] = "进展", "已完成", "去年年底"  # not a date
+    science["D3"] = "建设创新平台和实验室"  # edited task text
+    finance["H3"] = "推进中"
     finance["A3"] = science["A3"].value  # another department's row
     wb.save(path)
     result = runner.invoke(app, ["progress", "import", str(path), "--home", str(home.root)])
     assert result.exit_code == 2
     err = result.stderr
     assert "曲靖市科技局!A4 “https://w3id.org/policygraph/nothing”: no such row" in err
-    assert "曲靖市科技局!H3 “去年年底”: not a date" in err
-    assert "曲靖市科技局!C3 “（一）建设创新平台和实验室”: the task text was edited" in err
+    assert "曲靖市科技局!I3 “去年年底”: not a date" in err
+    assert "曲靖市科技局!D3 “建设创新平台和实验室”: the task text was edited" in err
     assert "曲靖市财政局!A3" in err and "the same row twice (first at 曲靖市科技局!A3)" in err
     assert stored(home) == []
 
@@ -333,7 +332,7 @@ def test_a_department_reports_only_on_its_own_rows(home: Corpus, tmp_path: Path)
     path = form(home, tmp_path / "one", "曲靖市财政局")
     wb = load_workbook(path)
     ws = wb.worksheets[0]
-    ws["A3"], ws["G3"] = science_row, "推进中"  # 科技局's row on 财政局's form
+    ws["A3"], ws["H3"] = science_row, "推进中"  # 科技局's row on 财政局's form
     wb.save(path)
     result = runner.invoke(app, ["progress", "import", str(path), "--home", str(home.root)])
     assert result.exit_code == 2
@@ -349,7 +348,7 @@ def test_a_form_for_a_document_that_does_not_exist(home: Corpus, tmp_path: Path)
     identity = json.loads(ws["A1"].value)
     identity["document"] = "https://w3id.org/policygraph/eli/cn-yn/none/2099/1"
     ws["A1"] = json.dumps(identity, ensure_ascii=False)
-    ws["G3"] = "推进中"
+    ws["H3"] = "推进中"
     wb.save(path)
     result = runner.invoke(app, ["progress", "import", str(path), "--home", str(home.root)])
     assert result.exit_code == 2
@@ -367,13 +366,13 @@ def test_a_docx_form_comes_back(home: Corpus, tmp_path: Path) -> None:
     doc = Document(str(path))
     (table,) = doc.tables
     row = table.rows[1]
-    row.cells[4].paragraphs[0].add_run("用地指标已保障")
-    status = row.cells[5]._tc.find(".//" + qn("w:sdtContent")).find(".//" + qn("w:t"))
+    row.cells[5].paragraphs[0].add_run("用地指标已保障")
+    status = row.cells[6]._tc.find(".//" + qn("w:sdtContent")).find(".//" + qn("w:t"))
     status.text = "推进中"
-    row.cells[8].paragraphs[0].add_run("赵六")
+    row.cells[9].paragraphs[0].add_run("赵六")
     doc.save(str(path))
     run("progress", "import", str(path), "--received", "2024-06-01", "--home", str(home.root))
-    now = statuses(home)[("（四）强化要素保障", "曲靖市自然资源规划局")]
+    now = statuses(home)[("强化要素保障", "曲靖市自然资源规划局")]
     assert now["status"] == "推进中" and now["overdue"] == "否"
 
 
@@ -382,12 +381,12 @@ def test_a_csv_form_comes_back(home: Corpus, tmp_path: Path) -> None:
     path = form(home, tmp_path, "曲靖市政务服务局")
     ws = load_workbook(path).worksheets[0]
     rows = [[("" if c is None else c) for c in r] for r in ws.iter_rows(values_only=True)]
-    rows[2][6], rows[2][7] = "已完成", "2024-06-15"
+    rows[2][7], rows[2][8] = "已完成", "2024-06-15"
     out = tmp_path / "政务服务局.csv"
     with out.open("w", encoding="utf-8-sig", newline="") as f:
         csv.writer(f).writerows(rows)
     run("progress", "import", str(out), "--received", "2024-06-20", "--home", str(home.root))
-    now = statuses(home)[("（三）深化放管服改革", "曲靖市政务服务局")]
+    now = statuses(home)[("深化放管服改革", "曲靖市政务服务局")]
     assert now["status"] == "已完成" and now["overdue"] == "否"  # done in the quarter to 06-30
 
 

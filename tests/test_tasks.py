@@ -66,7 +66,7 @@ def test_csv_file_has_bom(tmp_path: Path) -> None:
     assert data.startswith(b"\xef\xbb\xbf")
     assert (
         data.decode("utf-8-sig").splitlines()[0]
-        == "文件,序号,条目,任务,牵头单位,配合单位,责任单位,完成时限"
+        == "文件,序号,条目,任务,牵头单位,配合单位,责任单位,完成时限,条目编号"
     )
 
 
@@ -78,7 +78,7 @@ def test_xlsx_reads_back_as_the_csv(tmp_path: Path) -> None:
     assert [c.value for c in ws[2]] == ["序号", "条目", "任务", "牵头单位", "配合单位", "完成时限"]
     got = [[c.value or "" for c in row] for row in ws.iter_rows(min_row=3)]
     want = [
-        [int(r["seq"]), int(r["number"]), r["title"], r["lead"], r["co_lead"], r["deadline"]]
+        [int(r["seq"]), r["label"], r["title"], r["lead"], r["co_lead"], r["deadline"]]
         for r in guangxi_csv()
     ]
     assert got == want
@@ -100,7 +100,7 @@ def test_docx_table_and_cjk_font(tmp_path: Path) -> None:
     rows = [[c.text for c in r.cells] for r in table.rows]
     assert rows[0] == ["序号", "条目", "任务", "牵头单位", "配合单位", "完成时限"]
     assert rows[1:] == [
-        [r["seq"], r["number"], r["title"], r["lead"], r["co_lead"], r["deadline"]]
+        [r["seq"], r["label"], r["title"], r["lead"], r["co_lead"], r["deadline"]]
         for r in guangxi_csv()
     ]
     run = table.rows[1].cells[2].paragraphs[0].runs[0]

@@ -41,6 +41,7 @@ from policygraph.views.progress import (
     ROW_ID,
     STATUSES,
     Form,
+    FormRow,
     forms,
 )
 from policygraph.views.tasks import find_document
@@ -344,7 +345,8 @@ class _Expected:
             self.by_document[iri] = found
             for form in found:
                 for row in form.rows:
-                    self.rows[str(row.responsibility)] = (form, row)
+                    for identity in row.identities:  # a form of before may ask twice
+                        self.rows[str(identity)] = (form, row)
         return self.by_document[iri]
 
     def row(self, identity: str) -> tuple[Form, Any] | None:
@@ -398,7 +400,7 @@ def _check_row(
     identity, expected_row = found
     v = row.values
     task = v.get("任务", "")
-    if "".join(task.split()) != "".join(expected_row.task.split()):
+    if not _same_task(task, expected_row):
         what = N_("the task text was edited (the form says “{task}”)")
         problem(row.cells.get("任务", f"row {row.line}"), task, what, task=expected_row.task)
     if not any(v.get(h) for h in FILLED_IN):
@@ -429,6 +431,14 @@ def _check_row(
             "cells": f"{sheet.name}!{sheet.span.format(n=row.line)}",
         }
     )
+
+
+def _same_task(task: str, row: FormRow) -> bool:
+    """The 任务 cell is the task's: its title, or (on a form written before 条目 had a column
+    of its own) its label and title."""
+    written = "".join(task.split())
+    title = "".join(row.task.split())
+    return written in (title, "".join(row.label.split()) + title)
 
 
 def _identify(

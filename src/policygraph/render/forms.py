@@ -10,6 +10,10 @@ The columns the department fills in are unlocked, the rest protected; 完成状�
 
 docx: a table per department, each preceded by the sheet's identity and each 序号 cell holding
 the row's identity, both as hidden text; 完成状态 is a drop-down content control.
+
+序号 and 条目 are the task's in the task table (序号 its place there, 条目 its label as the
+source writes it), so a form, the table and ``progress`` name a task alike; a task the source
+lists twice for one department is one row (``views.progress.forms``).
 """
 
 from __future__ import annotations
@@ -32,7 +36,8 @@ from policygraph.views.progress import FILLED_IN, FORM_KIND, IDENTITY_HEADER, ST
 
 HEADERS = (
     ("序号", 6),
-    ("任务", 40),
+    ("条目", 9),
+    ("任务", 34),
     ("本单位职责", 11),
     ("完成时限", 14),
     ("进展情况", 40),
@@ -41,7 +46,14 @@ HEADERS = (
     ("佐证材料", 20),
     ("填报人", 10),
 )
-LAST = "J"  # the last column: identity in A, then the headers
+
+
+def _letter(header: str) -> str:
+    """The column of a header on the xlsx sheet: identity in A, then the headers (B…)."""
+    return chr(ord("B") + [h for h, _ in HEADERS].index(header))
+
+
+LAST = _letter(HEADERS[-1][0])  # the last column
 
 
 def identity(form: Form, generated: str, version: str) -> str:
@@ -76,8 +88,8 @@ def sheet_names(forms: list[Form]) -> list[str]:
 
 def row_values(form: Form) -> list[list[Any]]:
     return [
-        [i, row.task, row.role, row.deadline, None, None, None, None, None]
-        for i, row in enumerate(form.rows, start=1)
+        [row.seq, row.label, row.task, row.role, row.deadline, None, None, None, None, None]
+        for row in form.rows
     ]
 
 
@@ -146,7 +158,7 @@ def _validations(ws: Any, end: int) -> None:
         errorTitle="完成状态",
         error="请从列表中选择：" + "、".join(STATUSES),
     )
-    status.add(f"G3:G{end}")
+    status.add(f"{_letter('完成状态')}3:{_letter('完成状态')}{end}")
     day = DataValidation(
         type="date",
         operator="greaterThan",
@@ -156,7 +168,7 @@ def _validations(ws: Any, end: int) -> None:
         errorTitle="完成日期",
         error="请填写日期，如 2024-06-30",
     )
-    day.add(f"H3:H{end}")
+    day.add(f"{_letter('完成日期')}3:{_letter('完成日期')}{end}")
     ws.add_data_validation(status)
     ws.add_data_validation(day)
 

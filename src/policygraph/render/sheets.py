@@ -17,20 +17,25 @@ from policygraph.views.summary import Summary
 from policygraph.views.tasks import DepartmentTasks, Document, TaskTable, by_department
 
 ROLE_ZH = {"lead": "牵头", "co-lead": "配合", "responsible": "负责"}
+# The item's number as a machine reads it (4, or 2.1 where numbering restarts in each part): kept
+# for json (``number``) and csv, never printed; people read 条目, the label as the source writes it.
+NUMBER = Column("number", "条目编号", printed=False)
 
 
 def measure_sheet(table: TaskTable, full: bool = False) -> Sheet:
     """序号 · 条目 · 任务 · 牵头单位 · 配合单位 · 责任单位 · 完成时限: the table staff print.
 
-    序号 runs 1…n; 条目 is the source's own number. 责任单位 is shown where the document names
-    some; csv and json always carry every column (json with its stable English keys).
+    序号 runs 1…n; 条目 is the item's label as the source writes it (（四）), the same on every
+    output; the item's number (4) stays for machines (json ``number``, csv 条目编号). 责任单位 is
+    shown where the document names some; csv and json always carry every column (json with its
+    stable English keys).
     """
     doc = table.document
     has_responsible = any(r.responsible for r in table.rows)
     columns = [
         Column("document", "文件", printed=False),
         Column("seq", "序号"),
-        Column("number", "条目"),
+        Column("label", "条目"),
         Column("title", "任务", wide=True),
     ]
     if full:
@@ -40,14 +45,15 @@ def measure_sheet(table: TaskTable, full: bool = False) -> Sheet:
         Column("co_lead", "配合单位", wide=True),
         Column("responsible", "责任单位", wide=True, printed=has_responsible),
         Column("deadline", "完成时限"),
+        NUMBER,
     ]
     rows: list[list[Cell]] = []
-    for seq, r in enumerate(table.rows, start=1):
-        row: list[Cell] = [doc.label, seq, r.number, r.title]
+    for r in table.rows:
+        row: list[Cell] = [doc.label, r.seq, r.label, r.title]
         if full:
             row.append(r.text)
         row += [table.show(r.lead), table.show(r.co_lead), table.show(r.responsible)]
-        row.append([d.written for d in r.deadlines])
+        row += [[d.written for d in r.deadlines], r.number]
         rows.append(row)
     return Sheet(f"{doc.label}《{doc.title}》任务分工表", columns, rows, staff=True)
 
@@ -80,27 +86,32 @@ def department_sheet(table: TaskTable) -> Sheet:
 
 
 def assignment_sheet(tasks: DepartmentTasks) -> Sheet:
-    """One department's assignments, one row per measure and role; collectives marked."""
+    """One department's assignments, one row per measure and role; collectives marked. 序号 and
+    条目 are the task's in its document's task table."""
     columns = [
         Column("department", "单位", printed=False),
         Column("document", "文件"),
-        Column("number", "序号"),
+        Column("seq", "序号"),
+        Column("label", "条目"),
         Column("title", "任务", wide=True),
         Column("role", "职责"),
         Column("written", "文中写法"),
         Column("via", "说明"),
         Column("deadline", "完成时限"),
+        NUMBER,
     ]
     rows: list[list[Cell]] = [
         [
             tasks.official,
             a.document,
-            a.number,
+            a.seq,
+            a.label,
             a.title,
             ROLE_ZH[a.role],
             a.written,
             f"通过{a.via}" if a.via else "",
             list(a.deadlines),
+            a.number,
         ]
         for a in tasks.assignments
     ]
@@ -244,19 +255,23 @@ def queries_sheet(queries: list[NamedQuery]) -> Sheet:
 
 
 def progress_sheet(document: Document, rows: list[StatusRow], as_of: str) -> Sheet:
-    """Per task and department, the latest status as of a day and whether it is late."""
+    """Per task and department, the latest status as of a day, what the department wrote
+    (进展情况) and whether it is late."""
     columns = [
         Column("document", "文件", printed=False),
-        Column("number", "条目"),
+        Column("seq", "序号"),
+        Column("label", "条目"),
         Column("task", "任务", wide=True),
         Column("department", "单位"),
         Column("role", "职责"),
         Column("deadline", "完成时限"),
         Column("status", "完成状态"),
+        Column("progress", "进展情况", wide=True),
         Column("received", "报送日期"),
         Column("completed", "完成日期"),
         Column("overdue", "逾期"),
         Column("notes", "说明", wide=True),
+        NUMBER,
         Column("responsibility", "标识", printed=False),
     ]
     out: list[list[Cell]] = []
@@ -265,16 +280,19 @@ def progress_sheet(document: Document, rows: list[StatusRow], as_of: str) -> She
         out.append(
             [
                 document.label,
-                r.form.number,
+                r.form.seq,
+                r.form.label,
                 r.form.task,
                 r.name,
                 r.form.role,
                 r.form.deadline,
                 r.status,
+                latest.progress if latest else "",
                 latest.received.isoformat() if latest else "",
                 latest.completed.isoformat() if latest and latest.completed else "",
                 "是" if r.overdue else "否",
                 r.notes,
+                r.form.number,
                 str(r.form.responsibility),
             ]
         )

@@ -50,10 +50,19 @@ ROW_ID = re.compile(r"⟦([^⟧]+)⟧")
 class FormRow:
     responsibility: URIRef  # the row's identity, hidden on the form
     measure: URIRef
-    number: str  # 条目, as the source numbers it
-    task: str  # what the form shows as 任务: the source's label and title
-    role: str  # 牵头 · 配合 · 负责
+    number: str  # the item's number (4, or 2.1 where numbering restarts in each part)
+    task: str  # 任务: the measure's title, without its label
+    role: str  # 牵头 · 配合 · 负责 (牵头、配合 where the source names the department in both)
     deadline: str  # 完成时限 as written, "；"-joined where there are several
+    seq: int = 0  # 序号: the measure's place in the task table, the same on every output
+    label: str = ""  # 条目: the item's label as the source writes it, （四）
+    # the department's other responsibilities on this measure, where the source names it twice
+    # (the checks report it): one row asks once, and reports on any of them count
+    also: tuple[URIRef, ...] = ()
+
+    @property
+    def identities(self) -> tuple[URIRef, ...]:
+        return (self.responsibility, *self.also)
 
 
 @dataclass(frozen=True)
@@ -67,9 +76,15 @@ class Form:
 
 
 def task_text(row: TaskRow) -> str:
-    """The 任务 cell of a form: the source's own label and the measure's title."""
+    """The 任务 cell of a form as forms before 条目 had its own column wrote it: the source's
+    own label and the measure's title (a returned form of then still reads back)."""
     title = row.title or row.text
     return f"{row.label}{title}" if row.label and not title.startswith(row.label) else title
+
+
+# Which of a department's responsibilities on one measure a form row stands for: lead first.
+_ROLE_RANK = {"lead": 0, "responsible": 1, "co-lead": 2}
+_Named = tuple[int, int, str, URIRef, str]  # rank, position, IRI, responsibility, role
 
 
 def forms(
@@ -79,53 +94,55 @@ def forms(
     table: TaskTable | None = None,
 ) -> list[Form]:
     """The return form of ``document``: a sheet per department it names (or only
-    ``department``), rows in the order of the task table."""
+    ``department``), one row per task in the order of the task table — a task the source lists
+    twice for one department is asked once."""
     table = table or task_table(store, document, "official")
-    order = {row.measure: i for i, row in enumerate(table.rows)}
     rows_of = {row.measure: row for row in table.rows}
-    by_department: dict[URIRef, list[tuple[int, int, FormRow]]] = defaultdict(list)
+    named: dict[URIRef, dict[URIRef, list[_Named]]] = defaultdict(dict)
     names: dict[URIRef, str] = {}
     for r in store.select(query("document-responsibilities"), {"doc": document.iri}).dicts():
-        measure, dept = r["measure"], r["department"]
-        if not isinstance(measure, URIRef) or not isinstance(dept, URIRef) or measure not in order:
+        measure, dept, responsibility = r["measure"], r["department"], r["responsibility"]
+        if not isinstance(dept, URIRef) or measure not in rows_of:
             continue
-        row = rows_of[measure]
+        assert isinstance(measure, URIRef) and isinstance(responsibility, URIRef)
         names[dept] = str(r["official"])
-        responsibility = r["responsibility"]
-        assert isinstance(responsibility, URIRef)
-        by_department[dept].append(
-            (
-                order[measure],
-                int(str(r["position"])),
-                FormRow(
-                    responsibility,
-                    measure,
-                    str(row.number),
-                    task_text(row),
-                    ROLES.get(str(r["role"]), str(r["role"])),
-                    "；".join(d.written for d in row.deadlines),
-                ),
-            )
-        )
-    if department is not None and department not in by_department:
+        role = str(r["role"])
+        rank, position = _ROLE_RANK.get(role, 3), int(str(r["position"]))
+        entry = (rank, position, str(responsibility), responsibility, role)
+        named[dept].setdefault(measure, []).append(entry)
+    if department is not None and department not in named:
         raise InputError(
             N_("{document} assigns nothing to {department}: no form to write"),
             code="form-nothing-assigned",
             document=document.label,
             department=str(department),
         )
-    wanted = [department] if department is not None else list(by_department)
-    leads = {d: sum(1 for *_, f in by_department[d] if f.role == "牵头") for d in wanted}
-    wanted.sort(key=lambda d: (-leads[d], -len(by_department[d]), names[d]))
-    return [
-        Form(document, d, names[d], tuple(f for *_, f in sorted(by_department[d], key=_place)))
+    wanted = [department] if department is not None else list(named)
+    rows = {
+        d: sorted((_form_row(rows_of[m], e) for m, e in named[d].items()), key=lambda f: f.seq)
         for d in wanted
-    ]
+    }
+    leads = {d: sum(1 for f in rows[d] if "牵头" in f.role.split("、")) for d in wanted}
+    wanted.sort(key=lambda d: (-leads[d], -len(rows[d]), names[d]))
+    return [Form(document, d, names[d], tuple(rows[d])) for d in wanted]
 
 
-def _place(entry: tuple[int, int, FormRow]) -> tuple[int, int]:
-    """A form row's place: its measure in the task table, then its position in the list."""
-    return entry[0], entry[1]
+def _form_row(row: TaskRow, named: list[_Named]) -> FormRow:
+    """A department's row for one task: the first of its responsibilities there (lead first,
+    then by place in the list) is the row's identity, the others ride along."""
+    named = sorted(named)
+    roles = dict.fromkeys(ROLES.get(role, role) for *_, role in named)
+    return FormRow(
+        named[0][3],
+        row.measure,
+        str(row.number),
+        row.title or row.text,
+        "、".join(roles),
+        "；".join(d.written for d in row.deadlines),
+        seq=row.seq,
+        label=row.label,
+        also=tuple(r for _, _, _, r, _ in named[1:]),
+    )
 
 
 # --- reports, latest status, overdue ------------------------------------------------------------
@@ -212,7 +229,10 @@ def progress(
     out = []
     for n, form in enumerate(forms(store, document, department, tasks)):
         for row in form.rows:
-            history = [r for r in found.get(row.responsibility, []) if r.received <= as_of]
+            history = sorted(
+                (r for i in row.identities for r in found.get(i, []) if r.received <= as_of),
+                key=lambda x: (x.received, x.generated, str(x.iri)),
+            )
             status = StatusRow(row, form.department, form.name, history[-1] if history else None)
             judge(status, table[row.measure].deadlines, history, as_of, issued)
             out.append((order[row.measure], n, status))

@@ -49,13 +49,14 @@ class Deadline:
 class TaskRow:
     measure: URIRef
     number: int | str  # the item's number; "part.item" where numbering restarts in each part
-    label: str
+    label: str  # 条目: the item's label as the source writes it, （四）, 一、, 第三条, 1.
     title: str
     text: str
     lead: list[Name] = field(default_factory=list)
     co_lead: list[Name] = field(default_factory=list)
     responsible: list[Name] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
+    seq: int = 0  # 序号: its place in the task table, 1…n
 
 
 @dataclass
@@ -82,12 +83,13 @@ class Assignment:
     measure: str
     document: str
     number: int
-    label: str
+    label: str  # 条目, as the source writes it: （四）
     title: str
     role: str
     written: str
     via: str | None  # the collective the department is assigned through
     deadlines: tuple[str, ...] = ()  # the measure's 完成时限, as written
+    seq: int = 0  # 序号: the measure's place in its document's task table
 
 
 @dataclass
@@ -127,10 +129,27 @@ def task_table(store: Store, doc: Document, names: str = "source") -> TaskTable:
         raise InputError(
             N_("names must be source or official, not {names}"), code="names", names=repr(names)
         )
+    rows = _provisions(store, doc.iri)
+    by_measure = {t.measure: t for t in rows}
+    _add_names(store, doc, by_measure)
+    _add_deadlines(store, doc, by_measure)
+    table = TaskTable(doc, rows, names)
+    if not any(t.lead or t.co_lead or t.responsible for t in table.rows):
+        raise InputError(
+            N_("{document} assigns no departments: it has no task-division table"),
+            code="no-task-table",
+            document=doc.label,
+        )
+    return table
+
+
+def _provisions(store: Store, doc: URIRef) -> list[TaskRow]:
+    """The measures of ``doc`` in the order of its text, each with its 序号 (1…n, its place in
+    the task table, the one numbering every output shows) and its number."""
     by_measure: dict[URIRef, TaskRow] = {}
     order: dict[URIRef, tuple[int, int, int]] = {}
     groups: dict[URIRef, int] = {}
-    for r in store.select(query("document-provisions"), {"doc": doc.iri}).dicts():
+    for r in store.select(query("document-provisions"), {"doc": doc}).dicts():
         m = r["measure"]
         assert isinstance(m, URIRef)
         by_measure[m] = TaskRow(
@@ -140,25 +159,27 @@ def task_table(store: Store, doc: Document, names: str = "source") -> TaskTable:
         order[m] = (start, int(str(r["part"] or 0)), int(str(r["number"])))
         if r["group"] is not None:
             groups[m] = int(str(r["group"]))
-    _add_names(store, doc, by_measure)
-    _add_deadlines(store, doc, by_measure)
     rows_in_order = sorted(by_measure.values(), key=lambda t: order[t.measure])
     restarts = len({t.number for t in rows_in_order if t.measure not in groups}) < len(
         [t for t in rows_in_order if t.measure not in groups]
     )
-    for t in rows_in_order:  # 条目 as the source numbers it: 2.1 in part 2, or in group (二)
-        if t.measure in groups:
+    for seq, t in enumerate(rows_in_order, start=1):
+        t.seq = seq
+        if t.measure in groups:  # the number in its part (2.1) or in its group (二)
             t.number = f"{groups[t.measure]}.{t.number}"
         elif restarts:
             t.number = f"{order[t.measure][1]}.{t.number}"
-    table = TaskTable(doc, rows_in_order, names)
-    if not any(t.lead or t.co_lead or t.responsible for t in table.rows):
-        raise InputError(
-            N_("{document} assigns no departments: it has no task-division table"),
-            code="no-task-table",
-            document=doc.label,
-        )
-    return table
+    return rows_in_order
+
+
+def sequence_of(store: Store, documents: set[object]) -> dict[object, int]:
+    """The 序号 of the measures of ``documents`` (their place in their document's task table),
+    by measure."""
+    out: dict[object, int] = {}
+    for document in documents:
+        if isinstance(document, URIRef):
+            out.update({t.measure: t.seq for t in _provisions(store, document)})
+    return out
 
 
 def _add_names(store: Store, doc: Document, by_measure: dict[URIRef, TaskRow]) -> None:
@@ -248,11 +269,12 @@ def department_tasks(
     dept: URIRef,
     doc: Document | None,
     deadlines: dict[object, list[str]] | None = None,
+    sequence: dict[object, int] | None = None,
 ) -> DepartmentTasks:
     """Everything ``dept`` is assigned, directly or through a collective, in ``doc`` or in all.
 
-    ``deadlines``: the measures' deadlines, when the caller has read them already
-    (:func:`deadlines_of`)."""
+    ``deadlines`` and ``sequence``: the measures' deadlines and 序号, when the caller has read
+    them already (:func:`deadlines_of`, :func:`sequence_of`)."""
     rows = store.select(query("department-tasks"), {"dept": dept})
     official = store.select(
         "SELECT ?o WHERE { ?d <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }", {"d": dept}
@@ -260,6 +282,8 @@ def department_tasks(
     assignments = []
     if deadlines is None:
         deadlines = deadlines_of(store, {r["document"] for r in rows.dicts()})
+    if sequence is None:
+        sequence = sequence_of(store, {r["document"] for r in rows.dicts()})
     for r in rows.dicts():
         if doc is not None and r["document"] != doc.iri:
             continue
@@ -274,10 +298,12 @@ def department_tasks(
                 written=str(r["written"]),
                 via=str(r["vianame"]) if r["vianame"] is not None else None,
                 deadlines=tuple(deadlines.get(r["measure"], ())),
+                seq=sequence.get(r["measure"], 0),
             )
         )
     name = str(official.rows[0][0]) if official.rows else str(dept)
-    return DepartmentTasks(dept, name, sorted(assignments, key=lambda a: (a.document, a.number)))
+    order = sorted(assignments, key=lambda a: (a.document, a.seq, a.number))
+    return DepartmentTasks(dept, name, order)
 
 
 def deadlines_of(store: Store, documents: set[object]) -> dict[object, list[str]]:

@@ -250,6 +250,7 @@ class SitePages:
         for r in rows:
             entry = {
                 "number": r.form.number,
+                "label": r.form.label,  # 条目, as the source writes it
                 "task": r.form.task,
                 "href": self.href(path, str(r.form.measure)),
                 "department": r.name,
@@ -257,6 +258,7 @@ class SitePages:
                 "role": r.form.role,
                 "deadline": r.form.deadline,
                 "status": r.status,
+                "progress": r.latest.progress if r.latest else "",  # 进展情况, as written
                 "received": date(r.latest.received) if r.latest else None,
                 "overdue": r.overdue,
                 "notes": words.notes(r.notes),
@@ -302,6 +304,7 @@ class SitePages:
     def _task_row(self, path: str, r: Any, table: Any) -> dict[str, Any]:
         return {
             "number": r.number,
+            "label": r.label,  # 条目, as the source writes it
             "title": r.title,
             "href": self.href(path, str(r.measure)),
             "lead": table.show(r.lead),
@@ -427,11 +430,14 @@ class SitePages:
         hrefs_root = {d.department: page_of(d.department) for d in self.departments}
         documents = {URIRef(d.document) for d in self.summary.documents}
         deadlines = tasks.deadlines_of(self.store, set(documents))
+        sequence = tasks.sequence_of(self.store, set(documents))
         undirected = self.network.to_undirected()  # once: per department it was quadratic
         rows = []
         for d in self.departments:
             path = page_of(d.department)
-            found = tasks.department_tasks(self.store, URIRef(d.department), None, deadlines)
+            found = tasks.department_tasks(
+                self.store, URIRef(d.department), None, deadlines, sequence
+            )
             # Links to the departments the diagram draws only: to all of them from every page
             # was 1,380² relative paths at 10^5 triples (a quarter of the site's time).
             near = [*undirected.neighbors(d.department)] if d.department in undirected else []
