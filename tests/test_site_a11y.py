@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from policygraph.cli.app import app
+from policygraph.render.site.svg import chain_diagram
 
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 AXE_CACHED = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
@@ -129,6 +131,23 @@ def test_every_cell_is_named_by_its_column(site: Path, progress_site: Path) -> N
                     wrong.append(f"{page.name} {page.parent}: {got} under {heads}")
                     break
     assert wrong == []
+
+
+def test_a_row_of_several_documents_is_drawn_again_one_a_row_for_a_phone() -> None:
+    docs = [
+        {"iri": f"d{i}", "label": f"桂政办发〔2021〕{i}号", "level": lv, "href": f"{i}.html"}
+        for i, lv in enumerate(["national", "region", "region", "region", "region", "region"])
+    ]
+    drawn = chain_diagram(docs, [("d1", "d0"), ("d2", "d0")])
+    widths = {
+        m[1]: float(m[0])
+        for m in re.findall(r'<svg [^>]*width="([0-9.]+)"[^>]*class="([^"]+)"', drawn)
+    }
+    assert set(widths) == {"diagram chain wide", "diagram chain narrow"}
+    assert widths["diagram chain narrow"] <= PHONE - 30 < widths["diagram chain wide"]
+    assert drawn.count("<a ") == 2 * len(docs) and len(set(re.findall(r'id="([^"]+)"', drawn))) == 2
+    alone = chain_diagram(docs[:2], [("d1", "d0")])
+    assert alone.count("<svg") == 1 and "narrow" not in alone and 'role="group"' in alone
 
 
 # --- in a real browser ---------------------------------------------------------------------------
