@@ -499,12 +499,24 @@ def _stored_path(corpus: Corpus, sha256: str) -> Path:
     return corpus.ttl / f"progress-{sha256[:16]}.ttl"
 
 
+def _kept_name(key: str, name: str) -> str:
+    """The name of a returned file's copy: its key, then its own name made safe and short enough
+    that the copy and its staged temporary file fit a file system's 255 bytes (a name of 245
+    bytes could not be imported)."""
+    safe = re.sub(r"[^\w.\-]+", "_", name)
+    stem, dot, suffix = safe.rpartition(".")
+    if not dot or len(suffix) > 8:
+        stem, dot, suffix = safe, "", ""
+    budget = 150 - len(key) - len(suffix)
+    short = stem.encode("utf-8")[:budget].decode("utf-8", "ignore")
+    return f"{key}-{short}{dot}{suffix}"
+
+
 def files(corpus: Corpus, reading: Reading, received: dt.date) -> dict[Path, bytes]:
     """The returned file, byte for byte, and the Turtle of its reports."""
     sha256 = reading.sha256
     key = sha256[:16]
-    safe = re.sub(r"[^\w.\-]+", "_", reading.path.name)
-    copy = Path("data") / "returns" / f"{key}-{safe}"
+    copy = Path("data") / "returns" / _kept_name(key, reading.path.name)
     form = URIRef(f"{BASE}progress/{key}")
     triples: set[tuple[URIRef, URIRef, URIRef | Literal]] = {
         (form, RDF.type, PG.ReturnedForm),
