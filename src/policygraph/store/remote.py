@@ -88,12 +88,11 @@ class RemoteStore:
         if "boolean" in data:
             return bool(data["boolean"])
         variables = list(data.get("head", {}).get("vars", []))
-        _check_variables(self.endpoint, text, variables)
+        answered: list[dict[str, Any]] = data.get("results", {}).get("bindings", [])
+        if variables or answered:  # an empty answer naming nothing leaves nothing unread
+            _check_variables(self.endpoint, text, variables)
         term = _Terms()
-        rows = [
-            tuple(term(b.get(v)) for v in variables)
-            for b in data.get("results", {}).get("bindings", [])
-        ]
+        rows = [tuple(term(b.get(v)) for v in variables) for b in answered]
         return Rows(variables, rows)
 
     def _prepare(self, sparql: str, kind: str, fmt: str) -> Callable[[Any], None]:
