@@ -47,7 +47,7 @@ def test_an_edited_file_of_ingest_is_never_rewritten(tmp_home: Corpus) -> None:
     for rel in (INGESTED, METADATA):
         path = tmp_home.path(rel)
         pristine = path.read_bytes()
-        edited = pristine.replace(b"ingest", b"ingest (checked by hand)", 1) + b"# mine\n"
+        edited = pristine + b"# checked by hand\n"
         path.write_bytes(edited)
         again = ingest(tmp_home)
         assert again.exit_code == 2, again.stdout
@@ -74,15 +74,24 @@ def test_a_reingest_keeps_the_links_accepted_before_unless_told(tmp_home: Corpus
     assert links_in(tmp_home) == 0
 
 
-def test_a_file_written_before_the_digest_was_recorded_is_the_machines(tmp_home: Corpus) -> None:
+def test_a_file_written_before_the_digest_was_recorded(tmp_home: Corpus) -> None:
     assert ingest(tmp_home).exit_code == 0
     path = tmp_home.path(INGESTED)
     text = path.read_text(encoding="utf-8")
     assert text.startswith(STAMP)
-    path.write_text(text.split("\n", 1)[1], encoding="utf-8")  # as an earlier version wrote it
+    turtle = text[text.index("@prefix") :]
+    earlier = (
+        "# Added by `policygraph ingest` from 云政办发〔2022〕12号: a curated file from now on.\n\n"
+    )
+    path.write_text(earlier + turtle, encoding="utf-8")  # as the version before wrote it
     again = ingest(tmp_home)
     assert again.exit_code == 0, again.output
-    assert path.read_text(encoding="utf-8") == text
+    assert path.read_text(encoding="utf-8") == text  # the machine's: written again, recorded
+    changed = earlier + turtle.replace("merge with the full official name", "merged by hand")
+    path.write_text(changed, encoding="utf-8")
+    refused = ingest(tmp_home)
+    assert refused.exit_code == 2 and "holds no record of what ingest wrote" in refused.stderr
+    assert path.read_text(encoding="utf-8") == changed
 
 
 # --- item 11: races and kills -----------------------------------------------------------------

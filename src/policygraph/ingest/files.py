@@ -3,7 +3,7 @@ of what the curator should review (``data/ttl/ingested-<stem>.ttl``): new depart
 stated document-level implementation, accepted links with their scores.
 
 Both are the machine's: each begins with the SHA-256 of what ingest wrote below that line, so an
-edit by hand is seen, and ingest never rewrites an edited file (:func:`pristine`). What a person
+edit by hand is seen, and ingest never rewrites an edited file (:func:`edited`). What a person
 curates goes in files of their own, which ingest never writes; the links accepted at an earlier
 ingest are read back from the file and kept (:func:`accepted_links`)."""
 
@@ -32,14 +32,25 @@ def stamped(body: str) -> str:
     return STAMP + hashlib.sha256(body.encode("utf-8")).hexdigest() + "\n" + body
 
 
-def pristine(text: str, now: str) -> bool:
-    """Whether ``text``, a file ingest wrote, is as ingest wrote it: its recorded SHA-256 is its
-    own, or (a file written before the SHA-256 was recorded) it is ``now`` without that line."""
+def edited(text: str, now: str) -> str:
+    """How ``text``, a file ingest wrote, stands: ``""`` as ingest wrote it (its recorded SHA-256
+    is its own, or, written before the SHA-256 was recorded, its Turtle below the header is what
+    ingest would write ``now``), ``"edited"`` (its SHA-256 is not its own) or ``"unrecorded"``
+    (no SHA-256, and not what ingest would write now: an edit, or an earlier version's)."""
     m = _STAMP.match(text)
-    if m is None:
-        return _STAMP.sub("", now, count=1) == text
-    body = text[m.end() :]
-    return hashlib.sha256(body.encode("utf-8")).hexdigest() == m.group(1)
+    if m is not None:
+        body = text[m.end() :]
+        return "" if hashlib.sha256(body.encode("utf-8")).hexdigest() == m.group(1) else "edited"
+    return "" if _below_header(text) == _below_header(now) else "unrecorded"
+
+
+def _below_header(text: str) -> str:
+    """The text after its first lines of comments (the header, the SHA-256 line)."""
+    lines = text.split("\n")
+    k = 0
+    while k < len(lines) and (lines[k].startswith("#") or not lines[k].strip()):
+        k += 1
+    return "\n".join(lines[k:])
 
 
 def accepted_links(graph: Any) -> dict[Any, list[tuple[Any, Any, Any]]]:

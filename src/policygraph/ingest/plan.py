@@ -16,7 +16,7 @@ from policygraph.corpus import Corpus, parse_turtle, parts_of, sha256_of
 from policygraph.departments import DepartmentIndex, unprefixed
 from policygraph.errors import GraphSyntaxError, InputError, SourceError
 from policygraph.i18n import N_
-from policygraph.ingest.files import accepted_links, files_of, link_iri, pristine
+from policygraph.ingest.files import accepted_links, edited, files_of, link_iri
 from policygraph.ingest.model import (
     KINDS,
     LEVELS,
@@ -369,21 +369,28 @@ def _kept_links(corpus: Corpus, p: Plan) -> list[tuple[object, object, object]]:
     return kept
 
 
+_EDITED = {
+    "edited": N_(
+        "{file} was edited by hand after ingest wrote it, and ingest never rewrites an edit: "
+        "move the edits into a file of your own in data/ttl/ and remove {file}, then ingest again"
+    ),
+    "unrecorded": N_(
+        "{file} holds no record of what ingest wrote (an earlier version wrote it) and differs "
+        "from what ingest would write now: it may hold edits by hand, which ingest never "
+        "rewrites; move any into a file of your own in data/ttl/ and remove {file}, then ingest "
+        "again"
+    ),
+}
+
+
 def _check_edited(corpus: Corpus, p: Plan) -> None:
     """Refuse to rewrite a file ingest wrote that was edited by hand since (never a curator's
     edit lost silently)."""
     for rel, body in p.files.items():
         path = corpus.path(rel)
-        if path.is_file() and not pristine(path.read_text("utf-8", errors="replace"), body):
-            raise InputError(
-                N_(
-                    "{file} was edited by hand after ingest wrote it, and ingest never rewrites "
-                    "an edit: move the edits into a file of your own in data/ttl/ and remove "
-                    "{file}, then ingest again"
-                ),
-                code="ingested-edited",
-                file=rel,
-            )
+        how = edited(path.read_text("utf-8", errors="replace"), body) if path.is_file() else ""
+        if how:
+            raise InputError(_EDITED[how], code=f"ingested-{how}", file=rel)
 
 
 class Register:
