@@ -659,6 +659,13 @@ class Journal:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+def recover(corpus: Corpus, what: str) -> None:
+    """Undo what an interrupted write left (a kill -9), under the lock, before reading the
+    corpus to decide what to write (a file a killed run half wrote is not taken as written)."""
+    with transaction(corpus, what):
+        pass
+
+
 @contextlib.contextmanager
 def transaction(corpus: Corpus, what: str) -> Iterator[Journal]:
     """One writer at a time, all or nothing: takes the corpus's lock (another writer:

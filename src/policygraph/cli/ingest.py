@@ -55,6 +55,13 @@ AcceptLinks = Annotated[
         "score=S.",
     ),
 ]
+DropLinks = Annotated[
+    bool,
+    typer.Option(
+        "--drop-links",
+        help="Drop the links accepted at an earlier ingest of the document (kept by default).",
+    ),
+]
 DryRun = Annotated[bool, typer.Option("--dry-run", help="Show what would be added; write nothing.")]
 
 
@@ -87,6 +94,7 @@ def ingest(
     issuer: Issuer = None,
     short: Short = None,
     accept_links: AcceptLinks = None,
+    drop_links: DropLinks = False,
     dry_run: DryRun = False,
     jobs: Jobs = None,
     report: ReportOption = None,
@@ -119,7 +127,7 @@ def ingest(
     if not dry_run:
         corpus.require_writable("ingest")
     options = lib.Options(
-        level, jurisdiction, kind, title, number, date, issuer, short, accept_links
+        level, jurisdiction, kind, title, number, date, issuer, short, accept_links, drop_links
     )
     paths = expand(files)
     if len(paths) > 1 or report is not None:
@@ -402,6 +410,7 @@ def _links(plan: Plan) -> list[str]:
     cites, implements = _("cites {cited} → {target}"), _("implements {label}: “{quote}”")
     suggested = _("suggested link {lower} → {higher} (score {score})")
     accepted = _("accepted link …{lower} → {higher} (score {score})")
+    kept = _("link accepted before, kept: {link}")
     return [
         *(
             "  " + cites.format(cited=c, target=t or _("not in the corpus"))
@@ -417,6 +426,7 @@ def _links(plan: Plan) -> list[str]:
             + accepted.format(lower=lo.removeprefix(str(plan.doc)), higher=hi, score=f"{sc:.3f}")
             for lo, hi, sc in plan.accepted
         ),
+        *("  " + kept.format(link=link) for link in plan.kept),
     ]
 
 

@@ -156,9 +156,13 @@ def import_(
     problems = [p for r in readings for p in r.problems]
     _said_problems(problems, accept_valid_rows)
     keep = [(r, returns.files(corpus, r, day)) for r in readings if r.reports]
-    returns.store_readings(corpus, keep)
-    reports = sum(len(r.reports) for r, _ in keep)
+    stored = returns.store_readings(corpus, keep)
+    for r, _ in keep:
+        if r not in stored:  # another import stored the same bytes meanwhile
+            said = i18n._("{path}: imported before (the same bytes): skipped")
+            typer.echo(said.format(path=r.path), err=True)
+    reports = sum(len(r.reports) for r in stored)
     said = i18n._("Stored {reports} report(s) from {files} file(s), received {day}")
-    typer.echo(said.format(reports=reports, files=len(keep), day=day.isoformat()))
+    typer.echo(said.format(reports=reports, files=len(stored), day=day.isoformat()))
     if problems:
         raise typer.Exit(1)

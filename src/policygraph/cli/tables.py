@@ -18,6 +18,7 @@ from policygraph.cli.options import (
     emit_sheet,
     reads_graph,
 )
+from policygraph.errors import InputError
 from policygraph.i18n import N_
 from policygraph.render.formats import TABULAR, Format, choose
 
@@ -102,6 +103,15 @@ def _return_form(
     from policygraph.views import tasks as lib
 
     fmt_ = choose(fmt, output, (Format.xlsx, Format.docx), Format.xlsx)
+    suffix = output.suffix.lower() if output is not None and str(output) != "-" else ""
+    if suffix and suffix != f".{fmt_.value}":  # form.csv: never xlsx bytes under a .csv name
+        raise InputError(
+            N_("{path}: a return form is written as {format}, not under a {suffix} name"),
+            code="return-form-suffix",
+            path=output,
+            format=f".{fmt_.value}",
+            suffix=suffix,
+        )
     store = source.store()
     document = lib.find_document(store, doc)
     department = lib.find_department(store, dept) if dept else None

@@ -1,10 +1,18 @@
-"""The files an ingest writes: the source's metadata (``data/sources/<stem>.ttl``) and a curated
-file of what the curator should review (``data/ttl/ingested-<stem>.ttl``): new departments, the
-stated document-level implementation, accepted links with their scores."""
+"""The files an ingest writes: the source's metadata (``data/sources/<stem>.ttl``) and the file
+of what the curator should review (``data/ttl/ingested-<stem>.ttl``): new departments, the
+stated document-level implementation, accepted links with their scores.
+
+Both are the machine's: each begins with the SHA-256 of what ingest wrote below that line, so an
+edit by hand is seen, and ingest never rewrites an edited file (:func:`edited`). What a person
+curates goes in files of their own, which ingest never writes; the links accepted at an earlier
+ingest are read back from the file and kept (:func:`accepted_links`)."""
 
 from __future__ import annotations
 
 import hashlib
+import re
+from collections.abc import Iterable
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, XSD
@@ -15,9 +23,57 @@ from policygraph.rdf import DCT, ELI, PG, PROV, RDF, SKOS, SRC, bind_prefixes
 from policygraph.rdf.turtle import serialize
 from policygraph.text.names import is_collective
 
+STAMP = "# SHA-256 of what policygraph ingest wrote below this line: "
+_STAMP = re.compile(re.escape(STAMP) + r"([0-9a-f]{64})\n")
 
-def files_of(p: Plan) -> dict[str, str]:
-    """Relative path → Turtle, for both files."""
+
+def stamped(body: str) -> str:
+    """``body`` under the line that records its SHA-256."""
+    return STAMP + hashlib.sha256(body.encode("utf-8")).hexdigest() + "\n" + body
+
+
+def edited(text: str, now: str) -> str:
+    """How ``text``, a file ingest wrote, stands: ``""`` as ingest wrote it (its recorded SHA-256
+    is its own, or, written before the SHA-256 was recorded, its Turtle below the header is what
+    ingest would write ``now``), ``"edited"`` (its SHA-256 is not its own) or ``"unrecorded"``
+    (no SHA-256, and not what ingest would write now: an edit, or an earlier version's)."""
+    m = _STAMP.match(text)
+    if m is not None:
+        body = text[m.end() :]
+        return "" if hashlib.sha256(body.encode("utf-8")).hexdigest() == m.group(1) else "edited"
+    return "" if _below_header(text) == _below_header(now) else "unrecorded"
+
+
+def _below_header(text: str) -> str:
+    """The text after its first lines of comments (the header, the SHA-256 line)."""
+    lines = text.split("\n")
+    k = 0
+    while k < len(lines) and (lines[k].startswith("#") or not lines[k].strip()):
+        k += 1
+    return "\n".join(lines[k:])
+
+
+def accepted_links(graph: Any) -> dict[Any, list[tuple[Any, Any, Any]]]:
+    """The links accepted at an ingest (judged, attributed to suggest-links) in ``graph``, a file
+    ingest wrote, by link: every triple of each, and the ``eli:applies`` of its two measures."""
+    out: dict[Any, list[tuple[Any, Any, Any]]] = {}
+    for link in sorted(graph.subjects(PG.linkKind, PG.Judged)):
+        if (link, PROV.wasAttributedTo, PG.SuggestLinks) not in graph:
+            continue
+        out[link] = sorted(graph.triples((link, None, None)))
+        lower, higher = graph.value(link, PG["lower"]), graph.value(link, PG.higher)
+        if lower is not None and higher is not None:
+            out[link].append((lower, ELI.applies, higher))
+    return out
+
+
+def link_iri(lower: str, higher: str) -> URIRef:
+    """The IRI of the link a measure's accepted suggestion makes."""
+    return URIRef(f"{lower}/implements/suggested-{higher.rsplit('/', 1)[-1]}")
+
+
+def files_of(p: Plan, kept: Iterable[tuple[Any, Any, Any]] = ()) -> dict[str, str]:
+    """Relative path → Turtle, for both files; ``kept``: the triples of links accepted before."""
     src = SRC[p.stem]
     data = bind_prefixes(Graph())
     for n in p.new:
@@ -26,17 +82,23 @@ def files_of(p: Plan) -> dict[str, str]:
         for triple in triples:
             data.add(triple)
     _stated_links(data, p, src)
+    for triple in kept:
+        data.add(triple)
     _accepted_links(data, p, src)
     head = [
-        f"Added by `policygraph ingest` from {p.number or p.source_name}: a curated file from now on.",
-        "Merge new departments into departments.ttl when their official names are known; bodies",
-        "of data/registers/ that the document names are copied here as the register has them.",
+        f"Written by `policygraph ingest` from {p.number or p.source_name}, again at each ingest",
+        "of the document (keeping the links accepted before), and never once edited by hand: an",
+        "edited file is refused. Curate in a file of your own in data/ttl/ (ingest never writes",
+        "it): merge new departments into departments.ttl when their official names are known.",
+        "Bodies of data/registers/ that the document names are copied here as the register has them.",
+    ]
+    meta = [
+        f"Metadata of {p.source_name}, written by `policygraph ingest` (never once edited by hand:",
+        "an edited file is refused; correct a value with the options of ingest).",
     ]
     return {
-        f"data/sources/{p.stem}.ttl": serialize(
-            _metadata(p, src), [f"Metadata of {p.source_name}, read by `policygraph ingest`."]
-        ),
-        f"data/ttl/ingested-{p.stem}.ttl": serialize(data, head),
+        f"data/sources/{p.stem}.ttl": stamped(serialize(_metadata(p, src), meta)),
+        f"data/ttl/ingested-{p.stem}.ttl": stamped(serialize(data, head)),
     }
 
 
@@ -143,7 +205,7 @@ def _accepted_links(data: Graph, p: Plan, src: URIRef) -> None:
         for i, pv in zip(provision_iris(p.doc, p.structure), p.structure.provisions, strict=True)
     }
     for lower, higher, score in p.accepted:
-        link = URIRef(f"{lower}/implements/suggested-{higher.rsplit('/', 1)[-1]}")
+        link = link_iri(lower, higher)
         data.add((URIRef(lower), ELI.applies, URIRef(higher)))
         _link(data, link, URIRef(lower), URIRef(higher), src)
         data.add((link, PG.linkKind, PG.Judged))

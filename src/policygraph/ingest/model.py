@@ -70,6 +70,7 @@ class Options:
     issuer: str | None = None
     short: str | None = None
     accept_links: str | None = None  # a rule: margin=M or score=S (views.links.AcceptRule)
+    drop_links: bool = False  # drop the links accepted at an earlier ingest (kept by default)
 
 
 @dataclass
@@ -117,6 +118,7 @@ class Plan:
     )  # (as cited, resolved to; "": not in the corpus)
     implements: list[tuple[URIRef, str, str]] = field(default_factory=list)  # (doc, label, quote)
     accepted: list[tuple[str, str, float]] = field(default_factory=list)  # (lower, higher, score)
+    kept: list[str] = field(default_factory=list)  # links accepted at an earlier ingest, kept
     suggested: list[tuple[str, str, float]] = field(default_factory=list)  # top-1 of each measure
     unread: list[Note] = field(default_factory=list)  # what it could not read, said
     accept_rule: str = ""  # the rule the accepted links were accepted by

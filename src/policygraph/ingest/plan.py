@@ -14,9 +14,9 @@ from rdflib.namespace import RDFS, SKOS
 from policygraph.build import provision_iris
 from policygraph.corpus import Corpus, parse_turtle, parts_of, sha256_of
 from policygraph.departments import DepartmentIndex, unprefixed
-from policygraph.errors import InputError, SourceError
+from policygraph.errors import GraphSyntaxError, InputError, SourceError
 from policygraph.i18n import N_
-from policygraph.ingest.files import files_of
+from policygraph.ingest.files import accepted_links, edited, files_of, link_iri
 from policygraph.ingest.model import (
     KINDS,
     LEVELS,
@@ -91,7 +91,8 @@ def plan(corpus: Corpus, path: Path, options: Options, read: Read | None = None)
         if pv.body and not pv.general
     )
     _suggest_links(corpus, p, options.accept_links, curated)
-    p.files = files_of(p)
+    p.files = files_of(p, [] if options.drop_links else _kept_links(corpus, p))
+    _check_edited(corpus, p)
     p.unchanged = all(
         corpus.path(rel).is_file() and corpus.path(rel).read_bytes() == body
         for rel, body in p.written().items()
@@ -334,6 +335,62 @@ def _check_conflicts(corpus: Corpus, p: Plan) -> None:
             code="source-file-taken",
             file=p.source_name,
         )
+
+
+def _kept_links(corpus: Corpus, p: Plan) -> list[tuple[object, object, object]]:
+    """The triples of the links accepted at an earlier ingest of the document (in its file of
+    ``data/ttl/``), but those accepted again now; a link whose measure is no longer read is
+    dropped and said."""
+    path = corpus.path(f"data/ttl/ingested-{p.stem}.ttl")
+    if not path.is_file():
+        return []
+    try:
+        earlier = accepted_links(parse_turtle([path]))
+    except GraphSyntaxError:
+        return []  # edited by hand: refused by _check_edited
+    measures = set(provision_iris(p.doc, p.structure))
+    again = {link_iri(lower, higher) for lower, higher, _ in p.accepted}
+    kept: list[tuple[object, object, object]] = []
+    for link, triples in earlier.items():
+        lower = next((o for _, pred, o in triples if pred == PG["lower"]), None)
+        if link in again:
+            continue
+        if lower not in measures:
+            p.unread.append(
+                Note.of(
+                    N_("the link {link} accepted before (its measure is no longer read: dropped)"),
+                    "kept-link-gone",
+                    link=str(link),
+                )
+            )
+            continue
+        p.kept.append(str(link))
+        kept += triples
+    return kept
+
+
+_EDITED = {
+    "edited": N_(
+        "{file} was edited by hand after ingest wrote it, and ingest never rewrites an edit: "
+        "move the edits into a file of your own in data/ttl/ and remove {file}, then ingest again"
+    ),
+    "unrecorded": N_(
+        "{file} holds no record of what ingest wrote (an earlier version wrote it) and differs "
+        "from what ingest would write now: it may hold edits by hand, which ingest never "
+        "rewrites; move any into a file of your own in data/ttl/ and remove {file}, then ingest "
+        "again"
+    ),
+}
+
+
+def _check_edited(corpus: Corpus, p: Plan) -> None:
+    """Refuse to rewrite a file ingest wrote that was edited by hand since (never a curator's
+    edit lost silently)."""
+    for rel, body in p.files.items():
+        path = corpus.path(rel)
+        how = edited(path.read_text("utf-8", errors="replace"), body) if path.is_file() else ""
+        if how:
+            raise InputError(_EDITED[how], code=f"ingested-{how}", file=rel)
 
 
 class Register:

@@ -25,7 +25,7 @@ from typing import Any
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from policygraph.corpus import Corpus, transaction, write_atomic
+from policygraph.corpus import Corpus, recover, transaction, write_atomic
 from policygraph.errors import InputError
 from policygraph.i18n import N_
 from policygraph.ingest.model import Note
@@ -482,7 +482,9 @@ def parse_day(text: str) -> dt.date | None:
 
 def read_new(corpus: Corpus, store: Store, paths: list[Path]) -> tuple[list[Reading], list[Path]]:
     """Read and check each file; one imported before (the same bytes) is skipped unparsed. The
-    forms the graph gives are worked out once for all the files."""
+    forms the graph gives are worked out once for all the files. What a killed import left is
+    undone first, so that a half-stored file is not taken as imported."""
+    recover(corpus, "progress import")
     expected = _Expected(store)
     readings: list[Reading] = []
     skipped: list[Path] = []
@@ -507,12 +509,24 @@ def _stored_path(corpus: Corpus, sha256: str) -> Path:
     return corpus.ttl / f"progress-{sha256[:16]}.ttl"
 
 
+def _kept_name(key: str, name: str) -> str:
+    """The name of a returned file's copy: its key, then its own name made safe and short enough
+    that the copy and its staged temporary file fit a file system's 255 bytes (a name of 245
+    bytes could not be imported)."""
+    safe = re.sub(r"[^\w.\-]+", "_", name)
+    stem, dot, suffix = safe.rpartition(".")
+    if not dot or len(suffix) > 8:
+        stem, dot, suffix = safe, "", ""
+    budget = 150 - len(key) - len(suffix)
+    short = stem.encode("utf-8")[:budget].decode("utf-8", "ignore")
+    return f"{key}-{short}{dot}{suffix}"
+
+
 def files(corpus: Corpus, reading: Reading, received: dt.date) -> dict[Path, bytes]:
     """The returned file, byte for byte, and the Turtle of its reports."""
     sha256 = reading.sha256
     key = sha256[:16]
-    safe = re.sub(r"[^\w.\-]+", "_", reading.path.name)
-    copy = Path("data") / "returns" / f"{key}-{safe}"
+    copy = Path("data") / "returns" / _kept_name(key, reading.path.name)
     form = URIRef(f"{BASE}progress/{key}")
     triples: set[tuple[URIRef, URIRef, URIRef | Literal]] = {
         (form, RDF.type, PG.ReturnedForm),
@@ -556,15 +570,22 @@ def files(corpus: Corpus, reading: Reading, received: dt.date) -> dict[Path, byt
     }
 
 
-def store_readings(corpus: Corpus, readings: list[tuple[Reading, dict[Path, bytes]]]) -> list[Path]:
-    """Write every file of every reading, all or none, under the corpus's write lock."""
+def store_readings(
+    corpus: Corpus, readings: list[tuple[Reading, dict[Path, bytes]]]
+) -> list[Reading]:
+    """Write every file of every reading, all or none, under the corpus's write lock; a file
+    another import stored meanwhile (checked under the lock) is left out. The readings stored.
+    The folders are made before the journal lists them, so that a kill -9 leaves nothing in them
+    that the next writer does not remove."""
     corpus.require_writable("progress import")
-    everything: dict[Path, bytes] = {}
-    for _, written in readings:
-        everything.update(written)
-    folders = sorted({p.parent for p in everything})
     with transaction(corpus, "progress import") as journal:
-        journal.save(list(everything), folders)
+        fresh = [(r, w) for r, w in readings if not _stored_path(corpus, r.sha256).exists()]
+        everything: dict[Path, bytes] = {}
+        for _, written in fresh:
+            everything.update(written)
+        folders = sorted({p.parent for p in everything})
         for folder in folders:
             folder.mkdir(parents=True, exist_ok=True)
-        return write_atomic(everything)
+        journal.save(list(everything), folders)
+        write_atomic(everything)
+        return [r for r, _ in fresh]

@@ -88,11 +88,11 @@ class RemoteStore:
         if "boolean" in data:
             return bool(data["boolean"])
         variables = list(data.get("head", {}).get("vars", []))
+        answered: list[dict[str, Any]] = data.get("results", {}).get("bindings", [])
+        if variables or answered:  # an empty answer naming nothing leaves nothing unread
+            _check_variables(self.endpoint, text, variables)
         term = _Terms()
-        rows = [
-            tuple(term(b.get(v)) for v in variables)
-            for b in data.get("results", {}).get("bindings", [])
-        ]
+        rows = [tuple(term(b.get(v)) for v in variables) for b in answered]
         return Rows(variables, rows)
 
     def _prepare(self, sparql: str, kind: str, fmt: str) -> Callable[[Any], None]:
@@ -147,6 +147,42 @@ class RemoteStore:
         """Run a SPARQL 1.1 Update on ``endpoint`` (default: the update endpoint beside this one)."""
         url = endpoint or sibling(self.endpoint, "update")
         run_sparql(url, self.timeout, lambda sw: sw.setQuery(sparql), lambda sw: sw.query())
+
+
+_SELECT = re.compile(r"\bSELECT\b(?P<head>.*?)(?:\bWHERE\b|\{|\bFROM\b)", re.I | re.S)
+
+
+def projected(sparql: str) -> list[str] | None:
+    """The variables a SELECT query's outermost projection names (``?a (COUNT(?b) AS ?n)`` → a,
+    n); None for ``SELECT *`` or what cannot be told."""
+    body = "\n".join(ln for ln in sparql.splitlines() if not ln.lstrip().startswith("#"))
+    body = re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
+    m = _SELECT.match(body.lstrip())
+    if m is None:
+        return None
+    head = m.group("head")
+    named = re.findall(r"\bAS\s+[?$](\w+)", head, re.I)
+    while (bare := re.sub(r"\([^()]*\)", " ", head)) != head:
+        head = bare
+    if "*" in head:
+        return None
+    return re.findall(r"[?$](\w+)", head) + named
+
+
+def _check_variables(endpoint: str, sparql: str, got: list[str]) -> None:
+    """An answer must name the variables the query selects (a server answering others would
+    leave every value unread)."""
+    expected = projected(sparql) if query_type(sparql) == "SELECT" else None
+    if expected is not None and not set(expected) <= set(got):
+        raise EndpointError(
+            N_(
+                "{endpoint} answered with the variables {got}, not those the query selects: {expected}"
+            ),
+            code="endpoint-variables",
+            endpoint=endpoint,
+            got=", ".join(got) or "none",
+            expected=", ".join(expected),
+        )
 
 
 def check_holds_documents(store: RemoteStore) -> None:

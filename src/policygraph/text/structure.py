@@ -159,12 +159,17 @@ _GENERAL_PART = re.compile(r"总体要求|总则|指导思想|基本原则")
 _SENTENCE_END = "。"
 
 
+# A line ends at a line feed, or at a form feed (what PDF text tools write at a page break, so
+# that the page's first line, often a part heading, starts after it); the text is never edited
+_BREAK = re.compile(r"[\n\f]")
+
+
 def _lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every line, end excluding the line break."""
+    """(start, end) of every line, end excluding the line break (and a carriage return)."""
     out, pos = [], 0
-    for line in text.split("\n"):
-        end = pos + len(line)
-        out.append((pos, end - 1 if line.endswith("\r") else end))
+    for m in [*_BREAK.finditer(text), None]:
+        end = m.start() if m is not None else len(text)
+        out.append((pos, end - 1 if text[pos:end].endswith("\r") else end))
         pos = end + 1
     return out
 

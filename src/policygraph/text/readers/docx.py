@@ -29,6 +29,7 @@ def read_docx(data: bytes, name: str) -> SourceDocument:
             file=name,
             reason=str(exc),
         ) from exc
+    _refuse_entities(document, name)
     numbering = _Numbering(document)
     blocks: list[Block] = []
     for child in document.element.body.iterchildren():
@@ -46,6 +47,25 @@ def read_docx(data: bytes, name: str) -> SourceDocument:
     metadata = {"title": clean(props.title)} if props.title else {}
     media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     return assemble(blocks, "docx", VERSION, media, None, metadata)
+
+
+def _refuse_entities(document: Any, name: str) -> None:
+    """An entity reference (``&ext;``, declared in a DOCTYPE: Word never writes one) is not
+    expanded by the parser, and the text after it in its run would be lost: refused, named."""
+    from lxml import etree
+
+    found = sorted({str(e) for e in document.element.iter(etree.Entity)})
+    if found:
+        raise SourceError(
+            N_(
+                "{file}: the Word document refers to XML entities ({entities}), which Word "
+                "never writes; they are not expanded and the text around them would be lost: "
+                "refused"
+            ),
+            code="docx-entities",
+            file=name,
+            entities=", ".join(found[:5]),
+        )
 
 
 def _paragraph(p: Any, numbering: _Numbering) -> Block | None:

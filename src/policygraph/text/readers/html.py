@@ -91,15 +91,20 @@ def read_html(data: bytes, name: str) -> SourceDocument:
     return assemble(blocks, "html", VERSION, "text/html", None, metadata)
 
 
+# XHTML's declaration (<?xml version="1.0" encoding="GB2312"?>): lxml refuses it in a decoded
+# string, and the text is decoded here, by the declared charset or encoding
+_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml\b[^>]*\?>")
+
+
 def _decode(data: bytes, name: str) -> str:
     head = data[:2048].decode("ascii", "replace").lower()
-    m = re.search(r"charset\s*=\s*[\"']?([a-z0-9_-]+)", head)
+    m = re.search(r"(?:charset|encoding)\s*=\s*[\"']?([a-z0-9_-]+)", head)
     if m and m.group(1) in ("gb2312", "gbk", "gb18030"):
         try:
-            return data.decode("gb18030")
+            return _XML_DECLARATION.sub("", data.decode("gb18030"), count=1)
         except UnicodeDecodeError:
             pass
-    return decode(data, name)[0]
+    return _XML_DECLARATION.sub("", decode(data, name)[0], count=1)
 
 
 def _drop_chrome(root: Any) -> None:
