@@ -85,3 +85,18 @@ def test_markdown_carries_no_raw_html() -> None:
     result = runner.invoke(app, ["query", "-", "-f", "md"], input=QUERY)
     assert result.exit_code == 0, result.output
     assert "<script>" not in result.stdout and "&lt;script&gt;" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "title", ["<!--<script>", "</script><script>alert(1)</script>", "a & b > c", "行\u2028分隔"]
+)
+def test_json_in_a_page_script_holds_nothing_the_html_parser_reads(title: str) -> None:
+    """A title beginning ``<!--<script>`` once blanked the document and measure pages: inside the
+    JSON-LD <script>, the parser's escaped states swallowed the rest of the page."""
+    import json
+
+    from policygraph.render.site import json_ld
+
+    text = json_ld("https://example.org/doc", ["eli:LegalResource"], title=title)
+    assert not any(c in text for c in "<>&\u2028\u2029"), text
+    assert json.loads(text)["title"] == title

@@ -253,4 +253,16 @@ def json_ld(iri: str, types: list[str], **values: object) -> str:
         "@type": types,
         **{k: v for k, v in values.items() if v not in (None, "", [])},
     }
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+    return script_json(data)
+
+
+# In a <script> element, JSON may hold nothing the HTML parser reads: no "<" (which opens
+# "</script>" or "<!--", whose script-data states swallow the rest of the page), no ">" or "&",
+# and no U+2028/U+2029 (line ends to older JavaScript). Each is written as its \u escape,
+# which JSON reads as the same character.
+_SCRIPT_SAFE = {ord(c): f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"}
+
+
+def script_json(data: object) -> str:
+    """``data`` as JSON that is safe inside an HTML <script> element."""
+    return json.dumps(data, ensure_ascii=False).translate(_SCRIPT_SAFE)
