@@ -200,23 +200,32 @@ def test_a_killed_import_leaves_nothing_the_next_run_keeps(filled: tuple[Corpus,
     assert len(now) == 2 and not any(n.startswith(".") for n in now), now
 
 
-def pages(folder: Path) -> int:
-    """The pages written so far in a staging folder beside ``folder``'s site."""
-    try:
-        return sum(1 for p in folder.glob(".site.*/**/*.html"))
-    except OSError:  # moved meanwhile
-        return 0
+# The site command, made to stop for good once every page is staged and before the site is put
+# in place (at the copy of its static files): the kill comes at a known point, never by chance.
+STOPPED_SITE = """
+import shutil, sys, time, types
+from pathlib import Path
+import policygraph.render.site as site
+marker, out, home = sys.argv[1:4]
+def stop(*args, **kwargs):
+    Path(marker).write_text("staged")
+    time.sleep(600)
+site.shutil = types.SimpleNamespace(**{**vars(shutil), "copytree": stop})
+from policygraph.cli.app import main
+sys.argv = ["policygraph", "site", "-o", out, "--home", home]
+main()
+"""
 
 
 def test_a_killed_site_leaves_no_staging_folder(tmp_path: Path) -> None:
-    out = tmp_path / "site"
+    out, marker = tmp_path / "site", tmp_path.parent / f"{tmp_path.name}.staged"
     env = {**os.environ, "POLICYGRAPH_CACHE": "off", "POLICYGRAPH_ENDPOINT": ""}
-    command = [sys.executable, "-m", "policygraph", "site", "-o", str(out), "--home", str(REPO)]
+    command = [sys.executable, "-c", STOPPED_SITE, str(marker), str(out), str(REPO)]
     run = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and run.poll() is None and pages(tmp_path) < 20:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and run.poll() is None and not marker.exists():
         time.sleep(0.05)
-    assert run.poll() is None, "the site was made before it could be killed"
+    assert marker.exists(), f"the site never reached its staging: {run.poll()}"
     os.kill(run.pid, signal.SIGKILL)
     assert run.wait() == -signal.SIGKILL
     assert any(p.name.startswith(".site.") for p in tmp_path.iterdir())  # what the kill left
