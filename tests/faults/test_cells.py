@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from policygraph.cli.app import app
+from policygraph.corpus import Corpus
 from policygraph.render import office
 from policygraph.render.table import Column, Sheet, inert
 
@@ -100,3 +101,20 @@ def test_json_in_a_page_script_holds_nothing_the_html_parser_reads(title: str) -
     text = json_ld("https://example.org/doc", ["eli:LegalResource"], title=title)
     assert not any(c in text for c in "<>&\u2028\u2029"), text
     assert json.loads(text)["title"] == title
+
+
+def test_the_ingest_report_is_written_as_every_output(
+    tmp_home: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Item 1 for --report: never into the corpus; a file name that starts like a formula is
+    made inert in the report's csv."""
+    monkeypatch.chdir(tmp_path)
+    bad = Path("=HYPERLINK(1).txt")
+    bad.write_text("not a policy document", encoding="utf-8")
+    home = ["--home", str(tmp_home.root)]
+    inside = tmp_home.root / "data" / "ttl" / "report.csv"
+    refused = runner.invoke(app, ["ingest", str(bad), "--report", str(inside), *home])
+    assert refused.exit_code == 2 and not inside.exists(), refused.output
+    runner.invoke(app, ["ingest", str(bad), "--report", "report.csv", *home])
+    rows = list(csv.DictReader(io.StringIO(Path("report.csv").read_text(encoding="utf-8"))))
+    assert [r["file"] for r in rows] == ["'=HYPERLINK(1).txt"], rows

@@ -343,3 +343,17 @@ def test_load_reads_no_more_of_the_servers_copy_than_a_difference_could_need(
     plan = _Load(RemoteStore(f"{url}/query"), "urn:g", f"{url}/store", None, 30)
     assert plan.by_difference(b"<urn:a> <urn:b> <urn:d> .\n") is False
     assert [path for path, _ in seen] == ["/store?graph=urn%3Ag"]  # no update sent
+
+
+def test_credentials_are_matched_for_an_ipv6_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The origin's address in its brackets: without them no credentials were ever sent."""
+    import urllib.request
+
+    from policygraph.store.http import opener
+
+    monkeypatch.setenv("POLICYGRAPH_USER", "dba")
+    monkeypatch.setenv("POLICYGRAPH_PASSWORD", "secret")
+    handlers = opener("http://[::1]:8890/sparql").handlers
+    basic = next(h for h in handlers if isinstance(h, urllib.request.HTTPBasicAuthHandler))
+    assert basic.passwd.find_user_password(None, "http://[::1]:8890/sparql") == ("dba", "secret")
+    assert basic.passwd.find_user_password(None, "http://[::2]:8890/sparql") == (None, None)

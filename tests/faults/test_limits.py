@@ -88,7 +88,7 @@ def test_a_file_is_read_no_further_than_the_limit(
         limits.read_bounded(path)
 
 
-@pytest.mark.parametrize("value", ["abc", "0", "-5", "1e6"])
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "1e6", "²"])  # "²" is a digit to isdigit()
 def test_a_limit_that_is_not_a_number_is_an_error(
     value: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -150,3 +150,12 @@ def test_a_returned_sheet_of_more_rows_than_the_limit(
     monkeypatch.setenv("POLICYGRAPH_MAX_ROWS", "50")
     err = one_line_error(["progress", "import", str(path), "--home", str(tmp_home.root)])
     assert "POLICYGRAPH_MAX_ROWS" in err and "50" in err
+
+
+def test_a_returned_csv_of_more_rows_than_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read row by row and stopped at the limit (read whole, 32 MiB of line ends took 2.5 GB)."""
+    from policygraph.ingest.returns import read_sheets
+
+    monkeypatch.setenv("POLICYGRAPH_MAX_ROWS", "1000")
+    with pytest.raises(SourceError, match="POLICYGRAPH_MAX_ROWS"):
+        read_sheets(Path("form.csv"), b"\n" * 5000)

@@ -165,3 +165,10 @@ def test_an_endpoint_answering_other_variables_is_one_error_line(other_names: st
     assert "answered with the variables x, y, not those the query selects: s, p" in err
     err = one_line_error(["tasks", "--doc", "gx", "--endpoint", other_names])
     assert "answered with the variables x, y" in err
+
+
+def test_a_comment_in_the_projection_is_not_a_variable() -> None:
+    from policygraph.store.remote import projected
+
+    assert projected("SELECT ?a  # ?b was here\nWHERE { ?a ?p ?o }") == ["a"]
+    assert projected('SELECT ?a WHERE { ?a ?p "#?b" }') == ["a"]

@@ -75,7 +75,7 @@ class Boundary(TyperGroup):
             raise typer.Exit(2) from None
         except OSError as exc:  # what no layer below turned into an error of ours
             where = f"{exc.filename}: " if exc.filename else ""
-            fail(f"{where}{exc.strerror or exc}")
+            fail(f"{where}{_(exc.strerror) if exc.strerror else exc}")  # the system's reason
             raise typer.Exit(2) from None
         except MemoryError:
             fail(

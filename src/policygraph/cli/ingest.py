@@ -283,7 +283,8 @@ def _write_report(outcomes: list[Outcome], out: Path) -> None:
     import io
     import json
 
-    from policygraph.corpus import write_atomic
+    from policygraph.render.output import write_output
+    from policygraph.render.table import inert
 
     rows = [o.row() for o in outcomes]
     if out.suffix.lower() == ".json":
@@ -292,9 +293,9 @@ def _write_report(outcomes: list[Outcome], out: Path) -> None:
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=["file", "status", "document", "reason"])
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows([{k: inert(str(v or "")) for k, v in row.items()} for row in rows])
         data = buf.getvalue()
-    write_atomic({out: data.encode("utf-8")})
+    write_output(out, data.encode("utf-8"))  # as every -o: never a device, a link's target kept
     typer.echo(_("Wrote {output} ({count} files)").format(output=out, count=len(rows)), err=True)
 
 

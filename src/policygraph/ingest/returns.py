@@ -198,7 +198,13 @@ def _csv(path: Path, data: bytes) -> list[Sheet]:
         raise InputError(
             N_("{path}: not a CSV file in UTF-8 or GB18030"), code="return-encoding", path=path
         )
-    grid: list[list[Any]] = [list(r) for r in csv.reader(io.StringIO(text))]
+    from policygraph.text.limits import ROWS
+
+    grid: list[list[Any]] = []
+    for row in csv.reader(io.StringIO(text)):  # no more rows than the limit, as for xlsx
+        if len(grid) >= ROWS.value():
+            raise ROWS.over(str(path))
+        grid.append(row[:MAX_COLUMNS])
     found = _header(grid)
     if found is None:
         return []

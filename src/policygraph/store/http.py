@@ -264,7 +264,8 @@ def opener(url: str) -> urllib.request.OpenerDirector:
     if creds:
         scheme, host, port = origin(url)
         passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        passwords.add_password(None, f"{scheme}://{host}:{port}/", *creds)
+        where = f"[{host}]" if ":" in host else host  # an IPv6 address in its brackets
+        passwords.add_password(None, f"{scheme}://{where}:{port}/", *creds)
         handlers += [
             urllib.request.HTTPBasicAuthHandler(passwords),
             urllib.request.HTTPDigestAuthHandler(passwords),

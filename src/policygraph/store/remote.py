@@ -25,7 +25,7 @@ from policygraph.errors import EndpointError, InputError, QueryError
 from policygraph.i18n import N_
 from policygraph.store.http import MAX_BYTES, exchange, run_sparql, send
 from policygraph.store.results import Answer, Bound, Rows
-from policygraph.store.sparql import bind, query_type
+from policygraph.store.sparql import bind, query_type, without_comments
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -155,7 +155,7 @@ _SELECT = re.compile(r"\bSELECT\b(?P<head>.*?)(?:\bWHERE\b|\{|\bFROM\b)", re.I |
 def projected(sparql: str) -> list[str] | None:
     """The variables a SELECT query's outermost projection names (``?a (COUNT(?b) AS ?n)`` → a,
     n); None for ``SELECT *`` or what cannot be told."""
-    body = "\n".join(ln for ln in sparql.splitlines() if not ln.lstrip().startswith("#"))
+    body = without_comments(sparql)
     body = re.sub(r"(?is)^\s*((PREFIX\s+\S*\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*", "", body)
     m = _SELECT.match(body.lstrip())
     if m is None:

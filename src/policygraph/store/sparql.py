@@ -211,6 +211,21 @@ def _skip(text: str, i: int) -> int:
     return i
 
 
+def without_comments(text: str) -> str:
+    """``text`` with its comments taken out (a ``#`` inside a string or an IRI is not one)."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        after = _skip(text, i)
+        if after != i:
+            if text[i] != "#":
+                out.append(text[i:after])
+            i = after
+            continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
 def keywords(text: str) -> set[str]:
     """The words of the query's own syntax, upper-cased: comments, strings, IRIs, variables and
     prefixed names skipped (so ``"SERVICE"`` or ``ex:service`` is not the keyword)."""

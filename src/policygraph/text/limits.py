@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import zipfile
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ class Limit:
         given = os.environ.get(self.variable, "").strip().replace("_", "")
         if not given:
             return self.default
-        if not given.isdigit() or int(given) <= 0:
+        if not re.fullmatch(r"[0-9]+", given) or int(given) <= 0:  # not isdigit: "²" is one
             raise InputError(
                 N_("{variable}={value}: a limit is a whole number above 0"),
                 code="limit-value",

@@ -114,6 +114,7 @@ def split_collectives(text: str, pieces: list[Span]) -> list[Span]:
     return out
 
 
+@functools.lru_cache(maxsize=65536)
 def normalize(name: str) -> str:
     """The form names are compared in: NFKC (full-width to half-width), no whitespace, no
     invisible characters (zero-width spaces and joiners, soft hyphens, BOMs: Unicode's format
@@ -123,7 +124,7 @@ def normalize(name: str) -> str:
     if plain.isascii():
         return plain
     plain = "".join(c for c in plain if unicodedata.category(c) != "Cf")
-    return _simplified(plain)
+    return str(_converter().convert(plain))
 
 
 @functools.cache
@@ -131,11 +132,6 @@ def _converter() -> Any:
     import opencc
 
     return opencc.OpenCC("t2s")
-
-
-@functools.lru_cache(maxsize=65536)
-def _simplified(text: str) -> str:
-    return str(_converter().convert(text))
 
 
 def kind_of(title: str) -> str:
