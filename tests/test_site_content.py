@@ -256,3 +256,9 @@ def test_every_suggested_example_finds_something(browser: object, site: Path) ->
     assert examples
     for example in examples:
         assert search(browser, site, example), example
+
+
+def test_search_finds_what_only_a_response_says(browser: object, site: Path) -> None:  # noqa: F811
+    found = search(browser, site, "广西新能源汽车实验室")  # in the reply letter's text only
+    assert [kind for kind, _, _ in found] == ["原文"], found
+    assert found[0][1] == "source/reply-npc-2022317/index.html"

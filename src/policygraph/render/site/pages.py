@@ -60,6 +60,7 @@ class SitePages:
         self.page_iris: set[str] = set()  # the IRIs that have a page
         self.facts: dict[str, list[dict[str, Any]]] = {}  # a page's other nodes, by its path
         self.anchored: set[str] = set()  # nodes the page they are on anchors where it shows them
+        self.text_of: dict[str, str] = {}  # a source text → the title of the document it holds
         self.empty = both(words.NONE)  # a value the graph does not give
         self.as_of = as_of  # progress is shown as of the day the site is built
         self.progress_of: dict[str, list[Any]] = {}  # department → its rows with a status
@@ -199,6 +200,8 @@ class SitePages:
         doc = tasks.find_document(self.store, d.document)
         facts = site.document_facts(self.store, URIRef(d.document))
         measures = provisions(self.store, doc)
+        if facts.source:
+            self.text_of[facts.source] = f"{d.number} {d.title}".strip()
         table = self._task_table(doc)
         for m in measures:
             self.measure(m, doc, table)
@@ -684,6 +687,14 @@ class SitePages:
                 sha=source.sha256,
                 text=_anchored(text, by_source.get(str(source.iri), [])),
             )
+            title = self.text_of.get(str(source.iri), "")
+            quoted = by_source.get(str(source.iri), [])
+            self.search_entry(
+                "source",
+                title or source.file_name,
+                str(source.iri),
+                f"{source.file_name} {_unindexed(text, quoted)}",
+            )
 
     def checks_page(self) -> None:
         from policygraph.checks import validate
@@ -815,6 +826,18 @@ def _by_measure(quotes: list[Any]) -> dict[str, list[Any]]:
         if owner in measures:
             out.setdefault(owner, []).append(q)
     return out
+
+
+def _unindexed(text: str, quotes: list[Any]) -> str:
+    """What the search finds of a source under the source itself: its text outside the
+    measures, which the search finds on their own pages (the index holds each text once)."""
+    out, at = [], 0
+    for q in sorted((q for q in quotes if q.kind == "Measure"), key=lambda q: q.start):
+        if q.start > at:
+            out.append(text[at : q.start])
+        at = max(at, q.end)
+    out.append(text[at:])
+    return " ".join(part.strip() for part in out if part.strip())
 
 
 def _anchored(text: str, quotes: list[Any]) -> str:

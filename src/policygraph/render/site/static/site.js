@@ -32,6 +32,17 @@
     kind.textContent = document.documentElement.lang === "en" ? words[1] : words[0];
     return kind;
   }
+  // Where a text hit is: the words around the first word asked.
+  function snippet(text, word) {
+    var at = text.indexOf(word);
+    var part = document.createElement("div");
+    part.className = "snippet";
+    if (at < 0) { return part; }
+    var from = Math.max(0, at - 30);
+    var to = at + word.length + 30;
+    part.textContent = (from > 0 ? "…" : "") + text.slice(from, to) + (to < text.length ? "…" : "");
+    return part;
+  }
   function search(box, list, root) {
     var query = box.value.trim();
     var words = query.split(/\s+/).filter(Boolean);
@@ -58,6 +69,7 @@
       li.appendChild(kindBadge(entry.k));
       li.appendChild(document.createTextNode(" "));
       li.appendChild(a);
+      if (hit[0] === 2) { li.appendChild(snippet(entry.x || "", words[0])); }
       list.appendChild(li);
     });
   }
