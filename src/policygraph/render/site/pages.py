@@ -56,11 +56,20 @@ class SitePages:
         self.funding = site.funding(self.store)
         self.dates_said = site.dates(self.store)
         self.citations = site.citations(self.store)
+        self.citing: dict[str, list[site.Citation]] = {}  # a document → the places it cites
+        self.cited_by: dict[str, list[site.Citation]] = {}  # a document → the places citing it
+        for c in self.citations:
+            self.citing.setdefault(c.citing, []).append(c)
+            self.cited_by.setdefault(c.cited, []).append(c)
         self.subjects = site.subjects(self.store)
         self.page_iris: set[str] = set()  # the IRIs that have a page
         self.facts: dict[str, list[dict[str, Any]]] = {}  # a page's other nodes, by its path
         self.anchored: set[str] = set()  # nodes the page they are on anchors where it shows them
         self.text_of: dict[str, str] = {}  # a source text → the title of the document it holds
+        self.funded: dict[str, list[str]] = {}
+        self.names: dict[str, str] = {}  # a document → its number, else its title
+        self.links_said: dict[Any, site.Words] = {}  # a link of a chain → its words
+        self.inside: dict[str, list[str]] = {}
         self.empty = both(words.NONE)  # a value the graph does not give
         self.as_of = as_of  # progress is shown as of the day the site is built
         self.progress_of: dict[str, list[Any]] = {}  # department → its rows with a status
@@ -74,6 +83,12 @@ class SitePages:
         cited = site.cited_documents(self.citations)
         self.known = {d.document for d in documents} | {d.document for d in cited}
         self.known |= {d.department for d in self.departments}
+        held = {d.document for d in documents}
+        self.funded = _under(list(self.funding), held)  # a document → its provisions with funding
+        inside = [
+            n for n, (local, _) in self.subjects.items() if local in ("Part", "GeneralProvision")
+        ]
+        self.inside = _under(inside, held)  # a document → its parts and general provisions
         for d in documents:
             self.document(d)
         for c in cited:
@@ -189,7 +204,7 @@ class SitePages:
                     "title": d.title or d.number,
                     "href": link("index.html", page_of(d.document)),
                     "kind": label(self.vocabulary, "DocumentKinds", d.kind) if d.kind else None,
-                    "times": sum(1 for c in self.citations if c.cited == d.document),
+                    "times": len(self.cited_by.get(d.document, [])),
                 }
                 for d in cited
             ],
@@ -280,8 +295,8 @@ class SitePages:
         ``owner``: a document (its provisions' commitments, ``measures`` giving their order and
         labels) or a provision, on whose page each amount is the anchor of its commitment."""
         labels = {str(m.iri): f"{m.label}{m.title}" for m in measures or []}
-        found = [k for k in self.funding if k == owner or k.startswith(owner + "/")]
-        ordered = [k for k in labels if k in found] + sorted(set(found) - set(labels))
+        found = set(self.funded.get(owner, [owner] if owner in self.funding else []))
+        ordered = [k for k in labels if k in found] + sorted(found - labels.keys())
         out: list[dict[str, Any]] = []
         for provision in ordered:
             said: dict[str, dict[str, Any]] = {}
@@ -325,18 +340,15 @@ class SitePages:
         return out
 
     def _document_name(self, iri: str) -> str:
-        for d in self.summary.documents:
-            if d.document == iri:
-                return d.number or d.title
-        return iri
+        if not self.names:
+            self.names = {d.document: d.number or d.title for d in self.summary.documents}
+        return self.names.get(iri, iri)
 
     def _citations(self, path: str, iri: str) -> list[dict[str, Any]]:
         """What a document's text cites: each place, anchored on its page, with the document
         cited (its page, held or not)."""
         out = []
-        for c in self.citations:
-            if c.citing != iri:
-                continue
+        for c in self.citing.get(iri, []):
             anchor = fragment(iri, c.node) if c.node.startswith(iri + "/") else ""
             if anchor:
                 self.anchored.add(c.node)
@@ -480,12 +492,7 @@ class SitePages:
         """A page for each part and general provision (指导思想, 基本原则, 发展目标, …) of a
         document: its text and the document it belongs to. The parts and general provisions,
         in document order, for the document's structure."""
-        kinds = ("Part", "GeneralProvision")
-        found = [
-            (node, kind)
-            for node, (local, kind) in self.subjects.items()
-            if local in kinds and node.startswith(str(doc.iri) + "/")
-        ]
+        found = [(node, self.subjects[node][1]) for node in self.inside.get(str(doc.iri), [])]
         out = []
         for node, kind in sorted(found, key=lambda nk: self._in_order(nk[0])):
             card = self._card(node)
@@ -537,12 +544,19 @@ class SitePages:
     def _chain(self, path: str, found: Any) -> list[dict[str, Any]]:
         """The chain as a tree, as the CLI's ``chain`` draws it: from the top (national) down
         to the city articles, each node under the provision it implements, with the link's
-        kind, confidence and basis. A node the tree does not reach from a top (a cycle) is a
-        top of its own: none is left out."""
-        reached: set[Any] = set()
+        kind, confidence and basis. A node met again (it implements two provisions) is shown
+        again without what is under it (drawn once already); a node the tree does not reach
+        from a top (a cycle) is a top of its own: none is left out."""
+        kids: dict[Any, list[tuple[Any, Any]]] = {}
+        for lk in found.links:
+            kids.setdefault(lk.higher, []).append((lk, found.nodes[lk.lower]))
+        for pairs in kids.values():
+            pairs.sort(key=lambda kn: (kn[1].rank, kn[1].document, _order(str(kn[1].iri))))
+        drawn: set[Any] = set()
 
-        def node(n: Any, via: Any, seen: frozenset[Any]) -> dict[str, Any]:
-            reached.add(n.iri)
+        def node(n: Any, via: Any) -> dict[str, Any]:
+            again = n.iri in drawn
+            drawn.add(n.iri)
             return {
                 "focus": n.iri == found.focus,
                 "level": self.level(n.level),
@@ -551,22 +565,26 @@ class SitePages:
                 "title": n.title,
                 "href": self.href(path, str(n.iri)),
                 "via": self._via(via) if via is not None else None,
-                "children": [
-                    node(child, lk, seen | {child.iri})
-                    for lk, child in found.children(n.iri)
-                    if child.iri not in seen
-                ],
+                "again": again and bool(kids.get(n.iri)),
+                "children": [] if again else [node(c, lk) for lk, c in kids.get(n.iri, [])],
             }
 
-        tops = [node(n, None, frozenset({n.iri})) for n in found.roots()]
+        tops = [node(n, None) for n in found.roots()]
         for n in sorted(found.nodes.values(), key=lambda n: (n.rank, n.document, str(n.iri))):
-            if n.iri not in reached:
-                tops.append(node(n, None, frozenset({n.iri})))
+            if n.iri not in drawn:
+                tops.append(node(n, None))
         return tops
 
     def _via(self, lk: Any) -> site.Words:
         """A link of the chain: its kind, confidence and basis (the curators' Chinese where
-        they wrote one; the basis as written otherwise)."""
+        they wrote one; the basis as written otherwise). Said once per link: every page of a
+        chain shows all its links."""
+        said = self.links_said.get(lk)
+        if said is None:
+            said = self.links_said[lk] = self._link_words(lk)
+        return said
+
+    def _link_words(self, lk: Any) -> site.Words:
         basis = self.chinese_bases.get((str(lk.lower), str(lk.higher)), lk.basis)
         return both(
             words.CONFIDENCE,
@@ -750,8 +768,7 @@ class SitePages:
                 "quote": c.quote,
                 "source": self.quote_link(path, c.node),
             }
-            for c in self.citations
-            if c.cited == d.document
+            for c in self.cited_by.get(d.document, [])
         ]
         self.add(
             path,
@@ -808,6 +825,19 @@ class SitePages:
         if not found and self.departments:
             found = [self.departments[0].official]
         return found
+
+
+def _under(iris: list[str], tops: set[str]) -> dict[str, list[str]]:
+    """The IRIs below each of ``tops`` by their paths (the nearest top above each), in the
+    order given: a document's provisions, found once for all documents."""
+    out: dict[str, list[str]] = {}
+    for iri in iris:
+        head = iri
+        while "/" in head and head not in tops:
+            head = head.rsplit("/", 1)[0]
+        if head in tops and head != iri:
+            out.setdefault(head, []).append(iri)
+    return out
 
 
 def _order(iri: str) -> tuple[int, ...]:
