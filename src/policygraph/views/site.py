@@ -73,18 +73,21 @@ class DocumentFacts:
     issuer_name: str | None
     date: str | None
     source: str | None
+    published: str | None = None
 
 
 def document_facts(store: Store, doc: URIRef) -> DocumentFacts:
     rows = store.select(query("site-document"), {"doc": doc}).dicts()
     if not rows:
-        return DocumentFacts(None, None, None, None)
+        return DocumentFacts(None, None, None, None, None)
     r = rows[0]
 
     def text(key: str) -> str | None:
         return None if r[key] is None else str(r[key])
 
-    return DocumentFacts(text("issuer"), text("issuername"), text("date"), text("source"))
+    return DocumentFacts(
+        text("issuer"), text("issuername"), text("date"), text("source"), text("published")
+    )
 
 
 @dataclass(frozen=True)
@@ -153,3 +156,121 @@ def targets(store: Store) -> dict[str, list[Target]]:
             )
         )
     return out
+
+
+@dataclass(frozen=True)
+class Funding:
+    """A funding commitment: its amount as written, the notation of its kind, its quote."""
+
+    node: str
+    provision: str
+    amount: str
+    kind: str
+    quote: str
+
+
+def funding(store: Store) -> dict[str, list[Funding]]:
+    """Every funding commitment, by the provision it belongs to, in the graph's order."""
+    out: dict[str, list[Funding]] = {}
+    for r in store.select(query("site-funding")).dicts():
+        f = Funding(
+            str(r["funding"]),
+            str(r["provision"]),
+            str(r["amount"] or ""),
+            str(r["kind"] or ""),
+            str(r["quote"] or ""),
+        )
+        out.setdefault(f.provision, []).append(f)
+    return out
+
+
+@dataclass(frozen=True)
+class DateSaid:
+    """A date a source gives for a document, as the source writes it."""
+
+    node: str
+    document: str
+    text: str
+    role: str  # the notation of its role: signed, issued, published, …
+    stated_by: str
+    problem: Words | None  # where the date cannot be read as written
+
+
+def dates(store: Store) -> dict[str, list[DateSaid]]:
+    """The dates the sources give, by the document they are about."""
+    out: dict[str, list[DateSaid]] = {}
+    for r in store.select(query("site-dates")).dicts():
+        problem = None
+        if r["problemzh"] is not None or r["problemen"] is not None:
+            problem = Words(str(r["problemzh"] or r["problemen"]), str(r["problemen"] or ""))
+        said = DateSaid(
+            str(r["statement"]),
+            str(r["document"]),
+            str(r["text"]),
+            str(r["role"] or ""),
+            str(r["stater"] or ""),
+            problem,
+        )
+        out.setdefault(said.document, []).append(said)
+    return out
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A place where a source names another document."""
+
+    node: str
+    citing: str
+    cited: str
+    quote: str
+    title: str  # of the cited document
+    number: str  # its 文号, where known
+    kind: str  # the English label of its kind, where known
+    stub: bool  # the cited document is not held: known only because it is cited
+
+
+def citations(store: Store) -> list[Citation]:
+    return [
+        Citation(
+            str(r["citation"]),
+            str(r["citing"]),
+            str(r["cited"]),
+            str(r["quote"] or ""),
+            str(r["title"] or ""),
+            str(r["number"] or ""),
+            str(r["kind"] or ""),
+            str(r["stub"]) == "true",
+        )
+        for r in store.select(query("site-citations")).dicts()
+    ]
+
+
+def subjects(store: Store) -> dict[str, tuple[str, Words]]:
+    """Every node under the graph's base (the ontology's terms aside): the local name of its
+    class and the class's label in both languages (of the first class that has a Chinese
+    label; the local name where none has)."""
+    out: dict[str, tuple[str, Words]] = {}
+    for r in store.select(query("site-subjects")).dicts():
+        node = str(r["node"])
+        local = str(r["class"]).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        if r["zh"] is not None and (node not in out or out[node][1].zh == out[node][0]):
+            out[node] = (local, Words(str(r["zh"]), str(r["en"] or r["zh"])))
+        elif node not in out:
+            out[node] = (local, Words(local, local))
+    return out
+
+
+@dataclass(frozen=True)
+class CitedDocument:
+    """A document the corpus does not hold, known only because a source cites it."""
+
+    document: str
+    number: str
+    title: str
+    kind: str
+
+
+def cited_documents(found: list[Citation]) -> list[CitedDocument]:
+    """The stubs among the documents cited, each once, in the order of their IRIs."""
+    out = {c.cited: CitedDocument(c.cited, c.number, c.title, c.kind) for c in found if c.stub}
+    return [out[k] for k in sorted(out)]

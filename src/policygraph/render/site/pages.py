@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from rdflib import URIRef
 from policygraph.corpus import Corpus, source_files
 from policygraph.errors import InputError
 from policygraph.render.site import Page, SiteResult, json_ld, render_pages, state, svg, words
-from policygraph.render.site.paths import link, page_of
+from policygraph.render.site.paths import address, fragment, link, page_of
 from policygraph.render.site.words import both, date, joined, label
 from policygraph.store import open_store
 from policygraph.views import chain, network, progress, site, tasks
@@ -22,6 +23,7 @@ from policygraph.views.links import provisions
 from policygraph.views.summary import summarize
 
 ROLE_ZH = {"lead": "牵头", "co-lead": "配合", "responsible": "负责"}
+EXAMPLES = ("科技厅", "研发", "上市")  # what the search suggests, where the corpus has it
 SEVERITY_ZH = {"Violation": "违反约束", "Warning": "警告", "Info": "提示"}
 
 
@@ -51,26 +53,55 @@ class SitePages:
         self.targets = site.targets(self.store)
         self.vocabulary = site.vocabulary(self.store)  # the ontology's words, in both languages
         self.chinese_bases = site.chinese_bases(self.store)
+        self.funding = site.funding(self.store)
+        self.dates_said = site.dates(self.store)
+        self.citations = site.citations(self.store)
+        self.citing: dict[str, list[site.Citation]] = {}  # a document → the places it cites
+        self.cited_by: dict[str, list[site.Citation]] = {}  # a document → the places citing it
+        for c in self.citations:
+            self.citing.setdefault(c.citing, []).append(c)
+            self.cited_by.setdefault(c.cited, []).append(c)
+        self.subjects = site.subjects(self.store)
+        self.page_iris: set[str] = set()  # the IRIs that have a page
+        self.facts: dict[str, list[dict[str, Any]]] = {}  # a page's other nodes, by its path
+        self.anchored: set[str] = set()  # nodes the page they are on anchors where it shows them
+        self.text_of: dict[str, str] = {}  # a source text → the title of the document it holds
+        self.funded: dict[str, list[str]] = {}
+        self.names: dict[str, str] = {}  # a document → its number, else its title
+        self.links_said: dict[Any, site.Words] = {}  # a link of a chain → its words
+        self.inside: dict[str, list[str]] = {}
         self.empty = both(words.NONE)  # a value the graph does not give
         self.as_of = as_of  # progress is shown as of the day the site is built
         self.progress_of: dict[str, list[Any]] = {}  # department → its rows with a status
         self.pages: list[Page] = []
         self.index: list[dict[str, str]] = []
+        self.examples: list[str] = []  # the queries the search suggests, filled once indexed
         self.known: set[str] = set()  # pages that exist: IRIs with a page
 
     def write(self, root: Path) -> SiteResult:
         documents = [d for d in self.summary.documents if d.short]
-        self.known = {d.document for d in documents} | {d.department for d in self.departments}
+        cited = site.cited_documents(self.citations)
+        self.known = {d.document for d in documents} | {d.document for d in cited}
+        self.known |= {d.department for d in self.departments}
+        held = {d.document for d in documents}
+        self.funded = _under(list(self.funding), held)  # a document → its provisions with funding
+        inside = [
+            n for n, (local, _) in self.subjects.items() if local in ("Part", "GeneralProvision")
+        ]
+        self.inside = _under(inside, held)  # a document → its parts and general provisions
         for d in documents:
             self.document(d)
-        self.home(documents)
+        for c in cited:
+            self.cited(c)
+        self.home(documents, cited)
         self.department_pages()
         self.source_pages()
         self.checks_page()
         self.search_page()
+        self.examples[:] = self.suggested()
+        self.place_facts()
         result = render_pages(self.pages, root, self.base_url)
-        index = "window.PG_INDEX = " + json.dumps(self.index, ensure_ascii=False) + ";\n"
-        (root / "static" / "search-index.js").write_text(index, encoding="utf-8")
+        (root / "static" / "search-index.js").write_text(self.search_index(), encoding="utf-8")
         return result
 
     # --- helpers -------------------------------------------------------------------------
@@ -94,6 +125,9 @@ class SitePages:
         extra: dict[str, bytes | Path] = {"data.ttl": self.turtle(iri)} if iri else {}
         context.setdefault("turtle", "data.ttl" if iri else None)
         context.setdefault("empty", self.empty)
+        if iri:
+            self.page_iris.add(iri)
+            context.setdefault("facts", self.facts.setdefault(path, []))
         page = Page(path, template, context, iri, extra=extra)
         self.pages.append(page)
         return page
@@ -107,13 +141,31 @@ class SitePages:
         english[progress.NOT_REPORTED] = both(words.NOT_REPORTED).en
         return svg.status_bars(counts, late, {**english, "逾期": both(words.OVERDUE).en})
 
-    def search_entry(self, kind: str, title: str, iri_or_path: str, text: str = "") -> None:
+    def search_entry(
+        self, kind: str, title: str, iri_or_path: str, text: str = "", names: str = ""
+    ) -> None:
+        """An entry of the search index: its kind (a key of ``words.SEARCH_KINDS``), title,
+        page, whole text (never cut: a name at the end of a long measure is found) and, for a
+        department, the other names it is written by (``、``-separated)."""
         path = iri_or_path if iri_or_path.endswith(".html") else page_of(iri_or_path)
-        self.index.append({"k": kind, "t": title, "u": path, "x": text[:400]})
+        entry = {"k": kind, "t": title, "u": path}
+        if text and text != title:
+            entry["x"] = text
+        if names:
+            entry["a"] = names
+        self.index.append(entry)
+
+    def search_index(self) -> str:
+        """The search index as one script (works from file://): the entries, and the words of
+        their kinds in both languages."""
+        kinds = {k: [w.zh, w.en] for k, w in words.search_kinds().items()}
+        data = json.dumps(self.index, ensure_ascii=False, separators=(",", ":"))
+        said = json.dumps(kinds, ensure_ascii=False, separators=(",", ":"))
+        return f"window.PG_INDEX = {data};\nwindow.PG_KINDS = {said};\n"
 
     # --- home and documents ----------------------------------------------------------------
 
-    def home(self, documents: list[Any]) -> None:
+    def home(self, documents: list[Any], cited: list[Any]) -> None:
         nodes = [
             {
                 "iri": d.document,
@@ -141,9 +193,21 @@ class SitePages:
             "home.html",
             None,
             title="政策条款知识图谱",
+            examples=self.examples,
             diagram=svg.chain_diagram(nodes, edges),
             totals=self.summary.totals,
+            held=len(documents),
             documents=rows,
+            cited=[
+                {
+                    "number": d.number,
+                    "title": d.title or d.number,
+                    "href": link("index.html", page_of(d.document)),
+                    "kind": label(self.vocabulary, "DocumentKinds", d.kind) if d.kind else None,
+                    "times": len(self.cited_by.get(d.document, [])),
+                }
+                for d in cited
+            ],
         )
 
     def document(self, d: Any) -> None:
@@ -151,6 +215,8 @@ class SitePages:
         doc = tasks.find_document(self.store, d.document)
         facts = site.document_facts(self.store, URIRef(d.document))
         measures = provisions(self.store, doc)
+        if facts.source:
+            self.text_of[facts.source] = f"{d.number} {d.title}".strip()
         table = self._task_table(doc)
         for m in measures:
             self.measure(m, doc, table)
@@ -164,6 +230,8 @@ class SitePages:
             if facts.issuer and facts.issuer in self.known
             else None,
             date=date(facts.date),
+            published=date(facts.published),
+            said=self._dates_said(path, d.document),
             level_kind=joined(self.level(d.level), label(self.vocabulary, "DocumentKinds", d.kind)),
             source=self.href(path, facts.source)
             if facts.source and self._has_text(facts.source)
@@ -175,7 +243,9 @@ class SitePages:
                 {"label": m.label, "title": m.title, "href": self.href(path, str(m.iri))}
                 for m in measures
             ],
-            funding=self._funding(path, d.document),
+            funding=self._funding(path, d.document, measures),
+            citations=self._citations(path, d.document),
+            general=self._provision_pages(path, doc),
             progress=self._progress(path, doc, table) if table else None,
             targets=[
                 words.target(self.vocabulary, t)
@@ -197,7 +267,7 @@ class SitePages:
         )
         if table is not None:
             page.extra.update(self._downloads(path, table))
-        self.search_entry("文件", f"{d.number} {d.title}".strip(), d.document, d.title)
+        self.search_entry("document", f"{d.number} {d.title}".strip(), d.document)
 
     def _implementation(self, path: str, iri: str) -> dict[str, list[dict[str, str]]]:
         return {
@@ -217,18 +287,82 @@ class SitePages:
             ],
         }
 
-    def _funding(self, path: str, iri: str) -> list[dict[str, str]]:
-        return [
-            {
-                "label": q.node.rsplit("/funding", 1)[0].rsplit("/", 1)[-1],
-                "href": self.quote_link(path, q.node),
-                "text": q.text,
-            }
-            for m, facts in self.facts_of.items()
-            if m.startswith(iri + "/")
-            for q in facts
-            if q.kind == "FundingCommitment"
-        ]
+    def _funding(
+        self, path: str, owner: str, measures: list[Any] | None = None
+    ) -> list[dict[str, Any]]:
+        """Each funding commitment once: the sentence that makes it, once, with every amount
+        it commits (one sentence may commit two), the provision and the sentence in the source.
+        ``owner``: a document (its provisions' commitments, ``measures`` giving their order and
+        labels) or a provision, on whose page each amount is the anchor of its commitment."""
+        labels = {str(m.iri): f"{m.label}{m.title}" for m in measures or []}
+        found = set(self.funded.get(owner, [owner] if owner in self.funding else []))
+        ordered = [k for k in labels if k in found] + sorted(found - labels.keys())
+        out: list[dict[str, Any]] = []
+        for provision in ordered:
+            said: dict[str, dict[str, Any]] = {}
+            for f in self.funding[provision]:
+                entry = said.get(f.quote)
+                if entry is None:
+                    entry = said[f.quote] = {
+                        "label": labels.get(provision, ""),
+                        "href": self.href(path, provision),
+                        "quote": f.quote,
+                        "source": self.quote_link(path, f.node),
+                        "amounts": [],
+                    }
+                    out.append(entry)
+                anchor = fragment(owner, f.node) if provision == owner else ""
+                if anchor:
+                    self.anchored.add(f.node)
+                kind = label(self.vocabulary, "AmountKinds", f.kind) if f.kind else None
+                entry["amounts"].append({"amount": f.amount, "kind": kind, "id": anchor})
+        return out
+
+    def _dates_said(self, path: str, iri: str) -> list[dict[str, Any]]:
+        """The dates the sources give for a document, as each writes it, with its role, the
+        document that says it, and the problem of one that cannot be read."""
+        out = []
+        for s in self.dates_said.get(iri, []):
+            anchor = fragment(iri, s.node) if s.node.startswith(iri + "/") else ""
+            if anchor:
+                self.anchored.add(s.node)
+            out.append(
+                {
+                    "id": anchor,
+                    "text": s.text,
+                    "role": label(self.vocabulary, "DateRoles", s.role) if s.role else None,
+                    "by": self._document_name(s.stated_by),
+                    "by_href": self.href(path, s.stated_by) if s.stated_by in self.known else "",
+                    "problem": s.problem,
+                    "source": self.quote_link(path, s.node),
+                }
+            )
+        return out
+
+    def _document_name(self, iri: str) -> str:
+        if not self.names:
+            self.names = {d.document: d.number or d.title for d in self.summary.documents}
+        return self.names.get(iri, iri)
+
+    def _citations(self, path: str, iri: str) -> list[dict[str, Any]]:
+        """What a document's text cites: each place, anchored on its page, with the document
+        cited (its page, held or not)."""
+        out = []
+        for c in self.citing.get(iri, []):
+            anchor = fragment(iri, c.node) if c.node.startswith(iri + "/") else ""
+            if anchor:
+                self.anchored.add(c.node)
+            out.append(
+                {
+                    "id": anchor,
+                    "quote": c.quote,
+                    "cited": c.number or c.title or c.cited,
+                    "href": self.href(path, c.cited) if c.cited in self.known else "",
+                    "held": not c.stub,
+                    "source": self.quote_link(path, c.node),
+                }
+            )
+        return out
 
     def _task_table(self, doc: Any) -> Any:
         try:
@@ -337,7 +471,7 @@ class SitePages:
             co_lead=self._names(path, row.co_lead if row else [], node.co_lead),
             responsible=self._names(path, row.responsible if row else [], node.responsible),
             deadlines=[x.written for x in row.deadlines] if row else [],
-            funding=[q.text for q in self.facts_of.get(iri, []) if q.kind == "FundingCommitment"],
+            funding=self._funding(path, iri),
             chain=self._chain(path, found),
             stated=found.stated,
             reports=[{**r, "date": date(r["date"])} for r in node.reports],
@@ -352,8 +486,52 @@ class SitePages:
                 },
             ),
         )
-        text = f"{node.title} {self.quote_of[iri].text if iri in self.quote_of else ''}"
-        self.search_entry("措施", f"{doc.label} {node.label}{node.title}", iri, text)
+        quoted = self.quote_of.get(iri)
+        self.search_entry(
+            "measure", f"{doc.label} {node.label}{node.title}", iri, quoted.text if quoted else ""
+        )
+
+    def _provision_pages(self, path: str, doc: Any) -> list[dict[str, Any]]:
+        """A page for each part and general provision (指导思想, 基本原则, 发展目标, …) of a
+        document: its text and the document it belongs to. The parts and general provisions,
+        in document order, for the document's structure."""
+        found = [(node, self.subjects[node][1]) for node in self.inside.get(str(doc.iri), [])]
+        out = []
+        for node, kind in sorted(found, key=lambda nk: self._in_order(nk[0])):
+            card = self._card(node)
+            title = f"{card.label}{card.title}" if card else node.rsplit("/", 1)[-1]
+            here = page_of(node)
+            self.add(
+                here,
+                "provision.html",
+                node,
+                title=title,
+                kind=kind,
+                document={"label": doc.label, "href": self.href(here, str(doc.iri))},
+                text=self._highlighted(node),
+                text_link=self.quote_link(here, node),
+                funding=self._funding(here, node),
+            )
+            out.append({"kind": kind, "title": title, "href": self.href(path, node)})
+            self.search_entry(
+                "part" if node.rsplit("/", 2)[-2] == "part" else "provision",
+                f"{doc.label} {title}",
+                node,
+                self.quote_of[node].text if node in self.quote_of else "",
+            )
+        return out
+
+    def _in_order(self, iri: str) -> tuple[int, tuple[int, ...]]:
+        """Document order: where the text quotes it, else by the numbers of its IRI."""
+        q = self.quote_of.get(iri)
+        return (q.start, ()) if q else (-1, _order(iri))
+
+    def _card(self, iri: str) -> Any:
+        """The label and title of a provision or part (None where the graph has none)."""
+        try:
+            return chain.chain(self.store, URIRef(iri), self.chains).nodes[URIRef(iri)]
+        except InputError:
+            return None
 
     def _names(self, path: str, names: list[Any], written: list[str]) -> list[dict[str, str]]:
         if names:
@@ -367,31 +545,49 @@ class SitePages:
         return [{"name": w, "href": ""} for w in written]
 
     def _chain(self, path: str, found: Any) -> list[dict[str, Any]]:
-        out = []
+        """The chain as a tree, as the CLI's ``chain`` draws it: from the top (national) down
+        to the city articles, each node under the provision it implements, with the link's
+        kind, confidence and basis. A node met again (it implements two provisions) is shown
+        again without what is under it (drawn once already); a node the tree does not reach
+        from a top (a cycle) is a top of its own: none is left out."""
+        kids: dict[Any, list[tuple[Any, Any]]] = {}
+        for lk in found.links:
+            kids.setdefault(lk.higher, []).append((lk, found.nodes[lk.lower]))
+        for pairs in kids.values():
+            pairs.sort(key=lambda kn: (kn[1].rank, kn[1].document, _order(str(kn[1].iri))))
+        drawn: set[Any] = set()
+
+        def node(n: Any, via: Any) -> dict[str, Any]:
+            again = n.iri in drawn
+            drawn.add(n.iri)
+            return {
+                "focus": n.iri == found.focus,
+                "level": self.level(n.level),
+                "document": n.document,
+                "label": n.label,
+                "title": n.title,
+                "href": self.href(path, str(n.iri)),
+                "via": self._via(via) if via is not None else None,
+                "again": again and bool(kids.get(n.iri)),
+                "children": [] if again else [node(c, lk) for lk, c in kids.get(n.iri, [])],
+            }
+
+        tops = [node(n, None) for n in found.roots()]
         for n in sorted(found.nodes.values(), key=lambda n: (n.rank, n.document, str(n.iri))):
-            via = [
-                self._via(lk)
-                for lk in found.links
-                if n.iri in (lk.lower, lk.higher)
-                and found.focus in (lk.lower, lk.higher)
-                and n.iri != found.focus
-            ]
-            out.append(
-                {
-                    "focus": n.iri == found.focus,
-                    "level": self.level(n.level),
-                    "document": n.document,
-                    "label": n.label,
-                    "title": n.title,
-                    "href": self.href(path, str(n.iri)),
-                    "via": joined(*via, sep="；") if via else None,
-                }
-            )
-        return out
+            if n.iri not in drawn:
+                tops.append(node(n, None))
+        return tops
 
     def _via(self, lk: Any) -> site.Words:
         """A link of the chain: its kind, confidence and basis (the curators' Chinese where
-        they wrote one; the basis as written otherwise)."""
+        they wrote one; the basis as written otherwise). Said once per link: every page of a
+        chain shows all its links."""
+        said = self.links_said.get(lk)
+        if said is None:
+            said = self.links_said[lk] = self._link_words(lk)
+        return said
+
+    def _link_words(self, lk: Any) -> site.Words:
         basis = self.chinese_bases.get((str(lk.lower), str(lk.higher)), lk.basis)
         return both(
             words.CONFIDENCE,
@@ -477,7 +673,7 @@ class SitePages:
                     "href": link("org/index.html", path),
                 }
             )
-            self.search_entry("部门", d.official, d.department, d.names)
+            self.search_entry("department", d.official, d.department, names=d.names)
         self.add("org/index.html", "departments.html", None, title="部门", departments=rows)
 
     def _department_progress(self, department: str) -> dict[str, Any] | None:
@@ -514,6 +710,14 @@ class SitePages:
                 file=source.file_name,
                 sha=source.sha256,
                 text=_anchored(text, by_source.get(str(source.iri), [])),
+            )
+            title = self.text_of.get(str(source.iri), "")
+            quoted = by_source.get(str(source.iri), [])
+            self.search_entry(
+                "source",
+                title or source.file_name,
+                str(source.iri),
+                f"{source.file_name} {_unindexed(text, quoted)}",
             )
 
     def checks_page(self) -> None:
@@ -559,8 +763,92 @@ class SitePages:
         q = self.quote_of.get(iri)
         return q is not None and q.kind == "Measure"
 
+    def cited(self, d: Any) -> None:
+        """The page of a document the corpus does not hold, known only because sources cite
+        it: that its text is not held, and what cites it (each place, in the source)."""
+        path = page_of(d.document)
+        cited_by = [
+            {
+                "citing": self._document_name(c.citing),
+                "href": self.href(path, c.citing) if c.citing in self.known else "",
+                "quote": c.quote,
+                "source": self.quote_link(path, c.node),
+            }
+            for c in self.cited_by.get(d.document, [])
+        ]
+        self.add(
+            path,
+            "cited.html",
+            d.document,
+            title=d.title or d.number or d.document,
+            doc=d,
+            kind=label(self.vocabulary, "DocumentKinds", d.kind) if d.kind else None,
+            cited_by=cited_by,
+            said=self._dates_said(path, d.document),
+            jsonld=json_ld(
+                d.document,
+                ["eli:LegalResource", "schema:Legislation"],
+                **{"eli:title": d.title, "eli:id_local": d.number},
+            ),
+        )
+        self.search_entry("cited", f"{d.number} {d.title}".strip(), d.document)
+
+    def place_facts(self) -> None:
+        """Every node of the graph a user can meet dereferences: one without a page of its own
+        is an anchor on the page of the node above it (:func:`paths.address`), listed there
+        with its kind and its quote unless that page already shows it under that anchor."""
+        for node, (_, kind) in sorted(self.subjects.items()):
+            where = address(node, self.page_iris)
+            if where is None or not where[1] or node in self.anchored:
+                continue
+            path, anchor = where
+            q = self.quote_of.get(node)
+            self.facts.setdefault(path, []).append(
+                {
+                    "id": anchor,
+                    "kind": kind,
+                    "quote": q.text if q else "",
+                    "source": self.quote_link(path, node),
+                }
+            )
+
     def search_page(self) -> None:
-        self.add("search/index.html", "search.html", None, title="搜索")
+        self.add(
+            "search/index.html",
+            "search.html",
+            None,
+            title="搜索",
+            examples=self.examples,
+            autofocus=True,
+        )
+
+    def suggested(self) -> list[str]:
+        """The example queries the search box suggests: those of ``EXAMPLES`` that find
+        something in this corpus, else the name of the first department (never an example that
+        finds nothing)."""
+        texts = [" ".join(e.values()) for e in self.index]
+        found = [q for q in EXAMPLES if any(q in t for t in texts)]
+        if not found and self.departments:
+            found = [self.departments[0].official]
+        return found
+
+
+def _under(iris: list[str], tops: set[str]) -> dict[str, list[str]]:
+    """The IRIs below each of ``tops`` by their paths (the nearest top above each), in the
+    order given: a document's provisions, found once for all documents."""
+    out: dict[str, list[str]] = {}
+    for iri in iris:
+        head = iri
+        while "/" in head and head not in tops:
+            head = head.rsplit("/", 1)[0]
+        if head in tops and head != iri:
+            out.setdefault(head, []).append(iri)
+    return out
+
+
+def _order(iri: str) -> tuple[int, ...]:
+    """Document order of part-qualified IRIs: (part, item) or (item,)."""
+    return tuple(int(x) for x in re.findall(r"/(?:part|measure)/(\d+)", iri))
 
 
 def _by_measure(quotes: list[Any]) -> dict[str, list[Any]]:
@@ -574,6 +862,18 @@ def _by_measure(quotes: list[Any]) -> dict[str, list[Any]]:
         if owner in measures:
             out.setdefault(owner, []).append(q)
     return out
+
+
+def _unindexed(text: str, quotes: list[Any]) -> str:
+    """What the search finds of a source under the source itself: its text outside the
+    measures, which the search finds on their own pages (the index holds each text once)."""
+    out, at = [], 0
+    for q in sorted((q for q in quotes if q.kind == "Measure"), key=lambda q: q.start):
+        if q.start > at:
+            out.append(text[at : q.start])
+        at = max(at, q.end)
+    out.append(text[at:])
+    return " ".join(part.strip() for part in out if part.strip())
 
 
 def _anchored(text: str, quotes: list[Any]) -> str:

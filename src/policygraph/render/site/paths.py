@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable, Container
 
 BASE = "https://w3id.org/policygraph/"
 _UNSAFE = re.compile(r'[<>:"\\|?*\x00-\x1f]')
@@ -22,3 +23,27 @@ def link(from_page: str, to_page: str, anchor: str = "") -> str:
     """A relative link from one page to another (and an anchor in it)."""
     here = posixpath.dirname(from_page) or "."
     return posixpath.relpath(to_page, here) + (f"#{anchor}" if anchor else "")
+
+
+_NOT_IN_AN_ID = re.compile(r"[\s#%\"'<>/]")
+
+
+def fragment(owner: str, iri: str) -> str:
+    """The anchor of ``iri`` on the page of ``owner``, an IRI above it: the rest of its path
+    (``…/measure/8/funding/2`` on the page of ``…/measure/8`` is ``funding-2``)."""
+    return _NOT_IN_AN_ID.sub("-", iri.removeprefix(owner).strip("/"))
+
+
+def address(iri: str, pages: Container[str] | Callable[[str], bool]) -> tuple[str, str] | None:
+    """Where ``iri`` dereferences on the site: its own page (and no anchor) where it has one;
+    else an anchor on the page of the nearest IRI above it (by its path) that has a page. None
+    where nothing above it has one. ``pages``: the IRIs with a page, or a test of one."""
+    has = pages if callable(pages) else pages.__contains__
+    if has(iri):
+        return page_of(iri), ""
+    head = iri
+    while iri.startswith(BASE) and "/" in head.removeprefix(BASE):
+        head = head.rsplit("/", 1)[0]
+        if has(head):
+            return page_of(head), fragment(head, iri)
+    return None

@@ -23,6 +23,16 @@ TARGET_MET = N_("{target}: {source} reports {figure}{unit} for {figure_year}; al
 TARGET_NOT_MET = N_("{target}: {source} reports {figure}{unit} for {figure_year}; not yet met")
 OVERDUE = N_("overdue")
 NOT_REPORTED = N_("not reported")
+# The kinds of what the search finds (the keys are the index's; static/site.js shows the words)
+SEARCH_KINDS = {
+    "department": N_("department"),
+    "document": N_("document"),
+    "cited": N_("cited document"),
+    "measure": N_("measure"),
+    "provision": N_("provision"),
+    "part": N_("part"),
+    "source": N_("source text"),
+}
 
 
 @functools.cache
@@ -38,6 +48,10 @@ def both(message: str, **fields: str | Words) -> Words:
     zh = {k: v.zh if isinstance(v, Words) else v for k, v in fields.items()}
     en = {k: v.en if isinstance(v, Words) else v for k, v in fields.items()}
     return Words(_chinese().gettext(message).format(**zh), message.format(**en))
+
+
+def search_kinds() -> dict[str, Words]:
+    return {key: both(word) for key, word in SEARCH_KINDS.items()}
 
 
 def notes(found: list[str]) -> Words | None:

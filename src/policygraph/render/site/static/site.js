@@ -12,29 +12,66 @@
   function stored() {
     try { return window.localStorage.getItem("pg-lang") || "zh"; } catch (e) { return "zh"; }
   }
+  // The rank of an entry for the words asked (lower first), or -1 where it does not match
+  // them all: a department named exactly (by its name or another it is written by), then a
+  // title holding every word, then a text holding them.
+  function rank(entry, words, query) {
+    var names = entry.a ? entry.a.split("、") : [];
+    if (entry.k === "department" && (entry.t === query || names.indexOf(query) >= 0)) { return 0; }
+    var title = entry.t + " " + (entry.a || "");
+    if (words.every(function (w) { return title.indexOf(w) >= 0; })) { return 1; }
+    var text = title + " " + (entry.x || "");
+    return words.every(function (w) { return text.indexOf(w) >= 0; }) ? 2 : -1;
+  }
+  function kindBadge(key) {
+    var words = (window.PG_KINDS || {})[key] || [key, key];
+    var kind = document.createElement("span");
+    kind.className = "badge";
+    kind.setAttribute("data-zh", words[0]);
+    kind.setAttribute("data-en", words[1]);
+    kind.textContent = document.documentElement.lang === "en" ? words[1] : words[0];
+    return kind;
+  }
+  // Where a text hit is: the words around the first word asked.
+  function snippet(text, word) {
+    var at = text.indexOf(word);
+    var part = document.createElement("div");
+    part.className = "snippet";
+    if (at < 0) { return part; }
+    var from = Math.max(0, at - 30);
+    var to = at + word.length + 30;
+    part.textContent = (from > 0 ? "…" : "") + text.slice(from, to) + (to < text.length ? "…" : "");
+    return part;
+  }
   function search(box, list, root) {
-    var words = box.value.trim().split(/\s+/).filter(Boolean);
+    var query = box.value.trim();
+    var words = query.split(/\s+/).filter(Boolean);
+    var count = document.getElementById("count");
+    var none = document.getElementById("none");
     list.innerHTML = "";
+    if (count) { count.parentNode.hidden = !words.length; }
+    if (none) { none.hidden = true; }
     if (!words.length || !window.PG_INDEX) { return; }
-    var hits = window.PG_INDEX.filter(function (entry) {
-      var text = entry.t + " " + entry.x;
-      return words.every(function (w) { return text.indexOf(w) >= 0; });
-    }).slice(0, 200);
-    hits.forEach(function (entry) {
+    var hits = [];
+    window.PG_INDEX.forEach(function (entry, at) {
+      var r = rank(entry, words, query);
+      if (r >= 0) { hits.push([r, at, entry]); }
+    });
+    hits.sort(function (a, b) { return a[0] - b[0] || a[1] - b[1]; });
+    if (count) { count.textContent = hits.length; }
+    if (none) { none.hidden = hits.length > 0; }
+    hits.forEach(function (hit) {
+      var entry = hit[2];
       var li = document.createElement("li");
       var a = document.createElement("a");
       a.href = root + entry.u;
       a.textContent = entry.t;
-      var kind = document.createElement("span");
-      kind.className = "badge";
-      kind.textContent = entry.k;
-      li.appendChild(kind);
+      li.appendChild(kindBadge(entry.k));
       li.appendChild(document.createTextNode(" "));
       li.appendChild(a);
+      if (hit[0] === 2) { li.appendChild(snippet(entry.x || "", words[0])); }
       list.appendChild(li);
     });
-    var count = document.getElementById("count");
-    if (count) { count.textContent = hits.length; }
   }
   document.addEventListener("DOMContentLoaded", function () {
     var lang = stored();
