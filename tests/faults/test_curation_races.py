@@ -168,6 +168,29 @@ def test_five_concurrent_imports_of_one_form_store_it_once(filled: tuple[Corpus,
     assert len(kept(home)) == 2  # one report file, one kept copy
 
 
+def test_an_import_that_read_before_another_stored_stores_nothing(
+    filled: tuple[Corpus, Path],
+) -> None:
+    """The race itself, without timing: two imports both read the form while it was not yet
+    stored (the check before the lock passes for both); the first stores it, and the second,
+    once it holds the lock, finds it stored and writes nothing (the check under the lock)."""
+    import datetime as dt
+
+    from policygraph.ingest import returns
+    from policygraph.store import open_store
+
+    home, form = filled
+    day = dt.date(2024, 6, 20)
+    first, _ = returns.read_new(home, open_store(home), [form])
+    second, _ = returns.read_new(home, open_store(home), [form])
+    assert len(first) == len(second) == 1  # neither sees it stored
+    stored = returns.store_readings(home, [(r, returns.files(home, r, day)) for r in first])
+    assert len(stored) == 1
+    after_first = kept(home)
+    again = returns.store_readings(home, [(r, returns.files(home, r, day)) for r in second])
+    assert again == [] and kept(home) == after_first
+
+
 KILLED_AT_THE_KEPT_COPY = (
     "import os, sys\n"
     "real = os.replace\n"

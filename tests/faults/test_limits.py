@@ -83,9 +83,26 @@ def test_a_file_is_read_no_further_than_the_limit(
     path = tmp_path / "a.txt"
     path.write_bytes(b"x" * 100)
     assert len(limits.read_bounded(path)) == 100
-    path.write_bytes(b"x" * 101)
+    path.write_bytes(b"x" * 10_000_000)
+    read: list[int] = []
+    opened = Path.open
+
+    def counting(self: Path, *args: object, **kwargs: object) -> object:
+        f = opened(self, *args, **kwargs)  # type: ignore[call-overload]
+        real = f.read
+
+        def read_some(n: int = -1) -> bytes:
+            data: bytes = real(n)
+            read.append(len(data))
+            return data
+
+        f.read = read_some
+        return f
+
+    monkeypatch.setattr(Path, "open", counting)
     with pytest.raises(SourceError, match="more than 100"):
         limits.read_bounded(path)
+    assert sum(read) <= 101, read  # of ten million bytes, no more than the limit and one
 
 
 @pytest.mark.parametrize("value", ["abc", "0", "-5", "1e6", "²"])  # "²" is a digit to isdigit()
