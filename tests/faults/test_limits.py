@@ -176,3 +176,49 @@ def test_a_returned_csv_of_more_rows_than_the_limit(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("POLICYGRAPH_MAX_ROWS", "1000")
     with pytest.raises(SourceError, match="POLICYGRAPH_MAX_ROWS"):
         read_sheets(Path("form.csv"), b"\n" * 5000)
+
+
+def pdf_of(content: bytes) -> bytes:
+    """A one-page PDF whose page content (deflated) is ``content``."""
+    import zlib
+
+    stream = zlib.compress(content, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO(b"%PDF-1.4\n")
+    out.seek(0, io.SEEK_END)
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % n + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % o for o in offsets))
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1))
+    out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
+def test_a_small_pdf_that_shows_millions_of_characters_is_refused_before_layout() -> None:
+    """10 KB of PDF showing 3 million glyphs took 6 GB and 98 s to lay out: the page's text
+    strings are counted first."""
+    import resource
+
+    bomb = pdf_of(b"BT /F1 1 Tf 10 10 Td " + b"(xxxxxxxxxx) Tj " * 300_000 + b"ET")
+    assert len(bomb) < 20_000
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(SourceError, match="POLICYGRAPH_MAX_CHARACTERS"):
+        read_source(bomb, "bomb.pdf")
+    grown_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kb < 500_000, grown_kb  # far from the gigabytes the layout would take
+
+
+def test_a_pdf_under_the_limit_is_read() -> None:
+    text = read_source(pdf_of(b"BT /F1 12 Tf 72 720 Td (Hello policygraph) Tj ET"), "ok.pdf")
+    assert "Hello policygraph" in text.text
