@@ -45,6 +45,7 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
             chars += len(page.chars)
             CHARACTERS.check(name, chars)
             reader.page(page)
+            page.close()  # its layout freed: memory by the page, not by the document
         title = clean(str(pdf.metadata.get("Title", "") or ""))
     if chars == 0:
         raise SourceError(
