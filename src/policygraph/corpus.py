@@ -536,6 +536,13 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.abspath(path))
 
 
+def cannot_write(path: Path, exc: OSError, code: str = "write-failed") -> InputError:
+    """The one error of a file that cannot be written, with the system's reason."""
+    return InputError(
+        N_("{path}: cannot write ({reason})"), code=code, path=path, reason=exc.strerror
+    )
+
+
 def stage(path: Path, content: Content, mode: int | None = None) -> Path:
     """``content`` written to a new temporary file beside ``path`` (to be renamed over it), with
     ``mode`` (None: a new file's, as the umask says); an InputError naming ``path`` when it
@@ -551,12 +558,7 @@ def stage(path: Path, content: Content, mode: int | None = None) -> Path:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     except OSError as exc:
-        raise InputError(
-            N_("{path}: cannot write ({reason})"),
-            code="write-temporary",
-            path=path,
-            reason=exc.strerror,
-        ) from exc
+        raise cannot_write(path, exc, "write-temporary") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             if isinstance(content, bytes):
@@ -570,12 +572,7 @@ def stage(path: Path, content: Content, mode: int | None = None) -> Path:
         os.chmod(tmp, mode)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise InputError(
-            N_("{path}: cannot write ({reason})"),
-            code="write-failed",
-            path=path,
-            reason=exc.strerror,
-        ) from exc
+        raise cannot_write(path, exc, "write-failed") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -16,7 +16,7 @@ import os
 import stat
 from pathlib import Path
 
-from policygraph.corpus import stage
+from policygraph.corpus import cannot_write, stage
 from policygraph.errors import InputError
 from policygraph.i18n import N_
 
@@ -33,12 +33,7 @@ def write_output(path: Path, data: bytes) -> Path:
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise InputError(
-            N_("{path}: cannot write ({reason})"),
-            code="write-failed",
-            path=path,
-            reason=exc.strerror,
-        ) from exc
+        raise cannot_write(path, exc, "write-failed") from exc
     return target
 
 
@@ -50,12 +45,7 @@ def checked_target(path: Path) -> tuple[Path, int | None]:
     except FileNotFoundError:
         return path, None
     except OSError as exc:
-        raise InputError(
-            N_("{path}: cannot write ({reason})"),
-            code="write-failed",
-            path=path,
-            reason=exc.strerror,
-        ) from exc
+        raise cannot_write(path, exc, "write-failed") from exc
     target = path
     if stat.S_ISLNK(st.st_mode):
         target = Path(os.path.realpath(path))

@@ -323,9 +323,7 @@ class SitePages:
         document that says it, and the problem of one that cannot be read."""
         out = []
         for s in self.dates_said.get(iri, []):
-            anchor = fragment(iri, s.node) if s.node.startswith(iri + "/") else ""
-            if anchor:
-                self.anchored.add(s.node)
+            anchor = self._anchor(iri, s.node)
             out.append(
                 {
                     "id": anchor,
@@ -339,6 +337,14 @@ class SitePages:
             )
         return out
 
+    def _anchor(self, iri: str, node: str) -> str:
+        """The anchor of ``node`` on the page of ``iri`` (noted as shown there), where ``node``
+        is below ``iri``; "" otherwise."""
+        if not node.startswith(iri + "/"):
+            return ""
+        self.anchored.add(node)
+        return fragment(iri, node)
+
     def _document_name(self, iri: str) -> str:
         if not self.names:
             self.names = {d.document: d.number or d.title for d in self.summary.documents}
@@ -349,9 +355,7 @@ class SitePages:
         cited (its page, held or not)."""
         out = []
         for c in self.citing.get(iri, []):
-            anchor = fragment(iri, c.node) if c.node.startswith(iri + "/") else ""
-            if anchor:
-                self.anchored.add(c.node)
+            anchor = self._anchor(iri, c.node)
             out.append(
                 {
                     "id": anchor,
