@@ -14,8 +14,9 @@ from policygraph.rdf import PG as _PG
 from policygraph.rdf import PROV as _PROV
 from policygraph.rdf import RDF as _RDF
 from policygraph.rdf.namespaces import Terms
+from policygraph.rdf.roles import ROLE_ZH, ROLES
 from policygraph.text.amounts import Amount, find_amounts
-from policygraph.text.annotations import ROLES, Annotation
+from policygraph.text.annotations import Annotation
 from policygraph.text.deadlines import read_deadline
 from policygraph.text.names import normalize
 from policygraph.text.notes import Note
@@ -26,7 +27,6 @@ from policygraph.text.structure import PROFILES, Provision, Structure
 ELI, PG, PROV, RDF = Terms(_ELI), Terms(_PG), Terms(_PROV), Terms(_RDF)
 
 ROLE = {"lead": PG.Lead, "co-lead": PG.CoLead, "responsible": PG.Responsible}
-ROLE_ZH = {"lead": "牵头", "co-lead": "配合", "responsible": "负责"}
 RULE_BASIS = (
     "Read by policygraph: the document states this rule once, and the roles of the "
     "annotations after it are read by it until another rule replaces it."

@@ -22,6 +22,7 @@ from policygraph.corpus import Corpus, parse_turtle, source_files
 from policygraph.errors import GraphSyntaxError, InputError
 from policygraph.i18n import N_
 from policygraph.rdf import PG
+from policygraph.rdf.formats import BY_EXTENSION
 from policygraph.store.embedded import load_into
 from policygraph.text.encoding import decode
 from policygraph.text.notes import Note
@@ -162,16 +163,7 @@ def load_shapes_graph(store: Any, shapes: Graph) -> None:
 
 
 # RDF files by their extension (pyoxigraph's format names): any data, any shapes
-FORMATS = {
-    ".ttl": "TURTLE",
-    ".nt": "N_TRIPLES",
-    ".nq": "N_QUADS",
-    ".trig": "TRIG",
-    ".jsonld": "JSON_LD",
-    ".json": "JSON_LD",
-    ".rdf": "RDF_XML",
-    ".owl": "RDF_XML",
-}
+FORMATS = {ext: f.oxigraph for ext, f in BY_EXTENSION.items()}
 
 
 def parse_files(paths: Iterable[Path]) -> list[Any]:

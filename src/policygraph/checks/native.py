@@ -23,8 +23,11 @@ from typing import Any
 
 from rdflib import URIRef
 
-PG = "https://w3id.org/policygraph/ontology#"
-PGSH = "https://w3id.org/policygraph/shapes#"
+from policygraph.rdf.namespaces import PG as _PG
+from policygraph.rdf.namespaces import PGSH as _PGSH
+
+PG = str(_PG)
+PGSH = str(_PGSH)
 _PREFIXES = (
     f"PREFIX pg: <{PG}>\n"
     "PREFIX eli: <http://data.europa.eu/eli/ontology#>\n"

@@ -19,6 +19,7 @@ from policygraph import i18n
 from policygraph.errors import InputError
 from policygraph.i18n import N_
 from policygraph.render.formats import BINARY, Format
+from policygraph.store.defaults import DEFAULT_TIMEOUT, MAX_BYTES
 
 if TYPE_CHECKING:
     from policygraph.render.table import Sheet
@@ -45,7 +46,6 @@ EndpointOption = Annotated[
     ),
 ]
 TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds to wait for the server.")]
-MAX_BYTES = 2**30  # as policygraph.store.http.MAX_BYTES (not imported: --help starts fast)
 MaxBytesOption = Annotated[
     int,
     typer.Option(
@@ -157,7 +157,10 @@ _SHARED = [
         "endpoint", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=EndpointOption
     ),
     inspect.Parameter(
-        "timeout", inspect.Parameter.KEYWORD_ONLY, default=30.0, annotation=TimeoutOption
+        "timeout",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=DEFAULT_TIMEOUT,
+        annotation=TimeoutOption,
     ),
     inspect.Parameter("home", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=HomeOption),
     inspect.Parameter(

@@ -24,6 +24,7 @@ from policygraph.cli.speech import with_hint
 from policygraph.errors import InputError
 from policygraph.i18n import N_
 from policygraph.render.formats import TABULAR, Format, choose
+from policygraph.store.defaults import DEFAULT_TIMEOUT
 
 app = typer.Typer(name="progress", no_args_is_help=False, rich_markup_mode=None)
 
@@ -76,7 +77,7 @@ def progress(
     fmt: FormatOption = None,
     output: OutOption = None,
     endpoint: EndpointOption = None,
-    timeout: TimeoutOption = 30.0,
+    timeout: TimeoutOption = DEFAULT_TIMEOUT,
     home: HomeOption = None,
 ) -> None:
     """Per task and department of a document: the latest 完成状态 reported by --as-of, and

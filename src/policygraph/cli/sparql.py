@@ -25,6 +25,7 @@ from policygraph.cli.options import (
 from policygraph.errors import InputError, QueryError
 from policygraph.i18n import N_
 from policygraph.render.formats import GRAPH, SPARQL_RESULTS, TABULAR, Format, choose
+from policygraph.store.defaults import LOAD_TIMEOUT
 
 if TYPE_CHECKING:
     from rdflib import URIRef
@@ -177,7 +178,7 @@ def load(
         str | None,
         typer.Option("--store-endpoint", help="Graph Store Protocol endpoint (default: …/store)."),
     ] = None,
-    timeout: TimeoutOption = 120.0,
+    timeout: TimeoutOption = LOAD_TIMEOUT,
     home: HomeOption = None,
 ) -> None:
     """Push the built graph into a named graph on a SPARQL server, replacing it.

@@ -7,11 +7,12 @@ from typing import Any
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SH, SKOS, XSD
 
-PG = Namespace("https://w3id.org/policygraph/ontology#")
+BASE = "https://w3id.org/policygraph/"
+PG = Namespace(BASE + "ontology#")
+PGSH = Namespace(BASE + "shapes#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
 DCT = DCTERMS
-BASE = "https://w3id.org/policygraph/"
 SRC = Namespace(BASE + "source/")
 DEPT = Namespace(BASE + "org/")
 DOC = Namespace(BASE + "doc/")
@@ -50,6 +51,7 @@ __all__ = [
     "ORG",
     "OWL",
     "PG",
+    "PGSH",
     "PREFIXES",
     "PROV",
     "RDF",

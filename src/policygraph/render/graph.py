@@ -5,15 +5,10 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from policygraph.rdf.formats import GRAPH_FORMATS
 from policygraph.render.formats import Format
 
-_RDFLIB = {
-    Format.ttl: "turtle",
-    Format.nt: "nt",
-    Format.nq: "nquads",
-    Format.trig: "trig",
-    Format.jsonld: "json-ld",
-}
+_RDFLIB = {Format(f.name): f.rdflib for f in GRAPH_FORMATS}
 
 
 def serialize(graph: Any, fmt: Format) -> bytes:

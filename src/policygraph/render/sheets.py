@@ -7,6 +7,7 @@ from typing import Any
 
 from policygraph.checks.report import SEVERITY_WORDS, Report, Result, summary_line
 from policygraph.i18n import _, in_language
+from policygraph.rdf.roles import ROLE_ZH
 from policygraph.render.table import Cell, Column, Sheet
 from policygraph.store.sparql import NamedQuery
 from policygraph.text.notes import Label
@@ -16,7 +17,6 @@ from policygraph.views.progress import NOT_REPORTED, STATUSES, DepartmentProgres
 from policygraph.views.summary import Summary
 from policygraph.views.tasks import DepartmentTasks, Document, TaskTable, by_department
 
-ROLE_ZH = {"lead": "牵头", "co-lead": "配合", "responsible": "负责"}
 # The item's number as a machine reads it (4, or 2.1 where numbering restarts in each part): kept
 # for json (``number``) and csv, never printed; people read 条目, the label as the source writes it.
 NUMBER = Column("number", "条目编号", printed=False)

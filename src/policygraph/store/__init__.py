@@ -8,13 +8,13 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from policygraph.corpus import Corpus
+from policygraph.store.defaults import DEFAULT_TIMEOUT, MAX_BYTES
 
 if TYPE_CHECKING:
+    from policygraph.corpus import Corpus
     from policygraph.store.results import Answer, Bound, Rows
 
 ENV_ENDPOINT = "POLICYGRAPH_ENDPOINT"
-DEFAULT_TIMEOUT = 30.0
 
 
 class Store(Protocol):
@@ -34,26 +34,30 @@ def open_store(
     """The graph of ``corpus`` (a Corpus, a path, or None: found as the CLI finds it), in process,
     or the one loaded on a SPARQL ``endpoint`` (``None``: the ``POLICYGRAPH_ENDPOINT``
     environment variable; ``""``: always in process), reading answers of at most ``max_bytes``
-    (None: :data:`policygraph.store.http.MAX_BYTES`)."""
+    (None: :data:`policygraph.store.defaults.MAX_BYTES`)."""
     if endpoint is None:  # not given: the environment decides; "" means embedded
         endpoint = os.environ.get(ENV_ENDPOINT) or ""
     if endpoint:
-        from policygraph.store.http import MAX_BYTES
         from policygraph.store.remote import RemoteStore
 
         return RemoteStore(
             endpoint, timeout=timeout or DEFAULT_TIMEOUT, max_bytes=max_bytes or MAX_BYTES
         )
+    from policygraph.corpus import Corpus
     from policygraph.store.embedded import EmbeddedStore
 
     return EmbeddedStore(Corpus.of(corpus).graph_files())
 
 
-def __getattr__(name: str) -> object:  # Rows without importing rdflib at CLI start-up
+def __getattr__(name: str) -> object:  # Rows, Corpus without importing rdflib at CLI start-up
     if name == "Rows":
         from policygraph.store.results import Rows
 
         return Rows
+    if name == "Corpus":
+        from policygraph.corpus import Corpus
+
+        return Corpus
     raise AttributeError(name)
 
 

@@ -14,9 +14,10 @@ from __future__ import annotations
 from typing import Any
 
 from policygraph.corpus import Corpus
+from policygraph.rdf.formats import BY_NAME, GRAPH_FORMATS
+from policygraph.rdf.namespaces import BASE, PG
 from policygraph.store.embedded import load_into
 
-BASE = "https://w3id.org/policygraph/"
 DATASET = BASE + "dataset"
 LICENCE = "https://www.apache.org/licenses/LICENSE-2.0"
 _VOID = "http://rdfs.org/ns/void#"
@@ -24,13 +25,7 @@ _DCAT = "http://www.w3.org/ns/dcat#"
 _DCT = "http://purl.org/dc/terms/"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
-MEDIA_TYPES = {
-    "ttl": "text/turtle",
-    "nt": "application/n-triples",
-    "nq": "application/n-quads",
-    "trig": "application/trig",
-    "jsonld": "application/ld+json",
-}
+MEDIA_TYPES = {f.name: f.media_type for f in GRAPH_FORMATS}
 
 
 def graph_name(stem: str) -> str:
@@ -97,7 +92,7 @@ def _describe(store: Any) -> None:
             (distribution, _DCAT + "mediaType", ox.Literal(media)),
             (distribution, _DCT + "license", ox.NamedNode(LICENCE)),
         ]
-    file_name = ox.NamedNode("https://w3id.org/policygraph/ontology#fileName")
+    file_name = ox.NamedNode(PG.fileName)
     for q in store.quads_for_pattern(None, file_name, None, None):
         quads.append((dataset_node, _DCT + "source", q.subject))
     for s, p, o in quads:
@@ -166,19 +161,13 @@ def serialize(store: Any, fmt: str) -> bytes:
 
     from policygraph.rdf import PREFIXES
 
-    formats = {
-        "ttl": ox.RdfFormat.TURTLE,
-        "nt": ox.RdfFormat.N_TRIPLES,
-        "nq": ox.RdfFormat.N_QUADS,
-        "trig": ox.RdfFormat.TRIG,
-        "jsonld": ox.RdfFormat.JSON_LD,
-    }
+    graph_format = BY_NAME[fmt]
     prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if fmt in ("ttl", "trig") else None
-    if fmt in ("ttl", "nt"):
+    if not graph_format.datasets:
         data = merged(store).dump(
-            format=formats[fmt], from_graph=ox.DefaultGraph(), prefixes=prefixes
+            format=graph_format.ox(), from_graph=ox.DefaultGraph(), prefixes=prefixes
         )
     else:
-        data = store.dump(format=formats[fmt], prefixes=prefixes)
+        data = store.dump(format=graph_format.ox(), prefixes=prefixes)
     assert isinstance(data, bytes)
     return data

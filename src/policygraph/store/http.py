@@ -30,10 +30,10 @@ from typing import Any, TypeVar
 
 from policygraph.errors import EndpointError
 from policygraph.i18n import N_
+from policygraph.store.defaults import MAX_BYTES as MAX_BYTES
 
 T = TypeVar("T")
 ENV_USER, ENV_PASSWORD = "POLICYGRAPH_USER", "POLICYGRAPH_PASSWORD"
-MAX_BYTES = 2**30  # the largest answer read from a server unless told otherwise: 1 GiB
 ERROR_BODY = 64 * 1024  # what is read of an error's body (its first 300 characters are shown)
 
 

@@ -23,7 +23,10 @@ from rdflib import BNode, Literal, URIRef
 
 from policygraph.errors import EndpointError, InputError, QueryError
 from policygraph.i18n import N_
-from policygraph.store.http import MAX_BYTES, exchange, run_sparql, send
+from policygraph.rdf.formats import NTRIPLES as _NT
+from policygraph.rdf.namespaces import BASE
+from policygraph.store.defaults import DEFAULT_TIMEOUT, MAX_BYTES
+from policygraph.store.http import exchange, run_sparql, send
 from policygraph.store.results import Answer, Bound, Rows
 from policygraph.store.sparql import bind, query_type, without_comments
 
@@ -33,8 +36,7 @@ if TYPE_CHECKING:
 
     from policygraph.corpus import Corpus
 
-DEFAULT_GRAPH = "https://w3id.org/policygraph/graph"
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_GRAPH = BASE + "graph"
 
 
 def sibling(endpoint: str, name: str) -> str:
@@ -323,7 +325,7 @@ def load_data(
     return Loaded(count, software, atomic=upload is not None)
 
 
-NTRIPLES = "application/n-triples"
+NTRIPLES = _NT.media_type
 
 
 def atomic_upload(software: str) -> str | None:

@@ -32,7 +32,6 @@ from policygraph.text.deadlines import is_deadline
 from policygraph.text.names import is_catch_all, is_collective, split_collectives, without_alias
 from policygraph.text.spans import SPACE, Span
 
-ROLES = ("lead", "co-lead", "responsible")
 _ROLE_WORD = re.compile(r"牵头|配合|负责|责任单位|责任部门|协办|参与|指导")
 _OPENS_ANNOTATION = re.compile(r"[(（][\s\u3000]*(牵头|配合|责任单位|责任部门|负责部门)")
 # A label at the start of a segment: 牵头单位： 配合部门： 完成时限： … (and any other, unread)

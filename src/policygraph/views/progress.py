@@ -22,6 +22,7 @@ from rdflib import URIRef
 
 from policygraph.errors import InputError
 from policygraph.i18n import N_
+from policygraph.rdf.roles import ROLE_ZH
 from policygraph.store import Store
 from policygraph.text.notes import Note
 from policygraph.views.internal import query
@@ -35,7 +36,6 @@ STATUSES = {
     "滞后": "delayed",
 }
 STATUS_NAMES = {v: k for k, v in STATUSES.items()}
-ROLES = {"lead": "牵头", "co-lead": "配合", "responsible": "负责"}
 NOT_REPORTED = "未报送"
 # The columns a department fills in on its return form, and how a form is known when it comes
 # back: the sheet's identity (JSON naming this kind), each row's in a hidden 标识 column (xlsx,
@@ -131,7 +131,7 @@ def _form_row(row: TaskRow, named: list[_Named]) -> FormRow:
     """A department's row for one task: the first of its responsibilities there (lead first,
     then by place in the list) is the row's identity, the others ride along."""
     named = sorted(named)
-    roles = dict.fromkeys(ROLES.get(role, role) for *_, role in named)
+    roles = dict.fromkeys(ROLE_ZH.get(role, role) for *_, role in named)
     return FormRow(
         named[0][3],
         row.measure,

@@ -25,6 +25,7 @@ from typing import Any
 from policygraph.corpus import Corpus, write_atomic
 from policygraph.errors import InputError
 from policygraph.i18n import N_
+from policygraph.rdf.namespaces import PG
 from policygraph.render.output import refuse_inside_corpus
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -247,7 +248,7 @@ def json_ld(iri: str, types: list[str], **values: object) -> str:
         "@context": {
             "eli": "http://data.europa.eu/eli/ontology#",
             "schema": "https://schema.org/",
-            "pg": "https://w3id.org/policygraph/ontology#",
+            "pg": str(PG),
         },
         "@id": iri,
         "@type": types,

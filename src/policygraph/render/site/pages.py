@@ -14,6 +14,7 @@ from rdflib import URIRef
 
 from policygraph.corpus import Corpus, source_files
 from policygraph.errors import InputError
+from policygraph.rdf.roles import ROLE_ZH
 from policygraph.render.site import Page, SiteResult, json_ld, render_pages, state, svg, words
 from policygraph.render.site.paths import address, fragment, link, page_of
 from policygraph.render.site.words import both, date, joined, label
@@ -22,7 +23,6 @@ from policygraph.views import chain, network, progress, site, tasks
 from policygraph.views.links import provisions
 from policygraph.views.summary import summarize
 
-ROLE_ZH = {"lead": "牵头", "co-lead": "配合", "responsible": "负责"}
 EXAMPLES = ("科技厅", "研发", "上市")  # what the search suggests, where the corpus has it
 SEVERITY_ZH = {"Violation": "违反约束", "Warning": "警告", "Info": "提示"}
 

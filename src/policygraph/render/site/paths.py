@@ -8,7 +8,8 @@ import posixpath
 import re
 from collections.abc import Callable, Container
 
-BASE = "https://w3id.org/policygraph/"
+from policygraph.rdf.namespaces import BASE
+
 _UNSAFE = re.compile(r'[<>:"\\|?*\x00-\x1f]')
 
 
