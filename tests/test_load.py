@@ -5,6 +5,7 @@ blank nodes included. Against a real Oxigraph server."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from typer.testing import CliRunner
 
 from policygraph.cli.app import app
 from policygraph.corpus import Corpus
-from policygraph.store import remote
+from policygraph.store import profiles, remote
 from policygraph.store.dataset import dataset, ntriples
 from policygraph.store.http import exchange
 
@@ -118,7 +119,8 @@ def test_a_large_difference_goes_through_a_staging_graph(
     args = ["load", "--endpoint", server, "--graph", graph, "--home", str(tmp_home.root)]
     assert runner.invoke(app, args).exit_code == 0
     sent.clear()
-    monkeypatch.setattr(remote, "MAX_DIFFERENCE", 10)
+    small = dataclasses.replace(profiles.OXIGRAPH, max_update=10)  # no difference fits
+    monkeypatch.setattr(remote, "recognise", lambda software: small)
     (tmp_home.ttl / "extra.ttl").write_text(
         "".join(
             f'<urn:policygraph-test:{k}> <urn:policygraph-test:p> "{k}" .\n' for k in range(50)

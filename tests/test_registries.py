@@ -6,11 +6,18 @@ from __future__ import annotations
 import ast
 import functools
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from policygraph.cli.app import app
+from policygraph.corpus import Corpus
+from policygraph.errors import InputError
 from policygraph.rdf import formats, namespaces, roles
-from policygraph.store import defaults
+from policygraph.store import defaults, profiles, remote
+
+runner = CliRunner()
 
 SRC = Path(__file__).parents[1] / "src" / "policygraph"
 
@@ -85,3 +92,100 @@ def test_every_graph_format_maps_to_its_libraries() -> None:
         assert f.ox().media_type == f.media_type
         assert get(f.rdflib, Serializer) is not None
     assert formats.BY_EXTENSION[".json"].name == "jsonld"
+
+
+# --- server profiles (issue 28 item 2) ----------------------------------------------------------
+
+# What each server's ``Server`` header says, and the endpoints beside its query endpoint
+SERVERS = {
+    "oxigraph": (
+        "Oxigraph/0.5.13",
+        "http://h:7878/query",
+        ("http://h:7878/update", "http://h:7878/store"),
+    ),
+    "virtuoso": (
+        "Virtuoso/07.20.3240 (Linux) x86_64-pc-linux-gnu",
+        "http://h:8890/sparql",
+        ("http://h:8890/sparql-auth", "http://h:8890/sparql-graph-crud-auth"),
+    ),
+    "generic": ("nginx/1.24.0", "http://h/ds/sparql", ("http://h/ds/update", "http://h/ds/store")),
+}
+
+
+def test_every_profile_is_described_here() -> None:
+    assert set(SERVERS) == set(profiles.NAMES)
+
+
+@pytest.mark.parametrize("profile", profiles.PROFILES, ids=profiles.NAMES)
+def test_each_profile_is_recognised_and_names_its_endpoints(profile: profiles.Profile) -> None:
+    software, query, (update, store) = SERVERS[profile.name]
+    assert profiles.recognise(software) is profile
+    assert profiles.named(profile.name) is profile
+    assert profile.endpoints(query) == profiles.Endpoints(query, update, store)
+    assert profile.endpoints(query + "/").update == update
+    assert profile.quirks, "a profile says what is known of its server"
+
+
+def test_a_server_hidden_behind_a_proxy_is_generic() -> None:
+    assert profiles.recognise("") is profiles.GENERIC
+    assert profiles.recognise("Apache/2.4") is profiles.GENERIC
+
+
+def test_an_unknown_server_name_is_a_one_line_error_naming_the_known_ones() -> None:
+    with pytest.raises(InputError) as raised:
+        profiles.named("fuseki")
+    assert raised.value.code == "server-unknown"
+    assert "oxigraph, virtuoso, generic" in str(raised.value)
+    for args in (
+        ["tasks", "--server", "fuseki", "--endpoint", "http://127.0.0.1:9/query"],
+        ["load", "--server", "fuseki", "--endpoint", "http://127.0.0.1:9/query"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, result.output
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error:"), result.stderr
+        assert "fuseki" in lines[0] and "oxigraph, virtuoso, generic" in lines[0]
+        assert "--server" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("name", "requests", "warned"),
+    [
+        ("oxigraph", [("POST", "store", "&no_transaction")], False),
+        ("generic", [("PUT", "store", "staging"), ("UPDATE", "update", "MOVE")], True),
+    ],
+)
+def test_the_named_profile_chooses_the_upload_path(
+    server: str,
+    tmp_home: Corpus,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    requests: list[tuple[str, str, str]],
+    warned: bool,
+) -> None:
+    """On the same Oxigraph server, --server oxigraph loads with one atomic bulk request and
+    --server generic (assuming nothing) through a staging graph, with the warning that says so."""
+    sent: list[tuple[str, str, str]] = []
+    send, update = remote.send, remote.RemoteStore.update
+
+    def logged_send(method: str, url: str, body: bytes, *rest: Any) -> bytes:
+        sent.append((method, url, ""))
+        return send(method, url, body, *rest)
+
+    def logged_update(self: remote.RemoteStore, sparql: str, endpoint: str | None = None) -> None:
+        sent.append(("UPDATE", endpoint or "", sparql))
+        update(self, sparql, endpoint)
+
+    monkeypatch.setattr(remote, "send", logged_send)
+    monkeypatch.setattr(remote.RemoteStore, "update", logged_update)
+    graph = f"https://example.org/policygraph-test/profile-{name}"
+    args = ["load", "--endpoint", server, "--graph", graph, "--server", name]
+    result = runner.invoke(app, [*args, "--home", str(tmp_home.root)])
+    assert result.exit_code == 0, result.output
+    base = server.removesuffix("/query")
+    assert [(m, u.split("?")[0]) for m, u, _ in sent] == [
+        (m, f"{base}/{e}") for m, e, _ in requests
+    ]
+    for (_, url, body), (_, _, mark) in zip(sent, requests, strict=True):
+        assert mark in url or mark in body
+    assert ("readers may have seen part of the graph" in result.stderr) is warned

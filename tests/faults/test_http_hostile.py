@@ -330,6 +330,7 @@ def test_load_reads_no_more_of_the_servers_copy_than_a_difference_could_need(
 ) -> None:
     """`load` compares with the server's copy of the graph: a copy far larger than the graph
     sent cannot differ by a small update, and is not read whole (the load sends the graph)."""
+    from policygraph.store.profiles import GENERIC
     from policygraph.store.remote import RemoteStore, _Load
 
     def endless_copy(h: Any) -> None:
@@ -340,7 +341,8 @@ def test_load_reads_no_more_of_the_servers_copy_than_a_difference_could_need(
             h.wfile.write(b"<urn:a> <urn:b> <urn:c> .\n" * 40_000)
 
     url, seen = serve_with(endless_copy)
-    plan = _Load(RemoteStore(f"{url}/query"), "urn:g", f"{url}/store", None, 30)
+    store = RemoteStore(f"{url}/query", server=GENERIC)
+    plan = _Load(store, "urn:g", f"{url}/store", f"{url}/update")
     assert plan.by_difference(b"<urn:a> <urn:b> <urn:d> .\n") is False
     assert [path for path, _ in seen] == ["/store?graph=urn%3Ag"]  # no update sent
 

@@ -20,6 +20,7 @@ from policygraph.errors import InputError
 from policygraph.i18n import N_
 from policygraph.render.formats import BINARY, Format
 from policygraph.store.defaults import DEFAULT_TIMEOUT, MAX_BYTES
+from policygraph.store.profiles import NAMES, Profile, named
 
 if TYPE_CHECKING:
     from policygraph.render.table import Sheet
@@ -42,6 +43,17 @@ EndpointOption = Annotated[
         envvar="POLICYGRAPH_ENDPOINT",
         help="A SPARQL 1.1 query endpoint (e.g. http://localhost:7878/query). Credentials from "
         "POLICYGRAPH_USER / POLICYGRAPH_PASSWORD.",
+        show_default=False,
+    ),
+]
+ServerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--server",
+        envvar="POLICYGRAPH_SERVER",
+        metavar="|".join(NAMES),
+        help="The kind of SPARQL server at --endpoint, for its endpoints and upload path "
+        "(default: recognised by its answers).",
         show_default=False,
     ),
 ]
@@ -139,6 +151,11 @@ class GraphSource:
     endpoint: str | None
     timeout: float
     max_bytes: int = MAX_BYTES
+    server: str | None = None  # a profile's name (--server); None: recognised
+
+    def profile(self) -> Profile | None:
+        """The server's profile as named; an error naming the known ones for another name."""
+        return named(self.server) if self.server else None
 
     def store(self, holds_documents: bool = True) -> Store:
         """The store; a server whose graph holds no document is an error (an empty table would
@@ -146,7 +163,8 @@ class GraphSource:
         from policygraph.store import open_store
         from policygraph.store.remote import RemoteStore, check_holds_documents
 
-        store = open_store(self.home, self.endpoint, self.timeout, self.max_bytes)
+        profile = self.profile()
+        store = open_store(self.home, self.endpoint, self.timeout, self.max_bytes, profile)
         if holds_documents and isinstance(store, RemoteStore):
             check_holds_documents(store)
         return store
@@ -162,6 +180,9 @@ _SHARED = [
         default=DEFAULT_TIMEOUT,
         annotation=TimeoutOption,
     ),
+    inspect.Parameter(
+        "server", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=ServerOption
+    ),
     inspect.Parameter("home", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=HomeOption),
     inspect.Parameter(
         "max_bytes", inspect.Parameter.KEYWORD_ONLY, default=MAX_BYTES, annotation=MaxBytesOption
@@ -170,7 +191,7 @@ _SHARED = [
 
 
 def reads_graph(command: Callable[..., None]) -> Callable[..., None]:
-    """Give a command --endpoint, --timeout, --home and --max-bytes, the same everywhere; it
+    """Give a command --endpoint, --server, --timeout, --home and --max-bytes, the same everywhere; it
     receives them as one ``source: GraphSource`` argument."""
     hints = typing.get_type_hints(command, include_extras=True)
     own = [
@@ -185,6 +206,7 @@ def reads_graph(command: Callable[..., None]) -> Callable[..., None]:
             kwargs.pop("endpoint"),
             kwargs.pop("timeout"),
             kwargs.pop("max_bytes"),
+            kwargs.pop("server"),
         )
         command(**kwargs, source=source)
 

@@ -16,6 +16,7 @@ from policygraph.cli.options import (
     GraphSource,
     HomeOption,
     OutOption,
+    ServerOption,
     TimeoutOption,
     emit,
     emit_sheet,
@@ -153,6 +154,24 @@ def queries(fmt: FormatOption = None, output: OutOption = None, home: HomeOption
     emit_sheet(queries_sheet(found), fmt_, output)
 
 
+UpdateEndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--update-endpoint",
+        help="SPARQL Update endpoint (default: the server's own beside --endpoint: …/update on "
+        "Oxigraph, …/sparql-auth on Virtuoso).",
+    ),
+]
+StoreEndpointOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store-endpoint",
+        help="Graph Store Protocol endpoint (default: the server's own beside --endpoint: …/store "
+        "on Oxigraph, …/sparql-graph-crud-auth on Virtuoso).",
+    ),
+]
+
+
 def load(
     endpoint: EndpointOption = None,
     graph: Annotated[
@@ -170,14 +189,9 @@ def load(
             "servers whose queries without FROM see only that graph (Oxigraph, Fuseki).",
         ),
     ] = False,
-    update_endpoint: Annotated[
-        str | None,
-        typer.Option("--update-endpoint", help="SPARQL Update endpoint (default: …/update)."),
-    ] = None,
-    store_endpoint: Annotated[
-        str | None,
-        typer.Option("--store-endpoint", help="Graph Store Protocol endpoint (default: …/store)."),
-    ] = None,
+    update_endpoint: UpdateEndpointOption = None,
+    store_endpoint: StoreEndpointOption = None,
+    server: ServerOption = None,
     timeout: TimeoutOption = LOAD_TIMEOUT,
     home: HomeOption = None,
 ) -> None:
@@ -195,7 +209,9 @@ def load(
     """
     from policygraph.corpus import Corpus
     from policygraph.store import remote
+    from policygraph.store.profiles import named
 
+    profile = named(server) if server else None
     endpoint = _load_target(endpoint, graph, default_graph)
     target = None if default_graph else (graph or remote.DEFAULT_GRAPH)
     loaded = remote.load(
@@ -205,6 +221,7 @@ def load(
         update_endpoint=update_endpoint,
         store_endpoint=store_endpoint,
         timeout=timeout,
+        server=profile,
     )
     _said(loaded, remote.graph_label(target), endpoint)
 

@@ -148,6 +148,7 @@ HINTS: dict[str, str] = {
     "param-unknown": "--param NAME=VALUE",
     "site-directory-occupied": "-o",
     "server-location": "--location",
+    "server-unknown": "--server",
     "short": "--short",
     # what ingest could not read, and the option that gives it
     "unread-title": "--title",

@@ -12,6 +12,7 @@ from policygraph.store.defaults import DEFAULT_TIMEOUT, MAX_BYTES
 
 if TYPE_CHECKING:
     from policygraph.corpus import Corpus
+    from policygraph.store.profiles import Profile
     from policygraph.store.results import Answer, Bound, Rows
 
 ENV_ENDPOINT = "POLICYGRAPH_ENDPOINT"
@@ -30,18 +31,23 @@ def open_store(
     endpoint: str | None = None,
     timeout: float | None = None,
     max_bytes: int | None = None,
+    server: Profile | None = None,
 ) -> Store:
     """The graph of ``corpus`` (a Corpus, a path, or None: found as the CLI finds it), in process,
     or the one loaded on a SPARQL ``endpoint`` (``None``: the ``POLICYGRAPH_ENDPOINT``
     environment variable; ``""``: always in process), reading answers of at most ``max_bytes``
-    (None: :data:`policygraph.store.defaults.MAX_BYTES`)."""
+    (None: :data:`policygraph.store.defaults.MAX_BYTES`); ``server``: the server's profile (None:
+    recognised by its answers where it matters)."""
     if endpoint is None:  # not given: the environment decides; "" means embedded
         endpoint = os.environ.get(ENV_ENDPOINT) or ""
     if endpoint:
         from policygraph.store.remote import RemoteStore
 
         return RemoteStore(
-            endpoint, timeout=timeout or DEFAULT_TIMEOUT, max_bytes=max_bytes or MAX_BYTES
+            endpoint,
+            timeout=timeout or DEFAULT_TIMEOUT,
+            max_bytes=max_bytes or MAX_BYTES,
+            server=server,
         )
     from policygraph.corpus import Corpus
     from policygraph.store.embedded import EmbeddedStore

@@ -297,10 +297,12 @@ def too_large(url: str, limit: int) -> EndpointError:
     )
 
 
-def send(method: str, url: str, body: bytes, content_type: str, timeout: float) -> bytes:
+def send(
+    method: str, url: str, body: bytes, content_type: str, timeout: float, probe: bool = True
+) -> bytes:
     """One plain HTTP request (the Graph Store Protocol), with the same credentials (Basic or
-    Digest, as the server challenges) and errors."""
-    return exchange(method, url, timeout, body=body, content_type=content_type).body
+    Digest, as the server challenges) and errors; ``probe``: as :func:`exchange`."""
+    return exchange(method, url, timeout, body=body, content_type=content_type, probe=probe).body
 
 
 class Reply:
@@ -322,10 +324,13 @@ def exchange(
     content_type: str | None = None,
     accept: str | None = None,
     limit: int = MAX_BYTES,
+    probe: bool = True,
 ) -> Reply:
     """One plain HTTP request with the credentials from the environment (Basic or Digest, as the
     server challenges, for ``url``'s origin only), one deadline, an answer of at most ``limit``
-    bytes, and every failure one EndpointError line."""
+    bytes, and every failure one EndpointError line. ``probe``: a large body goes out with the
+    credentials its server's challenge asks for, fetched first (:func:`authorize`; the server's
+    profile says whether it needs that)."""
     headers = {"Content-Type": content_type} if content_type else {}
     if accept:
         headers["Accept"] = accept
@@ -334,7 +339,7 @@ def exchange(
 
     def run() -> Reply:
         creds = credentials()
-        if creds and body and len(body) > ANSWERED_UNREAD:
+        if probe and creds and body and len(body) > ANSWERED_UNREAD:
             authorize(request, creds, timeout)
         with send_via.open(request, timeout=timeout) as response:
             found = {k.lower(): v for k, v in response.headers.items()}

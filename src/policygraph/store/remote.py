@@ -27,8 +27,10 @@ from policygraph.rdf.formats import NTRIPLES as _NT
 from policygraph.rdf.namespaces import BASE
 from policygraph.store.defaults import DEFAULT_TIMEOUT, MAX_BYTES
 from policygraph.store.http import exchange, run_sparql, send
+from policygraph.store.profiles import GENERIC, OXIGRAPH, Profile, recognise
 from policygraph.store.results import Answer, Bound, Rows
 from policygraph.store.sparql import bind, query_type, without_comments
+from policygraph.text.notes import Note
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -40,12 +42,9 @@ DEFAULT_GRAPH = BASE + "graph"
 
 
 def sibling(endpoint: str, name: str) -> str:
-    """The update or store endpoint next to a query endpoint (.../query -> .../update)."""
-    return (
-        re.sub(r"/(query|sparql)/?$", f"/{name}", endpoint)
-        if re.search(r"/(query|sparql)/?$", endpoint)
-        else endpoint.rstrip("/") + f"/{name}"
-    )
+    """An endpoint next to a query endpoint as a generic server names it (.../query ->
+    .../update); a server's own names: :meth:`Profile.endpoints`."""
+    return GENERIC.beside(endpoint, name)
 
 
 class RemoteStore:
@@ -57,6 +56,7 @@ class RemoteStore:
         graph: str | None = DEFAULT_GRAPH,
         timeout: float = DEFAULT_TIMEOUT,
         max_bytes: int = MAX_BYTES,
+        server: Profile | None = None,
     ) -> None:
         if not re.match(r"https?://", endpoint):
             raise InputError(
@@ -67,6 +67,13 @@ class RemoteStore:
         self.location = endpoint
         self.endpoint, self.graph, self.timeout = endpoint, graph, timeout
         self.max_bytes = max_bytes  # the largest answer read
+        self.server = server  # the server's profile: named, else recognised when needed
+
+    def profile(self) -> Profile:
+        """The server's profile: as named, else recognised by its answer's ``Server`` header."""
+        if self.server is None:
+            self.server = recognise(_count_and_software(self.endpoint, None, self.timeout)[1])
+        return self.server
 
     def select(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> Rows:
         answer = self.query(sparql, bindings)
@@ -146,8 +153,9 @@ class RemoteStore:
         return g
 
     def update(self, sparql: str, endpoint: str | None = None) -> None:
-        """Run a SPARQL 1.1 Update on ``endpoint`` (default: the update endpoint beside this one)."""
-        url = endpoint or sibling(self.endpoint, "update")
+        """Run a SPARQL 1.1 Update on ``endpoint`` (default: the server's update endpoint beside
+        this one)."""
+        url = endpoint or self.profile().endpoints(self.endpoint).update
         run_sparql(url, self.timeout, lambda sw: sw.setQuery(sparql), lambda sw: sw.query())
 
 
@@ -244,18 +252,25 @@ class Loaded:
     atomic: bool
 
     @property
-    def warning(self) -> str | None:
+    def warning(self) -> Note | None:
         """For a server not known to apply a whole update at once: what its readers may have
         seen. Virtuoso 7.2 (measured at 10^6 triples) commits a Graph Store PUT in parts of
         ~160,000 triples and a MOVE as it goes; a transactional update of that size (``DEFINE
         sql:log-enable 1``) with a reader running stalled on lock waits."""
         if self.atomic:
             return None
-        server = self.software.split(" ")[0] or "the server"
-        return (
-            f"readers may have seen part of the graph while it loaded: {server} is not known to "
-            "apply a whole update at once (Virtuoso 7.2 commits large ones in parts)"
-        )
+        server = self.software.split(" ")[0]
+        if not server:
+            template = N_(
+                "readers may have seen part of the graph while it loaded: the server is not known "
+                "to apply a whole update at once (Virtuoso 7.2 commits large ones in parts)"
+            )
+        else:
+            template = N_(
+                "readers may have seen part of the graph while it loaded: {server} is not known "
+                "to apply a whole update at once (Virtuoso 7.2 commits large ones in parts)"
+            )
+        return Note("load-not-atomic", template, {"server": server})
 
 
 def load(corpus: Corpus, endpoint: str, **options: Any) -> Loaded:
@@ -276,6 +291,7 @@ def load_data(
     update_endpoint: str | None = None,
     store_endpoint: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    server: Profile | None = None,
 ) -> Loaded:
     """Replace ``graph`` on the server (None: its default graph) with the N-Triples ``data``
     (``count`` distinct triples) so that readers see the old graph or the new one, never half of
@@ -291,18 +307,21 @@ def load_data(
 
     Staging graphs are dropped on every path, and stale ones (of a load that died) at the start
     of the next. When a request fails or times out on the client's side, the target is counted
-    again: the error says what the server ended up holding (it may have finished)."""
+    again: the error says what the server ended up holding (it may have finished).
+
+    ``server``: the server's profile (None: recognised by its ``Server`` header), which says
+    its update and Graph Store endpoints (unless given) and how it takes a whole graph."""
     from policygraph.rdf.terms import check_iri
 
     if graph is not None:
         check_iri(graph)
-    server = RemoteStore(endpoint, graph=None, timeout=timeout)
-    plan = _Load(
-        server, graph, store_endpoint or sibling(endpoint, "store"), update_endpoint, timeout
-    )
-    _drop_stale(server, plan.staged_under, update_endpoint)
     held, software = _count_and_software(endpoint, graph, timeout)
-    upload = atomic_upload(software)
+    profile = server or recognise(software)
+    ends = profile.endpoints(endpoint)
+    store = RemoteStore(endpoint, graph=None, timeout=timeout, server=profile)
+    plan = _Load(store, graph, store_endpoint or ends.store, update_endpoint or ends.update)
+    _drop_stale(store, plan.staged_under, plan.update_url)
+    upload = profile.upload(software)
     try:
         if not (held and plan.by_difference(data)):
             if held == 0 and upload:
@@ -311,8 +330,8 @@ def load_data(
                 plan.staged(data, upload or "put")
     except EndpointError as exc:
         plan.drop_staging()
-        raise _failed_load(exc, _count(server, graph), graph, count) from exc
-    on_server = _count(server, graph)
+        raise _failed_load(exc, _count(store, graph), graph, count) from exc
+    on_server = _count(store, graph)
     if on_server != count:
         raise EndpointError(
             N_("{endpoint}: {graph} holds {held} triples after loading, expected {count}"),
@@ -330,22 +349,13 @@ NTRIPLES = _NT.media_type
 
 def atomic_upload(software: str) -> str | None:
     """How the server whose ``Server`` header is ``software`` takes a whole graph in one request
-    that readers see all at once or not at all; None when it is not known to (a staging graph
-    and a MOVE then, whose cost is a second write of every triple).
-
-    - "bulk", Oxigraph 0.5 and later: a Graph Store POST with ``no_transaction`` runs its bulk
-      loader, which writes the indexes aside and ingests them in one atomic step (the default
-      since 0.5): as fast as ``oxigraph load`` of the same triples into the same graph, where a
-      PUT, one RocksDB transaction, takes ~9× as long on disk at 10^6 triples;
-    - "put", older Oxigraph: a PUT is one transaction (its bulk loader was not atomic then)."""
-    match = re.match(r"Oxigraph/(\d+)\.(\d+)", software)
-    if not match:
-        return None
-    return "bulk" if (int(match[1]), int(match[2])) >= (0, 5) else "put"
+    that readers see all at once or not at all (its profile's ``upload``); None when it is not
+    known to (a staging graph and a MOVE then, whose cost is a second write of every triple)."""
+    return recognise(software).upload(software)
 
 
-# The largest update sent as a difference: Oxigraph refuses SPARQL bodies over 1 MiB.
-MAX_DIFFERENCE = 1_000_000
+# The largest update sent as a difference unless the server's profile says otherwise
+MAX_DIFFERENCE = OXIGRAPH.max_update
 
 
 class _Load:
@@ -356,12 +366,11 @@ class _Load:
         server: RemoteStore,
         graph: str | None,
         gsp: str,
-        update_endpoint: str | None,
-        timeout: float,
+        update_url: str,
     ) -> None:
         self.server, self.graph, self.gsp = server, graph, gsp
-        self.update_url = update_endpoint or sibling(server.endpoint, "update")
-        self.timeout = timeout
+        self.profile = server.profile()
+        self.update_url, self.timeout = update_url, server.timeout
         self.staged_under = f"{graph or DEFAULT_GRAPH}/staging/"
         self.staging: str | None = None
 
@@ -371,11 +380,12 @@ class _Load:
 
     def upload(self, graph: str | None, data: bytes, how: str) -> None:
         """``data`` into ``graph``, which is empty: one request (see :func:`atomic_upload`)."""
+        probe = self.profile.challenge_first
         if how == "bulk":
             url = self.store_url(graph) + "&no_transaction"
-            send("POST", url, data, NTRIPLES, self.timeout)
+            send("POST", url, data, NTRIPLES, self.timeout, probe)
         else:
-            send("PUT", self.store_url(graph), data, NTRIPLES, self.timeout)
+            send("PUT", self.store_url(graph), data, NTRIPLES, self.timeout, probe)
 
     def staged(self, data: bytes, how: str) -> None:
         self.staging = f"{self.staged_under}{os.getpid()}-{int(time.time() * 1000)}"
@@ -407,19 +417,28 @@ class _Load:
             raise
         if copy.media_type != NTRIPLES:
             return False
-        update = difference_update(copy.body, data, _in_graph(self.graph))
+        update = difference_update(copy.body, data, _in_graph(self.graph), self.profile.max_update)
         if update is None:
             return False
         if update:
             body = update.encode("utf-8")
-            send("POST", self.update_url, body, "application/sparql-update", self.timeout)
+            send(
+                "POST",
+                self.update_url,
+                body,
+                "application/sparql-update",
+                self.timeout,
+                self.profile.challenge_first,
+            )
         return True
 
 
-def difference_update(held: bytes, wanted: bytes, graph: str) -> str | None:
+def difference_update(
+    held: bytes, wanted: bytes, graph: str, limit: int = MAX_DIFFERENCE
+) -> str | None:
     """One SPARQL update turning the N-Triples ``held`` into ``wanted`` inside ``graph`` (``GRAPH
     <iri>``, or "" for the default graph): "" when nothing differs, None when the update would be
-    larger than :data:`MAX_DIFFERENCE`.
+    larger than ``limit`` bytes (the server's largest SPARQL body).
 
     Lines equal as bytes are equal triples; lines that differ are compared once parsed (servers
     escape characters differently). Triples with blank nodes cannot be named in ``DELETE DATA``:
@@ -428,7 +447,7 @@ def difference_update(held: bytes, wanted: bytes, graph: str) -> str | None:
     if parts is None:
         return None
     update = " ;\n".join(parts)
-    return None if len(update.encode("utf-8")) > MAX_DIFFERENCE else update
+    return None if len(update.encode("utf-8")) > limit else update
 
 
 def _difference_parts(held: bytes, wanted: bytes, graph: str) -> list[str] | None:
