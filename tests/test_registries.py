@@ -4,7 +4,10 @@ defined in one module and imported everywhere else; the registries answer for ev
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import functools
+import importlib
+import io
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +19,8 @@ from policygraph.corpus import Corpus
 from policygraph.errors import InputError
 from policygraph.rdf import formats, namespaces, roles
 from policygraph.store import defaults, profiles, remote
+from policygraph.text import readers
+from policygraph.text.dates import read_day
 
 runner = CliRunner()
 
@@ -189,3 +194,110 @@ def test_the_named_profile_chooses_the_upload_path(
     for (_, url, body), (_, _, mark) in zip(sent, requests, strict=True):
         assert mark in url or mark in body
     assert ("readers may have seen part of the graph" in result.stderr) is warned
+
+
+# --- readers (issue 28 item 4) ------------------------------------------------------------------
+
+
+def _docx() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("一、总体要求")
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def _xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["任务", "完成状态"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+SAMPLES: dict[str, tuple[str, Any]] = {
+    "pdf": ("document", lambda: b"%PDF-1.4\n"),
+    "docx": ("document", _docx),
+    "xlsx": ("grids", _xlsx),
+    "html": ("document", lambda: b"<!DOCTYPE html><html><body><p>x</p></body></html>"),
+    "text": ("document", lambda: "一、总体要求\n".encode()),
+    "csv": ("grids", lambda: "任务,完成状态\n".encode("gb18030")),
+}
+
+
+def test_every_reader_is_described_here() -> None:
+    assert set(SAMPLES) == set(readers.BY_NAME)
+
+
+@pytest.mark.parametrize("reader", readers.READERS, ids=[r.name for r in readers.READERS])
+def test_each_reader_is_sniffed_by_content_and_has_a_version(reader: readers.Reader) -> None:
+    what, sample = SAMPLES[reader.name]
+    assert readers.sniff(sample(), "no-extension", what) == reader.name
+    assert reader.version and reader.version.isdigit()
+    assert all(e.startswith(".") for e in reader.extensions)
+    module = (reader.document or reader.grids or "").split(":")[0]
+    assert reader.version == importlib.import_module(module).VERSION
+
+
+def test_ingest_searches_a_folder_for_the_registrys_extensions() -> None:
+    from policygraph.ingest import batch
+
+    assert set(batch.EXTENSIONS) == {e for r in readers.READERS if r.document for e in r.extensions}
+    assert ".xlsx" not in batch.EXTENSIONS and ".pdf" in batch.EXTENSIONS
+
+
+def test_a_format_with_no_reader_is_a_one_line_error_never_a_key_error() -> None:
+    with pytest.raises(InputError) as unknown:
+        readers.reader("odt")
+    assert unknown.value.code == "no-reader"
+    assert "pdf, docx, xlsx, html, text, csv" in str(unknown.value)
+    with pytest.raises(InputError) as no_document:  # a spreadsheet is no policy document
+        readers.reader("xlsx").read(_xlsx(), "form.xlsx")
+    assert no_document.value.code == "no-reader"
+    with pytest.raises(InputError) as no_grids:
+        readers.reader("pdf").tables(b"%PDF-1.4\n", "a.pdf")
+    assert no_grids.value.code == "no-reader"
+
+
+def test_a_spreadsheet_given_as_a_document_is_refused_naming_the_formats(tmp_path: Path) -> None:
+    form = tmp_path / "form.xlsx"
+    form.write_bytes(_xlsx())
+    result = runner.invoke(app, ["extract", str(form), "--jurisdiction", "cn-gx"])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:"), result.stderr
+    assert f"({readers.formats('document')})" in lines[0]
+    assert readers.formats("document") == "pdf, docx, html, text"
+
+
+def test_a_return_form_is_read_through_the_readers() -> None:
+    """A CSV form in UTF-16 (as Excel saves "Unicode text") is read as the text reader reads;
+    the grids of a docx and an xlsx come from text/readers."""
+    from policygraph.ingest.returns import read_sheets
+
+    text = "任务,完成状态\n甲,已完成\n"
+    for data in (text.encode("utf-16"), text.encode("gb18030"), text.encode("utf-8-sig")):
+        (sheet,) = read_sheets(Path("form.csv"), data)
+        assert [r.values for r in sheet.rows] == [{"任务": "甲", "完成状态": "已完成"}]
+    (grid,) = readers.read_tables(_xlsx(), "form.xlsx")
+    assert grid.reader == "xlsx" and grid.rows[0][:2] == ["任务", "完成状态"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "day"),
+    [
+        ("2024-06-30", dt.date(2024, 6, 30)),
+        ("2024/6/30", dt.date(2024, 6, 30)),
+        (" 2024.6.30 ", dt.date(2024, 6, 30)),
+        ("2024年6月30日", dt.date(2024, 6, 30)),
+        ("2024-02-30", None),  # not a day of the calendar
+        ("约2024-06-30", None),  # more than a day
+        ("2024年6月", None),
+    ],
+)
+def test_a_forms_completion_day_is_read_by_text_dates(cell: str, day: dt.date | None) -> None:
+    assert read_day(cell) == day

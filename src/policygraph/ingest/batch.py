@@ -25,9 +25,10 @@ from policygraph.errors import InputError, PolicyGraphError
 from policygraph.i18n import N_
 from policygraph.ingest.model import Note, Options, Plan
 from policygraph.ingest.plan import Read, plan, read_file
+from policygraph.text.readers import extensions
 
 # The files a folder is searched for (the readers of text/readers)
-EXTENSIONS = (".txt", ".html", ".htm", ".shtml", ".docx", ".pdf")
+EXTENSIONS = extensions("document")
 STATUSES = ("added", "added with warnings", "unchanged", "refused")
 
 

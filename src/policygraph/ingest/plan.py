@@ -36,7 +36,7 @@ from policygraph.text.limits import read_bounded
 from policygraph.text.metadata import PLACE, guess_level, read_metadata
 from policygraph.text.names import Reading, kind_of, normalize, with_inherited_prefix
 from policygraph.text.places import jurisdiction_of
-from policygraph.text.readers import read_source
+from policygraph.text.readers import read_source, reader
 from policygraph.text.structure import Provision, Structure, parse_measures
 
 _IMPLEMENTS = re.compile(r"(贯彻落实|贯彻|落实|根据|按照)$")
@@ -138,7 +138,7 @@ def _read(path: Path, options: Options, corpus: Corpus, read: Read) -> Plan:
     stem = _free_stem(corpus, doc, stem, number)
     plain = source.reader == "text" and source.encoding in ("utf-8", "utf-8-sig")
     return Plan(
-        source_name=f"data/sources/{stem}{_EXTENSION[source.reader]}",
+        source_name=f"data/sources/{stem}{reader(source.reader).extensions[0]}",
         data=data,
         text=text,
         doc=doc,
@@ -185,9 +185,6 @@ def _kind(given: str | None, title: str | None, unread: list[Note]) -> str:
             kind=repr(kind),
         )
     return kind
-
-
-_EXTENSION = {"text": ".txt", "html": ".html", "docx": ".docx", "pdf": ".pdf"}
 
 
 def _jurisdiction(

@@ -12,10 +12,9 @@ filled in, with the file and cells it was read from) and the file itself, byte f
 
 from __future__ import annotations
 
-import csv
+import dataclasses
 import datetime as dt
 import hashlib
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -33,7 +32,10 @@ from policygraph.rdf import PG
 from policygraph.rdf.namespaces import BASE
 from policygraph.rdf.turtle import serialize
 from policygraph.store import Store
+from policygraph.text.dates import read_day
 from policygraph.text.limits import read_bounded
+from policygraph.text.readers import read_tables
+from policygraph.text.readers.grids import Grid
 from policygraph.views.progress import (
     FILLED_IN,
     FORM_KIND,
@@ -52,7 +54,6 @@ STATUS_IRIS = {
     "未启动": PG.NotStarted,
     "滞后": PG.Delayed,
 }
-_DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,9 @@ class Row:
 
 
 @dataclass
-class Sheet:
+class FormSheet:
+    """One form found in a returned file: its identity, its rows and how to name their cells."""
+
     name: str
     identity: dict[str, str] | None
     identity_cell: str
@@ -93,7 +96,7 @@ class Sheet:
 
 
 @dataclass
-class Reading:
+class ReturnedFile:
     """One returned file, read and checked."""
 
     path: Path
@@ -108,151 +111,74 @@ class Reading:
         return hashlib.sha256(self.data).hexdigest()
 
 
-# --- reading the three formats -------------------------------------------------------------------
+# --- the forms in the tables of a file (read by text/readers) ------------------------------------
 
 
-def read_sheets(path: Path, data: bytes) -> list[Sheet]:
-    """The sheets of a returned file, by its content (xlsx and docx are zip files)."""
-    if data[:4] == b"PK\x03\x04":
-        import zipfile
-
-        from policygraph.text.limits import check_package
-
-        check_package(data, str(path))
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            names = set(z.namelist())
-        if "word/document.xml" in names:
-            return _docx(data)
-        if "xl/workbook.xml" in names:
-            return _xlsx(path, data)
-        raise InputError(
-            N_("{path}: a zip file that is neither .xlsx nor .docx"), code="return-zip", path=path
-        )
-    return _csv(path, data)
+def read_sheets(path: Path, data: bytes) -> list[FormSheet]:
+    """The forms of a returned file: each table its format's reader gives (an xlsx's sheets, a
+    docx's tables, a CSV file) that has a form's header row."""
+    out: list[FormSheet] = []
+    carried: tuple[str, ...] = ()
+    for grid in read_tables(data, str(path)):
+        grid = dataclasses.replace(grid, before=carried + grid.before)  # docx: past a table
+        found = _header(grid.rows)  # that is not a form, the identity above it still holds
+        carried = grid.before if found is None else ()
+        if found is not None:
+            out.append(_FORMS[grid.reader](grid, *found))
+    return out
 
 
-def _grid(path: Path, ws: Any) -> list[list[Any]]:
-    """A sheet's values, row by row, streamed: no more rows than the limit, no more columns than
-    a form has; a formula is refused with its cell (its value is not in the file unless a
-    spreadsheet program computed it, and a value left out would be a silent loss)."""
-    from policygraph.text.limits import ROWS
-
-    grid: list[list[Any]] = []
-    for row in ws.iter_rows(max_col=MAX_COLUMNS):
-        if len(grid) >= ROWS.value():
-            raise ROWS.over(str(path))
-        for cell in row:
-            if getattr(cell, "data_type", None) == "f":
-                raise InputError(
-                    N_("{path}: cell {cell} holds a formula ({formula}): type its value instead"),
-                    code="return-formula",
-                    path=path,
-                    cell=f"{ws.title}!{cell.coordinate}",
-                    formula=str(cell.value)[:80],
-                )
-        grid.append([cell.value for cell in row])
-    return grid
-
-
-MAX_COLUMNS = 64  # a return form has ten; what lies further right is not read
-
-
-def _xlsx(path: Path, data: bytes) -> list[Sheet]:
-    from openpyxl import load_workbook
+def _xlsx(grid: Grid, at: int, columns: dict[str, int]) -> FormSheet:
     from openpyxl.utils import get_column_letter
 
-    wb = load_workbook(io.BytesIO(data), read_only=True)
-    out = []
-    for ws in wb.worksheets:
-        grid = _grid(path, ws)
-        found = _header(grid)
-        if found is None:
-            continue
-        at, columns = found
-        identity, identity_cell = _identity_above(grid, at)
-        rows = []
-        for i in range(at + 1, len(grid)):
-            values = {h: _text(grid[i][c]) for h, c in columns.items() if c < len(grid[i])}
-            if not any(values.values()):
-                continue
-            cells = {h: f"{get_column_letter(c + 1)}{i + 1}" for h, c in columns.items()}
-            rows.append(Row(i + 1, values, cells))
-        filled = [columns[h] for h in FILLED_IN if h in columns]
-        span = (
-            f"{get_column_letter(min(filled) + 1)}{{n}}:{get_column_letter(max(filled) + 1)}{{n}}"
-            if filled
-            else "row {n}"
-        )
-        out.append(Sheet(ws.title, identity, identity_cell, rows, span))
-    return out
-
-
-def _csv(path: Path, data: bytes) -> list[Sheet]:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InputError(
-            N_("{path}: not a CSV file in UTF-8 or GB18030"), code="return-encoding", path=path
-        )
-    from policygraph.text.limits import ROWS
-
-    grid: list[list[Any]] = []
-    for row in csv.reader(io.StringIO(text)):  # no more rows than the limit, as for xlsx
-        if len(grid) >= ROWS.value():
-            raise ROWS.over(str(path))
-        grid.append(row[:MAX_COLUMNS])
-    found = _header(grid)
-    if found is None:
-        return []
-    at, columns = found
-    identity, identity_cell = _identity_above(grid, at)
+    identity, identity_cell = _identity_above(grid.rows, at)
     rows = []
-    for i in range(at + 1, len(grid)):
-        values = {h: _text(grid[i][c]) if c < len(grid[i]) else "" for h, c in columns.items()}
+    for i in range(at + 1, len(grid.rows)):
+        cells = grid.rows[i]
+        values = {h: _text(cells[c]) for h, c in columns.items() if c < len(cells)}
+        if any(values.values()):
+            named = {h: f"{get_column_letter(c + 1)}{i + 1}" for h, c in columns.items()}
+            rows.append(Row(i + 1, values, named))
+    filled = [columns[h] for h in FILLED_IN if h in columns]
+    span = (
+        f"{get_column_letter(min(filled) + 1)}{{n}}:{get_column_letter(max(filled) + 1)}{{n}}"
+        if filled
+        else "row {n}"
+    )
+    return FormSheet(grid.name, identity, identity_cell, rows, span)
+
+
+def _csv(grid: Grid, at: int, columns: dict[str, int]) -> FormSheet:
+    identity, identity_cell = _identity_above(grid.rows, at)
+    rows = []
+    for i in range(at + 1, len(grid.rows)):
+        cells = grid.rows[i]
+        values = {h: _text(cells[c]) if c < len(cells) else "" for h, c in columns.items()}
         if any(values.values()):
             rows.append(Row(i + 1, values, {h: f"line {i + 1}, {h}" for h in columns}))
-    return [Sheet(path.name, identity, identity_cell, rows, "line {n}")]
+    return FormSheet(grid.name, identity, identity_cell, rows, "line {n}")
 
 
-def _docx(data: bytes) -> list[Sheet]:
-    from docx import Document
-    from docx.oxml.ns import qn
+def _docx(grid: Grid, at: int, columns: dict[str, int]) -> FormSheet:
+    """A table of a docx form: its identity the hidden paragraph before it, each row's in the
+    hidden text of its 序号 cell."""
+    identities = [found for text in grid.before if (found := _json(text)) is not None]
+    rows = []
+    for i in range(at + 1, len(grid.rows)):
+        cells = grid.rows[i]
+        values = {h: _text(cells[c]) for h, c in columns.items() if c < len(cells)}
+        row = Row(i, values, {h: f"{grid.name} row {i} {h}" for h in columns})
+        number = values.get("序号", "")
+        if m := ROW_ID.search(number):
+            row.identity, row.identity_cell = m.group(1), row.cells["序号"]
+            row.values["序号"] = ROW_ID.sub("", number).strip()
+        if any(v for h, v in row.values.items() if h != "序号"):
+            rows.append(row)
+    identity = identities[-1] if identities else None
+    return FormSheet(grid.name, identity, "hidden text", rows, "row {n}")
 
-    doc = Document(io.BytesIO(data))
-    out, identity, tables = [], None, 0
-    for block in doc.element.body.iterchildren():
-        if block.tag == qn("w:p"):
-            text = "".join(t.text or "" for t in block.iter(qn("w:t")))
-            parsed = _json(text)
-            if parsed is not None:
-                identity = parsed
-        elif block.tag == qn("w:tbl"):
-            tables += 1
-            grid = [
-                ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iter(qn("w:tc"))]
-                for tr in block.iter(qn("w:tr"))
-            ]
-            found = _header(grid)
-            if found is None:
-                continue
-            at, columns = found
-            rows = []
-            for i in range(at + 1, len(grid)):
-                values = {h: _text(grid[i][c]) for h, c in columns.items() if c < len(grid[i])}
-                row = Row(i, values, {h: f"table {tables} row {i} {h}" for h in columns})
-                number = values.get("序号", "")
-                if m := ROW_ID.search(number):
-                    row.identity, row.identity_cell = m.group(1), row.cells["序号"]
-                    row.values["序号"] = ROW_ID.sub("", number).strip()
-                if any(v for h, v in row.values.items() if h != "序号"):
-                    rows.append(row)
-            out.append(Sheet(f"table {tables}", identity, "hidden text", rows, "row {n}"))
-            identity = None
-    return out
+
+_FORMS = {"xlsx": _xlsx, "csv": _csv, "docx": _docx}
 
 
 def _header(grid: list[list[Any]]) -> tuple[int, dict[str, int]] | None:
@@ -306,10 +232,10 @@ def _text(value: Any) -> str:
 # --- checking against the graph -------------------------------------------------------------
 
 
-def read(path: Path, data: bytes, expected: _Expected) -> Reading:
+def read(path: Path, data: bytes, expected: _Expected) -> ReturnedFile:
     """Check one returned file (its bytes) against the forms the graph gives; nothing is
     written."""
-    reading = Reading(path, data)
+    reading = ReturnedFile(path, data)
     try:
         sheets = read_sheets(path, data)
     except InputError:
@@ -359,7 +285,9 @@ class _Expected:
         return self.rows.get(identity)
 
 
-def _check_sheet(reading: Reading, sheet: Sheet, expected: _Expected, seen: dict[str, str]) -> None:
+def _check_sheet(
+    reading: ReturnedFile, sheet: FormSheet, expected: _Expected, seen: dict[str, str]
+) -> None:
     name = reading.path.name
 
     def problem(cell: str, value: str, what: str, code: str = "", **params: Any) -> None:
@@ -391,8 +319,8 @@ def _check_sheet(reading: Reading, sheet: Sheet, expected: _Expected, seen: dict
 
 
 def _check_row(
-    reading: Reading,
-    sheet: Sheet,
+    reading: ReturnedFile,
+    sheet: FormSheet,
     form: Form,
     row: Row,
     expected: _Expected,
@@ -420,7 +348,7 @@ def _check_row(
         )
         problem(row.cells.get("完成状态", ""), status, what, choices="、".join(STATUSES))
     completed = v.get("完成日期", "")
-    day = parse_day(completed) if completed else None
+    day = read_day(completed) if completed else None
     if completed and day is None:
         problem(row.cells.get("完成日期", ""), completed, N_("not a date (write 2024-06-30)"))
     if len(reading.problems) > before:
@@ -448,7 +376,7 @@ def _same_task(task: str, row: FormRow) -> bool:
 
 
 def _identify(
-    sheet: Sheet, form: Form, row: Row, expected: _Expected, seen: dict[str, str], problem: Any
+    sheet: FormSheet, form: Form, row: Row, expected: _Expected, seen: dict[str, str], problem: Any
 ) -> tuple[str, Any] | None:
     """The row's identity and the row the form had there; None (a problem said) if unknown,
     repeated or another department's."""
@@ -472,27 +400,18 @@ def _identify(
     return identity, expected_row
 
 
-def parse_day(text: str) -> dt.date | None:
-    """2024-06-30, 2024/6/30, 2024.6.30, 2024年6月30日; None when it is not a date."""
-    m = _DATE.match(text)
-    if m is None:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-
-
 # --- storing ---------------------------------------------------------------------------------
 
 
-def read_new(corpus: Corpus, store: Store, paths: list[Path]) -> tuple[list[Reading], list[Path]]:
+def read_new(
+    corpus: Corpus, store: Store, paths: list[Path]
+) -> tuple[list[ReturnedFile], list[Path]]:
     """Read and check each file; one imported before (the same bytes) is skipped unparsed. The
     forms the graph gives are worked out once for all the files. What a killed import left is
     undone first, so that a half-stored file is not taken as imported."""
     recover(corpus, "progress import")
     expected = _Expected(store)
-    readings: list[Reading] = []
+    readings: list[ReturnedFile] = []
     skipped: list[Path] = []
     for path in paths:
         try:
@@ -528,7 +447,7 @@ def _kept_name(key: str, name: str) -> str:
     return f"{key}-{short}{dot}{suffix}"
 
 
-def files(corpus: Corpus, reading: Reading, received: dt.date) -> dict[Path, bytes]:
+def files(corpus: Corpus, reading: ReturnedFile, received: dt.date) -> dict[Path, bytes]:
     """The returned file, byte for byte, and the Turtle of its reports."""
     sha256 = reading.sha256
     key = sha256[:16]
@@ -577,8 +496,8 @@ def files(corpus: Corpus, reading: Reading, received: dt.date) -> dict[Path, byt
 
 
 def store_readings(
-    corpus: Corpus, readings: list[tuple[Reading, dict[Path, bytes]]]
-) -> list[Reading]:
+    corpus: Corpus, readings: list[tuple[ReturnedFile, dict[Path, bytes]]]
+) -> list[ReturnedFile]:
     """Write every file of every reading, all or none, under the corpus's write lock; a file
     another import stored meanwhile (checked under the lock) is left out. The readings stored.
     The folders are made before the journal lists them, so that a kill -9 leaves nothing in them

@@ -21,6 +21,9 @@ _MONTH = re.compile(r"(?P<y>\d{4})年(?P<m>\d{1,2})月(?!\d)")
 _YEAR = re.compile(r"(?P<y>\d{4})年(?!\d)")
 _RUN_DAY = re.compile(r"(?P<y>\d{4})(?P<m>\d{1,2})(?P<d>\d{2})日")
 _RUN_MONTH = re.compile(r"(?P<y>\d{4})(?P<m>\d{1,2})月")
+# A cell that holds one day and nothing else, as people type it: 2024-06-30, 2024/6/30,
+# 2024.6.30, 2024年6月30日
+_DAY = re.compile(r"\s*(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?\s*")
 
 
 # What can be wrong with a date as written: a code and its template (the catalogue's msgid)
@@ -52,6 +55,18 @@ class DateReading:
 
 def _problem(code: str, **params: str) -> DateReading:
     return DateReading(None, Note(code, PROBLEMS[code], params))
+
+
+def read_day(text: str) -> dt.date | None:
+    """The day ``text`` is, where it is one day and nothing else (a cell of a form: 2024-06-30,
+    2024/6/30, 2024.6.30, 2024年6月30日); None otherwise, a day not of the calendar included."""
+    m = _DAY.fullmatch(text)
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None
 
 
 def read_date(text: str) -> DateReading:

@@ -40,16 +40,27 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise SourceError(
-            N_("{file}: not text in UTF-8, UTF-16 or GB18030, nor HTML, DOCX or PDF (byte {byte})"),
+            N_("{file}: not text in UTF-8, UTF-16 or GB18030, nor {formats} (byte {byte})"),
             code="not-text",
             file=name,
+            formats=_others(),
             byte=exc.start,
         ) from exc
     if "\x00" in text:
         raise SourceError(
-            N_("{file}: binary data, not text (nor HTML, DOCX or PDF)"), code="binary", file=name
+            N_("{file}: binary data, not text (nor {formats})"),
+            code="binary",
+            file=name,
+            formats=_others(),
         )
     return text, encoding
+
+
+def _others() -> str:
+    """The other formats of policy documents read, from the registry: "pdf, docx, html"."""
+    from policygraph.text.readers import READERS
+
+    return ", ".join(r.name for r in READERS if r.document and r.name != "text")
 
 
 def read_text(data: bytes, name: str) -> SourceDocument:
