@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import importlib
 import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from policygraph.cli.app import app
 from policygraph.corpus import Corpus
 from policygraph.errors import InputError
 from policygraph.rdf import formats, namespaces, roles
-from policygraph.store import defaults, profiles, remote
+from policygraph.store import defaults, profiles, remote, sparql
 from policygraph.text import readers
 from policygraph.text.dates import read_day
 
@@ -301,3 +302,38 @@ def test_a_return_form_is_read_through_the_readers() -> None:
 )
 def test_a_forms_completion_day_is_read_by_text_dates(cell: str, day: dt.date | None) -> None:
     assert read_day(cell) == day
+
+
+# --- SPARQL in .rq files ------------------------------------------------------------------------
+
+# Rooms whose SPARQL is generated (checks compiles shapes) or another helper's (the site's); and
+# the one query still in a view (views/tasks.py, a department's label: left to the views' owner)
+GENERATED = ("checks/", "render/site/")
+LEFT = {"views/tasks.py"}
+_QUERY = re.compile(
+    r"\s*(PREFIX\s+\S*\s*<[^>]*>\s*)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b.*[{?$]", re.S
+)
+
+
+def _queries_in_python() -> list[str]:
+    found = []
+    for name, tree in _modules():
+        if name.startswith(GENERATED) or name in LEFT:
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.JoinedStr):
+                text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value
+            else:
+                continue
+            if _QUERY.match(text):
+                found.append(f"{name}:{node.lineno}")
+    return found
+
+
+def test_the_sparql_of_the_library_lives_in_rq_files() -> None:
+    assert _queries_in_python() == []
+    assert _QUERY.match('f"ASK {{ ?document <{PG.shortName}> ?short }}"'[2:])
+    for name in ("graph-sizes", "holds-documents", "staging-graphs", "take-out-file"):
+        assert sparql.internal(name).strip()

@@ -313,21 +313,16 @@ def _fill(store: Any, files: list[tuple[Path, str]], parse: Any) -> None:
     store.bulk_extend(batch)
 
 
-# A file's triples out of the default graph, but those another file holds too.
-_TAKE_OUT = (
-    "DELETE { ?s ?p ?o } WHERE { GRAPH $file { ?s ?p ?o } "
-    "FILTER NOT EXISTS { GRAPH ?other { ?s ?p ?o } FILTER(?other != $file) } }"
-)
-
-
 def _derive(store: Any, held: set[str], wanted: dict[str, Path], parse: Any) -> None:
     """Turn ``store`` (a copy of a store holding the graphs ``held``) into one holding the files
     ``wanted`` (by graph): the triples of each file gone taken out of the default graph unless
     another file holds them too, its graph dropped; then the new files loaded."""
     import pyoxigraph as ox
 
+    from policygraph.store.sparql import internal
+
     for graph in sorted(held - set(wanted)):
-        store.update(_TAKE_OUT.replace("$file", f"<{graph}>"))
+        store.update(internal("take-out-file").replace("$file", f"<{graph}>"))
         store.remove_graph(ox.NamedNode(graph))
     _fill(store, [(p, g) for g, p in wanted.items() if g not in held], parse)
 

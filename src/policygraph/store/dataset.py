@@ -17,6 +17,7 @@ from policygraph.corpus import Corpus
 from policygraph.rdf.formats import BY_NAME, GRAPH_FORMATS
 from policygraph.rdf.namespaces import BASE, PG
 from policygraph.store.embedded import load_into
+from policygraph.store.sparql import internal
 
 DATASET = BASE + "dataset"
 LICENCE = "https://www.apache.org/licenses/LICENSE-2.0"
@@ -69,10 +70,7 @@ def _describe(store: Any) -> None:
         (dataset_node, _VOID + "uriSpace", ox.Literal(BASE)),
     ]
     sizes = {  # counted by the store, not by iterating a million quads in Python
-        row["g"]: int(row["n"].value)
-        for row in store.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        )
+        row["g"]: int(row["n"].value) for row in store.query(internal("graph-sizes"))
     }
     for graph in sorted(store.named_graphs(), key=str):
         if isinstance(graph, ox.NamedNode):
@@ -102,12 +100,7 @@ def _describe(store: Any) -> None:
 def _classes(store: Any, dataset_node: Any) -> list[tuple[Any, str, Any]]:
     import pyoxigraph as ox
 
-    counts = {
-        row["c"].value: int(row["n"].value)
-        for row in store.query(
-            "SELECT ?c (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s a ?c } FILTER(isIRI(?c)) } GROUP BY ?c"
-        )
-    }
+    counts = {row["c"].value: int(row["n"].value) for row in store.query(internal("class-sizes"))}
     out: list[tuple[Any, str, Any]] = [(dataset_node, _VOID + "classes", _integer(len(counts)))]
     for k, (cls, n) in enumerate(sorted(counts.items()), start=1):
         part = ox.NamedNode(f"{DATASET}/class/{k}")

@@ -29,7 +29,7 @@ from policygraph.store.defaults import DEFAULT_TIMEOUT, MAX_BYTES
 from policygraph.store.http import exchange, run_sparql, send
 from policygraph.store.profiles import GENERIC, OXIGRAPH, Profile, recognise
 from policygraph.store.results import Answer, Bound, Rows
-from policygraph.store.sparql import bind, query_type, without_comments
+from policygraph.store.sparql import bind, internal, query_type, without_comments
 from policygraph.text.notes import Note
 
 if TYPE_CHECKING:
@@ -198,9 +198,7 @@ def _check_variables(endpoint: str, sparql: str, got: list[str]) -> None:
 def check_holds_documents(store: RemoteStore) -> None:
     """An EndpointError when the graph the store reads holds no policygraph document (not
     loaded yet, or another graph named): the tables would be empty, which looks like an answer."""
-    from policygraph.rdf import PG
-
-    if not store.query(f"ASK {{ ?document <{PG.shortName}> ?short }}"):
+    if not store.query(internal("holds-documents")):
         where = graph_label(store.graph)
         raise EndpointError(
             N_("{endpoint}: {where} holds no policygraph document; put the graph there first"),
@@ -531,8 +529,11 @@ def _count_and_software(endpoint: str, graph: str | None, timeout: float) -> tup
     (the ``Server`` header: ``Oxigraph/0.5.13``, ``Virtuoso/07.20.3240 …``; "" when unnamed)."""
     import json
 
-    pattern = f"{_in_graph(graph)} {{ ?s ?p ?o }}"
-    body = urllib.parse.urlencode({"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"})
+    if graph is None:
+        sparql = internal("count-triples")
+    else:
+        sparql = bind(internal("count-triples-in-graph"), {"graph": URIRef(graph)})
+    body = urllib.parse.urlencode({"query": sparql})
     reply = exchange(
         "POST",
         endpoint,
@@ -584,9 +585,6 @@ def _count(server: RemoteStore, graph: str | None) -> int | None:
 
 def _drop_stale(server: RemoteStore, staged_under: str, update_endpoint: str | None) -> None:
     """Drop the staging graphs of loads that died (never the target itself)."""
-    rows = server.select(
-        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-        f'FILTER(STRSTARTS(STR(?g), "{staged_under}")) }}'
-    )
+    rows = server.select(internal("staging-graphs"), {"prefix": Literal(staged_under)})
     for (stale,) in rows.rows:
         server.update(f"DROP SILENT GRAPH <{stale}>", update_endpoint)

@@ -19,6 +19,7 @@ endpoint. So a query uses its parameters in the top-level group: a FILTER inside
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -268,6 +269,16 @@ def where_brace(text: str) -> int:
     if first_brace < 0:
         raise QueryError(N_("query has no WHERE clause to bind parameters in"), code="no-where")
     return first_brace
+
+
+@functools.cache
+def internal(name: str) -> str:
+    """The text of the store's own query ``name``: a file of ``store/queries/`` (package
+    resources, as the views' queries are in ``views/queries/``)."""
+    from importlib import resources
+
+    folder = resources.files("policygraph.store") / "queries"
+    return (folder / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def bind(text: str, bindings: Mapping[str, object] | None) -> str:
