@@ -337,3 +337,9 @@ def test_the_sparql_of_the_library_lives_in_rq_files() -> None:
     assert _QUERY.match('f"ASK {{ ?document <{PG.shortName}> ?short }}"'[2:])
     for name in ("graph-sizes", "holds-documents", "staging-graphs", "take-out-file"):
         assert sparql.internal(name).strip()
+
+
+def test_a_remote_store_recognises_its_server_or_takes_the_one_named(server: str) -> None:
+    assert remote.RemoteStore(server).profile() is profiles.OXIGRAPH
+    named = remote.RemoteStore(server, server=profiles.GENERIC)
+    assert named.profile() is profiles.GENERIC  # named: not asked

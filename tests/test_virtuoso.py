@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from policygraph.cli.app import app
 from policygraph.corpus import Corpus
 from policygraph.errors import EndpointError
-from policygraph.store import sparql
+from policygraph.store import profiles, sparql
 from policygraph.store.embedded import EmbeddedStore
 from policygraph.store.remote import RemoteStore
 from policygraph.store.results import multiset
@@ -76,18 +76,11 @@ def loaded(virtuoso: str) -> str:
     base = virtuoso.removesuffix("/sparql")
     result = CliRunner().invoke(
         app,
-        [
-            "load",
-            "--endpoint",
-            virtuoso,
-            "--store-endpoint",
-            f"{base}/sparql-graph-crud-auth",
-            "--update-endpoint",
-            f"{base}/sparql-auth",
-        ],
+        ["load", "--endpoint", virtuoso],  # its profile, recognised, names the endpoints to write
         env={"POLICYGRAPH_USER": "dba", "POLICYGRAPH_PASSWORD": "dba"},
     )
     assert result.exit_code == 0, result.output  # Digest authentication, as Virtuoso asks
+    assert profiles.VIRTUOSO.endpoints(virtuoso).store == f"{base}/sparql-graph-crud-auth"
     assert result.stdout.startswith("Loaded ")
     # Measured at 10^6 triples (benchmarks/commands.py): readers see its graph grow.
     assert "Warning: readers may have seen part of the graph while it loaded: Virtuoso/" in (
@@ -198,8 +191,7 @@ def test_a_reload_after_a_change_holds_the_new_graph(
     graph = "https://example.org/policygraph-test/virtuoso-reload"
     args = [
         *("load", "--endpoint", loaded, "--graph", graph, "--home", str(tmp_home.root)),
-        *("--store-endpoint", f"{base}/sparql-graph-crud-auth"),
-        *("--update-endpoint", f"{base}/sparql-auth"),
+        *("--server", "virtuoso"),  # named: its endpoints and upload path, not recognised
     ]
     env = {"POLICYGRAPH_USER": "dba", "POLICYGRAPH_PASSWORD": "dba"}
     server = RemoteStore(loaded, graph=graph)

@@ -72,7 +72,7 @@ class RemoteStore:
     def profile(self) -> Profile:
         """The server's profile: as named, else recognised by its answer's ``Server`` header."""
         if self.server is None:
-            self.server = recognise(_count_and_software(self.endpoint, None, self.timeout)[1])
+            self.server = recognise(software(self.endpoint, self.timeout))
         return self.server
 
     def select(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> Rows:
@@ -548,6 +548,15 @@ def _count_and_software(endpoint: str, graph: str | None, timeout: float) -> tup
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise _not_json(endpoint) from exc
     return held, reply.headers.get("server", "")
+
+
+def software(endpoint: str, timeout: float) -> str:
+    """The server's software as its answer to the smallest query names it (its ``Server``
+    header; "" when unnamed)."""
+    body = urllib.parse.urlencode({"query": internal("probe")}).encode("ascii")
+    form = "application/x-www-form-urlencoded"
+    reply = exchange("POST", endpoint, timeout, body=body, content_type=form)
+    return reply.headers.get("server", "")
 
 
 def _not_json(endpoint: str) -> EndpointError:
