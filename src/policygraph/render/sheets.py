@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from policygraph.checks.report import SEVERITY_WORDS, Report, Result, summary_line
 from policygraph.i18n import _, in_language
 from policygraph.render.table import Cell, Column, Sheet
 from policygraph.store.sparql import NamedQuery
 from policygraph.text.notes import Label
+from policygraph.text.report import SEVERITY_WORDS, Report, Result, summary_line
 from policygraph.views.links import Suggestion
 from policygraph.views.network import DepartmentRow
 from policygraph.views.progress import NOT_REPORTED, STATUSES, DepartmentProgress, StatusRow
