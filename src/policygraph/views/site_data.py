@@ -62,6 +62,8 @@ class SiteData:
         self.dates_said = site.dates(store)
         self.citations = site.citations(store)
         self.subjects = site.subjects(store)
+        self.indicators = site.indicators(store)  # and the figures reported for each
+        self.terms = site.terms(store)  # the ontology's own
         self._chains = Cache()
         self._department_keys: tuple[dict[object, list[str]], dict[object, int]] | None = None
 

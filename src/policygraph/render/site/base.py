@@ -49,6 +49,7 @@ class Site:
             self.citing.setdefault(c.citing, []).append(c)
             self.cited_by.setdefault(c.cited, []).append(c)
         self.subjects = data.subjects
+        self.term_names = {t.name for t in data.terms}  # the ontology's, by their local names
         self.page_iris: set[str] = set()  # the IRIs that have a page
         self.facts: dict[str, list[dict[str, Any]]] = {}  # a page's other nodes, by its path
         self.anchored: set[str] = set()  # nodes the page they are on anchors where it shows them

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from policygraph.render.site import svg
+from policygraph.render.site import svg, terms
 from policygraph.render.site.base import Site
 from policygraph.render.site.paths import address, link, page_of
 from policygraph.render.site.words import label
@@ -86,7 +86,7 @@ def place_facts(site: Site) -> None:
     """Every node of the graph a user can meet dereferences: one without a page of its own
     is an anchor on the page of the node above it (:func:`paths.address`), listed there
     with its kind and its quote unless that page already shows it under that anchor."""
-    for node, (_, kind) in sorted(site.subjects.items()):
+    for node, (local, kind) in sorted(site.subjects.items()):
         where = address(node, site.page_iris)
         if where is None or not where[1] or node in site.anchored:
             continue
@@ -96,6 +96,9 @@ def place_facts(site: Site) -> None:
             {
                 "id": anchor,
                 "kind": kind,
+                "kind_href": terms.term_link(
+                    site, path, local
+                ),  # its class, on the ontology's page
                 "quote": q.text if q else "",
                 "source": site.quote_link(path, node),
             }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from policygraph.render.site import checks, departments, documents, others, search
+from policygraph.render.site import checks, departments, documents, others, search, terms
 from policygraph.render.site.base import Site, under
 from policygraph.render.site.html import SiteResult, render_pages
 from policygraph.views.site import cited_documents
@@ -31,6 +31,9 @@ def write(site: Site, root: Path) -> SiteResult:
     checks.checks_page(site)
     search.search_page(site)
     site.examples[:] = search.suggested(site)
+    terms.indicator_pages(site)
+    terms.figures_page(site)
+    terms.ontology_page(site)
     others.place_facts(site)
     result = render_pages(site.pages, root, site.base_url)
     search.write_index(site, root)
