@@ -140,6 +140,17 @@ def open_page(browser: object, path: Path, width: int = 1280) -> None:
     browser.get(path.as_uri())  # type: ignore[attr-defined]
 
 
+def answered(driver: object, term: str) -> None:
+    """Wait until the search has answered ``term`` (it loads the index's shards it needs)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def done(d: object) -> bool:
+        found = d.find_element("id", "results").get_attribute("data-query")  # type: ignore[attr-defined]
+        return bool(found == term)
+
+    WebDriverWait(driver, 10).until(done)
+
+
 def test_every_page_loads_without_a_console_error(browser: object, site: Path) -> None:
     errors = []
     for page in pages(site):
@@ -157,6 +168,7 @@ def test_search_finds_chinese_terms(browser: object, site: Path, term: str) -> N
     open_page(browser, site / "search" / "index.html")
     box = browser.find_element(By.ID, "search")  # type: ignore[attr-defined]
     box.send_keys(term)
+    answered(browser, term)
     results = browser.find_elements(By.CSS_SELECTOR, "#results li a")  # type: ignore[attr-defined]
     assert results, f"no result for {term}"
     first = results[0].get_attribute("href")

@@ -99,10 +99,18 @@ def site(
         policygraph site -o site
         policygraph site -o public --base-url https://w3id.org/policygraph/
     """
+    from policygraph import checks
     from policygraph.corpus import Corpus
     from policygraph.render.site import build_site
+    from policygraph.store import cache, open_store
+    from policygraph.views.site_data import SiteData
 
-    result = build_site(Corpus.locate(home), output, base_url)
+    corpus = Corpus.locate(home)
+
+    def read() -> SiteData:  # only where the site there is not already this one
+        return SiteData(open_store(corpus, endpoint=""), corpus, checks.validate(corpus))
+
+    result = build_site(corpus, output, read, cache, base_url)
     if result.unchanged:
         said = _(
             "The site in {directory}: {pages} pages, {files} files, {size} MB{reused} is up to "

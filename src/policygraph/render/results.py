@@ -4,14 +4,25 @@ and TSV result formats, ASK as true/false."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from rdflib import BNode, URIRef
 from rdflib.namespace import XSD
 
 from policygraph.rdf.terms import ntriples_or_blank
 from policygraph.render.table import Column, Sheet
-from policygraph.store.results import Rows
+
+
+class Rows(Protocol):
+    """A SELECT's answer as render reads it (``policygraph.store.results.Rows``, which render
+    does not import): variable names, and rows of RDF terms (None where unbound)."""
+
+    @property
+    def vars(self) -> list[str]: ...
+
+    @property
+    def rows(self) -> Sequence[tuple[Any, ...]]: ...
 
 
 def sheet(rows: Rows, footer: str = "") -> Sheet:

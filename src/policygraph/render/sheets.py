@@ -3,19 +3,45 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-from policygraph.checks.report import SEVERITY_WORDS, Report, Result, summary_line
 from policygraph.i18n import _, in_language
 from policygraph.rdf.roles import ROLE_ZH
 from policygraph.render.table import Cell, Column, Sheet
-from policygraph.store.sparql import NamedQuery
 from policygraph.text.notes import Label
+from policygraph.text.report import SEVERITY_WORDS, Report, Result, summary_line
 from policygraph.views.links import Suggestion
 from policygraph.views.network import DepartmentRow
 from policygraph.views.progress import NOT_REPORTED, STATUSES, DepartmentProgress, StatusRow
 from policygraph.views.summary import Summary
 from policygraph.views.tasks import DepartmentTasks, Document, TaskTable, by_department
+
+
+class QueryParam(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+
+
+class NamedQuery(Protocol):
+    """A query of the catalogue as its sheet reads it (``policygraph.store.sparql.NamedQuery``,
+    which render does not import)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def params(self) -> Sequence[QueryParam]: ...
+    @property
+    def examples(self) -> Sequence[str]: ...
+
 
 # The item's number as a machine reads it (4, or 2.1 where numbering restarts in each part): kept
 # for json (``number``) and csv, never printed; people read 条目, the label as the source writes it.
@@ -230,7 +256,7 @@ def _result_cell(r: Result, key: str) -> str:
     return value
 
 
-def queries_sheet(queries: list[NamedQuery]) -> Sheet:
+def queries_sheet(queries: Sequence[NamedQuery]) -> Sheet:
     """The query catalogue: name, title, description, parameters, an example."""
     return Sheet(
         _("Queries"),

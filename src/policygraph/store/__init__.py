@@ -1,5 +1,6 @@
-"""One way in to the graph: every command reads it through :func:`open_store`, in process
-(rdflib on Oxigraph) or on any SPARQL 1.1 endpoint, with the same query files and bindings."""
+"""One way in to the graph: every command reads it through :func:`open_store`, in process (a
+pyoxigraph store, its answers converted to rdflib terms by :mod:`policygraph.rdf.terms`) or on
+any SPARQL 1.1 endpoint, with the same query files and bindings."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ Chinese and English, the Chinese basis of each implementation link, and the targ
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import URIRef
 
@@ -274,3 +275,85 @@ def cited_documents(found: list[Citation]) -> list[CitedDocument]:
     """The stubs among the documents cited, each once, in the order of their IRIs."""
     out = {c.cited: CitedDocument(c.cited, c.number, c.title, c.kind) for c in found if c.stub}
     return [out[k] for k in sorted(out)]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure reported for an indicator (a ``qb:Observation``)."""
+
+    figure: str
+    year: str
+    value: str
+    unit: str
+    stated_by: str  # the document that states it ("" where the graph names none)
+    quote: str
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """An indicator targets are set for and figures reported on, with its figures by year."""
+
+    indicator: str
+    words: Words
+    figures: tuple[Figure, ...]
+
+
+def indicators(store: Store) -> list[Indicator]:
+    """Every indicator with the figures reported for it, in the order of their IRIs."""
+    words: dict[str, Words] = {}
+    figures: dict[str, dict[str, Figure]] = {}
+    for r in store.select(query("site-indicators")).dicts():
+        iri = str(r["indicator"])
+        words.setdefault(iri, Words(str(r["zh"]), str(r["en"] or r["zh"])))
+        found = figures.setdefault(iri, {})
+        if r["figure"] is not None and str(r["figure"]) not in found:
+            found[str(r["figure"])] = Figure(
+                str(r["figure"]),
+                str(r["year"]),
+                str(r["value"]),
+                str(r["unit"]),
+                str(r["by"] or ""),
+                str(r["quote"] or ""),
+            )
+    return [Indicator(i, words[i], tuple(figures[i].values())) for i in sorted(words)]
+
+
+# The kinds of the ontology's terms, by the types that make them one (the first that fits wins).
+TERM_KINDS = (
+    ("class", ("http://www.w3.org/2002/07/owl#Class",)),
+    ("property", ("Property",)),
+    ("scheme", ("http://www.w3.org/2004/02/skos/core#ConceptScheme",)),
+    ("ontology", ("http://www.w3.org/2002/07/owl#Ontology",)),
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A term of the ontology: a class, a property, a concept scheme or a concept (a value of
+    one: a level, a kind, a status, …; any other typed term is one too)."""
+
+    term: str
+    name: str  # its local name, the anchor on the ontology's page
+    kind: str  # a key of TERM_KINDS, or "concept"
+    words: Words  # its label in both languages (its name where it has none in a language)
+    comment: str
+
+
+def terms(store: Store) -> list[Term]:
+    """Every term of the ontology, in the order of their IRIs."""
+    rows: dict[str, list[dict[str, Any]]] = {}
+    for r in store.select(query("site-terms")).dicts():
+        rows.setdefault(str(r["term"]), []).append(r)
+    out = []
+    for iri, found in sorted(rows.items()):
+        name = iri.rsplit("#", 1)[-1]
+        types = [str(r["type"]) for r in found]
+        kind = next(
+            (k for k, marks in TERM_KINDS if any(t.endswith(marks) for t in types)), "concept"
+        )
+        zh = next((str(r["zh"]) for r in found if r["zh"] is not None), "")
+        en = next((str(r["en"]) for r in found if r["en"] is not None), "")
+        comment = next((str(r["comment"]) for r in found if r["comment"] is not None), "")
+        # the Chinese the ontology gives, else the term's name (never its English as Chinese)
+        out.append(Term(iri, name, kind, Words(zh or name, en or zh or name), comment))
+    return out

@@ -37,11 +37,15 @@ def fragment(owner: str, iri: str) -> str:
 
 def address(iri: str, pages: Container[str] | Callable[[str], bool]) -> tuple[str, str] | None:
     """Where ``iri`` dereferences on the site: its own page (and no anchor) where it has one;
-    else an anchor on the page of the nearest IRI above it (by its path) that has a page. None
-    where nothing above it has one. ``pages``: the IRIs with a page, or a test of one."""
+    else an anchor on the page of the nearest IRI above it (by its path) that has a page, or,
+    for an IRI with a fragment (``…/ontology#Measure``), the fragment on the page of the IRI
+    before it. None where nothing above it has one. ``pages``: the IRIs with a page, or a test of one."""
     has = pages if callable(pages) else pages.__contains__
     if has(iri):
         return page_of(iri), ""
+    if "#" in iri:  # a term of a vocabulary (the ontology's): an anchor on its document's page
+        document, name = iri.split("#", 1)
+        return (page_of(document), _NOT_IN_AN_ID.sub("-", name)) if has(document) else None
     head = iri
     while iri.startswith(BASE) and "/" in head.removeprefix(BASE):
         head = head.rsplit("/", 1)[0]

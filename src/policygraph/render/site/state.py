@@ -4,7 +4,8 @@ and after a change the office files whose table is unchanged are taken from the 
 The office files (each document's and department's task table as xlsx and docx) are four fifths
 of the time of a site (measured at 300 documents: 190 of 245 s); after one new document almost
 all of them are what they were. The state is one small JSON file per site folder in the cache
-directory (``store.cache``; the cache off means every site is made whole, as before). It records
+directory (the store's cache, given by the caller as a :class:`Kept`: the site does not import
+the store; the cache off means every site is made whole, as before). It records
 
 - ``key``: a digest of policygraph's code, the site's templates and static files, every file of
   the corpus (``data/``, ``ontology/``, ``queries/``), the base URL and the day the site shows
@@ -22,16 +23,29 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from policygraph.build.state import code_version
 from policygraph.corpus import Corpus
-from policygraph.store import cache
 
 FORMAT = "1"  # bumped when what the state holds changes
 SITE_CODE = Path(__file__).resolve().parent  # templates/ and static/
+
+
+class Kept(Protocol):
+    """Where what was made is kept between runs (``policygraph.store.cache``, which the caller
+    gives)."""
+
+    def directory(self) -> Path | None: ...
+
+    def read_json(self, path: Path | None, form: str) -> dict[str, Any] | None: ...
+
+    def keep_json(self, path: Path | None, body: object) -> None: ...
+
+    def add_files(self, digest: Any, files: Sequence[Path], root: Path) -> None: ...
 
 
 @dataclass
@@ -42,7 +56,7 @@ class SiteState:
     sheets: dict[str, str] = field(default_factory=dict)  # office file -> its table's digest
 
 
-def location(out: Path) -> Path | None:
+def location(out: Path, cache: Kept) -> Path | None:
     """The state file of the site in ``out``, or None when the cache is off."""
     where = cache.directory()
     if where is None:
@@ -51,9 +65,9 @@ def location(out: Path) -> Path | None:
     return where / "sites" / f"{name}.json"
 
 
-def load(out: Path) -> SiteState:
+def load(out: Path, cache: Kept) -> SiteState:
     """The state of the last site written to ``out``; an empty one where there is none."""
-    found = cache.read_json(location(out), FORMAT)
+    found = cache.read_json(location(out, cache), FORMAT)
     if found is None:
         return SiteState()
     try:
@@ -64,13 +78,13 @@ def load(out: Path) -> SiteState:
         return SiteState()
 
 
-def save(out: Path, state: SiteState) -> None:
+def save(out: Path, state: SiteState, cache: Kept) -> None:
     """Write the state in one step; a cache that cannot be written only means a whole site
     next time."""
-    cache.keep_json(location(out), {"format": FORMAT, **state.__dict__})
+    cache.keep_json(location(out, cache), {"format": FORMAT, **state.__dict__})
 
 
-def key(corpus: Corpus, base_url: str | None, as_of: str) -> str:
+def key(corpus: Corpus, base_url: str | None, as_of: str, cache: Kept) -> str:
     """Everything a site is made from (see the module's text)."""
     digest = hashlib.sha256(f"policygraph site {FORMAT}\n{code_version()}\n".encode())
     digest.update(f"{base_url or ''}\n{as_of}\n".encode())

@@ -33,6 +33,14 @@ SEARCH_KINDS = {
     "part": N_("part"),
     "source": N_("source text"),
 }
+# The headings of the ontology's page, by the kind of its terms (``views.site.TERM_KINDS``; an
+# ontology's own IRI is none of its terms)
+TERM_KINDS = {
+    "class": N_("Classes"),
+    "property": N_("Properties"),
+    "scheme": N_("Concept schemes"),
+    "concept": N_("Concepts"),
+}
 
 
 @functools.cache
@@ -52,6 +60,10 @@ def both(message: str, **fields: str | Words) -> Words:
 
 def search_kinds() -> dict[str, Words]:
     return {key: both(word) for key, word in SEARCH_KINDS.items()}
+
+
+def term_kinds() -> dict[str, Words]:
+    return {key: both(word) for key, word in TERM_KINDS.items()}
 
 
 def notes(found: list[str]) -> Words | None:

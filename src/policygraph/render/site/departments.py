@@ -1,0 +1,83 @@
+"""The pages of the departments: each one's tasks in every document, its neighbours in the
+collaboration network, its progress; and the list of departments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from policygraph.rdf.roles import ROLE_ZH
+from policygraph.render.sheets import assignment_sheet
+from policygraph.render.site import svg
+from policygraph.render.site.base import Site
+from policygraph.render.site.html import json_ld
+from policygraph.render.site.paths import link, page_of
+from policygraph.render.site.words import date
+
+
+def department_pages(site: Site) -> None:
+    hrefs_root = {d.department: page_of(d.department) for d in site.departments}
+    undirected = site.network.to_undirected()  # once: per department it was quadratic
+    rows = []
+    for d in site.departments:
+        path = page_of(d.department)
+        found = site.data.department_tasks(d.department)
+        # Links to the departments the diagram draws only: to all of them from every page
+        # was 1,380² relative paths at 10^5 triples (a quarter of the site's time).
+        near = [*undirected.neighbors(d.department)] if d.department in undirected else []
+        hrefs = {n: link(path, hrefs_root[n]) for n in [d.department, *near] if n in hrefs_root}
+        site.add(
+            path,
+            "department.html",
+            d.department,
+            title=d.official,
+            name=d.official,
+            aliases=d.names,
+            level=site.level(d.level),
+            leads=d.leads,
+            co_leads=d.co_leads,
+            responsible=d.responsible,
+            assignments=[
+                {**a.__dict__, "role": ROLE_ZH[a.role], "href": site.href(path, a.measure)}
+                for a in found.assignments
+            ],
+            network=svg.neighbourhood(undirected, d.department, hrefs),
+            progress=_department_progress(site, d.department),
+            jsonld=json_ld(
+                d.department,
+                ["schema:GovernmentOrganization"],
+                **{
+                    "schema:name": d.official,
+                    "schema:alternateName": d.names.split("、") if d.names else [],
+                },
+            ),
+        )
+        site.pages[-1].extra.update(_department_downloads(site, path, found))
+        rows.append(
+            {
+                **d.__dict__,
+                "name": d.official,
+                "level": site.level(d.level),
+                "href": link("org/index.html", path),
+            }
+        )
+        site.search_entry("department", d.official, d.department, names=d.names)
+    site.add("org/index.html", "departments.html", None, title="部门", departments=rows)
+
+
+def _department_progress(site: Site, department: str) -> dict[str, Any] | None:
+    """This department's rows on the documents under supervision, with a chart."""
+    rows = site.progress_of.get(department)
+    if not rows:
+        return None
+    counts = {name: sum(1 for r in rows if r["status"] == name) for name in svg.STATUS_COLOURS}
+    late = sum(1 for r in rows if r["overdue"])
+    return {
+        "as_of": date(site.as_of),
+        "rows": rows,
+        "chart": site.status_chart(counts, late),
+    }
+
+
+def _department_downloads(site: Site, path: str, found: Any) -> dict[str, bytes | Path]:
+    return site.office(path, "任务清单", assignment_sheet(found))

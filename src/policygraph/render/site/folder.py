@@ -1,0 +1,182 @@
+"""`policygraph site`: the site made into a folder, all or nothing, and only into a folder that
+is new, empty or one this command made.
+
+The site is built in a uniquely named folder beside the target and moved into place when whole,
+so a failed build leaves the old one; it is written only into a new or empty folder or one it
+made (its marker, ``.policygraph-site``, lists what it wrote) and deletes nothing it did not
+make. What the last site was made from is remembered (:mod:`.state`): with nothing changed,
+nothing is written; after a change, office files whose table is unchanged are taken from the
+last site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from policygraph.corpus import Corpus
+from policygraph.errors import InputError
+from policygraph.i18n import N_
+from policygraph.render.output import refuse_inside_corpus
+from policygraph.render.site import state
+from policygraph.render.site.base import Site
+from policygraph.render.site.html import SiteResult
+from policygraph.render.site.pages import write
+from policygraph.views.site_data import SiteData
+
+
+def build_site(
+    corpus: Corpus,
+    out: Path,
+    read: Callable[[], SiteData],
+    kept: state.Kept,
+    base_url: str | None = None,
+) -> SiteResult:
+    """Build the site of ``corpus`` into ``out`` (replacing the site there, all or nothing);
+    nothing is written when the site there is already the one this corpus makes. ``out`` must
+    be new, empty, or a site this command made holding nothing else (:func:`check_ours`)."""
+    out = out.resolve()
+    if out.exists() and not out.is_dir():
+        raise InputError(N_("{path}: not a directory"), code="site-not-directory", path=out)
+    refuse_inside_corpus(out)
+    as_of = dt.date.today()  # progress is shown as of the day the site is built
+    last = state.load(out, kept)
+    site_key = state.key(corpus, base_url, as_of.isoformat(), kept)
+    if (out / "index.html").is_file() and state.unchanged(out, last, site_key):
+        size = sum(stamp[0] for stamp in last.files.values())
+        return SiteResult(out, last.pages, len(last.files), size, unchanged=True)
+    check_ours(out, last.files)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out)
+    with Staging(out) as staging:
+        site = Site(read(), base_url, as_of, last=(out, last))
+        result = write(site, staging.root)
+        staging.mark()
+        _swap(staging.root, out)
+    written = state.record(out, site_key, result.pages, site.sheets)
+    state.save(out, written, kept)
+    result.directory = out
+    result.files = len(written.files)
+    result.bytes = sum(stamp[0] for stamp in written.files.values())
+    return result
+
+
+# --- the folder: only ever one this command made ---------------------------------------------
+
+MARKER = ".policygraph-site"  # in every site: the files the site wrote, one a line
+STAGING, OLD = "policygraph-staging-", "policygraph-old-"  # ``.<out>.<these>XXXX`` beside it
+
+
+def check_ours(out: Path, recorded: dict[str, list[int]]) -> None:
+    """An InputError unless ``out`` is new, empty, or a site this command made that holds
+    nothing else: the files its marker lists (or, for a site made before the marker, the files
+    its recorded state lists)."""
+    if not out.is_dir() or not any(out.iterdir()):
+        return
+    marker = out / MARKER
+    if marker.is_file():
+        made = set(marker.read_text(encoding="utf-8").splitlines())
+    elif (out / "index.html").is_file() and recorded:
+        made = set(recorded)
+    else:
+        raise InputError(
+            N_("{path}: a directory that holds something else than a site; give another"),
+            code="site-directory-occupied",
+            path=out,
+        )
+    made.add(MARKER)
+    folders = {parent.as_posix() for name in made for parent in Path(name).parents}
+    for top, dirs, files in os.walk(out):  # links are not followed
+        dirs.sort()
+        here = Path(top).relative_to(out)
+        for name in sorted(dirs + files):
+            entry = (here / name).as_posix()
+            folder = name in dirs and not (Path(top) / name).is_symlink()
+            if entry not in (folders if folder else made):
+                raise InputError(
+                    N_(
+                        "{path}: holds {entry}, which policygraph site did not write; a site is "
+                        "only written into an empty directory or one it made (move it away or "
+                        "give another directory)"
+                    ),
+                    code="site-foreign-file",
+                    path=out,
+                    entry=entry,
+                )
+
+
+class Staging:
+    """A folder beside ``out``, uniquely named, where the new site is made: readable by others
+    as the umask says (not 0700), and locked while in use so that the next run, which removes
+    what a killed run left, never removes one a running build is filling."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+
+    def __enter__(self) -> Staging:
+        import fcntl
+
+        self.root = Path(
+            tempfile.mkdtemp(prefix=f".{self.out.name}.{STAGING}", dir=self.out.parent)
+        )
+        os.chmod(self.root, 0o777 & ~_umask())
+        self.lock = (self.root / MARKER).open("w", encoding="utf-8")
+        fcntl.flock(self.lock, fcntl.LOCK_EX)
+        return self
+
+    def mark(self) -> None:
+        """Write the marker: every file of the site, made by this command."""
+        names = sorted(
+            p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if not p.is_dir()
+        )
+        self.lock.write("".join(f"{n}\n" for n in names if n != MARKER))
+        self.lock.flush()
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.close()
+        if self.root.exists():
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def remove_leftovers(out: Path) -> None:
+    """Remove the staging and old folders of ``out`` a killed run left: only folders named as
+    this command names them that hold its marker (not locked by a running build) or nothing."""
+    import fcntl
+
+    for folder in out.parent.glob(f".{glob.escape(out.name)}.policygraph-*"):
+        if not folder.name.startswith((f".{out.name}.{STAGING}", f".{out.name}.{OLD}")):
+            continue
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        if not any(folder.iterdir()):
+            folder.rmdir()
+            continue
+        try:
+            with (folder / MARKER).open("r+b") as held:
+                fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue  # no marker (not ours), or a build is filling it
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """The new site in place of the old: the old one is moved aside into a folder of its own
+    (never a name something else may hold), then removed."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.{OLD}", dir=out.parent))
+        os.rename(out, old)  # onto the empty folder just made
+    staging.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

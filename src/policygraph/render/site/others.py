@@ -1,0 +1,139 @@
+"""The home page, the pages of the source texts, and the anchors of every other node of the
+graph on the page above it."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from policygraph.render.site import svg, terms
+from policygraph.render.site.base import Site
+from policygraph.render.site.paths import address, link, page_of
+from policygraph.render.site.words import label
+
+
+def home(site: Site, documents: list[Any], cited: list[Any]) -> None:
+    nodes = [
+        {
+            "iri": d.document,
+            "label": d.number or d.short,
+            "level": d.level,
+            "href": link("index.html", page_of(d.document)),
+        }
+        for d in documents
+    ]
+    edges = [(i.lower, i.higher) for i in site.implementations]
+    linked = {iri for edge in edges for iri in edge}
+    nodes = [n for n, d in zip(nodes, documents, strict=True) if d.measures or n["iri"] in linked]
+    rows = [
+        {
+            **d.__dict__,
+            "level": site.level(d.level),
+            "href": link("index.html", page_of(d.document)),
+        }
+        for d in documents
+    ]
+    site.add(
+        "index.html",
+        "home.html",
+        None,
+        title="政策条款知识图谱",
+        examples=site.examples,
+        diagram=svg.chain_diagram(nodes, edges),
+        totals=site.summary.totals,
+        held=len(documents),
+        documents=rows,
+        cited=[
+            {
+                "number": d.number,
+                "title": d.title or d.number,
+                "href": link("index.html", page_of(d.document)),
+                "kind": label(site.vocabulary, "DocumentKinds", d.kind) if d.kind else None,
+                "times": len(site.cited_by.get(d.document, [])),
+            }
+            for d in cited
+        ],
+    )
+
+
+def source_pages(site: Site) -> None:
+    by_source: dict[str, list[Any]] = {}
+    for q in site.quotes:
+        by_source.setdefault(q.source, []).append(q)
+    for source, text in site.data.sources():
+        path = page_of(str(source.iri))
+        site.add(
+            path,
+            "source.html",
+            str(source.iri),
+            title=source.file_name,
+            name=source.file_name,
+            file=source.file_name,
+            sha=source.sha256,
+            text=_anchored(text, by_source.get(str(source.iri), [])),
+        )
+        title = site.text_of.get(str(source.iri), "")
+        quoted = by_source.get(str(source.iri), [])
+        site.search_entry(
+            "source",
+            title or source.file_name,
+            str(source.iri),
+            f"{source.file_name} {_unindexed(text, quoted)}",
+        )
+
+
+def place_facts(site: Site) -> None:
+    """Every node of the graph a user can meet dereferences: one without a page of its own
+    is an anchor on the page of the node above it (:func:`paths.address`), listed there
+    with its kind and its quote unless that page already shows it under that anchor."""
+    for node, (local, kind) in sorted(site.subjects.items()):
+        where = address(node, site.page_iris)
+        if where is None or not where[1] or node in site.anchored:
+            continue
+        path, anchor = where
+        q = site.quote_of.get(node)
+        site.facts.setdefault(path, []).append(
+            {
+                "id": anchor,
+                "kind": kind,
+                "kind_href": terms.term_link(
+                    site, path, local
+                ),  # its class, on the ontology's page
+                "quote": q.text if q else "",
+                "source": site.quote_link(path, node),
+            }
+        )
+
+
+def _unindexed(text: str, quotes: list[Any]) -> str:
+    """What the search finds of a source under the source itself: its text outside the
+    measures, which the search finds on their own pages (the index holds each text once)."""
+    out, at = [], 0
+    for q in sorted((q for q in quotes if q.kind == "Measure"), key=lambda q: q.start):
+        if q.start > at:
+            out.append(text[at : q.start])
+        at = max(at, q.end)
+    out.append(text[at:])
+    return " ".join(part.strip() for part in out if part.strip())
+
+
+def _anchored(text: str, quotes: list[Any]) -> str:
+    """The source text as HTML, with an anchor at the start of every quote (``#o{start}``) and
+    the outermost quotes as targets that highlight when linked."""
+    marks: dict[int, list[str]] = {}
+    ends: dict[int, int] = {}
+    last_end = -1
+    for q in sorted(quotes, key=lambda q: (q.start, -q.end)):
+        if q.start >= last_end and q.end > q.start:
+            marks.setdefault(q.start, []).append(f'<span id="o{q.start}" class="q">')
+            ends[q.end] = ends.get(q.end, 0) + 1
+            last_end = q.end
+        elif f'id="o{q.start}"' not in "".join(marks.get(q.start, [])):
+            marks.setdefault(q.start, []).append(f'<a id="o{q.start}"></a>')
+    out = []
+    for i, ch in enumerate(text):
+        out.append("</span>" * ends.get(i, 0))
+        out.extend(marks.get(i, []))
+        out.append(escape(ch))
+    out.append("</span>" * ends.get(len(text), 0))
+    return "".join(out)

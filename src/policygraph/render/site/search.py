@@ -1,0 +1,90 @@
+"""The search: its page, the index of every page's whole text, and the example queries it
+suggests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from policygraph.render.site import words
+from policygraph.render.site.base import Site
+
+EXAMPLES = ("科技厅", "研发", "上市")  # what the search suggests, where the corpus has it
+SHARD_BYTES = 128 * 1024  # about what one file of the index holds, past the first
+MIN_SHARDS = 16  # of characters: a query loads a sixteenth of them, or less, at any size
+
+
+def search_page(site: Site) -> None:
+    site.add(
+        "search/index.html",
+        "search.html",
+        None,
+        title="搜索",
+        examples=site.examples,
+        autofocus=True,
+    )
+
+
+def suggested(site: Site) -> list[str]:
+    """The example queries the search box suggests: those of ``EXAMPLES`` that find
+    something in this corpus, else the name of the first department (never an example that
+    finds nothing)."""
+    texts = [" ".join(e.values()) for e in site.index]
+    found = [q for q in EXAMPLES if any(q in t for t in texts)]
+    if not found and site.departments:
+        found = [site.departments[0].official]
+    return found
+
+
+def write_index(site: Site, root: Path) -> None:
+    """The search index into the site's static files (:func:`shards`)."""
+    folder = root / "static" / "search"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, body in shards(site.index).items():
+        (root / "static" / name).write_text(body, encoding="utf-8")
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def shards(index: list[dict[str, str]]) -> dict[str, str]:
+    """The search index as scripts (loaded by script elements: works from file://), by their
+    names under ``static/``. The first, ``search-index.js``, is all the page loads: each entry's
+    kind, title, page and other names, the words of the kinds in both languages, and how the
+    rest is split. The rest is loaded when a query needs it: ``search/c<n>.js``, which entries
+    hold each character (a character's shard: its code point modulo their number), and
+    ``search/t<n>.js``, the whole texts of entries ``n * per`` to ``(n + 1) * per - 1``. A query
+    loads the shards of its characters, then the texts of the entries that hold them all."""
+    postings: dict[str, list[int]] = {}
+    for at, entry in enumerate(index):
+        held = set(entry["t"] + entry.get("a", "") + entry.get("x", "")) - set(" \t\n\r\u3000")
+        for ch in held:
+            postings.setdefault(ch, []).append(at)
+    size = sum(len(ids) * 4 + 8 for ids in postings.values())
+    chars = max(MIN_SHARDS, -(-size // SHARD_BYTES))
+    text = sum(len(e.get("x", "").encode("utf-8")) for e in index) or 1
+    per = max(1, len(index) * SHARD_BYTES // text)
+    out = {"search-index.js": _head(index, chars, per)}
+    by_shard: dict[int, dict[str, list[int]]] = {}
+    for ch in sorted(postings):
+        by_shard.setdefault(ord(ch) % chars, {})[ch] = postings[ch]
+    for n, found in sorted(by_shard.items()):
+        out[f"search/c{n}.js"] = f'window.PG_LOADED("c{n}", {_json(found)});\n'
+    texts: dict[int, dict[str, str]] = {}
+    for at, entry in enumerate(index):
+        if entry.get("x"):
+            texts.setdefault(at // per, {})[str(at)] = entry["x"]
+    for n, found_texts in sorted(texts.items()):
+        out[f"search/t{n}.js"] = f'window.PG_LOADED("t{n}", {_json(found_texts)});\n'
+    return out
+
+
+def _head(index: list[dict[str, str]], chars: int, per: int) -> str:
+    kinds = {k: [w.zh, w.en] for k, w in words.search_kinds().items()}
+    entries = [{k: v for k, v in e.items() if k != "x"} for e in index]
+    split = {"chars": chars, "per": per}
+    return (
+        f"window.PG_INDEX = {_json(entries)};\nwindow.PG_KINDS = {_json(kinds)};\n"
+        f"window.PG_SEARCH = {_json(split)};\n"
+    )
