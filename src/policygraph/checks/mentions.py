@@ -47,6 +47,7 @@ class Mentions:
 
     def __init__(self, corpus: Corpus, db: sqlite3.Connection) -> None:
         self.corpus, self.db = corpus, db
+        self.root = corpus.root  # the files are named under it (as the corpus lists them)
 
     @classmethod
     def open(cls, corpus: Corpus) -> Mentions | None:
@@ -124,7 +125,7 @@ class Mentions:
         self.db.executemany("INSERT INTO obj VALUES (?, ?)", ((o, name) for o in objects))
 
     def name(self, path: Path) -> str:
-        return path.resolve().relative_to(self.corpus.root.resolve()).as_posix()
+        return path.relative_to(self.root).as_posix()
 
     def known(self, iris: Iterable[str]) -> set[str]:
         """Those of ``iris`` that some indexed file names (as a subject or an object)."""
@@ -140,7 +141,7 @@ class Mentions:
 
     def describing(self, iris: Iterable[str]) -> set[Path]:
         """The files in which any of ``iris`` is a subject."""
-        root = self.corpus.root
+        root = self.root
         found: set[Path] = set()
         for iri in set(iris):
             for (name,) in self.db.execute("SELECT name FROM subj WHERE iri = ?", (iri,)):
