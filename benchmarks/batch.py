@@ -1,8 +1,9 @@
 """Batch and incremental benchmark (issue 24): generated documents (documents.py) ingested into a
-copy of the corpus in one command, then one more document, `build` with nothing changed, and
-`validate`, each as the process a user runs (wall time and peak memory).
+copy of the corpus in one command, then one more document and another, `build` with nothing
+changed, and `validate`, each as the process a user runs (wall time and peak memory).
 
     python benchmarks/batch.py --counts 100 1000
+    python benchmarks/batch.py --phases HOME FILE   # where one more document's time goes
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ def run(count: int, work: Path, commands: bool = False) -> dict[str, Any]:
     for d in (docs, home, extra):
         shutil.rmtree(d, ignore_errors=True)
     generate(docs, count, seed=7)
-    generate(extra, count + 1, seed=7)  # the same documents and one more
+    generate(extra, count + 2, seed=7)  # the same documents and two more
     have = {p.name for p in docs.iterdir()}
-    one_more = next(p for p in sorted(extra.iterdir()) if p.name not in have)
+    one_more, another = [p for p in sorted(extra.iterdir()) if p.name not in have][:2]
     home.mkdir(parents=True)
     for sub in ("data", "ontology", "queries"):
         shutil.copytree(REPO / sub, home / sub)
@@ -49,7 +50,10 @@ def run(count: int, work: Path, commands: bool = False) -> dict[str, Any]:
     row["batch_s"], row["batch_mb"], row["batch_rc"] = timed(
         ["ingest", str(docs), "--home", str(home)]
     )
+    # the first ingest after a batch also makes the index of which file names which IRI
+    # (checks/mentions.py) that the next ones only bring up to date
     row["one_more_s"], row["one_more_mb"], _ = timed(["ingest", str(one_more), "--home", str(home)])
+    row["another_s"], row["another_mb"], _ = timed(["ingest", str(another), "--home", str(home)])
     row["build_s"], _, _ = timed(["build", "-q", "--home", str(home)])
     row["validate_s"], _, _ = timed(["validate", "--home", str(home)])
     if commands:
@@ -77,6 +81,56 @@ def corpus_wide(home: Path, work: Path) -> dict[str, Any]:
     return out
 
 
+def phases(home: Path, one_more: Path) -> dict[str, Any]:
+    """Where one more document's ingest goes, step by step, in this process (started afresh:
+    nothing in memory): the plan, the rebuild, the validation, and the
+    validation's own parts (the source texts read and checked, the store loaded, the shapes
+    run one by one on one thread). It ingests into ``home`` itself: give a copy, made where its
+    cache directory expects it (a corpus copied elsewhere is a corpus the build state and the
+    remembered digests do not know: everything is built again)."""
+    import policygraph.ingest.apply  # noqa: F401  (the module, under the package's name `apply`)
+    from policygraph import checks, ingest
+    from policygraph.checks import compiled
+    from policygraph.corpus import Corpus
+    from policygraph.ingest.model import Options
+
+    corpus, out = Corpus.of(home), {}
+    applying = sys.modules["policygraph.ingest.apply"]
+    for name in ("build", "validate"):
+        owner = applying if name == "build" else applying.checks
+        real = getattr(owner, name)
+
+        def timed_step(*args: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return _real(*args, **kw)
+            finally:
+                out[_name] = round(time.perf_counter() - start, 2)
+
+        setattr(owner, name, timed_step)
+    start = time.perf_counter()
+    plan = ingest.plan(corpus, one_more, Options())
+    out["plan"] = round(time.perf_counter() - start, 2)
+    out["added"] = ingest.apply(corpus, plan).added
+    start = time.perf_counter()
+    texts = checks.source_texts(corpus)
+    out["validate: texts read and checked"] = round(time.perf_counter() - start, 2)
+    files = [corpus.ontology, *corpus.graph_files()]
+    start = time.perf_counter()
+    store = checks.data_store(files, corpus, texts)
+    out["validate: store loaded"] = round(time.perf_counter() - start, 2)
+    shapes: dict[str, float] = {}
+    for check in compiled.compile_each(checks.shapes_graph(corpus))[0]:
+        start = time.perf_counter()
+        for _ in compiled.run_checks(store, [check]):
+            pass
+        shapes[str(check.shape)] = shapes.get(str(check.shape), 0.0) + time.perf_counter() - start
+    out["validate: shapes, one thread"] = round(sum(shapes.values()), 2)
+    slowest = sorted(shapes.items(), key=lambda kv: -kv[1])[:8]
+    out["slowest shapes"] = {name: round(s, 2) for name, s in slowest}
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", type=int, nargs="+", default=[100, 1000])
@@ -90,7 +144,18 @@ def main() -> None:
         default=None,
         help="time the corpus-wide commands on this corpus home, nothing else",
     )
+    parser.add_argument(
+        "--phases",
+        type=Path,
+        nargs=2,
+        metavar=("HOME", "FILE"),
+        default=None,
+        help="where one more document's ingest into HOME goes, step by step (HOME is changed)",
+    )
     args = parser.parse_args()
+    if args.phases is not None:
+        print(json.dumps(phases(*args.phases), indent=2, ensure_ascii=False))
+        return
     if args.only_commands is not None:
         print(json.dumps(corpus_wide(args.only_commands, args.work)))
         return

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from policygraph import checks
 from policygraph.build import BuildResult, build
+from policygraph.checks import scope
 from policygraph.checks.report import Report, Result
 from policygraph.corpus import Corpus, transaction, write_atomic
 from policygraph.ingest.model import Plan
@@ -56,10 +57,12 @@ def _apply(corpus: Corpus, p: Plan, allowed: set[tuple[str, str, str, str]]) -> 
     targets = {corpus.path(rel): body for rel, body in p.written().items()}
     with transaction(corpus, "ingest") as journal:
         journal.save(list(targets), [corpus.sources, corpus.ttl])
+        was = scope.before(corpus)  # the corpus as it was, for a validation of what is added
         write_atomic(targets)
         # joins the transaction, and saves the files it rewrites; the text is parsed already
         result = build(corpus, {str(p.doc): (p.text, p.structure)})
-        report = checks.validate(corpus)
+        scoped = scope.validate_added(corpus, was) if was is not None else None
+        report = scoped if scoped is not None else checks.validate(corpus)
         new = [r for r in report.of("Violation") if _key(r) not in allowed]
         if new:
             raise _Refused(report, new)  # the transaction rolls every file back
