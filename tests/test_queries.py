@@ -139,6 +139,7 @@ def test_runs_on_the_real_graph(store: EmbeddedStore, where: Path, name: str) ->
         "to": "<https://w3id.org/policygraph/eli/cn/guofa/2020/7>",
         "measure": f"<{gx}/measure/9>",
         "number": "11",
+        "s": f"<{gx}>",
     }
     q = load(where, name)
     rows = store.select(q.text, {p.name: term(params[p.name]) for p in q.params})

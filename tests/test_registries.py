@@ -306,10 +306,8 @@ def test_a_forms_completion_day_is_read_by_text_dates(cell: str, day: dt.date | 
 
 # --- SPARQL in .rq files ------------------------------------------------------------------------
 
-# Rooms whose SPARQL is generated (checks compiles shapes) or another helper's (the site's); and
-# the one query still in a view (views/tasks.py, a department's label: left to the views' owner)
-GENERATED = ("checks/", "render/site/")
-LEFT = {"views/tasks.py"}
+# Rooms whose SPARQL is generated (checks compiles shapes)
+GENERATED = ("checks/",)
 _QUERY = re.compile(
     r"\s*(PREFIX\s+\S*\s*<[^>]*>\s*)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b.*[{?$]", re.S
 )
@@ -318,7 +316,7 @@ _QUERY = re.compile(
 def _queries_in_python() -> list[str]:
     found = []
     for name, tree in _modules():
-        if name.startswith(GENERATED) or name in LEFT:
+        if name.startswith(GENERATED):
             continue
         for node in ast.walk(tree):
             if isinstance(node, ast.JoinedStr):

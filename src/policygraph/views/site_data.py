@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from rdflib import Graph, URIRef
 
@@ -17,14 +16,10 @@ from policygraph.corpus import Corpus, SourceFile, source_files
 from policygraph.errors import InputError
 from policygraph.store import Store
 from policygraph.text.report import Report
-from policygraph.views import network, progress, site, tasks
+from policygraph.views import internal, network, progress, site, tasks
 from policygraph.views.chain import Cache, Chain, Node, chain
 from policygraph.views.links import Provision, provisions
 from policygraph.views.summary import summarize
-
-# One subject's triples, ?s bound: kept here, not in ``queries/``, whose every query the golden
-# tests run as a SELECT.
-DESCRIPTION = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 
 @dataclass(frozen=True)
@@ -114,8 +109,11 @@ class SiteData:
 
     def description(self, iri: str) -> Graph:
         """The triples whose subject is ``iri``: its page's Turtle."""
-        answer: Any = self._store.query(DESCRIPTION, {"s": URIRef(iri)})
-        return answer  # type: ignore[no-any-return]
+        subject, graph = URIRef(iri), Graph()
+        for p, o in self._store.select(internal.query("subject-triples"), {"s": subject}).rows:
+            if p is not None and o is not None:  # both always bound: the pattern binds them
+                graph.add((subject, p, o))
+        return graph
 
     def sources(self) -> Iterator[tuple[SourceFile, str]]:
         """Every source file the corpus holds, with its text (its bytes checked)."""

@@ -276,9 +276,7 @@ def department_tasks(
     ``deadlines`` and ``sequence``: the measures' deadlines and 序号, when the caller has read
     them already (:func:`deadlines_of`, :func:`sequence_of`)."""
     rows = store.select(query("department-tasks"), {"dept": dept})
-    official = store.select(
-        "SELECT ?o WHERE { ?d <http://www.w3.org/2004/02/skos/core#prefLabel> ?o }", {"d": dept}
-    )
+    official = store.select(query("department-label"), {"dept": dept})
     assignments = []
     if deadlines is None:
         deadlines = deadlines_of(store, {r["document"] for r in rows.dicts()})
