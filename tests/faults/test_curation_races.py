@@ -228,7 +228,7 @@ def test_a_killed_import_leaves_nothing_the_next_run_keeps(filled: tuple[Corpus,
 STOPPED_SITE = """
 import shutil, sys, time, types
 from pathlib import Path
-import policygraph.render.site as site
+import policygraph.render.site.html as site
 marker, out, home = sys.argv[1:4]
 def stop(*args, **kwargs):
     Path(marker).write_text("staged")
