@@ -202,7 +202,7 @@ class StatusRow:
     name: str
     latest: Report | None
     overdue: bool = False
-    notes: list[str] = field(default_factory=list)  # each a Note: English str, said at the edge
+    notes: list[Note] = field(default_factory=list)  # why: said at the edge (English in str())
 
     @property
     def status(self) -> str:
