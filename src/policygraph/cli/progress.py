@@ -22,7 +22,7 @@ from policygraph.cli.options import (
 from policygraph.cli.speech import with_hint
 from policygraph.errors import InputError
 from policygraph.i18n import N_
-from policygraph.render.formats import TABULAR, Format, choose
+from policygraph.render.formats import TABULAR_GROUP, Format, choose, group
 
 app = typer.Typer(name="progress", no_args_is_help=False, rich_markup_mode=None)
 
@@ -96,7 +96,7 @@ def progress(
 
     check_choice("--by", by, ("task", "department"))
     day = _day(as_of, "--as-of")
-    fmt_ = choose(fmt, output, TABULAR, Format.table)
+    fmt_ = choose(fmt, output, group(TABULAR_GROUP), Format.table)
     store = source.store()
     document = tasks.find_document(store, doc)
     department = tasks.find_department(store, dept) if dept else None

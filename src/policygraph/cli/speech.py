@@ -115,12 +115,15 @@ def speak(args: list[str]) -> list[str]:
 
 def help_fields() -> dict[str, str]:
     """What a help text's template names and only the registries know, filled in when the help
-    is shown (the catalogue keeps the template): ``{document_files}``, the files a policy
-    document is read from; ``{form_files}``, the files a returned form is read from."""
+    is shown (the catalogue keeps the template): ``{row_formats}``, the renderers of rows;
+    ``{document_files}``, the files a policy document is read from; ``{form_files}``, the files a
+    returned form is read from."""
+    from policygraph.render.formats import TABULAR_GROUP, group
     from policygraph.text import readers
 
     join = "、" if i18n.current() == "zh" else ", "
     return {
+        "row_formats": join.join(group(TABULAR_GROUP)),
         "document_files": join.join(readers.extensions("document")),
         "form_files": join.join(readers.extensions("grids")),
     }
