@@ -39,7 +39,7 @@ class Name:
 
 
 @dataclass(frozen=True)
-class Deadline:
+class TaskDeadline:
     written: str  # as the document writes it: 2023年底前完成
     due: str | None  # ISO date, where the text allows
     recurrence: str | None
@@ -56,7 +56,7 @@ class TaskRow:
     lead: list[Name] = field(default_factory=list)
     co_lead: list[Name] = field(default_factory=list)
     responsible: list[Name] = field(default_factory=list)
-    deadlines: list[Deadline] = field(default_factory=list)
+    deadlines: list[TaskDeadline] = field(default_factory=list)
     seq: int = 0  # 序号: its place in the task table, 1…n
 
 
@@ -209,7 +209,7 @@ def _add_deadlines(store: Store, doc: Document, by_measure: dict[URIRef, TaskRow
         row = by_measure.get(r["measure"]) if isinstance(r["measure"], URIRef) else None
         if row is not None:
             row.deadlines.append(
-                Deadline(
+                TaskDeadline(
                     str(r["quote"]),
                     str(r["due"]) if r["due"] is not None else None,
                     str(r["recurrence"]) if r["recurrence"] is not None else None,
@@ -324,7 +324,7 @@ def deadlines_of(store: Store, documents: set[object]) -> dict[object, list[str]
 
 
 @dataclass
-class DepartmentRow:
+class DepartmentRoles:
     department: URIRef
     official: str
     written: list[str]  # every form the document uses for it
@@ -332,20 +332,20 @@ class DepartmentRow:
     co_leads: list[TaskRow]
 
 
-def by_department(table: TaskTable) -> list[DepartmentRow]:
+def by_department(table: TaskTable) -> list[DepartmentRoles]:
     """What each department of a table leads and co-leads, most assignments first.
 
     Grouped by department, not by name: 自治区科技厅 and 科技厅 are one row. A measure counts once
     per role even where the source lists a department twice in one list.
     """
-    rows: dict[URIRef, DepartmentRow] = {}
+    rows: dict[URIRef, DepartmentRoles] = {}
     for task in table.rows:
         for role, names in (("lead", task.lead + task.responsible), ("co-lead", task.co_lead)):
             for name in names:
                 if name.department is None:  # a catch-all phrase is no department
                     continue
                 d = rows.setdefault(
-                    name.department, DepartmentRow(name.department, name.official, [], [], [])
+                    name.department, DepartmentRoles(name.department, name.official, [], [], [])
                 )
                 if name.written not in d.written:
                     d.written.append(name.written)
