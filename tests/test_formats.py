@@ -75,7 +75,7 @@ def test_explicit_format_wins_over_the_extension(tmp_path: Path) -> None:
         (["tasks", "-f", "ttl"], "not one this command writes"),
         (["chain", "gx:11", "-f", "csv"], "not one this command writes: tree, json, md"),
         (["query", "corpus-totals", "-f", "ttl"], "a SELECT gives rows, not a graph"),
-        (["tasks", "-f", "pdf"], "'pdf' is not one of"),
+        (["tasks", "-f", "pdf"], "the format pdf is not one this command writes"),
     ],
 )
 def test_formats_a_command_does_not_write_are_one_line_errors(

@@ -20,7 +20,12 @@ from rdflib.term import Node
 from policygraph.errors import UnknownDepartmentError
 from policygraph.i18n import N_
 from policygraph.rdf import PG, SKOS
-from policygraph.text.names import Reading, normalize, suggest, with_inherited_prefix
+from policygraph.text.names import (
+    Reading,
+    department_suggestions,
+    normalize,
+    with_inherited_prefix,
+)
 
 # A name that can only mean a national body, whatever the document's level: it says so (国家…,
 # 国务院…) or has a form no province uses (…部, …总局, …总署). A bare short form that provinces
@@ -235,12 +240,11 @@ class DepartmentIndex:
     def suggest(
         self, name: str, n: int = 3, jurisdiction: str | None = None, near: bool = False
     ) -> list[str]:
-        """The closest known labels to ``name`` (of ``jurisdiction`` and enclosing ones); with
-        ``near``, only near misses (a typo, a variant: rapidfuzz ratio ≥ 75)."""
+        """The known labels (of ``jurisdiction`` and enclosing ones) ``name`` may have meant, by
+        the one rule of :func:`~policygraph.text.names.department_suggestions` (``near`` is that
+        rule, kept for its callers)."""
         pool = self._pool(jurisdiction)  # of the jurisdictions enclosing it (cn, cn-yn, …)
-        if near:
-            return suggest(name, pool, n, cutoff=75, fallback=False)
-        return suggest(name, pool, n)
+        return department_suggestions(name, pool, n)
 
     def lookup_reading(
         self, reading: Reading, jurisdiction: str | None

@@ -49,8 +49,7 @@ class Boundary(TyperGroup):
             if options.get("standalone_mode", True):
                 sys.exit(2)
             raise typer.Exit(2) from None
-        if i18n.current() != "en":  # the English texts are the msgids: nothing to walk
-            speech.translate_help(self)
+        speech.translate_help(self)  # said in the language spoken, the registries' lists filled
         return super().main(given, *rest, **options)
 
     def make_context(self, *args: Any, **kwargs: Any) -> Any:

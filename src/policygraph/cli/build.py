@@ -18,7 +18,7 @@ from policygraph.cli.options import (
     reads_graph,
 )
 from policygraph.i18n import _
-from policygraph.render.formats import TABULAR, Format, choose
+from policygraph.render.formats import TABULAR_GROUP, Format, choose, group
 
 
 def build(
@@ -72,7 +72,7 @@ def summary(
     from policygraph.render.sheets import summary_sheet
     from policygraph.views.summary import summarize
 
-    fmt_ = choose(fmt, output, TABULAR, Format.table)
+    fmt_ = choose(fmt, output, group(TABULAR_GROUP), Format.table)
     store = source.store()
     emit_sheet(summary_sheet(summarize(store)), fmt_, output)
 

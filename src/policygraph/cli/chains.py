@@ -18,7 +18,7 @@ from policygraph.cli.options import (
 )
 from policygraph.errors import InputError
 from policygraph.i18n import N_, _
-from policygraph.render.formats import TABULAR, Format, choose
+from policygraph.render.formats import TABULAR_GROUP, Format, choose, group
 
 
 @reads_graph
@@ -27,7 +27,7 @@ def chain(
         str, typer.Argument(help="An IRI, DOC:NUMBER (gx:11), or words of a title.")
     ],
     fmt: Annotated[
-        Format | None,
+        str | None,
         format_flag("tree (the default), json or md."),
     ] = None,
     output: OutOption = None,
@@ -97,7 +97,7 @@ def suggest_links(
 
     if top < 1:
         raise InputError(N_("{flag} must be at least 1"), code="top", flag="--top")
-    fmt_ = choose(fmt, output, TABULAR, Format.table)
+    fmt_ = choose(fmt, output, group(TABULAR_GROUP), Format.table)
     store = source.store()
     low, high = find_document(store, lower), find_document(store, higher)
     low_p, high_p = lib.provisions(store, low), lib.provisions(store, high)

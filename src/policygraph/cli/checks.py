@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from policygraph import i18n
-from policygraph.cli.options import ROWS, HomeOption, OutOption, emit, emit_sheet, format_flag
+from policygraph.cli.options import HomeOption, OutOption, emit, emit_sheet, format_flag
 from policygraph.errors import InputError
 from policygraph.i18n import N_
-from policygraph.render.formats import TABULAR, Format, choose
+from policygraph.render.formats import TABULAR_GROUP, Format, choose, group
 
 if TYPE_CHECKING:
     from policygraph.checks import Report
@@ -59,10 +59,10 @@ def _report(
 
 def validate(
     fmt: Annotated[
-        Format | None,
+        str | None,
         format_flag(
-            f"text (the default: grouped by severity), {ROWS} (one row per result), or ttl (the "
-            "SHACL validation report)."
+            "text (the default: grouped by severity), {row_formats} (one row per result), or ttl "
+            "(the SHACL validation report)."
         ),
     ] = None,
     output: OutOption = None,
@@ -97,7 +97,7 @@ def validate(
     from policygraph.checks.report import render_defects, render_text
     from policygraph.render.sheets import results_sheet
 
-    fmt_ = choose(fmt, output, (Format.text, *TABULAR, Format.ttl), Format.text)
+    fmt_ = choose(fmt, output, (Format.text, *group(TABULAR_GROUP), Format.ttl), Format.text)
     report = _report(home, data, shapes, engine)
     for note in report.notes:
         typer.echo(i18n._("Note: {note}").format(note=note), err=True)

@@ -81,8 +81,8 @@ def ingest(
     files: Annotated[
         list[str],
         typer.Argument(
-            help="Policy documents of the genre (text, a saved portal page, .docx or .pdf): "
-            "files, folders (every such file in them) or quoted globs ('crawl/**/*.html')."
+            help="Policy documents of the genre ({document_files}): files, folders (every such "
+            "file in them) or quoted globs ('crawl/**/*.html')."
         ),
     ],
     jurisdiction: Jurisdiction = None,

@@ -18,7 +18,7 @@ import typer
 from policygraph import i18n
 from policygraph.errors import InputError
 from policygraph.i18n import N_
-from policygraph.render.formats import BINARY, Format
+from policygraph.render.formats import Format
 from policygraph.store.defaults import DEFAULT_TIMEOUT, MAX_BYTES
 from policygraph.store.profiles import NAMES, Profile, named
 
@@ -76,9 +76,11 @@ def format_flag(help: str) -> Any:
     return typer.Option("--format", "-f", help=help, metavar="FORMAT", show_default=False)
 
 
-ROWS = "table, csv, tsv, md, json (a list of records), html, xlsx or docx"
+# {row_formats}: the renderers of rows as the registry has them when the help is shown (a help
+# template's field, cli/speech.py help_fields)
 FormatOption = Annotated[
-    Format | None, format_flag(f"{ROWS}. Default: table, or the extension of -o.")
+    str | None,
+    format_flag("{row_formats} (json: a list of records). Default: table, or the extension of -o."),
 ]
 OutOption = Annotated[
     Path | None,
@@ -101,7 +103,7 @@ def emit(data: bytes, fmt: Format | None, output: Path | None, what: str = "") -
         said = i18n._("Wrote {output} ({what})") if what else i18n._("Wrote {output}")
         typer.echo(said.format(output=output, what=what), err=True)
         return
-    if fmt in BINARY and is_terminal():
+    if fmt is not None and Format(fmt).binary and is_terminal():
         raise InputError(
             N_("{flag} {format} is a binary file format: give {output} FILE (or redirect stdout)"),
             code="format-binary",

@@ -11,20 +11,18 @@ import typer
 
 from policygraph import i18n
 from policygraph.cli.options import (
-    EndpointOption,
     FormatOption,
     GraphSource,
     HomeOption,
     OutOption,
-    TimeoutOption,
     check_choice,
     emit_sheet,
+    reads_graph,
 )
 from policygraph.cli.speech import with_hint
 from policygraph.errors import InputError
 from policygraph.i18n import N_
-from policygraph.render.formats import TABULAR, Format, choose
-from policygraph.store.defaults import DEFAULT_TIMEOUT
+from policygraph.render.formats import TABULAR_GROUP, Format, choose, group
 
 app = typer.Typer(name="progress", no_args_is_help=False, rich_markup_mode=None)
 
@@ -59,7 +57,7 @@ def _said_problems(problems: list[Any], accept_valid_rows: bool) -> None:
         )
 
 
-@app.callback(invoke_without_command=True)
+@reads_graph
 def progress(
     ctx: typer.Context,
     doc: Annotated[
@@ -76,9 +74,8 @@ def progress(
     ] = "task",
     fmt: FormatOption = None,
     output: OutOption = None,
-    endpoint: EndpointOption = None,
-    timeout: TimeoutOption = DEFAULT_TIMEOUT,
-    home: HomeOption = None,
+    *,
+    source: GraphSource,
 ) -> None:
     """Per task and department of a document: the latest 完成状态 reported by --as-of, and
     whether it is overdue (a due date passed and not 已完成; a recurring deadline such as 每季度
@@ -99,8 +96,8 @@ def progress(
 
     check_choice("--by", by, ("task", "department"))
     day = _day(as_of, "--as-of")
-    fmt_ = choose(fmt, output, TABULAR, Format.table)
-    store = GraphSource(home, endpoint, timeout).store()
+    fmt_ = choose(fmt, output, group(TABULAR_GROUP), Format.table)
+    store = source.store()
     document = tasks.find_document(store, doc)
     department = tasks.find_department(store, dept) if dept else None
     rows = lib.progress(store, document, day, department, lib.issued_on(store, document))
@@ -111,10 +108,14 @@ def progress(
         emit_sheet(sheets.progress_department_sheet(document, found, day.isoformat()), fmt_, output)
 
 
+# the group's own command, with the options that say where the graph is (as every command has)
+app.callback(invoke_without_command=True)(progress)
+
+
 @app.command("import")
 def import_(
     files: Annotated[
-        list[Path], typer.Argument(help="Returned forms: .xlsx, .docx or .csv.", metavar="FILE…")
+        list[Path], typer.Argument(help="Returned forms ({form_files}).", metavar="FILE…")
     ],
     received: Annotated[
         str | None,

@@ -10,7 +10,6 @@ import typer
 
 from policygraph import i18n
 from policygraph.cli.options import (
-    ROWS,
     EndpointOption,
     FormatOption,
     GraphSource,
@@ -25,7 +24,14 @@ from policygraph.cli.options import (
 )
 from policygraph.errors import InputError, QueryError
 from policygraph.i18n import N_
-from policygraph.render.formats import GRAPH, SPARQL_RESULTS, TABULAR, Format, choose
+from policygraph.render.formats import (
+    GRAPH_GROUP,
+    RESULTS_GROUP,
+    TABULAR_GROUP,
+    Format,
+    choose,
+    group,
+)
 from policygraph.store.defaults import LOAD_TIMEOUT
 
 if TYPE_CHECKING:
@@ -48,10 +54,11 @@ def query(
         ),
     ] = None,
     fmt: Annotated[
-        Format | None,
+        str | None,
         format_flag(
-            f"SELECT: {ROWS}, sparql-json or sparql-tsv (SPARQL 1.1 results). CONSTRUCT and "
-            "DESCRIBE: ttl (the default), nt, nq, trig or jsonld. ASK prints true or false."
+            "Rows of a SELECT: {row_formats}, sparql-json or sparql-tsv (SPARQL 1.1 results). "
+            "CONSTRUCT and DESCRIBE: ttl (the default), nt, nq, trig or jsonld. ASK prints true or "
+            "false."
         ),
     ] = None,
     output: OutOption = None,
@@ -72,7 +79,7 @@ def query(
     from policygraph.store.sparql import load as load_query
     from policygraph.views.chain import find_measures
 
-    allowed = (*TABULAR, *SPARQL_RESULTS, *GRAPH)
+    allowed = (*group(TABULAR_GROUP), *group(RESULTS_GROUP), *group(GRAPH_GROUP))
     fmt_ = choose(fmt, output, allowed, Format.table)
     if name == "-":
         q = parse_header("-", Path("-"), sys.stdin.read())
@@ -93,7 +100,7 @@ def query(
 
 
 def _emit_answer(
-    answer: Answer, given: Format | None, fmt: Format, output: Path | None, location: str
+    answer: Answer, given: str | None, fmt: Format, output: Path | None, location: str
 ) -> None:
     """Rows in a tabular or SPARQL results format, a graph in a graph format, ASK as a word."""
     from policygraph.render import results
@@ -103,7 +110,7 @@ def _emit_answer(
     if isinstance(answer, bool):
         emit(results.boolean(answer), Format.text, output)
     elif isinstance(answer, Rows):
-        if fmt in GRAPH:
+        if fmt in group(GRAPH_GROUP):
             raise QueryError(
                 N_(
                     "a SELECT gives rows, not a graph: {flag} {format} is for CONSTRUCT and DESCRIBE"
@@ -122,12 +129,12 @@ def _emit_answer(
             emit_sheet(results.sheet(answer, said), fmt, output)
     else:
         graph_fmt = Format.ttl if given is None and fmt == Format.table else fmt
-        if graph_fmt not in GRAPH:
+        if graph_fmt not in group(GRAPH_GROUP):
             raise QueryError(
                 N_("a CONSTRUCT or DESCRIBE gives a graph: {flag} one of {formats}, not {format}"),
                 code="graph-format",
                 flag="--format",
-                formats=", ".join(f.value for f in GRAPH),
+                formats=", ".join(f.value for f in group(GRAPH_GROUP)),
                 format=graph_fmt.value,
             )
         what = i18n._("{n} triples").format(n=len(answer))
@@ -147,7 +154,7 @@ def queries(fmt: FormatOption = None, output: OutOption = None, home: HomeOption
     from policygraph.render.sheets import queries_sheet
     from policygraph.store.sparql import list_queries
 
-    fmt_ = choose(fmt, output, TABULAR, Format.table)
+    fmt_ = choose(fmt, output, group(TABULAR_GROUP), Format.table)
     found = list_queries(Corpus.locate(home).queries)
     if fmt_ not in (Format.csv, Format.tsv, Format.json):  # machine formats: one language
         found = [q.said(i18n.current()) for q in found]
@@ -298,7 +305,7 @@ def serve(
 
 def export(
     fmt: Annotated[
-        Format | None,
+        str | None,
         format_flag("ttl, nt (one graph), nq, trig or jsonld (named graphs). Default: from -o."),
     ] = None,
     output: OutOption = None,
@@ -325,7 +332,7 @@ def export(
     from policygraph.corpus import Corpus
     from policygraph.store.dataset import dataset, serialize
 
-    fmt_ = choose(fmt, output, GRAPH, Format.nq)
+    fmt_ = choose(fmt, output, group(GRAPH_GROUP), Format.nq)
     store = dataset(Corpus.locate(home), with_ontology)
     emit(serialize(store, fmt_.value), fmt_, output, i18n._("{n} quads").format(n=len(store)))
 

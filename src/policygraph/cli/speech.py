@@ -113,18 +113,44 @@ def speak(args: list[str]) -> list[str]:
     return rest
 
 
-def translate_help(command: Any) -> None:
+def help_fields() -> dict[str, str]:
+    """What a help text's template names and only the registries know, filled in when the help
+    is shown (the catalogue keeps the template): ``{row_formats}``, the renderers of rows;
+    ``{document_files}``, the files a policy document is read from; ``{form_files}``, the files a
+    returned form is read from."""
+    from policygraph.render.formats import TABULAR_GROUP, group
+    from policygraph.text import readers
+
+    join = "、" if i18n.current() == "zh" else ", "
+    return {
+        "row_formats": join.join(group(TABULAR_GROUP)),
+        "document_files": join.join(readers.extensions("document")),
+        "form_files": join.join(readers.extensions("grids")),
+    }
+
+
+_FIELD = re.compile(r"\{([a-z_]+)\}")
+
+
+def filled(text: str, fields: dict[str, str]) -> str:
+    """``text`` with the fields of :func:`help_fields` it names filled in (braces of any other
+    kind kept as written)."""
+    return _FIELD.sub(lambda m: fields.get(m[1], m[0]), text)
+
+
+def translate_help(command: Any, fields: dict[str, str] | None = None) -> None:
     """Every help text of the command tree in the language spoken (the English texts are the
-    catalogue's msgids; ``tools/messages.py`` collects them from this same tree), and every
-    command's help formatted by :class:`Formatter`."""
+    catalogue's msgids; ``tools/messages.py`` collects them from this same tree) with its
+    :func:`help_fields` filled in, and every command's help formatted by :class:`Formatter`."""
+    fields = help_fields() if fields is None else fields
     command.context_class = Context
     for item in (command, *getattr(command, "params", [])):
         for attribute in ("help", "short_help"):
             text = getattr(item, attribute, None)
             if isinstance(text, str) and text:
-                setattr(item, attribute, _(text))
+                setattr(item, attribute, filled(_(text), fields))
     for sub in getattr(command, "commands", {}).values():
-        translate_help(sub)
+        translate_help(sub, fields)
 
 
 # What to type, by the code of an error the library raised: the library names no flag.

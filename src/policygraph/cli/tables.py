@@ -20,7 +20,7 @@ from policygraph.cli.options import (
 )
 from policygraph.errors import InputError
 from policygraph.i18n import N_
-from policygraph.render.formats import TABULAR, Format, choose
+from policygraph.render.formats import TABULAR_GROUP, Format, choose, group
 
 ReturnFormOption = Annotated[
     bool,
@@ -77,7 +77,7 @@ def tasks(
     if return_form:
         _return_form(source, doc, dept, fmt, output)
         return
-    fmt_ = choose(fmt, output, TABULAR, Format.table)
+    fmt_ = choose(fmt, output, group(TABULAR_GROUP), Format.table)
     store = source.store()
     document = lib.find_document(store, doc)
     if dept is not None:
@@ -93,7 +93,7 @@ def tasks(
 
 
 def _return_form(
-    source: GraphSource, doc: str, dept: str | None, fmt: Format | None, output: Path | None
+    source: GraphSource, doc: str, dept: str | None, fmt: str | None, output: Path | None
 ) -> None:
     import datetime as dt
 
@@ -152,7 +152,7 @@ def depts(
     from policygraph.render.sheets import departments_sheet
     from policygraph.views import network as lib
 
-    fmt_ = choose(fmt, output, TABULAR, Format.table)
+    fmt_ = choose(fmt, output, group(TABULAR_GROUP), Format.table)
     store = source.store()
     if not (network or graphml):
         emit_sheet(departments_sheet(lib.departments(store)), fmt_, output)

@@ -1,5 +1,5 @@
-"""Output: the one tabular model and its renderers (table, csv, tsv, md, json, html, xlsx, docx),
-graph serialisations (ttl, nt, nq, trig, jsonld, GraphML), query results, chains as trees."""
+"""Output: the one tabular model and its renderers (one registry: ``formats.RENDERERS``), graph
+serialisations (ttl, nt, nq, trig, jsonld, GraphML), query results, chains as trees."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ if TYPE_CHECKING:
 
 
 def render_sheet(sheet: Sheet, fmt: Format) -> bytes:
-    """``sheet`` in any tabular format, as the bytes to print or write."""
-    import io
+    """``sheet`` in any tabular format of the renderers' registry, as the bytes to print or
+    write."""
+    from policygraph.render.formats import BY_NAME
 
-    from policygraph.render import office, table
-    from policygraph.render.formats import Format
+    found = BY_NAME.get(fmt)
+    if found is None:  # a name no renderer has: the registry's own error
+        from policygraph.render.table import render_text
 
-    if fmt in (Format.xlsx, Format.docx):
-        buf = io.BytesIO()
-        (office.xlsx if fmt == Format.xlsx else office.docx)(sheet).save(buf)
-        return buf.getvalue()
-    return table.render_text(sheet, fmt)
+        return render_text(sheet, fmt)
+    return found.write(sheet)

@@ -18,6 +18,24 @@ CJK_FONT = "SimSun"  # 宋体: the conventional face for official tables; has CJ
 CJK_TITLE_FONT = "SimHei"  # 黑体
 
 
+def xlsx_bytes(sheet: Sheet) -> bytes:
+    """The renderer ``xlsx`` (``render.formats.RENDERERS``): the workbook's bytes."""
+    return _saved(xlsx(sheet))
+
+
+def docx_bytes(sheet: Sheet) -> bytes:
+    """The renderer ``docx``: the document's bytes."""
+    return _saved(docx(sheet))
+
+
+def _saved(document: Any) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
 def xlsx(sheet: Sheet) -> Any:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side

@@ -1,5 +1,5 @@
-"""The one tabular model, and its renderers: table (the terminal), csv, tsv, md, json, html,
-xlsx and docx.
+"""The one tabular model, and its text renderers: table (the terminal), csv, tsv, md, json, html
+(xlsx and docx: ``render.office``); each is a line of ``render.formats.RENDERERS``.
 
 Every view that gives rows becomes a :class:`Sheet`; each format renders a sheet to bytes. Lists
 (of departments) are joined with 、 in text cells and kept as lists in JSON, which is a list of
@@ -19,13 +19,12 @@ import json
 import shutil
 import sys
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from policygraph.errors import InputError
 from policygraph.i18n import N_
-from policygraph.render.formats import Format
+from policygraph.render.formats import BY_NAME, Format
 from policygraph.text.notes import said
 
 Cell = str | int | float | list[str] | None
@@ -69,16 +68,15 @@ class Sheet:
         return [{c.key: v for c, v in zip(self.columns, row, strict=True)} for row in self.rows]
 
 
-WRITERS: dict[Format, Callable[[Sheet], str]] = {}  # filled below: format → text renderer
-
-
 def render_text(sheet: Sheet, fmt: Format) -> bytes:
-    """``sheet`` in a text format, as the bytes to print or write (csv with its BOM)."""
-    if fmt not in WRITERS:
+    """``sheet`` in a text format of the renderers' registry, as the bytes to print or write
+    (csv with its BOM)."""
+    found = BY_NAME.get(fmt)
+    if found is None or found.writer is None or found.binary:
         raise InputError(
-            N_("the format {format} is not a tabular text format"), code="format", format=fmt.value
+            N_("the format {format} is not a tabular text format"), code="format", format=str(fmt)
         )
-    return WRITERS[fmt](sheet).encode("utf-8-sig" if fmt == Format.csv else "utf-8")
+    return found.write(sheet)
 
 
 def console_width() -> int | None:
@@ -152,7 +150,7 @@ def inert(text: str) -> str:
     return text
 
 
-def _csv(sheet: Sheet) -> str:
+def csv_text(sheet: Sheet) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([c.header if sheet.staff else c.key for c in sheet.columns])
@@ -166,17 +164,17 @@ def _tsv_cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
 
 
-def _tsv(sheet: Sheet) -> str:
+def tsv_text(sheet: Sheet) -> str:
     lines = ["\t".join(c.key for c in sheet.columns)]
     lines += ["\t".join(_tsv_cell(sheet.machine_text(c)) for c in row) for row in sheet.rows]
     return "\n".join(lines) + "\n"
 
 
-def _json(sheet: Sheet) -> str:
+def json_text(sheet: Sheet) -> str:
     return json.dumps(sheet.records(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def _md(sheet: Sheet) -> str:
+def md_text(sheet: Sheet) -> str:
     idx = sheet.printed()
 
     def esc(s: str) -> str:  # text, never markup: HTML a Markdown viewer would run is escaped
@@ -198,7 +196,7 @@ th{background:#d9d9d9}thead{display:table-header-group}tr{page-break-inside:avoi
 @page{size:A4 landscape;margin:15mm}"""
 
 
-def _html(sheet: Sheet) -> str:
+def html_text(sheet: Sheet) -> str:
     """A standalone page: one table, its header repeated on every printed page (A4 landscape)."""
     idx = sheet.printed()
     e = html.escape
@@ -214,18 +212,6 @@ def _html(sheet: Sheet) -> str:
         f"<h1>{e(sheet.title)}</h1>\n<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n"
         f"</tbody>\n</table>\n{footer}</body>\n</html>\n"
     )
-
-
-WRITERS.update(
-    {
-        Format.table: terminal,
-        Format.csv: _csv,
-        Format.tsv: _tsv,
-        Format.md: _md,
-        Format.json: _json,
-        Format.html: _html,
-    }
-)
 
 
 def display_width(text: str) -> int:

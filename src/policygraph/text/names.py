@@ -159,6 +159,17 @@ def suggest(
     return [label for label in shared if set(label) & set(wanted)]
 
 
+NEAR = 75.0  # a near miss: a typo, a variant (rapidfuzz ratio)
+
+
+def department_suggestions(name: str, labels: Iterable[str], n: int = 3) -> list[str]:
+    """The one rule for the known department names a name that resolves to none may have meant,
+    wherever a name is resolved (``tasks --dept``, ``progress --dept``, ingest, build): the
+    near misses of ``labels``, best first; none where no label is that close (a guess further
+    off would read as an answer)."""
+    return suggest(name, labels, n, cutoff=NEAR, fallback=False)
+
+
 def level_prefix(name: str) -> str | None:
     m = _LEVEL_PREFIX.match(normalize(name))
     return m.group(1) if m else None

@@ -26,7 +26,7 @@ from policygraph.rdf.roles import ROLE_ZH
 from policygraph.store import Store
 from policygraph.text.notes import Note
 from policygraph.views.internal import query
-from policygraph.views.tasks import Deadline, Document, TaskRow, TaskTable, task_table
+from policygraph.views.tasks import Document, TaskDeadline, TaskRow, TaskTable, task_table
 
 # 完成状态, as the form's drop-down offers them, and their notations in the graph.
 STATUSES = {
@@ -149,7 +149,7 @@ def _form_row(row: TaskRow, named: list[_Named]) -> FormRow:
 
 
 @dataclass(frozen=True)
-class Report:
+class ProgressReport:
     iri: URIRef
     responsibility: URIRef
     reported_by: URIRef
@@ -168,14 +168,14 @@ class Report:
         return STATUS_NAMES.get(self.status, self.status)
 
 
-def reports(store: Store, document: Document) -> dict[URIRef, list[Report]]:
+def reports(store: Store, document: Document) -> dict[URIRef, list[ProgressReport]]:
     """Every report on the document's responsibilities, by responsibility, oldest first."""
-    out: dict[URIRef, list[Report]] = defaultdict(list)
+    out: dict[URIRef, list[ProgressReport]] = defaultdict(list)
     for r in store.select(query("progress-reports"), {"doc": document.iri}).dicts():
         responsibility = r["responsibility"]
         assert isinstance(responsibility, URIRef)
         out[responsibility].append(
-            Report(
+            ProgressReport(
                 URIRef(str(r["report"])),
                 responsibility,
                 URIRef(str(r["reportedBy"])),
@@ -200,9 +200,11 @@ class StatusRow:
     form: FormRow
     department: URIRef
     name: str
-    latest: Report | None
+    latest: ProgressReport | None
     overdue: bool = False
-    notes: list[str] = field(default_factory=list)  # each a Note: English str, said at the edge
+    # each a Note, said at the edge (English in str()); typed list[str] while render/site/words.py
+    # notes() takes list[str] (list is invariant: list[Note] there is its owner's one-line change)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def status(self) -> str:
@@ -217,7 +219,7 @@ def progress(
     issued: dt.date | None = None,
     *,
     tasks: TaskTable | None = None,
-    found: dict[URIRef, list[Report]] | None = None,
+    found: dict[URIRef, list[ProgressReport]] | None = None,
 ) -> list[StatusRow]:
     """Per responsibility of ``document`` (or of ``department`` in it), the latest report
     received by ``as_of`` and whether the task is overdue then. ``tasks`` and ``found`` (the
@@ -241,8 +243,8 @@ def progress(
 
 def judge(
     row: StatusRow,
-    deadlines: list[Deadline],
-    history: list[Report],
+    deadlines: list[TaskDeadline],
+    history: list[ProgressReport],
     as_of: dt.date,
     issued: dt.date | None,
 ) -> None:
@@ -268,7 +270,11 @@ def judge(
 
 
 def _judge_recurring(
-    row: StatusRow, d: Deadline, history: list[Report], as_of: dt.date, issued: dt.date | None
+    row: StatusRow,
+    d: TaskDeadline,
+    history: list[ProgressReport],
+    as_of: dt.date,
+    issued: dt.date | None,
 ) -> None:
     if issued is None:
         row.notes.append(_note("date-unknown", written=d.written))

@@ -9,12 +9,13 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 
+from policygraph.departments import DepartmentIndex
 from policygraph.errors import InputError, UnknownDepartmentError
 from policygraph.i18n import N_
 from policygraph.store import Store
-from policygraph.text.names import normalize, suggest
+from policygraph.text.names import normalize
 from policygraph.views.internal import query
 
 
@@ -38,7 +39,7 @@ class Name:
 
 
 @dataclass(frozen=True)
-class Deadline:
+class TaskDeadline:
     written: str  # as the document writes it: 2023年底前完成
     due: str | None  # ISO date, where the text allows
     recurrence: str | None
@@ -55,7 +56,7 @@ class TaskRow:
     lead: list[Name] = field(default_factory=list)
     co_lead: list[Name] = field(default_factory=list)
     responsible: list[Name] = field(default_factory=list)
-    deadlines: list[Deadline] = field(default_factory=list)
+    deadlines: list[TaskDeadline] = field(default_factory=list)
     seq: int = 0  # 序号: its place in the task table, 1…n
 
 
@@ -208,7 +209,7 @@ def _add_deadlines(store: Store, doc: Document, by_measure: dict[URIRef, TaskRow
         row = by_measure.get(r["measure"]) if isinstance(r["measure"], URIRef) else None
         if row is not None:
             row.deadlines.append(
-                Deadline(
+                TaskDeadline(
                     str(r["quote"]),
                     str(r["due"]) if r["due"] is not None else None,
                     str(r["recurrence"]) if r["recurrence"] is not None else None,
@@ -218,23 +219,22 @@ def _add_deadlines(store: Store, doc: Document, by_measure: dict[URIRef, TaskRow
 
 
 def find_department(store: Store, name: str, jurisdiction: str | None = None) -> URIRef:
-    """A department by any of its names (alias, short form, full name) or IRI.
+    """A department by any of its names (alias, short form, full name) or IRI, resolved as ingest
+    resolves a name (:class:`~policygraph.departments.DepartmentIndex`: every label after
+    ``normalize``, the nearest jurisdiction first where several share it).
 
-    The name is bound as a query parameter; a name that matches nothing raises
-    UnknownDepartmentError with the closest known names.
+    A name that matches nothing raises UnknownDepartmentError with the names it may have meant,
+    by the one rule of ``text.names.department_suggestions``.
     """
-    wanted = normalize(name)
-    rows = store.select(query("find-department"), {"name": Literal(wanted)})
-    found = {r["department"]: r for r in rows.dicts()}
-    if len(found) > 1 and jurisdiction:
-        local = {k: v for k, v in found.items() if str(v["jurisdiction"]) == jurisdiction}
-        found = local or found
-    if len(found) == 1:
-        (iri,) = found
-        assert isinstance(iri, URIRef)
+    index = department_index(store)
+    if URIRef(name) in index:
+        return URIRef(name)
+    iri = index.lookup(name, jurisdiction)
+    if iri is not None:
         return iri
+    found = index.by_label.get(normalize(name), set())
     if len(found) > 1:
-        options = "、".join(sorted(str(r["official"]) for r in found.values()))
+        options = "、".join(sorted(index.pref_label[d] for d in found))
         raise UnknownDepartmentError(
             N_("{department} names several departments: {options}"),
             name,
@@ -243,7 +243,7 @@ def find_department(store: Store, name: str, jurisdiction: str | None = None) ->
             department=repr(name),
             options=options,
         )
-    suggestions = closest_names(store, wanted)
+    suggestions = index.suggest(name)
     if suggestions:
         template = N_("no such department: {department}; did you mean {closest}?")
     else:
@@ -258,10 +258,19 @@ def find_department(store: Store, name: str, jurisdiction: str | None = None) ->
     )
 
 
-def closest_names(store: Store, wanted: str, n: int = 3) -> list[str]:
-    labels = {str(r["official"]) for r in store.select(query("department-headers")).dicts()}
-    labels |= {str(r["alt"]) for r in store.select(query("department-names")).dicts()}
-    return suggest(wanted, labels, n)
+def department_index(store: Store) -> DepartmentIndex:
+    """The departments of the graph in ``store`` by their names, as ingest indexes them."""
+    index = DepartmentIndex(Graph())
+    names: dict[URIRef, tuple[str, str, list[str]]] = {}
+    for r in store.select(query("department-labels")).dicts():
+        dept = r["department"]
+        if not isinstance(dept, URIRef):
+            continue
+        jurisdiction = str(r["jurisdiction"]) if r["jurisdiction"] is not None else ""
+        names.setdefault(dept, (jurisdiction, str(r["official"]), []))[2].append(str(r["label"]))
+    for dept, (jurisdiction, official, labels) in names.items():
+        index.add(dept, jurisdiction, official, labels)
+    return index
 
 
 def department_tasks(
@@ -315,7 +324,7 @@ def deadlines_of(store: Store, documents: set[object]) -> dict[object, list[str]
 
 
 @dataclass
-class DepartmentRow:
+class DepartmentRoles:
     department: URIRef
     official: str
     written: list[str]  # every form the document uses for it
@@ -323,20 +332,20 @@ class DepartmentRow:
     co_leads: list[TaskRow]
 
 
-def by_department(table: TaskTable) -> list[DepartmentRow]:
+def by_department(table: TaskTable) -> list[DepartmentRoles]:
     """What each department of a table leads and co-leads, most assignments first.
 
     Grouped by department, not by name: 自治区科技厅 and 科技厅 are one row. A measure counts once
     per role even where the source lists a department twice in one list.
     """
-    rows: dict[URIRef, DepartmentRow] = {}
+    rows: dict[URIRef, DepartmentRoles] = {}
     for task in table.rows:
         for role, names in (("lead", task.lead + task.responsible), ("co-lead", task.co_lead)):
             for name in names:
                 if name.department is None:  # a catch-all phrase is no department
                     continue
                 d = rows.setdefault(
-                    name.department, DepartmentRow(name.department, name.official, [], [], [])
+                    name.department, DepartmentRoles(name.department, name.official, [], [], [])
                 )
                 if name.written not in d.written:
                     d.written.append(name.written)
