@@ -24,7 +24,7 @@ from policygraph.i18n import N_
 from policygraph.text.annotations import Annotation, find_annotations
 from policygraph.text.rules import apply_rules
 from policygraph.text.spans import SPACE, Span
-from policygraph.text.tasktables import TaskRow, TaskTable, task_tables
+from policygraph.text.tasktables import SourceTaskRow, SourceTaskTable, task_tables
 
 NUMERAL = "零〇一二两三四五六七八九十百"
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7}
@@ -74,7 +74,7 @@ class Provision:
     general: bool  # an item of 总体要求 rather than a concrete measure
     annotations: list[Annotation] = field(default_factory=list)  # in order; sentences may carry one
     body: Span | None = None  # the text without its annotation (where amounts are read)
-    table_row: TaskRow | None = None  # its row of the document's task table (任务分工表)
+    table_row: SourceTaskRow | None = None  # its row of the document's task table (任务分工表)
     group: Provision | None = None  # the (一) group a numbered sub-item (1. （1）) belongs to
     part_item: bool = False  # a 一、 paragraph that is a measure itself, beside parts with items
     part_key: str | None = None  # the part's IRI segment where it is not its ordinal
@@ -102,7 +102,9 @@ class Structure:
     parts: list[Part] = field(default_factory=list)
     provisions: list[Provision] = field(default_factory=list)
     style: str = "cn"  # the numbering style of the provisions: cn, article, arabic, arabic-paren
-    unmatched_rows: list[TaskRow] = field(default_factory=list)  # task-table rows of no measure
+    unmatched_rows: list[SourceTaskRow] = field(
+        default_factory=list
+    )  # task-table rows of no measure
     unknown_headers: list[str] = field(default_factory=list)  # task-table headers not understood
 
     @property
@@ -282,7 +284,7 @@ def _signature(text: str, lines: list[tuple[int, int]], idx: int) -> bool:
     return len(line) <= 30 and bool(_ISSUER.search(line)) and bool(_SIGNED.match(after))
 
 
-def _table_only(structure: Structure, tables: list[TaskTable]) -> Structure:
+def _table_only(structure: Structure, tables: list[SourceTaskTable]) -> Structure:
     """A plan that is only a task table (重点任务分工方案): its rows are the measures."""
     structure.style = "table"
     for k, row in enumerate((r for t in tables for r in t.rows), start=1):
@@ -315,7 +317,7 @@ def _key(text: str) -> str:
     return re.sub(r"[\W_]", "", text)
 
 
-def _join(structure: Structure, table: TaskTable) -> None:
+def _join(structure: Structure, table: SourceTaskTable) -> None:
     """Each row to its measure: by title, else by 序号 (the n-th concrete measure)."""
     measures = [p for p in structure.provisions if not p.general]
     for row in table.rows:

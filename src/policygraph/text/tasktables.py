@@ -37,7 +37,7 @@ _ROLE_COLUMNS = ("lead", "co-lead", "guide", "responsible")
 
 
 @dataclass(frozen=True)
-class TaskRow:
+class SourceTaskRow:
     number: str
     task: Span | None
     row: Span  # the whole row as quoted
@@ -46,9 +46,9 @@ class TaskRow:
 
 
 @dataclass(frozen=True)
-class TaskTable:
+class SourceTaskTable:
     columns: dict[str, list[int]]  # field → the columns that give it
-    rows: tuple[TaskRow, ...]
+    rows: tuple[SourceTaskRow, ...]
     unknown: tuple[str, ...] = ()  # headers whose meaning is not known: said, never guessed
 
 
@@ -94,7 +94,7 @@ def _header(cells: list[Span]) -> dict[str, list[int]] | None:
     return columns if roles and ("task" in columns or "number" in columns) else None
 
 
-def task_tables(text: str) -> list[TaskTable]:
+def task_tables(text: str) -> list[SourceTaskTable]:
     """Every task table of the plain text."""
     convention = LEAD_RULE.search(text)
     note = Span.of(text, convention.start(), convention.end()).strip() if convention else None
@@ -106,7 +106,9 @@ def task_tables(text: str) -> list[TaskTable]:
             if columns is not None:
                 body = [_row(text, c, r, columns, note) for c, r in rows[k + 1 :]]
                 unknown = tuple(cells[i].text for i in columns.get("unknown", []))
-                out.append(TaskTable(columns, tuple(r for r in body if r is not None), unknown))
+                out.append(
+                    SourceTaskTable(columns, tuple(r for r in body if r is not None), unknown)
+                )
                 break
     return out
 
@@ -123,7 +125,7 @@ def _roles(columns: dict[str, list[int]], note: Span | None) -> dict[str, str]:
 
 def _row(
     text: str, cells: list[Span], row: Span, columns: dict[str, list[int]], note: Span | None
-) -> TaskRow | None:
+) -> SourceTaskRow | None:
     def cell(key: str, n: int = 0) -> Span | None:
         ks = columns.get(key, [])
         k = ks[n] if n < len(ks) else None
@@ -156,4 +158,4 @@ def _row(
             entries += listed
     deadline = cell("deadline")
     annotation = Annotation(row, tuple(entries), (deadline,) if deadline else ())
-    return TaskRow(number.text if number else "", task, row, annotation, used)
+    return SourceTaskRow(number.text if number else "", task, row, annotation, used)
