@@ -80,7 +80,7 @@ def test_a_file_read_over_the_index_leaves_it_as_it_was(tmp_home: Corpus) -> Non
     source = sorted(tmp_home.sources.glob("*.ttl"))[0]
     source.write_text(
         source.read_text(encoding="utf-8")
-        + '\n<https://w3id.org/policygraph/doc/x> <https://w3id.org/policygraph/ontology#'
+        + "\n<https://w3id.org/policygraph/doc/x> <https://w3id.org/policygraph/ontology#"
         'shortName> "x-overlay" .\n',
         encoding="utf-8",
     )
@@ -159,3 +159,15 @@ def test_without_a_cache_the_plan_reads_the_union(tmp_home: Corpus, cache: str) 
         assert Mentions.open(tmp_home) is None
         p = ingest.plan(tmp_home, QUJING, Options(jurisdiction="cn-yn-qujing"))
     assert p.files
+
+
+def test_a_curated_file_that_is_not_turtle_is_said_as_without_the_index(
+    tmp_home: Corpus,
+) -> None:
+    """The index cannot read it: the plan reads the curated graph, which names the file."""
+    from policygraph.errors import GraphSyntaxError
+
+    index_of(tmp_home).close()
+    (tmp_home.ttl / "broken.ttl").write_text("<urn:x:a> <urn:x:b> .\n", encoding="utf-8")
+    with pytest.raises(GraphSyntaxError, match=r"broken\.ttl"):
+        ingest.plan(tmp_home, QUJING, Options(jurisdiction="cn-yn-qujing"))

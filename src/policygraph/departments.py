@@ -162,12 +162,15 @@ class DepartmentIndex:
                 if lang != "@iri":
                     labels[s].append(value)
         index = cls(Graph())
+        normal: dict[str, str] = {}  # a label a thousand cities share, normalised once
         for s in jur.keys() & pref.keys():
             iri = URIRef(s)
             index.jurisdiction[iri], index.pref_label[iri] = jur[s], pref[s]
             index.labels[iri] = set()
             for label in labels.get(s, ()):
-                index._link(iri, normalize(label))
+                if label not in normal:
+                    normal[label] = normalize(label)
+                index._link(iri, normal[label])
         return index
 
     def copy(self) -> DepartmentIndex:

@@ -3,6 +3,7 @@ back as it was if the rebuild fails or the document brings a violation the corpu
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,6 +71,8 @@ def _given(corpus: Corpus, written: list[Path]) -> Given | None:
             mentions.departments(),
             mentions.documents(),
         )
+    except (OSError, sqlite3.Error, SyntaxError, ValueError):
+        return None  # the build reads the curated graph (and says what it cannot read)
     finally:
         mentions.close()
 

@@ -7,6 +7,7 @@ import copy
 import functools
 import hashlib
 import re
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,7 +88,13 @@ class Known:
         self.corpus, self.own = corpus, own
         self.mentions = Mentions.open(corpus) if on_disk else None
         if self.mentions is not None:
-            self.mentions.refresh()
+            try:
+                self.mentions.refresh()
+            except (OSError, sqlite3.Error, SyntaxError, ValueError):
+                # a file the index cannot read (the curated graph then says why), or the cache
+                # cannot be written: the curated graph, as without a cache
+                self.mentions.close()
+                self.mentions = None
         self._held: dict[URIRef, Graph] = {}
 
     def without(self, own: set[Path]) -> Known:
