@@ -74,6 +74,8 @@ class Resolved:
 
 
 _INDEXES: dict[int, tuple[Graph, DepartmentIndex, int]] = {}
+_JURISDICTION, _PREF = str(PG.jurisdiction), str(SKOS.prefLabel)
+_LABELS = frozenset([_PREF, str(SKOS.altLabel)])
 
 
 class DepartmentIndex:
@@ -146,6 +148,35 @@ class DepartmentIndex:
         self.labels[iri] = set()
         for form in labels:
             self._link(iri, normalize(form))
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, str, str, str | None]]) -> DepartmentIndex:
+        """The index of the departments ``rows`` state (subject, predicate, the object's value
+        and language, ``@iri`` for an IRI: pg:jurisdiction, skos:prefLabel, skos:altLabel, as
+        ``checks.mentions`` keeps them): what the graph of those triples gives, without it.
+        Where a department has several jurisdictions or preferred labels, the first row's."""
+        jur: dict[str, str] = {}
+        pref: dict[str, str] = {}
+        labels: dict[str, list[str]] = defaultdict(list)
+        for s, p, value, lang in rows:
+            if p == _JURISDICTION:
+                jur.setdefault(s, value)
+            elif p in _LABELS:
+                if p == _PREF:
+                    pref.setdefault(s, value)
+                if lang != "@iri":
+                    labels[s].append(value)
+        index = cls(Graph())
+        normal: dict[str, str] = {}  # a label a thousand cities share, normalised once
+        for s in jur.keys() & pref.keys():
+            iri = URIRef(s)
+            index.jurisdiction[iri], index.pref_label[iri] = jur[s], pref[s]
+            index.labels[iri] = set()
+            for label in labels.get(s, ()):
+                if label not in normal:
+                    normal[label] = normalize(label)
+                index._link(iri, normal[label])
+        return index
 
     def copy(self) -> DepartmentIndex:
         """An index to add to, over this one (which stays as the graph has it): a layer of its

@@ -30,8 +30,9 @@ from policygraph.corpus import (
 from policygraph.departments import DepartmentIndex
 from policygraph.errors import SourceError
 from policygraph.i18n import N_
-from policygraph.rdf import ELI, PG
+from policygraph.rdf import DCT, ELI, PG, PROV, RDF
 from policygraph.rdf.turtle import serialize
+from policygraph.text.citations import DocumentIndex
 from policygraph.text.structure import PROFILES, Structure
 
 
@@ -41,9 +42,38 @@ class BuildResult:
     unchanged: list[Path] = field(default_factory=list)
 
 
-def build(corpus: Corpus | Path | str | None = None, read: Parsed | None = None) -> BuildResult:
+@dataclass(frozen=True)
+class Given:
+    """What the build reads of the curated files, given by the caller (``ingest``, from the
+    index kept on disk) instead of the curated graph: the facts of sources, documents and
+    curated quotes (the predicates of :data:`GIVEN`, with the subjects that have them), and the
+    departments and documents indexed. Read after the files the build is to see were written."""
+
+    curated: Graph
+    departments: DepartmentIndex
+    documents: DocumentIndex
+
+
+GIVEN = [  # what the build reads of the curated graph, and about which subjects
+    *(ELI.id_local, ELI.title, DCT.title, PG.titleVariant, PG.shortName, PG.jurisdiction),
+    *(PG.sourceText, PG.fileName, PG.sha256, PG.extractionProfile, PG.describes),
+    *(PG.textFileName, PG.textSha256, RDF.type, PG.quote, PG.quoteStart, PG.quoteOccurrence),
+    PROV.wasDerivedFrom,
+]
+GIVEN_ABOUT = [
+    *(ELI.id_local, ELI.title, DCT.title, PG.titleVariant, PG.shortName),
+    *(PG.sourceText, PG.fileName, PG.quote, PG.quoteStart),
+]
+
+
+def build(
+    corpus: Corpus | Path | str | None = None,
+    read: Parsed | None = None,
+    given: Given | None = None,
+) -> BuildResult:
     """Extract every source with a profile, anchor curated quotes, and write ``data/ttl/``.
-    ``read``: what ``ingest``'s plan has parsed already (see :data:`Parsed`).
+    ``read``: what ``ingest``'s plan has parsed already (see :data:`Parsed`); ``given``: what
+    the curated files say, as the caller has read it (else the curated graph is read).
 
     Incremental (``build.state``): with nothing changed since the last build, nothing is parsed
     or written; otherwise a document whose source, metadata, departments and extractor are as
@@ -57,7 +87,7 @@ def build(corpus: Corpus | Path | str | None = None, read: Parsed | None = None)
             and state.unchanged(corpus, known) == set(known.outputs)
         ):
             return BuildResult(unchanged=[corpus.ttl / name for name in sorted(known.outputs)])
-        files, docs = _outputs(corpus, read, known)
+        files, docs = _outputs(corpus, read, known, given)
         result = write_outputs(corpus.ttl, files, journal)
     outputs_ = {name: state.sha256_text(body) for name, body in files.items()}
     state.save(corpus, state.State(digest, outputs_, docs))
@@ -75,12 +105,16 @@ def outputs(corpus: Corpus, read: Parsed | None = None) -> dict[str, str]:
 
 
 def _outputs(
-    corpus: Corpus, read: Parsed | None, known: state.State
+    corpus: Corpus, read: Parsed | None, known: state.State, given: Given | None = None
 ) -> tuple[dict[str, str], dict[str, str]]:
     """The built files by name, and the key each document's file was made from; a document
     whose key and file are those ``known`` records is read back, not extracted again."""
-    curated = corpus.curated_graph()
-    index = DepartmentIndex.of(curated, parts_of(curated))  # grown, where a plan made it
+    if given is None:
+        curated = corpus.curated_graph()
+        index = DepartmentIndex.of(curated, parts_of(curated))  # grown, where a plan made it
+        documents = DocumentIndex.of(curated, parts_of(curated))
+    else:
+        curated, index, documents = given.curated, given.departments, given.documents
     sources = source_files(curated)
     texts = {s.iri: corpus.read_text(s) for s in sources}
     out: dict[str, str] = {}
@@ -114,21 +148,23 @@ def _outputs(
             out[name], keys[name] = (corpus.ttl / name).read_text(encoding="utf-8"), key
             continue
         text = texts[source.iri]
-        given, structure = (read or {}).get(str(source.describes), ("", None))
-        same = source.profile == "measures" and given == text
+        parsed, structure = (read or {}).get(str(source.describes), ("", None))
+        same = source.profile == "measures" and parsed == text
         doc = DocumentBuilder(curated, index, source, text, structure if same else None)
         name = corpus.document_file(doc.short).name
         out[name] = serialize(doc.graph(), _header(f"{doc.label} from {source.file_name}"))
         keys[name] = key
-    out.update(_linked(curated, sources, texts))
+    out.update(_linked(curated, documents, sources, texts))
     return out, keys
 
 
-def _linked(curated: Graph, sources: list[SourceFile], texts: dict[URIRef, str]) -> dict[str, str]:
+def _linked(
+    curated: Graph, documents: DocumentIndex, sources: list[SourceFile], texts: dict[URIRef, str]
+) -> dict[str, str]:
     """The files over every document: citations between them and anchors of curated quotes."""
     return {
         "citations.ttl": serialize(
-            citation_graph(curated, texts),
+            citation_graph(curated, texts, documents),
             _header(
                 "citations found by 文号 and 《title》 in every source text, and stubs for cited "
                 "documents"
@@ -170,4 +206,4 @@ def write_outputs(
     return result
 
 
-__all__ = ["BuildResult", "build", "provision_iris"]
+__all__ = ["GIVEN", "GIVEN_ABOUT", "BuildResult", "Given", "build", "provision_iris"]

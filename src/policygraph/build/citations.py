@@ -52,13 +52,15 @@ class _Resolver:
         return self.stubs[key][0]
 
 
-def citation_graph(meta: Graph, texts: dict[URIRef, str]) -> Graph:
+def citation_graph(
+    meta: Graph, texts: dict[URIRef, str], documents: DocumentIndex | None = None
+) -> Graph:
     """Citations of every document whose text is held, with stubs for documents not in the corpus.
 
     ``meta`` is the curated graph (documents, titles, numbers); ``texts`` maps a source text IRI
-    to its decoded text.
+    to its decoded text; ``documents``: the documents of ``meta`` indexed, where already made.
     """
-    resolver = _Resolver(DocumentIndex.of(meta, parts_of(meta)))
+    resolver = _Resolver(documents or DocumentIndex.of(meta, parts_of(meta)))
     found: list[tuple[URIRef, URIRef, list[Mention]]] = []
     for doc, source in sorted(meta.subject_objects(PG.sourceText)):
         if isinstance(doc, URIRef) and isinstance(source, URIRef) and source in texts:

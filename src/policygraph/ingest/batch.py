@@ -143,7 +143,7 @@ def ingest_many(
                 outcomes[k].reason = read
                 continue
             try:
-                p = plan(corpus, path, options, read)
+                p = plan(corpus, path, options, read, False)  # on_disk: no, the union it grows
             except PolicyGraphError as exc:
                 outcomes[k].reason = refusal(exc)
                 continue

@@ -3,8 +3,12 @@ implements, and compute every file it would write, without writing anything."""
 
 from __future__ import annotations
 
+import copy
+import functools
 import hashlib
 import re
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from policygraph.build import provision_iris
+from policygraph.checks.mentions import DOCUMENTS, Mentions
 from policygraph.corpus import Corpus, parse_turtle, parts_of, sha256_of
 from policygraph.departments import DepartmentIndex, unprefixed
 from policygraph.errors import GraphSyntaxError, InputError, SourceError
@@ -69,28 +74,112 @@ def read_file(path: Path) -> Read:
     return Read(data, source, parse_measures(source.text, path.name))  # no items: stops here
 
 
-def plan(corpus: Corpus, path: Path, options: Options, read: Read | None = None) -> Plan:
+class Known:
+    """What a plan reads of the corpus (but the files ``own``): its departments, its documents
+    by 文号 and title, the documents' facts (jurisdiction, level, 文号, short name), the source
+    metadata, and what the curated files say of an IRI (:meth:`held`, for a register's body).
+
+    Read from the index kept on disk (``checks.mentions``, brought up to the files as they are
+    once; no curated file parsed but those describing a register's body), where ``on_disk`` and
+    there is a cache; else from the curated graph kept in the process (a batch grows it
+    document by document)."""
+
+    def __init__(self, corpus: Corpus, on_disk: bool, own: frozenset[Path] = frozenset()) -> None:
+        self.corpus, self.own = corpus, own
+        self.mentions = Mentions.open(corpus) if on_disk else None
+        if self.mentions is not None:
+            try:
+                self.mentions.refresh()
+            except (OSError, sqlite3.Error, SyntaxError, ValueError):
+                # a file the index cannot read (the curated graph then says why), or the cache
+                # cannot be written: the curated graph, as without a cache
+                self.mentions.close()
+                self.mentions = None
+        self._held: dict[URIRef, Graph] = {}
+
+    def without(self, own: set[Path]) -> Known:
+        """The same corpus but the files ``own`` (a document planned again: its own)."""
+        other = copy.copy(self)
+        other.own, other._held = frozenset(own), {}
+        for name in ("departments", "documents", "facts", "curated"):
+            other.__dict__.pop(name, None)
+        return other
+
+    def close(self) -> None:
+        if self.mentions is not None:
+            self.mentions.close()
+
+    @functools.cached_property
+    def curated(self) -> Graph:
+        return self.corpus.curated_graph(exclude=self.own)
+
+    @functools.cached_property
+    def departments(self) -> DepartmentIndex:
+        if self.mentions is None:
+            return DepartmentIndex.of(self.curated, parts_of(self.curated))
+        return self.mentions.departments(exclude=self.own)
+
+    @functools.cached_property
+    def documents(self) -> DocumentIndex:
+        if self.mentions is None:
+            return DocumentIndex.of(self.curated, parts_of(self.curated))
+        return self.mentions.documents(exclude=self.own)
+
+    @functools.cached_property
+    def facts(self) -> Graph:
+        if self.mentions is None:
+            return self.curated
+        return self.mentions.graph(_FACTS, exclude=self.own, about=DOCUMENTS)
+
+    @functools.cached_property
+    def metadata(self) -> Graph:
+        if self.mentions is None:
+            return self.corpus.metadata()
+        return self.mentions.graph(_METADATA, under="data/sources/")
+
+    def held(self, iri: URIRef) -> Graph:
+        if self.mentions is None:
+            return self.curated
+        if iri not in self._held:
+            self._held[iri] = self.mentions.described(str(iri), self.own)
+        return self._held[iri]
+
+
+_FACTS = [str(t) for t in (PG.jurisdiction, PG.level, ELI.id_local, PG.shortName)]
+_METADATA = [str(t) for t in (ELI.id_local, PG.shortName, PG.sourceText, PG.fileName)]
+
+
+def plan(
+    corpus: Corpus, path: Path, options: Options, read: Read | None = None, on_disk: bool = True
+) -> Plan:
     """Read and extract ``path`` (or take ``read``, what :func:`read_file` made of it) without
-    writing anything."""
-    p = _read(path, options, corpus, read or read_file(path))
-    _check_conflicts(corpus, p)
+    writing anything. ``on_disk``: read the corpus from the index kept on disk (one document);
+    else from the curated graph kept in the process (a batch, which grows it)."""
+    known = Known(corpus, on_disk)
+    try:
+        return _plan(corpus, path, options, read or read_file(path), known)
+    finally:
+        known.close()
+
+
+def _plan(corpus: Corpus, path: Path, options: Options, read: Read, everything: Known) -> Plan:
+    p = _read(path, options, everything, read)
+    _check_conflicts(corpus, p, everything.metadata)
     # Re-planning a document already ingested must give the same files: leave out its own.
-    own = {
-        corpus.path(f"data/sources/{p.stem}.ttl"),
-        corpus.path(f"data/ttl/ingested-{p.stem}.ttl"),
-    }
-    curated = corpus.curated_graph(exclude=own)
-    index = DepartmentIndex.of(curated, parts_of(curated)).copy()  # the plan adds to its own
-    register = Register(corpus.register_graph(), curated)
+    known = everything.without(
+        {corpus.path(f"data/sources/{p.stem}.ttl"), corpus.path(f"data/ttl/ingested-{p.stem}.ttl")}
+    )
+    index = known.departments.copy()  # the plan adds to its own
+    register = Register(corpus.register_graph(), known.held)
     _departments(p, index, register)
     _issuer(p, index, register)
-    _citations_and_implementation(p, curated)
+    _citations_and_implementation(p, known)
     p.amounts = sum(
         len(find_amounts(p.text, pv.body))
         for pv in p.structure.provisions
         if pv.body and not pv.general
     )
-    _suggest_links(corpus, p, options.accept_links, curated)
+    _suggest_links(corpus, p, options.accept_links, known.facts)
     p.files = files_of(p, [] if options.drop_links else _kept_links(corpus, p))
     _check_edited(corpus, p)
     p.unchanged = all(
@@ -100,7 +189,7 @@ def plan(corpus: Corpus, path: Path, options: Options, read: Read | None = None)
     return p
 
 
-def _read(path: Path, options: Options, corpus: Corpus, read: Read) -> Plan:
+def _read(path: Path, options: Options, known: Known, read: Read) -> Plan:
     """The document's text, structure and metadata (options first, then the portal's metadata
     panel, then what the text says)."""
     data, source, structure = read.data, read.source, read.structure
@@ -123,7 +212,7 @@ def _read(path: Path, options: Options, corpus: Corpus, read: Read) -> Plan:
         for header in structure.unknown_headers
     ]
     title, number, issuer = given["title"], given["number"], given["issuer"]
-    jur, inferred = _jurisdiction(path, options.jurisdiction, issuer or title, text, corpus)
+    jur, inferred = _jurisdiction(path, options.jurisdiction, issuer or title, text, known)
     level = options.level or guess_level(issuer or title or "")
     if level not in LEVELS:
         raise InputError(
@@ -135,7 +224,7 @@ def _read(path: Path, options: Options, corpus: Corpus, read: Read) -> Plan:
     kind = _kind(options.kind, plan_title or title, unread)
     number = _number(number, options.number is not None)
     doc, stem = _identity(jur, number, hashlib.sha256(data).hexdigest())
-    stem = _free_stem(corpus, doc, stem, number)
+    stem = _free_stem(known.metadata, doc, stem, number)
     plain = source.reader == "text" and source.encoding in ("utf-8", "utf-8-sig")
     return Plan(
         source_name=f"data/sources/{stem}{reader(source.reader).extensions[0]}",
@@ -188,7 +277,7 @@ def _kind(given: str | None, title: str | None, unread: list[Note]) -> str:
 
 
 def _jurisdiction(
-    path: Path, given: str | None, issuer: str | None, text: str, corpus: Corpus
+    path: Path, given: str | None, issuer: str | None, text: str, known: Known
 ) -> tuple[str, bool]:
     """The jurisdiction given, else the one the issuer's name implies (a city's province from
     the name or from the document it implements); an error naming --jurisdiction otherwise."""
@@ -200,7 +289,7 @@ def _jurisdiction(
                 given=repr(given),
             )
         return given, False
-    found = jurisdiction_of(issuer, _implemented_jurisdiction(text, corpus)) if issuer else None
+    found = jurisdiction_of(issuer, _implemented_jurisdiction(text, known)) if issuer else None
     if found is None:
         if issuer:
             template = N_(
@@ -216,14 +305,12 @@ def _jurisdiction(
     return found, True
 
 
-def _implemented_jurisdiction(text: str, corpus: Corpus) -> str | None:
+def _implemented_jurisdiction(text: str, known: Known) -> str | None:
     """The jurisdiction of a document of the corpus the text says it implements (为贯彻落实《…》)."""
-    curated = corpus.curated_graph()
-    index = DocumentIndex.of(curated, parts_of(curated))
     for m in find_mentions(text):
         if _IMPLEMENTS.search(text[max(0, m.span.start - 6) : m.span.start]):
-            doc = index.find(m.number, m.title)
-            value = curated.value(doc, PG.jurisdiction) if doc is not None else None
+            doc = known.documents.find(m.number, m.title)
+            value = known.facts.value(doc, PG.jurisdiction) if doc is not None else None
             if value is not None:
                 return str(value)
     return None
@@ -252,11 +339,11 @@ def _identity(jur: str, number: str | None, digest: str) -> tuple[URIRef, str]:
     return URIRef(f"{BASE}doc/{jur}/{digest[:12]}"), f"{jur}-{digest[:12]}"
 
 
-def _free_stem(corpus: Corpus, doc: URIRef, stem: str, number: str | None) -> str:
+def _free_stem(meta: Graph, doc: URIRef, stem: str, number: str | None) -> str:
     """``stem``, or where another document of the corpus has it (云政发〔2022〕12号 beside
     云政办发〔2022〕12号: the same jurisdiction, year and serial number), the stem with the
     issuer's abbreviation in it (cn-yn-yunzhengfa-2022-12), so file names never clash."""
-    taken = corpus.metadata().subjects(PG.shortName, Literal(_slug(stem.removeprefix("cn-"))))
+    taken = meta.subjects(PG.shortName, Literal(_slug(stem.removeprefix("cn-"))))
     m = re.match(r"(?P<prefix>.+)〔(?P<year>\d{4})〕(?P<n>\d+)号$", number or "")
     if m is None or all(other == doc for other in taken):
         return stem
@@ -298,8 +385,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _check_conflicts(corpus: Corpus, p: Plan) -> None:
-    meta = corpus.metadata()
+def _check_conflicts(corpus: Corpus, p: Plan, meta: Graph) -> None:
     if p.number:
         for doc in meta.subjects(ELI.id_local, Literal(p.number)):
             src = meta.value(doc, PG.sourceText)
@@ -397,9 +483,9 @@ class Register:
 
     source = "data/registers/"
 
-    def __init__(self, graph: Graph, curated: Graph) -> None:
+    def __init__(self, graph: Graph, held: Callable[[URIRef], Graph]) -> None:
         index = DepartmentIndex.of(graph, parts_of(graph))
-        self.graph, self.index, self.curated = graph, index, curated
+        self.graph, self.index, self.held = graph, index, held
 
     def find(self, p: Plan, reading: Reading) -> URIRef | None:
         """The national body ``reading`` names: any form in a national document; in a lower
@@ -426,11 +512,12 @@ class Register:
     def hold(self, p: Plan, iri: URIRef) -> URIRef:
         """Write the body (and the bodies it belongs to) into the document's curated file."""
         if iri not in p.registered:  # what the graph does not have yet (a label, or all)
-            held = (iri, None, None) in self.curated
+            curated = self.held(iri)  # what the curated files say of it
+            held = (iri, None, None) in curated
             p.registered[iri] = [
                 t
                 for t in self.graph.triples((iri, None, None))
-                if t not in self.curated and not (held and t[1] == RDFS.comment)
+                if t not in curated and not (held and t[1] == RDFS.comment)
             ]
             for parent in self.graph.objects(iri, ORG.subOrganizationOf):
                 if isinstance(parent, URIRef):
@@ -509,9 +596,9 @@ def _issuer(p: Plan, index: DepartmentIndex, register: Register) -> None:
         p.new.append(NewDepartment(p.issuer_iri, p.issuer, [], []))
 
 
-def _citations_and_implementation(p: Plan, curated: Graph) -> None:
+def _citations_and_implementation(p: Plan, known: Known) -> None:
     """What the text cites, and the higher documents it says (in its preamble) it implements."""
-    index = DocumentIndex.of(curated, parts_of(curated))
+    index, curated = known.documents, known.facts
     ranks = {str(PG[name]): r for name, r in LEVELS.values()}
     first_item = min((pv.span.start for pv in p.structure.provisions), default=len(p.text))
     first_part = min((pt.span.start for pt in p.structure.parts), default=len(p.text))

@@ -116,6 +116,20 @@ class DocumentIndex:
         _INDEXES[id(meta)] = (meta, known[1], len(parts))
         return known[1]
 
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple[str, str, str, str | None]]) -> DocumentIndex:
+        """The index of the documents ``rows`` state (subject, predicate, the object's value
+        and language: eli:id_local, eli:title, dct:title, pg:titleVariant, as
+        ``checks.mentions`` keeps them, in the order of the files), as :meth:`grow` indexes
+        them. Where two documents share a title, the later file's wins, as in an index grown
+        file by file (:meth:`of`); the index of a whole graph took them in the order of
+        rdflib's set of triples, which varies from process to process."""
+        from rdflib import Literal
+
+        index = cls(Graph())
+        index.grow((URIRef(s), URIRef(p), Literal(value)) for s, p, value, _ in rows)
+        return index
+
     def grow(self, meta: Iterable[tuple[Node, Node, Node]]) -> None:
         """Index the documents ``meta`` names (a graph, or a file's triples added to the one
         indexed)."""

@@ -1,0 +1,173 @@
+"""Issue 24: the plan and the build of one more document read the curated files through the
+index kept on disk (``checks.mentions``: departments, documents, sources, curated quotes, kept
+per file), not the union of every curated file. What they read must be what the union says,
+the index must follow a file edited by hand, and an ingest must write byte for byte what it
+wrote from the union."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import copy_home
+from rdflib import BNode, URIRef
+from typer.testing import CliRunner
+
+from policygraph import ingest
+from policygraph.checks.mentions import FACTS, Mentions
+from policygraph.cli.app import app
+from policygraph.corpus import Corpus
+from policygraph.departments import DepartmentIndex
+from policygraph.ingest.model import Options
+from policygraph.text.citations import DocumentIndex
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "ingest"
+QUJING = FIX / "qujing-plan.txt"
+runner = CliRunner()
+
+
+def index_of(home: Corpus) -> Mentions:
+    mentions = Mentions.open(home)
+    assert mentions is not None
+    mentions.refresh()
+    return mentions
+
+
+def union_facts(home: Corpus) -> set[tuple[object, object, object]]:
+    """The triples of the index's predicates in the curated graph (named subjects, no blank
+    objects): what the index must hold."""
+    return {
+        (s, p, o)
+        for s, p, o in home.curated_graph()
+        if str(p) in FACTS and isinstance(s, URIRef) and not isinstance(o, BNode)
+    }
+
+
+def test_the_index_holds_what_the_curated_graph_says(tmp_home: Corpus) -> None:
+    mentions = index_of(tmp_home)
+    assert set(mentions.graph(FACTS)) == union_facts(tmp_home)
+    curated = tmp_home.curated_graph()
+    from_rows, from_graph = mentions.departments(), DepartmentIndex(curated)
+    assert from_rows.labels == from_graph.labels
+    assert from_rows.pref_label == from_graph.pref_label
+    assert from_rows.jurisdiction == from_graph.jurisdiction
+    assert from_rows.fingerprint(None) == from_graph.fingerprint(None)
+    documents, whole = mentions.documents(), DocumentIndex(curated)
+    assert documents.by_number == whole.by_number
+    assert documents.by_title == whole.by_title  # no two documents of it share a title
+
+
+def test_a_curated_file_edited_by_hand_is_seen(tmp_home: Corpus) -> None:
+    """The index is never stale: a label changed in a curated file is the index's at once."""
+    index_of(tmp_home).close()
+    departments = tmp_home.ttl / "departments.ttl"
+    text = departments.read_text(encoding="utf-8")
+    assert '"自治区科技厅"' in text
+    departments.write_text(text.replace('"自治区科技厅"', '"自治区科学技术厅（改）"'), "utf-8")
+    mentions = index_of(tmp_home)
+    assert set(mentions.graph(FACTS)) == union_facts(tmp_home)
+    labels = set().union(*mentions.departments().labels.values())
+    assert "自治区科学技术厅(改)" in labels or "自治区科学技术厅（改）" in labels
+    assert "自治区科技厅" not in labels
+
+
+def test_a_file_read_over_the_index_leaves_it_as_it_was(tmp_home: Corpus) -> None:
+    """``overlay``: the files an ingest wrote read as they are, the index untouched (the scoped
+    validation asks it afterwards what the ingest changed)."""
+    mentions = index_of(tmp_home)
+    source = sorted(tmp_home.sources.glob("*.ttl"))[0]
+    source.write_text(
+        source.read_text(encoding="utf-8")
+        + "\n<https://w3id.org/policygraph/doc/x> <https://w3id.org/policygraph/ontology#"
+        'shortName> "x-overlay" .\n',
+        encoding="utf-8",
+    )
+    mentions.overlay([source])
+    assert set(mentions.graph(FACTS)) == union_facts(tmp_home)
+    assert mentions.changed()[0] == [source]  # the index itself still holds the file as it was
+
+
+def generated(tmp_path: Path, count: int) -> list[Path]:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from documents import generate
+
+    return generate(tmp_path / "docs", count, seed=5)
+
+
+def test_a_plan_from_the_index_is_the_plan_from_the_union(tmp_path: Path) -> None:
+    """The same files, notes, departments and links planned either way, for new documents and
+    for one planned again (its own files left out)."""
+    home = copy_home(tmp_path / "home")
+    docs = generated(tmp_path, 24)
+    crawl = tmp_path / "first"
+    crawl.mkdir()
+    for d in docs[:-3]:
+        shutil.copy(d, crawl / d.name)
+    assert runner.invoke(app, ["ingest", str(crawl), "--home", str(home.root)]).exit_code == 0
+    for d in [*docs[-3:], docs[2]]:
+        on_disk = ingest.plan(home, d, Options())
+        union = ingest.plan(home, d, Options(), on_disk=False)
+        assert on_disk.written() == union.written(), d.name
+        assert (on_disk.unread, on_disk.new, on_disk.known) == (
+            union.unread,
+            union.new,
+            union.known,
+        )
+        assert (on_disk.implements, on_disk.suggested, on_disk.unchanged) == (
+            union.implements,
+            union.suggested,
+            union.unchanged,
+        )
+
+
+def ingested(tmp_path: Path, name: str, docs: list[Path], cache: str) -> dict[str, bytes]:
+    """Every file of a corpus after a batch of ``docs[:-2]`` and then the last two one by one,
+    with the cache ``cache`` (``off``: the union, as without the index)."""
+    home = copy_home(tmp_path / name)
+    crawl = tmp_path / f"{name}-first"
+    crawl.mkdir()
+    for d in docs[:-2]:
+        shutil.copy(d, crawl / d.name)
+    env = {"POLICYGRAPH_CACHE": cache}
+    args = ["ingest", str(crawl), "--home", str(home.root)]
+    assert runner.invoke(app, args, env=env).exit_code == 0
+    for d in docs[-2:]:
+        args = ["ingest", str(d), "--home", str(home.root)]
+        assert runner.invoke(app, args, env=env).exit_code == 0
+    return {
+        p.relative_to(home.root).as_posix(): p.read_bytes()
+        for p in sorted(home.root.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def test_an_ingest_writes_what_it_wrote_from_the_union(tmp_path: Path) -> None:
+    docs = generated(tmp_path, 16)
+    with_index = ingested(tmp_path, "indexed", docs, str(tmp_path / "cache"))
+    without = ingested(tmp_path, "union", docs, "off")
+    assert with_index.keys() == without.keys()
+    assert [n for n in with_index if with_index[n] != without[n]] == []
+
+
+@pytest.mark.parametrize("cache", ["off"])
+def test_without_a_cache_the_plan_reads_the_union(tmp_home: Corpus, cache: str) -> None:
+    """No cache directory: no index, and the plan reads the curated graph as before."""
+    with pytest.MonkeyPatch.context() as m:
+        m.setenv("POLICYGRAPH_CACHE", cache)
+        assert Mentions.open(tmp_home) is None
+        p = ingest.plan(tmp_home, QUJING, Options(jurisdiction="cn-yn-qujing"))
+    assert p.files
+
+
+def test_a_curated_file_that_is_not_turtle_is_said_as_without_the_index(
+    tmp_home: Corpus,
+) -> None:
+    """The index cannot read it: the plan reads the curated graph, which names the file."""
+    from policygraph.errors import GraphSyntaxError
+
+    index_of(tmp_home).close()
+    (tmp_home.ttl / "broken.ttl").write_text("<urn:x:a> <urn:x:b> .\n", encoding="utf-8")
+    with pytest.raises(GraphSyntaxError, match=r"broken\.ttl"):
+        ingest.plan(tmp_home, QUJING, Options(jurisdiction="cn-yn-qujing"))
