@@ -309,18 +309,18 @@ class Corpus:
 
 Stamp = tuple[int, int, int]
 Triple = tuple[Any, Any, Any]  # rdflib terms
-_PARSED: dict[Path, tuple[Stamp, Part]] = {}  # each file's triples while it is unchanged
+_PARSED: dict[Path, tuple[Stamp, ParsedFile]] = {}  # each file's triples while it is unchanged
 _UNIONS: dict[tuple[Path, str], tuple[dict[Path, Stamp], Graph]] = {}  # a corpus's unions
 
 
 _NOTED: list[Path] = []  # every file this process wrote or removed, in order (write_atomic)
 _LISTED: dict[Path, tuple[Journal, tuple[list[Path], list[Path]], int]] = {}  # while held
 _STAMPED: dict[tuple[Path, str], tuple[Journal, int]] = {}  # a union's _NOTED seen, while held
-_GROWTH: dict[int, list[Part]] = {}  # a cached union's files, in the order added
+_GROWTH: dict[int, list[ParsedFile]] = {}  # a cached union's files, in the order added
 
 
 @dataclass(frozen=True)
-class Part:
+class ParsedFile:
     """One file's triples as parsed, with its prefixes: a file's share of a cached union. Kept
     as a list, not a graph of its own: rdflib adds a triple in 13 µs, and a union of a thousand
     documents' files added each triple twice."""
@@ -332,7 +332,7 @@ class Part:
         return iter(self.triples)
 
 
-def parts_of(graph: Graph) -> list[Part] | None:
+def parts_of(graph: Graph) -> list[ParsedFile] | None:
     """The files a cached union (``curated_graph``, ``metadata``, ``register_graph``)
     was made of, in the order they were added (an index of it can grow by the new ones); None
     for any other graph."""
@@ -347,11 +347,11 @@ def _stamp(path: Path) -> Stamp:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def _parsed(path: Path, stamp: Stamp) -> Part:
+def _parsed(path: Path, stamp: Stamp) -> ParsedFile:
     known = _PARSED.get(path)
     if known is not None and known[0] == stamp:
         return known[1]
-    part = Part(*_read_turtle(path))
+    part = ParsedFile(*_read_turtle(path))
     _PARSED[path] = (stamp, part)
     return part
 
@@ -365,7 +365,7 @@ def _union(stamps: dict[Path, Stamp]) -> Graph:
     return out
 
 
-def _add(into: Graph, part: Part) -> None:
+def _add(into: Graph, part: ParsedFile) -> None:
     bound = into.namespace_manager.store.namespace
     for prefix, namespace in part.prefixes.items():
         if bound(prefix) is None:  # rdflib's bind walks every prefix: 2.8 s at 1,000 files

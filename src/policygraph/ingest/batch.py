@@ -23,7 +23,7 @@ from policygraph.checks.report import Report, Result
 from policygraph.corpus import Corpus, Journal, remove, transaction, write_atomic
 from policygraph.errors import InputError, PolicyGraphError
 from policygraph.i18n import N_
-from policygraph.ingest.model import Note, Options, Plan
+from policygraph.ingest.model import IngestNote, Options, Plan
 from policygraph.ingest.plan import Read, plan, read_file
 from policygraph.text.readers import extensions
 
@@ -39,11 +39,11 @@ class Outcome:
     file: Path
     status: str = "refused"  # one of STATUSES
     document: str = ""
-    reason: Note | None = None  # why refused
-    warnings: list[Note] = field(default_factory=list)
+    reason: IngestNote | None = None  # why refused
+    warnings: list[IngestNote] = field(default_factory=list)
     blamed: list[Result] = field(default_factory=list)  # the violations it was refused for
 
-    def said(self) -> list[Note]:
+    def said(self) -> list[IngestNote]:
         """Why it was refused, else what it warns of."""
         return [self.reason] if self.reason is not None else self.warnings
 
@@ -86,19 +86,19 @@ def expand(args: Iterable[str]) -> list[Path]:
     return out
 
 
-def refusal(exc: PolicyGraphError) -> Note:
+def refusal(exc: PolicyGraphError) -> IngestNote:
     """An error as the reason a file was refused (its template, code and parameters)."""
-    return Note(exc.template, exc.code, dict(exc.params))
+    return IngestNote(exc.template, exc.code, dict(exc.params))
 
 
-def _read(path: Path) -> Read | Note:
+def _read(path: Path) -> Read | IngestNote:
     """A worker's task: the file read and extracted, or the one-line reason it cannot be."""
     try:
         return read_file(path)
     except PolicyGraphError as exc:
         return refusal(exc)
     except Exception as exc:  # a reader's bug must not stop the batch: said, with its type
-        return Note.of(
+        return IngestNote.of(
             N_("{path}: cannot be read ({error})"),
             "reader-failed",
             path=str(path),
@@ -108,7 +108,7 @@ def _read(path: Path) -> Read | Note:
 
 def read_all(
     paths: list[Path], jobs: int, tick: Callable[[], None] = lambda: None
-) -> list[Read | Note]:
+) -> list[Read | IngestNote]:
     """Every file read and extracted, on ``jobs`` processes (in order)."""
     if jobs <= 1 or len(paths) < 2:
         out = []
@@ -139,7 +139,7 @@ def ingest_many(
         written: dict[int, tuple[Plan, dict[Path, bytes | None]]] = {}
         for k, (path, read) in enumerate(zip(paths, reads, strict=True)):
             tick("planned")
-            if isinstance(read, Note):
+            if isinstance(read, IngestNote):
                 outcomes[k].reason = read
                 continue
             try:
@@ -154,11 +154,12 @@ def ingest_many(
             written[k] = (p, _write(corpus, p, journal))
             new = "、".join(n.label for n in p.new)
             outcomes[k].warnings = [
-                Note.of(N_("could not read {what}"), "could-not-read", what=u) for u in p.unread
+                IngestNote.of(N_("could not read {what}"), "could-not-read", what=u)
+                for u in p.unread
             ]
             if new:
                 outcomes[k].warnings.append(
-                    Note.of(N_("new departments (in no register): {names}"), "new", names=new)
+                    IngestNote.of(N_("new departments (in no register): {names}"), "new", names=new)
                 )
         _settle(corpus, written, outcomes)
     return outcomes
@@ -206,7 +207,7 @@ def _settle(
             _undo(before)
             outcomes[k].status = "refused"
             outcomes[k].blamed = found[:3]
-            outcomes[k].reason = Note.of(
+            outcomes[k].reason = IngestNote.of(
                 N_("brings violations: {violations}"),
                 "brings-violations",
                 violations="; ".join(r.message for r in found[:3]),

@@ -30,7 +30,7 @@ OPTION_OF_KIND = {v: k for k, v in KINDS.items()}
 
 
 @dataclass(frozen=True)
-class Note:
+class IngestNote:
     """A warning ingest shows, as data like an error: ``template`` (an English sentence with
     ``{name}`` fields, the catalogue's msgid), its ``params`` (a param may be a note itself) and a
     stable ``code`` (by which the CLI adds the option to use: the library names none). ``str()``
@@ -41,13 +41,13 @@ class Note:
     params: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, template: str, code: str = "", **params: Any) -> Note:
+    def of(cls, template: str, code: str = "", **params: Any) -> IngestNote:
         return cls(template, code or template, params)
 
     def text(self, translate: Callable[[str], str] | None = None) -> str:
         """The note, its template (and those of its notes) translated by ``translate``."""
         params = {
-            k: v.text(translate) if isinstance(v, Note) else v for k, v in self.params.items()
+            k: v.text(translate) if isinstance(v, IngestNote) else v for k, v in self.params.items()
         }
         template = translate(self.template) if translate else self.template
         try:
@@ -120,7 +120,7 @@ class Plan:
     accepted: list[tuple[str, str, float]] = field(default_factory=list)  # (lower, higher, score)
     kept: list[str] = field(default_factory=list)  # links accepted at an earlier ingest, kept
     suggested: list[tuple[str, str, float]] = field(default_factory=list)  # top-1 of each measure
-    unread: list[Note] = field(default_factory=list)  # what it could not read, said
+    unread: list[IngestNote] = field(default_factory=list)  # what it could not read, said
     accept_rule: str = ""  # the rule the accepted links were accepted by
     files: dict[str, str] = field(default_factory=dict)  # relative path -> content
     unchanged: bool = False

@@ -26,8 +26,8 @@ from policygraph.ingest.model import (
     KINDS,
     LEVELS,
     OPTION_OF_KIND,
+    IngestNote,
     NewDepartment,
-    Note,
     Options,
     Plan,
 )
@@ -199,9 +199,11 @@ def _read(path: Path, options: Options, known: Known, read: Read) -> Plan:
         key: getattr(options, key) or panel.get(key) or said[key]
         for key in ("title", "number", "issuer", "date")
     }
-    unread = [Note.of(UNREAD[what], f"unread-{what}") for what, value in given.items() if not value]
+    unread = [
+        IngestNote.of(UNREAD[what], f"unread-{what}") for what, value in given.items() if not value
+    ]
     unread += [
-        Note.of(
+        IngestNote.of(
             N_(
                 "the task table's column {header}: not a role, task, number, deadline or known "
                 "field (kept in each row's quote)"
@@ -259,12 +261,12 @@ UNREAD = {
 }
 
 
-def _kind(given: str | None, title: str | None, unread: list[Note]) -> str:
+def _kind(given: str | None, title: str | None, unread: list[IngestNote]) -> str:
     """The kind given, else the one the title's last word names; where it names none, ``other``
     and said (never guessed)."""
     kind = given or OPTION_OF_KIND.get(kind_of(title or ""))
     if kind is None:
-        unread.append(Note.of(N_("the kind of document from its title"), "unread-kind"))
+        unread.append(IngestNote.of(N_("the kind of document from its title"), "unread-kind"))
         return "other"
     if kind not in KINDS:
         raise InputError(
@@ -440,7 +442,7 @@ def _kept_links(corpus: Corpus, p: Plan) -> list[tuple[object, object, object]]:
             continue
         if lower not in measures:
             p.unread.append(
-                Note.of(
+                IngestNote.of(
                     N_("the link {link} accepted before (its measure is no longer read: dropped)"),
                     "kept-link-gone",
                     link=str(link),
@@ -621,7 +623,7 @@ def _citations_and_implementation(p: Plan, known: Known) -> None:
             p.implements.append((target, label, p.text[start : m.span.end]))
         else:
             p.unread.append(
-                Note.of(
+                IngestNote.of(
                     N_("{cited}: cited as implemented, but it is not of a higher level"),
                     "implemented-not-higher",
                     cited=m.span.text,
@@ -642,7 +644,7 @@ def _suggest_links(corpus: Corpus, p: Plan, spec: str | None, curated: Graph) ->
     if not p.implements:
         if rule is not None:
             p.unread.append(
-                Note.of(
+                IngestNote.of(
                     N_("no link to accept: the text names no higher document it implements"),
                     "accept-links-no-higher",
                 )

@@ -27,7 +27,7 @@ from rdflib.namespace import RDF, XSD
 from policygraph.corpus import Corpus, recover, transaction, write_atomic
 from policygraph.errors import InputError
 from policygraph.i18n import N_
-from policygraph.ingest.model import Note
+from policygraph.ingest.model import IngestNote
 from policygraph.rdf import PG
 from policygraph.rdf.namespaces import BASE
 from policygraph.rdf.turtle import serialize
@@ -62,7 +62,7 @@ class Problem:
     sheet: str
     cell: str
     value: str
-    what: Note  # what is wrong, as data: a template, its code and parameters
+    what: IngestNote  # what is wrong, as data: a template, its code and parameters
 
     def said(self, what: str) -> str:
         """The problem with where it is, ``what`` being what is wrong as it is to be said."""
@@ -291,7 +291,7 @@ def _check_sheet(
     name = reading.path.name
 
     def problem(cell: str, value: str, what: str, code: str = "", **params: Any) -> None:
-        said = Note.of(what, code, **params)
+        said = IngestNote.of(what, code, **params)
         reading.problems.append(Problem(name, sheet.name, cell, value, said))
 
     identity = sheet.identity or {}
