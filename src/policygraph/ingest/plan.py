@@ -189,20 +189,13 @@ def _plan(corpus: Corpus, path: Path, options: Options, read: Read, everything: 
     return p
 
 
-def _read(path: Path, options: Options, known: Known, read: Read) -> Plan:
-    """The document's text, structure and metadata (options first, then the portal's metadata
-    panel, then what the text says)."""
-    data, source, structure = read.data, read.source, read.structure
-    text = source.text
-    said, panel = read_metadata(text), source.metadata
-    given = {
-        key: getattr(options, key) or panel.get(key) or said[key]
-        for key in ("title", "number", "issuer", "date")
-    }
+def _unread(given: dict[str, str | None], structure: Structure) -> list[IngestNote]:
+    """What the document does not say (title, 文号, issuer, date) and the task table's columns
+    not read."""
     unread = [
         IngestNote.of(UNREAD[what], f"unread-{what}") for what, value in given.items() if not value
     ]
-    unread += [
+    return unread + [
         IngestNote.of(
             N_(
                 "the task table's column {header}: not a role, task, number, deadline or known "
@@ -213,6 +206,19 @@ def _read(path: Path, options: Options, known: Known, read: Read) -> Plan:
         )
         for header in structure.unknown_headers
     ]
+
+
+def _read(path: Path, options: Options, known: Known, read: Read) -> Plan:
+    """The document's text, structure and metadata (options first, then the portal's metadata
+    panel, then what the text says)."""
+    data, source, structure = read.data, read.source, read.structure
+    text = source.text
+    said, panel = read_metadata(text), source.metadata
+    given = {
+        key: getattr(options, key) or panel.get(key) or said[key]
+        for key in ("title", "number", "issuer", "date")
+    }
+    unread = _unread(given, structure)
     title, number, issuer = given["title"], given["number"], given["issuer"]
     jur, inferred = _jurisdiction(path, options.jurisdiction, issuer or title, text, known)
     level = options.level or guess_level(issuer or title or "")
