@@ -15,12 +15,15 @@ from policygraph.render.site.paths import page_of
 from policygraph.render.site.words import date, joined, label
 
 
-def document(site: Site, d: Any) -> None:
+def document(site: Site, d: Any) -> dict[str, Any]:
+    """Make the pages of a held document; what the rest of the site and the next one need of
+    them: the departments they name, whether the document is under supervision, the title of
+    its source text (:mod:`.reuse`)."""
     path = page_of(d.document)
     found = site.data.document(d.document)
     doc, facts, provisions, table = found.doc, found.facts, found.measures, found.table
-    if facts.source:
-        site.text_of[facts.source] = f"{d.number} {d.title}".strip()
+    text_of = {facts.source: f"{d.number} {d.title}".strip()} if facts.source else {}
+    site.text_of.update(text_of)
     for m in provisions:
         measures.measure(site, m, doc, table)
     page = site.add(
@@ -71,6 +74,16 @@ def document(site: Site, d: Any) -> None:
     if table is not None:
         page.extra.update(_downloads(site, path, table))
     site.search_entry("document", f"{d.number} {d.title}".strip(), d.document)
+    named = {str(n.department) for r in (table.rows if table else []) for n in _names(r)}
+    return {
+        "departments": sorted(named - {"None"} | ({facts.issuer} if facts.issuer else set())),
+        "supervised": page.context["progress"] is not None,
+        "text_of": text_of,
+    }
+
+
+def _names(row: Any) -> list[Any]:
+    return [*row.lead, *row.co_lead, *row.responsible]
 
 
 def _implementation(site: Site, path: str, iri: str) -> dict[str, list[dict[str, str]]]:
