@@ -16,9 +16,8 @@ from policygraph.render.site.words import date, joined, label
 
 
 def document(site: Site, d: Any) -> dict[str, Any]:
-    """Make the pages of a held document; what the rest of the site and the next one need of
-    them: the departments they name, whether the document is under supervision, the title of
-    its source text (:mod:`.reuse`)."""
+    """Make the pages of a held document; return what the next site needs of them
+    (:func:`_kept`)."""
     path = page_of(d.document)
     found = site.data.document(d.document)
     doc, facts, provisions, table = found.doc, found.facts, found.measures, found.table
@@ -74,16 +73,17 @@ def document(site: Site, d: Any) -> dict[str, Any]:
     if table is not None:
         page.extra.update(_downloads(site, path, table))
     site.search_entry("document", f"{d.number} {d.title}".strip(), d.document)
-    named = {str(n.department) for r in (table.rows if table else []) for n in _names(r)}
-    return {
-        "departments": sorted(named - {"None"} | ({facts.issuer} if facts.issuer else set())),
-        "supervised": page.context["progress"] is not None,
-        "text_of": text_of,
-    }
+    return _kept(facts, table, page.context["progress"] is not None, text_of)
 
 
-def _names(row: Any) -> list[Any]:
-    return [*row.lead, *row.co_lead, *row.responsible]
+def _kept(facts: Any, table: Any, supervised: bool, text_of: dict[str, str]) -> dict[str, Any]:
+    """What the rest of the site and the next one need of a document's pages
+    (:mod:`.reuse`): the departments they name, whether the document is under supervision,
+    the title of its source text."""
+    rows = table.rows if table else []
+    named = {str(n.department) for r in rows for n in (*r.lead, *r.co_lead, *r.responsible)}
+    named = (named - {"None"}) | ({facts.issuer} if facts.issuer else set())
+    return {"departments": sorted(named), "supervised": supervised, "text_of": text_of}
 
 
 def _implementation(site: Site, path: str, iri: str) -> dict[str, list[dict[str, str]]]:
