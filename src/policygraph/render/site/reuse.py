@@ -35,6 +35,7 @@ from typing import Any
 from policygraph.corpus import Corpus
 from policygraph.render.site import state
 
+DEPARTMENT = "department "  # before a department's IRI: the key of its record
 VOLATILE = ("citations.ttl", "anchors.ttl")  # data/ttl files build writes for every document
 
 
@@ -108,6 +109,7 @@ class Bundles:
         self.records: dict[str, dict[str, Any]] = {}  # this site's, by document
         self.taken: dict[str, Path] = {}  # files of the site → the last site's file
         self.pages = 0  # pages taken
+        self.naming: dict[str, list[str]] | None = None  # a department → the keys naming it
         held = {d.document for d in site.summary.documents if d.short}
         self.up: dict[str, set[str]] = {}
         self.down: dict[str, set[str]] = {}
@@ -173,10 +175,7 @@ class Bundles:
             return False
         if not all(state.intact(self.last_site, self.last, name) for name in found["files"]):
             return False
-        for name in found["files"]:
-            self.taken[name] = self.last_site / name
-            if name in self.last.sheets:
-                self.site.sheets[name] = self.last.sheets[name]
+        self._take(found["files"])
         self.site.index.extend(found["index"])
         self.site.page_iris.update(found["iris"])
         self.site.text_of.update(found["text_of"])
@@ -187,11 +186,7 @@ class Bundles:
     def made(self, d: Any, start: tuple[int, int], said: dict[str, Any]) -> None:
         """Record the bundle just made: its pages from ``start`` (pages, search entries)."""
         pages = self.site.pages[start[0] :]
-        files = []
-        for page in pages:
-            files.append(page.path)
-            folder = page.path.rsplit("/", 1)[0] + "/" if "/" in page.path else ""
-            files.extend(folder + name for name in page.extra)
+        files = _files(pages)
         self.records[d.document] = {
             "key": self.key(d, said["departments"]),
             "files": files,
@@ -200,6 +195,61 @@ class Bundles:
             "iris": [p.iri for p in pages if p.iri],
             **said,
         }
+
+    def department_key(self, iri: str, seen: list[Any]) -> str:
+        """The key of a department's page: the shared key, the keys of the documents that name
+        it (their pages name the departments their files name), its row and its neighbours in
+        the collaboration network (``seen``)."""
+        if self.naming is None:
+            self.naming = {}
+            for _, found in sorted(self.records.items()):
+                for department in found.get("departments", []):
+                    self.naming.setdefault(department, []).append(found["key"])
+        digest = hashlib.sha256(f"{self.shared}\ndepartment\n".encode())
+        for key in self.naming.get(iri, []):
+            digest.update(f"{key}\n".encode())
+        digest.update(json.dumps(seen, ensure_ascii=False, default=repr).encode("utf-8"))
+        return digest.hexdigest()
+
+    def take_department(self, iri: str, seen: list[Any]) -> bool:
+        """Take a department's page from the last site where its key is the one recorded, it
+        shows no progress (its rows come from the documents under supervision) and its files
+        are as written."""
+        found = self.last.bundles.get(DEPARTMENT + iri)
+        if (
+            not found
+            or iri in self.site.progress_of
+            or found["key"] != self.department_key(iri, seen)
+        ):
+            return False
+        if not all(state.intact(self.last_site, self.last, name) for name in found["files"]):
+            return False
+        self._take(found["files"])
+        self.site.page_iris.add(iri)
+        self.records[DEPARTMENT + iri] = found
+        self.pages += found["pages"]
+        return True
+
+    def made_department(self, iri: str, seen: list[Any], start: int) -> None:
+        files = _files(self.site.pages[start:])
+        key = self.department_key(iri, seen)
+        self.records[DEPARTMENT + iri] = {"key": key, "files": files, "pages": 1}
+
+    def _take(self, files: list[str]) -> None:
+        for name in files:
+            self.taken[name] = self.last_site / name
+            if name in self.last.sheets:
+                self.site.sheets[name] = self.last.sheets[name]
+
+
+def _files(pages: list[Any]) -> list[str]:
+    """The files of ``pages``: each page and the files beside it, by their names in the site."""
+    files = []
+    for page in pages:
+        files.append(page.path)
+        folder = page.path.rsplit("/", 1)[0] + "/" if "/" in page.path else ""
+        files.extend(folder + name for name in page.extra)
+    return files
 
 
 def _by_owner(items: Any, held: set[str]) -> dict[str, list[Any]]:
