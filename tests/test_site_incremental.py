@@ -106,3 +106,21 @@ def test_after_a_department_is_renamed_the_site_is_the_whole_one(
     )
     site(home, built)
     assert_same_as_whole(home, built, tmp_path)
+
+
+def test_the_next_day_the_site_is_the_whole_one(
+    home: Path, built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Progress is shown as of the day: the documents under supervision and the departments
+    showing progress are made again, every other page is taken."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from policygraph.render.site import folder
+
+    later = dt.date.fromordinal(dt.date.today().toordinal() + 400)
+    monkeypatch.setattr(folder, "dt", SimpleNamespace(date=SimpleNamespace(today=lambda: later)))
+    said = site(home, built)
+    assert "Wrote the site" in said  # not up to date: the day is another
+    assert "pages whose data is unchanged, taken as they were" in said
+    assert_same_as_whole(home, built, tmp_path)

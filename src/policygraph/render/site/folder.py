@@ -55,7 +55,7 @@ def build_site(
     remove_leftovers(out)
     with Staging(out) as staging:
         site = Site(read(), base_url, as_of, last=(out, last))
-        site.bundles = reuse.start(site, corpus, base_url, as_of.isoformat(), kept)
+        site.bundles = reuse.start(site, corpus, base_url, kept)
         result = write(site, staging.root)
         staging.mark()
         _swap(staging.root, out)

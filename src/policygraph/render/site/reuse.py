@@ -4,8 +4,8 @@ A held document's *bundle* is what :func:`~policygraph.render.site.documents.doc
 its page, the pages of its measures, parts and general provisions, the Turtle and office files
 beside them. Its key (:func:`bundle_key`) is a digest of everything those pages are made from:
 
-- the *shared* key: policygraph's code, the site's templates and static files, the base URL,
-  the day progress is shown as of, and every corpus file that belongs to no one document
+- the *shared* key: policygraph's code, the site's templates and static files, the base URL
+  and every corpus file that belongs to no one document
   (the ontology, the queries, the curated files) but the two that ``build`` writes again for
   every new document (``citations.ttl``, ``anchors.ttl``: what a page draws from them is in
   the views below);
@@ -20,7 +20,9 @@ beside them. Its key (:func:`bundle_key`) is a digest of everything those pages 
   has a page.
 
 A document under supervision (progress reported on it) is always made again: the departments'
-pages draw on its progress rows. A bundle is taken only when every one of its files is still
+pages draw on its progress rows; so is a department's page that shows progress. Only those
+pages show the day progress is shown as of, which is therefore not in the key: a site made
+again the next day takes every other page. A bundle is taken only when every one of its files is still
 as the last site wrote it; what the rest of the site needs of it (its search entries, the IRIs
 it gives a page, the nodes it anchors, the title of its source text) is kept with it and
 given back in the same order as making it would."""
@@ -55,9 +57,7 @@ def own_files(corpus: Corpus, shorts: set[str]) -> dict[str, list[Path]]:
     return out
 
 
-def start(
-    site: Any, corpus: Corpus, base_url: str | None, as_of: str, cache: state.Kept
-) -> Bundles:
+def start(site: Any, corpus: Corpus, base_url: str | None, cache: state.Kept) -> Bundles:
     """The bundles of ``site``: the shared key, each held document's own files' digest."""
     shorts = {d.short: d.document for d in site.summary.documents if d.short}
     own = own_files(corpus, set(shorts))
@@ -68,7 +68,7 @@ def start(
         names = [p.relative_to(corpus.root).as_posix() for p in files]
         body = "".join(f"{n}\0{found.get(n, '')}\n" for n in names)
         digests[shorts[short]] = hashlib.sha256(body.encode()).hexdigest()
-    shared = shared_key(corpus, base_url, as_of, cache, set(mine))
+    shared = shared_key(corpus, base_url, cache, set(mine))
     return Bundles(site, shared, digests, site.last)
 
 
@@ -90,13 +90,11 @@ class _Lines:
         self.found[name] = sha
 
 
-def shared_key(
-    corpus: Corpus, base_url: str | None, as_of: str, cache: state.Kept, own: set[Path]
-) -> str:
+def shared_key(corpus: Corpus, base_url: str | None, cache: state.Kept, own: set[Path]) -> str:
     """The part of every bundle's key that is not one document's (see the module's text)."""
     skip = own | {corpus.ttl / name for name in VOLATILE}
     files = [p for p in corpus.files_under("data", "ontology", "queries") if p not in skip]
-    return state.key(corpus, base_url, as_of, cache, files, "bundle")
+    return state.key(corpus, base_url, "", cache, files, "bundle")
 
 
 class Bundles:
