@@ -108,19 +108,48 @@ def test_after_a_department_is_renamed_the_site_is_the_whole_one(
     assert_same_as_whole(home, built, tmp_path)
 
 
+def run(*args: str) -> None:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+
+
 def test_the_next_day_the_site_is_the_whole_one(
-    home: Path, built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Progress is shown as of the day: the documents under supervision and the departments
     showing progress are made again, every other page is taken."""
     import datetime as dt
     from types import SimpleNamespace
 
+    from openpyxl import load_workbook
+
     from policygraph.render.site import folder
 
+    for name in ("yunnan-measures.txt", "qujing-plan.txt"):  # Qujing's plan implements Yunnan's
+        run("ingest", str(FIX / name), "--home", str(home))
+    reported = tmp_path / "form.xlsx"
+    run(
+        "tasks",
+        "--doc",
+        "曲政办发〔2023〕8号",
+        "--return-form",
+        "-o",
+        str(reported),
+        "--home",
+        str(home),
+    )
+    book = load_workbook(reported)
+    sheet = book.worksheets[0]
+    status = next(c.column for c in sheet[2] if c.value == "完成状态")
+    sheet.cell(row=3, column=status, value="推进中")
+    book.save(reported)
+    run("progress", "import", str(reported), "--received", "2024-03-01", "--home", str(home))
+    out = tmp_path / "site"
+    site(home, out)
+    before = contents(out)
     later = dt.date.fromordinal(dt.date.today().toordinal() + 400)
     monkeypatch.setattr(folder, "dt", SimpleNamespace(date=SimpleNamespace(today=lambda: later)))
-    said = site(home, built)
-    assert "Wrote the site" in said  # not up to date: the day is another
+    said = site(home, out)
     assert "pages whose data is unchanged, taken as they were" in said
-    assert_same_as_whole(home, built, tmp_path)
+    assert contents(out) != before  # the pages showing progress, as of the new day
+    assert_same_as_whole(home, out, tmp_path)
