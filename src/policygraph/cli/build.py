@@ -122,12 +122,14 @@ def site(
             "Open {index} in a browser."
         )
     reused = _(" ({count} office files unchanged, taken as they were)")
+    taken = _(" ({count} pages whose data is unchanged, taken as they were)")
     said = said.format(
         directory=result.directory,
         pages=result.pages,
         files=result.files,
         size=f"{result.bytes / 1e6:.1f}",
-        reused=reused.format(count=result.reused) if result.reused else "",
+        reused=(reused.format(count=result.reused) if result.reused else "")
+        + (taken.format(count=result.taken) if result.taken else ""),
         index=result.directory / "index.html",
     )
     typer.echo(said, err=True)

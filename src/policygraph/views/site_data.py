@@ -14,6 +14,7 @@ from rdflib import Graph, URIRef
 
 from policygraph.corpus import Corpus, SourceFile, source_files
 from policygraph.errors import InputError
+from policygraph.rdf.namespaces import bind_prefixes
 from policygraph.store import Store
 from policygraph.text.report import Report
 from policygraph.views import internal, network, progress, site, tasks
@@ -109,7 +110,7 @@ class SiteData:
 
     def description(self, iri: str) -> Graph:
         """The triples whose subject is ``iri``: its page's Turtle."""
-        subject, graph = URIRef(iri), Graph()
+        subject, graph = URIRef(iri), bind_prefixes(Graph())
         for p, o in self._store.select(internal.query("subject-triples"), {"s": subject}).rows:
             if p is not None and o is not None:  # both always bound: the pattern binds them
                 graph.add((subject, p, o))

@@ -12,7 +12,7 @@ from typing import Any
 from policygraph.render import render_sheet
 from policygraph.render.formats import Format
 from policygraph.render.graph import serialize
-from policygraph.render.site import state, svg, words
+from policygraph.render.site import reuse, state, svg, words
 from policygraph.render.site.html import Page
 from policygraph.render.site.paths import fragment, link, page_of
 from policygraph.render.site.words import both, label
@@ -65,6 +65,7 @@ class Site:
         self.index: list[dict[str, str]] = []
         self.examples: list[str] = []  # the queries the search suggests, filled once indexed
         self.known: set[str] = set()  # pages that exist: IRIs with a page
+        self.bundles: reuse.Bundles | None = None  # documents' pages taken from the last site
 
     def href(self, from_page: str, iri: str, anchor: str = "") -> str:
         return link(from_page, page_of(iri), anchor)

@@ -21,38 +21,17 @@ def department_pages(site: Site) -> None:
     rows = []
     for d in site.departments:
         path = page_of(d.department)
-        found = site.data.department_tasks(d.department)
-        # Links to the departments the diagram draws only: to all of them from every page
-        # was 1,380² relative paths at 10^5 triples (a quarter of the site's time).
         near = [*undirected.neighbors(d.department)] if d.department in undirected else []
-        hrefs = {n: link(path, hrefs_root[n]) for n in [d.department, *near] if n in hrefs_root}
-        site.add(
-            path,
-            "department.html",
-            d.department,
-            title=d.official,
-            name=d.official,
-            aliases=d.names,
-            level=site.level(d.level),
-            leads=d.leads,
-            co_leads=d.co_leads,
-            responsible=d.responsible,
-            assignments=[
-                {**a.__dict__, "role": ROLE_ZH[a.role], "href": site.href(path, a.measure)}
-                for a in found.assignments
-            ],
-            network=svg.neighbourhood(undirected, d.department, hrefs),
-            progress=_department_progress(site, d.department),
-            jsonld=json_ld(
-                d.department,
-                ["schema:GovernmentOrganization"],
-                **{
-                    "schema:name": d.official,
-                    "schema:alternateName": d.names.split("、") if d.names else [],
-                },
-            ),
-        )
-        site.pages[-1].extra.update(_department_downloads(site, path, found))
+        fan = [(n, undirected.nodes[n].get("label"), undirected[d.department][n]) for n in near]
+        centre = undirected.nodes[d.department] if d.department in undirected else {}
+        seen = [d.__dict__, centre.get("label")]
+        seen.append(sorted((str(n), repr(x), n in hrefs_root) for n, *x in fan))
+        bundles = site.bundles
+        if bundles is None or not bundles.take_department(d.department, seen):
+            start = len(site.pages)
+            _department(site, d, path, near, hrefs_root, undirected)
+            if bundles is not None:
+                bundles.made_department(d.department, seen, start)
         rows.append(
             {
                 **d.__dict__,
@@ -63,6 +42,43 @@ def department_pages(site: Site) -> None:
         )
         site.search_entry("department", d.official, d.department, names=d.names)
     site.add("org/index.html", "departments.html", None, title="部门", departments=rows)
+
+
+def _department(
+    site: Site, d: Any, path: str, near: list[Any], hrefs_root: dict[str, str], undirected: Any
+) -> None:
+    """The page of one department, and its office files."""
+    found = site.data.department_tasks(d.department)
+    # Links to the departments the diagram draws only: to all of them from every page
+    # was 1,380² relative paths at 10^5 triples (a quarter of the site's time).
+    hrefs = {n: link(path, hrefs_root[n]) for n in [d.department, *near] if n in hrefs_root}
+    site.add(
+        path,
+        "department.html",
+        d.department,
+        title=d.official,
+        name=d.official,
+        aliases=d.names,
+        level=site.level(d.level),
+        leads=d.leads,
+        co_leads=d.co_leads,
+        responsible=d.responsible,
+        assignments=[
+            {**a.__dict__, "role": ROLE_ZH[a.role], "href": site.href(path, a.measure)}
+            for a in found.assignments
+        ],
+        network=svg.neighbourhood(undirected, d.department, hrefs),
+        progress=_department_progress(site, d.department),
+        jsonld=json_ld(
+            d.department,
+            ["schema:GovernmentOrganization"],
+            **{
+                "schema:name": d.official,
+                "schema:alternateName": d.names.split("、") if d.names else [],
+            },
+        ),
+    )
+    site.pages[-1].extra.update(_department_downloads(site, path, found))
 
 
 def _department_progress(site: Site, department: str) -> dict[str, Any] | None:

@@ -15,12 +15,14 @@ from policygraph.render.site.paths import page_of
 from policygraph.render.site.words import date, joined, label
 
 
-def document(site: Site, d: Any) -> None:
+def document(site: Site, d: Any) -> dict[str, Any]:
+    """Make the pages of a held document; return what the next site needs of them
+    (:func:`_kept`)."""
     path = page_of(d.document)
     found = site.data.document(d.document)
     doc, facts, provisions, table = found.doc, found.facts, found.measures, found.table
-    if facts.source:
-        site.text_of[facts.source] = f"{d.number} {d.title}".strip()
+    text_of = {facts.source: f"{d.number} {d.title}".strip()} if facts.source else {}
+    site.text_of.update(text_of)
     for m in provisions:
         measures.measure(site, m, doc, table)
     page = site.add(
@@ -71,6 +73,17 @@ def document(site: Site, d: Any) -> None:
     if table is not None:
         page.extra.update(_downloads(site, path, table))
     site.search_entry("document", f"{d.number} {d.title}".strip(), d.document)
+    return _kept(facts, table, page.context["progress"] is not None, text_of)
+
+
+def _kept(facts: Any, table: Any, supervised: bool, text_of: dict[str, str]) -> dict[str, Any]:
+    """What the rest of the site and the next one need of a document's pages
+    (:mod:`.reuse`): the departments they name, whether the document is under supervision,
+    the title of its source text."""
+    rows = table.rows if table else []
+    named = {str(n.department) for r in rows for n in (*r.lead, *r.co_lead, *r.responsible)}
+    named = (named - {"None"}) | ({facts.issuer} if facts.issuer else set())
+    return {"departments": sorted(named), "supervised": supervised, "text_of": text_of}
 
 
 def _implementation(site: Site, path: str, iri: str) -> dict[str, list[dict[str, str]]]:

@@ -23,7 +23,7 @@ from policygraph.corpus import Corpus
 from policygraph.errors import InputError
 from policygraph.i18n import N_
 from policygraph.render.output import refuse_inside_corpus
-from policygraph.render.site import state
+from policygraph.render.site import reuse, state
 from policygraph.render.site.base import Site
 from policygraph.render.site.html import SiteResult
 from policygraph.render.site.pages import write
@@ -55,10 +55,12 @@ def build_site(
     remove_leftovers(out)
     with Staging(out) as staging:
         site = Site(read(), base_url, as_of, last=(out, last))
+        site.bundles = reuse.start(site, corpus, base_url, kept)
         result = write(site, staging.root)
         staging.mark()
         _swap(staging.root, out)
-    written = state.record(out, site_key, result.pages, site.sheets)
+    records = site.bundles.records if site.bundles is not None else {}
+    written = state.record(out, site_key, result.pages, site.sheets, records)
     state.save(out, written, kept)
     result.directory = out
     result.files = len(written.files)

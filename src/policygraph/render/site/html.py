@@ -25,6 +25,7 @@ class SiteResult:
     bytes: int = 0
     unchanged: bool = False  # the site there was already this one: nothing written
     reused: int = 0  # office files taken from the last site, their tables unchanged
+    taken: int = 0  # pages taken from the last site, nothing they draw on changed
 
 
 @dataclass
@@ -37,14 +38,17 @@ class Page:
     extra: dict[str, bytes | Path] = field(default_factory=dict)
 
 
-def render_pages(pages: list[Page], root: Path, base_url: str | None) -> SiteResult:
-    """Write every page (and the files beside it) under ``root``."""
+def render_pages(
+    pages: list[Page], root: Path, base_url: str | None, taken_files: dict[str, Path] | None = None
+) -> SiteResult:
+    """Write every page (and the files beside it) under ``root``; ``taken_files``: files of
+    the last site taken as they are, by their names in the site."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     result = SiteResult(root)
     files: dict[Path, bytes] = {}
-    taken: dict[Path, Path] = {}  # files of the last site, taken as they are
+    taken = {root / name: old for name, old in (taken_files or {}).items()}
     for page in pages:
         depth = page.path.count("/")
         context = {"root": "../" * depth, "iri": page.iri, **page.context}
@@ -64,7 +68,7 @@ def render_pages(pages: list[Page], root: Path, base_url: str | None) -> SiteRes
     write_atomic(files)
     for target, old in taken.items():
         _take(old, target)
-    result.reused = len(taken)
+    result.reused = len(taken) - len(taken_files or {})
     shutil.copytree(STATIC, root / "static", dirs_exist_ok=True)
     return result
 

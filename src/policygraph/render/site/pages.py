@@ -22,7 +22,11 @@ def write(site: Site, root: Path) -> SiteResult:
     inside = [n for n, (local, _) in site.subjects.items() if local in ("Part", "GeneralProvision")]
     site.inside = under(inside, held)  # a document → its parts and general provisions
     for d in held_documents:
-        documents.document(site, d)
+        if site.bundles is None or not site.bundles.take(d):
+            start = (len(site.pages), len(site.index))
+            said = documents.document(site, d)
+            if site.bundles is not None:
+                site.bundles.made(d, start, said)
     for c in cited:
         documents.cited(site, c)
     others.home(site, held_documents, cited)
@@ -35,6 +39,9 @@ def write(site: Site, root: Path) -> SiteResult:
     terms.figures_page(site)
     terms.ontology_page(site)
     others.place_facts(site)
-    result = render_pages(site.pages, root, site.base_url)
+    taken = site.bundles.taken if site.bundles is not None else {}
+    result = render_pages(site.pages, root, site.base_url, taken)
+    result.taken = site.bundles.pages if site.bundles is not None else 0
+    result.pages += result.taken
     search.write_index(site, root)
     return result

@@ -11,12 +11,14 @@ the store; the cache off means every site is made whole, as before). It records
   the corpus (``data/``, ``ontology/``, ``queries/``), the base URL and the day the site shows
   progress as of;
 - ``files``: each file of the site with its size and modification time as written;
-- ``sheets``: for each office file, a digest of the table it was made from.
+- ``sheets``: for each office file, a digest of the table it was made from;
+- ``bundles``: for each held document, the key of its pages and what they are
+  (:mod:`.reuse`).
 
 Nothing is trusted without checking: the site is left as it is only when the key is the
 recorded one and every file is still as written; an office file is taken from the last site
 only when its table's digest is the recorded one and the file is still as written (a file
-edited by hand is made again).
+edited by hand is made again); a document's pages likewise (:mod:`.reuse`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import Any, Protocol
 from policygraph.build.state import code_version
 from policygraph.corpus import Corpus
 
-FORMAT = "1"  # bumped when what the state holds changes
+FORMAT = "2"  # bumped when what the state holds changes
 SITE_CODE = Path(__file__).resolve().parent  # templates/ and static/
 
 
@@ -54,6 +56,7 @@ class SiteState:
     pages: int = 0
     files: dict[str, list[int]] = field(default_factory=dict)  # path in the site -> size, mtime
     sheets: dict[str, str] = field(default_factory=dict)  # office file -> its table's digest
+    bundles: dict[str, dict[str, Any]] = field(default_factory=dict)  # a document -> its pages
 
 
 def location(out: Path, cache: Kept) -> Path | None:
@@ -72,7 +75,11 @@ def load(out: Path, cache: Kept) -> SiteState:
         return SiteState()
     try:
         return SiteState(
-            str(found["key"]), int(found["pages"]), dict(found["files"]), dict(found["sheets"])
+            str(found["key"]),
+            int(found["pages"]),
+            dict(found["files"]),
+            dict(found["sheets"]),
+            dict(found["bundles"]),
         )
     except (KeyError, TypeError, ValueError):
         return SiteState()
@@ -84,15 +91,25 @@ def save(out: Path, state: SiteState, cache: Kept) -> None:
     cache.keep_json(location(out, cache), {"format": FORMAT, **state.__dict__})
 
 
-def key(corpus: Corpus, base_url: str | None, as_of: str, cache: Kept) -> str:
-    """Everything a site is made from (see the module's text)."""
-    digest = hashlib.sha256(f"policygraph site {FORMAT}\n{code_version()}\n".encode())
+def key(
+    corpus: Corpus,
+    base_url: str | None,
+    as_of: str,
+    cache: Kept,
+    files: Sequence[Path] | None = None,
+    kind: str = "site",
+) -> str:
+    """Everything a site is made from (see the module's text); ``files``: the corpus files to
+    count (default: every one)."""
+    digest = hashlib.sha256(f"policygraph {kind} {FORMAT}\n{code_version()}\n".encode())
     digest.update(f"{base_url or ''}\n{as_of}\n".encode())
     for root in (SITE_CODE / "templates", SITE_CODE / "static"):
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             digest.update(path.relative_to(SITE_CODE).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
-    cache.add_files(digest, corpus.files_under("data", "ontology", "queries"), corpus.root)
+    if files is None:
+        files = corpus.files_under("data", "ontology", "queries")
+    cache.add_files(digest, files, corpus.root)
     return digest.hexdigest()
 
 
@@ -133,7 +150,13 @@ def sheet_digest(sheet: Any) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def record(out: Path, site_key: str, pages: int, sheets: dict[str, str]) -> SiteState:
+def record(
+    out: Path,
+    site_key: str,
+    pages: int,
+    sheets: dict[str, str],
+    bundles: dict[str, dict[str, Any]],
+) -> SiteState:
     """The state of the site just written to ``out``."""
     files = {p.relative_to(out).as_posix(): stamp(p) for p in sorted(out.rglob("*")) if p.is_file()}
-    return SiteState(site_key, pages, files, sheets)
+    return SiteState(site_key, pages, files, sheets, bundles)

@@ -1,0 +1,265 @@
+"""Each held document's pages taken from the last site where nothing they draw on changed.
+
+A held document's *bundle* is what :func:`~policygraph.render.site.documents.document` makes:
+its page, the pages of its measures, parts and general provisions, the Turtle and office files
+beside them. Its key (:func:`bundle_key`) is a digest of everything those pages are made from:
+
+- the *shared* key: policygraph's code, the site's templates and static files, the base URL
+  and every corpus file that belongs to no one document
+  (the ontology, the queries, the curated files) but the two that ``build`` writes again for
+  every new document (``citations.ttl``, ``anchors.ttl``: what a page draws from them is in
+  the views below);
+- the files of the document itself and of every document above and below it by
+  implementation (a page shows the chain up and down): ``data/ttl/doc-<short>.ttl``,
+  ``data/ttl/ingested-…-<short>.ttl``, ``data/sources/…-<short>.*``;
+- what the views read once for the whole graph say of the document: its summary row, the
+  implementations and citations that name it (and whether each document cited has a page),
+  the quotes, subjects, funding and targets below it, the dates said of it and who says them;
+- the departments its pages named when last made (a page names only the departments its own
+  files name, so with its files unchanged the set is the same): their rows and whether each
+  has a page.
+
+A document under supervision (progress reported on it) is always made again: the departments'
+pages draw on its progress rows; so is a department's page that shows progress. Only those
+pages show the day progress is shown as of, which is therefore not in the key: a site made
+again the next day takes every other page. A bundle is taken only when every one of its files is still
+as the last site wrote it; what the rest of the site needs of it (its search entries, the IRIs
+it gives a page, the nodes it anchors, the title of its source text) is kept with it and
+given back in the same order as making it would."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from policygraph.corpus import Corpus
+from policygraph.render.site import state
+
+DEPARTMENT = "department "  # before a department's IRI: the key of its record
+VOLATILE = ("citations.ttl", "anchors.ttl")  # data/ttl files build writes for every document
+
+
+def own_files(corpus: Corpus, shorts: set[str]) -> dict[str, list[Path]]:
+    """The files that belong to one document each, by its short name (the longest short name
+    a file's name ends with); a file of no document is shared."""
+    out: dict[str, list[Path]] = {}
+    candidates = [p for p in corpus.ttl.glob("*.ttl") if p.name.startswith(("doc-", "ingested-"))]
+    candidates += [p for p in corpus.sources.iterdir() if p.is_file() and p.name != "sources.ttl"]
+    for path in sorted(candidates):
+        parts = path.name.split(".", 1)[0].split("-")
+        for i in range(1, len(parts)):
+            short = "-".join(parts[i:])
+            if short in shorts:
+                out.setdefault(short, []).append(path)
+                break
+    return out
+
+
+def start(site: Any, corpus: Corpus, base_url: str | None, cache: state.Kept) -> Bundles:
+    """The bundles of ``site``: the shared key, each held document's own files' digest."""
+    shorts = {d.short: d.document for d in site.summary.documents if d.short}
+    own = own_files(corpus, set(shorts))
+    mine = [p for files in own.values() for p in files]
+    found = file_digests(cache, mine, corpus.root)
+    digests = {}
+    for short, files in own.items():
+        names = [p.relative_to(corpus.root).as_posix() for p in files]
+        body = "".join(f"{n}\0{found.get(n, '')}\n" for n in names)
+        digests[shorts[short]] = hashlib.sha256(body.encode()).hexdigest()
+    shared = shared_key(corpus, base_url, cache, set(mine))
+    return Bundles(site, shared, digests, site.last)
+
+
+def file_digests(cache: state.Kept, files: list[Path], root: Path) -> dict[str, str]:
+    """Each file's SHA-256 by its name under ``root``, through the digests the cache keeps."""
+    lines = _Lines()
+    cache.add_files(lines, files, root)
+    return lines.found
+
+
+class _Lines:
+    """Takes what ``add_files`` adds to a digest: one ``name\\0sha256\\n`` a file."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, str] = {}
+
+    def update(self, data: bytes) -> None:
+        name, _, sha = data.decode().rstrip("\n").partition("\0")
+        self.found[name] = sha
+
+
+def shared_key(corpus: Corpus, base_url: str | None, cache: state.Kept, own: set[Path]) -> str:
+    """The part of every bundle's key that is not one document's (see the module's text)."""
+    skip = own | {corpus.ttl / name for name in VOLATILE}
+    files = [p for p in corpus.files_under("data", "ontology", "queries") if p not in skip]
+    return state.key(corpus, base_url, "", cache, files, "bundle")
+
+
+class Bundles:
+    """The bundles of one site being made: the key of each, the last site's records, and what
+    the site takes from it (see the module's text)."""
+
+    def __init__(self, site: Any, shared: str, own: dict[str, str], last: tuple[Path, Any]) -> None:
+        self.site, self.shared, self.own = site, shared, own  # own: a document → its files' digest
+        self.last_site, self.last = last
+        self.records: dict[str, dict[str, Any]] = {}  # this site's, by document
+        self.taken: dict[str, Path] = {}  # files of the site → the last site's file
+        self.pages = 0  # pages taken
+        self.naming: dict[str, list[str]] | None = None  # a department → the keys naming it
+        self.rows: dict[str, Any] | None = None  # each department's row, by its IRI
+        held = {d.document for d in site.summary.documents if d.short}
+        self.up: dict[str, set[str]] = {}
+        self.down: dict[str, set[str]] = {}
+        self.implementations: dict[str, list[Any]] = {}
+        for i in site.implementations:
+            self.up.setdefault(i.lower, set()).add(i.higher)
+            self.down.setdefault(i.higher, set()).add(i.lower)
+            for end in {i.lower, i.higher}:
+                self.implementations.setdefault(end, []).append(i.__dict__)
+        self.quotes = _by_owner(((q.node, q.__dict__) for q in site.quotes), held)
+        self.subjects = _by_owner(sorted(site.subjects.items()), held)
+        funding = ((k, [f.__dict__ for f in v]) for k, v in sorted(site.funding.items()))
+        self.funding = _by_owner(funding, held)
+        targets = ((k, [repr(t) for t in v]) for k, v in sorted(site.targets.items()))
+        self.targets = _by_owner(targets, held)
+
+    def related(self, iri: str) -> list[str]:
+        """The document and every document above and below it by implementation."""
+        found = {iri}
+        for edges in (self.up, self.down):
+            todo = [iri]
+            while todo:
+                for nxt in edges.get(todo.pop(), ()):
+                    if nxt not in found:
+                        found.add(nxt)
+                        todo.append(nxt)
+        return sorted(found)
+
+    def views_of(self, d: Any, departments: list[str]) -> list[Any]:
+        """What the views read once say of the document (see the module's text)."""
+        site, iri = self.site, d.document
+        if self.rows is None:  # once: per document it was 7 s at 1,000 documents
+            self.rows = {x.department: x for x in site.departments}
+        rows = self.rows
+        return [
+            d.__dict__,
+            self.implementations.get(iri, []),
+            [(c.__dict__, c.cited in site.known) for c in site.citing.get(iri, [])],
+            [c.__dict__ for c in site.cited_by.get(iri, [])],
+            self.quotes.get(iri, []),
+            self.subjects.get(iri, []),
+            self.funding.get(iri, []),
+            self.targets.get(iri, []),
+            [
+                (s.__dict__, site.document_name(s.stated_by), s.stated_by in site.known)
+                for s in site.dates_said.get(iri, [])
+            ],
+            [(n, repr(rows.get(n)), n in site.known) for n in departments],
+        ]
+
+    def key(self, d: Any, departments: list[str]) -> str:
+        """The key of a held document's bundle (see the module's text)."""
+        digest = hashlib.sha256(f"{self.shared}\n".encode())
+        for doc in self.related(d.document):
+            digest.update(f"{doc}\0{self.own.get(doc, '')}\n".encode())
+        body = json.dumps(self.views_of(d, departments), ensure_ascii=False, default=repr)
+        digest.update(body.encode("utf-8"))
+        return digest.hexdigest()
+
+    def take(self, d: Any) -> bool:
+        """Take the document's bundle from the last site where its key is the one recorded
+        and every file of it is as written; False (nothing taken) otherwise."""
+        found = self.last.bundles.get(d.document)
+        if not found or found["supervised"] or found["key"] != self.key(d, found["departments"]):
+            return False
+        if not all(state.intact(self.last_site, self.last, name) for name in found["files"]):
+            return False
+        self._take(found["files"])
+        self.site.index.extend(found["index"])
+        self.site.page_iris.update(found["iris"])
+        self.site.text_of.update(found["text_of"])
+        self.records[d.document] = found
+        self.pages += found["pages"]
+        return True
+
+    def made(self, d: Any, start: tuple[int, int], said: dict[str, Any]) -> None:
+        """Record the bundle just made: its pages from ``start`` (pages, search entries)."""
+        pages = self.site.pages[start[0] :]
+        files = _files(pages)
+        self.records[d.document] = {
+            "key": self.key(d, said["departments"]),
+            "files": files,
+            "pages": len(pages),
+            "index": self.site.index[start[1] :],
+            "iris": [p.iri for p in pages if p.iri],
+            **said,
+        }
+
+    def department_key(self, iri: str, seen: list[Any]) -> str:
+        """The key of a department's page: the shared key, the keys of the documents that name
+        it (their pages name the departments their files name), its row and its neighbours in
+        the collaboration network (``seen``)."""
+        if self.naming is None:
+            self.naming = {}
+            for _, found in sorted(self.records.items()):
+                for department in found.get("departments", []):
+                    self.naming.setdefault(department, []).append(found["key"])
+        digest = hashlib.sha256(f"{self.shared}\ndepartment\n".encode())
+        for key in self.naming.get(iri, []):
+            digest.update(f"{key}\n".encode())
+        digest.update(json.dumps(seen, ensure_ascii=False, default=repr).encode("utf-8"))
+        return digest.hexdigest()
+
+    def take_department(self, iri: str, seen: list[Any]) -> bool:
+        """Take a department's page from the last site where its key is the one recorded, it
+        shows no progress (its rows come from the documents under supervision) and its files
+        are as written."""
+        found = self.last.bundles.get(DEPARTMENT + iri)
+        if (
+            not found
+            or iri in self.site.progress_of
+            or found["key"] != self.department_key(iri, seen)
+        ):
+            return False
+        if not all(state.intact(self.last_site, self.last, name) for name in found["files"]):
+            return False
+        self._take(found["files"])
+        self.site.page_iris.add(iri)
+        self.records[DEPARTMENT + iri] = found
+        self.pages += found["pages"]
+        return True
+
+    def made_department(self, iri: str, seen: list[Any], start: int) -> None:
+        files = _files(self.site.pages[start:])
+        key = self.department_key(iri, seen)
+        self.records[DEPARTMENT + iri] = {"key": key, "files": files, "pages": 1}
+
+    def _take(self, files: list[str]) -> None:
+        for name in files:
+            self.taken[name] = self.last_site / name
+            if name in self.last.sheets:
+                self.site.sheets[name] = self.last.sheets[name]
+
+
+def _files(pages: list[Any]) -> list[str]:
+    """The files of ``pages``: each page and the files beside it, by their names in the site."""
+    files = []
+    for page in pages:
+        files.append(page.path)
+        folder = page.path.rsplit("/", 1)[0] + "/" if "/" in page.path else ""
+        files.extend(folder + name for name in page.extra)
+    return files
+
+
+def _by_owner(items: Any, held: set[str]) -> dict[str, list[Any]]:
+    """``(iri, value)`` pairs by the held document the IRI is or is below, in the order given."""
+    out: dict[str, list[Any]] = {}
+    for iri, value in items:
+        head = iri
+        while head not in held and "/" in head:
+            head = head.rsplit("/", 1)[0]
+        if head in held:
+            out.setdefault(head, []).append((iri, value))
+    return out
