@@ -317,7 +317,7 @@ def progress_sheet(document: Document, rows: list[StatusRow], as_of: str) -> She
                 latest.received.isoformat() if latest else "",
                 latest.completed.isoformat() if latest and latest.completed else "",
                 "是" if r.overdue else "否",
-                r.notes,
+                list[str](r.notes),  # each a Note, said by the renderer
                 r.form.number,
                 str(r.form.responsibility),
             ]

@@ -202,9 +202,7 @@ class StatusRow:
     name: str
     latest: ProgressReport | None
     overdue: bool = False
-    # each a Note, said at the edge (English in str()); typed list[str] while render/site/words.py
-    # notes() takes list[str] (list is invariant: list[Note] there is its owner's one-line change)
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)  # said at the edge (English in str())
 
     @property
     def status(self) -> str:

@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import gettext
 import re
+from collections.abc import Sequence
 
 from policygraph import i18n
 from policygraph.i18n import N_
@@ -66,7 +67,7 @@ def term_kinds() -> dict[str, Words]:
     return {key: both(word) for key, word in TERM_KINDS.items()}
 
 
-def notes(found: list[str]) -> Words | None:
+def notes(found: Sequence[str]) -> Words | None:
     """The notes of a row (the library's :class:`~policygraph.text.notes.Note`s), in Chinese
     and in English; None where there are none."""
     if not found:
