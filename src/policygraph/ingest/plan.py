@@ -658,7 +658,7 @@ def _suggest_links(corpus: Corpus, p: Plan, spec: str | None, curated: Graph) ->
         return
     restarts = p.structure.restarts_per_part
     lower = [
-        links.Provision(
+        links.ProvisionText(
             iri,
             pv.ordinal,
             _shown(pv, restarts),

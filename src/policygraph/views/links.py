@@ -29,7 +29,10 @@ _ANNOTATION = re.compile(r"[(（]\s*(牵头|责任单位|配合)[^()（）]*(\([
 
 
 @dataclass(frozen=True)
-class Provision:
+class ProvisionText:
+    """A provision as link suggestion reads it: its number, label, title and text (not
+    :class:`policygraph.text.structure.Provision`, a provision as a source text is parsed)."""
+
     iri: URIRef
     number: int
     label: str
@@ -39,8 +42,8 @@ class Provision:
 
 @dataclass(frozen=True)
 class Suggestion:
-    lower: Provision
-    higher: Provision
+    lower: ProvisionText
+    higher: ProvisionText
     score: float
     rank: int
 
@@ -50,7 +53,7 @@ def bigrams(text: str) -> Counter[str]:
     return Counter(chars[i : i + 2] for i in range(len(chars) - 1))
 
 
-def features(p: Provision) -> Counter[str]:
+def features(p: ProvisionText) -> Counter[str]:
     bag: Counter[str] = Counter()
     for _ in range(TITLE_WEIGHT):
         bag.update(bigrams(p.title))
@@ -60,10 +63,10 @@ def features(p: Provision) -> Counter[str]:
     return bag
 
 
-def provisions(store: Store, doc: Document) -> list[Provision]:
+def provisions(store: Store, doc: Document) -> list[ProvisionText]:
     rows = store.select(query("document-provisions"), {"doc": doc.iri})
     return [
-        Provision(
+        ProvisionText(
             r["measure"],  # type: ignore[arg-type]
             int(str(r["number"])),
             str(r["label"]),
@@ -87,7 +90,9 @@ def _tfidf(bags: list[Counter[str]]) -> list[dict[str, float]]:
     return vectors
 
 
-def suggest(lower: list[Provision], higher: list[Provision], top: int = 3) -> list[Suggestion]:
+def suggest(
+    lower: list[ProvisionText], higher: list[ProvisionText], top: int = 3
+) -> list[Suggestion]:
     """For each lower provision, the ``top`` most similar higher provisions, best first."""
     vectors = _tfidf([features(p) for p in lower + higher])
     low_vecs, high_vecs = vectors[: len(lower)], vectors[len(lower) :]

@@ -19,7 +19,7 @@ from policygraph.store import Store
 from policygraph.text.report import Report
 from policygraph.views import internal, network, progress, site, tasks
 from policygraph.views.chain import Cache, Chain, Node, chain
-from policygraph.views.links import Provision, provisions
+from policygraph.views.links import ProvisionText, provisions
 from policygraph.views.summary import summarize
 
 
@@ -29,7 +29,7 @@ class DocumentData:
 
     doc: tasks.Document
     facts: site.DocumentFacts
-    measures: list[Provision]
+    measures: list[ProvisionText]
     table: tasks.TaskTable | None  # None where the document assigns no department
 
 
