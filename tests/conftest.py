@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from servers import free_port, wait_until_up
 
+from policygraph import checks
 from policygraph.corpus import Corpus
 from policygraph.store import open_store
 from policygraph.store.embedded import EmbeddedStore
@@ -180,3 +181,12 @@ def served(home: Corpus) -> Iterator[str]:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def runs(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every validation actually run (not read from what was kept)."""
+    ran: list[object] = []
+    real = checks._run
+    monkeypatch.setattr(checks, "_run", lambda *a: ran.append(a) or real(*a))
+    return ran

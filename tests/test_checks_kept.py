@@ -22,15 +22,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Corpus:
     return copy_home(tmp_path / "home")
 
 
-@pytest.fixture
-def runs(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """Every validation actually run."""
-    ran: list[object] = []
-    real = checks._run
-    monkeypatch.setattr(checks, "_run", lambda *a: ran.append(a) or real(*a))
-    return ran
-
-
 def test_the_same_files_are_validated_once(home: Corpus, runs: list[object]) -> None:
     first = checks.validate(home)
     again = checks.validate(home)

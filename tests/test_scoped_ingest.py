@@ -47,15 +47,6 @@ def fresh(home: Corpus, monkeypatch: pytest.MonkeyPatch) -> Report:
 
 
 @pytest.fixture
-def runs(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """Every validation actually run (not read from what was kept)."""
-    ran: list[object] = []
-    real = checks._run
-    monkeypatch.setattr(checks, "_run", lambda *a: ran.append(a) or real(*a))
-    return ran
-
-
-@pytest.fixture
 def scoped(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     """For each ingest, whether its report was made by the scoped validation."""
     made: list[bool] = []
