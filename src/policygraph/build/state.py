@@ -6,8 +6,8 @@ The state is one small JSON file per corpus in the cache directory (``store.cach
 is a whole build, as before). It records
 
 - ``inputs``: a digest of the code of policygraph and of every file under ``data/`` but the
-  built ones (names and contents, through the cache's remembered digests, so an unchanged file
-  is not read again);
+  built ones (names and contents, through the digests the corpus's snapshot remembers, so an
+  unchanged file is not read again);
 - ``outputs``: each built file's SHA-256 as the build wrote it;
 - ``docs``: for each ``doc-*.ttl``, the key it was extracted from (:func:`document_key`).
 
@@ -23,7 +23,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from policygraph.corpus import Corpus, SourceFile, is_generated
+from policygraph.corpus import Corpus, SourceFile, snapshot
 from policygraph.store import cache
 
 FORMAT = "1"  # bumped when what the state holds changes
@@ -72,27 +72,32 @@ def save(corpus: Corpus, state: State) -> None:
 
 def inputs(corpus: Corpus) -> str:
     """The digest of the code and of every file under ``data/`` but the built ones."""
-    data = corpus.root / "data"
-    files = sorted(
-        p
-        for p in data.rglob("*")
-        if p.is_file()
-        and not any(part.startswith(".") for part in p.relative_to(data).parts)
-        and not (p.parent == corpus.ttl and p.suffix == ".ttl" and is_generated(p))
-    )
+    files = snapshot(corpus, cache.directory())  # one pass a process shares (corpus.Snapshot)
+    ttl = f"{corpus.relative(corpus.ttl)}/"
+    names = [
+        n
+        for n in files.names("data")
+        if not (
+            n.startswith(ttl)
+            and "/" not in n[len(ttl) :]
+            and n.endswith(".ttl")
+            and files.is_generated(n)
+        )
+    ]
     digest = hashlib.sha256(code_version().encode())
-    for path, sha in cache.file_digests(files, cache.digests_file()).items():
-        digest.update(f"{path.relative_to(data).as_posix()}\0{sha}\n".encode())
+    for name, sha in files.digests(names).items():
+        digest.update(f"{name.removeprefix('data/')}\0{sha}\n".encode())
     return digest.hexdigest()
 
 
 def unchanged(corpus: Corpus, state: State) -> set[str]:
     """The built files the state records that are still what the last build wrote (the others
     are missing, or were changed since)."""
-    files = {n: corpus.ttl / n for n in state.outputs}
-    present = [f for f in files.values() if f.is_file()]
-    found = cache.file_digests(present, cache.digests_file())
-    return {n for n, f in files.items() if f in found and found[f] == state.outputs[n]}
+    files = snapshot(corpus, cache.directory())
+    ttl = corpus.relative(corpus.ttl)
+    present = {n: f"{ttl}/{n}" for n in state.outputs if files.stamp(f"{ttl}/{n}") is not None}
+    found = files.digests(list(present.values()))
+    return {n for n, name in present.items() if found[name] == state.outputs[n]}
 
 
 def document_key(source: SourceFile, facts: list[str | None], departments: str) -> str:

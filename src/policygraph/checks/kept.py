@@ -5,8 +5,9 @@ page and CI then used to validate the same files again (10 s at 1,000 documents)
 kept in the cache directory (``store.cache``) under a digest of everything it depends on:
 policygraph's code, the versions of the libraries that run the shapes, the engine, and every
 file under the corpus's ``data/`` and ``ontology/`` (the graph, the source texts, the shapes),
-through the cache's remembered digests. Any change to any of them is another digest, so a kept
-report is never stale; the cache off, or one that cannot be read or written, means validating.
+through the digests the corpus's snapshot remembers (``corpus.Snapshot``: one pass over the
+files a process shares). Any change to any of them is another digest, so a kept report is never
+stale; the cache off, or one that cannot be read or written, means validating.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from importlib import metadata
 from pathlib import Path
 
 from policygraph.checks.report import Report, Result
-from policygraph.corpus import Corpus
+from policygraph.corpus import Corpus, snapshot
 from policygraph.store import cache
 from policygraph.text.notes import Note
 
@@ -29,13 +30,18 @@ LIBRARIES = ("pyshacl", "pyoxigraph", "rdflib")
 
 
 def key(corpus: Corpus, engine: str) -> str:
-    """The digest a report of ``corpus`` by ``engine`` is kept under."""
+    """The digest a report of ``corpus`` by ``engine`` is kept under ("" with the cache off:
+    nothing is kept, so no file need be read)."""
+    if cache.directory() is None:
+        return ""
     digest = hashlib.sha256(f"policygraph report {FORMAT}\n{cache.code_digest()}\n".encode())
     for name in LIBRARIES:
         with contextlib.suppress(metadata.PackageNotFoundError):
             digest.update(f"{name} {metadata.version(name)}\n".encode())
     digest.update(f"engine {engine}\n".encode())
-    cache.add_files(digest, corpus.files_under("data", "ontology"), corpus.root)
+    files = snapshot(corpus, cache.directory())  # one pass a process shares (corpus.Snapshot)
+    for name, sha in files.digests(files.names("data", "ontology")).items():
+        digest.update(f"{name}\0{sha}\n".encode())
     return digest.hexdigest()
 
 

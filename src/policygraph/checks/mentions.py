@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from policygraph.corpus import Corpus, is_generated
+from policygraph.corpus import Corpus, Snapshot, is_generated, snapshot
 from policygraph.departments import DepartmentIndex
 from policygraph.rdf import DCT, ELI, PG, PROV, RDF, SKOS
 from policygraph.store import cache
@@ -80,6 +80,17 @@ def data_files(corpus: Corpus) -> list[Path]:
     return [p for p in corpus.graph_files() if p != corpus.ontology]
 
 
+def _graph_names(corpus: Corpus, files: Snapshot) -> list[str]:
+    """:func:`data_files` as the snapshot names them (``*.ttl`` of the two folders), in order."""
+    folders = [corpus.relative(corpus.sources), corpus.relative(corpus.ttl)]
+    return [
+        name
+        for folder in folders
+        for name in files.names(folder, hidden=True)
+        if name.endswith(".ttl") and "/" not in name[len(folder) + 1 :]
+    ]
+
+
 def stamp(path: Path) -> str:
     st = path.stat()
     return f"{st.st_mtime_ns} {st.st_size} {st.st_ino}"
@@ -117,17 +128,17 @@ class Mentions:
         """The files whose content is not what the index holds (new ones too), and the names
         the index holds of files that are gone."""
         known = dict(self.db.execute("SELECT name, stamp || ' ' || sha256 FROM files"))
+        files = snapshot(self.corpus, cache.directory())  # one pass a process shares
         out: list[Path] = []
-        for path in data_files(self.corpus):
-            name = self.name(path)
+        for name in _graph_names(self.corpus, files):
             held = known.pop(name, None)
-            if held is None or not held.startswith(stamp(path) + " "):
-                if held is None or held.rsplit(" ", 1)[1] != _sha256(path):
-                    out.append(path)
+            st = files.stamps[name]
+            now = f"{st[1]} {st[0]} {st[2]}"  # as :func:`stamp` says it
+            if held is None or not held.startswith(now + " "):
+                if held is None or held.rsplit(" ", 1)[1] != files.sha256(name):
+                    out.append(self.root / name)
                 else:  # the same bytes under a new stamp (copied, touched)
-                    self.db.execute(
-                        "UPDATE files SET stamp = ? WHERE name = ?", (stamp(path), name)
-                    )
+                    self.db.execute("UPDATE files SET stamp = ? WHERE name = ?", (now, name))
         return out, sorted(known)
 
     def refresh(self) -> tuple[list[Path], list[str]]:
