@@ -243,16 +243,19 @@ class Mentions:
     ) -> Graph:
         """The triples :meth:`rows` gives, as an rdflib graph, its terms as the corpus's parser
         makes them: the same triples of those predicates as the curated graph holds, without
-        parsing every curated file. Where ``about`` names predicates, only the subjects a
+        parsing every curated file (read-only: a store over the rows, each term made when a
+        triple is asked for, rather than 30,000 triples added to rdflib's memory store, 1.3 s at
+        1,000 documents). Where ``about`` names predicates, only the subjects a
         triple with one of them has in the index (a file read over it: any of its subjects)."""
-        from rdflib import Graph, URIRef
+        from rdflib import Graph
 
-        out = Graph()
-        out.addN(
-            (URIRef(s), URIRef(p), _term(o, lang, dt), out)
+        from policygraph.checks.rows import Rows
+
+        rows = [
+            (s, p, o, lang, dt)
             for _, s, p, o, lang, dt in self._facts(predicates, under, exclude, about)
-        )
-        return out
+        ]
+        return Graph(store=Rows(rows, _term), bind_namespaces="none")
 
     def name(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -375,7 +378,3 @@ def _term(value: str, lang: str | None, dt: str | None) -> Any:
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
