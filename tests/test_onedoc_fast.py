@@ -1,0 +1,244 @@
+"""Issue 24, one more document: one pass over a corpus's files per process (``corpus.Snapshot``)
+shared by the index of ``checks.mentions``, the build's inputs (``build.state``) and the kept
+report's key (``checks.kept``), with each file's SHA-256 remembered by its stamp; the index's
+facts read as rows (``checks.rows``); the citation graph as a set of triples. Faster must not be
+staler: a curated file edited by hand, a source text edited and a file removed are each seen,
+and what an ingest writes and keeps is what it wrote and kept before."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import copy_home
+from rdflib import Graph, Literal, URIRef
+from typer.testing import CliRunner
+
+from policygraph import checks, corpus
+from policygraph.build import state
+from policygraph.checks import kept
+from policygraph.checks.mentions import FACTS, Mentions
+from policygraph.checks.report import Report
+from policygraph.checks.rows import Rows
+from policygraph.cli.app import app
+from policygraph.corpus import Corpus, remove, snapshot, transaction, write_atomic
+from policygraph.rdf import PG
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "ingest"
+YUNNAN, QUJING = FIX / "yunnan-measures.txt", FIX / "qujing-plan.txt"
+runner = CliRunner()
+
+
+def ingest(home: Corpus, path: Path, jurisdiction: str, cache: str | None = None) -> int:
+    args = ["ingest", str(path), "--jurisdiction", jurisdiction, "--home", str(home.root)]
+    env = {"POLICYGRAPH_CACHE": cache} if cache is not None else None
+    return runner.invoke(app, args, env=env).exit_code
+
+
+def results(report: Report) -> set[tuple[str, str, str, str, str]]:
+    return {(r.severity, r.rule, r.focus, r.value, r.message) for r in report.results}
+
+
+def fresh(home: Corpus, monkeypatch: pytest.MonkeyPatch) -> Report:
+    """The whole corpus validated now, nothing kept read or written."""
+    with monkeypatch.context() as m:
+        m.setenv("POLICYGRAPH_CACHE", "off")
+        return checks.validate(home)
+
+
+def files_of(home: Corpus) -> dict[str, bytes]:
+    return {
+        p.relative_to(home.root).as_posix(): p.read_bytes()
+        for p in sorted(home.root.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.parts)
+    }
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Corpus:
+    """A copy of the corpus with a cache of its own and one document ingested (the index made,
+    the digests remembered)."""
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    home = copy_home(tmp_path / "home")
+    assert ingest(home, YUNNAN, "cn-yn") == 0
+    return home
+
+
+def passes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every pass over a corpus's files (each folder walked from the top)."""
+    walked: list[str] = []
+    real = corpus._walk
+
+    def spy(directory: Path, prefix: str, into: dict[str, corpus.FileStamp]) -> None:
+        if prefix in ("data/", "ontology/"):
+            walked.append(prefix)
+        real(directory, prefix, into)
+
+    monkeypatch.setattr(corpus, "_walk", spy)
+    return walked
+
+
+def test_one_more_document_is_one_pass_over_the_files_under_the_lock(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan refreshes the index before the lock (one pass); under the lock the index, the
+    kept report's key (before and after), the build's inputs and what the build kept share one
+    pass, brought up to the files the ingest wrote."""
+    walked = passes(monkeypatch)
+    assert ingest(home, QUJING, "cn-yn-qujing") == 0
+    assert walked == ["data/", "ontology/", "data/", "ontology/"]
+
+
+def test_the_kept_report_is_the_corpus_report(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert ingest(home, QUJING, "cn-yn-qujing") == 0
+    report = kept.load(kept.key(home, "auto"))
+    assert report is not None  # validate would read it
+    assert results(report) == results(fresh(home, monkeypatch))
+
+
+def test_an_ingest_writes_what_it_writes_without_a_cache(home: Corpus, tmp_path: Path) -> None:
+    """Byte for byte the files of an ingest from the index and the snapshot (the second into a
+    corpus whose digests are remembered) and of one with the cache off."""
+    plain = copy_home(tmp_path / "plain")
+    assert ingest(plain, YUNNAN, "cn-yn", cache="off") == 0
+    assert ingest(plain, QUJING, "cn-yn-qujing", cache="off") == 0
+    assert ingest(home, QUJING, "cn-yn-qujing") == 0
+    mine, theirs = files_of(home), files_of(plain)
+    assert mine.keys() == theirs.keys()
+    assert [n for n in mine if mine[n] != theirs[n]] == []
+
+
+def test_a_curated_file_edited_by_hand_is_seen(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Edited by hand right after it was read: the key of the kept report and the build's
+    inputs change, the index reads the file again, and `validate` is the corpus's."""
+    mentions = Mentions.open(home)
+    assert mentions is not None
+    mentions.refresh()  # up to the files the ingest wrote
+    mentions.close()
+    before_key, before_inputs = kept.key(home, "auto"), state.inputs(home)
+    departments = home.ttl / "departments.ttl"
+    text = departments.read_text(encoding="utf-8")
+    assert '"自治区科技厅"' in text
+    departments.write_text(text.replace('"自治区科技厅"', '"自治区科学技术厅（改）"'), "utf-8")
+    assert kept.key(home, "auto") != before_key
+    assert state.inputs(home) != before_inputs
+    mentions = Mentions.open(home)
+    assert mentions is not None
+    assert mentions.refresh()[0] == [departments]
+    labels = set().union(*mentions.departments().labels.values())
+    mentions.close()
+    assert "自治区科技厅" not in labels
+    result = runner.invoke(app, ["validate", "-f", "json", "--home", str(home.root)])
+    assert result.exit_code in (0, 1)
+    assert results(checks.validate(home)) == results(fresh(home, monkeypatch))
+
+
+def test_the_same_size_and_time_within_two_seconds_of_reading_is_read_again(
+    home: Corpus,
+) -> None:
+    """A file rewritten in place to the same size and modification time just after its digest
+    was taken: within 2 s of the reading its remembered digest is not trusted (git's rule)."""
+    target = home.ttl / "departments.ttl"
+    target.write_bytes(target.read_bytes())  # written now: its digest is read within 2 s
+    before_key = kept.key(home, "auto")
+    st = target.stat()
+    data = target.read_bytes()
+    at = data.index("自治区科技厅".encode())
+    edited = data[:at] + "自治区科技局".encode() + data[at + len("自治区科技厅".encode()) :]
+    assert len(edited) == len(data)
+    now = os.stat(target).st_mtime_ns
+    with target.open("r+b") as fh:  # in place: the same inode
+        fh.write(edited)
+    os.utime(target, ns=(st.st_atime_ns, now))
+    assert target.stat().st_size == st.st_size and target.stat().st_ino == st.st_ino
+    assert kept.key(home, "auto") != before_key
+
+
+def test_a_source_text_edited_is_seen(home: Corpus) -> None:
+    """The build's inputs change, so `build` reads the text and refuses it (its SHA-256 is not
+    the recorded one) instead of keeping what it built."""
+    before = state.inputs(home)
+    text = next(p for p in sorted(home.sources.glob("*.txt")) if "plain" not in p.name)
+    text.write_text(text.read_text(encoding="utf-8") + "\n附：", encoding="utf-8")
+    assert state.inputs(home) != before
+    result = runner.invoke(app, ["build", "--home", str(home.root)])
+    assert result.exit_code == 2
+    assert "SHA-256" in result.output
+
+
+def test_a_file_removed_is_seen(home: Corpus) -> None:
+    """A file removed by hand: the key of the kept report and the build's inputs change, and
+    the index says it is gone."""
+    before_key, before_inputs = kept.key(home, "auto"), state.inputs(home)
+    gone = next(p for p in sorted(home.ttl.glob("*.ttl")) if not corpus.is_generated(p))
+    gone.unlink()
+    assert kept.key(home, "auto") != before_key
+    assert state.inputs(home) != before_inputs
+    mentions = Mentions.open(home)
+    assert mentions is not None
+    assert mentions.refresh()[1] == [gone.relative_to(home.root).as_posix()]
+    mentions.close()
+
+
+def test_a_held_snapshot_follows_what_the_process_writes(home: Corpus) -> None:
+    """While the corpus is held, one pass is kept and the files written or removed through
+    ``write_atomic`` and ``remove`` are looked at again; outside, every snapshot is a pass."""
+    extra = home.ttl / "extra.ttl"
+    with transaction(home, "test"):
+        first = snapshot(home)
+        assert snapshot(home) is first
+        write_atomic({extra: b"<urn:x:a> <urn:x:b> <urn:x:c> .\n"})
+        again = snapshot(home)
+        assert again is first and again.stamp("data/ttl/extra.ttl") is not None
+        assert again.sha256("data/ttl/extra.ttl") == corpus.sha256_of(extra)
+        write_atomic({extra: b"<urn:x:a> <urn:x:b> <urn:x:d> .\n"})
+        assert snapshot(home).sha256("data/ttl/extra.ttl") == corpus.sha256_of(extra)
+        remove(extra)
+        assert snapshot(home).stamp("data/ttl/extra.ttl") is None
+    assert snapshot(home) is not snapshot(home)
+
+
+def test_the_names_sort_as_paths_sort(home: Corpus) -> None:
+    """The kept report's key lists the files as ``files_under`` sorted them."""
+    (home.root / "data" / "ttl-x").mkdir()
+    (home.root / "data" / "ttl-x" / "a.txt").write_text("a", encoding="utf-8")
+    (home.root / "data" / ".hidden.ttl").write_text("#", encoding="utf-8")
+    names = snapshot(home).names("data", "ontology")
+    listed = [p.relative_to(home.root).as_posix() for p in home.files_under("data", "ontology")]
+    assert names == listed
+
+
+def test_the_facts_as_rows_are_a_read_only_graph(home: Corpus) -> None:
+    mentions = Mentions.open(home)
+    assert mentions is not None
+    mentions.refresh()
+    graph = mentions.graph(FACTS)
+    mentions.close()
+    union = home.curated_graph()
+    some = next(iter(graph.subjects(PG.shortName, None)))
+    assert graph.value(some, PG.shortName) == union.value(some, PG.shortName)
+    assert (some, PG.shortName, union.value(some, PG.shortName)) in graph
+    assert set(graph.subjects(PG.shortName, None)) <= set(union.subjects(PG.shortName, None))
+    with pytest.raises(TypeError):
+        graph.add((some, PG.shortName, Literal("x")))
+    rows = Graph(store=Rows([("urn:a", "urn:p", "1", None, None)], lambda o, *_: Literal(o)))
+    assert list(rows.triples((URIRef("urn:a"), None, None))) == [
+        (URIRef("urn:a"), URIRef("urn:p"), Literal("1"))
+    ]
+    assert list(rows.triples((Literal("urn:a"), None, None))) == []
+    assert len(rows) == 1
+
+
+def test_a_copied_corpus_is_read_again(home: Corpus, tmp_path: Path) -> None:
+    """Another corpus (a copy: other inodes, another root) does not take the digests of this
+    one; its key is made from its own files, and they are the same bytes."""
+    key = kept.key(home, "auto")
+    other = tmp_path / "copy"
+    shutil.copytree(home.root, other, ignore=shutil.ignore_patterns(".*"))
+    assert kept.key(Corpus.locate(other), "auto") == key  # the same names and bytes
