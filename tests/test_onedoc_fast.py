@@ -242,3 +242,36 @@ def test_a_copied_corpus_is_read_again(home: Corpus, tmp_path: Path) -> None:
     other = tmp_path / "copy"
     shutil.copytree(home.root, other, ignore=shutil.ignore_patterns(".*"))
     assert kept.key(Corpus.locate(other), "auto") == key  # the same names and bytes
+
+
+def test_the_department_index_grown_is_the_index_made(home: Corpus) -> None:
+    """The build after a plan takes the plan's department index with the new departments added
+    (``mentions._department_index``): what ``from_rows`` makes of every row, and the plan's own
+    index is left as it was."""
+    from policygraph.checks import mentions as module
+    from policygraph.departments import DepartmentIndex
+
+    index = Mentions.open(home)
+    assert index is not None
+    index.refresh()
+    rows = index.rows(module._DEPARTMENTS)
+    index.close()
+    subjects = sorted({r[0] for r in rows if r[1] == str(PG.jurisdiction)})
+    new = set(subjects[::7])  # every seventh department new
+    before = [r for r in rows if r[0] not in new]
+    last = module._department_index(before)
+    labels_before = {k: set(v) for k, v in last.labels.items()}
+    grown = module._department_index(rows)
+    assert grown is not last
+    made = DepartmentIndex.from_rows(rows)
+    assert grown.labels == made.labels and grown.pref_label == made.pref_label
+    assert grown.jurisdiction == made.jurisdiction
+    assert grown.fingerprint(None) == made.fingerprint(None)
+    assert dict(grown._by_label_in()) == {k: v for k, v in made._by_label_in().items() if v}
+    assert {k: v for k, v in grown._labels_in().items() if v} == {
+        k: v for k, v in made._labels_in().items() if v
+    }
+    assert last.labels == labels_before
+    assert module._department_index(rows) is grown  # the same rows: the same index
+    changed = [(s, p, o + "改" if p != str(PG.jurisdiction) else o, lang) for s, p, o, lang in rows]
+    assert module._department_index(changed).labels == DepartmentIndex.from_rows(changed).labels

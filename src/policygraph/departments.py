@@ -178,6 +178,16 @@ class DepartmentIndex:
                 index._link(iri, normal[label])
         return index
 
+    def clone(self) -> DepartmentIndex:
+        """A copy of this index that shares nothing it changes (to :meth:`add` to)."""
+        other = DepartmentIndex(Graph())
+        other.by_label.update((k, set(v)) for k, v in self.by_label.items())
+        other.jurisdiction, other.pref_label = dict(self.jurisdiction), dict(self.pref_label)
+        other.labels = {k: set(v) for k, v in self.labels.items()}
+        other._by_label_jur.update((k, set(v)) for k, v in self._by_label_jur.items())
+        other._by_jurisdiction.update((k, dict(v)) for k, v in self._by_jurisdiction.items())
+        return other
+
     def copy(self) -> DepartmentIndex:
         """An index to add to, over this one (which stays as the graph has it): a layer of its
         own additions, so that a plan does not copy a thousand documents' departments."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
 FORMAT = "2"  # bumped when what the index holds changes
+# every fact of the last index read in this process, under (its file, a digest of its files)
+_EVERY: list[Any] = [None, []]
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, stamp TEXT, sha256 TEXT)",
     "CREATE TABLE IF NOT EXISTS subj (iri TEXT, name TEXT)",
@@ -99,8 +101,8 @@ def stamp(path: Path) -> str:
 class Mentions:
     """The index of one corpus, open; :meth:`refresh` brings it up to the files as they are."""
 
-    def __init__(self, corpus: Corpus, db: sqlite3.Connection) -> None:
-        self.corpus, self.db = corpus, db
+    def __init__(self, corpus: Corpus, db: sqlite3.Connection, where: str = "") -> None:
+        self.corpus, self.db, self.where = corpus, db, where
         self.root = corpus.root  # the files are named under it (as the corpus lists them)
         self.over: dict[str, list[Fact]] = {}  # files read over the index (:meth:`overlay`)
 
@@ -118,7 +120,7 @@ class Mentions:
                 db.execute(statement)
         except (OSError, sqlite3.Error):
             return None
-        return cls(corpus, db)
+        return cls(corpus, db, str(where))
 
     def close(self) -> None:
         with contextlib.suppress(sqlite3.Error):
@@ -196,13 +198,18 @@ class Mentions:
                 if f[1] in about
             }
         )
-        where, args = _where(wanted, under, sorted(hidden | self.over.keys()), about, also)
-        found = list(
-            self.db.execute(
-                f"SELECT name, s, p, o, lang, dt FROM facts WHERE {where} ORDER BY name, rowid",
-                args,
-            )
-        )
+        assert wanted | about <= FACTS, "a predicate the index does not keep"
+        left_out = hidden | self.over.keys()
+        every = self._every_fact()
+        picked = {f[1] for f in every if f[2] in about} | set(also) if about else set()
+        found = [
+            f
+            for f in every
+            if f[2] in wanted
+            and f[0].startswith(under)
+            and f[0] not in left_out
+            and (not about or f[1] in picked)
+        ]
         over = [
             (name, *f)
             for name, facts in self.over.items()
@@ -213,6 +220,21 @@ class Mentions:
         if over:  # sorted by the file's name, each file's facts in order (a stable sort)
             found = sorted(found + over, key=lambda row: row[0])
         return found
+
+    def _every_fact(self) -> list[tuple[str, str, str, str, str | None, str | None]]:
+        """Every fact of the index (with its file's name) in the order of the files' names and
+        of each file's triples: read once a process while the files the index holds are the
+        same (the plan and the build of one more document each asked for them four times)."""
+        files = hashlib.sha256()
+        for name, sha in self.db.execute("SELECT name, sha256 FROM files ORDER BY name"):
+            files.update(f"{name}\0{sha}\n".encode())
+        key = (self.where, files.hexdigest())
+        if _EVERY[0] != key:
+            found = self.db.execute(
+                "SELECT name, s, p, o, lang, dt FROM facts ORDER BY name, rowid"
+            )
+            _EVERY[:] = [key, list(found)]
+        return _EVERY[1]  # type: ignore[no-any-return]
 
     def rows(
         self, predicates: Iterable[str], under: str = "", exclude: Iterable[Path] = ()
@@ -228,7 +250,7 @@ class Mentions:
 
     def departments(self, exclude: Iterable[Path] = ()) -> DepartmentIndex:
         """The departments of the curated files (but ``exclude``), indexed."""
-        return DepartmentIndex.from_rows(self.rows(_DEPARTMENTS, exclude=exclude))
+        return _department_index(self.rows(_DEPARTMENTS, exclude=exclude))
 
     def documents(self, exclude: Iterable[Path] = ()) -> DocumentIndex:
         """The documents of the curated files (but ``exclude``) by 文号 and title."""
@@ -299,29 +321,46 @@ class Mentions:
 
 
 _DEPARTMENTS = [str(PG.jurisdiction), str(SKOS.prefLabel), str(SKOS.altLabel)]
+_LABELS = frozenset(_DEPARTMENTS[1:])
+# the department rows this process indexed last, and their index (read-only for its callers: a
+# plan adds its departments to a layer of its own, :meth:`DepartmentIndex.copy`)
+_MADE: list[Any] = [None, None]
+
+
+def _department_index(rows: list[Row]) -> DepartmentIndex:
+    """``DepartmentIndex.from_rows(rows)``; where ``rows`` are the rows this process indexed
+    last, that index, and where they are those rows with the rows of departments they did not
+    name, that index copied with those departments added (the build after the plan of one more
+    document: the index of 11,000 departments was made twice)."""
+    last_rows, last = _MADE
+    if last_rows is not None and rows == last_rows:
+        return last  # type: ignore[no-any-return]
+    index = _grown(last_rows, last, rows) if last_rows is not None else None
+    if index is None:
+        index = DepartmentIndex.from_rows(rows)
+    _MADE[:] = [rows, index]
+    return index
+
+
+def _grown(last_rows: list[Row], last: DepartmentIndex, rows: list[Row]) -> DepartmentIndex | None:
+    """``last`` with the departments ``rows`` add to ``last_rows``, or None where ``rows`` are
+    not ``last_rows`` with rows of subjects ``last_rows`` do not name added."""
+    named = {r[0] for r in last_rows}
+    if [r for r in rows if r[0] in named] != last_rows:
+        return None
+    new = [r for r in rows if r[0] not in named]
+    added = DepartmentIndex.from_rows(new)  # which of them are departments, as it reads them
+    written: dict[str, list[str]] = {}  # each one's labels as written, in order
+    for s, p, value, lang in new:
+        if p in _LABELS and lang != "@iri":
+            written.setdefault(s, []).append(value)
+    index = last.clone()
+    for iri, pref in added.pref_label.items():
+        index.add(iri, added.jurisdiction[iri], pref, written[str(iri)])
+    return index
+
+
 DOCUMENTS = [str(ELI.id_local), str(ELI.title), str(DCT.title), str(PG.titleVariant)]
-
-
-def _where(
-    predicates: Iterable[str],
-    under: str,
-    exclude: Sequence[str],
-    about: Iterable[str],
-    also: Sequence[str] = (),
-) -> tuple[str, list[str]]:
-    """The condition on the facts table that :meth:`Mentions.graph` describes."""
-    wanted, subjects = sorted(set(predicates)), sorted(set(about))
-    assert set(wanted) | set(subjects) <= FACTS, "a predicate the index does not keep"
-    where = f"p IN ({', '.join('?' * len(wanted))}) AND name LIKE ?"
-    args = [*wanted, under.replace("%", "") + "%"]
-    if exclude:
-        where += f" AND name NOT IN ({', '.join('?' * len(exclude))})"
-        args += exclude
-    if subjects:
-        where += f" AND (s IN (SELECT s FROM facts WHERE p IN ({', '.join('?' * len(subjects))}))"
-        where += f" OR s IN ({', '.join('?' * len(also))}))" if also else ")"
-        args += [*subjects, *also]
-    return where, args
 
 
 Fact = tuple[str, str, str, str | None, str | None]  # s, p, object's value, language, datatype
