@@ -103,6 +103,7 @@ class Mentions:
 
     def __init__(self, corpus: Corpus, db: sqlite3.Connection, where: str = "") -> None:
         self.corpus, self.db, self.where = corpus, db, where
+        self.version: str | None = None  # a digest of the files the index holds, once asked
         self.root = corpus.root  # the files are named under it (as the corpus lists them)
         self.over: dict[str, list[Fact]] = {}  # files read over the index (:meth:`overlay`)
 
@@ -145,6 +146,7 @@ class Mentions:
 
     def refresh(self) -> tuple[list[Path], list[str]]:
         """Bring the index up to the files as they are; what was changed and what was gone."""
+        self.version = None
         self.db.execute("BEGIN")  # one transaction: a commit per file touched took 17 ms each
         try:
             changed, gone = self.changed()
@@ -225,10 +227,12 @@ class Mentions:
         """Every fact of the index (with its file's name) in the order of the files' names and
         of each file's triples: read once a process while the files the index holds are the
         same (the plan and the build of one more document each asked for them four times)."""
-        files = hashlib.sha256()
-        for name, sha in self.db.execute("SELECT name, sha256 FROM files ORDER BY name"):
-            files.update(f"{name}\0{sha}\n".encode())
-        key = (self.where, files.hexdigest())
+        if self.version is None:  # made again after each refresh
+            files = hashlib.sha256()
+            for name, sha in self.db.execute("SELECT name, sha256 FROM files ORDER BY name"):
+                files.update(f"{name}\0{sha}\n".encode())
+            self.version = files.hexdigest()
+        key = (self.where, self.version)
         if _EVERY[0] != key:
             found = self.db.execute(
                 "SELECT name, s, p, o, lang, dt FROM facts ORDER BY name, rowid"
