@@ -81,24 +81,32 @@ def corpus_wide(home: Path, work: Path) -> dict[str, Any]:
     return out
 
 
-def phases(home: Path, one_more: Path) -> dict[str, Any]:
+def phases(home: Path, one_more: Path, whole: bool = False) -> dict[str, Any]:
     """Where one more document's ingest goes, step by step, in this process (started afresh:
-    nothing in memory): the plan, the rebuild, the validation, and the
-    validation's own parts (the source texts read and checked, the store loaded, the shapes
-    run one by one on one thread). It ingests into ``home`` itself: give a copy, made where its
+    nothing in memory, but the modules imported): the plan, the corpus as it was (the index
+    brought up to the files, the kept report's key), what the build is given, the rebuild, the
+    validation of what it added; with ``whole``, then a whole-corpus validation's own parts
+    (the source texts read and checked, the store loaded, the shapes run one by one on one
+    thread). It ingests into ``home`` itself: give a copy, made where its
     cache directory expects it (a corpus copied elsewhere is a corpus the build state and the
     remembered digests do not know: everything is built again)."""
     import policygraph.ingest.apply  # noqa: F401  (the module, under the package's name `apply`)
     from policygraph import checks, ingest
-    from policygraph.checks import compiled
+    from policygraph.checks import compiled, scope
     from policygraph.corpus import Corpus
     from policygraph.ingest.model import Options
 
     corpus, out = Corpus.of(home), {}
     applying = sys.modules["policygraph.ingest.apply"]
-    for name in ("build", "validate"):
-        owner = applying if name == "build" else applying.checks
-        real = getattr(owner, name)
+    steps = {  # the steps of `ingest.apply`, each timed where it is looked up
+        "the corpus as it was (scope.before)": (scope, "before"),
+        "what the build is given (index read)": (applying, "_given"),
+        "build": (applying, "build"),
+        "validate (scoped)": (scope, "validate_added"),
+        "validate (whole corpus)": (applying.checks, "validate"),
+    }
+    for name, (owner, attribute) in steps.items():
+        real = getattr(owner, attribute)
 
         def timed_step(*args: Any, _real: Any = real, _name: str = name, **kw: Any) -> Any:
             start = time.perf_counter()
@@ -107,11 +115,13 @@ def phases(home: Path, one_more: Path) -> dict[str, Any]:
             finally:
                 out[_name] = round(time.perf_counter() - start, 2)
 
-        setattr(owner, name, timed_step)
+        setattr(owner, attribute, timed_step)
     start = time.perf_counter()
     plan = ingest.plan(corpus, one_more, Options())
     out["plan"] = round(time.perf_counter() - start, 2)
     out["added"] = ingest.apply(corpus, plan).added
+    if not whole:
+        return out
     start = time.perf_counter()
     texts = checks.source_texts(corpus)
     out["validate: texts read and checked"] = round(time.perf_counter() - start, 2)
@@ -152,9 +162,12 @@ def main() -> None:
         default=None,
         help="where one more document's ingest into HOME goes, step by step (HOME is changed)",
     )
+    parser.add_argument(
+        "--whole", action="store_true", help="with --phases: then a whole validation's parts"
+    )
     args = parser.parse_args()
     if args.phases is not None:
-        print(json.dumps(phases(*args.phases), indent=2, ensure_ascii=False))
+        print(json.dumps(phases(*args.phases, whole=args.whole), indent=2, ensure_ascii=False))
         return
     if args.only_commands is not None:
         print(json.dumps(corpus_wide(args.only_commands, args.work)))

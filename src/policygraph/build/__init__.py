@@ -87,9 +87,11 @@ def build(
             and state.unchanged(corpus, known) == set(known.outputs)
         ):
             return BuildResult(unchanged=[corpus.ttl / name for name in sorted(known.outputs)])
-        files, docs = _outputs(corpus, read, known, given)
+        files, docs, kept = _outputs(corpus, read, known, given)
         result = write_outputs(corpus.ttl, files, journal)
+    result.unchanged = sorted([*result.unchanged, *(corpus.ttl / name for name in kept)])
     outputs_ = {name: state.sha256_text(body) for name, body in files.items()}
+    outputs_.update({name: known.outputs[name] for name in kept})
     state.save(corpus, state.State(digest, outputs_, docs))
     return result
 
@@ -106,9 +108,10 @@ def outputs(corpus: Corpus, read: Parsed | None = None) -> dict[str, str]:
 
 def _outputs(
     corpus: Corpus, read: Parsed | None, known: state.State, given: Given | None = None
-) -> tuple[dict[str, str], dict[str, str]]:
-    """The built files by name, and the key each document's file was made from; a document
-    whose key and file are those ``known`` records is read back, not extracted again."""
+) -> tuple[dict[str, str], dict[str, str], set[str]]:
+    """The built files by name, the key each document's file was made from, and the documents'
+    files kept: a document whose key and file are those ``known`` records (its bytes checked
+    through the corpus's snapshot, ``state.unchanged``) is neither extracted nor read again."""
     if given is None:
         curated = corpus.curated_graph()
         index = DepartmentIndex.of(curated, parts_of(curated))  # grown, where a plan made it
@@ -120,6 +123,7 @@ def _outputs(
     out: dict[str, str] = {}
     keys: dict[str, str] = {}
     kept = state.unchanged(corpus, known) if known.docs else set()
+    reused: set[str] = set()
     for source in sources:
         if source.profile == "none":
             continue
@@ -145,7 +149,8 @@ def _outputs(
         )
         name = corpus.document_file(str(facts[0])).name
         if name in kept and known.docs.get(name) == key:
-            out[name], keys[name] = (corpus.ttl / name).read_text(encoding="utf-8"), key
+            keys[name] = key  # as recorded: neither read nor written again
+            reused.add(name)
             continue
         text = texts[source.iri]
         parsed, structure = (read or {}).get(str(source.describes), ("", None))
@@ -155,7 +160,7 @@ def _outputs(
         out[name] = serialize(doc.graph(), _header(f"{doc.label} from {source.file_name}"))
         keys[name] = key
     out.update(_linked(curated, documents, sources, texts))
-    return out, keys
+    return out, keys, reused
 
 
 def _linked(
