@@ -7,6 +7,7 @@ installed.
 
     .venv/bin/python benchmarks/server_scale.py --triples 10000000
     .venv/bin/python benchmarks/server_scale.py --triples 10000000 --bulk
+    .venv/bin/python benchmarks/server_scale.py --home /tmp/pg-10m/home   # generated before
 
 ``--bulk`` loads the corpus's files with Virtuoso's own bulk loader instead (``ld_dir`` and
 ``rdf_loader_run``, one loader per core, then a checkpoint), into the graph `load` fills, as the
@@ -94,14 +95,19 @@ def bulk_load(home: Path, db: Path, isql_port: int) -> dict[str, Any]:
     }
 
 
-def run(triples: int, work: Path, bulk: bool = False) -> dict[str, Any]:
+def run(triples: int, work: Path, bulk: bool = False, made: Path | None = None) -> dict[str, Any]:
     from generate import generate
     from servers import start_virtuoso
 
-    home = work / "home"
-    started = time.perf_counter()
-    made = generate(home, triples, REPO)
-    out: dict[str, Any] = {"triples": made, "generate_s": round(time.perf_counter() - started)}
+    out: dict[str, Any] = {}
+    if made is not None:  # a corpus generate.py made before, at the same size
+        home = made
+        out["corpus"] = str(made)
+    else:
+        home = work / "home"
+        started = time.perf_counter()
+        out["triples"] = generate(home, triples, REPO)
+        out["generate_s"] = round(time.perf_counter() - started)
     db = work / "virtuoso"
     db.mkdir()
     begun = start_virtuoso(db, BUFFERS)
@@ -138,10 +144,13 @@ def main() -> None:
     parser.add_argument(
         "--bulk", action="store_true", help="load with Virtuoso's bulk loader, not `load`"
     )
+    parser.add_argument(
+        "--home", type=Path, default=None, help="a corpus generate.py made: not generated again"
+    )
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="pg-server-scale-"))
     try:
-        row = run(args.triples, work, args.bulk)
+        row = run(args.triples, work, args.bulk, args.home)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)

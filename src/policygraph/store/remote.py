@@ -466,9 +466,8 @@ class _Load:
 
     def move(self) -> None:
         """The staging graph onto the target, in one update."""
-        self.server.update(
-            f"MOVE SILENT <{self.staging}> TO {_graph_ref(self.graph)}", self.update_url
-        )
+        move = f"MOVE SILENT <{self.staging}> TO {_graph_ref(self.graph)}"
+        self.server.update(self.profile.move_define + move, self.update_url)
         self.staging = None
 
     def parts(self, stream: Stream, how: str | None, progress: Progress | None) -> None:
