@@ -209,9 +209,9 @@ def load(
     A reload sends only the difference from the server's copy; a first load into an empty graph
     on Oxigraph is one atomic request; otherwise a staging graph is moved onto the target. A
     large dataset (more than the server's profile takes whole: 256 MB of Turtle on Oxigraph,
-    16 MB elsewhere) is read file by file and sent in parts of a few MB into the staging graph,
-    with a progress bar on a terminal; the client's memory stays flat, and a load stopped
-    before its end leaves the target as it was. The count is checked. Where the server is not
+    16 MB on Virtuoso, 64 MB on others) is read file by file and sent in parts into the staging
+    graph, with a progress bar on a terminal; the client's memory stays flat, and a load
+    stopped before its end leaves the target as it was. The count is checked. Where the server is not
     known to apply an update at once (Virtuoso commits large ones in parts), a warning says
     readers may have seen part of the graph.
 
