@@ -49,7 +49,9 @@ class Profile:
     # N-Triples each (store.parts), then one MOVE.
     whole_bytes: int = 64 * 2**20
     part_bytes: int = 4 * 2**20
-    move_define: str = ""  # what precedes the MOVE of a staging graph onto the target
+    graph_update: str = (
+        ""  # what precedes an update of a whole graph (a staging graph's MOVE, DROP)
+    )
     quirks: tuple[str, ...] = ()  # its known differences, as the queries and tests rely on them
 
     def recognises(self, software: str) -> bool:
@@ -119,7 +121,7 @@ VIRTUOSO = Profile(
     part_bytes=4 * 2**20,
     # A MOVE of 10^7 triples in one transaction was aborted: its log passed the server's
     # TransactionAfterImageLimit (50 MB by default). Row by row, logged, it goes through.
-    move_define="DEFINE sql:log-enable 3 ",
+    graph_update="DEFINE sql:log-enable 3 ",
     quirks=(
         "7.2 commits a Graph Store PUT in parts of ~160,000 triples and a MOVE as it goes",
         "7.2 aborts an update whose transaction log passes 50 MB (a MOVE of 10^7 triples) "

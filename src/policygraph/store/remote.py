@@ -2,8 +2,8 @@
 
 Queries and updates go through SPARQLWrapper (SPARQL 1.1 Protocol, JSON results for SELECT and
 ASK, Turtle for CONSTRUCT and DESCRIBE). Loading replaces a graph so that readers see the old
-graph or the new one, never half of it (:func:`load_data` says how); the triple count is checked
-afterwards.
+graph or the new one, never half of it (:func:`load_data` says how; a large dataset goes in
+parts into a staging graph, :func:`load`); the triple count is checked afterwards.
 Credentials, timeouts and errors: :mod:`policygraph.store.http`.
 """
 
@@ -467,7 +467,7 @@ class _Load:
     def move(self) -> None:
         """The staging graph onto the target, in one update."""
         move = f"MOVE SILENT <{self.staging}> TO {_graph_ref(self.graph)}"
-        self.server.update(self.profile.move_define + move, self.update_url)
+        self.server.update(self.profile.graph_update + move, self.update_url)
         self.staging = None
 
     def parts(self, stream: Stream, how: str | None, progress: Progress | None) -> None:
@@ -487,8 +487,9 @@ class _Load:
 
     def drop_staging(self) -> None:
         if self.staging:
+            drop = f"DROP SILENT GRAPH <{self.staging}>"
             with contextlib.suppress(EndpointError):
-                self.server.update(f"DROP SILENT GRAPH <{self.staging}>", self.update_url)
+                self.server.update(self.profile.graph_update + drop, self.update_url)
 
     def by_difference(self, data: bytes) -> bool:
         """Send only what differs from the server's copy, in one update; False (nothing sent)
@@ -688,4 +689,5 @@ def _drop_stale(server: RemoteStore, staged_under: str, update_endpoint: str | N
     """Drop the staging graphs of loads that died (never the target itself)."""
     rows = server.select(internal("staging-graphs"), {"prefix": Literal(staged_under)})
     for (stale,) in rows.rows:
-        server.update(f"DROP SILENT GRAPH <{stale}>", update_endpoint)
+        drop = f"DROP SILENT GRAPH <{stale}>"
+        server.update(server.profile().graph_update + drop, update_endpoint)
