@@ -49,9 +49,7 @@ class Profile:
     # N-Triples each (store.parts), then one MOVE.
     whole_bytes: int = 64 * 2**20
     part_bytes: int = 4 * 2**20
-    graph_update: str = (
-        ""  # what precedes an update of a whole graph (a staging graph's MOVE, DROP)
-    )
+    drop_define: str = ""  # what precedes the DROP of a staging graph
     quirks: tuple[str, ...] = ()  # its known differences, as the queries and tests rely on them
 
     def recognises(self, software: str) -> bool:
@@ -119,13 +117,14 @@ VIRTUOSO = Profile(
     # few MB each are committed as they come.
     whole_bytes=16 * 2**20,
     part_bytes=4 * 2**20,
-    # A MOVE of 10^7 triples in one transaction was aborted: its log passed the server's
-    # TransactionAfterImageLimit (50 MB by default). Row by row, logged, it goes through.
-    graph_update="DEFINE sql:log-enable 3 ",
+    # An update of 10^7 triples in one transaction is aborted once its log passes the server's
+    # TransactionAfterImageLimit (50 MB by default). A staging graph is dropped row by row; the
+    # MOVE stays one transaction (row by row it timed out half done, the target half moved).
+    drop_define="DEFINE sql:log-enable 3 ",
     quirks=(
         "7.2 commits a Graph Store PUT in parts of ~160,000 triples and a MOVE as it goes",
-        "7.2 aborts an update whose transaction log passes 50 MB (a MOVE of 10^7 triples) "
-        "unless it runs row by row (sql:log-enable 3)",
+        "7.2 aborts an update whose transaction log passes TransactionAfterImageLimit (50 MB by "
+        "default): the MOVE of 10^7 triples needs it raised in virtuoso.ini",
         "7.2 refuses blank nodes in a DATA block: they are inserted by a template",
         "7.2 returns a boolean expression as the integer 1/0: queries compare text",
         "7.2 returns a single row for two grouped subqueries joined, or two transitive paths in "

@@ -467,7 +467,7 @@ class _Load:
     def move(self) -> None:
         """The staging graph onto the target, in one update."""
         move = f"MOVE SILENT <{self.staging}> TO {_graph_ref(self.graph)}"
-        self.server.update(self.profile.graph_update + move, self.update_url)
+        self.server.update(move, self.update_url)
         self.staging = None
 
     def parts(self, stream: Stream, how: str | None, progress: Progress | None) -> None:
@@ -489,7 +489,7 @@ class _Load:
         if self.staging:
             drop = f"DROP SILENT GRAPH <{self.staging}>"
             with contextlib.suppress(EndpointError):
-                self.server.update(self.profile.graph_update + drop, self.update_url)
+                self.server.update(self.profile.drop_define + drop, self.update_url)
 
     def by_difference(self, data: bytes) -> bool:
         """Send only what differs from the server's copy, in one update; False (nothing sent)
@@ -690,4 +690,4 @@ def _drop_stale(server: RemoteStore, staged_under: str, update_endpoint: str | N
     rows = server.select(internal("staging-graphs"), {"prefix": Literal(staged_under)})
     for (stale,) in rows.rows:
         drop = f"DROP SILENT GRAPH <{stale}>"
-        server.update(server.profile().graph_update + drop, update_endpoint)
+        server.update(server.profile().drop_define + drop, update_endpoint)
