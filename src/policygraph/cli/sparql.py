@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -205,9 +207,13 @@ def load(
     """Push the built graph into a named graph on a SPARQL server, replacing it.
 
     A reload sends only the difference from the server's copy; a first load into an empty graph
-    on Oxigraph is one atomic request; otherwise a staging graph is moved onto the target. The
-    count is checked. Where the server is not known to apply an update at once (Virtuoso commits
-    large ones in parts), a warning says readers may have seen part of the graph.
+    on Oxigraph is one atomic request; otherwise a staging graph is moved onto the target. A
+    large dataset (more than the server's profile takes whole: 256 MB of Turtle on Oxigraph,
+    16 MB on Virtuoso, 64 MB on others) is read file by file and sent in parts into the staging
+    graph, with a progress bar on a terminal; the client's memory stays flat, and a load
+    stopped before its end leaves the target as it was. The count is checked. Where the server is not
+    known to apply an update at once (Virtuoso commits large ones in parts), a warning says
+    readers may have seen part of the graph.
 
     \b
     Example:
@@ -221,16 +227,51 @@ def load(
     profile = named(server) if server else None
     endpoint = _load_target(endpoint, graph, default_graph)
     target = None if default_graph else (graph or remote.DEFAULT_GRAPH)
-    loaded = remote.load(
-        Corpus.locate(home),
-        endpoint,
-        graph=target,
-        update_endpoint=update_endpoint,
-        store_endpoint=store_endpoint,
-        timeout=timeout,
-        server=profile,
-    )
+    with _load_progress() as progress:
+        loaded = remote.load(
+            Corpus.locate(home),
+            endpoint,
+            graph=target,
+            update_endpoint=update_endpoint,
+            store_endpoint=store_endpoint,
+            timeout=timeout,
+            server=profile,
+            progress=progress,
+        )
     _said(loaded, remote.graph_label(target), endpoint)
+
+
+@contextmanager
+def _load_progress() -> Iterator[Callable[[int, int], None] | None]:
+    """A bar on stderr, where it is a terminal, of the Turtle read and sent by a load in parts
+    (bytes, rate, time left); gone once the load ends."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(i18n._("sent"), total=None)
+
+        def said(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield said
 
 
 def _load_target(endpoint: str | None, graph: str | None, default_graph: bool) -> str:

@@ -2,8 +2,8 @@
 
 Queries and updates go through SPARQLWrapper (SPARQL 1.1 Protocol, JSON results for SELECT and
 ASK, Turtle for CONSTRUCT and DESCRIBE). Loading replaces a graph so that readers see the old
-graph or the new one, never half of it (:func:`load_data` says how); the triple count is checked
-afterwards.
+graph or the new one, never half of it (:func:`load_data` says how; a large dataset goes in
+parts into a staging graph, :func:`load`); the triple count is checked afterwards.
 Credentials, timeouts and errors: :mod:`policygraph.store.http`.
 """
 
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from rdflib.term import Identifier
 
     from policygraph.corpus import Corpus
+    from policygraph.store.parts import Stream
 
 DEFAULT_GRAPH = BASE + "graph"
 
@@ -271,14 +272,36 @@ class Loaded:
         return Note("load-not-atomic", template, {"server": server})
 
 
-def load(corpus: Corpus, endpoint: str, **options: Any) -> Loaded:
+Progress = Callable[[int, int], None]  # told the bytes of Turtle read so far, and of all
+
+
+def load(
+    corpus: Corpus,
+    endpoint: str,
+    graph: str | None = DEFAULT_GRAPH,
+    update_endpoint: str | None = None,
+    store_endpoint: str | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    server: Profile | None = None,
+    progress: Progress | None = None,
+) -> Loaded:
     """Replace the graph on the server with what ``export`` writes of ``corpus`` (every part of
     the graph and the dataset's description, in one graph; options as :func:`load_data`): what
-    the ``load`` command does, and what the benchmark times."""
+    the ``load`` command does, and what the benchmark times. A dataset whose Turtle is larger
+    than the server's profile says (``whole_bytes``) is never built in memory: it is read file by
+    file and sent in parts of ``part_bytes`` (:mod:`policygraph.store.parts`) into a fresh
+    staging graph, which one ``MOVE`` puts onto the target once it holds every triple; whatever
+    stops it before (a part refused, the server gone, Ctrl-C, a file that does not parse) leaves
+    the target as it was and drops the staging graph. ``progress`` hears how far it has read."""
+    from policygraph.store import parts
+
+    job = _prepare(endpoint, graph, update_endpoint, store_endpoint, timeout, server)
+    if parts.size(corpus) > job.plan.profile.whole_bytes:
+        return job.in_parts(parts.Stream(corpus, job.plan.profile.part_bytes), progress)
     from policygraph.store.dataset import dataset, ntriples
 
     data, count = ntriples(dataset(corpus))
-    return load_data(data, count, endpoint, **options)
+    return job.whole(data, count)
 
 
 def load_data(
@@ -309,6 +332,20 @@ def load_data(
 
     ``server``: the server's profile (None: recognised by its ``Server`` header), which says
     its update and Graph Store endpoints (unless given) and how it takes a whole graph."""
+    job = _prepare(endpoint, graph, update_endpoint, store_endpoint, timeout, server)
+    return job.whole(data, count)
+
+
+def _prepare(
+    endpoint: str,
+    graph: str | None,
+    update_endpoint: str | None,
+    store_endpoint: str | None,
+    timeout: float,
+    server: Profile | None,
+) -> _Job:
+    """The load of ``graph`` on ``endpoint``: the server asked what it holds and which it is,
+    and the staging graphs of loads that died dropped."""
     from policygraph.rdf.terms import check_iri
 
     if graph is not None:
@@ -319,27 +356,64 @@ def load_data(
     store = RemoteStore(endpoint, graph=None, timeout=timeout, server=profile)
     plan = _Load(store, graph, store_endpoint or ends.store, update_endpoint or ends.update)
     _drop_stale(store, plan.staged_under, plan.update_url)
-    upload = profile.upload(software)
-    try:
-        if not (held and plan.by_difference(data)):
-            if held == 0 and upload:
-                plan.upload(graph, data, upload)
-            else:
-                plan.staged(data, upload or "put")
-    except EndpointError as exc:
-        plan.drop_staging()
-        raise _failed_load(exc, _count(store, graph), graph, count) from exc
-    on_server = _count(store, graph)
-    if on_server != count:
-        raise EndpointError(
-            N_("{endpoint}: {graph} holds {held} triples after loading, expected {count}"),
-            code="load-count",
-            endpoint=endpoint,
-            graph=graph_label(graph),
-            held=on_server,
-            count=count,
-        )
-    return Loaded(count, software, atomic=upload is not None)
+    return _Job(plan, held, software)
+
+
+@dataclass
+class _Job:
+    """One load under way: its plan, what the target held before, the server's software."""
+
+    plan: _Load
+    held: int
+    software: str
+
+    def whole(self, data: bytes, count: int) -> Loaded:
+        """The dataset as one body (:func:`load_data`)."""
+        plan, graph = self.plan, self.plan.graph
+        upload = plan.profile.upload(self.software)
+        try:
+            if not (self.held and plan.by_difference(data)):
+                if self.held == 0 and upload:
+                    plan.upload(graph, data, upload)
+                else:
+                    plan.staged(data, upload or "put")
+        except EndpointError as exc:
+            plan.drop_staging()
+            raise _failed_load(exc, _count(plan.server, graph), graph, count) from exc
+        return self.checked(count)
+
+    def in_parts(self, stream: Stream, progress: Progress | None) -> Loaded:
+        """The dataset read and sent in parts (:func:`load`)."""
+        plan = self.plan
+        try:
+            plan.parts(stream, plan.profile.upload(self.software), progress)
+        except EndpointError as exc:
+            plan.drop_staging()
+            now = _count(plan.server, plan.graph)
+            raise _failed_load(exc, now, plan.graph, stream.count or -1) from exc
+        except BaseException:  # Ctrl-C, a file that does not parse: the target as it was
+            plan.drop_staging()
+            raise
+        return self.checked(stream.count)
+
+    def checked(self, count: int) -> Loaded:
+        """What the load did, once the target holds ``count`` triples (else an error)."""
+        plan = self.plan
+        on_server = _count(plan.server, plan.graph)
+        if on_server != count:
+            raise _miscounted(plan.server.endpoint, plan.graph, on_server, count)
+        return Loaded(count, self.software, atomic=plan.profile.upload(self.software) is not None)
+
+
+def _miscounted(endpoint: str, graph: str | None, held: int | None, count: int) -> EndpointError:
+    return EndpointError(
+        N_("{endpoint}: {graph} holds {held} triples after loading, expected {count}"),
+        code="load-count",
+        endpoint=endpoint,
+        graph=graph_label(graph),
+        held=held,
+        count=count,
+    )
 
 
 NTRIPLES = _NT.media_type
@@ -388,15 +462,34 @@ class _Load:
     def staged(self, data: bytes, how: str) -> None:
         self.staging = f"{self.staged_under}{os.getpid()}-{int(time.time() * 1000)}"
         self.upload(self.staging, data, how)
-        self.server.update(
-            f"MOVE SILENT <{self.staging}> TO {_graph_ref(self.graph)}", self.update_url
-        )
+        self.move()
+
+    def move(self) -> None:
+        """The staging graph onto the target, in one update."""
+        move = f"MOVE SILENT <{self.staging}> TO {_graph_ref(self.graph)}"
+        self.server.update(move, self.update_url)
         self.staging = None
+
+    def parts(self, stream: Stream, how: str | None, progress: Progress | None) -> None:
+        """Each part of ``stream`` added to a fresh staging graph (a Graph Store POST; through
+        Oxigraph's bulk loader where it has one), the staging graph counted, then moved onto
+        the target: a staging graph short of a triple never replaces it."""
+        self.staging = staging = f"{self.staged_under}{os.getpid()}-{int(time.time() * 1000)}"
+        url = self.store_url(staging) + ("&no_transaction" if how == "bulk" else "")
+        for part in stream:
+            send("POST", url, part, NTRIPLES, self.timeout, self.profile.challenge_first)
+            if progress is not None:
+                progress(stream.read, stream.total)
+        held = _count_and_software(self.server.endpoint, staging, self.timeout)[0]
+        if held != stream.count:
+            raise _miscounted(self.server.endpoint, staging, held, stream.count)
+        self.move()
 
     def drop_staging(self) -> None:
         if self.staging:
+            drop = f"DROP SILENT GRAPH <{self.staging}>"
             with contextlib.suppress(EndpointError):
-                self.server.update(f"DROP SILENT GRAPH <{self.staging}>", self.update_url)
+                self.server.update(self.profile.drop_define + drop, self.update_url)
 
     def by_difference(self, data: bytes) -> bool:
         """Send only what differs from the server's copy, in one update; False (nothing sent)
@@ -596,4 +689,5 @@ def _drop_stale(server: RemoteStore, staged_under: str, update_endpoint: str | N
     """Drop the staging graphs of loads that died (never the target itself)."""
     rows = server.select(internal("staging-graphs"), {"prefix": Literal(staged_under)})
     for (stale,) in rows.rows:
-        server.update(f"DROP SILENT GRAPH <{stale}>", update_endpoint)
+        drop = f"DROP SILENT GRAPH <{stale}>"
+        server.update(server.profile().drop_define + drop, update_endpoint)
