@@ -11,6 +11,7 @@ last site.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import glob
 import os
@@ -18,14 +19,15 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from policygraph.corpus import Corpus
+from policygraph.corpus import Corpus, write_atomic
 from policygraph.errors import InputError
 from policygraph.i18n import N_
 from policygraph.render.output import refuse_inside_corpus
 from policygraph.render.site import reuse, state
 from policygraph.render.site.base import Site
-from policygraph.render.site.html import SiteResult
+from policygraph.render.site.html import PART, SiteResult
 from policygraph.render.site.pages import write
 from policygraph.views.site_data import SiteData
 
@@ -37,9 +39,11 @@ def build_site(
     kept: state.Kept,
     base_url: str | None = None,
 ) -> SiteResult:
-    """Build the site of ``corpus`` into ``out`` (replacing the site there, all or nothing);
-    nothing is written when the site there is already the one this corpus makes. ``out`` must
-    be new, empty, or a site this command made holding nothing else (:func:`check_ours`)."""
+    """Build the site of ``corpus`` into ``out``; nothing is written when the site there is
+    already the one this corpus makes. ``out`` must be new, empty, or a site this command made
+    holding nothing else (:func:`check_ours`). A site this command made, whose state is
+    recorded, is updated in place (:func:`_update`); any other is made whole in a staging
+    folder and swapped in, all or nothing."""
     out = out.resolve()
     if out.exists() and not out.is_dir():
         raise InputError(N_("{path}: not a directory"), code="site-not-directory", path=out)
@@ -50,17 +54,23 @@ def build_site(
     if (out / "index.html").is_file() and state.unchanged(out, last, site_key):
         size = sum(stamp[0] for stamp in last.files.values())
         return SiteResult(out, last.pages, len(last.files), size, unchanged=True)
+    in_place = bool(last.files) and (out / MARKER).is_file() and (out / "index.html").is_file()
+    if in_place:
+        remove_parts(out)
     check_ours(out, last.files)
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
-    with Staging(out) as staging:
-        site = Site(read(), base_url, as_of, last=(out, last))
-        site.bundles = reuse.start(site, corpus, base_url, kept)
-        result = write(site, staging.root)
-        staging.mark()
-        _swap(staging.root, out)
-    records = site.bundles.records if site.bundles is not None else {}
-    written = state.record(out, site_key, result.pages, site.sheets, records)
+    if in_place:
+        result, site = _update(corpus, out, read, kept, base_url, as_of, last)
+        written = state.record_made(out, site_key, result, last, site.sheets, _records(site))
+    else:
+        with Staging(out) as staging:
+            site = Site(read(), base_url, as_of, last=(out, last))
+            site.bundles = reuse.start(site, corpus, base_url, kept)
+            result = write(site, staging.root)
+            staging.mark()
+            _swap(staging.root, out)
+        written = state.record(out, site_key, result.pages, site.sheets, _records(site))
     state.save(out, written, kept)
     result.directory = out
     result.files = len(written.files)
@@ -68,9 +78,71 @@ def build_site(
     return result
 
 
+def _records(site: Site) -> dict[str, dict[str, Any]]:
+    return site.bundles.records if site.bundles is not None else {}
+
+
+def _update(
+    corpus: Corpus,
+    out: Path,
+    read: Callable[[], SiteData],
+    kept: state.Kept,
+    base_url: str | None,
+    as_of: dt.date,
+    last: state.SiteState,
+) -> tuple[SiteResult, Site]:
+    """The site in ``out`` updated in place: only the files that differ are written, the files
+    no longer made removed. While it is written, the recorded state says the site is not up to
+    date (a run killed half way leaves a site the next run makes right: the files it wrote no
+    longer match their recorded stamps, so nothing of them is taken), and the marker lists the
+    files of both sites; the marker, then the state, are written last."""
+    state.save(out, state.SiteState("", 0, last.files, last.sheets, last.bundles), kept)
+    site = Site(read(), base_url, as_of, last=(out, last))
+    site.bundles = reuse.start(site, corpus, base_url, kept)
+    old = set((out / MARKER).read_text(encoding="utf-8").splitlines())
+
+    def before(names: list[str]) -> None:  # the marker lists every file there may be
+        _write_marker(out, old | set(names))
+
+    result = write(site, out, in_place=True, before=before)
+    made = set(result.made)
+    _remove_unmade(out, old - made)
+    _write_marker(out, made)
+    return result, site
+
+
+def _write_marker(out: Path, names: set[str]) -> None:
+    write_atomic({out / MARKER: "".join(f"{n}\n" for n in sorted(names - {MARKER})).encode()})
+
+
+def _remove_unmade(out: Path, names: set[str]) -> None:
+    """Remove the files the last site made that this one does not, and the folders that
+    leaves empty."""
+    folders: set[Path] = set()
+    for name in sorted(names - {MARKER}):
+        path = out / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            folders.update(p for p in path.parents if p != out and out in p.parents)
+    for folder in sorted(folders, key=lambda p: -len(p.parts)):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only when empty
+
+
+def remove_parts(out: Path) -> None:
+    """Remove the half-written files a run killed while updating the site in place left
+    (``.<name>.policygraph-part`` beside a file its marker lists)."""
+    names = (out / MARKER).read_text(encoding="utf-8").splitlines()
+    folders = {(out / name).parent for name in names if ".." not in Path(name).parts}
+    for folder in folders:
+        for part in folder.glob(f".*{PART}"):
+            with contextlib.suppress(OSError):
+                part.unlink()
+
+
 # --- the folder: only ever one this command made ---------------------------------------------
 
-MARKER = ".policygraph-site"  # in every site: the files the site wrote, one a line
+MARKER = state.MARKER  # in every site: the files the site wrote, one a line
 STAGING, OLD = "policygraph-staging-", "policygraph-old-"  # ``.<out>.<these>XXXX`` beside it
 
 

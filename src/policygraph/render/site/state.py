@@ -34,6 +34,7 @@ from policygraph.build.state import code_version
 from policygraph.corpus import Corpus
 
 FORMAT = "2"  # bumped when what the state holds changes
+MARKER = ".policygraph-site"  # in every site: the files the site wrote, one a line
 SITE_CODE = Path(__file__).resolve().parent  # templates/ and static/
 
 
@@ -160,3 +161,22 @@ def record(
     """The state of the site just written to ``out``."""
     files = {p.relative_to(out).as_posix(): stamp(p) for p in sorted(out.rglob("*")) if p.is_file()}
     return SiteState(site_key, pages, files, sheets, bundles)
+
+
+def record_made(
+    out: Path,
+    site_key: str,
+    result: Any,
+    last: SiteState,
+    sheets: dict[str, str],
+    bundles: dict[str, dict[str, Any]],
+) -> SiteState:
+    """The state of the site just updated in place in ``out``, from what was made
+    (``result.made``, ``result.kept``; :class:`~.html.SiteResult`): a file left as the last
+    site wrote it keeps its recorded stamp (it was checked intact when taken); only the others
+    and the marker are looked at. A stat of what was written, not of every file of the site."""
+    files = {}
+    for name in sorted({*result.made, MARKER}):
+        kept = last.files.get(name) if name in result.kept else None
+        files[name] = kept if kept is not None else stamp(out / name)
+    return SiteState(site_key, result.pages, files, sheets, bundles)
