@@ -71,7 +71,9 @@ def test_after_a_curated_file_is_edited_in_place_the_site_is_the_whole_one(
 ) -> None:
     replace_in(home / "data" / "ttl" / "targets.ttl", '"高新区总数"@zh', '"高新区总数（测试）"@zh')
     site(home, built)
-    assert any("高新区总数（测试）" in b.decode("utf-8", "replace") for b in contents(built).values())
+    assert any(
+        "高新区总数（测试）" in b.decode("utf-8", "replace") for b in contents(built).values()
+    )
     assert_same_as_whole(home, built, tmp_path)
 
 
