@@ -1,12 +1,16 @@
-"""`policygraph site`: the site made into a folder, all or nothing, and only into a folder that
-is new, empty or one this command made.
+"""`policygraph site`: the site made into a folder, only into a folder that is new, empty or
+one this command made (its marker, ``.policygraph-site``, lists what it wrote; it deletes
+nothing it did not make).
 
-The site is built in a uniquely named folder beside the target and moved into place when whole,
-so a failed build leaves the old one; it is written only into a new or empty folder or one it
-made (its marker, ``.policygraph-site``, lists what it wrote) and deletes nothing it did not
-make. What the last site was made from is remembered (:mod:`.state`): with nothing changed,
-nothing is written; after a change, office files whose table is unchanged are taken from the
-last site.
+A site this command made whose state is recorded (:mod:`.state`) is updated in place: only the
+files that differ from what it holds are written, each whole (written beside it, then renamed
+over it), and the files no longer made are removed. While it is written, the recorded state
+says the site is not up to date and the marker lists the files of both sites; the marker, then
+the state, are written last: a run killed half way leaves a site the next run makes right (what
+it wrote no longer matches the recorded stamps, so none of it is taken as it is). Any other
+site is built whole in a uniquely named folder beside the target and moved into place when
+whole, so a failed build leaves the old one. With nothing changed, nothing is written; after a
+change, the pages and office files whose data is unchanged are left as they are.
 """
 
 from __future__ import annotations
@@ -21,13 +25,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from policygraph.corpus import Corpus, write_atomic
+from policygraph.corpus import Corpus
 from policygraph.errors import InputError
 from policygraph.i18n import N_
 from policygraph.render.output import refuse_inside_corpus
 from policygraph.render.site import reuse, state
 from policygraph.render.site.base import Site
-from policygraph.render.site.html import PART, SiteResult
+from policygraph.render.site.html import PART, SiteResult, write_changed
 from policygraph.render.site.pages import write
 from policygraph.views.site_data import SiteData
 
@@ -112,7 +116,7 @@ def _update(
 
 
 def _write_marker(out: Path, names: set[str]) -> None:
-    write_atomic({out / MARKER: "".join(f"{n}\n" for n in sorted(names - {MARKER})).encode()})
+    write_changed({out / MARKER: "".join(f"{n}\n" for n in sorted(names - {MARKER})).encode()})
 
 
 def _remove_unmade(out: Path, names: set[str]) -> None:
