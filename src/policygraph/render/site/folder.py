@@ -59,9 +59,7 @@ def build_site(
         size = sum(stamp[0] for stamp in last.files.values())
         return SiteResult(out, last.pages, len(last.files), size, unchanged=True)
     in_place = bool(last.files) and (out / MARKER).is_file() and (out / "index.html").is_file()
-    if in_place:
-        remove_parts(out)
-    check_ours(out, last.files)
+    check_ours(out, last.files, parts=in_place)
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     if in_place:
@@ -133,27 +131,17 @@ def _remove_unmade(out: Path, names: set[str]) -> None:
             folder.rmdir()  # only when empty
 
 
-def remove_parts(out: Path) -> None:
-    """Remove the half-written files a run killed while updating the site in place left
-    (``.<name>.policygraph-part`` beside a file its marker lists)."""
-    names = (out / MARKER).read_text(encoding="utf-8").splitlines()
-    folders = {(out / name).parent for name in names if ".." not in Path(name).parts}
-    for folder in folders:
-        for part in folder.glob(f".*{PART}"):
-            with contextlib.suppress(OSError):
-                part.unlink()
-
-
 # --- the folder: only ever one this command made ---------------------------------------------
 
 MARKER = state.MARKER  # in every site: the files the site wrote, one a line
 STAGING, OLD = "policygraph-staging-", "policygraph-old-"  # ``.<out>.<these>XXXX`` beside it
 
 
-def check_ours(out: Path, recorded: dict[str, list[int]]) -> None:
+def check_ours(out: Path, recorded: dict[str, list[int]], parts: bool = False) -> None:
     """An InputError unless ``out`` is new, empty, or a site this command made that holds
     nothing else: the files its marker lists (or, for a site made before the marker, the files
-    its recorded state lists)."""
+    its recorded state lists). ``parts``: the half-written files a run killed while updating
+    the site in place left (``.<name>.policygraph-part``) are removed, not refused."""
     if not out.is_dir() or not any(out.iterdir()):
         return
     marker = out / MARKER
@@ -168,24 +156,43 @@ def check_ours(out: Path, recorded: dict[str, list[int]]) -> None:
             path=out,
         )
     made.add(MARKER)
-    folders = {parent.as_posix() for name in made for parent in Path(name).parents}
+    folders = _folders(made)
+    root = str(out)
     for top, dirs, files in os.walk(out):  # links are not followed
         dirs.sort()
-        here = Path(top).relative_to(out)
+        here = top[len(root) + 1 :] + "/" if top != root else ""
+        real = {d for d in dirs if not os.path.islink(os.path.join(top, d))}
         for name in sorted(dirs + files):
-            entry = (here / name).as_posix()
-            folder = name in dirs and not (Path(top) / name).is_symlink()
-            if entry not in (folders if folder else made):
-                raise InputError(
-                    N_(
-                        "{path}: holds {entry}, which policygraph site did not write; a site is "
-                        "only written into an empty directory or one it made (move it away or "
-                        "give another directory)"
-                    ),
-                    code="site-foreign-file",
-                    path=out,
-                    entry=entry,
-                )
+            entry = here + name
+            if entry in (folders if name in real else made):
+                continue
+            if parts and name not in real and name.startswith(".") and name.endswith(PART):
+                os.unlink(os.path.join(top, name))
+                continue
+            raise InputError(
+                N_(
+                    "{path}: holds {entry}, which policygraph site did not write; a site is "
+                    "only written into an empty directory or one it made (move it away or "
+                    "give another directory)"
+                ),
+                code="site-foreign-file",
+                path=out,
+                entry=entry,
+            )
+
+
+def _folders(names: set[str]) -> set[str]:
+    """Every folder the files ``names`` are in, and the folders above them."""
+    out: set[str] = set()
+    for name in names:
+        at = name.rfind("/")
+        while at > 0:
+            name = name[:at]
+            if name in out:
+                break
+            out.add(name)
+            at = name.rfind("/")
+    return out
 
 
 class Staging:
