@@ -98,7 +98,7 @@ def _update(
     date (a run killed half way leaves a site the next run makes right: the files it wrote no
     longer match their recorded stamps, so nothing of them is taken), and the marker lists the
     files of both sites; the marker, then the state, are written last."""
-    state.save(out, state.SiteState("", 0, last.files, last.sheets, last.bundles), kept)
+    state.begin(out, kept)
     site = Site(read(), base_url, as_of, last=(out, last))
     site.bundles = reuse.start(site, corpus, base_url, kept)
     old = set((out / MARKER).read_text(encoding="utf-8").splitlines())
@@ -125,7 +125,8 @@ def _remove_unmade(out: Path, names: set[str]) -> None:
         path = out / name
         if path.is_file() and not path.is_symlink():
             path.unlink()
-            folders.update(p for p in path.parents if p != out and out in p.parents)
+        # a folder a killed run made for a file it never wrote is removed too
+        folders.update(p for p in path.parents if p != out and out in p.parents)
     for folder in sorted(folders, key=lambda p: -len(p.parts)):
         with contextlib.suppress(OSError):
             folder.rmdir()  # only when empty

@@ -70,12 +70,15 @@ def location(out: Path, cache: Kept) -> Path | None:
 
 
 def load(out: Path, cache: Kept) -> SiteState:
-    """The state of the last site written to ``out``; an empty one where there is none."""
+    """The state of the last site written to ``out``; an empty one where there is none. Where a
+    run began writing the site and did not finish (:func:`begin`), the state is the last one
+    but for its key: the site is not up to date, though each file still as the last one wrote
+    it may be taken."""
     found = cache.read_json(location(out, cache), FORMAT)
     if found is None:
         return SiteState()
     try:
-        return SiteState(
+        loaded = SiteState(
             str(found["key"]),
             int(found["pages"]),
             dict(found["files"]),
@@ -84,12 +87,27 @@ def load(out: Path, cache: Kept) -> SiteState:
         )
     except (KeyError, TypeError, ValueError):
         return SiteState()
+    writing = cache.read_json(_writing(out, cache), FORMAT)
+    if writing is None or writing.get("writing", True):
+        loaded.key = ""  # begun and not finished (or not known to be finished)
+    return loaded
+
+
+def begin(out: Path, cache: Kept) -> None:
+    """Say the site in ``out`` is being written: until :func:`save`, it is not up to date."""
+    cache.keep_json(_writing(out, cache), {"format": FORMAT, "writing": True})
 
 
 def save(out: Path, state: SiteState, cache: Kept) -> None:
-    """Write the state in one step; a cache that cannot be written only means a whole site
-    next time."""
+    """Write the state in one step, then say the site is written; a cache that cannot be
+    written only means a whole site next time."""
     cache.keep_json(location(out, cache), {"format": FORMAT, **state.__dict__})
+    cache.keep_json(_writing(out, cache), {"format": FORMAT, "writing": False})
+
+
+def _writing(out: Path, cache: Kept) -> Path | None:
+    where = location(out, cache)
+    return where.with_suffix(".writing") if where is not None else None
 
 
 def key(
