@@ -15,6 +15,10 @@ the store; the cache off means every site is made whole, as before). It records
 - ``bundles``: for each held document, the key of its pages and what they are
   (:mod:`.reuse`).
 
+Beside it, a flag says whether the site was written to the end: a run that updates the site in
+place raises it first (:func:`begin`) and lowers it after the state (:func:`save`), so a run
+killed half way leaves a site that is not up to date.
+
 Nothing is trusted without checking: the site is left as it is only when the key is the
 recorded one and every file is still as written; an office file is taken from the last site
 only when its table's digest is the recorded one and the file is still as written (a file
