@@ -7,7 +7,6 @@ checks."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
@@ -21,6 +20,8 @@ from policygraph.views import internal, network, progress, site, tasks
 from policygraph.views.chain import Cache, Chain, Node, chain
 from policygraph.views.links import ProvisionText, provisions
 from policygraph.views.summary import summarize
+
+EVERY_DOCUMENT = 100  # departments asked for, past which every document's order is read at once
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,12 @@ class SiteData:
         self.indicators = site.indicators(store)  # and the figures reported for each
         self.terms = site.terms(store)  # the ontology's own
         self._chains = Cache()
-        self._department_keys: tuple[dict[object, list[str]], dict[object, int]] | None = None
+        self._deadlines: dict[object, list[str]] = {}  # by measure, of the documents read
+        self._sequence: dict[object, int] = {}  # 序号 by measure, of the documents read
+        self._read: set[object] = set()  # the documents whose deadlines and order are read
+        self._asked = 0  # departments asked for
+        self._untyped: set[object] | None = None
+        self._source_files: list[SourceFile] | None = None
 
     def document(self, iri: str) -> DocumentData:
         doc = tasks.find_document(self._store, iri)
@@ -97,16 +103,32 @@ class SiteData:
         return ProgressData(rows, silent)
 
     def department_tasks(self, department: str) -> tasks.DepartmentTasks:
-        """Everything a department is assigned, in every document (the deadlines and the
-        task tables' order read once for all departments)."""
-        if self._department_keys is None:
-            documents: set[object] = {URIRef(d.document) for d in self.summary.documents}
-            self._department_keys = (
-                tasks.deadlines_of(self._store, documents),
-                tasks.sequence_of(self._store, documents),
+        """Everything a department is assigned, in every document. The deadlines and the task
+        tables' order are read per document, once: for the first departments asked (a site
+        again makes few), those of the documents each is assigned in (and those of any
+        document not typed a policy document, which department-tasks.rq does not bind); past
+        ``EVERY_DOCUMENT`` departments, those of every document at once."""
+        held: set[object] = {URIRef(d.document) for d in self.summary.documents}
+        self._asked += 1
+        if self._asked > EVERY_DOCUMENT:
+            needed = held
+        else:
+            if self._untyped is None:
+                rows = self._store.select(internal.query("untyped-documents")).rows
+                self._untyped = {r[0] for r in rows}
+            found = self._store.select(
+                internal.query("department-tasks"), {"dept": URIRef(department)}
             )
-        deadlines, sequence = self._department_keys
-        return tasks.department_tasks(self._store, URIRef(department), None, deadlines, sequence)
+            needed = ({r["document"] for r in found.dicts()} | self._untyped) & held
+        todo = needed - self._read
+        if todo:
+            self._read |= todo
+            for measure, said in tasks.deadlines_of(self._store, todo).items():
+                self._deadlines.setdefault(measure, []).extend(said)
+            self._sequence.update(tasks.sequence_of(self._store, todo))
+        return tasks.department_tasks(
+            self._store, URIRef(department), None, self._deadlines, self._sequence
+        )
 
     def description(self, iri: str) -> Graph:
         """The triples whose subject is ``iri``: its page's Turtle."""
@@ -116,7 +138,12 @@ class SiteData:
                 graph.add((subject, p, o))
         return graph
 
-    def sources(self) -> Iterator[tuple[SourceFile, str]]:
-        """Every source file the corpus holds, with its text (its bytes checked)."""
-        for source in source_files(self.corpus.metadata()):
-            yield source, self.corpus.read_text(source)
+    def source_files(self) -> list[SourceFile]:
+        """Every source file the corpus holds, as its metadata records it (read once)."""
+        if self._source_files is None:
+            self._source_files = source_files(self.corpus.metadata())
+        return self._source_files
+
+    def text(self, source: SourceFile) -> str:
+        """The text of a source file (its bytes checked)."""
+        return self.corpus.read_text(source)

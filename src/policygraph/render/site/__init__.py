@@ -4,8 +4,8 @@ Pages mirror the graph's IRIs (:mod:`.paths`); each links its Turtle and embeds 
 JSON-LD; every script and style is in the site (no network, no server); Jinja2 templates in
 ``templates/``, SVG drawn in Python (:mod:`.svg`). What it shows comes from the views
 (``views.site_data``), given by the caller: the site imports neither the store nor the checks.
-:mod:`.folder` writes it (all or nothing, only where it may), :mod:`.pages` makes its pages, one
-module per kind of page.
+:mod:`.folder` writes it (in place over the last site it made, else whole; only where it
+may), :mod:`.pages` makes its pages, one module per kind of page.
 """
 
 from __future__ import annotations

@@ -1,16 +1,21 @@
-"""`policygraph site`: the site made into a folder, all or nothing, and only into a folder that
-is new, empty or one this command made.
+"""`policygraph site`: the site made into a folder, only into a folder that is new, empty or
+one this command made (its marker, ``.policygraph-site``, lists what it wrote; it deletes
+nothing it did not make).
 
-The site is built in a uniquely named folder beside the target and moved into place when whole,
-so a failed build leaves the old one; it is written only into a new or empty folder or one it
-made (its marker, ``.policygraph-site``, lists what it wrote) and deletes nothing it did not
-make. What the last site was made from is remembered (:mod:`.state`): with nothing changed,
-nothing is written; after a change, office files whose table is unchanged are taken from the
-last site.
+A site this command made whose state is recorded (:mod:`.state`) is updated in place: only the
+files that differ from what it holds are written, each whole (written beside it, then renamed
+over it), and the files no longer made are removed. While it is written, the recorded state
+says the site is not up to date and the marker lists the files of both sites; the marker, then
+the state, are written last: a run killed half way leaves a site the next run makes right (what
+it wrote no longer matches the recorded stamps, so none of it is taken as it is). Any other
+site is built whole in a uniquely named folder beside the target and moved into place when
+whole, so a failed build leaves the old one. With nothing changed, nothing is written; after a
+change, the pages and office files whose data is unchanged are left as they are.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import glob
 import os
@@ -18,6 +23,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from policygraph.corpus import Corpus
 from policygraph.errors import InputError
@@ -25,7 +31,7 @@ from policygraph.i18n import N_
 from policygraph.render.output import refuse_inside_corpus
 from policygraph.render.site import reuse, state
 from policygraph.render.site.base import Site
-from policygraph.render.site.html import SiteResult
+from policygraph.render.site.html import PART, SiteResult, write_changed
 from policygraph.render.site.pages import write
 from policygraph.views.site_data import SiteData
 
@@ -37,9 +43,11 @@ def build_site(
     kept: state.Kept,
     base_url: str | None = None,
 ) -> SiteResult:
-    """Build the site of ``corpus`` into ``out`` (replacing the site there, all or nothing);
-    nothing is written when the site there is already the one this corpus makes. ``out`` must
-    be new, empty, or a site this command made holding nothing else (:func:`check_ours`)."""
+    """Build the site of ``corpus`` into ``out``; nothing is written when the site there is
+    already the one this corpus makes. ``out`` must be new, empty, or a site this command made
+    holding nothing else (:func:`check_ours`). A site this command made, whose state is
+    recorded, is updated in place (:func:`_update`); any other is made whole in a staging
+    folder and swapped in, all or nothing."""
     out = out.resolve()
     if out.exists() and not out.is_dir():
         raise InputError(N_("{path}: not a directory"), code="site-not-directory", path=out)
@@ -50,17 +58,21 @@ def build_site(
     if (out / "index.html").is_file() and state.unchanged(out, last, site_key):
         size = sum(stamp[0] for stamp in last.files.values())
         return SiteResult(out, last.pages, len(last.files), size, unchanged=True)
-    check_ours(out, last.files)
+    in_place = bool(last.files) and (out / MARKER).is_file() and (out / "index.html").is_file()
+    check_ours(out, last.files, parts=in_place)
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
-    with Staging(out) as staging:
-        site = Site(read(), base_url, as_of, last=(out, last))
-        site.bundles = reuse.start(site, corpus, base_url, kept)
-        result = write(site, staging.root)
-        staging.mark()
-        _swap(staging.root, out)
-    records = site.bundles.records if site.bundles is not None else {}
-    written = state.record(out, site_key, result.pages, site.sheets, records)
+    if in_place:
+        result, site = _update(corpus, out, read, kept, base_url, as_of, last)
+        written = state.record_made(out, site_key, result, last, site.sheets, _records(site))
+    else:
+        with Staging(out) as staging:
+            site = Site(read(), base_url, as_of, last=(out, last))
+            site.bundles = reuse.start(site, corpus, base_url, kept)
+            result = write(site, staging.root)
+            staging.mark()
+            _swap(staging.root, out)
+        written = state.record(out, site_key, result.pages, site.sheets, _records(site))
     state.save(out, written, kept)
     result.directory = out
     result.files = len(written.files)
@@ -68,16 +80,69 @@ def build_site(
     return result
 
 
+def _records(site: Site) -> dict[str, dict[str, Any]]:
+    return site.bundles.records if site.bundles is not None else {}
+
+
+def _update(
+    corpus: Corpus,
+    out: Path,
+    read: Callable[[], SiteData],
+    kept: state.Kept,
+    base_url: str | None,
+    as_of: dt.date,
+    last: state.SiteState,
+) -> tuple[SiteResult, Site]:
+    """The site in ``out`` updated in place: only the files that differ are written, the files
+    no longer made removed. While it is written, the recorded state says the site is not up to
+    date (a run killed half way leaves a site the next run makes right: the files it wrote no
+    longer match their recorded stamps, so nothing of them is taken), and the marker lists the
+    files of both sites; the marker, then the state, are written last."""
+    state.begin(out, kept)
+    site = Site(read(), base_url, as_of, last=(out, last))
+    site.bundles = reuse.start(site, corpus, base_url, kept)
+    old = set((out / MARKER).read_text(encoding="utf-8").splitlines())
+
+    def before(names: list[str]) -> None:  # the marker lists every file there may be
+        _write_marker(out, old | set(names))
+
+    result = write(site, out, in_place=True, before=before)
+    made = set(result.made)
+    _remove_unmade(out, old - made)
+    _write_marker(out, made)
+    return result, site
+
+
+def _write_marker(out: Path, names: set[str]) -> None:
+    write_changed({out / MARKER: "".join(f"{n}\n" for n in sorted(names - {MARKER})).encode()})
+
+
+def _remove_unmade(out: Path, names: set[str]) -> None:
+    """Remove the files the last site made that this one does not, and the folders that
+    leaves empty."""
+    folders: set[Path] = set()
+    for name in sorted(names - {MARKER}):
+        path = out / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+        # a folder a killed run made for a file it never wrote is removed too
+        folders.update(p for p in path.parents if p != out and out in p.parents)
+    for folder in sorted(folders, key=lambda p: -len(p.parts)):
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only when empty
+
+
 # --- the folder: only ever one this command made ---------------------------------------------
 
-MARKER = ".policygraph-site"  # in every site: the files the site wrote, one a line
+MARKER = state.MARKER  # in every site: the files the site wrote, one a line
 STAGING, OLD = "policygraph-staging-", "policygraph-old-"  # ``.<out>.<these>XXXX`` beside it
 
 
-def check_ours(out: Path, recorded: dict[str, list[int]]) -> None:
+def check_ours(out: Path, recorded: dict[str, list[int]], parts: bool = False) -> None:
     """An InputError unless ``out`` is new, empty, or a site this command made that holds
     nothing else: the files its marker lists (or, for a site made before the marker, the files
-    its recorded state lists)."""
+    its recorded state lists). ``parts``: the half-written files a run killed while updating
+    the site in place left (``.<name>.policygraph-part``) are removed, not refused."""
     if not out.is_dir() or not any(out.iterdir()):
         return
     marker = out / MARKER
@@ -92,24 +157,43 @@ def check_ours(out: Path, recorded: dict[str, list[int]]) -> None:
             path=out,
         )
     made.add(MARKER)
-    folders = {parent.as_posix() for name in made for parent in Path(name).parents}
+    folders = _folders(made)
+    root = str(out)
     for top, dirs, files in os.walk(out):  # links are not followed
         dirs.sort()
-        here = Path(top).relative_to(out)
+        here = top[len(root) + 1 :] + "/" if top != root else ""
+        real = {d for d in dirs if not os.path.islink(os.path.join(top, d))}
         for name in sorted(dirs + files):
-            entry = (here / name).as_posix()
-            folder = name in dirs and not (Path(top) / name).is_symlink()
-            if entry not in (folders if folder else made):
-                raise InputError(
-                    N_(
-                        "{path}: holds {entry}, which policygraph site did not write; a site is "
-                        "only written into an empty directory or one it made (move it away or "
-                        "give another directory)"
-                    ),
-                    code="site-foreign-file",
-                    path=out,
-                    entry=entry,
-                )
+            entry = here + name
+            if entry in (folders if name in real else made):
+                continue
+            if parts and name not in real and name.startswith(".") and name.endswith(PART):
+                os.unlink(os.path.join(top, name))
+                continue
+            raise InputError(
+                N_(
+                    "{path}: holds {entry}, which policygraph site did not write; a site is "
+                    "only written into an empty directory or one it made (move it away or "
+                    "give another directory)"
+                ),
+                code="site-foreign-file",
+                path=out,
+                entry=entry,
+            )
+
+
+def _folders(names: set[str]) -> set[str]:
+    """Every folder the files ``names`` are in, and the folders above them."""
+    out: set[str] = set()
+    for name in names:
+        at = name.rfind("/")
+        while at > 0:
+            name = name[:at]
+            if name in out:
+                break
+            out.add(name)
+            at = name.rfind("/")
+    return out
 
 
 class Staging:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,8 @@ class SiteResult:
     unchanged: bool = False  # the site there was already this one: nothing written
     reused: int = 0  # office files taken from the last site, their tables unchanged
     taken: int = 0  # pages taken from the last site, nothing they draw on changed
+    made: list[str] = field(default_factory=list)  # every file of the site but its marker
+    kept: set[str] = field(default_factory=set)  # of those, files left as the last site wrote
 
 
 @dataclass
@@ -38,17 +41,58 @@ class Page:
     extra: dict[str, bytes | Path] = field(default_factory=dict)
 
 
+PART = ".policygraph-part"  # a file being written in place: ``.<name>.policygraph-part``
+
+
 def render_pages(
-    pages: list[Page], root: Path, base_url: str | None, taken_files: dict[str, Path] | None = None
+    pages: list[Page],
+    root: Path,
+    base_url: str | None,
+    taken_files: dict[str, Path] | None = None,
+    in_place: bool = False,
+    before: Callable[[list[str]], None] | None = None,
 ) -> SiteResult:
     """Write every page (and the files beside it) under ``root``; ``taken_files``: files of
-    the last site taken as they are, by their names in the site."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    the last site taken as they are, by their names in the site. ``in_place``: ``root`` holds
+    the last site, and only the files that differ from what it holds are written; ``before``
+    is told the names of every file before any is written."""
     result = SiteResult(root)
     files: dict[Path, bytes] = {}
     taken = {root / name: old for name, old in (taken_files or {}).items()}
+    result.pages = _render(pages, root, base_url, files, taken)
+    made = [*files, *taken, *(root / "static" / name for name in static_files())]
+    result.made = [p.relative_to(root).as_posix() for p in made]
+    result.kept = {t.relative_to(root).as_posix() for t, old in taken.items() if old == t}
+    if before is not None:
+        before(result.made)
+    for path in {path.parent for path in [*files, *taken]}:
+        path.mkdir(parents=True, exist_ok=True)
+    if in_place:
+        write_changed(files)
+        write_changed({root / "static" / n: p.read_bytes() for n, p in static_files().items()})
+    else:
+        write_atomic(files)
+    for target, old in taken.items():
+        if old != target:
+            _take(old, target)
+    result.reused = len(taken) - len(taken_files or {})
+    if not in_place:
+        shutil.copytree(STATIC, root / "static", dirs_exist_ok=True)
+    return result
+
+
+def _render(
+    pages: list[Page],
+    root: Path,
+    base_url: str | None,
+    files: dict[Path, bytes],
+    taken: dict[Path, Path],
+) -> int:
+    """Each page's HTML into ``files`` with the files beside it (those taken from the last site
+    into ``taken``); the number of pages."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     for page in pages:
         depth = page.path.count("/")
         context = {"root": "../" * depth, "iri": page.iri, **page.context}
@@ -62,15 +106,26 @@ def render_pages(
                 taken[target] = data
             else:
                 files[target] = data
-        result.pages += 1
-    for path in [*files, *taken]:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(files)
-    for target, old in taken.items():
-        _take(old, target)
-    result.reused = len(taken) - len(taken_files or {})
-    shutil.copytree(STATIC, root / "static", dirs_exist_ok=True)
-    return result
+    return len(pages)
+
+
+def static_files() -> dict[str, Path]:
+    """The site's static files (its style and script), by their names under ``static/``."""
+    return {p.relative_to(STATIC).as_posix(): p for p in sorted(STATIC.rglob("*")) if p.is_file()}
+
+
+def write_changed(files: dict[Path, bytes]) -> None:
+    """Write each file that does not already hold its bytes, one at a time, each whole (written
+    beside it, then renamed over it): a file already as it should be is left as it is."""
+    for path, data in files.items():
+        try:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                continue
+        except OSError:
+            pass  # not there yet
+        part = path.with_name(f".{path.name}{PART}")
+        part.write_bytes(data)
+        os.replace(part, path)
 
 
 def _take(old: Path, target: Path) -> None:

@@ -57,29 +57,39 @@ def home(site: Site, documents: list[Any], cited: list[Any]) -> None:
 
 
 def source_pages(site: Site) -> None:
+    """The page of each source text, taken from the last site where its key is unchanged
+    (:meth:`.reuse.Bundles.source_key`): its text is then not even read."""
     by_source: dict[str, list[Any]] = {}
     for q in site.quotes:
         by_source.setdefault(q.source, []).append(q)
-    for source, text in site.data.sources():
-        path = page_of(str(source.iri))
-        site.add(
-            path,
-            "source.html",
-            str(source.iri),
-            title=source.file_name,
-            name=source.file_name,
-            file=source.file_name,
-            sha=source.sha256,
-            text=_anchored(text, by_source.get(str(source.iri), [])),
-        )
-        title = site.text_of.get(str(source.iri), "")
-        quoted = by_source.get(str(source.iri), [])
-        site.search_entry(
-            "source",
-            title or source.file_name,
-            str(source.iri),
-            f"{source.file_name} {_unindexed(text, quoted)}",
-        )
+    for source in site.data.source_files():
+        iri, bundles = str(source.iri), site.bundles
+        quoted = by_source.get(iri, [])
+        key = bundles.source_key(source, quoted, site.turtle(iri)) if bundles else ""
+        if bundles is not None and bundles.take_source(iri, key):
+            continue
+        start = (len(site.pages), len(site.index))
+        _source_page(site, source, site.data.text(source), quoted)
+        if bundles is not None:
+            bundles.made_source(iri, key, start)
+
+
+def _source_page(site: Site, source: Any, text: str, quoted: list[Any]) -> None:
+    iri = str(source.iri)
+    site.add(
+        page_of(iri),
+        "source.html",
+        iri,
+        title=source.file_name,
+        name=source.file_name,
+        file=source.file_name,
+        sha=source.sha256,
+        text=_anchored(text, quoted),
+    )
+    title = site.text_of.get(iri, "")
+    site.search_entry(
+        "source", title or source.file_name, iri, f"{source.file_name} {_unindexed(text, quoted)}"
+    )
 
 
 def place_facts(site: Site) -> None:

@@ -3,6 +3,7 @@ home, documents, measures, departments, sources, checks, search; one module per 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from policygraph.render.site import checks, departments, documents, others, search, terms
@@ -11,8 +12,15 @@ from policygraph.render.site.html import SiteResult, render_pages
 from policygraph.views.site import cited_documents
 
 
-def write(site: Site, root: Path) -> SiteResult:
-    """Make every page of ``site`` and write the site under ``root``."""
+def write(
+    site: Site,
+    root: Path,
+    in_place: bool = False,
+    before: Callable[[list[str]], None] | None = None,
+) -> SiteResult:
+    """Make every page of ``site`` and write the site under ``root`` (``in_place``: over the
+    last site there, only the files that differ; ``before``: told every file's name before
+    any is written; see :func:`.html.render_pages`)."""
     held_documents = [d for d in site.summary.documents if d.short]
     cited = cited_documents(site.citations)
     site.known = {d.document for d in held_documents} | {d.document for d in cited}
@@ -40,8 +48,15 @@ def write(site: Site, root: Path) -> SiteResult:
     terms.ontology_page(site)
     others.place_facts(site)
     taken = site.bundles.taken if site.bundles is not None else {}
-    result = render_pages(site.pages, root, site.base_url, taken)
+    index = search.shards(site.index)
+    shards = [f"static/{name}" for name in index]
+
+    def announce(names: list[str]) -> None:
+        if before is not None:
+            before(names + shards)
+
+    result = render_pages(site.pages, root, site.base_url, taken, in_place, announce)
     result.taken = site.bundles.pages if site.bundles is not None else 0
     result.pages += result.taken
-    search.write_index(site, root)
+    result.made += search.write_index(index, root, in_place)
     return result

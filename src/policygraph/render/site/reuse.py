@@ -38,6 +38,7 @@ from policygraph.corpus import Corpus
 from policygraph.render.site import state
 
 DEPARTMENT = "department "  # before a department's IRI: the key of its record
+SOURCE = "source "  # before a source text's IRI: the key of its page's record
 VOLATILE = ("citations.ttl", "anchors.ttl")  # data/ttl files build writes for every document
 
 
@@ -69,7 +70,9 @@ def start(site: Any, corpus: Corpus, base_url: str | None, cache: state.Kept) ->
         body = "".join(f"{n}\0{found.get(n, '')}\n" for n in names)
         digests[shorts[short]] = hashlib.sha256(body.encode()).hexdigest()
     shared = shared_key(corpus, base_url, cache, set(mine))
-    return Bundles(site, shared, digests, site.last)
+    bundles = Bundles(site, shared, digests, site.last)
+    bundles.files = found
+    return bundles
 
 
 def file_digests(cache: state.Kept, files: list[Path], root: Path) -> dict[str, str]:
@@ -109,6 +112,8 @@ class Bundles:
         self.pages = 0  # pages taken
         self.naming: dict[str, list[str]] | None = None  # a department → the keys naming it
         self.rows: dict[str, Any] | None = None  # each department's row, by its IRI
+        self.files: dict[str, str] = {}  # each document's own file → its SHA-256
+        self.below: dict[str, list[Any]] | None = None  # a source → the nodes below it
         held = {d.document for d in site.summary.documents if d.short}
         self.up: dict[str, set[str]] = {}
         self.down: dict[str, set[str]] = {}
@@ -235,6 +240,53 @@ class Bundles:
         files = _files(self.site.pages[start:])
         key = self.department_key(iri, seen)
         self.records[DEPARTMENT + iri] = {"key": key, "files": files, "pages": 1}
+
+    def source_key(self, source: Any, quoted: list[Any], turtle: bytes) -> str:
+        """The key of a source text's page: the shared key, the source as the metadata records
+        it, the SHA-256 of its files (those of one document; the others are in the shared key),
+        the quotes in it, the title of the document it holds, the nodes below it and its
+        Turtle."""
+        site, iri = self.site, str(source.iri)
+        if self.below is None:
+            sources = {str(s.iri) for s in site.data.source_files()}
+            self.below = _by_owner(sorted(site.subjects.items()), sources)
+        below = [
+            (n, v, site.quote_of[n].__dict__ if n in site.quote_of else None)
+            for n, v in self.below.get(iri, [])
+            if n != iri
+        ]
+        names = [source.file_name, source.text_file or ""]
+        body = [
+            repr(source),
+            [self.files.get(name, "") for name in names],
+            [q.__dict__ for q in quoted],
+            site.text_of.get(iri, ""),
+            below,
+            hashlib.sha256(turtle).hexdigest(),
+        ]
+        digest = hashlib.sha256(f"{self.shared}\nsource\n".encode())
+        digest.update(json.dumps(body, ensure_ascii=False, default=repr).encode("utf-8"))
+        return digest.hexdigest()
+
+    def take_source(self, iri: str, key: str) -> bool:
+        """Take a source text's page (and its search entry) from the last site where its key is
+        the one recorded and its files are as written."""
+        found = self.last.bundles.get(SOURCE + iri)
+        if not found or found["key"] != key:
+            return False
+        if not all(state.intact(self.last_site, self.last, name) for name in found["files"]):
+            return False
+        self._take(found["files"])
+        self.site.index.extend(found["index"])
+        self.site.page_iris.add(iri)
+        self.records[SOURCE + iri] = found
+        self.pages += 1
+        return True
+
+    def made_source(self, iri: str, key: str, start: tuple[int, int]) -> None:
+        files = _files(self.site.pages[start[0] :])
+        index = self.site.index[start[1] :]
+        self.records[SOURCE + iri] = {"key": key, "files": files, "pages": 1, "index": index}
 
     def _take(self, files: list[str]) -> None:
         for name in files:

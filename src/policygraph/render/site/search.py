@@ -8,6 +8,7 @@ from pathlib import Path
 
 from policygraph.render.site import words
 from policygraph.render.site.base import Site
+from policygraph.render.site.html import write_changed
 
 EXAMPLES = ("科技厅", "研发", "上市")  # what the search suggests, where the corpus has it
 SHARD_BYTES = 128 * 1024  # about what one file of the index holds, past the first
@@ -36,12 +37,18 @@ def suggested(site: Site) -> list[str]:
     return found
 
 
-def write_index(site: Site, root: Path) -> None:
-    """The search index into the site's static files (:func:`shards`)."""
+def write_index(index: dict[str, str], root: Path, in_place: bool = False) -> list[str]:
+    """The search index (:func:`shards`) into the site's static files; their names in the
+    site. ``in_place``: only the files that differ from what ``root`` holds are written."""
     folder = root / "static" / "search"
     folder.mkdir(parents=True, exist_ok=True)
-    for name, body in shards(site.index).items():
-        (root / "static" / name).write_text(body, encoding="utf-8")
+    files = {root / "static" / name: body.encode("utf-8") for name, body in index.items()}
+    if in_place:
+        write_changed(files)
+    else:
+        for path, data in files.items():
+            path.write_bytes(data)
+    return [path.relative_to(root).as_posix() for path in files]
 
 
 def _json(data: object) -> str:

@@ -15,6 +15,10 @@ the store; the cache off means every site is made whole, as before). It records
 - ``bundles``: for each held document, the key of its pages and what they are
   (:mod:`.reuse`).
 
+Beside it, a flag says whether the site was written to the end: a run that updates the site in
+place raises it first (:func:`begin`) and lowers it after the state (:func:`save`), so a run
+killed half way leaves a site that is not up to date.
+
 Nothing is trusted without checking: the site is left as it is only when the key is the
 recorded one and every file is still as written; an office file is taken from the last site
 only when its table's digest is the recorded one and the file is still as written (a file
@@ -34,6 +38,7 @@ from policygraph.build.state import code_version
 from policygraph.corpus import Corpus
 
 FORMAT = "2"  # bumped when what the state holds changes
+MARKER = ".policygraph-site"  # in every site: the files the site wrote, one a line
 SITE_CODE = Path(__file__).resolve().parent  # templates/ and static/
 
 
@@ -69,12 +74,15 @@ def location(out: Path, cache: Kept) -> Path | None:
 
 
 def load(out: Path, cache: Kept) -> SiteState:
-    """The state of the last site written to ``out``; an empty one where there is none."""
+    """The state of the last site written to ``out``; an empty one where there is none. Where a
+    run began writing the site and did not finish (:func:`begin`), the state is the last one
+    but for its key: the site is not up to date, though each file still as the last one wrote
+    it may be taken."""
     found = cache.read_json(location(out, cache), FORMAT)
     if found is None:
         return SiteState()
     try:
-        return SiteState(
+        loaded = SiteState(
             str(found["key"]),
             int(found["pages"]),
             dict(found["files"]),
@@ -83,12 +91,27 @@ def load(out: Path, cache: Kept) -> SiteState:
         )
     except (KeyError, TypeError, ValueError):
         return SiteState()
+    writing = cache.read_json(_writing(out, cache), FORMAT)
+    if writing is None or writing.get("writing", True):
+        loaded.key = ""  # begun and not finished (or not known to be finished)
+    return loaded
+
+
+def begin(out: Path, cache: Kept) -> None:
+    """Say the site in ``out`` is being written: until :func:`save`, it is not up to date."""
+    cache.keep_json(_writing(out, cache), {"format": FORMAT, "writing": True})
 
 
 def save(out: Path, state: SiteState, cache: Kept) -> None:
-    """Write the state in one step; a cache that cannot be written only means a whole site
-    next time."""
+    """Write the state in one step, then say the site is written; a cache that cannot be
+    written only means a whole site next time."""
     cache.keep_json(location(out, cache), {"format": FORMAT, **state.__dict__})
+    cache.keep_json(_writing(out, cache), {"format": FORMAT, "writing": False})
+
+
+def _writing(out: Path, cache: Kept) -> Path | None:
+    where = location(out, cache)
+    return where.with_suffix(".writing") if where is not None else None
 
 
 def key(
@@ -160,3 +183,22 @@ def record(
     """The state of the site just written to ``out``."""
     files = {p.relative_to(out).as_posix(): stamp(p) for p in sorted(out.rglob("*")) if p.is_file()}
     return SiteState(site_key, pages, files, sheets, bundles)
+
+
+def record_made(
+    out: Path,
+    site_key: str,
+    result: Any,
+    last: SiteState,
+    sheets: dict[str, str],
+    bundles: dict[str, dict[str, Any]],
+) -> SiteState:
+    """The state of the site just updated in place in ``out``, from what was made
+    (``result.made``, ``result.kept``; :class:`~.html.SiteResult`): a file left as the last
+    site wrote it keeps its recorded stamp (it was checked intact when taken); only the others
+    and the marker are looked at. A stat of what was written, not of every file of the site."""
+    files = {}
+    for name in sorted({*result.made, MARKER}):
+        kept = last.files.get(name) if name in result.kept else None
+        files[name] = kept if kept is not None else stamp(out / name)
+    return SiteState(site_key, result.pages, files, sheets, bundles)
