@@ -377,19 +377,25 @@ def reindex(mentions: Mentions, files: Iterable[Path]) -> None:
     """Bring the index up to ``files`` alone, as they are now (a file gone is forgotten), in
     one transaction: a writer holding the corpus (a batch) names what it wrote instead of a
     stat of every file per document. The index also gets its indexes of the facts by subject
-    and by object, for :func:`facts_where` (made once; nothing the index holds changes)."""
+    and by object, for :func:`facts_where` (made once; nothing the index holds changes).
+    Inside a transaction the caller opened, that transaction's (a commit per document was a
+    write to disk per document)."""
     db = mentions.db
-    db.execute("CREATE INDEX IF NOT EXISTS facts_s ON facts (s)")
-    db.execute("CREATE INDEX IF NOT EXISTS facts_o ON facts (o)")
-    db.execute("BEGIN")
+    own = not db.in_transaction
+    if own:
+        db.execute("CREATE INDEX IF NOT EXISTS facts_s ON facts (s)")
+        db.execute("CREATE INDEX IF NOT EXISTS facts_o ON facts (o)")
+        db.execute("BEGIN")
     try:
         for path in files:
             mentions._forget(mentions.name(path))
             if path.is_file():
                 mentions._index(path)
-        db.execute("COMMIT")
+        if own:
+            db.execute("COMMIT")
     except BaseException:
-        db.execute("ROLLBACK")
+        if own:
+            db.execute("ROLLBACK")
         raise
 
 
@@ -406,7 +412,7 @@ def facts_where(
     file's triples."""
     assert column in ("s", "o", "name"), column
     wanted, hidden = sorted(set(predicates)), sorted({mentions.name(p) for p in exclude})
-    where = f"{column} = ? AND p IN ({', '.join('?' * len(wanted))})"
+    where = f"{column} = ? AND +p IN ({', '.join('?' * len(wanted))})"  # by column alone
     if hidden:
         where += f" AND name NOT IN ({', '.join('?' * len(hidden))})"
     return list(
@@ -423,7 +429,9 @@ def department_rows(
     """What :meth:`Mentions.departments` is made of, for the departments of ``jurisdiction``
     alone (those a curated file, but ``exclude``, gives that jurisdiction)."""
     hidden = sorted({mentions.name(p) for p in exclude})
-    where = "p IN (?, ?, ?) AND s IN (SELECT s FROM facts WHERE p = ? AND o = ?"
+    # by the object, then by subject (``+p``: never the index of predicates, whose rows of
+    # labels grow with the corpus)
+    where = "+p IN (?, ?, ?) AND s IN (SELECT s FROM facts WHERE +p = ? AND o = ?"
     args = [*_DEPARTMENTS, _DEPARTMENTS[0], jurisdiction]
     if hidden:
         where += f" AND name NOT IN ({', '.join('?' * len(hidden))})"

@@ -11,6 +11,7 @@ an interruption (Ctrl-C, a kill) leaves the corpus as it was before the batch.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import glob
 import sqlite3
@@ -326,6 +327,7 @@ class OnDisk:
         self.mentions = mentions
         reindex(mentions, [])  # its indexes by subject and object
         mentions.refresh()
+        mentions.db.execute("BEGIN")  # what the batch writes, committed when it is done
         self.documents = mentions.documents()
         self.held: dict[URIRef, Graph] = {}  # what the curated files say of a body, as read
 
@@ -350,6 +352,10 @@ class OnDisk:
             return None
 
     def close(self) -> None:
+        """Commit what the batch brought the index up to (files an interrupted batch wrote
+        are put back after: their stamps then differ, and the next reader reads them again)."""
+        with contextlib.suppress(sqlite3.Error):
+            self.mentions.db.execute("COMMIT")
         self.mentions.close()
 
     def wrote(self, files: list[Path]) -> None:
