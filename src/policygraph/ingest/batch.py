@@ -3,45 +3,37 @@
 Reading and extracting a file (its text, its numbered items, its metadata panel) is a pure
 function of its bytes, done in parallel on every core. Planning is not: a document's new
 departments and links depend on those before it, so the plans are made one after another,
-each written before the next is planned, in one transaction. Then one rebuild and one
-validation; a document that brings a violation the corpus did not have is taken out again,
+each written before the next is planned, in one transaction. Each is planned from the index on
+disk of ``checks.mentions`` (``ingest.ondisk``), brought up to the files as they are when the batch
+starts and then to each file the batch writes, so that neither the memory nor the time of a
+document grows with the corpus (the union of the curated files it replaces held the whole
+corpus as rdflib terms: 4.7 GB at 10,000 documents). Then one rebuild (from the same index) and
+one validation; a document that brings a violation the corpus did not have is taken out again,
 with its violations as the reason, and the rest rebuilt. One bad file never stops the batch;
 an interruption (Ctrl-C, a kill) leaves the corpus as it was before the batch.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import glob
-import sqlite3
-from collections.abc import Callable, Generator, Iterable
+import itertools
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from rdflib import Graph, Literal, URIRef
-
-from policygraph import checks, departments
-from policygraph.build import GIVEN, GIVEN_ABOUT, Given, build
-from policygraph.checks.mentions import (
-    DOCUMENTS,
-    Mentions,
-    _term,
-    department_rows,
-    facts_where,
-    reindex,
-)
+from policygraph import checks
+from policygraph.build import build
 from policygraph.checks.report import Report, Result
 from policygraph.corpus import Corpus, Journal, remove, transaction, write_atomic
-from policygraph.departments import DepartmentIndex
 from policygraph.errors import InputError, PolicyGraphError
 from policygraph.i18n import N_
 from policygraph.ingest.model import IngestNote, Options, Plan
-from policygraph.ingest.plan import _FACTS, _METADATA, Known, Read, plan, plan_known, read_file
-from policygraph.text.citations import DocumentIndex
+from policygraph.ingest.ondisk import OnDisk
+from policygraph.ingest.plan import Read, plan, plan_known, read_file
 from policygraph.text.readers import extensions
+from policygraph.text.structure import Structure
 
 # The files a folder is searched for (the readers of text/readers)
 EXTENSIONS = extensions("document")
@@ -126,18 +118,46 @@ def read_all(
     paths: list[Path], jobs: int, tick: Callable[[], None] = lambda: None
 ) -> list[Read | IngestNote]:
     """Every file read and extracted, on ``jobs`` processes (in order)."""
+    return list(read_each(paths, jobs, tick))
+
+
+def read_each(
+    paths: list[Path], jobs: int, tick: Callable[[], None] = lambda: None, ahead: int = 32
+) -> Iterator[Read | IngestNote]:
+    """Each file read and extracted, on ``jobs`` processes, in order, as it is taken: no more
+    than ``ahead`` files per process read before they are (all 10,000 documents read first
+    held 500 MB before the first was planned)."""
     if jobs <= 1 or len(paths) < 2:
-        out = []
         for p in paths:
-            out.append(_read(p))
+            read = _read(p)
             tick()
-        return out
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results = []
-        for r in pool.map(_read, paths, chunksize=max(1, len(paths) // (jobs * 8))):
-            results.append(r)
+            yield read
+        return
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    try:
+        waiting = iter(paths)
+        pending = deque(pool.submit(_read, p) for p in itertools.islice(waiting, jobs * ahead))
+        while pending:
+            read = pending.popleft().result()
+            following = next(waiting, None)
+            if following is not None:
+                pending.append(pool.submit(_read, following))
             tick()
-        return results
+            yield read
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class _Written:
+    """What the batch keeps of a document it wrote, until its rebuild and validation: the text
+    and structure the rebuild takes instead of parsing them again, and what its files held
+    before (None: they did not exist)."""
+
+    doc: str
+    text: str
+    structure: Structure
+    before: dict[Path, bytes | None]
 
 
 def ingest_many(
@@ -149,18 +169,19 @@ def ingest_many(
 ) -> list[Outcome]:
     """Ingest ``paths``: read in parallel, planned and written one by one, one rebuild and one
     validation; every file has its outcome. ``tick`` is called as each step is done."""
-    reads = read_all(paths, jobs, lambda: tick("read"))
     outcomes = [Outcome(p) for p in paths]
     with transaction(corpus, "ingest") as journal:
         index = OnDisk.open(corpus)
         try:
-            written: dict[int, tuple[Plan, dict[Path, bytes | None]]] = {}
+            written: dict[int, _Written] = {}
+            reads = read_each(paths, jobs, lambda: tick("read"))
             for k, (path, read) in enumerate(zip(paths, reads, strict=True)):
                 tick("planned")
                 p = _planned(corpus, path, options, read, index, outcomes[k])
                 if p is None:
                     continue
-                written[k] = (p, _write(corpus, p, journal, index))
+                before = _write(corpus, p, journal, index)
+                written[k] = _Written(str(p.doc), p.text, p.structure, before)
                 outcomes[k].warnings = _warnings(p)
             _settle(corpus, written, outcomes, index)
         finally:
@@ -234,7 +255,7 @@ def _undo(before: dict[Path, bytes | None], index: OnDisk | None) -> None:
 
 def _settle(
     corpus: Corpus,
-    written: dict[int, tuple[Plan, dict[Path, bytes | None]]],
+    written: dict[int, _Written],
     outcomes: list[Outcome],
     index: OnDisk | None,
 ) -> None:
@@ -242,7 +263,7 @@ def _settle(
     the rest rebuilt and validated again) until none does."""
     baseline: set[tuple[str, str, str, str]] | None = None
     while written:
-        parsed = {str(p.doc): (p.text, p.structure) for p, _ in written.values()}
+        parsed = {w.doc: (w.text, w.structure) for w in written.values()}
         build(corpus, parsed, index.given() if index is not None else None)
         report = checks.validate(corpus)
         blamed = _blame(report, written, baseline)
@@ -252,8 +273,7 @@ def _settle(
         if not blamed:
             break
         for k, found in blamed.items():
-            _, before = written.pop(k)
-            _undo(before, index)
+            _undo(written.pop(k).before, index)
             outcomes[k].status = "refused"
             outcomes[k].blamed = found[:3]
             outcomes[k].reason = IngestNote.of(
@@ -273,7 +293,7 @@ def _key(r: Result) -> tuple[str, str, str, str]:
 
 def _blame(
     report: Report,
-    written: dict[int, tuple[Plan, dict[Path, bytes | None]]],
+    written: dict[int, _Written],
     baseline: set[tuple[str, str, str, str]] | None,
 ) -> dict[int, list[Result]] | None:
     """The batch's documents each violation names (by its IRI in the focus node or the message);
@@ -282,9 +302,7 @@ def _blame(
     for r in report.of("Violation"):
         if baseline is not None and _key(r) in baseline:
             continue
-        named = [
-            k for k, (p, _) in written.items() if str(p.doc) in r.focus or str(p.doc) in r.message
-        ]
+        named = [k for k, w in written.items() if w.doc in r.focus or w.doc in r.message]
         if not named:
             if baseline is None:
                 return None
@@ -296,14 +314,14 @@ def _blame(
 
 def _baseline(
     corpus: Corpus,
-    written: dict[int, tuple[Plan, dict[Path, bytes | None]]],
+    written: dict[int, _Written],
     index: OnDisk | None,
 ) -> set[tuple[str, str, str, str]]:
     """The corpus's violations without the batch: its files put back, rebuilt and validated, and
     the batch written again."""
-    now = {t: t.read_bytes() for _, before in written.values() for t in before if t.is_file()}
-    for _, before in written.values():
-        _undo(before, index)
+    now = {t: t.read_bytes() for w in written.values() for t in w.before if t.is_file()}
+    for w in written.values():
+        _undo(w.before, index)
     build(corpus, None, index.given() if index is not None else None)
     found = {_key(r) for r in checks.validate(corpus).of("Violation")}
     write_atomic(now)
@@ -312,238 +330,8 @@ def _baseline(
     return found
 
 
-# --- the corpus as the batch reads it: the index on disk, not the curated graph --------------
-
-
-class OnDisk:
-    """The index on disk of the corpus (``checks.mentions``) held through a batch: brought up to
-    the files once when the batch starts, then to each file the batch writes (no stat of every
-    file per document), so that each document is planned, and the batch built, from it rather
-    than from the curated graph kept in the process (memory that grew with the corpus: 4.7 GB
-    at 10,000 documents). The documents by 文号 and title are kept in the process, grown by
-    each file written, as they were (small: a few entries per document)."""
-
-    def __init__(self, mentions: Mentions) -> None:
-        self.mentions = mentions
-        reindex(mentions, [])  # its indexes by subject and object
-        mentions.refresh()
-        mentions.db.execute("BEGIN")  # what the batch writes, committed when it is done
-        self.documents = mentions.documents()
-        self.held: dict[URIRef, Graph] = {}  # what the curated files say of a body, as read
-
-    def described(self, iri: URIRef) -> Graph:
-        """What the curated files say of ``iri`` (a register's body a plan holds), read once
-        while no file the batch writes says more of it."""
-        if iri not in self.held:
-            self.held[iri] = self.mentions.described(str(iri))
-        return self.held[iri]
-
-    @classmethod
-    def open(cls, corpus: Corpus) -> OnDisk | None:
-        """The index, up to the files as they are; None without a cache (or one that cannot be
-        read or written: the curated graph, as before)."""
-        mentions = Mentions.open(corpus)
-        if mentions is None:
-            return None
-        try:
-            return cls(mentions)
-        except (OSError, sqlite3.Error, SyntaxError, ValueError):
-            mentions.close()
-            return None
-
-    def close(self) -> None:
-        """Commit what the batch brought the index up to (files an interrupted batch wrote
-        are put back after: their stamps then differ, and the next reader reads them again)."""
-        with contextlib.suppress(sqlite3.Error):
-            self.mentions.db.execute("COMMIT")
-        self.mentions.close()
-
-    def wrote(self, files: list[Path]) -> None:
-        """Bring the index up to ``files`` (written or removed by the batch)."""
-        graphs = [f for f in files if f.suffix == ".ttl"]
-        reindex(self.mentions, graphs)
-        if self.held:  # what the files say of a body: read again where one of them says more
-            self.held = {
-                iri: g
-                for iri, g in self.held.items()
-                if not self.mentions.describing([iri]) & set(graphs)
-            }
-        for f in graphs:
-            rows = facts_where(self.mentions, "name", self.mentions.name(f), DOCUMENTS)
-            self.documents.grow((URIRef(s), URIRef(p), Literal(o)) for _, s, p, o, _, _ in rows)
-
-    def known(self) -> Known:
-        return _Known(self)
-
-    def given(self) -> Given:
-        """What the build reads of the curated files, from the index."""
-        m = self.mentions
-        return Given(
-            m.graph([str(t) for t in GIVEN], about=[str(t) for t in GIVEN_ABOUT]),
-            m.departments(),
-            m.documents(),
-        )
-
-
-class _Known(Known):
-    """What a plan reads of the corpus, from the index on disk kept by :class:`OnDisk`: the
-    departments of the jurisdictions a lookup asks for, the facts of the documents and sources
-    a plan asks about, each read as asked."""
-
-    def __init__(self, on_disk: OnDisk, own: frozenset[Path] = frozenset()) -> None:
-        super().__init__(on_disk.mentions.corpus, False, own)
-        self.mentions, self.on_disk = on_disk.mentions, on_disk
-
-    def close(self) -> None:
-        pass  # the batch's
-
-    def held(self, iri: URIRef) -> Graph:
-        if any(p.is_file() for p in self.own):  # planned again: without its own files
-            return super().held(iri)
-        return self.on_disk.described(iri)
-
-    @functools.cached_property
-    def departments(self) -> DepartmentIndex:
-        return _Departments(self.on_disk.mentions, self.own)
-
-    @functools.cached_property
-    def documents(self) -> DocumentIndex:
-        if any(p.is_file() for p in self.own):  # planned again: the index without its files
-            return self.on_disk.mentions.documents(exclude=self.own)
-        return self.on_disk.documents
-
-    @functools.cached_property
-    def facts(self) -> Graph:
-        return _Facts(self.on_disk.mentions, _FACTS, self.own, about=DOCUMENTS)
-
-    @functools.cached_property
-    def metadata(self) -> Graph:
-        return _Facts(self.on_disk.mentions, _METADATA, (), under="data/sources/")
-
-
-class _Facts(Graph):
-    """The facts of the index (of ``predicates``, but those of the files ``exclude``) as an
-    rdflib graph filled as it is asked: a pattern naming a subject reads that subject's facts,
-    one naming an object the facts with that object; any other, all of them."""
-
-    def __init__(
-        self,
-        mentions: Mentions,
-        predicates: list[str],
-        exclude: Iterable[Path],
-        about: list[str] | None = None,
-        under: str = "",
-    ) -> None:
-        super().__init__()
-        self.m, self.wanted, self.exclude = mentions, predicates, list(exclude)
-        self.about, self.under = about, under
-        self.asked: set[tuple[str, str]] = set()
-
-    def triples(self, triple: Any) -> Generator[Any, None, None]:
-        s, _, o = triple
-        if isinstance(s, URIRef):
-            self._read("s", str(s))
-        elif isinstance(o, URIRef | Literal):
-            self._read("o", str(o))
-        else:
-            self._read("", "")
-        yield from super().triples(triple)
-
-    def _read(self, column: str, value: str) -> None:
-        if (column, value) in self.asked or ("", "") in self.asked:
-            return
-        self.asked.add((column, value))
-        if not column:
-            found = self.m.graph(self.wanted, self.under, self.exclude, self.about or ())
-            self.addN((s, p, o, self) for s, p, o in found)
-            return
-        rows = facts_where(self.m, column, value, self.wanted, self.exclude)
-        subjects = {s for name, s, *_ in rows if name.startswith(self.under)}
-        for subject in sorted(subjects):
-            if self.about and not facts_where(self.m, "s", subject, self.about):
-                subjects.discard(subject)  # not a document (as the index has it)
-        self.addN(
-            (URIRef(s), URIRef(p), _term(o, lang, dt), self)
-            for name, s, p, o, lang, dt in rows
-            if s in subjects and name.startswith(self.under)
-        )
-
-
-class _Departments(DepartmentIndex):
-    """The departments of the index, read jurisdiction by jurisdiction as a lookup asks for one
-    (a document's lookups ask for its own jurisdiction and those enclosing it); everything only
-    for a lookup in no jurisdiction."""
-
-    def __init__(self, mentions: Mentions, exclude: Iterable[Path]) -> None:
-        super().__init__(Graph())
-        self.m, self.exclude, self.read = mentions, list(exclude), set[str]()
-        self.everything = False
-
-    def _load(self, jurisdiction: str) -> None:
-        if self.everything or jurisdiction in self.read:
-            return
-        self.read.add(jurisdiction)
-        self._merge(DepartmentIndex.from_rows(department_rows(self.m, jurisdiction, self.exclude)))
-
-    def _load_all(self) -> None:
-        if not self.everything:
-            self.everything = True
-            self._merge(self.m.departments(exclude=self.exclude))
-
-    def _merge(self, part: DepartmentIndex) -> None:
-        for iri in sorted(part.labels):
-            if iri in self.labels:
-                continue
-            self.jurisdiction[iri], self.pref_label[iri] = (
-                part.jurisdiction[iri],
-                part.pref_label[iri],
-            )
-            self.labels[iri] = set()
-            for label in sorted(part.labels[iri]):
-                self._link(iri, label)
-
-    def _in(self, label: str, jurisdiction: str) -> set[URIRef]:
-        self._load(jurisdiction)
-        return super()._in(label, jurisdiction)
-
-    def _pool(self, jurisdiction: str | None) -> list[str]:
-        if jurisdiction is None:
-            self._load_all()
-        else:
-            parts = jurisdiction.split("-")
-            for k in range(len(parts)):
-                self._load("-".join(parts[: k + 1]))
-        return super()._pool(jurisdiction)
-
-    def lookup(self, name: str, jurisdiction: str | None = None) -> URIRef | None:
-        if not jurisdiction:
-            self._load_all()
-        return super().lookup(name, jurisdiction)
-
-    def __contains__(self, iri: object) -> bool:
-        self._load_all()
-        return super().__contains__(iri)
-
-    def fingerprint(self, jurisdiction: str | None) -> str:
-        self._load_all()
-        return super().fingerprint(jurisdiction)
-
-    def copy(self) -> DepartmentIndex:
-        return _Layer(self)
-
-
-class _Layer(departments._Layer):
-    """A plan's own departments over :class:`_Departments`: a lookup in no jurisdiction reads
-    every department first."""
-
-    def lookup(self, name: str, jurisdiction: str | None = None) -> URIRef | None:
-        if not jurisdiction and isinstance(self.base, _Departments):
-            self.base._load_all()
-        return super().lookup(name, jurisdiction)
-
-
 def counts(outcomes: list[Outcome]) -> dict[str, int]:
     return {s: sum(1 for o in outcomes if o.status == s) for s in STATUSES}
 
 
-__all__ = ["EXTENSIONS", "Outcome", "counts", "expand", "ingest_many", "read_all"]
+__all__ = ["EXTENSIONS", "Outcome", "counts", "expand", "ingest_many", "read_all", "read_each"]
