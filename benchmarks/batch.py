@@ -82,8 +82,8 @@ main()
 def per_document(marks: list[list[Any]]) -> list[dict[str, Any]]:
     """From a trace: each stretch of documents planned, the seconds per document in it and the
     memory at its end."""
-    planned = [m for m in marks if m[0] == "planned"]
-    out, last_n, last_s = [], 0, next((m[2] for m in marks if m[0] == "read"), 0.0)
+    planned = [m for m in marks if m[0] == "planned"]  # the files are read as they are planned
+    out, last_n, last_s = [], 0, next((m[2] for m in marks if m[0] == "start"), 0.0)
     for _, n, s, mb in planned:
         out.append({"to": n, "s_per_doc": round((s - last_s) / max(1, n - last_n), 4), "mb": mb})
         last_n, last_s = n, s
