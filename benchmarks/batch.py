@@ -23,14 +23,71 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 
-def timed(args: list[str]) -> tuple[float, int, int]:
-    """Wall seconds, peak RSS (MB) and exit code of ``policygraph args`` as a process."""
-    command = ["/usr/bin/time", "-f", "%M", sys.executable, "-m", "policygraph", *args]
+def timed(args: list[str], trace: Path | None = None) -> tuple[float, int, int]:
+    """Wall seconds, peak RSS (MB) and exit code of ``policygraph args`` as a process; with
+    ``trace``, the same command traced (:data:`TRACE`: when each document was planned and the
+    memory then, written to that file)."""
+    how = ["-m", "policygraph"] if trace is None else ["-c", TRACE, str(trace)]
+    command = ["/usr/bin/time", "-f", "%M", sys.executable, *how, *args]
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     rss = int(re.findall(r"^(\d+)$", done.stderr, re.M)[-1]) // 1024
     return seconds, rss, done.returncode
+
+
+# The batch as the CLI runs it, with its progress ticks timed: every `every` documents planned,
+# the seconds since the start and the resident memory then (MB); then the same once the rebuild
+# and validation are done ("settled"). Memory flat is the resident memory not growing with the
+# documents planned.
+TRACE = """
+import json, resource, sys, time
+import policygraph.ingest.batch as batch
+from policygraph.cli.app import main
+
+out, real, marks, start = sys.argv.pop(1), batch.ingest_many, [], time.perf_counter()
+
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() // 2**20
+
+def traced(corpus, paths, options, jobs, tick=lambda _: None):
+    every, planned, read = max(1, len(paths) // 20), [0], [0]
+    marks.append(["start", 0, round(time.perf_counter() - start, 2), rss()])
+
+    def mark(step):
+        tick(step)
+        if step == "read":
+            read[0] += 1
+            if read[0] == len(paths):
+                marks.append(["read", read[0], round(time.perf_counter() - start, 2), rss()])
+        if step == "planned":
+            planned[0] += 1
+            if planned[0] % every == 0 or planned[0] == len(paths):
+                marks.append(["planned", planned[0], round(time.perf_counter() - start, 2), rss()])
+
+    try:
+        return real(corpus, paths, options, jobs, mark)
+    finally:
+        marks.append(["settled", planned[0], round(time.perf_counter() - start, 2), rss()])
+        with open(out, "w") as f:
+            json.dump(marks, f)
+
+batch.ingest_many = traced
+sys.argv[0] = "policygraph"
+main()
+"""
+
+
+def per_document(marks: list[list[Any]]) -> list[dict[str, Any]]:
+    """From a trace: each stretch of documents planned, the seconds per document in it and the
+    memory at its end."""
+    planned = [m for m in marks if m[0] == "planned"]  # the files are read as they are planned
+    out, last_n, last_s = [], 0, next((m[2] for m in marks if m[0] == "start"), 0.0)
+    for _, n, s, mb in planned:
+        out.append({"to": n, "s_per_doc": round((s - last_s) / max(1, n - last_n), 4), "mb": mb})
+        last_n, last_s = n, s
+    return out
 
 
 def run(count: int, work: Path, commands: bool = False) -> dict[str, Any]:
@@ -47,9 +104,14 @@ def run(count: int, work: Path, commands: bool = False) -> dict[str, Any]:
     for sub in ("data", "ontology", "queries"):
         shutil.copytree(REPO / sub, home / sub)
     row: dict[str, Any] = {"documents": count}
+    trace = work / f"trace-{count}.json"
     row["batch_s"], row["batch_mb"], row["batch_rc"] = timed(
-        ["ingest", str(docs), "--home", str(home)]
+        ["ingest", str(docs), "--home", str(home)], trace
     )
+    if trace.is_file():
+        marks = json.loads(trace.read_text(encoding="utf-8"))
+        row["per_document"] = per_document(marks)
+        row["stages"] = {m[0]: {"s": m[2], "mb": m[3]} for m in marks if m[0] != "planned"}
     # the first ingest after a batch also makes the index of which file names which IRI
     # (checks/mentions.py) that the next ones only bring up to date
     row["one_more_s"], row["one_more_mb"], _ = timed(["ingest", str(one_more), "--home", str(home)])
@@ -173,7 +235,13 @@ def main() -> None:
         print(json.dumps(corpus_wide(args.only_commands, args.work)))
         return
     rows = [run(n, args.work, args.commands) for n in args.counts]
-    (HERE / "batch-results.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    kept = HERE / "batch-results.json"  # the other counts' rows kept
+    earlier = json.loads(kept.read_text(encoding="utf-8")) if kept.is_file() else []
+    merged = {r["documents"]: r for r in [*earlier, *rows]}
+    kept.write_text(
+        json.dumps(sorted(merged.values(), key=lambda r: r["documents"]), indent=2) + "\n",
+        encoding="utf-8",
+    )
     for r in rows:
         print(json.dumps(r))
 

@@ -155,7 +155,9 @@ def as_html(text: str, title: str) -> str:
 
 
 def generate(out: Path, count: int, seed: int = 7) -> list[Path]:
-    """``count`` documents in ``out`` (provinces first, then their cities), deterministic."""
+    """``count`` documents in ``out`` (provinces first, then their cities), deterministic; their
+    names sort the provinces first (``1-p000``, then ``2-c00000``), so that a batch of the
+    folder, which takes its files in that order, holds each province when its cities come."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -168,7 +170,7 @@ def generate(out: Path, count: int, seed: int = 7) -> list[Path]:
         text = document(
             rng, f"{name}人民政府办公厅", number, title, NATIONAL, "省", DEPARTMENTS, "2021年6月1日"
         )
-        written.append(_write(out, f"p{k:03d}", text, title, rng))
+        written.append(_write(out, f"1-p{k:03d}", text, title, rng))
         provinces.append((name, (title, number)))
     n = 0
     while len(written) < count:
@@ -186,7 +188,7 @@ def generate(out: Path, count: int, seed: int = 7) -> list[Path]:
             CITY_DEPARTMENTS,
             "2022年5月20日",
         )
-        written.append(_write(out, f"c{n:05d}", text, title, rng))
+        written.append(_write(out, f"2-c{n:05d}", text, title, rng))
         n += 1
     return written
 

@@ -421,3 +421,82 @@ def _term(value: str, lang: str | None, dt: str | None) -> Any:
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+# --- for a writer that knows what it wrote (``ingest.batch``) ------------------------------
+
+
+def reindex(mentions: Mentions, files: Iterable[Path]) -> None:
+    """Bring the index up to ``files`` alone, as they are now (a file gone is forgotten), in
+    one transaction: a writer holding the corpus (a batch) names what it wrote instead of a
+    stat of every file per document. The index also gets its indexes of the facts by subject
+    and by object, for :func:`facts_where` (made once; nothing the index holds changes).
+    Inside a transaction the caller opened, that transaction's (a commit per document was a
+    write to disk per document)."""
+    db = mentions.db
+    mentions.version = None  # the facts read once a process are made again after this
+    own = not db.in_transaction
+    if own:
+        db.execute("CREATE INDEX IF NOT EXISTS facts_s ON facts (s)")
+        db.execute("CREATE INDEX IF NOT EXISTS facts_o ON facts (o)")
+        db.execute("BEGIN")
+    try:
+        for path in files:
+            mentions._forget(mentions.name(path))
+            if path.is_file():
+                mentions._index(path)
+        if own:
+            db.execute("COMMIT")
+    except BaseException:
+        if own:
+            db.execute("ROLLBACK")
+        raise
+
+
+def facts_where(
+    mentions: Mentions,
+    column: str,
+    value: str,
+    predicates: Iterable[str],
+    exclude: Iterable[Path] = (),
+) -> list[tuple[str, str, str, str, str | None, str | None]]:
+    """The facts whose subject (``column`` ``s``), object's value (``o``) or file's name
+    (``name``) is ``value`` and whose predicate is one of ``predicates``, but those of the files
+    ``exclude``, each with its file's name, in the order of the files' names and of each
+    file's triples."""
+    assert column in ("s", "o", "name"), column
+    wanted, hidden = sorted(set(predicates)), sorted({mentions.name(p) for p in exclude})
+    where = f"{column} = ? AND +p IN ({', '.join('?' * len(wanted))})"  # by column alone
+    if hidden:
+        where += f" AND name NOT IN ({', '.join('?' * len(hidden))})"
+    return list(
+        mentions.db.execute(
+            f"SELECT name, s, p, o, lang, dt FROM facts WHERE {where} ORDER BY name, rowid",
+            [value, *wanted, *hidden],
+        )
+    )
+
+
+def department_rows(
+    mentions: Mentions, jurisdiction: str, exclude: Iterable[Path] = ()
+) -> list[Row]:
+    """What :meth:`Mentions.departments` is made of, for the departments of ``jurisdiction``
+    alone (those a curated file, but ``exclude``, gives that jurisdiction)."""
+    hidden = sorted({mentions.name(p) for p in exclude})
+    # by the object, then by subject (``+p``: never the index of predicates, whose rows of
+    # labels grow with the corpus)
+    where = "+p IN (?, ?, ?) AND s IN (SELECT s FROM facts WHERE +p = ? AND o = ?"
+    args = [*_DEPARTMENTS, _DEPARTMENTS[0], jurisdiction]
+    if hidden:
+        where += f" AND name NOT IN ({', '.join('?' * len(hidden))})"
+        args += hidden
+    where += ")"
+    if hidden:
+        where += f" AND name NOT IN ({', '.join('?' * len(hidden))})"
+        args += hidden
+    return [
+        (s, p, o, lang)
+        for s, p, o, lang in mentions.db.execute(
+            f"SELECT s, p, o, lang FROM facts WHERE {where} ORDER BY name, rowid", args
+        )
+    ]

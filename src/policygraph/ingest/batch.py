@@ -3,8 +3,12 @@
 Reading and extracting a file (its text, its numbered items, its metadata panel) is a pure
 function of its bytes, done in parallel on every core. Planning is not: a document's new
 departments and links depend on those before it, so the plans are made one after another,
-each written before the next is planned, in one transaction. Then one rebuild and one
-validation; a document that brings a violation the corpus did not have is taken out again,
+each written before the next is planned, in one transaction. Each is planned from the index on
+disk of ``checks.mentions`` (``ingest.ondisk``), brought up to the files as they are when the batch
+starts and then to each file the batch writes, so that neither the memory nor the time of a
+document grows with the corpus (the union of the curated files it replaces held the whole
+corpus as rdflib terms: 4.7 GB at 10,000 documents). Then one rebuild (from the same index) and
+one validation; a document that brings a violation the corpus did not have is taken out again,
 with its violations as the reason, and the rest rebuilt. One bad file never stops the batch;
 an interruption (Ctrl-C, a kill) leaves the corpus as it was before the batch.
 """
@@ -12,7 +16,9 @@ an interruption (Ctrl-C, a kill) leaves the corpus as it was before the batch.
 from __future__ import annotations
 
 import glob
-from collections.abc import Callable, Iterable
+import itertools
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +30,10 @@ from policygraph.corpus import Corpus, Journal, remove, transaction, write_atomi
 from policygraph.errors import InputError, PolicyGraphError
 from policygraph.i18n import N_
 from policygraph.ingest.model import IngestNote, Options, Plan
-from policygraph.ingest.plan import Read, plan, read_file
+from policygraph.ingest.ondisk import OnDisk
+from policygraph.ingest.plan import Read, plan, plan_known, read_file
 from policygraph.text.readers import extensions
+from policygraph.text.structure import Structure
 
 # The files a folder is searched for (the readers of text/readers)
 EXTENSIONS = extensions("document")
@@ -110,18 +118,46 @@ def read_all(
     paths: list[Path], jobs: int, tick: Callable[[], None] = lambda: None
 ) -> list[Read | IngestNote]:
     """Every file read and extracted, on ``jobs`` processes (in order)."""
+    return list(read_each(paths, jobs, tick))
+
+
+def read_each(
+    paths: list[Path], jobs: int, tick: Callable[[], None] = lambda: None, ahead: int = 32
+) -> Iterator[Read | IngestNote]:
+    """Each file read and extracted, on ``jobs`` processes, in order, as it is taken: no more
+    than ``ahead`` files per process read before they are (all 10,000 documents read first
+    held 500 MB before the first was planned)."""
     if jobs <= 1 or len(paths) < 2:
-        out = []
         for p in paths:
-            out.append(_read(p))
+            read = _read(p)
             tick()
-        return out
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        results = []
-        for r in pool.map(_read, paths, chunksize=max(1, len(paths) // (jobs * 8))):
-            results.append(r)
+            yield read
+        return
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    try:
+        waiting = iter(paths)
+        pending = deque(pool.submit(_read, p) for p in itertools.islice(waiting, jobs * ahead))
+        while pending:
+            read = pending.popleft().result()
+            following = next(waiting, None)
+            if following is not None:
+                pending.append(pool.submit(_read, following))
             tick()
-        return results
+            yield read
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+@dataclass(frozen=True)
+class _Written:
+    """What the batch keeps of a document it wrote, until its rebuild and validation: the text
+    and structure the rebuild takes instead of parsing them again, and what its files held
+    before (None: they did not exist)."""
+
+    doc: str
+    text: str
+    structure: Structure
+    before: dict[Path, bytes | None]
 
 
 def ingest_many(
@@ -133,78 +169,111 @@ def ingest_many(
 ) -> list[Outcome]:
     """Ingest ``paths``: read in parallel, planned and written one by one, one rebuild and one
     validation; every file has its outcome. ``tick`` is called as each step is done."""
-    reads = read_all(paths, jobs, lambda: tick("read"))
     outcomes = [Outcome(p) for p in paths]
     with transaction(corpus, "ingest") as journal:
-        written: dict[int, tuple[Plan, dict[Path, bytes | None]]] = {}
-        for k, (path, read) in enumerate(zip(paths, reads, strict=True)):
-            tick("planned")
-            if isinstance(read, IngestNote):
-                outcomes[k].reason = read
-                continue
-            try:
-                p = plan(corpus, path, options, read, False)  # on_disk: no, the union it grows
-            except PolicyGraphError as exc:
-                outcomes[k].reason = refusal(exc)
-                continue
-            outcomes[k].document = str(p.doc)
-            if p.unchanged:
-                outcomes[k].status = "unchanged"
-                continue
-            written[k] = (p, _write(corpus, p, journal))
-            new = "、".join(n.label for n in p.new)
-            outcomes[k].warnings = [
-                IngestNote.of(N_("could not read {what}"), "could-not-read", what=u)
-                for u in p.unread
-            ]
-            if new:
-                outcomes[k].warnings.append(
-                    IngestNote.of(N_("new departments (in no register): {names}"), "new", names=new)
-                )
-        _settle(corpus, written, outcomes)
+        index = OnDisk.open(corpus)
+        try:
+            written: dict[int, _Written] = {}
+            reads = read_each(paths, jobs, lambda: tick("read"))
+            for k, (path, read) in enumerate(zip(paths, reads, strict=True)):
+                tick("planned")
+                p = _planned(corpus, path, options, read, index, outcomes[k])
+                if p is None:
+                    continue
+                before = _write(corpus, p, journal, index)
+                written[k] = _Written(str(p.doc), p.text, p.structure, before)
+                outcomes[k].warnings = _warnings(p)
+            _settle(corpus, written, outcomes, index)
+        finally:
+            if index is not None:
+                index.close()
     return outcomes
 
 
-def _write(corpus: Corpus, p: Plan, journal: Journal) -> dict[Path, bytes | None]:
-    """Write a plan's files; what they held before (None: they did not exist)."""
+def _planned(
+    corpus: Corpus,
+    path: Path,
+    options: Options,
+    read: Read | IngestNote,
+    index: OnDisk | None,
+    outcome: Outcome,
+) -> Plan | None:
+    """The plan of one file of the batch (from the index on disk where there is one, else from
+    the curated graph kept in the process); None, and the outcome said, where there is nothing
+    to write."""
+    if isinstance(read, IngestNote):
+        outcome.reason = read
+        return None
+    try:
+        if index is None:
+            p = plan(corpus, path, options, read, False)  # no cache: the union it grows
+        else:
+            p = plan_known(corpus, path, options, read, index.known())
+    except PolicyGraphError as exc:
+        outcome.reason = refusal(exc)
+        return None
+    outcome.document = str(p.doc)
+    if p.unchanged:
+        outcome.status = "unchanged"
+        return None
+    return p
+
+
+def _warnings(p: Plan) -> list[IngestNote]:
+    out = [IngestNote.of(N_("could not read {what}"), "could-not-read", what=u) for u in p.unread]
+    new = "、".join(n.label for n in p.new)
+    if new:
+        out.append(IngestNote.of(N_("new departments (in no register): {names}"), "new", names=new))
+    return out
+
+
+def _write(
+    corpus: Corpus, p: Plan, journal: Journal, index: OnDisk | None
+) -> dict[Path, bytes | None]:
+    """Write a plan's files (and bring the index on disk up to them); what they held before
+    (None: they did not exist)."""
     targets = {corpus.path(rel): body for rel, body in p.written().items()}
     journal.save(list(targets), [corpus.sources, corpus.ttl])
     before = {t: (t.read_bytes() if t.is_file() else None) for t in targets}
     built = corpus.document_file(p.short)  # what the rebuild will make of it
     before.setdefault(built, built.read_bytes() if built.is_file() else None)
     write_atomic(targets)
+    if index is not None:
+        index.wrote(list(targets))
     return before
 
 
-def _undo(before: dict[Path, bytes | None]) -> None:
+def _undo(before: dict[Path, bytes | None], index: OnDisk | None) -> None:
     for target, old in before.items():
         if old is None:
             remove(target)
         else:
             write_atomic({target: old})
+    if index is not None:
+        index.wrote(list(before))
 
 
 def _settle(
     corpus: Corpus,
-    written: dict[int, tuple[Plan, dict[Path, bytes | None]]],
+    written: dict[int, _Written],
     outcomes: list[Outcome],
+    index: OnDisk | None,
 ) -> None:
     """One rebuild and one validation; the documents that bring violations are taken out (and
     the rest rebuilt and validated again) until none does."""
     baseline: set[tuple[str, str, str, str]] | None = None
     while written:
-        parsed = {str(p.doc): (p.text, p.structure) for p, _ in written.values()}
-        build(corpus, parsed)
+        parsed = {w.doc: (w.text, w.structure) for w in written.values()}
+        build(corpus, parsed, index.given() if index is not None else None)
         report = checks.validate(corpus)
         blamed = _blame(report, written, baseline)
         if blamed is None:  # violations no document of the batch is named in: were they there?
-            baseline = _baseline(corpus, written)
+            baseline = _baseline(corpus, written, index)
             blamed = _blame(report, written, baseline)
         if not blamed:
             break
         for k, found in blamed.items():
-            _, before = written.pop(k)
-            _undo(before)
+            _undo(written.pop(k).before, index)
             outcomes[k].status = "refused"
             outcomes[k].blamed = found[:3]
             outcomes[k].reason = IngestNote.of(
@@ -213,7 +282,7 @@ def _settle(
                 violations="; ".join(r.message for r in found[:3]),
             )
     if not written:  # every document taken out again: the graph as it was
-        build(corpus)
+        build(corpus, None, index.given() if index is not None else None)
     for k in written:
         outcomes[k].status = "added with warnings" if outcomes[k].warnings else "added"
 
@@ -224,7 +293,7 @@ def _key(r: Result) -> tuple[str, str, str, str]:
 
 def _blame(
     report: Report,
-    written: dict[int, tuple[Plan, dict[Path, bytes | None]]],
+    written: dict[int, _Written],
     baseline: set[tuple[str, str, str, str]] | None,
 ) -> dict[int, list[Result]] | None:
     """The batch's documents each violation names (by its IRI in the focus node or the message);
@@ -233,9 +302,7 @@ def _blame(
     for r in report.of("Violation"):
         if baseline is not None and _key(r) in baseline:
             continue
-        named = [
-            k for k, (p, _) in written.items() if str(p.doc) in r.focus or str(p.doc) in r.message
-        ]
+        named = [k for k, w in written.items() if w.doc in r.focus or w.doc in r.message]
         if not named:
             if baseline is None:
                 return None
@@ -246,16 +313,20 @@ def _blame(
 
 
 def _baseline(
-    corpus: Corpus, written: dict[int, tuple[Plan, dict[Path, bytes | None]]]
+    corpus: Corpus,
+    written: dict[int, _Written],
+    index: OnDisk | None,
 ) -> set[tuple[str, str, str, str]]:
     """The corpus's violations without the batch: its files put back, rebuilt and validated, and
     the batch written again."""
-    now = {t: t.read_bytes() for _, before in written.values() for t in before if t.is_file()}
-    for _, before in written.values():
-        _undo(before)
-    build(corpus)
+    now = {t: t.read_bytes() for w in written.values() for t in w.before if t.is_file()}
+    for w in written.values():
+        _undo(w.before, index)
+    build(corpus, None, index.given() if index is not None else None)
     found = {_key(r) for r in checks.validate(corpus).of("Violation")}
     write_atomic(now)
+    if index is not None:
+        index.wrote(list(now))
     return found
 
 
@@ -263,4 +334,4 @@ def counts(outcomes: list[Outcome]) -> dict[str, int]:
     return {s: sum(1 for o in outcomes if o.status == s) for s in STATUSES}
 
 
-__all__ = ["EXTENSIONS", "Outcome", "counts", "expand", "ingest_many", "read_all"]
+__all__ = ["EXTENSIONS", "Outcome", "counts", "expand", "ingest_many", "read_all", "read_each"]

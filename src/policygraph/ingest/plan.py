@@ -707,3 +707,9 @@ def _shown(pv: Provision, restarts: bool) -> str:
     if pv.group is not None:
         return f"{pv.group.label}{pv.label.rstrip('.、．')}"
     return f"{pv.part}.{pv.label.rstrip('.、．')}" if restarts else pv.label
+
+
+def plan_known(corpus: Corpus, path: Path, options: Options, read: Read, known: Known) -> Plan:
+    """:func:`plan` with what it reads of the corpus given (a batch's own :class:`Known`, read
+    from the index on disk that the batch brings up to each file it writes)."""
+    return _plan(corpus, path, options, read, known)

@@ -14,7 +14,14 @@ from policygraph.text.citations import DOC_NUMBER
 from policygraph.text.dates import read_date
 
 _ISSUER_END = re.compile(r"(人民政府|办公厅|办公室|委员会|厅|局|部)$")
-PLACE = re.compile(r"^([\u4e00-\u9fff]{2,8}?(?:自治区|省|市|州|县))")
+# The place a body's name starts with: its province, or a city, prefecture or county written
+# with its province first (云南省安宁市人民政府办公室: 云南省安宁市, a city, as
+# ``text.places.jurisdiction_of`` reads it), never a word of the body's own (广东省市场监督管理局:
+# 广东省; 云南省人民政府办公厅: 云南省)
+PLACE = re.compile(
+    r"^((?:[\u4e00-\u9fff]{2,8}?(?:自治区|省)(?!人民政府|办公厅|委))?"
+    r"[\u4e00-\u9fff]{2,8}?(?:自治区|省|市|州|县))"
+)
 
 
 _WRAPPER = re.compile(r"关于印发(?P<plan>.+?)的通知$")
@@ -91,6 +98,8 @@ def _signature(lines: list[str], first: bool) -> tuple[str | None, str | None]:
 
 
 def guess_level(name: str) -> str:
+    """The level of the body ``name`` names: that of the innermost place it starts with
+    (:data:`PLACE`), so that a city's government written with its province first is a city's."""
     if name.startswith("国务院") or name.startswith("中华人民共和国"):
         return "national"
     place = PLACE.match(name)

@@ -1,0 +1,269 @@
+"""The corpus as a batch reads it (``ingest.batch``): the index on disk of ``checks.mentions``,
+not the union of the curated files in memory.
+
+:class:`OnDisk` holds the index through a batch: brought up to the files as they are once, when
+the batch starts, then to each file the batch writes (no stat of every file per document). A
+document's plan reads from it what :class:`~policygraph.ingest.plan.Known` gives a plan, each
+part as the plan asks for it: the departments of the jurisdictions its lookups name (its own
+and those enclosing it), the facts of the documents and sources it names, what the curated
+files say of a register's body; the documents by 文号 and title are kept in the process, grown
+by each file written (a few entries per document). So neither a document's memory nor its time
+grows with the corpus: the union it replaces held the whole corpus as rdflib terms (4.7 GB at
+10,000 documents) and each plan walked structures its size.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import sqlite3
+from collections.abc import Generator, Iterable
+from pathlib import Path
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+
+from policygraph import departments
+from policygraph.build import GIVEN, GIVEN_ABOUT, Given
+from policygraph.checks.mentions import (
+    DOCUMENTS,
+    Mentions,
+    _term,
+    department_rows,
+    facts_where,
+    reindex,
+)
+from policygraph.corpus import Corpus
+from policygraph.departments import DepartmentIndex
+from policygraph.ingest.plan import _FACTS, _METADATA, Known
+from policygraph.text.citations import DocumentIndex
+
+
+class OnDisk:
+    """The index on disk of the corpus (``checks.mentions``) held through a batch: brought up to
+    the files once when the batch starts, then to each file the batch writes (no stat of every
+    file per document), so that each document is planned, and the batch built, from it rather
+    than from the curated graph kept in the process (memory that grew with the corpus: 4.7 GB
+    at 10,000 documents). The documents by 文号 and title are kept in the process, grown by
+    each file written, as they were (small: a few entries per document)."""
+
+    def __init__(self, mentions: Mentions) -> None:
+        self.mentions = mentions
+        reindex(mentions, [])  # its indexes by subject and object
+        mentions.refresh()
+        mentions.db.execute("BEGIN")  # what the batch writes, committed when it is done
+        self.documents = mentions.documents()
+        self.held: dict[URIRef, Graph] = {}  # what the curated files say of a body, as read
+
+    def described(self, iri: URIRef) -> Graph:
+        """What the curated files say of ``iri`` (a register's body a plan holds), read once
+        while no file the batch writes says more of it."""
+        if iri not in self.held:
+            self.held[iri] = self.mentions.described(str(iri))
+        return self.held[iri]
+
+    @classmethod
+    def open(cls, corpus: Corpus) -> OnDisk | None:
+        """The index, up to the files as they are; None without a cache (or one that cannot be
+        read or written: the curated graph, as before)."""
+        mentions = Mentions.open(corpus)
+        if mentions is None:
+            return None
+        try:
+            return cls(mentions)
+        except (OSError, sqlite3.Error, SyntaxError, ValueError):
+            mentions.close()
+            return None
+
+    def close(self) -> None:
+        """Commit what the batch brought the index up to (files an interrupted batch wrote
+        are put back after: their stamps then differ, and the next reader reads them again)."""
+        with contextlib.suppress(sqlite3.Error):
+            self.mentions.db.execute("COMMIT")
+        self.mentions.close()
+
+    def wrote(self, files: list[Path]) -> None:
+        """Bring the index up to ``files`` (written or removed by the batch)."""
+        graphs = [f for f in files if f.suffix == ".ttl"]
+        reindex(self.mentions, graphs)
+        if self.held:  # what the files say of a body: read again where one of them says more
+            self.held = {
+                iri: g
+                for iri, g in self.held.items()
+                if not self.mentions.describing([iri]) & set(graphs)
+            }
+        for f in graphs:
+            rows = facts_where(self.mentions, "name", self.mentions.name(f), DOCUMENTS)
+            self.documents.grow((URIRef(s), URIRef(p), Literal(o)) for _, s, p, o, _, _ in rows)
+
+    def known(self) -> Known:
+        return _Known(self)
+
+    def given(self) -> Given:
+        """What the build reads of the curated files, from the index."""
+        m = self.mentions
+        return Given(
+            m.graph([str(t) for t in GIVEN], about=[str(t) for t in GIVEN_ABOUT]),
+            m.departments(),
+            m.documents(),
+        )
+
+
+class _Known(Known):
+    """What a plan reads of the corpus, from the index on disk kept by :class:`OnDisk`: the
+    departments of the jurisdictions a lookup asks for, the facts of the documents and sources
+    a plan asks about, each read as asked."""
+
+    def __init__(self, on_disk: OnDisk, own: frozenset[Path] = frozenset()) -> None:
+        super().__init__(on_disk.mentions.corpus, False, own)
+        self.mentions, self.on_disk = on_disk.mentions, on_disk
+
+    def close(self) -> None:
+        pass  # the batch's
+
+    def held(self, iri: URIRef) -> Graph:
+        if any(p.is_file() for p in self.own):  # planned again: without its own files
+            return super().held(iri)
+        return self.on_disk.described(iri)
+
+    @functools.cached_property
+    def departments(self) -> DepartmentIndex:
+        return _Departments(self.on_disk.mentions, self.own)
+
+    @functools.cached_property
+    def documents(self) -> DocumentIndex:
+        if any(p.is_file() for p in self.own):  # planned again: the index without its files
+            return self.on_disk.mentions.documents(exclude=self.own)
+        return self.on_disk.documents
+
+    @functools.cached_property
+    def facts(self) -> Graph:
+        return _Facts(self.on_disk.mentions, _FACTS, self.own, about=DOCUMENTS)
+
+    @functools.cached_property
+    def metadata(self) -> Graph:
+        return _Facts(self.on_disk.mentions, _METADATA, (), under="data/sources/")
+
+
+class _Facts(Graph):
+    """The facts of the index (of ``predicates``, but those of the files ``exclude``) as an
+    rdflib graph filled as it is asked: a pattern naming a subject reads that subject's facts,
+    one naming an object the facts with that object; any other, all of them."""
+
+    def __init__(
+        self,
+        mentions: Mentions,
+        predicates: list[str],
+        exclude: Iterable[Path],
+        about: list[str] | None = None,
+        under: str = "",
+    ) -> None:
+        super().__init__()
+        self.m, self.wanted, self.exclude = mentions, predicates, list(exclude)
+        self.about, self.under = about, under
+        self.asked: set[tuple[str, str]] = set()
+
+    def triples(self, triple: Any) -> Generator[Any, None, None]:
+        s, _, o = triple
+        if isinstance(s, URIRef):
+            self._read("s", str(s))
+        elif isinstance(o, URIRef | Literal):
+            self._read("o", str(o))
+        else:
+            self._read("", "")
+        yield from super().triples(triple)
+
+    def _read(self, column: str, value: str) -> None:
+        if (column, value) in self.asked or ("", "") in self.asked:
+            return
+        self.asked.add((column, value))
+        if not column:
+            found = self.m.graph(self.wanted, self.under, self.exclude, self.about or ())
+            self.addN((s, p, o, self) for s, p, o in found)
+            return
+        rows = facts_where(self.m, column, value, self.wanted, self.exclude)
+        subjects = {s for name, s, *_ in rows if name.startswith(self.under)}
+        for subject in sorted(subjects):
+            if self.about and not facts_where(self.m, "s", subject, self.about):
+                subjects.discard(subject)  # not a document (as the index has it)
+        self.addN(
+            (URIRef(s), URIRef(p), _term(o, lang, dt), self)
+            for name, s, p, o, lang, dt in rows
+            if s in subjects and name.startswith(self.under)
+        )
+
+
+class _Departments(DepartmentIndex):
+    """The departments of the index, read jurisdiction by jurisdiction as a lookup asks for one
+    (a document's lookups ask for its own jurisdiction and those enclosing it); everything only
+    for a lookup in no jurisdiction."""
+
+    def __init__(self, mentions: Mentions, exclude: Iterable[Path]) -> None:
+        super().__init__(Graph())
+        self.m, self.exclude, self.read = mentions, list(exclude), set[str]()
+        self.everything = False
+
+    def _load(self, jurisdiction: str) -> None:
+        if self.everything or jurisdiction in self.read:
+            return
+        self.read.add(jurisdiction)
+        self._merge(DepartmentIndex.from_rows(department_rows(self.m, jurisdiction, self.exclude)))
+
+    def _load_all(self) -> None:
+        if not self.everything:
+            self.everything = True
+            self._merge(self.m.departments(exclude=self.exclude))
+
+    def _merge(self, part: DepartmentIndex) -> None:
+        for iri in sorted(part.labels):
+            if iri in self.labels:
+                continue
+            self.jurisdiction[iri], self.pref_label[iri] = (
+                part.jurisdiction[iri],
+                part.pref_label[iri],
+            )
+            self.labels[iri] = set()
+            for label in sorted(part.labels[iri]):
+                self._link(iri, label)
+
+    def _in(self, label: str, jurisdiction: str) -> set[URIRef]:
+        self._load(jurisdiction)
+        return super()._in(label, jurisdiction)
+
+    def _pool(self, jurisdiction: str | None) -> list[str]:
+        if jurisdiction is None:
+            self._load_all()
+        else:
+            parts = jurisdiction.split("-")
+            for k in range(len(parts)):
+                self._load("-".join(parts[: k + 1]))
+        return super()._pool(jurisdiction)
+
+    def lookup(self, name: str, jurisdiction: str | None = None) -> URIRef | None:
+        if not jurisdiction:
+            self._load_all()
+        return super().lookup(name, jurisdiction)
+
+    def __contains__(self, iri: object) -> bool:
+        self._load_all()
+        return super().__contains__(iri)
+
+    def fingerprint(self, jurisdiction: str | None) -> str:
+        self._load_all()
+        return super().fingerprint(jurisdiction)
+
+    def copy(self) -> DepartmentIndex:
+        return _Layer(self)
+
+
+class _Layer(departments._Layer):
+    """A plan's own departments over :class:`_Departments`: a lookup in no jurisdiction reads
+    every department first."""
+
+    def lookup(self, name: str, jurisdiction: str | None = None) -> URIRef | None:
+        if not jurisdiction and isinstance(self.base, _Departments):
+            self.base._load_all()
+        return super().lookup(name, jurisdiction)
+
+
+__all__ = ["OnDisk"]
