@@ -4,15 +4,24 @@ step gave, for every input the project knows."""
 from __future__ import annotations
 
 import itertools
+import json
+import os
 import re
 import sys
 from pathlib import Path
 
 import pytest
+from conftest import copy_home
 from pypinyin import lazy_pinyin
 from pypinyin.phrases_dict import phrases_dict
+from test_onedoc_fast import QUJING, YUNNAN, ingest
 
+from policygraph import build
+from policygraph.build import citations
+from policygraph.corpus import Corpus, source_files
+from policygraph.errors import SourceError
 from policygraph.text import places
+from policygraph.text.citations import Mention
 
 ROOT = Path(__file__).resolve().parents[1]
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,12}?(?=自治州|市|地区|盟|县|区|省)")
@@ -69,3 +78,72 @@ def test_a_city_without_phrases_does_not_load_them() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["cn-yn-qujing", "cn-gx-wuzhou", "False"]
+
+
+# --- citations.ttl from each text's kept mentions (build.citations.KeptMentions) -------------
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Corpus:
+    """A copy of the corpus with a cache of its own and one document ingested."""
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    home = copy_home(tmp_path / "home")
+    assert ingest(home, YUNNAN, "cn-yn") == 0
+    return home
+
+
+def searched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts the build searches for citations (their first characters)."""
+    found: list[str] = []
+    real = citations.find_mentions
+
+    def spy(text: str) -> list[Mention]:
+        found.append(text[:40])
+        return real(text)
+
+    monkeypatch.setattr(citations, "find_mentions", spy)
+    return found
+
+
+def test_one_more_document_searches_its_text_alone_and_writes_the_same_citations(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = searched(monkeypatch)
+    assert ingest(home, QUJING, "cn-yn-qujing") == 0
+    assert len(texts) == 1 and texts[0] in QUJING.read_text(encoding="utf-8")
+    kept = (home.ttl / "citations.ttl").read_text(encoding="utf-8")
+    assert "cites/1" in kept
+    monkeypatch.setenv("POLICYGRAPH_CACHE", "off")
+    texts.clear()
+    assert build.outputs(home)["citations.ttl"] == kept  # every text read and searched
+    assert len(texts) == len(list(home.sources.glob("*.txt"))) > 1
+
+
+def test_a_kept_text_edited_is_refused_not_taken_from_the_kept_mentions(home: Corpus) -> None:
+    """The kept mentions are the text's whose digest is recorded: a text edited since (its
+    document's file kept by the build, its key unchanged) is read when the kept mentions are
+    opened, and refused as it was when the build read every text."""
+    text = next(p for p in home.sources.glob("*.txt") if p.read_bytes() == YUNNAN.read_bytes())
+    text.write_text(text.read_text(encoding="utf-8") + "\n附：", encoding="utf-8")
+    sources = source_files(home.curated_graph())
+    with pytest.raises(SourceError, match="SHA-256"):
+        citations.KeptMentions(home, sources, build._Texts(home, sources))
+
+
+def test_kept_mentions_not_as_written_are_found_again(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kept file of another shape (damaged, an older format) is no answer: the texts are
+    searched again and the file is the one made from scratch."""
+    made = build.outputs(home)["citations.ttl"]
+    (kept_file,) = (home_cache(monkeypatch) / "citations").glob("*.json")
+    body = json.loads(kept_file.read_text(encoding="utf-8"))
+    body["texts"] = {sha: [["x"]] for sha in body["texts"]}
+    kept_file.write_text(json.dumps(body), encoding="utf-8")
+    texts = searched(monkeypatch)
+    assert build.outputs(home)["citations.ttl"] == made
+    assert len(texts) == len(body["texts"])
+
+
+def home_cache(monkeypatch: pytest.MonkeyPatch) -> Path:
+    return Path(os.environ["POLICYGRAPH_CACHE"])
