@@ -147,3 +147,42 @@ def test_kept_mentions_not_as_written_are_found_again(
 
 def home_cache(monkeypatch: pytest.MonkeyPatch) -> Path:
     return Path(os.environ["POLICYGRAPH_CACHE"])
+
+
+# --- the document index made once for the plan and the build (checks.mentions) --------------
+
+
+def _documents(home: Corpus) -> list[tuple[str, str, str, str | None]]:
+    from policygraph.checks.mentions import DOCUMENTS, Mentions
+
+    index = Mentions.open(home)
+    assert index is not None
+    index.refresh()
+    rows = index.rows(DOCUMENTS)
+    index.close()
+    return rows
+
+
+@pytest.mark.parametrize("clash", [False, True])
+def test_the_document_index_grown_is_the_index_made(home: Corpus, clash: bool) -> None:
+    """New documents added to the index made last: what ``from_rows`` makes of every row; where
+    a new document's number or title is one the index has, the index is made again (which one
+    wins is the files' order)."""
+    from policygraph.checks import mentions as module
+    from policygraph.text.citations import DocumentIndex
+
+    rows = _documents(home)
+    subjects = sorted({r[0] for r in rows})
+    new = set(subjects[::3])
+    before = [r for r in rows if r[0] not in new]
+    if clash:  # a new document with the title of an old one, in a file before it: the old wins
+        old = next(r for r in before if r[1] != module.DOCUMENTS[0])
+        rows = [("http://example.org/new", old[1], old[2], old[3]), *rows]
+    last = module._document_index(before)
+    numbers, titles = dict(last.by_number), dict(last.by_title)
+    grown = module._document_index(rows)
+    made = DocumentIndex.from_rows(rows)
+    assert grown is not last
+    assert grown.by_number == made.by_number and grown.by_title == made.by_title
+    assert (last.by_number, last.by_title) == (numbers, titles)
+    assert module._document_index(rows) is grown
