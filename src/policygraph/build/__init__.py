@@ -7,7 +7,7 @@ the previous ``data/ttl/`` exactly as it was. Building twice gives byte-identica
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 
 from policygraph.build import state
 from policygraph.build.anchors import anchor_quotes
-from policygraph.build.citations import citation_graph
+from policygraph.build.citations import KeptMentions, citation_graph
 from policygraph.build.document import DocumentBuilder, provision_iris
 from policygraph.corpus import (
     GENERATED,
@@ -119,7 +119,8 @@ def _outputs(
     else:
         curated, index, documents = given.curated, given.departments, given.documents
     sources = source_files(curated)
-    texts = {s.iri: corpus.read_text(s) for s in sources}
+    texts = _Texts(corpus, sources)
+    mentions = KeptMentions(corpus, sources, texts)  # every text checked, kept ones not read
     out: dict[str, str] = {}
     keys: dict[str, str] = {}
     kept = state.unchanged(corpus, known) if known.docs else set()
@@ -159,17 +160,47 @@ def _outputs(
         name = corpus.document_file(doc.short).name
         out[name] = serialize(doc.graph(), _header(f"{doc.label} from {source.file_name}"))
         keys[name] = key
-    out.update(_linked(curated, documents, sources, texts))
+    out.update(_linked(curated, documents, sources, texts, mentions))
     return out, keys, reused
 
 
+class _Texts(Mapping[URIRef, str]):
+    """The decoded text of each source by its IRI, read (and checked against its record) when
+    first asked for: a kept document's text and a kept text's mentions are not read."""
+
+    def __init__(self, corpus: Corpus, sources: list[SourceFile]) -> None:
+        self.corpus, self.sources = corpus, {s.iri: s for s in sources}
+        self.read: dict[URIRef, str] = {}
+
+    def __getitem__(self, iri: URIRef) -> str:
+        if iri not in self.read:
+            self.read[iri] = self.corpus.read_text(self.sources[iri])
+        return self.read[iri]
+
+    def __contains__(self, iri: object) -> bool:  # not read (Mapping's would read it)
+        return iri in self.sources
+
+    def __iter__(self) -> Iterator[URIRef]:
+        return iter(self.sources)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+
 def _linked(
-    curated: Graph, documents: DocumentIndex, sources: list[SourceFile], texts: dict[URIRef, str]
+    curated: Graph,
+    documents: DocumentIndex,
+    sources: list[SourceFile],
+    texts: Mapping[URIRef, str],
+    kept: KeptMentions | None = None,
 ) -> dict[str, str]:
     """The files over every document: citations between them and anchors of curated quotes."""
+    citations = citation_graph(curated, texts, documents, kept)
+    if kept is not None:
+        kept.save()
     return {
         "citations.ttl": serialize(
-            citation_graph(curated, texts, documents),
+            citations,
             _header(
                 "citations found by 文号 and 《title》 in every source text, and stubs for cited "
                 "documents"

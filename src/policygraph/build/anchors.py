@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from rdflib import Graph, Literal, URIRef
 
 from policygraph.corpus import SourceFile
@@ -10,7 +12,7 @@ from policygraph.i18n import N_
 from policygraph.rdf import PG, PROV, bind_prefixes
 
 
-def anchor_quotes(curated: Graph, sources: list[SourceFile], texts: dict[URIRef, str]) -> Graph:
+def anchor_quotes(curated: Graph, sources: list[SourceFile], texts: Mapping[URIRef, str]) -> Graph:
     """Offsets for every curated quote that has none: the n-th occurrence in its source."""
     by_iri = {s.iri: s for s in sources}
     out = bind_prefixes(Graph())

@@ -7,16 +7,21 @@ title anywhere in the corpus completes the same title cited alone elsewhere.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from policygraph.corpus import parts_of
+from policygraph.corpus import Corpus, SourceFile, parts_of, snapshot
 from policygraph.rdf import BASE, DCT, ELI, PG, PROV, RDF
 from policygraph.rdf.terms import iri_segment
+from policygraph.store import cache
 from policygraph.text.citations import DocumentIndex, Mention, find_mentions
 from policygraph.text.names import kind_of, normalize
+from policygraph.text.spans import Span
 
 Triple = tuple[Node, Node, Node]
 _STUB_CLASS = {"ProposalKind": PG.Proposal, "SuggestionKind": PG.Proposal, "OtherKind": PG.Document}
@@ -54,20 +59,24 @@ class _Resolver:
 
 
 def citation_graph(
-    meta: Graph, texts: dict[URIRef, str], documents: DocumentIndex | None = None
+    meta: Graph,
+    texts: Mapping[URIRef, str],
+    documents: DocumentIndex | None = None,
+    mentions_of: Callable[[URIRef], list[Mention]] | None = None,
 ) -> set[Triple]:
     """Citations of every document whose text is held, with stubs for documents not in the corpus.
 
     ``meta`` is the curated graph (documents, titles, numbers); ``texts`` maps a source text IRI
-    to its decoded text; ``documents``: the documents of ``meta`` indexed, where already made.
-    The triples as a set (for ``rdf.turtle.serialize``): adding 13,000 triples to an rdflib
-    graph took a second at 1,000 documents.
+    to its decoded text; ``documents``: the documents of ``meta`` indexed, where already made;
+    ``mentions_of``: a source text's mentions, where kept (:class:`KeptMentions`), else they
+    are found in its text. The triples as a set (for ``rdf.turtle.serialize``): adding 13,000
+    triples to an rdflib graph took a second at 1,000 documents.
     """
     resolver = _Resolver(documents or DocumentIndex.of(meta, parts_of(meta)))
     found: list[tuple[URIRef, URIRef, list[Mention]]] = []
     for doc, source in sorted(meta.subject_objects(PG.sourceText)):
         if isinstance(doc, URIRef) and isinstance(source, URIRef) and source in texts:
-            mentions = find_mentions(texts[source])
+            mentions = mentions_of(source) if mentions_of else find_mentions(texts[source])
             found.append((doc, source, mentions))
             resolver.learn(mentions)
     g: set[Triple] = set()
@@ -119,3 +128,89 @@ def _stub(g: set[Triple], resolver: _Resolver, iri: URIRef, m: Mention) -> None:
 
 def _is_policy(meta: Graph, g: set[Triple], doc: Node) -> bool:
     return (doc, RDF.type, PG.PolicyDocument) in meta or (doc, RDF.type, PG.PolicyDocument) in g
+
+
+KEPT_FORMAT = "1"  # bumped when what the kept mentions hold changes
+_Row = list[object]  # start, end, text, title, number, alias_of
+
+
+class KeptMentions:
+    """Each source text's mentions (:func:`find_mentions`) kept in the cache directory under the
+    SHA-256 of the text's bytes, for the code that found them: the build of one more document
+    searches its text alone (1,000 texts read, checked and searched took half a second).
+
+    Every source text is checked as it was when all were read: a kept text is not read where
+    its file's digest is the recorded one through the corpus's snapshot (the stamps that let
+    the build keep a document's file); any other is read when this is made (``texts`` checks it
+    against the record and refuses it otherwise). The cache off: every text read and searched."""
+
+    def __init__(self, corpus: Corpus, sources: list[SourceFile], texts: Mapping[URIRef, str]):
+        self.texts = texts
+        where = cache.directory()
+        name = hashlib.sha256(str(corpus.root.resolve()).encode()).hexdigest()[:32]
+        self.path: Path | None = where / "citations" / f"{name}.json" if where else None
+        found = cache.read_json(self.path, KEPT_FORMAT) if self.path else None
+        version = _version()
+        self.kept: dict[str, list[_Row]] = (
+            dict(found["texts"]) if found and found.get("code") == version else {}
+        )
+        self.digest: dict[URIRef, str] = {}
+        self.trusted: set[URIRef] = set()
+        files = snapshot(corpus, where) if where is not None else None
+        for source in sources:
+            file = source.text_file or source.file_name
+            recorded = (source.text_sha256 if source.text_file else source.sha256) or ""
+            self.digest[source.iri] = recorded
+            checks = {source.file_name: source.sha256, file: recorded}  # a file and its text
+            if files and all(files.stamp(f) and files.sha256(f) == d for f, d in checks.items()):
+                self.trusted.add(source.iri)
+            else:
+                texts[source.iri]  # read and checked now, as every source text is
+        self.changed = False
+
+    def __call__(self, source: URIRef) -> list[Mention]:
+        sha = self.digest.get(source, "")
+        found = _mentions(self.kept.get(sha)) if source in self.trusted else None
+        if found is not None:
+            return found
+        mentions = find_mentions(self.texts[source])  # read and checked: its digest is sha
+        self.kept[sha] = [
+            [m.span.start, m.span.end, m.span.text, m.title, m.number, m.alias_of] for m in mentions
+        ]
+        self.changed = True
+        return mentions
+
+    def save(self) -> None:
+        """Keep the mentions of the texts the corpus holds now (none of other texts)."""
+        held = set(self.digest.values())
+        if self.changed or set(self.kept) - held:
+            body = {k: v for k, v in self.kept.items() if k in held}
+            cache.keep_json(self.path, {"format": KEPT_FORMAT, "code": _version(), "texts": body})
+
+
+def _mentions(rows: object) -> list[Mention] | None:
+    """Kept rows as mentions; None where they are not what :class:`KeptMentions` writes."""
+    if not isinstance(rows, list):
+        return None
+    found = []
+    for row in rows:
+        if not (isinstance(row, list) and len(row) == 6):
+            return None
+        start, end, text, title, number, alias_of = row
+        if not (
+            isinstance(start, int)
+            and isinstance(end, int)
+            and isinstance(text, str)
+            and isinstance(title, str | None)
+            and isinstance(number, str | None)
+            and isinstance(alias_of, int | None)
+        ):
+            return None
+        found.append(Mention(Span(start, end, text), title, number, alias_of))
+    return found
+
+
+def _version() -> str:
+    return hashlib.sha256(
+        f"kept mentions {KEPT_FORMAT}\n{cache.code_digest()}".encode()
+    ).hexdigest()

@@ -258,7 +258,7 @@ class Mentions:
 
     def documents(self, exclude: Iterable[Path] = ()) -> DocumentIndex:
         """The documents of the curated files (but ``exclude``) by 文号 and title."""
-        return DocumentIndex.from_rows(self.rows(DOCUMENTS, exclude=exclude))
+        return _document_index(self.rows(DOCUMENTS, exclude=exclude))
 
     def graph(
         self,
@@ -365,6 +365,34 @@ def _grown(last_rows: list[Row], last: DepartmentIndex, rows: list[Row]) -> Depa
 
 
 DOCUMENTS = [str(ELI.id_local), str(ELI.title), str(DCT.title), str(PG.titleVariant)]
+_DOCUMENTS_MADE: list[Any] = [None, None]  # as _MADE, for the document index
+
+
+def _document_index(rows: list[Row]) -> DocumentIndex:
+    """``DocumentIndex.from_rows(rows)``, made once for the plan and the build as the
+    department index is (:func:`_department_index`): the rows this process indexed last give
+    that index; those rows with rows of new subjects added, that index with the new documents,
+    where no number or title of theirs is one the index has (else which one wins depends on
+    the files' order: the index is made again)."""
+    last_rows, last = _DOCUMENTS_MADE
+    if last_rows is not None and rows == last_rows:
+        return last  # type: ignore[no-any-return]
+    index = None
+    if last_rows is not None:
+        named = {r[0] for r in last_rows}
+        if [r for r in rows if r[0] in named] == last_rows:
+            added = DocumentIndex.from_rows([r for r in rows if r[0] not in named])
+            if not (
+                added.by_number.keys() & last.by_number.keys()
+                or added.by_title.keys() & last.by_title.keys()
+            ):
+                index = DocumentIndex.from_rows([])
+                index.by_number = {**last.by_number, **added.by_number}
+                index.by_title = {**last.by_title, **added.by_title}
+    if index is None:
+        index = DocumentIndex.from_rows(rows)
+    _DOCUMENTS_MADE[:] = [rows, index]
+    return index
 
 
 Fact = tuple[str, str, str, str | None, str | None]  # s, p, object's value, language, datatype

@@ -9,7 +9,11 @@ nothing is guessed.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
+import json
 import re
+from pathlib import Path
 
 PROVINCES = {
     "北京": "bj", "天津": "tj", "河北": "he", "山西": "sx", "内蒙古": "nm", "辽宁": "ln",
@@ -60,6 +64,52 @@ def jurisdiction_of(issuer: str, parent: str | None = None) -> str | None:
     city = m.group("city")
     while _AUTONOMOUS.search(city) and len(city) > 2:  # 大理白族 → 大理, 西双版纳傣族 → 西双版纳
         city = _AUTONOMOUS.sub("", city)
+    return f"{base}-{pinyin(city)}"
+
+
+_TONED = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔù", "aaaaeeeeiiiioooouuuu")
+
+
+def pinyin(name: str) -> str:
+    """``name`` (Chinese characters) in toneless pinyin, as pypinyin's ``lazy_pinyin`` joined
+    gives it, without loading pypinyin's phrase dictionary (a quarter of a second) where it
+    cannot matter.
+
+    ``lazy_pinyin`` reads a word of its phrase dictionary as the dictionary says and any other
+    character by its first reading. So where no part of ``name`` of two characters or more is
+    a word of that dictionary (looked up in its file, not loaded), each character's first
+    reading with its tone mark taken off is the answer; otherwise, or where a reading is not
+    plain letters once its tone mark is off (ü, ê, ḿ), ``lazy_pinyin`` itself answers."""
+    readings = _readings()
+    firsts = [readings.get(ord(c), "").split(",")[0].translate(_TONED) for c in name]
+    if all(r.isascii() and r.isalpha() for r in firsts) and not _has_phrase(name):
+        return "".join(firsts)
     from pypinyin import lazy_pinyin
 
-    return f"{base}-{''.join(lazy_pinyin(city))}"
+    return "".join(lazy_pinyin(name))
+
+
+def _has_phrase(name: str) -> bool:
+    """Whether a part of ``name`` of two characters or more is a word of pypinyin's phrases."""
+    words = _dictionary("phrases_dict.json")
+    return any(
+        f'\n"{name[i:j]}":'.encode() in words
+        for i in range(len(name))
+        for j in range(i + 2, len(name) + 1)
+    )
+
+
+@functools.cache
+def _readings() -> dict[int, str]:
+    """pypinyin's readings of each character by code point, comma-separated, the usual first."""
+    table = json.loads(_dictionary("pinyin_dict.json"))
+    return {int(k): v for k, v in table.items()}
+
+
+@functools.cache
+def _dictionary(name: str) -> bytes:
+    """A file of pypinyin's dictionaries, found without importing pypinyin (its package loads
+    the phrase dictionary)."""
+    spec = importlib.util.find_spec("pypinyin")
+    assert spec is not None and spec.submodule_search_locations is not None
+    return (Path(next(iter(spec.submodule_search_locations))) / name).read_bytes()

@@ -1,0 +1,188 @@
+"""One more document, faster still (issue 24): what each step keeps must be what the slower
+step gave, for every input the project knows."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import copy_home
+from pypinyin import lazy_pinyin
+from pypinyin.phrases_dict import phrases_dict
+from test_onedoc_fast import QUJING, YUNNAN, ingest
+
+from policygraph import build
+from policygraph.build import citations
+from policygraph.corpus import Corpus, source_files
+from policygraph.errors import SourceError
+from policygraph.text import places
+from policygraph.text.citations import Mention
+
+ROOT = Path(__file__).resolve().parents[1]
+_PLACE = re.compile(r"[\u4e00-\u9fff]{2,12}?(?=自治州|市|地区|盟|县|区|省)")
+
+
+def _names() -> set[str]:
+    """The last two to six characters before 市, 州, 县… in the project's texts and the real
+    pages, and every city the generator can make (two characters of its CITY_CHARS)."""
+    names: set[str] = set()
+    files = [*(ROOT / "data" / "sources").glob("*.txt"), *(ROOT / "tests" / "genre").rglob("*")]
+    for path in files:
+        if path.suffix in {".txt", ".html", ".tsv"}:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for m in _PLACE.finditer(text):
+                names.update(m.group()[-n:] for n in range(2, min(len(m.group()), 6) + 1))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import documents
+
+    names.update("".join(p) for p in itertools.permutations(documents.CITY_CHARS, 2))
+    names.update(places.PROVINCES)
+    return names
+
+
+def test_pinyin_is_lazy_pinyins_for_every_place_named() -> None:
+    names = _names()
+    assert len(names) > 1000
+    wrong = {n: (places.pinyin(n), "".join(lazy_pinyin(n))) for n in names}
+    assert {n: pair for n, pair in wrong.items() if pair[0] != pair[1]} == {}
+
+
+def test_pinyin_is_lazy_pinyins_for_the_phrases_of_single_reading_characters() -> None:
+    """Where the phrase dictionary could differ from the characters' first readings."""
+    readings = places._readings()
+    simple = [w for w in phrases_dict if all("," not in readings.get(ord(c), ",") for c in w)]
+    assert len(simple) > 1000
+    assert [w for w in simple if places.pinyin(w) != "".join(lazy_pinyin(w))] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("曲靖", "qujing"), ("重庆", "chongqing"), ("六安", "luan"), ("吕梁", "lvliang")],
+)
+def test_pinyin_of_a_word_the_phrases_read_otherwise(name: str, expected: str) -> None:
+    assert places.pinyin(name) == expected == "".join(lazy_pinyin(name))
+
+
+def test_a_city_without_phrases_does_not_load_them() -> None:
+    """The point of it: a city of characters read one way each needs no phrase dictionary."""
+    import subprocess
+
+    code = (
+        "import sys; from policygraph.text.places import jurisdiction_of as j;"
+        "print(j('云南省曲靖市人民政府'), j('广西壮族自治区梧州市'), 'pypinyin' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["cn-yn-qujing", "cn-gx-wuzhou", "False"]
+
+
+# --- citations.ttl from each text's kept mentions (build.citations.KeptMentions) -------------
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Corpus:
+    """A copy of the corpus with a cache of its own and one document ingested."""
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    home = copy_home(tmp_path / "home")
+    assert ingest(home, YUNNAN, "cn-yn") == 0
+    return home
+
+
+def searched(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts the build searches for citations (their first characters)."""
+    found: list[str] = []
+    real = citations.find_mentions
+
+    def spy(text: str) -> list[Mention]:
+        found.append(text[:40])
+        return real(text)
+
+    monkeypatch.setattr(citations, "find_mentions", spy)
+    return found
+
+
+def test_one_more_document_searches_its_text_alone_and_writes_the_same_citations(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = searched(monkeypatch)
+    assert ingest(home, QUJING, "cn-yn-qujing") == 0
+    assert len(texts) == 1 and texts[0] in QUJING.read_text(encoding="utf-8")
+    kept = (home.ttl / "citations.ttl").read_text(encoding="utf-8")
+    assert "cites/1" in kept
+    monkeypatch.setenv("POLICYGRAPH_CACHE", "off")
+    texts.clear()
+    assert build.outputs(home)["citations.ttl"] == kept  # every text read and searched
+    assert len(texts) == len(list(home.sources.glob("*.txt"))) > 1
+
+
+def test_a_kept_text_edited_is_refused_not_taken_from_the_kept_mentions(home: Corpus) -> None:
+    """The kept mentions are the text's whose digest is recorded: a text edited since (its
+    document's file kept by the build, its key unchanged) is read when the kept mentions are
+    opened, and refused as it was when the build read every text."""
+    text = next(p for p in home.sources.glob("*.txt") if p.read_bytes() == YUNNAN.read_bytes())
+    text.write_text(text.read_text(encoding="utf-8") + "\n附：", encoding="utf-8")
+    sources = source_files(home.curated_graph())
+    with pytest.raises(SourceError, match="SHA-256"):
+        citations.KeptMentions(home, sources, build._Texts(home, sources))
+
+
+def test_kept_mentions_not_as_written_are_found_again(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A kept file of another shape (damaged, an older format) is no answer: the texts are
+    searched again and the file is the one made from scratch."""
+    made = build.outputs(home)["citations.ttl"]
+    (kept_file,) = (home_cache(monkeypatch) / "citations").glob("*.json")
+    body = json.loads(kept_file.read_text(encoding="utf-8"))
+    body["texts"] = {sha: [["x"]] for sha in body["texts"]}
+    kept_file.write_text(json.dumps(body), encoding="utf-8")
+    texts = searched(monkeypatch)
+    assert build.outputs(home)["citations.ttl"] == made
+    assert len(texts) == len(body["texts"])
+
+
+def home_cache(monkeypatch: pytest.MonkeyPatch) -> Path:
+    return Path(os.environ["POLICYGRAPH_CACHE"])
+
+
+# --- the document index made once for the plan and the build (checks.mentions) --------------
+
+
+def _documents(home: Corpus) -> list[tuple[str, str, str, str | None]]:
+    from policygraph.checks.mentions import DOCUMENTS, Mentions
+
+    index = Mentions.open(home)
+    assert index is not None
+    index.refresh()
+    rows = index.rows(DOCUMENTS)
+    index.close()
+    return rows
+
+
+@pytest.mark.parametrize("clash", [False, True])
+def test_the_document_index_grown_is_the_index_made(home: Corpus, clash: bool) -> None:
+    """New documents added to the index made last: what ``from_rows`` makes of every row; where
+    a new document's number or title is one the index has, the index is made again (which one
+    wins is the files' order)."""
+    from policygraph.checks import mentions as module
+    from policygraph.text.citations import DocumentIndex
+
+    rows = _documents(home)
+    subjects = sorted({r[0] for r in rows})
+    new = set(subjects[::3])
+    before = [r for r in rows if r[0] not in new]
+    if clash:  # a new document with the title of an old one, in a file before it: the old wins
+        old = next(r for r in before if r[1] != module.DOCUMENTS[0])
+        rows = [("http://example.org/new", old[1], old[2], old[3]), *rows]
+    last = module._document_index(before)
+    numbers, titles = dict(last.by_number), dict(last.by_title)
+    grown = module._document_index(rows)
+    made = DocumentIndex.from_rows(rows)
+    assert grown is not last
+    assert grown.by_number == made.by_number and grown.by_title == made.by_title
+    assert (last.by_number, last.by_title) == (numbers, titles)
+    assert module._document_index(rows) is grown
