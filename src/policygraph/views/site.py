@@ -248,16 +248,35 @@ def citations(store: Store) -> list[Citation]:
 
 def subjects(store: Store) -> dict[str, tuple[str, Words]]:
     """Every node under the graph's base (the ontology's terms aside): the local name of its
-    class and the class's label in both languages (of the first class that has a Chinese
-    label; the local name where none has)."""
+    class and the class's label in both languages (of the first class, in the order of their
+    IRIs, that has a Chinese label; the local name where none has). The labels are read apart,
+    once a class (:func:`class_labels`), and joined here."""
+    labels = class_labels(store)
     out: dict[str, tuple[str, Words]] = {}
-    for r in store.select(query("site-subjects")).dicts():
-        node = str(r["node"])
-        local = str(r["class"]).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        if r["zh"] is not None and (node not in out or out[node][1].zh == out[node][0]):
-            out[node] = (local, Words(str(r["zh"]), str(r["en"] or r["zh"])))
-        elif node not in out:
-            out[node] = (local, Words(local, local))
+    found = store.select(query("site-subjects")).rows
+    for node, class_term in sorted((str(n), str(c)) for n, c in found):
+        local = class_term.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        for zh, en in labels.get(class_term, [(None, None)]):
+            if zh is not None and (node not in out or out[node][1].zh == out[node][0]):
+                out[node] = (local, Words(zh, en or zh))
+            elif node not in out:
+                out[node] = (local, Words(local, local))
+    return out
+
+
+def class_labels(store: Store) -> dict[str, list[tuple[str | None, str | None]]]:
+    """Each class's Chinese and English labels, as the rows a join with both would give: every
+    Chinese label with every English one (in the order of the labels), or one row without a
+    Chinese label where the class has none."""
+    zh: dict[str, set[str]] = {}
+    en: dict[str, set[str]] = {}
+    for c, z, e in store.select(query("site-class-labels")).rows:
+        zh.setdefault(str(c), set()).update([str(z)] if z is not None else [])
+        en.setdefault(str(c), set()).update([str(e)] if e is not None else [])
+    out: dict[str, list[tuple[str | None, str | None]]] = {}
+    for name, said in zh.items():
+        english: list[str | None] = [*sorted(en[name])] or [None]
+        out[name] = [(z, e) for z in sorted(said) for e in english] or [(None, None)]
     return out
 
 
