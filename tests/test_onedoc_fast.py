@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from conftest import copy_home
 from rdflib import Graph, Literal, URIRef
+from test_scoped_ingest import fresh, results
 from typer.testing import CliRunner
 
 from policygraph import checks, corpus
 from policygraph.build import state
 from policygraph.checks import kept
 from policygraph.checks.mentions import FACTS, Mentions
-from policygraph.checks.report import Report
 from policygraph.checks.rows import Rows
 from policygraph.cli.app import app
 from policygraph.corpus import Corpus, remove, snapshot, transaction, write_atomic
@@ -35,17 +35,6 @@ def ingest(home: Corpus, path: Path, jurisdiction: str, cache: str | None = None
     args = ["ingest", str(path), "--jurisdiction", jurisdiction, "--home", str(home.root)]
     env = {"POLICYGRAPH_CACHE": cache} if cache is not None else None
     return runner.invoke(app, args, env=env).exit_code
-
-
-def results(report: Report) -> set[tuple[str, str, str, str, str]]:
-    return {(r.severity, r.rule, r.focus, r.value, r.message) for r in report.results}
-
-
-def fresh(home: Corpus, monkeypatch: pytest.MonkeyPatch) -> Report:
-    """The whole corpus validated now, nothing kept read or written."""
-    with monkeypatch.context() as m:
-        m.setenv("POLICYGRAPH_CACHE", "off")
-        return checks.validate(home)
 
 
 def files_of(home: Corpus) -> dict[str, bytes]:

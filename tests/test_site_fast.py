@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_home
-from test_site_incremental import FIX, assert_same_as_whole, contents, replace_in, site
+from test_site_incremental import FIX, assert_same_as_whole, site
 from typer.testing import CliRunner
 
 from policygraph.cli.app import app
@@ -64,29 +64,6 @@ def test_a_new_document_is_written_into_the_site_in_place(
     assert marker == set(after) - {MARKER}  # the marker lists exactly what the site holds
     assert_same_as_whole(home, built, tmp_path)
     assert "is up to date: nothing written" in site(home, built)
-
-
-def test_after_a_curated_file_is_edited_in_place_the_site_is_the_whole_one(
-    home: Path, built: Path, tmp_path: Path
-) -> None:
-    replace_in(home / "data" / "ttl" / "targets.ttl", '"高新区总数"@zh', '"高新区总数（测试）"@zh')
-    site(home, built)
-    assert any(
-        "高新区总数（测试）" in b.decode("utf-8", "replace") for b in contents(built).values()
-    )
-    assert_same_as_whole(home, built, tmp_path)
-
-
-def test_after_a_department_is_renamed_in_place_the_site_is_the_whole_one(
-    home: Path, built: Path, tmp_path: Path
-) -> None:
-    replace_in(
-        home / "data" / "ttl" / "departments.ttl",
-        '"广西壮族自治区科学技术厅"@zh',
-        '"广西壮族自治区科学技术厅（新）"@zh',
-    )
-    site(home, built)
-    assert_same_as_whole(home, built, tmp_path)
 
 
 def test_a_file_no_longer_made_is_removed(home: Path, built: Path, tmp_path: Path) -> None:
