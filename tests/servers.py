@@ -3,12 +3,14 @@ answer, and the one-line error every failing command gives."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
 import socket
 import subprocess
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -73,6 +75,24 @@ def start_virtuoso(
     process.terminate()
     process.wait(timeout=60)
     raise RuntimeError("Virtuoso did not start within 60 s")
+
+
+@contextlib.contextmanager
+def virtuoso_for_tests(work: Path) -> Iterator[tuple[str, int]]:
+    """A Virtuoso for a test module (its SPARQL endpoint and SQL port), stopped afterwards; the
+    test skipped, with the reason, where it is not installed or does not start."""
+    try:
+        started = start_virtuoso(work)
+    except RuntimeError as exc:
+        pytest.skip(str(exc))
+    if started is None:
+        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
+    process, url, isql = started
+    try:
+        yield url, isql
+    finally:
+        process.terminate()
+        process.wait(timeout=60)
 
 
 def free_port() -> int:

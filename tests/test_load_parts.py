@@ -12,7 +12,7 @@ from typing import Any
 
 import pyoxigraph as ox
 import pytest
-from servers import start_virtuoso
+from servers import virtuoso_for_tests
 from test_load import held, split, wanted
 from typer.testing import CliRunner
 
@@ -226,18 +226,8 @@ def test_a_stale_staging_graph_is_dropped_by_the_next_load(
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     work = tmp_path_factory.mktemp("virtuoso-parts")
-    try:
-        started = start_virtuoso(work)
-    except RuntimeError as exc:
-        pytest.skip(str(exc))
-    if started is None:
-        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
-    process, url, _ = started
-    try:
+    with virtuoso_for_tests(work) as (url, _):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
 
 
 def virtuoso_held(url: str, graph: str) -> tuple[set[str], list[str]]:

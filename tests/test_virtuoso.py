@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 from rdflib import Graph, Literal, URIRef
-from servers import start_virtuoso
+from servers import start_virtuoso, virtuoso_for_tests
 from test_remote import readme_query
 from typer.testing import CliRunner
 
@@ -57,18 +57,8 @@ def virtuoso(server: Virtuoso) -> str:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     work = tmp_path_factory.mktemp("virtuoso")
-    try:
-        started = start_virtuoso(work)
-    except RuntimeError as exc:
-        pytest.skip(str(exc))
-    if started is None:
-        pytest.skip("Virtuoso is not installed (apt-get install virtuoso-opensource)")
-    process, url, isql = started
-    try:
+    with virtuoso_for_tests(work) as (url, isql):
         yield Virtuoso(url, work, isql)
-    finally:
-        process.terminate()
-        process.wait(timeout=60)
 
 
 @pytest.fixture(scope="module")
