@@ -116,3 +116,33 @@ def test_a_site_killed_half_way_is_not_up_to_date_and_the_next_run_makes_it_righ
     assert "up to date" not in said
     assert not list(built.rglob("*.policygraph-part"))
     assert_same_as_whole(home, built, tmp_path)
+
+
+def test_a_second_site_into_the_same_folder_waits_for_the_first(
+    home: Path, built: Path, tmp_path: Path
+) -> None:
+    """While one run writes a site in place, another into the same folder writes nothing (not
+    even the flag saying the site is being written) until the first is done; then it makes the
+    whole site's files."""
+    import fcntl
+    import hashlib
+    import threading
+    import time
+
+    name = hashlib.sha256(str(built.resolve()).encode()).hexdigest()[:32]
+    cache = Path(os.environ["POLICYGRAPH_CACHE"])
+    [lock_path] = cache.rglob(f"{name}.lock")
+    ingest(home, "yunnan-measures.txt")
+    seen = {p: p.stat().st_mtime_ns for p in lock_path.parent.glob(f"{name}*")}
+    said: list[str] = []
+    with open(lock_path, "a+b") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a first run holds it
+        other = threading.Thread(target=lambda: said.append(site(home, built)))
+        other.start()
+        time.sleep(3)  # ample for the second run to reach its first write, were it not waiting
+        now = {p: p.stat().st_mtime_ns for p in lock_path.parent.glob(f"{name}*")}
+        assert other.is_alive() and now == seen
+        fcntl.flock(held, fcntl.LOCK_UN)
+    other.join(timeout=900)
+    assert not other.is_alive() and said
+    assert_same_as_whole(home, built, tmp_path)

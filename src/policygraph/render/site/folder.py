@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import fcntl
 import glob
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,37 @@ def build_site(
     already the one this corpus makes. ``out`` must be new, empty, or a site this command made
     holding nothing else (:func:`check_ours`). A site this command made, whose state is
     recorded, is updated in place (:func:`_update`); any other is made whole in a staging
-    folder and swapped in, all or nothing."""
+    folder and swapped in, all or nothing. Two runs into one folder take turns: the second
+    waits for the first (a lock beside the site's state in the cache)."""
     out = out.resolve()
+    with _one_at_a_time(out, kept):
+        return _build_site(corpus, out, read, kept, base_url)
+
+
+@contextlib.contextmanager
+def _one_at_a_time(out: Path, kept: state.Kept) -> Iterator[None]:
+    """Held while a site is written into ``out``; without a cache no site is updated in place
+    (each is made whole and swapped in), so there is nothing to lock."""
+    where = state.location(out, kept)
+    if where is None:
+        yield
+        return
+    where.parent.mkdir(parents=True, exist_ok=True)
+    with open(where.with_suffix(".lock"), "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _build_site(
+    corpus: Corpus,
+    out: Path,
+    read: Callable[[], SiteData],
+    kept: state.Kept,
+    base_url: str | None,
+) -> SiteResult:
     if out.exists() and not out.is_dir():
         raise InputError(N_("{path}: not a directory"), code="site-not-directory", path=out)
     refuse_inside_corpus(out)
