@@ -640,12 +640,12 @@ class Snapshot:
 
     def _read(self, names: list[str]) -> None:
         if self._remembered is None:  # read once a snapshot (a whole corpus's: 0.1 s)
-            self._remembered = _remembered(self.remember)
-        remembered = self._remembered
+            self._remembered = remembered(self.remember)
+        held = self._remembered
         changed = False
         for name in names:
             st = self.stamps[name]
-            entry = remembered.get(name)
+            entry = held.get(name)
             if (
                 isinstance(entry, list)
                 and len(entry) == 7
@@ -658,10 +658,10 @@ class Snapshot:
             data = (self.root / name).read_bytes()
             built = name.endswith(".ttl") and GENERATED in _first_line(data)
             self._known[name] = (hashlib.sha256(data).hexdigest(), built)
-            remembered[name] = [*st, self._known[name][0], read_at, built]
+            held[name] = [*st, self._known[name][0], read_at, built]
             changed = True
         if changed and self.remember is not None:
-            _keep(self.remember, {n: e for n, e in remembered.items() if n in self.stamps})
+            _keep(self.remember, {n: e for n, e in held.items() if n in self.stamps})
 
     def renew(self, names: set[str]) -> None:
         """Stat ``names`` again (written or removed by this process)."""
@@ -735,7 +735,9 @@ def _first_line(data: bytes) -> str:
     return data.split(b"\n", 1)[0].decode("utf-8", "replace")
 
 
-def _remembered(path: Path | None) -> dict[str, Any]:
+def remembered(path: Path | None) -> dict[str, Any]:
+    """What a file of remembered digests holds (``snapshot``'s and ``store.cache``'s): a JSON
+    object; none yet, unreadable or of another shape: nothing (every file is read again)."""
     import json
 
     if path is None:

@@ -37,6 +37,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from policygraph.corpus import remembered
+
 ENV_CACHE = "POLICYGRAPH_CACHE"
 # Below this much Turtle, parse in memory (the real corpus, 1 MB, parses in 0.1 s).
 MIN_BYTES = 8 * 2**20
@@ -131,7 +133,7 @@ def file_digests(files: Sequence[Path], digests: Path | None = None) -> dict[Pat
     was read. A file whose size, modification time (ns), inode and device are as they were, and
     which had not been modified for 2 s when it was read, is not read again (git's rule: a change
     within the clock's resolution of the reading would otherwise go unseen)."""
-    known = _remembered(digests)
+    known = remembered(digests)
     out: dict[Path, str] = {}
     changed = False
     for path in files:
@@ -157,16 +159,6 @@ def _sha256(path: Path) -> str:
         while chunk := f.read(1 << 20):
             one.update(chunk)
     return one.hexdigest()
-
-
-def _remembered(digests: Path | None) -> dict[str, dict[str, Any]]:
-    if digests is None:
-        return {}
-    try:
-        found = json.loads(digests.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}  # none yet, or unreadable: every file is read
-    return found if isinstance(found, dict) else {}
 
 
 def _remember(digests: Path, known: dict[str, dict[str, Any]]) -> None:
