@@ -91,6 +91,28 @@ def test_a_batch_never_parses_the_curated_union(
     assert watched["metadata in validate"] >= 1  # (the instrument sees what it should)
 
 
+def test_after_a_batch_the_index_is_up_to_the_built_files(
+    tmp_home: Corpus, docs: list[Path]
+) -> None:
+    """The next ingest finds nothing to index again: the batch indexed the files its rebuild
+    wrote, not only the curated ones (at 10,000 documents the first ingest after a batch
+    otherwise indexed every built file again)."""
+    from policygraph.checks.mentions import Mentions
+
+    folder = docs[0].parent
+    r = runner.invoke(app, ["ingest", str(folder), "--jobs", "1", "--home", str(tmp_home.root)])
+    assert r.exit_code == 0, r.output
+    built = {p.name for p in tmp_home.ttl.glob("doc-*.ttl")}
+    assert len(built) >= 3 + 4  # the instrument: the rebuild wrote the documents' files
+    mentions = Mentions.open(tmp_home)
+    assert mentions is not None
+    try:
+        changed, gone = mentions.refresh()
+    finally:
+        mentions.close()
+    assert (changed, gone) == ([], [])
+
+
 def test_without_a_cache_the_batch_still_reads_the_union(
     tmp_home: Corpus, docs: list[Path], watched: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -183,7 +183,9 @@ def ingest_many(
                 before = _write(corpus, p, journal, index)
                 written[k] = _Written(str(p.doc), p.text, p.structure, before)
                 outcomes[k].warnings = _warnings(p)
-            _settle(corpus, written, outcomes, index)
+            built = _settle(corpus, written, outcomes, index)
+            if index is not None:  # the next ingest finds the index up to the built files
+                index.wrote(built)
         finally:
             if index is not None:
                 index.close()
@@ -258,13 +260,14 @@ def _settle(
     written: dict[int, _Written],
     outcomes: list[Outcome],
     index: OnDisk | None,
-) -> None:
+) -> list[Path]:
     """One rebuild and one validation; the documents that bring violations are taken out (and
-    the rest rebuilt and validated again) until none does."""
+    the rest rebuilt and validated again) until none does. The files the rebuilds wrote."""
     baseline: set[tuple[str, str, str, str]] | None = None
+    built: set[Path] = set()
     while written:
         parsed = {w.doc: (w.text, w.structure) for w in written.values()}
-        build(corpus, parsed, index.given() if index is not None else None)
+        built.update(build(corpus, parsed, index.given() if index is not None else None).written)
         report = checks.validate(corpus)
         blamed = _blame(report, written, baseline)
         if blamed is None:  # violations no document of the batch is named in: were they there?
@@ -282,9 +285,10 @@ def _settle(
                 violations="; ".join(r.message for r in found[:3]),
             )
     if not written:  # every document taken out again: the graph as it was
-        build(corpus, None, index.given() if index is not None else None)
+        built.update(build(corpus, None, index.given() if index is not None else None).written)
     for k in written:
         outcomes[k].status = "added with warnings" if outcomes[k].warnings else "added"
+    return sorted(built)
 
 
 def _key(r: Result) -> tuple[str, str, str, str]:
