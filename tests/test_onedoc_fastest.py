@@ -1,0 +1,145 @@
+"""One more document, fastest yet (issue 24): the scoped validation keeps only the rows it merges
+and merges the kept report's Turtle as text; each must give what the slower way gave."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import copy_home
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, SH
+from test_scoped_ingest import QUJING, YUNNAN, fresh, ingest, results
+
+from policygraph import checks
+from policygraph.checks import report, scope
+from policygraph.checks.report import Report
+from policygraph.corpus import Corpus
+
+
+def _iso(a: str, b: str) -> bool:
+    return isomorphic(
+        Graph().parse(data=a, format="turtle"), Graph().parse(data=b, format="turtle")
+    )
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Corpus:
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    home = copy_home(tmp_path / "home")
+    assert ingest(home, YUNNAN, "cn-yn") == 0
+    return home
+
+
+def test_the_rows_wanted_are_the_findings_the_merge_keeps(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scoped validation with the rows filtered before they are made findings, and with
+    every row made a finding (as before): the same report, and the filter leaves rows out."""
+    runs: list[tuple[int, int, Report, Report]] = []
+    real_findings, real_merge = scope._findings, scope._merge
+    every: list[Any] = []
+
+    def findings(store: Any, shapes: Graph, wanted: Any) -> Any:
+        every.append(real_findings(store, shapes, lambda check, row: True))
+        return real_findings(store, shapes, wanted)
+
+    def merge(old: Report, found: Any, *rest: Any) -> Report | None:
+        filtered, whole = real_merge(old, found, *rest), real_merge(old, every[-1], *rest)
+        assert filtered is not None and whole is not None
+        runs.append((len(found), len(every[-1]), filtered, whole))
+        return filtered
+
+    monkeypatch.setattr(scope, "_findings", findings)
+    monkeypatch.setattr(scope, "_merge", merge)
+    assert ingest(home, QUJING, "cn-yn-qujing") == 0
+    assert len(runs) == 1
+    wanted, made, filtered, whole = runs[0]
+    assert 0 < wanted < made  # the old neighbours' rows were left out
+    assert filtered.results == whole.results
+    assert _iso(filtered.graph_ttl, whole.graph_ttl)
+    kept = checks.validate(home)
+    assert results(kept) == results(fresh(home, monkeypatch))
+    assert _iso(kept.graph_ttl, fresh(home, monkeypatch).graph_ttl)
+
+
+def test_the_turtle_merged_as_text_is_the_graph_merged(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept report's Turtle merged as text, and read into a graph and written (as before):
+    the same graph, and what the text merge writes is what turtle() writes of that graph."""
+    merged: list[tuple[str, str]] = []
+    real = scope._graph
+
+    def graph(old: str, added: str, dropped: set[tuple[str, str]], conforms: bool) -> str:
+        text = report.merged_turtle(old, added, dropped, conforms)
+        assert text is not None  # both in turtle()'s form
+        monkeypatch.setattr(scope, "merged_turtle", lambda *_: None)
+        merged.append((text, real(old, added, dropped, conforms)))
+        return text
+
+    monkeypatch.setattr(scope, "_graph", graph)
+    assert ingest(home, QUJING, "cn-yn-qujing") == 0
+    assert len(merged) == 1
+    text, whole = merged[0]
+    assert _iso(text, whole)
+    g = Graph().parse(data=text, format="turtle")
+    assert _iso(report.turtle(g), text)
+    kept = checks.validate(home)
+    assert _iso(kept.graph_ttl, fresh(home, monkeypatch).graph_ttl)
+
+
+def _report(results: list[tuple[str, str, str]], path: bool = False) -> Graph:
+    """A report graph: each result's label, source shape and focus node; with ``path``, each
+    result's path a blank node (an alternative path, shared by all)."""
+    g = Graph()
+    top = BNode()
+    g.add((top, RDF.type, SH.ValidationReport))
+    g.add((top, SH.conforms, Literal(not results)))
+    shared = BNode()
+    g.add((shared, SH.alternativePath, URIRef("urn:p")))
+    for label, shape, focus in results:
+        r = BNode(label)
+        g.add((top, SH.result, r))
+        g.add((r, RDF.type, SH.ValidationResult))
+        g.add((r, SH.sourceShape, URIRef(shape)))
+        g.add((r, SH.focusNode, URIRef(focus)))
+        g.add((r, SH.resultMessage, Literal(f"{focus} fails ;\n    sh:focusNode <urn:x> .\n\n")))
+        if path:
+            g.add((r, SH.resultPath, shared))
+    return g
+
+
+def test_the_text_merge_drops_adds_and_keeps_a_shared_path() -> None:
+    old = _report([("a1", "urn:Used", "urn:d1"), ("a2", "urn:Used", "urn:d2")], path=True)
+    added = _report([("b1", "urn:Other", "urn:n1")])
+    text = report.merged_turtle(
+        report.turtle(old), report.turtle(added), {("urn:Used", "urn:d1")}, False
+    )
+    assert text is not None
+    g = Graph().parse(data=text, format="turtle")
+    top = g.value(None, RDF.type, SH.ValidationReport)
+    focus = {str(g.value(r, SH.focusNode)) for r in g.objects(top, SH.result)}
+    assert focus == {"urn:d2", "urn:n1"}
+    kept = g.value(g.value(None, SH.focusNode, URIRef("urn:d2")), SH.resultPath)
+    # the path a dropped result shared with a kept one stays
+    assert kept is not None and g.value(kept, SH.alternativePath) == URIRef("urn:p")
+    assert g.value(top, SH.conforms) == Literal(False)
+    # a message whose words look like the writer's own lines is one literal, on one line
+    said = g.value(g.value(None, SH.focusNode, URIRef("urn:n1")), SH.resultMessage)
+    assert str(said).endswith("<urn:x> .\n\n")
+    assert _iso(text, report.turtle(g))
+    more = report.turtle(_report([("c1", "urn:S", "urn:n2")]))
+    assert report.merged_turtle(text, more, set(), False) is not None  # in turtle()'s form
+
+
+def test_the_text_merge_refuses_what_it_cannot_read() -> None:
+    old = report.turtle(_report([("a1", "urn:S", "urn:d1")]))
+    added = report.turtle(_report([("b1", "urn:S", "urn:n1")]))
+    assert report.merged_turtle(old, added, set(), False) is not None
+    assert report.merged_turtle(old, old, set(), False) is None  # the same labels
+    three = old.replace('"urn:d1 fails', '"""urn:d1 fails', 1)
+    assert report.merged_turtle(three, added, set(), False) is None  # not turtle()'s own form
+    assert report.merged_turtle(old.replace(" ;\n    ", " ;\n  ", 1), added, set(), False) is None
