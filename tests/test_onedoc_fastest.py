@@ -143,3 +143,73 @@ def test_the_text_merge_refuses_what_it_cannot_read() -> None:
     three = old.replace('"urn:d1 fails', '"""urn:d1 fails', 1)
     assert report.merged_turtle(three, added, set(), False) is None  # not turtle()'s own form
     assert report.merged_turtle(old.replace(" ;\n    ", " ;\n  ", 1), added, set(), False) is None
+
+
+# --- the build's values read from the index's rows -----------------------------------------
+
+
+def _rows_graph(rows: list[tuple[str, str, str, str | None, str | None]]) -> Graph:
+    from policygraph.checks.mentions import _term
+    from policygraph.checks.rows import Rows
+
+    return Graph(store=Rows(rows, _term), bind_namespaces="none")
+
+
+def test_source_files_from_rows_are_those_of_the_graph(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What ``source_files`` and the build's ``_values`` read of the rows directly is what
+    ``Graph.value`` and ``Graph.subjects`` give over the same store: the first row of a value
+    asked, a returned form left out, a pg:describes that is no IRI none."""
+    from policygraph import build
+    from policygraph.checks.rows import Rows
+    from policygraph.corpus import source_files
+    from policygraph.rdf import PG
+
+    pg, iri, xsd = str(PG), "@iri", "http://www.w3.org/2001/XMLSchema#string"
+    rdf_type = str(RDF.type)
+    rows = [
+        ("urn:s1", pg + "fileName", "data/sources/a.txt", None, xsd),
+        ("urn:s1", pg + "sha256", "aa", None, xsd),
+        ("urn:s1", pg + "fileName", "data/sources/b.txt", None, xsd),  # the first is read
+        ("urn:s1", pg + "describes", "urn:d1", iri, None),
+        ("urn:s1", pg + "extractionProfile", "measures", None, xsd),
+        ("urn:s2", pg + "fileName", "data/sources/c.txt", None, xsd),
+        ("urn:s2", pg + "sha256", "cc", None, xsd),
+        ("urn:s2", pg + "describes", "urn:d2", None, xsd),  # a literal: describes nothing
+        ("urn:s2", pg + "textFileName", "data/sources/c.plain.txt", None, xsd),
+        ("urn:r", pg + "fileName", "data/returns/r.xlsx", None, xsd),
+        ("urn:r", pg + "sha256", "rr", None, xsd),
+        ("urn:r", rdf_type, pg + "ReturnedForm", iri, None),
+        ("urn:s2", rdf_type, pg + "ReturnedForm", None, xsd),  # a literal: not the class
+        ("urn:d1", pg + "shortName", "d-one", None, xsd),
+        ("urn:d1", pg + "jurisdiction", "cn-yn", None, xsd),
+    ]
+    fast = source_files(_rows_graph(rows))
+    asked = [(URIRef(f"urn:d{k}"), p) for k in (1, 2) for p in (PG.shortName, PG.jurisdiction)]
+    values = [build._values(_rows_graph(rows))(s, p) for s, p in asked]
+    monkeypatch.delattr(Rows, "first")  # the graph's own reading, over the same store
+    slow = source_files(_rows_graph(rows))
+    assert fast == slow
+    assert [s.file_name for s in fast] == ["data/sources/a.txt", "data/sources/c.txt"]
+    assert fast[1].describes is None and fast[1].text_file == "data/sources/c.plain.txt"
+    assert values == [_rows_graph(rows).value(s, p) for s, p in asked]
+    assert values[:2] == [Literal("d-one"), Literal("cn-yn")]
+
+
+def test_the_build_from_the_index_is_the_build_from_the_graph(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An ingest whose build reads the index's rows directly, and one whose build reads them
+    through the graph (as before): the same files."""
+    from policygraph.checks.rows import Rows
+
+    other = copy_home(home.root.parent / "other")
+    assert ingest(home, QUJING, "cn-yn-qujing") == 0
+    with monkeypatch.context() as m:
+        m.delattr(Rows, "first")
+        m.setenv("POLICYGRAPH_CACHE", str(home.root.parent / "cache-other"))
+        assert ingest(other, YUNNAN, "cn-yn") == 0
+        assert ingest(other, QUJING, "cn-yn-qujing") == 0
+    for folder in ("data/ttl", "data/sources"):
+        mine = {p.name: p.read_bytes() for p in (home.root / folder).iterdir()}
+        theirs = {p.name: p.read_bytes() for p in (other.root / folder).iterdir()}
+        assert mine == theirs, folder
