@@ -73,11 +73,11 @@ def test_the_turtle_merged_as_text_is_the_graph_merged(
     merged: list[tuple[str, str]] = []
     real = scope._graph
 
-    def graph(old: str, added: str, dropped: set[tuple[str, str]], conforms: bool) -> str:
-        text = report.merged_turtle(old, added, dropped, conforms)
+    def graph(old: str, added: str, dropped: set[tuple[str, str]], *rest: Any) -> str:
+        text = report.merged_turtle(old, added, dropped, *rest)
         assert text is not None  # both in turtle()'s form
         monkeypatch.setattr(scope, "merged_turtle", lambda *_: None)
-        merged.append((text, real(old, added, dropped, conforms)))
+        merged.append((text, real(old, added, dropped, rest[0])))
         return text
 
     monkeypatch.setattr(scope, "_graph", graph)
@@ -213,3 +213,55 @@ def test_the_build_from_the_index_is_the_build_from_the_graph(
         mine = {p.name: p.read_bytes() for p in (home.root / folder).iterdir()}
         theirs = {p.name: p.read_bytes() for p in (other.root / folder).iterdir()}
         assert mine == theirs, folder
+
+
+def test_old_and_new_results_name_one_constraint_as_a_whole_validation_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Generated documents (each with measures naming no lead: MeasureHasLead, a SHACL-SPARQL
+    constraint, a blank node of the shapes graph), then one more: the kept report's graph is
+    a fresh validation's, its old and new results naming one constraint node; merged without
+    the constraints' labels, it would not be."""
+    import sys
+
+    from typer.testing import CliRunner
+
+    from policygraph.cli.app import app
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from documents import generate
+
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    docs = generate(tmp_path / "docs", 14, seed=11)
+    # two cities stating the lead rule in prose, with a catch-all in a list (no lead named)
+    ruled = [d for d in docs if "排在第一位的为牵头单位" in d.read_text(encoding="utf-8")]
+    ruled = [d for d in ruled if "各有关部门" in d.read_text(encoding="utf-8")]
+    assert len(ruled) >= 2, [d.name for d in ruled]
+    one_more = ruled[-1]
+    home = copy_home(tmp_path / "home")
+    crawl = tmp_path / "first"
+    crawl.mkdir()
+    for d in docs:
+        if d != one_more:
+            (crawl / d.name).write_bytes(d.read_bytes())
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(crawl), "--home", str(home.root)]).exit_code == 0
+    unlabelled: list[str] = []
+    real = scope._graph
+
+    def graph(old: str, added: str, dropped: set[tuple[str, str]], *rest: Any) -> str:
+        text = report.merged_turtle(old, added, dropped, rest[0])
+        assert text is not None
+        unlabelled.append(text)
+        return real(old, added, dropped, *rest)
+
+    monkeypatch.setattr(scope, "_graph", graph)
+    args = ["ingest", str(one_more), "--home", str(home.root)]
+    assert runner.invoke(app, args).exit_code == 0
+    assert len(unlabelled) == 1  # validated by what it added
+    kept, again = checks.validate(home), fresh(home, monkeypatch)
+    assert results(kept) == results(again)
+    lead = {r.focus.split("/measure/")[0] for r in kept.results if r.rule == "MeasureHasLead"}
+    assert len(lead) == 2  # the old city's results and the new one's: one constraint
+    assert _iso(kept.graph_ttl, again.graph_ttl)
+    assert not _iso(unlabelled[0], again.graph_ttl)

@@ -8,6 +8,7 @@ worth knowing.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -378,16 +379,24 @@ def _named(word: str) -> str:
 
 
 def merged_turtle(
-    old: str, added: str, dropped: set[tuple[str, str]], conforms: bool
+    old: str,
+    added: str,
+    dropped: set[tuple[str, str]],
+    conforms: bool,
+    constraints: Mapping[str, str] | None = None,
 ) -> str | None:
     """The report graph ``old`` without the results whose (source shape, focus node) is in
     ``dropped``, with those of ``added``, as :func:`turtle` writes that graph (its blank nodes
     labelled as in the two texts); None where a text is not in :func:`turtle`'s form or the two
     share a blank node label. A result's blank nodes (a SHACL path) go with it where no result
-    kept names them."""
+    kept names them. ``constraints``: the label ``added`` gives the one sh:sparql constraint
+    (a blank node of the shapes graph, labelled anew by each reading of it) of each shape that
+    has one, by the shape's IRI: an old result of that shape names it too, as one validation
+    of the whole corpus would."""
     was, more = _blocks(old), _blocks(added)
     if was is None or more is None or _labels(was) & _labels(more):
         return None
+    was = {label: _relabelled(b, constraints or {}) for label, b in was.items()}
     tops = [_top(was), _top(more)]
     if tops[0] is None or tops[1] is None:
         return None
@@ -410,6 +419,19 @@ def merged_turtle(
         reached[label] = blocks[label]
         todo += [o[2:] for _, o in blocks[label].pairs if o.startswith("_:")]
     return _written(reached)
+
+
+def _relabelled(block: _Block, constraints: Mapping[str, str]) -> _Block:
+    """``block`` (a result) naming its shape's constraint by the label of ``constraints``."""
+    shape = block.said("sh:sourceShape")
+    mine = constraints.get(_named(shape[0])) if shape else None
+    if mine is None:
+        return block
+    pairs = [
+        (p, f"_:{mine}" if p == "sh:sourceConstraint" and o.startswith("_:") else o)
+        for p, o in block.pairs
+    ]
+    return _Block(block.label, pairs)
 
 
 def _top(blocks: dict[str, _Block]) -> _Block | None:

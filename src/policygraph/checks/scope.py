@@ -421,14 +421,31 @@ def _merge(
     kept_results = [r for r in old.results if (r.shape, r.focus) not in dropped]
     added = build(mine, shapes, store)
     results = tuple(sorted({*kept_results, *added.results}, key=order))
-    graph = _graph(old.graph_ttl, added.graph_ttl, dropped, not results)
+    graph = _graph(old.graph_ttl, added.graph_ttl, dropped, not results, _constraints(shapes))
     return Report(results, graph, old.notes)
 
 
-def _graph(old: str, added: str, dropped: set[tuple[str, str]], conforms: bool) -> str:
+def _constraints(shapes: Graph) -> dict[str, str]:
+    """The label of the one sh:sparql constraint of each shape that has one (a blank node), by
+    the shape's IRI: the results of this process name it so (``report.merged_turtle``)."""
+    out: dict[str, str] = {}
+    for shape in set(shapes.subjects(SH.sparql, None)):
+        found = list(shapes.objects(shape, SH.sparql))
+        if isinstance(shape, URIRef) and len(found) == 1 and isinstance(found[0], BNode):
+            out[str(shape)] = str(found[0])
+    return out
+
+
+def _graph(
+    old: str,
+    added: str,
+    dropped: set[tuple[str, str]],
+    conforms: bool,
+    constraints: dict[str, str] | None = None,
+) -> str:
     """The SHACL report graph: the old one, without the dropped results, with the added ones
     (merged as text where both are as ``report.turtle`` writes them, else read as graphs)."""
-    merged = merged_turtle(old, added, dropped, conforms)
+    merged = merged_turtle(old, added, dropped, conforms, constraints)
     if merged is not None:
         return merged
     g = _report_graph(old)
