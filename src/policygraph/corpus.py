@@ -468,28 +468,48 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
-def source_files(meta: Graph) -> list[SourceFile]:
-    """The source files a metadata graph describes, with their recorded SHA-256."""
+def _described_sources(meta: Graph) -> tuple[list[URIRef], Callable[[URIRef, URIRef], Any]]:
+    """The subjects of ``meta`` with a pg:fileName that are no returned form (progress import),
+    sorted, and how a value of one is read: ``meta.value``, or over the index's facts
+    (``checks.rows.Rows``, what ``ingest`` gives the build) each value without making the
+    subject's other terms."""
     from rdflib import URIRef
     from rdflib.namespace import RDF
 
     from policygraph.rdf import PG
 
-    returned = set(meta.subjects(RDF.type, PG.ReturnedForm))  # progress import: not a source
+    rows: Any = meta.store
+    if not hasattr(rows, "first"):
+        returned = set(meta.subjects(RDF.type, PG.ReturnedForm))
+        named = {u for u in meta.subjects(PG.fileName, None) if isinstance(u, URIRef)}
+        return sorted(named - returned), meta.value
+    returned = {URIRef(s) for s in rows.subjects_of(str(RDF.type), PG.ReturnedForm)}
+    named = {URIRef(s) for s in rows.subjects_of(str(PG.fileName))}
+
+    def value(s: URIRef, p: URIRef) -> Any:
+        return rows.first(str(s), str(p))
+
+    return sorted(named - returned), value
+
+
+def source_files(meta: Graph) -> list[SourceFile]:
+    """The source files a metadata graph describes, with their recorded SHA-256."""
+    from rdflib import URIRef
+
+    from policygraph.rdf import PG
+
+    subjects, value = _described_sources(meta)
     out = []
-    named = {u for u in meta.subjects(PG.fileName, None) if isinstance(u, URIRef)}
-    for s in sorted(named - returned):
-        name, sha, profile = (
-            meta.value(s, p) for p in (PG.fileName, PG.sha256, PG.extractionProfile)
-        )
+    for s in subjects:
+        name, sha, profile = (value(s, p) for p in (PG.fileName, PG.sha256, PG.extractionProfile))
         if name is None or sha is None:
             raise SourceError(
                 N_("source {source}: metadata needs pg:fileName and pg:sha256"),
                 code="source-without-file",
                 source=s,
             )
-        describes = meta.value(s, PG.describes)
-        text_file, text_sha = meta.value(s, PG.textFileName), meta.value(s, PG.textSha256)
+        describes = value(s, PG.describes)
+        text_file, text_sha = value(s, PG.textFileName), value(s, PG.textSha256)
         out.append(
             SourceFile(
                 iri=s,

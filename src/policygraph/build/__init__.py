@@ -7,9 +7,10 @@ the previous ``data/ttl/`` exactly as it was. Building twice gives byte-identica
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, URIRef
 
@@ -119,6 +120,7 @@ def _outputs(
     else:
         curated, index, documents = given.curated, given.departments, given.documents
     sources = source_files(curated)
+    value = _values(curated)
     texts = _Texts(corpus, sources)
     mentions = KeptMentions(corpus, sources, texts)  # every text checked, kept ones not read
     out: dict[str, str] = {}
@@ -141,8 +143,8 @@ def _outputs(
                 code="source-without-document",
                 file=source.file_name,
             )
-        facts = [curated.value(source.describes, p) for p in (PG.shortName, ELI.id_local)]
-        jur = curated.value(source.describes, PG.jurisdiction)
+        facts = [value(source.describes, p) for p in (PG.shortName, ELI.id_local)]
+        jur = value(source.describes, PG.jurisdiction)
         key = state.document_key(
             source,
             [*(str(f) if f is not None else None for f in facts), str(jur) if jur else None],
@@ -162,6 +164,19 @@ def _outputs(
         keys[name] = key
     out.update(_linked(curated, documents, sources, texts, mentions))
     return out, keys, reused
+
+
+def _values(curated: Graph) -> Callable[[URIRef, URIRef], Any]:
+    """``curated.value``; over the index's facts (``checks.rows.Rows``, what ``ingest`` gives),
+    each value without making the subject's other terms."""
+    rows = curated.store
+    if not hasattr(rows, "first"):
+        return curated.value
+
+    def value(s: URIRef, p: URIRef) -> Any:
+        return rows.first(str(s), str(p))
+
+    return value
 
 
 class _Texts(Mapping[URIRef, str]):

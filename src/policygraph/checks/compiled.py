@@ -457,14 +457,22 @@ def needs_shapes_graph(checks: list[Check]) -> bool:
     return any(re.search(r"[$?]shapesGraph\b", c.sparql) for c in checks)
 
 
-def findings(data: Any, checks: list[Check], shapes: Graph) -> list[Finding]:
-    """The results of ``checks`` on ``data`` (a pyoxigraph store), one per distinct row."""
+def findings(
+    data: Any,
+    checks: list[Check],
+    shapes: Graph,
+    wanted: Callable[[Check, Row], bool] | None = None,
+) -> list[Finding]:
+    """The results of ``checks`` on ``data`` (a pyoxigraph store), one per distinct row; with
+    ``wanted``, only those of the rows it wants (the others never made into terms)."""
     from policygraph.checks.report import from_row
 
     seen: set[tuple[int, tuple[tuple[str, str], ...]]] = set()
     out = []
     index = {id(c): k for k, c in enumerate(checks)}
     for check, row in _in_parallel(data, checks):
+        if wanted is not None and not wanted(check, row):
+            continue
         key = (index[id(check)], tuple(sorted((k, str(v)) for k, v in row.items())))
         if key in seen:
             continue

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,7 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from policygraph.checks import compiled, kept
 from policygraph.checks.mentions import Mentions
-from policygraph.checks.report import Finding, Report, build, order, turtle
+from policygraph.checks.report import Finding, Report, build, merged_turtle, order, turtle
 from policygraph.corpus import Corpus, parse_turtle, source_files
 from policygraph.errors import PolicyGraphError
 from policygraph.rdf import ELI, PG, PROV
@@ -236,7 +237,7 @@ def _validate_added(corpus: Corpus, was: Before) -> Report | None:
         return None
     terms = {term for t in triples for term in _terms(t)}
     store = _store(corpus, was.mentions, files, old_named | terms)
-    found = _findings(store, shapes)
+    found = _findings(store, shapes, _wanted(old, read, new, terms))
     if found is None:
         return None
     report = _merge(old, found, shapes, store, read, new, named, terms)
@@ -345,8 +346,11 @@ def _store(corpus: Corpus, mentions: Mentions, files: list[Path], named: set[str
     return store
 
 
-def _findings(store: Any, shapes: Graph) -> list[Finding] | None:
-    """Every shape on the small store (the compiled engine; None where it refuses a shape)."""
+def _findings(
+    store: Any, shapes: Graph, wanted: Callable[[Any, dict[str, Any]], bool]
+) -> list[Finding] | None:
+    """Every shape on the small store (the compiled engine; None where it refuses a shape),
+    the findings of the rows ``wanted`` keeps."""
     from policygraph.checks import load_shapes_graph
 
     checks, refused = compiled.compile_each(shapes)
@@ -354,7 +358,39 @@ def _findings(store: Any, shapes: Graph) -> list[Finding] | None:
         return None
     if compiled.needs_shapes_graph(checks):
         load_shapes_graph(store, shapes)
-    return compiled.findings(store, checks, shapes)
+    return compiled.findings(store, checks, shapes, wanted)
+
+
+def _wanted(
+    old: Report, read: Reading, new: set[str], terms: set[str]
+) -> Callable[[Any, dict[str, Any]], bool]:
+    """Which rows of the small store's checks the merge keeps, told from the row's own terms
+    before any is made an rdflib term (most rows are the old neighbours' results, already in
+    the kept report): those of a new focus node, of a term T+ uses that the old report did not
+    find undeclared (ClosedVocabulary), and any whose focus is a blank node (the merge then
+    gives up, :func:`_merge`). What :func:`_merge` keeps of the findings is what this keeps:
+    the same words (an IRI's, a literal's lexical form) compared with the same sets."""
+    import pyoxigraph as ox
+
+    vocabulary = read.special.get("ClosedVocabulary")
+    undeclared = {r.value for r in old.results if vocabulary and r.shape == str(vocabulary)}
+
+    def wanted(check: Any, row: dict[str, Any]) -> bool:
+        this = row.get("this")
+        if isinstance(this, ox.BlankNode):
+            return True
+        if vocabulary is not None and check.shape == vocabulary:
+            value = row.get("value")
+            value = this if value is None and check.node_level else value
+            return _word(value) in terms and _word(value) not in undeclared
+        return _word(this) in new
+
+    return wanted
+
+
+def _word(term: Any) -> str:
+    """What ``str`` gives of the term a row's value becomes (``report.to_rdflib``)."""
+    return str(getattr(term, "value", term))
 
 
 def _merge(
@@ -385,12 +421,33 @@ def _merge(
     kept_results = [r for r in old.results if (r.shape, r.focus) not in dropped]
     added = build(mine, shapes, store)
     results = tuple(sorted({*kept_results, *added.results}, key=order))
-    graph = _graph(old.graph_ttl, added.graph_ttl, dropped, not results)
+    graph = _graph(old.graph_ttl, added.graph_ttl, dropped, not results, _constraints(shapes))
     return Report(results, graph, old.notes)
 
 
-def _graph(old: str, added: str, dropped: set[tuple[str, str]], conforms: bool) -> str:
-    """The SHACL report graph: the old one, without the dropped results, with the added ones."""
+def _constraints(shapes: Graph) -> dict[str, str]:
+    """The label of the one sh:sparql constraint of each shape that has one (a blank node), by
+    the shape's IRI: the results of this process name it so (``report.merged_turtle``)."""
+    out: dict[str, str] = {}
+    for shape in set(shapes.subjects(SH.sparql, None)):
+        found = list(shapes.objects(shape, SH.sparql))
+        if isinstance(shape, URIRef) and len(found) == 1 and isinstance(found[0], BNode):
+            out[str(shape)] = str(found[0])
+    return out
+
+
+def _graph(
+    old: str,
+    added: str,
+    dropped: set[tuple[str, str]],
+    conforms: bool,
+    constraints: dict[str, str] | None = None,
+) -> str:
+    """The SHACL report graph: the old one, without the dropped results, with the added ones
+    (merged as text where both are as ``report.turtle`` writes them, else read as graphs)."""
+    merged = merged_turtle(old, added, dropped, conforms, constraints)
+    if merged is not None:
+        return merged
     g = _report_graph(old)
     top = g.value(None, RDF.type, SH.ValidationReport)
     if top is None:
