@@ -18,6 +18,7 @@ from policygraph.build import state
 from policygraph.build.anchors import anchor_quotes
 from policygraph.build.citations import KeptMentions, citation_graph
 from policygraph.build.document import DocumentBuilder, provision_iris
+from policygraph.build.parallel import on_every_core
 from policygraph.corpus import (
     GENERATED,
     Corpus,
@@ -125,6 +126,7 @@ def _outputs(
     mentions = KeptMentions(corpus, sources, texts)  # every text checked, kept ones not read
     out: dict[str, str] = {}
     keys: dict[str, str] = {}
+    jobs: list[tuple[SourceFile, str, Structure | None]] = []
     kept = state.unchanged(corpus, known) if known.docs else set()
     reused: set[str] = set()
     for source in sources:
@@ -158,12 +160,20 @@ def _outputs(
         text = texts[source.iri]
         parsed, structure = (read or {}).get(str(source.describes), ("", None))
         same = source.profile == "measures" and parsed == text
-        doc = DocumentBuilder(curated, index, source, text, structure if same else None)
-        name = corpus.document_file(doc.short).name
-        out[name] = serialize(doc.graph(), _header(f"{doc.label} from {source.file_name}"))
+        jobs.append((source, text, structure if same else None))
         keys[name] = key
+    for short, turtle in on_every_core(_document, (curated, index), jobs):
+        out[corpus.document_file(short).name] = turtle
     out.update(_linked(curated, documents, sources, texts, mentions))
     return out, keys, reused
+
+
+def _document(
+    curated: Graph, index: DepartmentIndex, source: SourceFile, text: str, parsed: Structure | None
+) -> tuple[str, str]:
+    """One document's short name and built file (on a worker, where there are many)."""
+    doc = DocumentBuilder(curated, index, source, text, parsed)
+    return doc.short, serialize(doc.graph(), _header(f"{doc.label} from {source.file_name}"))
 
 
 def _values(curated: Graph) -> Callable[[URIRef, URIRef], Any]:

@@ -1,0 +1,54 @@
+"""Documents extracted on every core (issue 24). A build that extracts many documents (a batch's
+rebuild: 10,000 at once; a build after the extractor changed) runs them in worker processes
+forked from the building one, so that each holds the curated graph and the department index as
+they are, without copying them: a document's graph is a pure function of those, its source and
+its text, so the files are those made one by one (the build writes them by name, in no order of
+the workers'). Few documents (one ingest) are extracted in the process itself, where starting
+workers would cost more than it gains; so is everything where processes cannot be forked (not
+Linux). A document whose extraction fails in a worker is extracted again in the process, so that
+its error is raised as it would be without workers."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+MIN_JOBS = 200  # documents per worker, below which one process does it all
+_WORK: tuple[Callable[..., Any], tuple[Any, ...]] | None = None  # what forked workers run
+
+
+def on_every_core(
+    fn: Callable[..., Any], shared: tuple[Any, ...], jobs: Sequence[tuple[Any, ...]]
+) -> list[Any]:
+    """``fn(*shared, *job)`` for each job, in order; on forked worker processes when there are
+    ``MIN_JOBS`` jobs for two of them or more. ``fn`` never returns None."""
+    global _WORK
+    workers = min(os.cpu_count() or 1, len(jobs) // MIN_JOBS)
+    if workers < 2 or sys.platform != "linux":
+        return [fn(*shared, *job) for job in jobs]
+    _WORK = (fn, shared)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            done = list(pool.map(_run, jobs, chunksize=16))
+    finally:
+        _WORK = None
+    return [r if r is not None else fn(*shared, *job) for r, job in zip(done, jobs, strict=True)]
+
+
+def _run(job: tuple[Any, ...]) -> Any:
+    """In a worker: the job done, or None where it raised (done again in the process, which
+    raises the error itself: an exception of ours need not survive pickling)."""
+    assert _WORK is not None, "a worker forked without its work"
+    fn, shared = _WORK
+    try:
+        return fn(*shared, *job)
+    except Exception:
+        return None
+
+
+__all__ = ["MIN_JOBS", "on_every_core"]
