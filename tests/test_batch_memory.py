@@ -113,6 +113,33 @@ def test_after_a_batch_the_index_is_up_to_the_built_files(
     assert (changed, gone) == ([], [])
 
 
+def test_the_rebuild_is_given_what_was_read_kept_on_disk(
+    tmp_home: Corpus, docs: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch keeps each written document's text and structure in a file until the rebuild
+    (not in memory: 46 KB a document); the rebuild gets exactly what reading the file gives."""
+    import policygraph.ingest.batch as batch
+    from policygraph.ingest.plan import read_file
+
+    given: list[dict[str, Any]] = []
+    real = batch.build
+
+    def build(corpus: Any, read: Any = None, *args: Any) -> Any:
+        if read:
+            given.append({doc: read[doc] for doc in read})
+        return real(corpus, read, *args)
+
+    monkeypatch.setattr(batch, "build", build)
+    folder = docs[0].parent
+    r = runner.invoke(app, ["ingest", str(folder), "--jobs", "1", "--home", str(tmp_home.root)])
+    assert r.exit_code == 0, r.output
+    assert len(given) == 1 and len(given[0]) == len(docs)
+    kept = list(given[0].values())
+    for path in docs:
+        fresh = read_file(path)
+        assert (fresh.source.text, fresh.structure) in kept
+
+
 def test_without_a_cache_the_batch_still_reads_the_union(
     tmp_home: Corpus, docs: list[Path], watched: dict[str, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
