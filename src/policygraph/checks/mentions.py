@@ -256,6 +256,12 @@ class Mentions:
         """The departments of the curated files (but ``exclude``), indexed."""
         return _department_index(self.rows(_DEPARTMENTS, exclude=exclude))
 
+    def departments_asked(self, exclude: Iterable[Path] = ()) -> DepartmentIndex:
+        """What :meth:`departments` gives, each jurisdiction's departments indexed when a
+        lookup asks for it (:meth:`DepartmentIndex.by_jurisdiction`): the plan and the build of
+        one document look up the names of its own jurisdiction and those enclosing it."""
+        return DepartmentIndex.by_jurisdiction(self.rows(_DEPARTMENTS, exclude=exclude))
+
     def documents(self, exclude: Iterable[Path] = ()) -> DocumentIndex:
         """The documents of the curated files (but ``exclude``) by 文号 and title."""
         return _document_index(self.rows(DOCUMENTS, exclude=exclude))
