@@ -164,17 +164,7 @@ class DepartmentIndex:
         and language, ``@iri`` for an IRI: pg:jurisdiction, skos:prefLabel, skos:altLabel, as
         ``checks.mentions`` keeps them): what the graph of those triples gives, without it.
         Where a department has several jurisdictions or preferred labels, the first row's."""
-        jur: dict[str, str] = {}
-        pref: dict[str, str] = {}
-        labels: dict[str, list[str]] = defaultdict(list)
-        for s, p, value, lang in rows:
-            if p == _JURISDICTION:
-                jur.setdefault(s, value)
-            elif p in _LABELS:
-                if p == _PREF:
-                    pref.setdefault(s, value)
-                if lang != "@iri":
-                    labels[s].append(value)
+        jur, pref, labels = _grouped(rows)
         index = cls(Graph())
         normal: dict[str, str] = {}  # a label a thousand cities share, normalised once
         for s in jur.keys() & pref.keys():
@@ -381,6 +371,25 @@ def _normal(label: str) -> str:
     return found
 
 
+def _grouped(
+    rows: Iterable[tuple[str, str, str, str | None]],
+) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
+    """The rows by department: its first jurisdiction, its first preferred label, and every
+    label written as text (an IRI is no label)."""
+    jur: dict[str, str] = {}
+    pref: dict[str, str] = {}
+    labels: dict[str, list[str]] = defaultdict(list)
+    for s, p, value, lang in rows:
+        if p == _JURISDICTION:
+            jur.setdefault(s, value)
+        elif p in _LABELS:
+            if p == _PREF:
+                pref.setdefault(s, value)
+            if lang != "@iri":
+                labels[s].append(value)
+    return jur, pref, labels
+
+
 class _ByJurisdiction(DepartmentIndex):
     """:meth:`DepartmentIndex.by_jurisdiction`: the rows grouped by department as
     :meth:`~DepartmentIndex.from_rows` reads them (the first jurisdiction and preferred label
@@ -388,17 +397,7 @@ class _ByJurisdiction(DepartmentIndex):
 
     def __init__(self, rows: Rows) -> None:
         super().__init__(Graph())
-        jur: dict[str, str] = {}
-        pref: dict[str, str] = {}
-        written: dict[str, list[str]] = defaultdict(list)
-        for s, p, value, lang in rows:
-            if p == _JURISDICTION:
-                jur.setdefault(s, value)
-            elif p in _LABELS:
-                if p == _PREF:
-                    pref.setdefault(s, value)
-                if lang != "@iri":
-                    written[s].append(value)
+        jur, pref, written = _grouped(rows)
         self._pending: dict[str, list[str]] = defaultdict(list)  # by jurisdiction, not linked
         for s in jur.keys() & pref.keys():
             self._pending[jur[s]].append(s)
