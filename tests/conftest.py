@@ -80,6 +80,23 @@ def tmp_home(tmp_path: Path) -> Corpus:
     return copy_home(tmp_path / "home")
 
 
+@pytest.fixture
+def yunnan_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Corpus:
+    """A copy of the corpus with a cache of its own (what other tests of the session kept for a
+    corpus of the same files is not what the tests of one more document compare) and the Yunnan
+    measures ingested (the index made, the digests remembered, the report kept)."""
+    from typer.testing import CliRunner
+
+    from policygraph.cli.app import app
+
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    home = copy_home(tmp_path / "home")
+    yunnan = FIXTURES / "ingest" / "yunnan-measures.txt"
+    args = ["ingest", str(yunnan), "--jurisdiction", "cn-yn", "--home", str(home.root)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    return home
+
+
 def snapshot(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.glob("*.ttl"))}
 

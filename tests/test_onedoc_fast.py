@@ -46,13 +46,8 @@ def files_of(home: Corpus) -> dict[str, bytes]:
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Corpus:
-    """A copy of the corpus with a cache of its own and one document ingested (the index made,
-    the digests remembered)."""
-    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
-    home = copy_home(tmp_path / "home")
-    assert ingest(home, YUNNAN, "cn-yn") == 0
-    return home
+def home(yunnan_home: Corpus) -> Corpus:
+    return yunnan_home
 
 
 def passes(monkeypatch: pytest.MonkeyPatch) -> list[str]:

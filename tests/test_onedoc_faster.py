@@ -11,7 +11,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import copy_home
 from pypinyin import lazy_pinyin
 from pypinyin.phrases_dict import phrases_dict
 from test_onedoc_fast import QUJING, YUNNAN, ingest
@@ -84,12 +83,8 @@ def test_a_city_without_phrases_does_not_load_them() -> None:
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Corpus:
-    """A copy of the corpus with a cache of its own and one document ingested."""
-    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
-    home = copy_home(tmp_path / "home")
-    assert ingest(home, YUNNAN, "cn-yn") == 0
-    return home
+def home(yunnan_home: Corpus) -> Corpus:
+    return yunnan_home
 
 
 def searched(monkeypatch: pytest.MonkeyPatch) -> list[str]:

@@ -26,11 +26,8 @@ def _iso(a: str, b: str) -> bool:
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Corpus:
-    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
-    home = copy_home(tmp_path / "home")
-    assert ingest(home, YUNNAN, "cn-yn") == 0
-    return home
+def home(yunnan_home: Corpus) -> Corpus:
+    return yunnan_home
 
 
 def test_the_rows_wanted_are_the_findings_the_merge_keeps(

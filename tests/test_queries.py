@@ -140,6 +140,8 @@ def test_runs_on_the_real_graph(store: EmbeddedStore, where: Path, name: str) ->
         "measure": f"<{gx}/measure/9>",
         "number": "11",
         "s": f"<{gx}>",
+        "node": f"<{gx}/measure/9/lead/1>",
+        "p": "<https://w3id.org/policygraph/ontology#department>",
     }
     q = load(where, name)
     rows = store.select(q.text, {p.name: term(params[p.name]) for p in q.params})

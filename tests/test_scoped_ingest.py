@@ -62,13 +62,8 @@ def scoped(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
 
 
 @pytest.fixture
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Corpus:
-    # a cache of its own: what other tests of the session kept for a corpus of the same files
-    # is not what this test compares
-    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
-    home = copy_home(tmp_path / "home")
-    assert ingest(home, YUNNAN, "cn-yn") == 0
-    return home
+def home(yunnan_home: Corpus) -> Corpus:
+    return yunnan_home
 
 
 def test_a_document_that_brings_a_warning(

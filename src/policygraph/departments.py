@@ -150,22 +150,21 @@ class DepartmentIndex:
             self._link(iri, normalize(form))
 
     @classmethod
+    def by_jurisdiction(cls, rows: Iterable[tuple[str, str, str, str | None]]) -> DepartmentIndex:
+        """What :meth:`from_rows` gives of ``rows``, each jurisdiction's departments indexed
+        when first asked for (a document's lookups ask for its own jurisdiction and those
+        enclosing it; a lookup in no jurisdiction, or a suggestion for none, for every one), and
+        the fingerprints made from the rows without indexing them: the plan and the build of
+        one more document indexed 100,000 departments to look up the names of a few."""
+        return _ByJurisdiction(rows)
+
+    @classmethod
     def from_rows(cls, rows: Iterable[tuple[str, str, str, str | None]]) -> DepartmentIndex:
         """The index of the departments ``rows`` state (subject, predicate, the object's value
         and language, ``@iri`` for an IRI: pg:jurisdiction, skos:prefLabel, skos:altLabel, as
         ``checks.mentions`` keeps them): what the graph of those triples gives, without it.
         Where a department has several jurisdictions or preferred labels, the first row's."""
-        jur: dict[str, str] = {}
-        pref: dict[str, str] = {}
-        labels: dict[str, list[str]] = defaultdict(list)
-        for s, p, value, lang in rows:
-            if p == _JURISDICTION:
-                jur.setdefault(s, value)
-            elif p in _LABELS:
-                if p == _PREF:
-                    pref.setdefault(s, value)
-                if lang != "@iri":
-                    labels[s].append(value)
+        jur, pref, labels = _grouped(rows)
         index = cls(Graph())
         normal: dict[str, str] = {}  # a label a thousand cities share, normalised once
         for s in jur.keys() & pref.keys():
@@ -260,8 +259,10 @@ class DepartmentIndex:
     def lookup(self, name: str, jurisdiction: str | None = None) -> URIRef | None:
         """The one department this name denotes (in ``jurisdiction`` when ambiguous), else None."""
         label = normalize(name)
-        candidates = self._all(label)
-        if jurisdiction:
+        candidates: set[URIRef] = set()
+        if not jurisdiction:
+            candidates = self._all(label)
+        else:
             # Only departments of the document's own or an enclosing jurisdiction can be meant:
             # a city document may use its region's short names, a Yunnan document's 财政厅 is
             # not Guangxi's. The nearest enclosing jurisdiction wins (looked up jurisdiction by
@@ -357,3 +358,109 @@ class _Layer(DepartmentIndex):
     def fingerprint(self, jurisdiction: str | None) -> str:
         both = self.base.fingerprint(jurisdiction) + super().fingerprint(jurisdiction)
         return hashlib.sha256(both.encode()).hexdigest()
+
+
+Rows = Iterable[tuple[str, str, str, str | None]]
+_NORMAL: dict[str, str] = {}  # labels normalised in this process (a thousand cities share one)
+
+
+def _normal(label: str) -> str:
+    found = _NORMAL.get(label)
+    if found is None:
+        found = _NORMAL[label] = normalize(label)
+    return found
+
+
+def _grouped(
+    rows: Iterable[tuple[str, str, str, str | None]],
+) -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
+    """The rows by department: its first jurisdiction, its first preferred label, and every
+    label written as text (an IRI is no label)."""
+    jur: dict[str, str] = {}
+    pref: dict[str, str] = {}
+    labels: dict[str, list[str]] = defaultdict(list)
+    for s, p, value, lang in rows:
+        if p == _JURISDICTION:
+            jur.setdefault(s, value)
+        elif p in _LABELS:
+            if p == _PREF:
+                pref.setdefault(s, value)
+            if lang != "@iri":
+                labels[s].append(value)
+    return jur, pref, labels
+
+
+class _ByJurisdiction(DepartmentIndex):
+    """:meth:`DepartmentIndex.by_jurisdiction`: the rows grouped by department as
+    :meth:`~DepartmentIndex.from_rows` reads them (the first jurisdiction and preferred label
+    of each), and the departments of a jurisdiction linked when a lookup asks for it."""
+
+    def __init__(self, rows: Rows) -> None:
+        super().__init__(Graph())
+        jur, pref, written = _grouped(rows)
+        self._pending: dict[str, list[str]] = defaultdict(list)  # by jurisdiction, not linked
+        for s in jur.keys() & pref.keys():
+            self._pending[jur[s]].append(s)
+        self._rows = (jur, pref, written)
+        self._added = False  # a department added: the fingerprints are the index's own
+
+    def _load(self, jurisdiction: str) -> None:
+        if jurisdiction not in self._pending:
+            return
+        jur, pref, written = self._rows
+        for s in self._pending.pop(jurisdiction):
+            iri = URIRef(s)
+            self.jurisdiction[iri], self.pref_label[iri] = jur[s], pref[s]
+            self.labels[iri] = set()
+            for label in written.get(s, ()):
+                self._link(iri, _normal(label))
+
+    def _load_all(self) -> None:
+        for jurisdiction in list(self._pending):
+            self._load(jurisdiction)
+
+    def _all(self, label: str) -> set[URIRef]:
+        self._load_all()
+        return super()._all(label)
+
+    def _in(self, label: str, jurisdiction: str) -> set[URIRef]:
+        self._load(jurisdiction)
+        return super()._in(label, jurisdiction)
+
+    def _pool(self, jurisdiction: str | None) -> list[str]:
+        if jurisdiction is None:
+            self._load_all()
+        else:
+            for j in _chain(jurisdiction):
+                self._load(j)
+        return super()._pool(jurisdiction)
+
+    def __contains__(self, iri: object) -> bool:
+        self._load_all()
+        return super().__contains__(iri)
+
+    def add(self, iri: URIRef, jurisdiction: str, pref: str, labels: list[str]) -> None:
+        self._load_all()
+        self._added = True
+        super().add(iri, jurisdiction, pref, labels)
+
+    def clone(self) -> DepartmentIndex:
+        self._load_all()
+        return super().clone()
+
+    def _fingerprints(self) -> dict[str, str]:
+        """:meth:`DepartmentIndex._fingerprints` of every department, from the rows (linked
+        or not): the same text for each department, so the same digests."""
+        if self._added:
+            return super()._fingerprints()
+        if self._by_fingerprint is None:
+            jur, pref, written = self._rows
+            rows: dict[str, list[str]] = defaultdict(list)
+            for s in jur.keys() & pref.keys():
+                labels = sorted({_normal(label) for label in written.get(s, ())})
+                rows[jur[s]].append("\t".join([s, pref[s], *labels]))
+            self._by_fingerprint = {
+                j: hashlib.sha256("\n".join(sorted(r)).encode()).hexdigest()
+                for j, r in rows.items()
+            }
+        return self._by_fingerprint

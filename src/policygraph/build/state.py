@@ -74,16 +74,12 @@ def inputs(corpus: Corpus) -> str:
     """The digest of the code and of every file under ``data/`` but the built ones."""
     files = snapshot(corpus, cache.directory())  # one pass a process shares (corpus.Snapshot)
     ttl = f"{corpus.relative(corpus.ttl)}/"
-    names = [
-        n
-        for n in files.names("data")
-        if not (
-            n.startswith(ttl)
-            and "/" not in n[len(ttl) :]
-            and n.endswith(".ttl")
-            and files.is_generated(n)
-        )
-    ]
+    every = files.names("data")
+    top = {
+        n for n in every if n.startswith(ttl) and "/" not in n[len(ttl) :] and n.endswith(".ttl")
+    }
+    files.digests(sorted(top))  # read in one call: the digests remembered once, not once a file
+    names = [n for n in every if not (n in top and files.is_generated(n))]
     digest = hashlib.sha256(code_version().encode())
     for name, sha in files.digests(names).items():
         digest.update(f"{name.removeprefix('data/')}\0{sha}\n".encode())

@@ -132,16 +132,22 @@ class Mentions:
         the index holds of files that are gone."""
         known = dict(self.db.execute("SELECT name, stamp || ' ' || sha256 FROM files"))
         files = snapshot(self.corpus, cache.directory())  # one pass a process shares
-        out: list[Path] = []
+        looked: list[tuple[str, str, str | None]] = []  # name, stamp now, SHA-256 held
         for name in _graph_names(self.corpus, files):
             held = known.pop(name, None)
             st = files.stamps[name]
             now = f"{st[1]} {st[0]} {st[2]}"  # as :func:`stamp` says it
             if held is None or not held.startswith(now + " "):
-                if held is None or held.rsplit(" ", 1)[1] != files.sha256(name):
-                    out.append(self.root / name)
-                else:  # the same bytes under a new stamp (copied, touched)
-                    self.db.execute("UPDATE files SET stamp = ? WHERE name = ?", (now, name))
+                looked.append((name, now, held.rsplit(" ", 1)[1] if held else None))
+        # the digests of the files held under another stamp, read in one call (remembered in
+        # one write: a copied corpus restamps every file, and a write a file was quadratic)
+        digests = files.digests([name for name, _, sha in looked if sha is not None])
+        out: list[Path] = []
+        for name, now, sha in looked:
+            if sha is None or sha != digests[name]:
+                out.append(self.root / name)
+            else:  # the same bytes under a new stamp (copied, touched)
+                self.db.execute("UPDATE files SET stamp = ? WHERE name = ?", (now, name))
         return out, sorted(known)
 
     def refresh(self) -> tuple[list[Path], list[str]]:
@@ -255,6 +261,12 @@ class Mentions:
     def departments(self, exclude: Iterable[Path] = ()) -> DepartmentIndex:
         """The departments of the curated files (but ``exclude``), indexed."""
         return _department_index(self.rows(_DEPARTMENTS, exclude=exclude))
+
+    def departments_asked(self, exclude: Iterable[Path] = ()) -> DepartmentIndex:
+        """What :meth:`departments` gives, each jurisdiction's departments indexed when a
+        lookup asks for it (:meth:`DepartmentIndex.by_jurisdiction`): the plan and the build of
+        one document look up the names of its own jurisdiction and those enclosing it."""
+        return DepartmentIndex.by_jurisdiction(self.rows(_DEPARTMENTS, exclude=exclude))
 
     def documents(self, exclude: Iterable[Path] = ()) -> DocumentIndex:
         """The documents of the curated files (but ``exclude``) by 文号 and title."""

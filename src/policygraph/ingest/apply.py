@@ -68,7 +68,7 @@ def _given(corpus: Corpus, written: list[Path]) -> Given | None:
         mentions.overlay([p for p in written if p.suffix == ".ttl"])
         return Given(
             mentions.graph([str(t) for t in GIVEN], about=[str(t) for t in GIVEN_ABOUT]),
-            mentions.departments(),
+            mentions.departments_asked(),
             mentions.documents(),
         )
     except (OSError, sqlite3.Error, SyntaxError, ValueError):

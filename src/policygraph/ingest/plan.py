@@ -117,7 +117,7 @@ class Known:
     def departments(self) -> DepartmentIndex:
         if self.mentions is None:
             return DepartmentIndex.of(self.curated, parts_of(self.curated))
-        return self.mentions.departments(exclude=self.own)
+        return self.mentions.departments_asked(exclude=self.own)
 
     @functools.cached_property
     def documents(self) -> DocumentIndex:

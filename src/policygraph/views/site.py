@@ -173,7 +173,7 @@ class Funding:
 def funding(store: Store) -> dict[str, list[Funding]]:
     """Every funding commitment, by the provision it belongs to, in the graph's order."""
     out: dict[str, list[Funding]] = {}
-    for r in store.select(query("site-funding")).dicts():
+    for r in _ordered(store.select(query("site-funding")).dicts(), "provision", "funding"):
         f = Funding(
             str(r["funding"]),
             str(r["provision"]),
@@ -200,7 +200,7 @@ class DateSaid:
 def dates(store: Store) -> dict[str, list[DateSaid]]:
     """The dates the sources give, by the document they are about."""
     out: dict[str, list[DateSaid]] = {}
-    for r in store.select(query("site-dates")).dicts():
+    for r in _ordered(store.select(query("site-dates")).dicts(), "document", "statement"):
         problem = None
         if r["problemzh"] is not None or r["problemen"] is not None:
             problem = Words(str(r["problemzh"] or r["problemen"]), str(r["problemen"] or ""))
@@ -242,8 +242,16 @@ def citations(store: Store) -> list[Citation]:
             str(r["kind"] or ""),
             str(r["stub"]) == "true",
         )
-        for r in store.select(query("site-citations")).dicts()
+        for r in _ordered(
+            store.select(query("site-citations")).dicts(), "cited", "citing", "citation"
+        )
     ]
+
+
+def _ordered(rows: list[dict[str, Any]], *names: str) -> list[dict[str, Any]]:
+    """The rows in the order of their query's ORDER BY (IRIs, by their text), whatever order
+    they come in (``views.delta`` gives them in one of its own); rows alike there keep theirs."""
+    return sorted(rows, key=lambda r: tuple(str(r[n]) for n in names))
 
 
 def subjects(store: Store) -> dict[str, tuple[str, Words]]:

@@ -16,7 +16,7 @@ from policygraph.errors import InputError
 from policygraph.rdf.namespaces import bind_prefixes
 from policygraph.store import Store
 from policygraph.text.report import Report
-from policygraph.views import internal, network, progress, site, tasks
+from policygraph.views import delta, internal, network, progress, site, tasks
 from policygraph.views.chain import Cache, Chain, Node, chain
 from policygraph.views.links import ProvisionText, provisions
 from policygraph.views.summary import summarize
@@ -47,20 +47,23 @@ class SiteData:
 
     def __init__(self, store: Store, corpus: Corpus, report: Report) -> None:
         self._store, self.corpus, self.report = store, corpus, report
+        reading = delta.Reading(store, corpus)  # rows kept from the last read where sound
         self.summary = summarize(store)
-        self.quotes = site.quotes(store)
+        self.quotes = site.quotes(reading)
         self.implementations = site.implementations(store)
-        self.departments = network.departments(store)
-        self.network = network.collaboration_network(store, self.departments)
+        self.departments = network.departments(reading)
+        self.network = network.collaboration_network(reading, self.departments)
         self.targets = site.targets(store)
         self.vocabulary = site.vocabulary(store)  # the ontology's words, in both languages
         self.chinese_bases = site.chinese_bases(store)
-        self.funding = site.funding(store)
-        self.dates_said = site.dates(store)
-        self.citations = site.citations(store)
-        self.subjects = site.subjects(store)
+        self.funding = site.funding(reading)
+        self.dates_said = site.dates(reading)
+        self.citations = site.citations(reading)
+        self.subjects = site.subjects(reading)
         self.indicators = site.indicators(store)  # and the figures reported for each
         self.terms = site.terms(store)  # the ontology's own
+        reading.keep()
+        self.merged = reading.merged  # the views read by their change alone
         self._chains = Cache()
         self._deadlines: dict[object, list[str]] = {}  # by measure, of the documents read
         self._sequence: dict[object, int] = {}  # 序号 by measure, of the documents read

@@ -65,13 +65,20 @@ def source_pages(site: Site) -> None:
     for source in site.data.source_files():
         iri, bundles = str(source.iri), site.bundles
         quoted = by_source.get(iri, [])
-        key = bundles.source_key(source, quoted, site.turtle(iri)) if bundles else ""
+        key = bundles.source_key(source, quoted, _described(site, iri)) if bundles else ""
         if bundles is not None and bundles.take_source(iri, key):
             continue
         start = (len(site.pages), len(site.index))
         _source_page(site, source, site.data.text(source), quoted)
         if bundles is not None:
             bundles.made_source(iri, key, start)
+
+
+def _described(site: Site, iri: str) -> bytes:
+    """The triples of the page's Turtle, sorted, as N-Triples: what its Turtle is made from
+    (the same triples always give the same Turtle), without writing it (1,000 sources: ~10 s)."""
+    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in site.data.description(iri))
+    return "".join(lines).encode("utf-8")
 
 
 def _source_page(site: Site, source: Any, text: str, quoted: list[Any]) -> None:

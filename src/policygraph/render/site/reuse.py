@@ -241,11 +241,11 @@ class Bundles:
         key = self.department_key(iri, seen)
         self.records[DEPARTMENT + iri] = {"key": key, "files": files, "pages": 1}
 
-    def source_key(self, source: Any, quoted: list[Any], turtle: bytes) -> str:
+    def source_key(self, source: Any, quoted: list[Any], described: bytes) -> str:
         """The key of a source text's page: the shared key, the source as the metadata records
         it, the SHA-256 of its files (those of one document; the others are in the shared key),
-        the quotes in it, the title of the document it holds, the nodes below it and its
-        Turtle."""
+        the quotes in it, the title of the document it holds, the nodes below it and the
+        triples its Turtle is made from (``described``)."""
         site, iri = self.site, str(source.iri)
         if self.below is None:
             sources = {str(s.iri) for s in site.data.source_files()}
@@ -262,7 +262,7 @@ class Bundles:
             [q.__dict__ for q in quoted],
             site.text_of.get(iri, ""),
             below,
-            hashlib.sha256(turtle).hexdigest(),
+            hashlib.sha256(described).hexdigest(),
         ]
         digest = hashlib.sha256(f"{self.shared}\nsource\n".encode())
         digest.update(json.dumps(body, ensure_ascii=False, default=repr).encode("utf-8"))

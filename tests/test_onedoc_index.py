@@ -1,0 +1,163 @@
+"""Issue 24, one more document: the plan and the build of one document index only the
+departments of the jurisdictions their lookups ask for (``DepartmentIndex.by_jurisdiction``),
+and make the build's fingerprints from the rows. Every answer must be the one the index made
+from every row (``DepartmentIndex.from_rows``) gives, and an ingest must write the same files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import copy_home
+from rdflib import URIRef
+from typer.testing import CliRunner
+
+from policygraph.cli.app import app
+from policygraph.corpus import Corpus
+from policygraph.departments import DepartmentIndex
+from policygraph.rdf import PG, SKOS
+from policygraph.text.names import with_inherited_prefix
+
+FIX = Path(__file__).resolve().parent / "fixtures" / "ingest"
+J, PREF, ALT = str(PG.jurisdiction), str(SKOS.prefLabel), str(SKOS.altLabel)
+runner = CliRunner()
+Row = tuple[str, str, str, str | None]
+
+
+def dept(iri: str, jurisdictions: list[str], pref: str, *alt: str) -> list[Row]:
+    rows: list[Row] = [(iri, J, j, "@iri") for j in jurisdictions]
+    return [*rows, (iri, PREF, pref, "zh"), *((iri, ALT, a, "zh") for a in alt)]
+
+
+ORG = "https://example.org/org/"
+ROWS: list[Row] = [
+    *dept(ORG + "cn/czb", ["cn"], "财政部"),
+    *dept(ORG + "cn/tjj", ["cn"], "国家统计局", "统计局"),
+    *dept(ORG + "cn/kjb", ["cn"], "科学技术部", "科技部"),
+    *dept(ORG + "cn-yn/czt", ["cn-yn"], "云南省财政厅", "省财政厅", "财政厅"),
+    *dept(ORG + "cn-yn/tjj", ["cn-yn"], "云南省统计局", "省统计局", "统计局"),
+    *dept(ORG + "cn-yn/kjt", ["cn-yn"], "云南省科学技术厅", "省科技厅", "科技厅"),
+    # 市科技局 in two cities: resolved by the document's own city
+    *dept(ORG + "cn-yn-kunming/kjj", ["cn-yn-kunming"], "昆明市科学技术局", "市科技局"),
+    *dept(ORG + "cn-yn-qujing/kjj", ["cn-yn-qujing"], "曲靖市科学技术局", "市科技局"),
+    *dept(ORG + "cn-yn-qujing/czj", ["cn-yn-qujing"], "曲靖市財政局", "市財政局"),  # traditional
+    *dept(
+        ORG + "cn-yn-qujing-luliang/kjj", ["cn-yn-qujing-luliang"], "陆良县科学技术局", "县科技局"
+    ),
+    *dept(ORG + "cn-gx/czt", ["cn-gx"], "广西壮族自治区财政厅", "自治区财政厅", "财政厅"),
+    # two jurisdictions (the first row's wins), a label that is an IRI, a department without a
+    # preferred label (not a department of the index), labels of a department in two files
+    *dept(ORG + "cn-yn-qujing/fgw", ["cn-yn-qujing", "cn-yn-kunming"], "曲靖市发展和改革委员会"),
+    (ORG + "cn-yn-qujing/fgw", ALT, ORG + "elsewhere", "@iri"),
+    (ORG + "cn-yn/none", J, "cn-yn", "@iri"),
+    (ORG + "cn-yn/none", ALT, "无名局", "zh"),
+    (ORG + "cn-yn-qujing/czj", ALT, "市财政局", "zh"),
+]
+NAMES = [
+    *("财政部", "统计局", "国家统计局", "科技部", "财政厅", "省财政厅", "省科技厅", "市科技局"),
+    *("市财政局", "市財政局", "县科技局", "科技局", "自治区财政厅", "曲靖市发展和改革委员会"),
+    *("发展改革委", "无名局", "市科枝局", "财政", "陆良县科学技术局", "广西壮族自治区财政厅"),
+]
+PLACES = [None, "", "cn", "cn-yn", "cn-yn-kunming", "cn-yn-qujing", "cn-yn-qujing-luliang"]
+PLACES += ["cn-gx", "cn-gx-liuzhou", "cn-zj"]
+
+
+def answers(index: DepartmentIndex, jurisdiction: str | None) -> list[object]:
+    """Everything the plan and the build ask of an index for a document of ``jurisdiction``."""
+    out: list[object] = [index.fingerprint(jurisdiction)]
+    for name in NAMES:
+        out.append(index.lookup(name, jurisdiction))
+        out.append(index.suggest(name, jurisdiction=jurisdiction, near=True))
+    for reading in with_inherited_prefix(["省财政厅", "统计局", "市科技局", "县科技局"]):
+        out.append(index.lookup_reading(reading, jurisdiction))
+    return out
+
+
+@pytest.mark.parametrize("jurisdiction", PLACES)
+def test_each_answer_is_the_one_of_the_index_of_every_row(jurisdiction: str | None) -> None:
+    made, asked = DepartmentIndex.from_rows(ROWS), DepartmentIndex.by_jurisdiction(ROWS)
+    assert answers(asked, jurisdiction) == answers(made, jurisdiction)
+    assert made.lookup("市科技局", "cn-yn-qujing") == URIRef(ORG + "cn-yn-qujing/kjj")
+    assert made.lookup("市科技局", "cn-yn") is None  # the case is one: not every answer None
+    # then every other jurisdiction, and the fingerprints of each, on the same index
+    for other in PLACES:
+        assert answers(asked, other) == answers(made, other)
+    assert asked.fingerprint(None) == made.fingerprint(None)
+    assert (asked.labels, asked.pref_label) == (made.labels, made.pref_label)
+    assert asked.jurisdiction == made.jurisdiction
+
+
+def test_a_lookup_in_a_jurisdiction_indexes_its_chain_alone() -> None:
+    asked = DepartmentIndex.by_jurisdiction(ROWS)
+    assert asked.lookup("市科技局", "cn-yn-qujing") == URIRef(ORG + "cn-yn-qujing/kjj")
+    assert asked.fingerprint("cn-yn-qujing") == DepartmentIndex.from_rows(ROWS).fingerprint(
+        "cn-yn-qujing"
+    )
+    assert set(asked.jurisdiction.values()) == {"cn-yn-qujing"}  # found in the nearest
+    assert asked.lookup("无此部", "cn-yn-qujing") is None  # not a local form: cn too
+    assert set(asked.jurisdiction.values()) == {"cn", "cn-yn", "cn-yn-qujing"}
+    assert asked.lookup("科技部") == URIRef(ORG + "cn/kjb")  # in no jurisdiction: every one
+    assert len(asked.labels) == len(DepartmentIndex.from_rows(ROWS).labels)
+
+
+def test_a_plans_own_departments_over_it() -> None:
+    """A plan adds its new departments to a layer over the index (``copy``), or to the index
+    itself (``add``): the same answers as over the index of every row."""
+    made, asked = DepartmentIndex.from_rows(ROWS), DepartmentIndex.by_jurisdiction(ROWS)
+    new = URIRef(ORG + "cn-yn-qujing/kxj")
+    for index in (made, asked):
+        layer = index.copy()
+        layer.add(new, "cn-yn-qujing", "曲靖市科学技术协会", ["市科协", "科协"])
+        assert layer.lookup("市科协", "cn-yn-qujing-luliang") == new
+        assert new not in index and new in layer
+    layers = [i.copy() for i in (made, asked)]
+    for layer in layers:
+        layer.add(new, "cn-yn-qujing", "曲靖市科学技术协会", ["市科协"])
+    assert answers(layers[1], "cn-yn-qujing") == answers(layers[0], "cn-yn-qujing")
+    for index in (made, asked):
+        index.add(new, "cn-yn-qujing", "曲靖市科学技术协会", ["市科协"])
+    for place in PLACES:
+        assert answers(asked, place) == answers(made, place)
+
+
+def ingest(home: Corpus, path: Path, jurisdiction: str | None) -> str:
+    args = ["ingest", str(path), "--home", str(home.root)]
+    args += ["--jurisdiction", jurisdiction] if jurisdiction else []
+    result = runner.invoke(app, args)
+    return f"{result.exit_code}\n{result.output}"
+
+
+def files_of(home: Corpus) -> dict[str, bytes]:
+    return {
+        p.relative_to(home.root).as_posix(): p.read_bytes()
+        for p in sorted(home.root.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.parts)
+    }
+
+
+def test_an_ingest_writes_what_the_index_of_every_row_makes_it_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A province, a city, a county and a document in no jurisdiction ingested one by one into
+    two copies, one with the index of every row: the same files and the same output."""
+    steps = [
+        ("yunnan-measures.txt", "cn-yn"),
+        ("qujing-plan.txt", "cn-yn-qujing"),
+        ("kunming-measures.txt", "cn-yn-qujing-luliang"),  # a county: 市科技局 is its city's
+        ("dali-notice.txt", None),
+        ("qujing-plan.txt", "cn-yn-qujing"),  # planned again: the index without its own files
+    ]
+    homes = [copy_home(tmp_path / name) for name in ("every", "asked")]
+    said: list[list[str]] = [[], []]
+    for k, home in enumerate(homes):
+        monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / f"cache{k}"))
+        with monkeypatch.context() as m:
+            if k == 0:
+                m.setattr(DepartmentIndex, "by_jurisdiction", DepartmentIndex.from_rows)
+            for name, jurisdiction in steps:
+                said[k].append(ingest(home, FIX / name, jurisdiction))
+    assert said[0] == said[1]
+    assert said[0][0].startswith("0\n")
+    every, asked = files_of(homes[0]), files_of(homes[1])
+    assert every.keys() == asked.keys()
+    assert [n for n in every if every[n] != asked[n]] == []

@@ -1,0 +1,155 @@
+"""The site's whole-graph views read by their change alone (``views/delta.py``, issue 24): after
+each change, every view of ``delta.VIEWS`` merged from its kept rows must be the whole read, row
+for row and in the same order; where the module's conditions do not hold, the view is read whole
+(and still equal)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import copy_home
+from typer.testing import CliRunner
+
+from policygraph.cli.app import app
+from policygraph.corpus import Corpus
+from policygraph.store import open_store
+from policygraph.store.results import Rows
+from policygraph.views import delta
+from policygraph.views.internal import query
+
+runner = CliRunner()
+FIX = Path(__file__).resolve().parent / "fixtures" / "ingest"
+LINKS = ("--accept-links", "margin=0.3")
+
+
+def run(*args: str) -> None:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Corpus:
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    return copy_home(tmp_path / "home")
+
+
+def read(corpus: Corpus) -> tuple[delta.Reading, dict[str, Rows]]:
+    """Every view of ``VIEWS`` as the site reads it, kept for the next time."""
+    reading = delta.Reading(open_store(corpus, endpoint=""), corpus)
+    rows = {name: reading.select(query(name)) for name in delta.VIEWS}
+    reading.keep()
+    return reading, rows
+
+
+def assert_whole(corpus: Corpus, rows: dict[str, Rows]) -> None:
+    """Each view's rows are those of a whole read, in the same order."""
+    store = open_store(corpus, endpoint="")
+    for name, found in rows.items():
+        whole = store.select(query(name))
+        assert found.vars == whole.vars, name
+        assert found.rows == delta.canonical(whole.rows), name
+
+
+def ingest(corpus: Corpus, name: str, *more: str) -> None:
+    run("ingest", str(FIX / name), *more, "--home", str(corpus.root))
+
+
+def test_a_new_document_is_read_by_its_change_alone(home: Corpus) -> None:
+    ingest(home, "yunnan-measures.txt", "--jurisdiction", "cn-yn")
+    read(home)
+    # Kunming's measures implement Yunnan's, held before them
+    ingest(home, "kunming-measures.txt", "--jurisdiction", "cn-yn-kunming", *LINKS)
+    reading, rows = read(home)
+    change = reading.change()
+    assert change is not None and change.subjects
+    assert reading.merged == list(delta.VIEWS)
+    assert_whole(home, rows)
+
+
+def test_a_document_naming_departments_already_named(home: Corpus, tmp_path: Path) -> None:
+    """The departments' counts are read backwards (a responsibility names its department):
+    a department the new document names too is read again."""
+    ingest(home, "yunnan-measures.txt", "--jurisdiction", "cn-yn")
+    read(home)
+    text = (FIX / "yunnan-measures.txt").read_text(encoding="utf-8")
+    again = tmp_path / "yunnan-again.txt"
+    again.write_text(
+        text.replace("云政办发〔2022〕12号", "云政办发〔2022〕99号").replace(
+            "高质量发展的实施意见", "高质量发展的补充意见"
+        ),
+        encoding="utf-8",
+    )
+    run("ingest", str(again), "--jurisdiction", "cn-yn", "--home", str(home.root))
+    reading, rows = read(home)
+    change = reading.change()
+    assert change is not None
+    shared = delta._pointed_at(reading.store, change.subjects, delta.VIEWS["department-roles"][2])
+    assert shared - change.subjects  # departments held before, named again
+    assert reading.merged == list(delta.VIEWS)
+    assert_whole(home, rows)
+
+
+def test_nothing_changed_takes_every_kept_row(home: Corpus) -> None:
+    read(home)
+    reading, rows = read(home)
+    assert reading.change() == delta.Change(frozenset())
+    assert reading.merged == list(delta.VIEWS)
+    assert_whole(home, rows)
+
+
+def test_a_curated_file_edited_reads_every_view_whole(home: Corpus) -> None:
+    read(home)
+    targets = home.ttl / "targets.ttl"
+    text = targets.read_text(encoding="utf-8")
+    assert '"高新区总数"@zh' in text
+    targets.write_text(text.replace('"高新区总数"@zh', '"高新区总数（测试）"@zh'), encoding="utf-8")
+    reading, rows = read(home)
+    assert reading.change() is None
+    assert reading.merged == []
+    assert_whole(home, rows)
+
+
+def test_a_document_removed_reads_every_view_whole(home: Corpus) -> None:
+    before = set(home.root.rglob("*"))
+    ingest(home, "yunnan-measures.txt", "--jurisdiction", "cn-yn")
+    read(home)
+    for path in set(home.root.rglob("*")) - before:  # its files taken out, the graph built
+        if path.is_file():
+            path.unlink()
+    run("build", "--quiet", "--home", str(home.root))
+    reading, rows = read(home)
+    assert reading.change() is None
+    assert reading.merged == []
+    assert_whole(home, rows)
+
+
+def test_each_view_is_read_as_declared() -> None:
+    """An edited query is another query: its reach must be read again and declared anew."""
+    for name, (digest, _, _) in delta.VIEWS.items():
+        assert delta.query_digest(query(name)) == digest, name
+
+
+def test_the_site_data_merged_is_the_whole_one(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the site is given (``SiteData``) after a new document, from the kept rows, is what a
+    whole read gives (the cache off)."""
+    from policygraph.views.site_data import SiteData
+
+    def data() -> SiteData:
+        return SiteData(open_store(home, endpoint=""), home, None)  # type: ignore[arg-type]
+
+    ingest(home, "yunnan-measures.txt", "--jurisdiction", "cn-yn")
+    data()
+    ingest(home, "kunming-measures.txt", "--jurisdiction", "cn-yn-kunming", *LINKS)
+    merged = data()
+    assert sorted(merged.merged) == sorted(delta.VIEWS)
+    monkeypatch.setenv("POLICYGRAPH_CACHE", "off")
+    whole = data()
+    assert whole.merged == []
+    for name in ("quotes", "departments", "funding", "dates_said", "citations", "subjects"):
+        assert getattr(merged, name) == getattr(whole, name), name
+    edges = (merged.network.edges(data=True), whole.network.edges(data=True))
+    assert list(edges[0]) == list(edges[1])
+    assert list(merged.network.nodes(data=True)) == list(whole.network.nodes(data=True))
