@@ -177,14 +177,17 @@ def test_a_held_snapshot_follows_what_the_process_writes(home: Corpus) -> None:
     with transaction(home, "test"):
         first = snapshot(home)
         assert snapshot(home) is first
+        assert "data/ttl/extra.ttl" not in first.names("data")  # the names sorted, kept
         write_atomic({extra: b"<urn:x:a> <urn:x:b> <urn:x:c> .\n"})
         again = snapshot(home)
         assert again is first and again.stamp("data/ttl/extra.ttl") is not None
+        assert "data/ttl/extra.ttl" in again.names("data")
         assert again.sha256("data/ttl/extra.ttl") == corpus.sha256_of(extra)
         write_atomic({extra: b"<urn:x:a> <urn:x:b> <urn:x:d> .\n"})
         assert snapshot(home).sha256("data/ttl/extra.ttl") == corpus.sha256_of(extra)
         remove(extra)
         assert snapshot(home).stamp("data/ttl/extra.ttl") is None
+        assert "data/ttl/extra.ttl" not in snapshot(home).names("data")
     assert snapshot(home) is not snapshot(home)
 
 
@@ -259,3 +262,31 @@ def test_the_department_index_grown_is_the_index_made(home: Corpus) -> None:
     assert module._department_index(rows) is grown  # the same rows: the same index
     changed = [(s, p, o + "改" if p != str(PG.jurisdiction) else o, lang) for s, p, o, lang in rows]
     assert module._department_index(changed).labels == DepartmentIndex.from_rows(changed).labels
+
+
+def test_a_new_documents_plan_shares_the_indexes_it_leaves_nothing_out_of(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plan leaves out the document's own files (planned again); a new document has none, so
+    the indexes read once serve both, and the plan is the one made with them read twice."""
+    import sys
+
+    import policygraph.ingest.plan  # noqa: F401 (the module: the package names its function)
+
+    planning = sys.modules["policygraph.ingest.plan"]
+    shared = planning.plan(home, QUJING, planning.Options())
+    made: list[object] = []
+    real = planning.Known.without
+
+    def twice(self: planning.Known, own: set[Path]) -> planning.Known:
+        other = real(self, own)
+        made.append(other.__dict__.get("documents"))
+        other.__dict__.pop("documents", None)
+        other.__dict__.pop("facts", None)
+        return other
+
+    monkeypatch.setattr(planning.Known, "without", twice)
+    again = planning.plan(home, QUJING, planning.Options())
+    assert made and made[0] is not None  # shared: read for the jurisdiction, not again
+    assert again.written() == shared.written()
+    assert (again.implements, again.citations) == (shared.implements, shared.citations)

@@ -627,18 +627,20 @@ class Snapshot:
         self.root, self.stamps, self.remember = root, stamps, remember
         self._known: dict[str, tuple[str, bool]] = {}  # name -> (SHA-256, built), read
         self._remembered: dict[str, Any] | None = None
+        self._sorted: list[str] | None = None  # the names as paths sort, once asked
 
     def names(self, *tops: str, hidden: bool = False) -> list[str]:
         """The names under the folders ``tops`` (all: none given), sorted as paths sort (by
         part); without ``hidden``, none with a part that starts with a dot."""
         wanted = tuple(f"{top.strip('/')}/" for top in tops)
-        found = [
+        if self._sorted is None:  # sorted once (a process asks many times; ``renew`` resorts)
+            self._sorted = sorted(self.stamps, key=lambda n: n.split("/"))
+        return [
             n
-            for n in self.stamps
+            for n in self._sorted
             if (not wanted or n.startswith(wanted))
             and (hidden or not any(part.startswith(".") for part in n.split("/")))
         ]
-        return sorted(found, key=lambda n: n.split("/"))
 
     def stamp(self, name: str) -> FileStamp | None:
         return self.stamps.get(name)
@@ -685,6 +687,7 @@ class Snapshot:
 
     def renew(self, names: set[str]) -> None:
         """Stat ``names`` again (written or removed by this process)."""
+        self._sorted = None
         for name in names:
             self._known.pop(name, None)
             try:

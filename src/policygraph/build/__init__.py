@@ -7,6 +7,7 @@ the previous ``data/ttl/`` exactly as it was. Building twice gives byte-identica
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +130,7 @@ def _outputs(
     jobs: list[tuple[SourceFile, str, Structure | None]] = []
     kept = state.unchanged(corpus, known) if known.docs else set()
     reused: set[str] = set()
+    fingerprint = functools.cache(index.fingerprint)  # a thousand documents, a few jurisdictions
     for source in sources:
         if source.profile == "none":
             continue
@@ -150,7 +152,7 @@ def _outputs(
         key = state.document_key(
             source,
             [*(str(f) if f is not None else None for f in facts), str(jur) if jur else None],
-            index.fingerprint(str(jur) if jur is not None else None),
+            fingerprint(str(jur) if jur is not None else None),
         )
         name = corpus.document_file(str(facts[0])).name
         if name in kept and known.docs.get(name) == key:

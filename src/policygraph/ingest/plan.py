@@ -100,6 +100,8 @@ class Known:
     def without(self, own: set[Path]) -> Known:
         """The same corpus but the files ``own`` (a document planned again: its own)."""
         other = copy.copy(self)
+        if not self.own and not any(p.exists() for p in own):
+            return other  # a new document: leaving out files that are not there leaves all
         other.own, other._held = frozenset(own), {}
         for name in ("departments", "documents", "facts", "curated"):
             other.__dict__.pop(name, None)
