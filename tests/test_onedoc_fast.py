@@ -290,3 +290,34 @@ def test_a_new_documents_plan_shares_the_indexes_it_leaves_nothing_out_of(
     assert made and made[0] is not None  # shared: read for the jurisdiction, not again
     assert again.written() == shared.written()
     assert (again.implements, again.citations) == (shared.implements, shared.citations)
+
+
+def test_a_held_snapshot_writes_its_remembered_digests_once_when_the_transaction_ends(
+    home: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asked file by file under a transaction (a caller that loops), the digests learnt are
+    written once, when it ends, not once a file with every digest each time (quadratic)."""
+    writes: list[int] = []
+    real = corpus._keep
+
+    def spy(path: Path, remembered: dict[str, object]) -> None:
+        writes.append(len(remembered))
+        real(path, remembered)
+
+    monkeypatch.setattr(corpus, "_keep", spy)
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    for path in (home.root / "data").rglob("*"):  # not modified just before it is read
+        os.utime(path, (1_600_000_000, 1_600_000_000))
+    with transaction(home, "test"):
+        files = snapshot(home, tmp_path / "cache")
+        names = files.names("data")
+        assert len(names) > 5
+        digests = {name: files.sha256(name) for name in names}
+        assert writes == []
+    assert len(writes) == 1 and writes[0] >= len(names)
+    again = snapshot(home, tmp_path / "cache")  # a new pass: the digests remembered, not read
+    monkeypatch.setattr(corpus, "_first_line", lambda data: pytest.fail("a file read again"))
+    assert {name: again.sha256(name) for name in names} == digests
+    outside = snapshot(home, tmp_path / "other")
+    outside.sha256(names[0])
+    assert len(writes) == 2  # outside a transaction, written as learnt

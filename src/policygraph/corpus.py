@@ -628,6 +628,8 @@ class Snapshot:
         self._known: dict[str, tuple[str, bool]] = {}  # name -> (SHA-256, built), read
         self._remembered: dict[str, Any] | None = None
         self._sorted: list[str] | None = None  # the names as paths sort, once asked
+        self._dirty = False  # digests learnt and not yet written
+        self.deferred = False  # held by a transaction: written when it ends (:meth:`flush`)
 
     def names(self, *tops: str, hidden: bool = False) -> list[str]:
         """The names under the folders ``tops`` (all: none given), sorted as paths sort (by
@@ -682,8 +684,18 @@ class Snapshot:
             self._known[name] = (hashlib.sha256(data).hexdigest(), built)
             held[name] = [*st, self._known[name][0], read_at, built]
             changed = True
-        if changed and self.remember is not None:
+        self._dirty |= changed
+        if not self.deferred:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write what was learnt to the remembered digests (once a transaction, while one holds
+        the snapshot: a write for each call that learns a digest is quadratic in a caller that
+        asks file by file)."""
+        if self._dirty and self.remember is not None and self._remembered is not None:
+            held = self._remembered
             _keep(self.remember, {n: e for n, e in held.items() if n in self.stamps})
+        self._dirty = False
 
     def renew(self, names: set[str]) -> None:
         """Stat ``names`` again (written or removed by this process)."""
@@ -721,6 +733,7 @@ def snapshot(corpus: Corpus, cache: Path | None = None) -> Snapshot:
         snap = Snapshot(corpus.root, stamps, remember)
     if held is not None:
         _SNAPSHOTS[root] = (held, snap, len(_NOTED))
+        snap.deferred = True
     return snap
 
 
@@ -907,3 +920,7 @@ def transaction(corpus: Corpus, what: str) -> Iterator[Journal]:
             journal.commit()
         finally:
             del _HELD[root]
+            kept = _SNAPSHOTS.pop(root, None)
+            if kept is not None and kept[0] is journal:
+                kept[1].deferred = False
+                kept[1].flush()
