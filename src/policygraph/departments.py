@@ -390,7 +390,40 @@ def _grouped(
     return jur, pref, labels
 
 
-class _ByJurisdiction(DepartmentIndex):
+class LazyIndex(DepartmentIndex):
+    """A department index whose departments are read a jurisdiction at a time, as a lookup asks
+    for one (a document's lookups ask for its own jurisdiction and those enclosing it), and all
+    of them for a lookup in no jurisdiction or a question about every department. A subclass
+    says how: :meth:`_load` (one jurisdiction's, again a no-op) and :meth:`_load_all`."""
+
+    def _load(self, jurisdiction: str) -> None:
+        raise NotImplementedError
+
+    def _load_all(self) -> None:
+        raise NotImplementedError
+
+    def _all(self, label: str) -> set[URIRef]:
+        self._load_all()
+        return super()._all(label)
+
+    def _in(self, label: str, jurisdiction: str) -> set[URIRef]:
+        self._load(jurisdiction)
+        return super()._in(label, jurisdiction)
+
+    def _pool(self, jurisdiction: str | None) -> list[str]:
+        if jurisdiction is None:
+            self._load_all()
+        else:
+            for j in _chain(jurisdiction):
+                self._load(j)
+        return super()._pool(jurisdiction)
+
+    def __contains__(self, iri: object) -> bool:
+        self._load_all()
+        return super().__contains__(iri)
+
+
+class _ByJurisdiction(LazyIndex):
     """:meth:`DepartmentIndex.by_jurisdiction`: the rows grouped by department as
     :meth:`~DepartmentIndex.from_rows` reads them (the first jurisdiction and preferred label
     of each), and the departments of a jurisdiction linked when a lookup asks for it."""
@@ -418,26 +451,6 @@ class _ByJurisdiction(DepartmentIndex):
     def _load_all(self) -> None:
         for jurisdiction in list(self._pending):
             self._load(jurisdiction)
-
-    def _all(self, label: str) -> set[URIRef]:
-        self._load_all()
-        return super()._all(label)
-
-    def _in(self, label: str, jurisdiction: str) -> set[URIRef]:
-        self._load(jurisdiction)
-        return super()._in(label, jurisdiction)
-
-    def _pool(self, jurisdiction: str | None) -> list[str]:
-        if jurisdiction is None:
-            self._load_all()
-        else:
-            for j in _chain(jurisdiction):
-                self._load(j)
-        return super()._pool(jurisdiction)
-
-    def __contains__(self, iri: object) -> bool:
-        self._load_all()
-        return super().__contains__(iri)
 
     def add(self, iri: URIRef, jurisdiction: str, pref: str, labels: list[str]) -> None:
         self._load_all()

@@ -193,7 +193,7 @@ class _Facts(Graph):
         )
 
 
-class _Departments(DepartmentIndex):
+class _Departments(departments.LazyIndex):
     """The departments of the index, read jurisdiction by jurisdiction as a lookup asks for one
     (a document's lookups ask for its own jurisdiction and those enclosing it); everything only
     for a lookup in no jurisdiction."""
@@ -226,27 +226,10 @@ class _Departments(DepartmentIndex):
             for label in sorted(part.labels[iri]):
                 self._link(iri, label)
 
-    def _in(self, label: str, jurisdiction: str) -> set[URIRef]:
-        self._load(jurisdiction)
-        return super()._in(label, jurisdiction)
-
-    def _pool(self, jurisdiction: str | None) -> list[str]:
-        if jurisdiction is None:
-            self._load_all()
-        else:
-            parts = jurisdiction.split("-")
-            for k in range(len(parts)):
-                self._load("-".join(parts[: k + 1]))
-        return super()._pool(jurisdiction)
-
     def lookup(self, name: str, jurisdiction: str | None = None) -> URIRef | None:
         if not jurisdiction:
             self._load_all()
         return super().lookup(name, jurisdiction)
-
-    def __contains__(self, iri: object) -> bool:
-        self._load_all()
-        return super().__contains__(iri)
 
     def fingerprint(self, jurisdiction: str | None) -> str:
         self._load_all()
