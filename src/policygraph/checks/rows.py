@@ -48,7 +48,8 @@ class Rows(Store):
         for i in self.by_s.get(s, ()):
             row = self.rows[i]
             if row[1] == p:
-                return (self.made.get(i) or self._make(i))[2]
+                made = self.made.get(i)
+                return made[2] if made is not None else self.term(*row[2:])
         return None
 
     def subjects_of(self, p: str, o: Any = None) -> set[str]:
