@@ -8,6 +8,8 @@ the previous ``data/ttl/`` exactly as it was. Building twice gives byte-identica
 from __future__ import annotations
 
 import functools
+import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +19,7 @@ from rdflib import Graph, URIRef
 
 from policygraph.build import state
 from policygraph.build.anchors import anchor_quotes
-from policygraph.build.citations import KeptMentions, citation_graph
+from policygraph.build.citations import KeptMentions, Triple, by_citing, citation_graph
 from policygraph.build.document import DocumentBuilder, provision_iris
 from policygraph.build.parallel import on_every_core
 from policygraph.corpus import (
@@ -26,6 +28,8 @@ from policygraph.corpus import (
     Journal,
     SourceFile,
     parts_of,
+    remove,
+    snapshot,
     source_files,
     transaction,
     write_atomic,
@@ -35,6 +39,7 @@ from policygraph.errors import SourceError
 from policygraph.i18n import N_
 from policygraph.rdf import DCT, ELI, PG, PROV, RDF
 from policygraph.rdf.turtle import serialize
+from policygraph.store import cache
 from policygraph.text.citations import DocumentIndex
 from policygraph.text.structure import PROFILES, Structure
 
@@ -43,6 +48,7 @@ from policygraph.text.structure import PROFILES, Structure
 class BuildResult:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)  # built files no longer made
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ def build(
         ):
             return BuildResult(unchanged=[corpus.ttl / name for name in sorted(known.outputs)])
         files, docs, kept = _outputs(corpus, read, known, given)
-        result = write_outputs(corpus.ttl, files, journal)
+        result = write_outputs(corpus.ttl, files, journal, _no_longer_made(corpus, docs))
     result.unchanged = sorted([*result.unchanged, *(corpus.ttl / name for name in kept)])
     outputs_ = {name: state.sha256_text(body) for name, body in files.items()}
     outputs_.update({name: known.outputs[name] for name in kept})
@@ -132,21 +138,9 @@ def _outputs(
     reused: set[str] = set()
     fingerprint = functools.cache(index.fingerprint)  # a thousand documents, a few jurisdictions
     for source in sources:
-        if source.profile == "none":
+        if not _extracted(source):
             continue
-        if source.profile not in PROFILES:
-            raise SourceError(
-                N_("{file}: unknown extraction profile {profile}"),
-                code="unknown-profile",
-                file=source.file_name,
-                profile=repr(source.profile),
-            )
-        if source.describes is None:
-            raise SourceError(
-                N_("{file}: metadata needs pg:describes (the document)"),
-                code="source-without-document",
-                file=source.file_name,
-            )
+        assert source.describes is not None
         facts = [value(source.describes, p) for p in (PG.shortName, ELI.id_local)]
         jur = value(source.describes, PG.jurisdiction)
         key = state.document_key(
@@ -166,8 +160,42 @@ def _outputs(
         keys[name] = key
     for short, turtle in on_every_core(_document, (curated, index), jobs):
         out[corpus.document_file(short).name] = turtle
-    out.update(_linked(curated, documents, sources, texts, mentions))
+    citing = _linked(curated, documents, sources, texts, mentions)
+    out.update(citing.shared)
+    for name, (key, triples) in citing.own.items():
+        keys[name] = key
+        if name in kept and known.docs.get(name) == key:
+            reused.add(name)  # its citations as they were: not serialised again
+        else:
+            out[name] = _citations_file(name, triples)
     return out, keys, reused
+
+
+def _extracted(source: SourceFile) -> bool:
+    """Whether the source is extracted (a profile other than ``none``); an error where its
+    profile is unknown or it describes no document."""
+    if source.profile == "none":
+        return False
+    if source.profile not in PROFILES:
+        raise SourceError(
+            N_("{file}: unknown extraction profile {profile}"),
+            code="unknown-profile",
+            file=source.file_name,
+            profile=repr(source.profile),
+        )
+    if source.describes is None:
+        raise SourceError(
+            N_("{file}: metadata needs pg:describes (the document)"),
+            code="source-without-document",
+            file=source.file_name,
+        )
+    return True
+
+
+def _citations_file(name: str, triples: set[Triple]) -> str:
+    return serialize(
+        triples, _header(f"citations found by 文号 and 《title》 in the source {name[10:-4]}")
+    )
 
 
 def _document(
@@ -214,32 +242,99 @@ class _Texts(Mapping[URIRef, str]):
         return len(self.sources)
 
 
+@dataclass
+class _Citing:
+    """The files of the citations: ``shared`` (``citations.ttl``, the stubs of documents
+    cited and not held, and ``anchors.ttl``) by name with their Turtle; ``own``: for each
+    citing document, ``citations-<its source's stem>.ttl`` with the key of its triples (a
+    digest of them) and the triples, serialised only where the key is not the recorded one."""
+
+    shared: dict[str, str]
+    own: dict[str, tuple[str, set[Triple]]]
+
+
 def _linked(
     curated: Graph,
     documents: DocumentIndex,
     sources: list[SourceFile],
     texts: Mapping[URIRef, str],
     kept: KeptMentions | None = None,
-) -> dict[str, str]:
-    """The files over every document: citations between them and anchors of curated quotes."""
+) -> _Citing:
+    """The files over every document: citations between them and anchors of curated quotes.
+    Each citing document's citations are a file of its own, so that one more document writes
+    its own and leaves the others' alone (one file of every citation was written, indexed and
+    validated again for each document: O(corpus) per ingest)."""
     citations = citation_graph(curated, texts, documents, kept)
     if kept is not None:
         kept.save()
-    return {
-        "citations.ttl": serialize(
-            citations,
-            _header(
-                "citations found by 文号 and 《title》 in every source text, and stubs for cited "
-                "documents"
-            ),
-        ),
-        "anchors.ttl": serialize(
-            anchor_quotes(curated, sources, texts),
-            _header(
-                "offsets of the quotes in curated files (data/sources/*.ttl and curated data/ttl/)"
-            ),
-        ),
+    stubs, by_document = by_citing(citations)
+    stems = _stems(sources, by_document)
+    own = {
+        f"citations-{stems[doc]}.ttl": (_digest(triples), triples)
+        for doc, triples in by_document.items()
     }
+    return _Citing(
+        {
+            "citations.ttl": serialize(
+                stubs,
+                _header(
+                    "stubs for the documents cited by 文号 or 《title》 and not held "
+                    "(each citing document's citations are in citations-<its source>.ttl)"
+                ),
+            ),
+            "anchors.ttl": serialize(
+                anchor_quotes(curated, sources, texts),
+                _header(
+                    "offsets of the quotes in curated files (data/sources/*.ttl and curated "
+                    "data/ttl/)"
+                ),
+            ),
+        },
+        own,
+    )
+
+
+def _stems(
+    sources: list[SourceFile], by_document: Mapping[URIRef, set[Triple]]
+) -> dict[URIRef, str]:
+    """Each citing document's citations file's stem: the name, without its last suffix, of the
+    first source its citations were found in (under ``data/sources/``, a folder's ``/`` as
+    ``-``); the whole name where two documents' would be the same (``a.txt``, ``a.html``), and
+    then a digest of the document's IRI where they still would."""
+    names: dict[object, str] = {}
+    for s in sources:
+        name = s.file_name.removeprefix("data/sources/").replace("/", "-")
+        names[s.iri] = name
+    first = {
+        doc: min(names[o] for _, p, o in triples if p == PROV.wasDerivedFrom)
+        for doc, triples in by_document.items()
+    }
+    stems = Counter(Path(name).stem for name in first.values())
+    out = {d: Path(n).stem if stems[Path(n).stem] == 1 else n for d, n in first.items()}
+    taken = Counter(out.values())
+    return {
+        d: stem if taken[stem] == 1 else f"{stem}-{hashlib.sha256(str(d).encode()).hexdigest()[:8]}"
+        for d, stem in out.items()
+    }
+
+
+def _digest(triples: set[Triple]) -> str:
+    """A digest of a set of triples (each term's kind, value, language and datatype, sorted),
+    with the code's version: equal digests, equal files."""
+    digest = hashlib.sha256(f"{state.code_version()}\n".encode())
+    for line in sorted(_words(s, p, o) for s, p, o in triples):
+        digest.update(line.encode())
+    return digest.hexdigest()
+
+
+def _words(*terms: Any) -> str:
+    """The terms as one string that no other terms give (each part after its length)."""
+    parts = (
+        str(part)
+        for t in terms
+        for part in (type(t).__name__, t, getattr(t, "language", ""), getattr(t, "datatype", ""))
+    )
+    return "".join(f"{len(part)}:{part}" for part in parts)
 
 
 def _header(what: str) -> list[str]:
@@ -249,13 +344,33 @@ def _header(what: str) -> list[str]:
     ]
 
 
+def _no_longer_made(corpus: Corpus, made: Mapping[str, str]) -> list[Path]:
+    """The built citations files of documents that cite nothing now (or are gone): those the
+    build did not make this time whose first line says a build made them."""
+    files = snapshot(corpus, cache.directory())
+    folder = corpus.relative(corpus.ttl)
+    return [
+        corpus.root / name
+        for name in files.names(folder)
+        if name.startswith(f"{folder}/citations-")
+        and name.endswith(".ttl")
+        and "/" not in name[len(folder) + 1 :]
+        and name[len(folder) + 1 :] not in made
+        and files.is_generated(name)
+    ]
+
+
 def write_outputs(
-    directory: Path, files: dict[str, str], journal: Journal | None = None
+    directory: Path,
+    files: dict[str, str],
+    journal: Journal | None = None,
+    gone: list[Path] | None = None,
 ) -> BuildResult:
-    """Write the files that changed, all or none; leave unchanged files alone. The ``journal``
-    first saves the files about to be overwritten (and notes the directory's names)."""
+    """Write the files that changed and remove the built files ``gone``, all or none; leave
+    unchanged files alone. The ``journal`` first saves the files about to be overwritten or
+    removed (and notes the directory's names)."""
     directory.mkdir(parents=True, exist_ok=True)
-    result = BuildResult()
+    result = BuildResult(removed=list(gone or []))
     changed: dict[Path, bytes] = {}
     for name, content in sorted(files.items()):
         target, data = directory / name, content.encode("utf-8")
@@ -264,8 +379,10 @@ def write_outputs(
         else:
             changed[target] = data
     if journal is not None:
-        journal.save(list(changed), [directory])
+        journal.save([*changed, *result.removed], [directory])
     result.written = write_atomic(changed)
+    for path in result.removed:
+        remove(path)
     return result
 
 

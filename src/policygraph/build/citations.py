@@ -90,6 +90,27 @@ def citation_graph(
     return g
 
 
+def by_citing(g: set[Triple]) -> tuple[set[Triple], dict[URIRef, set[Triple]]]:
+    """The triples of :func:`citation_graph` that are no one document's (the stubs), and those
+    of each citing document: its own (``dct:references``, ``eli:cites``) and its citations'."""
+    owner: dict[Node, URIRef] = {}
+    references, citing = DCT.references, PG.citing  # each made once, not once a triple
+    for s, p, o in g:
+        if p == references and isinstance(s, URIRef):
+            owner[s] = s
+        elif p == citing and isinstance(o, URIRef):
+            owner[s] = o
+    shared: set[Triple] = set()
+    own: dict[URIRef, set[Triple]] = {}
+    for t in g:
+        doc = owner.get(t[0])
+        if doc is None:
+            shared.add(t)
+        else:
+            own.setdefault(doc, set()).add(t)
+    return shared, own
+
+
 def _cite(
     g: set[Triple], resolver: _Resolver, doc: URIRef, source: URIRef, mentions: list[Mention]
 ) -> None:

@@ -9,7 +9,8 @@ is a whole build, as before). It records
   built ones (names and contents, through the digests the corpus's snapshot remembers, so an
   unchanged file is not read again);
 - ``outputs``: each built file's SHA-256 as the build wrote it;
-- ``docs``: for each ``doc-*.ttl``, the key it was extracted from (:func:`document_key`).
+- ``docs``: for each ``doc-*.ttl``, the key it was extracted from (:func:`document_key`);
+  for each ``citations-*.ttl``, a digest of its triples.
 
 Nothing in it is trusted without checking: a build does nothing only when the inputs digest is
 the recorded one *and* every built file is byte-for-byte what the build wrote; a document is
@@ -33,7 +34,7 @@ FORMAT = "1"  # bumped when what the state holds changes
 class State:
     inputs: str = ""
     outputs: dict[str, str] = field(default_factory=dict)  # built file name -> SHA-256
-    docs: dict[str, str] = field(default_factory=dict)  # doc-*.ttl -> the key it was made from
+    docs: dict[str, str] = field(default_factory=dict)  # doc-*.ttl etc. -> the key it was made from
 
 
 def code_version() -> str:

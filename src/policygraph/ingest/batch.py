@@ -289,12 +289,13 @@ def _settle(
     index: OnDisk | None,
 ) -> list[Path]:
     """One rebuild and one validation; the documents that bring violations are taken out (and
-    the rest rebuilt and validated again) until none does. The files the rebuilds wrote."""
+    the rest rebuilt and validated again) until none does. The files the rebuilds wrote or
+    removed."""
     baseline: set[tuple[str, str, str, str]] | None = None
     built: set[Path] = set()
     while written:
         parsed = _Parsed(written.values())
-        built.update(build(corpus, parsed, index.given() if index is not None else None).written)
+        built.update(_rebuilt(corpus, parsed, index))
         report = checks.validate(corpus)
         blamed = _blame(report, written, baseline)
         if blamed is None:  # violations no document of the batch is named in: were they there?
@@ -312,10 +313,16 @@ def _settle(
                 violations="; ".join(r.message for r in found[:3]),
             )
     if not written:  # every document taken out again: the graph as it was
-        built.update(build(corpus, None, index.given() if index is not None else None).written)
+        built.update(_rebuilt(corpus, None, index))
     for k in written:
         outcomes[k].status = "added with warnings" if outcomes[k].warnings else "added"
     return sorted(built)
+
+
+def _rebuilt(corpus: Corpus, parsed: _Parsed | None, index: OnDisk | None) -> list[Path]:
+    """One rebuild; the files it wrote and those it removed (a citations file no longer made)."""
+    result = build(corpus, parsed, index.given() if index is not None else None)
+    return [*result.written, *result.removed]
 
 
 def _key(r: Result) -> tuple[str, str, str, str]:
