@@ -9,6 +9,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from policygraph.corpus import write_atomic
@@ -116,10 +117,12 @@ def static_files() -> dict[str, Path]:
 
 def write_changed(files: dict[Path, bytes]) -> None:
     """Write each file that does not already hold its bytes, one at a time, each whole (written
-    beside it, then renamed over it): a file already as it should be is left as it is."""
+    beside it, then renamed over it): a file already as it should be is left as it is (a
+    symbolic link in its place is replaced, whatever it points at)."""
     for path, data in files.items():
         try:
-            if path.stat().st_size == len(data) and path.read_bytes() == data:
+            st = os.lstat(path)
+            if S_ISREG(st.st_mode) and st.st_size == len(data) and path.read_bytes() == data:
                 continue
         except OSError:
             pass  # not there yet
