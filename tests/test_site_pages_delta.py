@@ -9,9 +9,13 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_home
-from test_site_incremental import site
+from test_site_incremental import FIX, assert_same_as_whole, site
+from typer.testing import CliRunner
 
+from policygraph.cli.app import app
 from policygraph.render.site.paths import link
+
+runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
@@ -62,3 +66,55 @@ def test_a_link_between_paths_that_are_not_plain_is_still_what_relpath_gives(
 ) -> None:
     assert link(from_page, to_page) == relpath(from_page, to_page)
     assert link(from_page, to_page, "x") == relpath(from_page, to_page) + "#x"
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return copy_home(tmp_path / "home").root
+
+
+def test_pages_edited_or_deleted_by_hand_are_made_again(home: Path, tmp_path: Path) -> None:
+    """The stamps the folder's one walk sees decide what is taken: a page edited by hand, an
+    office file deleted, a page made a link to its own copy are each made again, and the site
+    equals a whole build."""
+    out = tmp_path / "site"
+    site(home, out)
+    runner.invoke(app, ["ingest", str(FIX / "yunnan-measures.txt"), "--home", str(home)])
+    edited = out / "ontology" / "index.html"
+    edited.write_bytes(edited.read_bytes().replace(b"</body>", b"<p>edited-by-a-person</p></body>"))
+    [sheet, *_] = sorted(out.glob("org/**/*.xlsx"))
+    sheet.unlink()
+    [page, *_] = sorted(out.glob("org/**/index.html"), key=lambda p: -len(p.parts))
+    copy = tmp_path / "copy.html"
+    copy.write_bytes(page.read_bytes())
+    page.unlink()
+    page.symlink_to(copy)
+    said = site(home, out)
+    assert "pages whose data is unchanged, taken as they were" in said
+    assert b"edited-by-a-person" not in edited.read_bytes()
+    assert sheet.is_file() and not page.is_symlink()
+    assert_same_as_whole(home, out, tmp_path)
+
+
+def test_a_source_texts_key_reads_what_its_turtle_is_made_from_once_for_all(
+    tmp_path: Path,
+) -> None:
+    """Each source's triples, read for every source in one query, are the triples of its own
+    description (its page's Turtle), and the key is made from exactly those."""
+    from policygraph import checks
+    from policygraph.corpus import Corpus
+    from policygraph.render.site.others import _described
+    from policygraph.store import open_store
+    from policygraph.views.site_data import SiteData
+
+    corpus = Corpus.locate(copy_home(tmp_path / "home").root)
+    data = SiteData(open_store(corpus, endpoint=""), corpus, checks.validate(corpus))
+    iris = [str(s.iri) for s in data.source_files()]
+    said = data.statements([*iris, "https://w3id.org/policygraph/source/none"])
+    assert len(iris) >= 5 and set(said) == set(iris)
+    for iri in iris:
+        whole = data.description(iri)
+        lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in whole)
+        assert len(whole) > 3 and _described(iri, said) == "".join(lines).encode("utf-8")
+    assert _described("https://w3id.org/policygraph/source/none", said) == b""
+    assert data.statements([]) == {}
