@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
@@ -49,7 +49,7 @@ def render_pages(
     pages: list[Page],
     root: Path,
     base_url: str | None,
-    taken_files: dict[str, Path] | None = None,
+    taken_files: Mapping[str, str | Path] | None = None,
     in_place: bool = False,
     before: Callable[[list[str]], None] | None = None,
 ) -> SiteResult:
@@ -59,7 +59,7 @@ def render_pages(
     is told the names of every file before any is written."""
     result = SiteResult(root)
     files: dict[str, bytes] = {}  # by their names in the site
-    taken = dict(taken_files or {})
+    taken: dict[str, str | Path] = dict(taken_files or {})
     result.pages = _render(pages, base_url, files, taken)
     result.made = [*files, *taken, *(f"static/{name}" for name in static_files())]
     result.kept = _in_place(root, taken)
@@ -82,18 +82,20 @@ def render_pages(
     return result
 
 
-def _in_place(root: Path, taken: dict[str, Path]) -> set[str]:
+def _in_place(root: Path, taken: dict[str, str | Path]) -> set[str]:
     """The files taken from the last site that are already where the site has them (the
     last site is ``root``): their names. By their text first (83,000 paths compared)."""
     prefix = f"{root}/"
-    return {name for name, old in taken.items() if str(old) == prefix + name or old == root / name}
+    return {
+        name for name, old in taken.items() if str(old) == prefix + name or Path(old) == root / name
+    }
 
 
 def _render(
     pages: list[Page],
     base_url: str | None,
     files: dict[str, bytes],
-    taken: dict[str, Path],
+    taken: dict[str, str | Path],
 ) -> int:
     """Each page's HTML into ``files`` with the files beside it (those taken from the last site
     into ``taken``), by their names in the site; the number of pages."""
@@ -138,7 +140,7 @@ def write_changed(files: dict[Path, bytes]) -> None:
         os.replace(part, path)
 
 
-def _take(old: Path, target: Path) -> None:
+def _take(old: str | Path, target: Path) -> None:
     """A file of the last site into the new one: a hard link (the old site is removed once the
     new one is in place), or a copy where the file system has none."""
     try:

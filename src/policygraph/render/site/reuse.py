@@ -108,7 +108,10 @@ class Bundles:
         self.site, self.shared, self.own = site, shared, own  # own: a document → its files' digest
         self.last_site, self.last = last
         self.records: dict[str, dict[str, Any]] = {}  # this site's, by document
-        self.taken: dict[str, Path] = {}  # files of the site → the last site's file
+        # files of the site → the last site's file, by its path as text (83,000 at 1,000
+        # documents: joined as paths, 2.7 s)
+        self.taken: dict[str, str] = {}
+        self._at = f"{self.last_site}/"
         self.pages = 0  # pages taken
         self.naming: dict[str, list[str]] | None = None  # a department → the keys naming it
         self.rows: dict[str, Any] | None = None  # each department's row, by its IRI
@@ -290,7 +293,7 @@ class Bundles:
 
     def _take(self, files: list[str]) -> None:
         for name in files:
-            self.taken[name] = self.last_site / name
+            self.taken[name] = self._at + name
             if name in self.last.sheets:
                 self.site.sheets[name] = self.last.sheets[name]
 
