@@ -118,3 +118,21 @@ def test_a_source_texts_key_reads_what_its_turtle_is_made_from_once_for_all(
         assert len(whole) > 3 and _described(iri, said) == "".join(lines).encode("utf-8")
     assert _described("https://w3id.org/policygraph/source/none", said) == b""
     assert data.statements([]) == {}
+
+
+def test_a_documents_own_citations_file_is_its_own_not_shared(tmp_path: Path) -> None:
+    """Where ``build`` writes each citing document's citations in ``citations-<source>.ttl``,
+    the file belongs to that document (its bundle's key), not to every page's shared key."""
+    from policygraph.render.site.reuse import own_files
+
+    corpus = copy_home(tmp_path / "home")
+    short = "zj-zhouqing-2022-910"  # a generated document's, its source cn-zj-zhouqing-2022-910
+    mine = corpus.ttl / f"citations-cn-{short}.ttl"
+    doc = corpus.ttl / f"doc-{short}.ttl"
+    for path in (mine, doc):
+        path.write_text("# one document's\n", encoding="utf-8")
+    stubs = corpus.ttl / "citations.ttl"
+    found = own_files(corpus, {short, "gx", "lz"})
+    assert sorted(found[short]) == [mine, doc]
+    assert corpus.ttl / "doc-gx.ttl" in found["gx"]
+    assert all(stubs not in files for files in found.values())

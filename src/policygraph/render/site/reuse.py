@@ -11,7 +11,8 @@ beside them. Its key (:func:`bundle_key`) is a digest of everything those pages 
   the views below);
 - the files of the document itself and of every document above and below it by
   implementation (a page shows the chain up and down): ``data/ttl/doc-<short>.ttl``,
-  ``data/ttl/ingested-…-<short>.ttl``, ``data/sources/…-<short>.*``;
+  ``data/ttl/ingested-…-<short>.ttl``, ``data/ttl/citations-…-<short>.ttl``,
+  ``data/sources/…-<short>.*``;
 - what the views read once for the whole graph say of the document: its summary row, the
   implementations and citations that name it (and whether each document cited has a page),
   the quotes, subjects, funding and targets below it, the dates said of it and who says them;
@@ -44,9 +45,13 @@ VOLATILE = ("citations.ttl", "anchors.ttl")  # data/ttl files build writes for e
 
 def own_files(corpus: Corpus, shorts: set[str]) -> dict[str, list[Path]]:
     """The files that belong to one document each, by its short name (the longest short name
-    a file's name ends with); a file of no document is shared."""
+    a file's name ends with); a file of no document is shared. ``citations-<source>.ttl``, where
+    ``build`` writes each citing document's citations in a file of its own, is its document's:
+    what a page draws from it is in the views, as for ``citations.ttl`` (else every new document
+    would change the shared key, and every page be made again)."""
     out: dict[str, list[Path]] = {}
-    candidates = [p for p in corpus.ttl.glob("*.ttl") if p.name.startswith(("doc-", "ingested-"))]
+    mine = ("doc-", "ingested-", "citations-")
+    candidates = [p for p in corpus.ttl.glob("*.ttl") if p.name.startswith(mine)]
     candidates += [p for p in corpus.sources.iterdir() if p.is_file() and p.name != "sources.ttl"]
     for path in sorted(candidates):
         parts = path.name.split(".", 1)[0].split("-")
