@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Graph, URIRef
 
@@ -136,10 +137,22 @@ class SiteData:
     def description(self, iri: str) -> Graph:
         """The triples whose subject is ``iri``: its page's Turtle."""
         subject, graph = URIRef(iri), bind_prefixes(Graph())
-        for p, o in self._store.select(internal.query("subject-triples"), {"s": subject}).rows:
+        for _, p, o in self._store.select(internal.query("subject-triples"), {"s": subject}).rows:
             if p is not None and o is not None:  # both always bound: the pattern binds them
                 graph.add((subject, p, o))
         return graph
+
+    def statements(self, iris: list[str]) -> dict[str, list[tuple[Any, Any]]]:
+        """The predicate and object of each triple whose subject is one of ``iris`` (what
+        :meth:`description` holds), by subject, read in one query rather than one each."""
+        found: dict[str, list[tuple[Any, Any]]] = {}
+        if not iris:
+            return found
+        subjects = tuple(URIRef(iri) for iri in iris)
+        for s, p, o in self._store.select(internal.query("subject-triples"), {"s": subjects}).rows:
+            if s is not None and p is not None and o is not None:  # the pattern binds them
+                found.setdefault(str(s), []).append((p, o))
+        return found
 
     def source_files(self) -> list[SourceFile]:
         """Every source file the corpus holds, as its metadata records it (read once)."""

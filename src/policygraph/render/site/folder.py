@@ -89,7 +89,7 @@ def _build_site(
         size = sum(stamp[0] for stamp in last.files.values())
         return SiteResult(out, last.pages, len(last.files), size, unchanged=True)
     in_place = bool(last.files) and (out / MARKER).is_file() and (out / "index.html").is_file()
-    check_ours(out, last.files, parts=in_place)
+    last.seen = check_ours(out, last.files, parts=in_place)  # each file's stamp, one walk
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_leftovers(out)
     if in_place:
@@ -168,13 +168,17 @@ MARKER = state.MARKER  # in every site: the files the site wrote, one a line
 STAGING, OLD = "policygraph-staging-", "policygraph-old-"  # ``.<out>.<these>XXXX`` beside it
 
 
-def check_ours(out: Path, recorded: dict[str, list[int]], parts: bool = False) -> None:
+def check_ours(
+    out: Path, recorded: dict[str, list[int]], parts: bool = False
+) -> dict[str, list[int]]:
     """An InputError unless ``out`` is new, empty, or a site this command made that holds
     nothing else: the files its marker lists (or, for a site made before the marker, the files
     its recorded state lists). ``parts``: the half-written files a run killed while updating
-    the site in place left (``.<name>.policygraph-part``) are removed, not refused."""
+    the site in place left (``.<name>.policygraph-part``) are removed, not refused. Returns the
+    stamp (size, modification time) of each regular file of the site, seen in the same walk:
+    what :func:`.state.intact` compares with the recorded one (a symbolic link has none)."""
     if not out.is_dir() or not any(out.iterdir()):
-        return
+        return {}
     marker = out / MARKER
     if marker.is_file():
         made = set(marker.read_text(encoding="utf-8").splitlines())
@@ -187,29 +191,49 @@ def check_ours(out: Path, recorded: dict[str, list[int]], parts: bool = False) -
             path=out,
         )
     made.add(MARKER)
-    folders = _folders(made)
-    root = str(out)
-    for top, dirs, files in os.walk(out):  # links are not followed
-        dirs.sort()
-        here = top[len(root) + 1 :] + "/" if top != root else ""
-        real = {d for d in dirs if not os.path.islink(os.path.join(top, d))}
-        for name in sorted(dirs + files):
-            entry = here + name
-            if entry in (folders if name in real else made):
+    seen: dict[str, list[int]] = {}
+    _walk(out, str(out), "", (made, _folders(made)), parts, seen)
+    return seen
+
+
+def _walk(
+    out: Path,
+    top: str,
+    here: str,
+    ours: tuple[set[str], set[str]],
+    parts: bool,
+    seen: dict[str, list[int]],
+) -> None:
+    """The folder ``top`` (``here`` in the site) and those below it, in the order of their
+    names, links not followed: each entry one the site made (``ours``: its files, its
+    folders), each file's stamp into ``seen``."""
+    made, folders = ours
+    with os.scandir(top) as found:
+        entries = sorted(found, key=lambda e: e.name)
+    for e in entries:
+        entry = here + e.name
+        if e.is_dir(follow_symlinks=False):
+            if entry in folders:
+                _walk(out, e.path, entry + "/", ours, parts, seen)
                 continue
-            if parts and name not in real and name.startswith(".") and name.endswith(PART):
-                os.unlink(os.path.join(top, name))
-                continue
-            raise InputError(
-                N_(
-                    "{path}: holds {entry}, which policygraph site did not write; a site is "
-                    "only written into an empty directory or one it made (move it away or "
-                    "give another directory)"
-                ),
-                code="site-foreign-file",
-                path=out,
-                entry=entry,
-            )
+        elif entry in made:
+            if e.is_file(follow_symlinks=False):
+                st = e.stat(follow_symlinks=False)
+                seen[entry] = [st.st_size, st.st_mtime_ns]
+            continue
+        elif parts and e.name.startswith(".") and e.name.endswith(PART):
+            os.unlink(e.path)
+            continue
+        raise InputError(
+            N_(
+                "{path}: holds {entry}, which policygraph site did not write; a site is "
+                "only written into an empty directory or one it made (move it away or "
+                "give another directory)"
+            ),
+            code="site-foreign-file",
+            path=out,
+            entry=entry,
+        )
 
 
 def _folders(names: set[str]) -> set[str]:

