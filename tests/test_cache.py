@@ -223,3 +223,31 @@ def test_a_copy_of_a_corpus_reuses_the_store_of_the_original(
     copy = EmbeddedStore(sorted((tmp_path / "two").glob("*.ttl")))
     assert parsed == [extra]
     assert len(copy.select("SELECT ?o WHERE { <urn:s> <urn:p> ?o }").rows) == 4
+
+
+def test_files_are_remembered_by_their_resolved_paths(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each folder is resolved once for its files; a file that is a symbolic link, and a path
+    through a linked folder or with ``..``, are remembered as ``resolve`` names them."""
+    import json
+
+    real = tmp_path / "real"
+    (real / "sub").mkdir(parents=True)
+    for name in ("a.ttl", "sub/b.ttl", "target.ttl"):
+        (real / name).write_text(name, encoding="utf-8")
+    (real / "link.ttl").symlink_to(real / "target.ttl")
+    (tmp_path / "folder").symlink_to(real)
+    monkeypatch.chdir(tmp_path)
+    files = [
+        Path("folder/a.ttl"),
+        Path("folder/sub/../sub/b.ttl"),
+        real / "link.ttl",
+        real / "sub" / "b.ttl",
+    ]
+    remembered = tmp_path / "digests.json"
+    found = cache.file_digests(files, remembered)
+    assert list(found) == files
+    kept = json.loads(remembered.read_text(encoding="utf-8"))
+    assert sorted(kept) == sorted({str(p.resolve()) for p in files})
+    assert kept[str(real / "target.ttl")]["sha256"] == found[real / "link.ttl"]
