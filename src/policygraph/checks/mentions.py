@@ -310,6 +310,14 @@ class Mentions:
             ).fetchone()
         }
 
+    def named(self, iris: Iterable[str]) -> set[str]:
+        """Those of ``iris`` that some indexed file names as an object."""
+        return {
+            iri
+            for iri in set(iris)
+            if self.db.execute("SELECT 1 FROM obj WHERE iri = ? LIMIT 1", (iri,)).fetchone()
+        }
+
     def described(self, iri: str, exclude: Iterable[Path] = ()) -> Graph:
         """The triples of the curated files (but ``exclude``) in which ``iri`` is a subject:
         what the curated graph says of it (each of those files parsed)."""
