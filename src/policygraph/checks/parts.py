@@ -24,7 +24,8 @@ it has not read, a shape the compiler refuses or a blank node in the data means 
 
 So each focus node's rows are those of the whole store; a part keeps the rows of its own focus
 nodes, and the report is their union (each distinct row once, as ``compiled.findings`` keeps
-them). Three shapes read more than a node's surroundings and are assembled across parts:
+them). The store is then made again in the one store's order (:func:`_store`): Oxigraph gives a
+pattern's matches in the order they were added, which a GROUP_CONCAT writes out. Three shapes read more than a node's surroundings and are assembled across parts:
 ``NoImplementationCycle`` is run once on a store of every ``eli:applies`` and
 ``eli:ensures_implementation_of`` triple, all it reads, and a part gives the row of each of its
 focus nodes found on a cycle there; ``DepartmentUsed`` (nothing names the department): a part's
@@ -51,7 +52,7 @@ from policygraph.checks.mentions import Mentions, data_files
 from policygraph.checks.report import Finding, Report, from_row, order, report_graph, turtle
 from policygraph.corpus import Corpus, parse_turtle, source_files
 from policygraph.errors import PolicyGraphError
-from policygraph.rdf import ELI, PG
+from policygraph.rdf import ELI, PG, PROV
 
 SIZE = 1000  # data files a part owns (a corpus of no more is validated in one store)
 SHARED_BYTES = 1 << 18  # a file larger than this is held once, its subjects split among parts
@@ -59,6 +60,43 @@ _EDGES = frozenset((str(ELI.applies), str(ELI.ensures_implementation_of)))
 _PART_OF = str(ELI.is_part_of)
 _UP = (str(ELI.is_part_of), str(RDFS.subClassOf))
 _LEVEL = (str(PG.level),)
+
+
+# The predicates each SPARQL shape of ``scope._SPARQL`` that reads backwards reads so, each
+# with how far past the focus node the node it points at is (0: the focus node itself, 1: a
+# node the focus node leads to, 2: one step further); read from the queries ``scope`` has read
+# (an edited query is another query: ``scope.reading`` refuses it).
+_BACK: dict[str, tuple[tuple[str, int], ...]] = {
+    name: tuple((str(p), depth) for p, depth in reads)
+    for name, reads in (
+        ("CompletedAfterDeadline", ((PG.provision, 2),)),  # reportsOn/provision, its deadlines
+        ("CountMatches", ((ELI.is_part_of, 1),)),  # the document's measures, any depth
+        ("DatesAgree", ((PG.about, 1),)),  # the other statements about the document
+        ("DepartmentTwiceInList", ((PG.provision, 0),)),
+        ("LeadAndCoLead", ((PG.provision, 0),)),
+        ("MeasureHasLead", ((PG.provision, 0),)),
+        ("NumberingContinuous", ((ELI.is_part_of, 0),)),  # two levels down
+        ("QuoteAtOffsets", ((PROV.wasDerivedFrom, 0),)),
+        ("RestatedAmountMatches", ((PG.provision, 1),)),  # the measure's own amounts
+        ("RestatedBeneficiariesMatch", ((PG.about, 1),)),  # the measure's own list
+        ("ShortcutIsQualified", ((PG["lower"], 0),)),
+        ("TargetAlreadyMet", ((PG.indicator, 1),)),  # the figures of the indicator
+    )
+}
+
+
+def back_reads(shapes: Graph) -> dict[int, frozenset[str]] | None:
+    """The predicates read backwards by the shapes, by how far past the focus node; None where
+    a shape reads backwards and is not in ``_BACK``."""
+    out: dict[int, set[str]] = {0: set(), 1: set(), 2: set()}
+    for shape in set(shapes.subjects(SH.sparql, None)):
+        name = str(shape).rsplit("#", 1)[-1]
+        known = scope._SPARQL.get(name)
+        if known is not None and known[1] and name not in _BACK:
+            return None
+        for p, depth in _BACK.get(name, ()):
+            out[depth].add(p)
+    return {depth: frozenset(ps) for depth, ps in out.items()}
 
 
 @dataclass
@@ -112,22 +150,20 @@ def validate(
     """The report of ``corpus`` validated in parts of ``size`` files; None where it has no more
     files than that, or where this module cannot show the parts give the whole report."""
     files = data_files(corpus)
-    read = scope.reading(shapes)
+    read, back = scope.reading(shapes), back_reads(shapes)
     checks, refused = compiled.compile_each(shapes)
-    if len(files) <= size or read is None or refused:
+    if len(files) <= size or read is None or back is None or refused:
         return None
     mentions = Mentions.open(corpus)
     if mentions is None:
         return None
     try:
         mentions.refresh()
-        found = index(files, read.backwards, shared_bytes)
+        found = index(files, frozenset().union(*back.values()), shared_bytes)
         special = _special(shapes, read, checks, found)
         if found is None or special is None:
             return None
-        return _validate(
-            Run(corpus, shapes, checks, mentions, found, special, read.backwards), size
-        )
+        return _validate(Run(corpus, shapes, checks, mentions, found, special, back), size)
     except (OSError, sqlite3.Error, SyntaxError, ValueError, PolicyGraphError):
         return None  # the one store says what is wrong, as it would have
     finally:
@@ -171,26 +207,74 @@ class Run:
     mentions: Mentions
     found: Index
     special: Special
-    backwards: frozenset[str]
+    back: dict[int, frozenset[str]]  # :func:`back_reads`
 
 
 def _validate(run: Run, size: int) -> Report:
     """Each part validated in turn, their rows put together."""
     found = run.found
-    own = [f for k, f in enumerate(found.files) if k not in found.large]
+    own = _groups(run, [f for k, f in enumerate(found.files) if k not in found.large], size)
     shared = sorted({q.subject.value for q in found.shared})
-    count = max(1, -(-len(own) // size))
-    step = -(-len(shared) // count)
+    step = -(-len(shared) // len(own))
     rows: dict[RowKey, tuple[Finding, Any]] = {}
     vocabulary: dict[RowKey, str] = {}
-    for k in range(count):
+    for k, files in enumerate(own):
         share = set(shared[k * step : (k + 1) * step])
-        _part(run, own[k * size : (k + 1) * size], share, k == 0, rows, vocabulary)
+        _part(run, files, share, k == 0, rows, vocabulary)
     for key, term in vocabulary.items():
         if _declared(run, term):
             del rows[key]
     results = sorted({r for _, r in rows.values()}, key=order)
     return Report(tuple(results), turtle(report_graph([f for f, _ in rows.values()])), ())
+
+
+def _groups(run: Run, files: list[Path], size: int) -> list[list[Path]]:
+    """``files`` in parts of about ``size``, the files that describe a node in common or one of
+    which describes what another's nodes are part of (a document's metadata, its built file and
+    its ingest's file) in one part where they fit, in the files' order."""
+    position = {run.mentions.name(f): k for k, f in enumerate(files)}
+    parent = list(range(len(files)))
+
+    def root(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    last: tuple[str, int] = ("", -1)
+    shared = "SELECT iri, name FROM subj WHERE iri IN "
+    shared += "(SELECT iri FROM subj GROUP BY iri HAVING COUNT(*) > 1) ORDER BY iri"
+    for iri, name in run.mentions.db.execute(shared):
+        k = position.get(name)
+        if k is None:
+            continue
+        if iri == last[0]:
+            parent[max(root(k), root(last[1]))] = min(root(k), root(last[1]))
+        last = (iri, k)
+    for (p, o), held in run.found.back.items():  # a document's built file, by its parts
+        if p == _PART_OF:
+            near = [run.mentions.name(run.found.files[k]) for k in held]
+            near += [run.mentions.name(f) for f in run.mentions.describing([o])]
+            ks = [position[name] for name in near if name in position]
+            for k in ks[1:]:
+                parent[max(root(k), root(ks[0]))] = min(root(k), root(ks[0]))
+    groups: dict[int, list[Path]] = {}
+    for k, path in enumerate(files):
+        groups.setdefault(root(k), []).append(path)
+    return _packed(list(groups.values()), size)
+
+
+def _packed(groups: list[list[Path]], size: int) -> list[list[Path]]:
+    """``groups`` in parts of at most ``size`` files, a group split only where it is larger."""
+    out: list[list[Path]] = [[]]
+    for group in groups:
+        while group:
+            if out[-1] and len(out[-1]) + len(group) > size:
+                out.append([])
+            room = size - len(out[-1])
+            out[-1] += group[:room]
+            group = group[room:]
+    return out
 
 
 def _declared(run: Run, term: str) -> bool:
@@ -266,16 +350,24 @@ class Grower:
         self.describe(found)
         return found
 
-    def backward(self, anchors: set[str]) -> set[str]:
-        """The nodes that point at ``anchors`` by a predicate read backwards, then those below
-        them by eli:is_part_of as far as they go, described."""
+    def backward(self, anchors: dict[int, set[str]]) -> set[str]:
+        """The nodes that point at the nodes of ``anchors`` (by how far past a focus node they
+        are) by a predicate read backwards from there, then those below them by eli:is_part_of
+        as far as they go, described."""
         import pyoxigraph as ox
 
         found = self.run.found
         reached: set[str] = set()
-        frontier, predicates = set(anchors), sorted(self.run.backwards)
-        while frontier:
-            keys = [(p, n) for p in predicates for n in frontier]
+        keys = sorted(
+            {
+                (p, n)
+                for depth, nodes in anchors.items()
+                for p in self.run.back[depth]
+                for n in nodes
+            }
+        )
+        below = any(_PART_OF in ps for ps in self.run.back.values())
+        while keys:
             files = {found.files[k] for key in keys for k in found.back.get(key, ())}
             self.load(files)
             self.pointing.update(keys)
@@ -291,9 +383,9 @@ class Grower:
                 if isinstance(q.subject, ox.NamedNode)
             }
             self.describe(new)
-            frontier = new - reached - anchors
+            frontier = new - reached
             reached |= new
-            predicates = [p for p in predicates if p == _PART_OF]
+            keys = sorted((_PART_OF, n) for n in frontier) if below else []
         return reached
 
     def up(self, nodes: set[str]) -> None:
@@ -330,7 +422,7 @@ def _part(
     grow.describe(focus)
     one = grow.forward(focus)
     two = grow.forward(one)
-    back = grow.backward(focus | one | two)
+    back = grow.backward({0: focus, 1: one, 2: two})
     after = grow.forward(back)
     grow.up(focus | one | two | back | after)
     store = _store(run, grow, _texts(run, focus))
