@@ -144,6 +144,8 @@ def test_a_small_corpus_is_one_store(
 ) -> None:
     monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
     assert parts.validate(home, checks.shapes_graph(home)) is None
+    assert parts.validate(home, checks.shapes_graph(home), 2, above=10_000) is None
+    assert parts.validate(home, checks.shapes_graph(home), 2, above=2) is not None
 
 
 def test_without_a_cache_or_with_a_blank_node_one_store(

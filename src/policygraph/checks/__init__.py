@@ -110,8 +110,9 @@ def validate(
 ) -> Report:
     """Run every shape over the graph of ``corpus`` (or over ``files``, with the ontology).
 
-    A corpus of more than ``part_size`` data files (``parts.SIZE``) is validated in parts, each
-    in a store of its own, where ``checks.parts`` shows that gives the same report.
+    A corpus of more than ``parts.ABOVE`` data files (or ``part_size``, when given) is validated
+    in parts of ``part_size`` files (``parts.SIZE``), each in a store of its own, where
+    ``checks.parts`` shows that gives the same report.
 
     ``engine``: ``pyshacl`` (the reference), ``sparql`` (the shapes compiled to whole-graph
     queries), or ``auto``: the compiled shapes, which give the same results (tested on the real
@@ -133,7 +134,8 @@ def validate(
         return found
     in_parts = None
     if files is None and engine != "pyshacl":
-        in_parts = parts.validate(corpus, shapes, part_size or parts.SIZE)
+        above = parts.ABOVE if part_size is None else part_size
+        in_parts = parts.validate(corpus, shapes, part_size or parts.SIZE, above=above)
     if in_parts is not None:
         if report_key:
             kept.save(report_key, in_parts)
