@@ -127,8 +127,8 @@ def test_validate_in_parts_keeps_the_report(
     made: list[bool] = []
     real = parts.validate
 
-    def spy(*args: object) -> Report | None:
-        report = real(*args)  # type: ignore[arg-type]
+    def spy(*args: object, **kwargs: object) -> Report | None:
+        report = real(*args, **kwargs)  # type: ignore[arg-type]
         made.append(report is not None)
         return report
 
