@@ -155,8 +155,8 @@ def validate(
     """The report of ``corpus`` validated in parts of ``size`` files; None where it has no more
     files than ``above`` (``size`` if not given), or where this module cannot show the parts give
     the whole report. The one store is the better below ``ABOVE``: at 1,000 documents (3,019
-    files) parts of 1,000 files took 431 MB and 48 s of CPU against 345 MB and 11 s
-    (benchmarks/README.md, issue 24)."""
+    files) parts of 1,000 files took 312 MB and 38 s of CPU against 345 MB and 13 s; at 10,000,
+    447 MB against 2,812 MB (benchmarks/README.md, issue 24)."""
     files = data_files(corpus)
     read, back = scope.reading(shapes), back_reads(shapes)
     checks, refused = compiled.compile_each(shapes)
