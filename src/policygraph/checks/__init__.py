@@ -15,7 +15,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from policygraph.checks import compiled, kept, pyshacl_engine
+from policygraph.checks import compiled, kept, parts, pyshacl_engine
 from policygraph.checks.report import Report, Result, build
 from policygraph.checks.sparql_based import SHAPES_GRAPH, SKOLEM
 from policygraph.corpus import Corpus, parse_turtle, source_files
@@ -73,8 +73,15 @@ def data_store(
             for subject, name in _text_files(store)
             if corpus.path(name).is_file()
         }
+    return add_texts(store, texts or {})
+
+
+def add_texts(store: Any, texts: dict[str, str]) -> Any:
+    """Each source's text as its ``pg:content``, where it has none."""
+    import pyoxigraph as ox
+
     content = ox.NamedNode(str(PG.content))
-    for iri, text in (texts or {}).items():
+    for iri, text in texts.items():
         subject = ox.NamedNode(iri)
         if not any(True for _ in store.quads_for_pattern(subject, content, None)):
             store.add(ox.Quad(subject, content, ox.Literal(text), ox.DefaultGraph()))
@@ -99,8 +106,13 @@ def validate(
     corpus: Corpus | Path | str | None = None,
     files: Iterable[Path] | None = None,
     engine: str = "auto",
+    part_size: int | None = None,
 ) -> Report:
     """Run every shape over the graph of ``corpus`` (or over ``files``, with the ontology).
+
+    A corpus of more than ``parts.ABOVE`` data files (or ``part_size``, when given) is validated
+    in parts of ``part_size`` files (``parts.SIZE``), each in a store of its own, where
+    ``checks.parts`` shows that gives the same report.
 
     ``engine``: ``pyshacl`` (the reference), ``sparql`` (the shapes compiled to whole-graph
     queries), or ``auto``: the compiled shapes, which give the same results (tested on the real
@@ -120,6 +132,14 @@ def validate(
     found = kept.load(report_key) if report_key else None
     if found is not None:  # these very files validated before (by ingest, say)
         return found
+    in_parts = None
+    if files is None and engine != "pyshacl":
+        above = parts.ABOVE if part_size is None else part_size
+        in_parts = parts.validate(corpus, shapes, part_size or parts.SIZE, above=above)
+    if in_parts is not None:
+        if report_key:
+            kept.save(report_key, in_parts)
+        return in_parts
     texts = source_texts(corpus) if files is None else None  # each text read once, checked
     graph_files = list(files) if files is not None else corpus.graph_files()
     if corpus.ontology not in graph_files:

@@ -467,15 +467,29 @@ def findings(
     ``wanted``, only those of the rows it wants (the others never made into terms)."""
     from policygraph.checks.report import from_row
 
-    seen: set[tuple[int, tuple[tuple[str, str], ...]]] = set()
-    out = []
+    return [from_row(check, row, shapes) for _, check, row in distinct_rows(data, checks, wanted)]
+
+
+RowKey = tuple[int, tuple[tuple[str, str], ...]]
+
+
+def row_key(position: int, row: Row) -> RowKey:
+    """What tells one row of the check at ``position`` of a list of checks from another: the
+    words of its terms (the same in any store holding them, blank nodes apart)."""
+    return (position, tuple(sorted((k, str(v)) for k, v in row.items())))
+
+
+def distinct_rows(
+    data: Any, checks: list[Check], wanted: Callable[[Check, Row], bool] | None = None
+) -> Iterator[tuple[RowKey, Check, Row]]:
+    """Each distinct row of ``checks`` on ``data`` (that ``wanted`` wants), with its key."""
+    seen: set[RowKey] = set()
     index = {id(c): k for k, c in enumerate(checks)}
     for check, row in _in_parallel(data, checks):
         if wanted is not None and not wanted(check, row):
             continue
-        key = (index[id(check)], tuple(sorted((k, str(v)) for k, v in row.items())))
+        key = row_key(index[id(check)], row)
         if key in seen:
             continue
         seen.add(key)
-        out.append(from_row(check, row, shapes))
-    return out
+        yield key, check, row

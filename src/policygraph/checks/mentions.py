@@ -310,6 +310,14 @@ class Mentions:
             ).fetchone()
         }
 
+    def named(self, iris: Iterable[str]) -> set[str]:
+        """Those of ``iris`` that some indexed file names as an object."""
+        return {
+            iri
+            for iri in set(iris)
+            if self.db.execute("SELECT 1 FROM obj WHERE iri = ? LIMIT 1", (iri,)).fetchone()
+        }
+
     def described(self, iri: str, exclude: Iterable[Path] = ()) -> Graph:
         """The triples of the curated files (but ``exclude``) in which ``iri`` is a subject:
         what the curated graph says of it (each of those files parsed)."""
@@ -327,13 +335,22 @@ class Mentions:
         return out
 
     def describing(self, iris: Iterable[str]) -> set[Path]:
-        """The files in which any of ``iris`` is a subject."""
-        root = self.root
-        found: set[Path] = set()
-        for iri in set(iris):
-            for (name,) in self.db.execute("SELECT name FROM subj WHERE iri = ?", (iri,)):
-                found.add(root / name)
-        return found
+        """The files in which any of ``iris`` is a subject (many asked in one query)."""
+        asked = set(iris)
+        if len(asked) < 64:
+            names = {
+                name
+                for iri in asked
+                for (name,) in self.db.execute("SELECT name FROM subj WHERE iri = ?", (iri,))
+            }
+        else:
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS asked (iri TEXT PRIMARY KEY)")
+            self.db.execute("DELETE FROM asked")
+            self.db.executemany("INSERT OR IGNORE INTO asked VALUES (?)", ((i,) for i in asked))
+            query = "SELECT DISTINCT s.name FROM asked a JOIN subj s ON s.iri = a.iri"
+            names = {name for (name,) in self.db.execute(query)}
+            self.db.execute("DELETE FROM asked")
+        return {self.root / name for name in names}
 
 
 _DEPARTMENTS = [str(PG.jurisdiction), str(SKOS.prefLabel), str(SKOS.altLabel)]

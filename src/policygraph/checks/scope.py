@@ -80,7 +80,7 @@ _SPARQL: dict[str, tuple[str, frozenset[str]]] = {
         ("ReportOnAnotherDepartmentsTask", "e30e97c8f3abe74c", ()),
         ("RestatedAmountMatches", "35bc503f76e73c5b", (PG.about, PG.provision)),
         ("RestatedBeneficiariesMatch", "bc1a1dcbaf428bcc", (PG.about,)),
-        ("ShortcutIsQualified", "92dcb335a0a6d399", (PG.lower,)),
+        ("ShortcutIsQualified", "92dcb335a0a6d399", (PG["lower"],)),  # PG.lower: str.lower
         ("TargetAlreadyMet", "e4a34beb9e4eecae", (PG.indicator,)),
         ("TaskTableAgrees", "45ca0c36acde4c56", ()),
         ("TaskTableRowMatched", "44ce69d05fd316eb", ()),

@@ -1,0 +1,165 @@
+"""Issue 24: the whole-corpus validation in parts (checks/parts.py) gives the report of one store.
+
+On the project's corpus with files added for the corners (a department named only in another
+part, one named nowhere, a cycle of implementation across parts, a count of a document in
+another part, a quote checked against a source in another part, a curated file edited, a
+violation in several parts), the report in parts of a forced small size equals the whole
+corpus's: the same results in the same order, and the same SHACL report graph."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import copy_home
+from rdflib import Graph
+from rdflib.compare import isomorphic
+
+from policygraph import checks
+from policygraph.checks import parts
+from policygraph.checks.report import Report
+from policygraph.corpus import Corpus
+
+HEAD = """@prefix pg:   <https://w3id.org/policygraph/ontology#> .
+@prefix eli:  <http://data.europa.eu/eli/ontology#> .
+@prefix dct:  <http://purl.org/dc/terms/> .
+@prefix org:  <http://www.w3.org/ns/org#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix src:  <https://w3id.org/policygraph/source/> .
+@prefix t:    <https://w3id.org/policygraph/org/test/> .
+"""
+GX = "https://w3id.org/policygraph/eli/cn-gx/guizhengbanfa/2021/81"
+LZ = "https://w3id.org/policygraph/eli/cn-gx-liuzhou/liuzhenggui/2021/18"
+PRESS = "https://w3id.org/policygraph/doc/cn-gx/press-conference/2021-09-08"
+CORNERS = {
+    # two departments in a file of their own: one named only by another file, one by nothing
+    "zz-departments.ttl": """
+t:named a pg:Department ; skos:prefLabel "测试甲局"@zh ; pg:level pg:National ;
+    pg:kind pg:Government ; pg:jurisdiction "cn" .
+t:unnamed a pg:Department ; skos:prefLabel "测试乙局"@zh ; pg:level pg:National ;
+    pg:kind pg:Government ; pg:jurisdiction "cn" .
+""",
+    "zz-names.ttl": """
+<https://w3id.org/policygraph/org/cn/most> org:hasMember t:named .
+""",
+    # the other half of a cycle whose first half is in implementation-links.ttl
+    "zz-cycle.ttl": f"""
+<{GX}/measure/9> eli:applies <{LZ}/measure/1> .
+""",
+    # a count of a document held in another file, wrong; a quote not at its offsets in a
+    # source described in another file; a pg: term no file declares
+    "zz-statements.ttl": f"""
+<{PRESS}/count/test> a pg:CountStatement ; pg:about <{LZ}> ; pg:statedBy <{PRESS}> ;
+    pg:countOf pg:Measure ; pg:statedCount 99 ; pg:quote "提出99条" .
+<{PRESS}/quote/test> pg:quote "不在此处的引文" ; pg:quoteStart 0 ; pg:quoteEnd 7 ;
+    prov:wasDerivedFrom src:gx-measures ; pg:undeclaredTerm "x" .
+""",
+}
+
+
+def corner_home(root: Path) -> Corpus:
+    home = copy_home(root)
+    for name, body in CORNERS.items():
+        (home.ttl / name).write_text(HEAD + body, encoding="utf-8")
+    departments = home.ttl / "departments.ttl"  # a curated file edited: a kind taken out
+    text = departments.read_text(encoding="utf-8")
+    edited = text.replace(
+        "pg:level pg:National ; pg:kind pg:Government ;", "pg:level pg:National ;", 1
+    )
+    assert edited != text
+    departments.write_text(edited, encoding="utf-8")
+    return home
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    return corner_home(tmp_path_factory.mktemp("parts") / "home")
+
+
+@pytest.fixture(scope="module")
+def whole(home: Corpus) -> Report:
+    with pytest.MonkeyPatch.context() as m:
+        m.setenv("POLICYGRAPH_CACHE", "off")
+        return checks.validate(home)
+
+
+def same(a: Report, b: Report) -> None:
+    assert a.results == b.results
+    assert isomorphic(Graph().parse(data=a.graph_ttl), Graph().parse(data=b.graph_ttl))
+
+
+def test_the_corners_are_in_the_whole_report(whole: Report) -> None:
+    """The corpus has what the corners are meant to give (else equality would prove little)."""
+    rules = {(r.rule, r.focus) for r in whole.results}
+    unnamed, named = "https://w3id.org/policygraph/org/test/unnamed", "test/named"
+    assert ("DepartmentUsed", unnamed) in rules
+    assert not any(shape == "DepartmentUsed" and named in focus for shape, focus in rules)
+    assert ("NoImplementationCycle", f"{GX}/measure/9") in rules
+    assert ("NoImplementationCycle", f"{LZ}/measure/1") in rules
+    assert ("CountMatches", f"{PRESS}/count/test") in rules
+    assert ("QuoteAtOffsets", "https://w3id.org/policygraph/source/gx-measures") in rules
+    assert ("DepartmentShape", "https://w3id.org/policygraph/org/cn/state-council") in rules
+    assert any(r.rule == "ClosedVocabulary" and "undeclaredTerm" in r.value for r in whole.results)
+    assert len({r.focus for r in whole.of("Violation")}) > 3
+
+
+@pytest.mark.parametrize("size", [1, 2, 5])
+@pytest.mark.parametrize("shared", [1 << 30, 20_000])
+def test_the_parts_give_the_whole_report(
+    home: Corpus,
+    whole: Report,
+    size: int,
+    shared: int,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    found = parts.validate(home, checks.shapes_graph(home), size, shared)
+    assert found is not None
+    same(found, whole)
+
+
+def test_validate_in_parts_keeps_the_report(
+    home: Corpus, whole: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    made: list[bool] = []
+    real = parts.validate
+
+    def spy(*args: object, **kwargs: object) -> Report | None:
+        report = real(*args, **kwargs)  # type: ignore[arg-type]
+        made.append(report is not None)
+        return report
+
+    monkeypatch.setattr(parts, "validate", spy)
+    same(checks.validate(home, part_size=3), whole)
+    assert made == [True]
+    same(checks.validate(home, part_size=3), whole)  # the kept report
+    assert made == [True]
+
+
+def test_a_small_corpus_is_one_store(
+    home: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    assert parts.validate(home, checks.shapes_graph(home)) is None
+    assert parts.validate(home, checks.shapes_graph(home), 2, above=10_000) is None
+    assert parts.validate(home, checks.shapes_graph(home), 2, above=2) is not None
+
+
+def test_without_a_cache_or_with_a_blank_node_one_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = corner_home(tmp_path / "home")
+    monkeypatch.setenv("POLICYGRAPH_CACHE", "off")
+    assert parts.validate(home, checks.shapes_graph(home), 2) is None
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    (home.ttl / "zz-blank.ttl").write_text(
+        HEAD + "t:named skos:note [ skos:note 1 ] .\n", encoding="utf-8"
+    )
+    assert parts.validate(home, checks.shapes_graph(home), 2) is None
+    monkeypatch.setenv("POLICYGRAPH_CACHE", "off")
+    whole = checks.validate(home)
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache2"))
+    same(checks.validate(home, part_size=2), whole)
