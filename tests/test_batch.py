@@ -275,3 +275,47 @@ def test_a_corpus_held_by_a_batch_sees_every_file_it_writes_and_removes(tmp_home
         assert tmp_home.curated_files() == before
         assert (a, p, None) not in tmp_home.curated_graph()
     assert tmp_home.curated_files() == before  # listed afresh, not held: the same
+
+
+def test_the_batch_validates_in_parts_when_the_corpus_is_large(
+    tmp_home: Corpus, crawl: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A corpus over the size (made small here) is validated in parts at the batch's end: the
+    index the batch holds is committed first, so the parts read it rather than wait for it and
+    fall back to the one store."""
+    from policygraph.checks import parts
+
+    made: list[object] = []
+    real = parts.validate
+
+    def spy(*args: object, **kwargs: object) -> object:
+        made.append(real(*args, **kwargs))  # type: ignore[arg-type]
+        return made[-1]
+
+    monkeypatch.setattr(parts, "validate", spy)
+    monkeypatch.setattr(parts, "ABOVE", 5)
+    monkeypatch.setattr(parts, "SIZE", 10)
+    assert ingest(tmp_home, str(crawl / "more" / "yunnan-measures.txt"), str(crawl)).exit_code == 1
+    assert made and all(report is not None for report in made)
+
+
+def test_violations_the_batch_did_not_bring_leave_its_built_files_its_own(
+    tmp_home: Corpus, crawl: Path
+) -> None:
+    """A violation already in the corpus, naming no document of the batch, is looked for in
+    the corpus without the batch (rebuilt and validated): the batch is then written and built
+    again, so a build after it has nothing to write."""
+    from policygraph.build import build
+
+    curated = tmp_home.ttl / "targets.ttl"
+    curated.write_text(
+        curated.read_text(encoding="utf-8") + "\n<https://w3id.org/policygraph/test/alone> a "
+        "<https://w3id.org/policygraph/ontology#Responsibility> .\n",
+        encoding="utf-8",
+    )
+    for page in sorted(crawl.glob("*.html")):
+        page.unlink()
+    r = ingest(tmp_home, str(crawl / "more" / "yunnan-measures.txt"), str(FIX / "qujing-plan.txt"))
+    assert r.exit_code == 0, r.output
+    result = build(tmp_home)
+    assert result.written == [] and result.removed == []

@@ -210,9 +210,7 @@ def ingest_many(
                 parsed = _Parsed.keep(Path(kept), k, p.text, p.structure)
                 written[k] = _Written(str(p.doc), parsed, before)
                 outcomes[k].warnings = _warnings(p)
-            built = _settle(corpus, written, outcomes, index)
-            if index is not None:  # the next ingest finds the index up to the built files
-                index.wrote(built)
+            _settle(corpus, written, outcomes, index)  # the index is up to what it built
         finally:
             if index is not None:
                 index.close()
@@ -320,9 +318,16 @@ def _settle(
 
 
 def _rebuilt(corpus: Corpus, parsed: _Parsed | None, index: OnDisk | None) -> list[Path]:
-    """One rebuild; the files it wrote and those it removed (a citations file no longer made)."""
+    """One rebuild; the files it wrote and those it removed (a citations file no longer made),
+    with the index brought up to them and committed, so that the validation after it reads the
+    index as the files are (the validation in parts opens it; a transaction held open here
+    would make it wait, and then fall back to the one store)."""
     result = build(corpus, parsed, index.given() if index is not None else None)
-    return [*result.written, *result.removed]
+    files = [*result.written, *result.removed]
+    if index is not None:
+        index.wrote(files)
+        index.commit()
+    return files
 
 
 def _key(r: Result) -> tuple[str, str, str, str]:
@@ -356,15 +361,17 @@ def _baseline(
     index: OnDisk | None,
 ) -> set[tuple[str, str, str, str]]:
     """The corpus's violations without the batch: its files put back, rebuilt and validated, and
-    the batch written again."""
+    the batch written and rebuilt again (the files built over every document, such as the
+    stubs of documents cited, were the baseline's)."""
     now = {t: t.read_bytes() for w in written.values() for t in w.before if t.is_file()}
     for w in written.values():
         _undo(w.before, index)
-    build(corpus, None, index.given() if index is not None else None)
+    _rebuilt(corpus, None, index)
     found = {_key(r) for r in checks.validate(corpus).of("Violation")}
     write_atomic(now)
     if index is not None:
         index.wrote(list(now))
+    _rebuilt(corpus, None, index)
     return found
 
 

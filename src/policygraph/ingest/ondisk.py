@@ -75,6 +75,12 @@ class OnDisk:
             mentions.close()
             return None
 
+    def commit(self) -> None:
+        """Commit what the batch brought the index up to so far, and go on in a new transaction
+        (as :meth:`close`: a file an interrupted batch wrote and put back has another stamp)."""
+        self.mentions.db.execute("COMMIT")
+        self.mentions.db.execute("BEGIN")
+
     def close(self) -> None:
         """Commit what the batch brought the index up to (files an interrupted batch wrote
         are put back after: their stamps then differ, and the next reader reads them again)."""
