@@ -210,7 +210,7 @@ def ingest_many(
                 parsed = _Parsed.keep(Path(kept), k, p.text, p.structure)
                 written[k] = _Written(str(p.doc), parsed, before)
                 outcomes[k].warnings = _warnings(p)
-            _settle(corpus, written, outcomes, index)  # the index is up to what it built
+            _settle(corpus, written, outcomes, index)
         finally:
             if index is not None:
                 index.close()
@@ -285,15 +285,14 @@ def _settle(
     written: dict[int, _Written],
     outcomes: list[Outcome],
     index: OnDisk | None,
-) -> list[Path]:
+) -> None:
     """One rebuild and one validation; the documents that bring violations are taken out (and
-    the rest rebuilt and validated again) until none does. The files the rebuilds wrote or
-    removed."""
+    the rest rebuilt and validated again) until none does. Each rebuild brings the index up to
+    what it wrote (:func:`_rebuilt`)."""
     baseline: set[tuple[str, str, str, str]] | None = None
-    built: set[Path] = set()
     while written:
         parsed = _Parsed(written.values())
-        built.update(_rebuilt(corpus, parsed, index))
+        _rebuilt(corpus, parsed, index)
         report = checks.validate(corpus)
         blamed = _blame(report, written, baseline)
         if blamed is None:  # violations no document of the batch is named in: were they there?
@@ -311,10 +310,9 @@ def _settle(
                 violations="; ".join(r.message for r in found[:3]),
             )
     if not written:  # every document taken out again: the graph as it was
-        built.update(_rebuilt(corpus, None, index))
+        _rebuilt(corpus, None, index)
     for k in written:
         outcomes[k].status = "added with warnings" if outcomes[k].warnings else "added"
-    return sorted(built)
 
 
 def _rebuilt(corpus: Corpus, parsed: _Parsed | None, index: OnDisk | None) -> list[Path]:
