@@ -153,3 +153,23 @@ def test_the_site_data_merged_is_the_whole_one(
     edges = (merged.network.edges(data=True), whole.network.edges(data=True))
     assert list(edges[0]) == list(edges[1])
     assert list(merged.network.nodes(data=True)) == list(whole.network.nodes(data=True))
+
+
+def test_kept_rows_come_back_as_the_terms_they_were_and_a_blank_node_is_not_kept() -> None:
+    """Encoded rows decode to equal terms (an IRI, a literal with a language, one with a
+    datatype, none); a row with a blank node cannot be kept (its label is the store's)."""
+    from rdflib import BNode, Literal, URIRef
+    from rdflib.namespace import XSD
+
+    from policygraph.views import delta
+
+    rows = [
+        (URIRef("urn:x:a"), Literal("措施", lang="zh"), None),
+        (URIRef("urn:x:a"), Literal("3", datatype=XSD.integer), Literal("plain")),
+    ]
+    kept = delta._encode(rows)
+    assert kept is not None and kept[0][0] == "urn:x:a"
+    back = delta._decode(kept)
+    assert back == rows and [type(t) for t in back[1]] == [URIRef, Literal, Literal]
+    assert back[0][1].language == "zh" and back[1][1].datatype == XSD.integer
+    assert delta._encode([*rows, (BNode(), Literal("x"), None)]) is None

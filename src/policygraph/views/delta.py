@@ -35,7 +35,7 @@ import marshal
 import os
 import shutil
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -320,27 +320,32 @@ def _encode(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]] | None:
     """Rows as plain values: an IRI as its text, a literal as (text, datatype, language); None
     where a row has a blank node (its label is the store's, not kept from one store to the
     next)."""
-    made: dict[Any, Any] = {None: None}
-    out = []
-    for row in rows:
-        one = []
-        for t in row:
-            found = made.get(t, made)
-            if found is made:
-                if type(t) is URIRef:
-                    found = made[t] = str(t)
-                elif isinstance(t, Literal):
-                    found = made[t] = (str(t), str(t.datatype or ""), t.language or "")
-                else:
-                    return None
-            one.append(found)
-        out.append(tuple(one))
-    return out
+
+    def plain(t: Any) -> Any:
+        if type(t) is URIRef:
+            return str(t)
+        if isinstance(t, Literal):
+            return (str(t), str(t.datatype or ""), t.language or "")
+        raise _Unkept
+
+    try:
+        return _each_term(rows, plain)
+    except _Unkept:
+        return None
 
 
 def _decode(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """Encoded rows as rdflib terms, as the store makes them (``rdf.terms.rdflib_term``), each
     distinct term made once."""
+    return _each_term(rows, _term)
+
+
+class _Unkept(Exception):
+    """A term rows cannot be kept with (a blank node)."""
+
+
+def _each_term(rows: list[tuple[Any, ...]], make: Callable[[Any], Any]) -> list[tuple[Any, ...]]:
+    """``rows`` with each term made by ``make``, each distinct term once (None stays None)."""
     made: dict[Any, Any] = {None: None}
     out = []
     for row in rows:
@@ -348,7 +353,7 @@ def _decode(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         for t in row:
             found = made.get(t, made)
             if found is made:
-                found = made[t] = _term(t)
+                found = made[t] = make(t)
             one.append(found)
         out.append(tuple(one))
     return out
@@ -360,4 +365,6 @@ def _term(t: Any) -> Any:
     text, datatype, lang = t
     if lang:
         return Literal(text, lang=lang)
+    if not datatype:  # none given (the store gives every literal one: xsd:string at least)
+        return Literal(text)
     return Literal(text, datatype=str.__new__(URIRef, datatype), normalize=False)
