@@ -141,6 +141,39 @@ def test_kept_mentions_not_as_written_are_found_again(
     assert len(texts) == len(body["texts"])
 
 
+def placed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The quotes the build looks for in a text (not taken from the kept offsets)."""
+    found: list[str] = []
+    real = citations.nth
+
+    def spy(text: str, wanted: str, occurrence: int) -> int:
+        found.append(wanted)
+        return real(text, wanted, occurrence)
+
+    monkeypatch.setattr(citations, "nth", spy)
+    return found
+
+
+def test_curated_quotes_are_placed_from_the_kept_offsets_as_in_their_texts(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The offsets of the curated quotes are kept with each text's mentions: one more document
+    places its own quotes alone, and ``anchors.ttl`` is what placing every quote in its text
+    gives (the cache off)."""
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "fresh"))  # nothing kept yet
+    looked = placed(monkeypatch)
+    first = build.outputs(home)["anchors.ttl"]
+    assert len(looked) > 20  # every curated quote placed once, in its text
+    looked.clear()
+    assert build.outputs(home)["anchors.ttl"] == first
+    assert looked == []
+    assert ingest(home, QUJING, "cn-yn-qujing") == 0
+    assert len(looked) == len(set(looked)) > 0  # the new document's own quotes alone
+    kept = (home.ttl / "anchors.ttl").read_text(encoding="utf-8")
+    monkeypatch.setenv("POLICYGRAPH_CACHE", "off")
+    assert build.outputs(home)["anchors.ttl"] == kept
+
+
 def home_cache(monkeypatch: pytest.MonkeyPatch) -> Path:
     return Path(os.environ["POLICYGRAPH_CACHE"])
 

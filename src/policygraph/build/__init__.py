@@ -265,6 +265,7 @@ def _linked(
     its own and leaves the others' alone (one file of every citation was written, indexed and
     validated again for each document: O(corpus) per ingest)."""
     citations = citation_graph(curated, texts, documents, kept)
+    anchors = anchor_quotes(curated, sources, texts, kept.place if kept is not None else None)
     if kept is not None:
         kept.save()
     stubs, by_document = by_citing(citations)
@@ -283,7 +284,7 @@ def _linked(
                 ),
             ),
             "anchors.ttl": serialize(
-                anchor_quotes(curated, sources, texts),
+                anchors,
                 _header(
                     "offsets of the quotes in curated files (data/sources/*.ttl and curated "
                     "data/ttl/)"

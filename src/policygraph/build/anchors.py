@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rdflib import Graph, Literal, URIRef
@@ -12,9 +12,17 @@ from policygraph.errors import ExtractionError, SourceError
 from policygraph.i18n import N_
 from policygraph.rdf import PG, PROV, bind_prefixes
 
+Place = Callable[[URIRef, str, int], int]  # a source, a quote, the occurrence: its start or -1
 
-def anchor_quotes(curated: Graph, sources: list[SourceFile], texts: Mapping[URIRef, str]) -> Graph:
-    """Offsets for every curated quote that has none: the n-th occurrence in its source."""
+
+def anchor_quotes(
+    curated: Graph,
+    sources: list[SourceFile],
+    texts: Mapping[URIRef, str],
+    place: Place | None = None,
+) -> Graph:
+    """Offsets for every curated quote that has none: the n-th occurrence in its source (found
+    in ``texts``, or by ``place``: the build's kept offsets, where the texts are not read)."""
     by_iri = {s.iri: s for s in sources}
     out = bind_prefixes(Graph())
     for node, quote in _unanchored(curated):
@@ -26,13 +34,12 @@ def anchor_quotes(curated: Graph, sources: list[SourceFile], texts: Mapping[URIR
                 node=node,
             )
         assert isinstance(source, URIRef)
-        text, wanted = texts[source], str(quote)
+        wanted = str(quote)
         occurrence = int(str(curated.value(node, PG.quoteOccurrence) or 1))
-        start = -1
-        for _ in range(occurrence):
-            start = text.find(wanted, start + 1)
-            if start < 0:
-                break
+        if place is None:
+            start = nth(texts[source], wanted, occurrence)
+        else:
+            start = place(source, wanted, occurrence)
         if start < 0:
             if occurrence == 1:
                 template = N_("{file}: quote of {node} not found: {quote}")
@@ -51,6 +58,17 @@ def anchor_quotes(curated: Graph, sources: list[SourceFile], texts: Mapping[URIR
         out.add((node, PG.quoteStart, Literal(start)))
         out.add((node, PG.quoteEnd, Literal(start + len(wanted))))
     return out
+
+
+def nth(text: str, wanted: str, occurrence: int) -> int:
+    """Where the ``occurrence``-th ``wanted`` starts in ``text`` (each after the last's start);
+    -1 where there are fewer."""
+    start = -1
+    for _ in range(occurrence):
+        start = text.find(wanted, start + 1)
+        if start < 0:
+            break
+    return start
 
 
 def _unanchored(curated: Graph) -> list[tuple[URIRef, Any]]:

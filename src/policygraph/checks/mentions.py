@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import sqlite3
+from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,8 +30,10 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
 FORMAT = "2"  # bumped when what the index holds changes
-# every fact of the last index read in this process, under (its file, a digest of its files)
-_EVERY: list[Any] = [None, []]
+# every fact of the last index read in this process, under (its file, a digest of its files),
+# and each predicate's facts' positions among them (a call picks its predicates' facts rather
+# than looking at all 70,000 facts of 1,000 documents: a plan and a build make seven calls)
+_EVERY: list[Any] = [None, [], {}]
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, stamp TEXT, sha256 TEXT)",
     "CREATE TABLE IF NOT EXISTS subj (iri TEXT, name TEXT)",
@@ -91,6 +95,13 @@ def _graph_names(corpus: Corpus, files: Snapshot) -> list[str]:
         for name in files.names(folder, hidden=True)
         if name.endswith(".ttl") and "/" not in name[len(folder) + 1 :]
     ]
+
+
+def _merged(positions: Iterable[list[int]]) -> list[int]:
+    """Sorted lists of positions as one sorted list (sorting their concatenation, which merges
+    the sorted runs in C; ``heapq.merge`` stepped through 40,000 positions in Python)."""
+    lists = [p for p in positions if p]
+    return lists[0] if len(lists) == 1 else sorted(itertools.chain.from_iterable(lists))
 
 
 def stamp(path: Path) -> str:
@@ -209,14 +220,12 @@ class Mentions:
         assert wanted | about <= FACTS, "a predicate the index does not keep"
         left_out = hidden | self.over.keys()
         every = self._every_fact()
-        picked = {f[1] for f in every if f[2] in about} | set(also) if about else set()
+        at = _EVERY[2]  # each predicate's facts' positions in ``every``, in order
+        picked = {every[i][1] for p in about for i in at.get(p, ())} | set(also) if about else set()
         found = [
             f
-            for f in every
-            if f[2] in wanted
-            and f[0].startswith(under)
-            and f[0] not in left_out
-            and (not about or f[1] in picked)
+            for f in (every[i] for i in _merged(at.get(p, []) for p in wanted))
+            if f[0].startswith(under) and f[0] not in left_out and (not about or f[1] in picked)
         ]
         over = [
             (name, *f)
@@ -243,7 +252,11 @@ class Mentions:
             found = self.db.execute(
                 "SELECT name, s, p, o, lang, dt FROM facts ORDER BY name, rowid"
             )
-            _EVERY[:] = [key, list(found)]
+            every = list(found)
+            at: dict[str, list[int]] = defaultdict(list)
+            for i, f in enumerate(every):
+                at[f[2]].append(i)
+            _EVERY[:] = [key, every, dict(at)]
         return _EVERY[1]  # type: ignore[no-any-return]
 
     def rows(
