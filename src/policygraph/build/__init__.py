@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from rdflib import Graph, URIRef
 
 from policygraph.build import state
 from policygraph.build.anchors import anchor_quotes
-from policygraph.build.citations import KeptMentions, Triple, by_citing, citation_graph
+from policygraph.build.citations import KeptMentions, Triple, resolve
 from policygraph.build.document import DocumentBuilder, provision_iris
 from policygraph.build.parallel import on_every_core
 from policygraph.corpus import (
@@ -165,9 +165,9 @@ def _outputs(
     for name, (key, triples) in citing.own.items():
         keys[name] = key
         if name in kept and known.docs.get(name) == key:
-            reused.add(name)  # its citations as they were: not serialised again
+            reused.add(name)  # its citations as they were: neither made nor serialised again
         else:
-            out[name] = _citations_file(name, triples)
+            out[name] = _citations_file(name, triples())
     return out, keys, reused
 
 
@@ -247,10 +247,11 @@ class _Citing:
     """The files of the citations: ``shared`` (``citations.ttl``, the stubs of documents
     cited and not held, and ``anchors.ttl``) by name with their Turtle; ``own``: for each
     citing document, ``citations-<its source's stem>.ttl`` with the key of its triples (a
-    digest of them) and the triples, serialised only where the key is not the recorded one."""
+    digest of what they are made of, :meth:`citations.Citations.key`) and a maker of them, called only
+    where the key is not the recorded one."""
 
     shared: dict[str, str]
-    own: dict[str, tuple[str, set[Triple]]]
+    own: dict[str, tuple[str, Callable[[], set[Triple]]]]
 
 
 def _linked(
@@ -264,20 +265,23 @@ def _linked(
     Each citing document's citations are a file of its own, so that one more document writes
     its own and leaves the others' alone (one file of every citation was written, indexed and
     validated again for each document: O(corpus) per ingest)."""
-    citations = citation_graph(curated, texts, documents, kept)
+    citations = resolve(curated, texts, documents, kept)
     anchors = anchor_quotes(curated, sources, texts, kept.place if kept is not None else None)
     if kept is not None:
         kept.save()
-    stubs, by_document = by_citing(citations)
-    stems = _stems(sources, by_document)
-    own = {
-        f"citations-{stems[doc]}.ttl": (_digest(triples), triples)
-        for doc, triples in by_document.items()
+    by_document = citations.citing()
+    stems = _stems(sources, {doc: [c.source for c in cs] for doc, cs in by_document.items()})
+    own: dict[str, tuple[str, Callable[[], set[Triple]]]] = {
+        f"citations-{stems[doc]}.ttl": (
+            citations.key(doc),
+            functools.partial(citations.triples, doc),
+        )
+        for doc in by_document
     }
     return _Citing(
         {
             "citations.ttl": serialize(
-                stubs,
+                citations.stubs(),
                 _header(
                     "stubs for the documents cited by 文号 or 《title》 and not held "
                     "(each citing document's citations are in citations-<its source>.ttl)"
@@ -296,20 +300,18 @@ def _linked(
 
 
 def _stems(
-    sources: list[SourceFile], by_document: Mapping[URIRef, set[Triple]]
+    sources: list[SourceFile], by_document: Mapping[URIRef, Iterable[URIRef]]
 ) -> dict[URIRef, str]:
     """Each citing document's citations file's stem: the name, without its last suffix, of the
-    first source its citations were found in (under ``data/sources/``, a folder's ``/`` as
-    ``-``); the whole name where two documents' would be the same (``a.txt``, ``a.html``), and
-    then a digest of the document's IRI where they still would."""
+    first source its citations were found in (``by_document``: the sources of each document's
+    citations; under ``data/sources/``, a folder's ``/`` as ``-``); the whole name where two
+    documents' would be the same (``a.txt``, ``a.html``), and then a digest of the document's
+    IRI where they still would."""
     names: dict[object, str] = {}
     for s in sources:
         name = s.file_name.removeprefix("data/sources/").replace("/", "-")
         names[s.iri] = name
-    first = {
-        doc: min(names[o] for _, p, o in triples if p == PROV.wasDerivedFrom)
-        for doc, triples in by_document.items()
-    }
+    first = {doc: min(names[o] for o in found) for doc, found in by_document.items()}
     stems = Counter(Path(name).stem for name in first.values())
     out = {d: Path(n).stem if stems[Path(n).stem] == 1 else n for d, n in first.items()}
     taken = Counter(out.values())
@@ -317,25 +319,6 @@ def _stems(
         d: stem if taken[stem] == 1 else f"{stem}-{hashlib.sha256(str(d).encode()).hexdigest()[:8]}"
         for d, stem in out.items()
     }
-
-
-def _digest(triples: set[Triple]) -> str:
-    """A digest of a set of triples (each term's kind, value, language and datatype, sorted),
-    with the code's version: equal digests, equal files."""
-    digest = hashlib.sha256(f"{state.code_version()}\n".encode())
-    for line in sorted(_words(s, p, o) for s, p, o in triples):
-        digest.update(line.encode())
-    return digest.hexdigest()
-
-
-def _words(*terms: Any) -> str:
-    """The terms as one string that no other terms give (each part after its length)."""
-    parts = (
-        str(part)
-        for t in terms
-        for part in (type(t).__name__, t, getattr(t, "language", ""), getattr(t, "datatype", ""))
-    )
-    return "".join(f"{len(part)}:{part}" for part in parts)
 
 
 def _header(what: str) -> list[str]:
