@@ -641,7 +641,7 @@ class Snapshot:
             n
             for n in self._sorted
             if (not wanted or n.startswith(wanted))
-            and (hidden or not any(part.startswith(".") for part in n.split("/")))
+            and (hidden or not (n.startswith(".") or "/." in n))  # no part starts with a dot
         ]
 
     def stamp(self, name: str) -> FileStamp | None:

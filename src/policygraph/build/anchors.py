@@ -10,7 +10,7 @@ from rdflib import Graph, Literal, URIRef
 from policygraph.corpus import SourceFile
 from policygraph.errors import ExtractionError, SourceError
 from policygraph.i18n import N_
-from policygraph.rdf import PG, PROV, bind_prefixes
+from policygraph.rdf import PG, PROV
 
 Place = Callable[[URIRef, str, int], int]  # a source, a quote, the occurrence: its start or -1
 
@@ -20,13 +20,17 @@ def anchor_quotes(
     sources: list[SourceFile],
     texts: Mapping[URIRef, str],
     place: Place | None = None,
-) -> Graph:
+) -> set[tuple[URIRef, URIRef, Literal]]:
     """Offsets for every curated quote that has none: the n-th occurrence in its source (found
-    in ``texts``, or by ``place``: the build's kept offsets, where the texts are not read)."""
+    in ``texts``, or by ``place``: the build's kept offsets, where the texts are not read). The
+    triples as a set (for ``rdf.turtle.serialize``), each fact read without making the node's
+    other terms over the index's rows (``checks.rows.Rows``)."""
     by_iri = {s.iri: s for s in sources}
-    out = bind_prefixes(Graph())
+    out: set[tuple[URIRef, URIRef, Literal]] = set()
+    rows: Any = curated.store
+    value = (lambda s, p: rows.first(str(s), str(p))) if hasattr(rows, "first") else curated.value
     for node, quote in _unanchored(curated):
-        source = curated.value(node, PROV.wasDerivedFrom)
+        source = value(node, PROV.wasDerivedFrom)
         if source not in by_iri:
             raise SourceError(
                 N_("{node}: a quote needs prov:wasDerivedFrom a source text"),
@@ -35,7 +39,7 @@ def anchor_quotes(
             )
         assert isinstance(source, URIRef)
         wanted = str(quote)
-        occurrence = int(str(curated.value(node, PG.quoteOccurrence) or 1))
+        occurrence = int(str(value(node, PG.quoteOccurrence) or 1))
         if place is None:
             start = nth(texts[source], wanted, occurrence)
         else:

@@ -40,8 +40,8 @@ def key(corpus: Corpus, engine: str) -> str:
             digest.update(f"{name} {metadata.version(name)}\n".encode())
     digest.update(f"engine {engine}\n".encode())
     files = snapshot(corpus, cache.directory())  # one pass a process shares (corpus.Snapshot)
-    for name, sha in files.digests(files.names("data", "ontology")).items():
-        digest.update(f"{name}\0{sha}\n".encode())
+    found = files.digests(files.names("data", "ontology"))
+    digest.update("".join(f"{name}\0{sha}\n" for name, sha in found.items()).encode())
     return digest.hexdigest()
 
 

@@ -87,13 +87,15 @@ def data_files(corpus: Corpus) -> list[Path]:
 
 
 def _graph_names(corpus: Corpus, files: Snapshot) -> list[str]:
-    """:func:`data_files` as the snapshot names them (``*.ttl`` of the two folders), in order."""
-    folders = [corpus.relative(corpus.sources), corpus.relative(corpus.ttl)]
+    """:func:`data_files` as the snapshot names them (``*.ttl`` of the two folders), in no
+    order (sorting 12,000 names by their parts took as long as comparing their stamps)."""
+    folders = [f"{corpus.relative(corpus.sources)}/", f"{corpus.relative(corpus.ttl)}/"]
     return [
         name
+        for name in files.stamps
+        if name.endswith(".ttl")
         for folder in folders
-        for name in files.names(folder, hidden=True)
-        if name.endswith(".ttl") and "/" not in name[len(folder) + 1 :]
+        if name.startswith(folder) and "/" not in name[len(folder) :]
     ]
 
 
@@ -154,7 +156,7 @@ class Mentions:
         # one write: a copied corpus restamps every file, and a write a file was quadratic)
         digests = files.digests([name for name, _, sha in looked if sha is not None])
         out: list[Path] = []
-        for name, now, sha in looked:
+        for name, now, sha in sorted(looked, key=lambda row: row[0].split("/")):
             if sha is None or sha != digests[name]:
                 out.append(self.root / name)
             else:  # the same bytes under a new stamp (copied, touched)
