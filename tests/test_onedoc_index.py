@@ -161,3 +161,39 @@ def test_an_ingest_writes_what_the_index_of_every_row_makes_it_write(
     every, asked = files_of(homes[0]), files_of(homes[1])
     assert every.keys() == asked.keys()
     assert [n for n in every if every[n] != asked[n]] == []
+
+
+def test_the_fingerprints_are_made_from_the_labels_as_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every index kind gives each jurisdiction the same fingerprint, made from the labels as
+    written (no label normalised to digest it); labels that read otherwise give another."""
+    from rdflib import Graph, Literal
+
+    from policygraph import departments
+    from policygraph.text import names
+
+    graph = Graph()
+    for s, p, o, lang in ROWS:
+        obj = URIRef(o) if lang == "@iri" else Literal(o, lang=lang)
+        graph.add((URIRef(s), URIRef(p), obj))
+    made, rows = DepartmentIndex(graph), DepartmentIndex.from_rows(ROWS)
+    normalised: list[str] = []
+    real = names.normalize
+
+    def spy(label: str) -> str:
+        normalised.append(label)
+        return real(label)
+
+    monkeypatch.setattr(departments, "normalize", spy)
+    departments._NORMAL.clear()
+    asked = DepartmentIndex.by_jurisdiction(ROWS)
+    found = {j: asked.fingerprint(j) for j in [*PLACES, None]}
+    assert normalised == []
+    assert (
+        found == {j: made.fingerprint(j) for j in found} == {j: rows.fingerprint(j) for j in found}
+    )
+    other = [(s, p, "市科枝局" if o == "市科技局" else o, lang) for s, p, o, lang in ROWS]
+    changed = DepartmentIndex.by_jurisdiction(other)
+    assert changed.fingerprint("cn-yn-qujing") != found["cn-yn-qujing"]
+    assert changed.fingerprint("cn-gx") == found["cn-gx"]

@@ -228,7 +228,7 @@ class _Departments(departments.LazyIndex):
                 part.jurisdiction[iri],
                 part.pref_label[iri],
             )
-            self.labels[iri] = set()
+            self.labels[iri], self.written[iri] = set(), set(part.written.get(iri, ()))
             for label in sorted(part.labels[iri]):
                 self._link(iri, label)
 
