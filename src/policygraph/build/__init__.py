@@ -247,8 +247,8 @@ class _Citing:
     """The files of the citations: ``shared`` (``citations.ttl``, the stubs of documents
     cited and not held, and ``anchors.ttl``) by name with their Turtle; ``own``: for each
     citing document, ``citations-<its source's stem>.ttl`` with the key of its triples (a
-    digest of what they are made of, :meth:`citations.Citations.key`) and a maker of them, called only
-    where the key is not the recorded one."""
+    digest of what they are made of, :meth:`citations.Citations.key`) and a maker of them,
+    called only where the key is not the recorded one."""
 
     shared: dict[str, str]
     own: dict[str, tuple[str, Callable[[], set[Triple]]]]
