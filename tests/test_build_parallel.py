@@ -4,6 +4,7 @@ one process, byte for byte; an error in a worker is the error the process raises
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 
@@ -54,3 +55,31 @@ def test_files_built_on_workers_are_those_built_in_one_process(
     documents = [name for name in alone if name.startswith("doc-")]
     assert len(documents) >= 2  # the instrument: enough documents for two workers
     assert outputs(home) == alone
+
+
+@needs_two
+def test_workers_get_each_documents_text_and_structure_themselves(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process that builds hands its workers each document's source alone, and holds what
+    they make packed until it is written: a batch's rebuild held every document's text, parsed
+    structure and built file at once (10,000 documents: its 2.1 GB peak, issue 24)."""
+    from policygraph import build
+
+    alone = outputs(home)
+    monkeypatch.setattr(parallel, "MIN_JOBS", 1)
+    seen: list[tuple[object, ...]] = []
+    made: list[tuple[str, bytes]] = []
+    real = build.on_every_core
+
+    def spy(fn: Any, shared: tuple[Any, ...], jobs: list[tuple[Any, ...]]) -> list[Any]:
+        seen.extend(jobs)
+        made.extend(real(fn, shared, jobs))
+        return made
+
+    monkeypatch.setattr(build, "on_every_core", spy)
+    assert outputs(home) == alone
+    assert len(seen) >= 2 and all(len(job) == 1 for job in seen)
+    assert all(isinstance(packed, bytes) for _, packed in made)
+    turtle = {name: body for name, body in alone.items() if name.startswith("doc-")}
+    assert sum(len(p) for _, p in made) < sum(len(t) for t in turtle.values()) / 3
