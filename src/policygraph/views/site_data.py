@@ -12,7 +12,7 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
-from policygraph.corpus import Corpus, SourceFile, source_files
+from policygraph.corpus import Corpus, SourceFile
 from policygraph.errors import InputError
 from policygraph.rdf.namespaces import bind_prefixes
 from policygraph.store import Store
@@ -63,6 +63,7 @@ class SiteData:
         self.subjects = site.subjects(reading)
         self.indicators = site.indicators(store)  # and the figures reported for each
         self.terms = site.terms(store)  # the ontology's own
+        self._source_files = reading.source_files()  # each metadata file's kept, read alone
         reading.keep()
         self.merged = reading.merged  # the views read by their change alone
         self._chains = Cache()
@@ -71,7 +72,6 @@ class SiteData:
         self._read: set[object] = set()  # the documents whose deadlines and order are read
         self._asked = 0  # departments asked for
         self._untyped: set[object] | None = None
-        self._source_files: list[SourceFile] | None = None
 
     def document(self, iri: str) -> DocumentData:
         doc = tasks.find_document(self._store, iri)
@@ -156,8 +156,6 @@ class SiteData:
 
     def source_files(self) -> list[SourceFile]:
         """Every source file the corpus holds, as its metadata records it (read once)."""
-        if self._source_files is None:
-            self._source_files = source_files(self.corpus.metadata())
         return self._source_files
 
     def text(self, source: SourceFile) -> str:

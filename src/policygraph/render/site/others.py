@@ -109,10 +109,14 @@ def _source_page(site: Site, source: Any, text: str, quoted: list[Any]) -> None:
 def place_facts(site: Site) -> None:
     """Every node of the graph a user can meet dereferences: one without a page of its own
     is an anchor on the page of the node above it (:func:`paths.address`), listed there
-    with its kind and its quote unless that page already shows it under that anchor."""
+    with its kind and its quote unless that page already shows it under that anchor. Only
+    on the pages made now: a page taken from the last site (:mod:`.reuse`) shows the facts it
+    was made with, and nothing reads the list of a page not made (after one new document,
+    two thirds of the time went to the links of facts no page showed)."""
+    made = {page.path for page in site.pages}
     for node, (local, kind) in sorted(site.subjects.items()):
         where = address(node, site.page_iris)
-        if where is None or not where[1] or node in site.anchored:
+        if where is None or not where[1] or node in site.anchored or where[0] not in made:
             continue
         path, anchor = where
         q = site.quote_of.get(node)
