@@ -251,3 +251,40 @@ def test_files_are_remembered_by_their_resolved_paths(
     kept = json.loads(remembered.read_text(encoding="utf-8"))
     assert sorted(kept) == sorted({str(p.resolve()) for p in files})
     assert kept[str(real / "target.ttl")]["sha256"] == found[real / "link.ttl"]
+
+
+def test_the_remembered_digests_are_parsed_once_a_process_while_the_file_is_as_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process asking for the digests of the same files again (the site: three or four times
+    a run) parses the remembered file once; a file another process wrote is read again, and
+    the digests are the files' as they are."""
+    import json
+    import os
+
+    files = []
+    for k in range(3):
+        files.append(tmp_path / f"f{k}.ttl")
+        files[-1].write_text(f"file {k}", encoding="utf-8")
+        old = files[-1].stat().st_mtime_ns - 10_000_000_000  # written long before it is read
+        os.utime(files[-1], ns=(old, old))
+    remembered = tmp_path / "digests.json"
+    first = cache.file_digests(files, remembered)  # read and remembered
+    parsed: list[Path] = []
+    real = cache.remembered
+
+    def counting(path: Path | None) -> dict[str, object]:
+        parsed.append(Path(str(path)))
+        return real(path)
+
+    monkeypatch.setattr(cache, "remembered", counting)
+    assert cache.file_digests(files, remembered) == first
+    assert cache.file_digests(files, remembered) == first
+    assert parsed == []  # as this process wrote it
+    body = json.loads(remembered.read_text(encoding="utf-8"))
+    body[str(files[0].resolve())]["sha256"] = "0" * 64  # another process's (wrong) word
+    aside = tmp_path / "aside.json"
+    aside.write_text(json.dumps(body), encoding="utf-8")
+    aside.replace(remembered)
+    assert cache.file_digests(files, remembered)[files[0]] == "0" * 64  # its word is taken
+    assert parsed == [remembered]

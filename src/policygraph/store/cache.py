@@ -133,7 +133,7 @@ def file_digests(files: Sequence[Path], digests: Path | None = None) -> dict[Pat
     was read. A file whose size, modification time (ns), inode and device are as they were, and
     which had not been modified for 2 s when it was read, is not read again (git's rule: a change
     within the clock's resolution of the reading would otherwise go unseen)."""
-    known = remembered(digests)
+    known = _known(digests)
     out: dict[Path, str] = {}
     changed = False
     folders: dict[Path, Path] = {}  # each folder resolved once (83,000 files of a site)
@@ -173,15 +173,46 @@ def _sha256(path: Path) -> str:
     return one.hexdigest()
 
 
+# the digests file as this process last read or wrote it, under what stat said of it then (the
+# site asked for the digests of its 83,000 files three or four times a run, each time parsing
+# the 1.3 MB file again); another process's write is another stamp, and the file is read again
+_READ: dict[Path, tuple[tuple[int, int, int], dict[str, Any]]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
+def _known(digests: Path | None) -> dict[str, Any]:
+    """:func:`remembered` of ``digests``, parsed once while the file is as this process left it."""
+    if digests is None:
+        return {}
+    stamp, held = _stamp(digests), _READ.get(digests)
+    if held is not None and stamp is not None and held[0] == stamp:
+        return held[1]
+    known = remembered(digests)
+    if stamp is not None:
+        _READ[digests] = (stamp, known)
+    return known
+
+
 def _remember(digests: Path, known: dict[str, dict[str, Any]]) -> None:
     """Write the digests (the ``REMEMBERED`` read last), replacing the file in one step; a cache that
     cannot be written only means reading the files again next time."""
-    newest = sorted(known.items(), key=lambda kv: kv[1].get("read_at", 0))[-REMEMBERED:]
+    newest = dict(sorted(known.items(), key=lambda kv: kv[1].get("read_at", 0))[-REMEMBERED:])
+    _READ.pop(digests, None)
     with contextlib.suppress(OSError):
         digests.parent.mkdir(parents=True, exist_ok=True)
         tmp = digests.with_name(f".{digests.name}.{os.getpid()}")
-        tmp.write_text(json.dumps(dict(newest)), encoding="utf-8")
+        tmp.write_text(json.dumps(newest), encoding="utf-8")
         tmp.replace(digests)
+        stamp = _stamp(digests)
+        if stamp is not None:
+            _READ[digests] = (stamp, newest)
 
 
 def cached(files: Sequence[Path], parse: Any) -> Any | None:
