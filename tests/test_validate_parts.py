@@ -165,6 +165,13 @@ def test_without_a_cache_or_with_a_blank_node_one_store(
     same(checks.validate(home, part_size=2), whole)
 
 
+def in_parts_of_five(home: Corpus, whole: Report) -> None:
+    """``home`` validated in parts of five files, no file large: the whole report."""
+    found = parts.validate(home, checks.shapes_graph(home), 5, 1 << 30)
+    assert found is not None
+    same(found, whole)
+
+
 def test_each_file_is_parsed_once_a_part(
     home: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -230,9 +237,7 @@ def test_a_part_holds_of_other_files_only_what_it_reads(
 
     monkeypatch.setattr(parts, "_part", in_part)
     monkeypatch.setattr(parts, "_store", store)
-    found = parts.validate(home, checks.shapes_graph(home), 5, 1 << 30)
-    assert found is not None
-    same(found, whole)
+    in_parts_of_five(home, whole)
     files = [p for p in home.graph_files() if p != home.ontology]
     parsed = {p: parts._parse(p) for p in files}
     foreign = 0
@@ -274,7 +279,5 @@ def test_a_part_asks_the_index_only_of_nodes_its_files_do_not_describe(
 
     monkeypatch.setattr(Mentions, "describing", describing)
     monkeypatch.setattr(parts, "_subjects", subjects)
-    found = parts.validate(home, checks.shapes_graph(home), 5, 1 << 30)
-    assert found is not None
-    same(found, whole)
+    in_parts_of_five(home, whole)
     assert own and not asked
