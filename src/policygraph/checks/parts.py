@@ -22,10 +22,15 @@ it has not read, a shape the compiler refuses or a blank node in the data means 
 4. up ``eli:is_part_of`` and ``rdfs:subClassOf`` from every node of 1-3 as far as they go, each
    node's triples and those of its ``pg:level`` (``LinkGoesUp``).
 
-So each focus node's rows are those of the whole store; a part keeps the rows of its own focus
-nodes, and the report is their union (each distinct row once, as ``compiled.findings`` keeps
-them). The store is then made again in the one store's order (:func:`_store`): Oxigraph gives a
-pattern's matches in the order they were added, which a GROUP_CONCAT writes out. Three shapes read more than a node's surroundings and are assembled across parts:
+Of the files of other parts it holds those triples alone (1-4 say all a shape reads of them), not
+the files whole: whole, a part's documents' own files and those of the documents they cite or
+implement doubled the stores at 10,000 documents. (The first part holds every file it reads
+whole: its rows of nodes no data file describes are read from it.) So each focus node's rows
+are those of the whole store; a part keeps the rows of its own focus nodes, and the report is
+their union (each distinct row once, as ``compiled.findings`` keeps them). The store is then
+made again in the one store's order (:func:`_store`), from the files as the part parsed them
+(each once): Oxigraph gives a pattern's matches in the order they were added, which a
+GROUP_CONCAT writes out. Three shapes read more than a node's surroundings and are assembled across parts:
 ``NoImplementationCycle`` is run once on a store of every ``eli:applies`` and
 ``eli:ensures_implementation_of`` triple, all it reads, and a part gives the row of each of its
 focus nodes found on a cycle there; ``DepartmentUsed`` (nothing names the department): a part's
@@ -38,7 +43,7 @@ where no file describing it declares it (the ontology is in every part).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,7 +113,7 @@ class Index:
     back: dict[tuple[str, str], list[int]]  # (predicate read backwards, object): its files
     edges: list[Any]  # every eli:applies and eli:ensures_implementation_of triple
     shared: Any  # a store of the large files
-    large: set[int]  # which files they are
+    large: dict[int, list[Any]]  # which files they are, with their triples as parsed
 
 
 def index(files: list[Path], backwards: frozenset[str], shared_bytes: int) -> Index | None:
@@ -116,9 +121,9 @@ def index(files: list[Path], backwards: frozenset[str], shared_bytes: int) -> In
     import pyoxigraph as ox
 
     back: dict[tuple[str, str], list[int]] = {}
-    edges, shared, large = [], ox.Store(), set()
+    edges, shared, large = [], ox.Store(), {}
     for k, path in enumerate(files):
-        quads = list(ox.parse(path=path, format=ox.RdfFormat.TURTLE))
+        quads = _parse(path)
         for quad in quads:
             s, p, o = quad.subject, quad.predicate.value, quad.object
             if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
@@ -131,7 +136,7 @@ def index(files: list[Path], backwards: frozenset[str], shared_bytes: int) -> In
                 edges.append(quad)
         if path.stat().st_size > shared_bytes:
             shared.extend(quads)
-            large.add(k)
+            large[k] = quads
     return Index(files, back, edges, shared, large)
 
 
@@ -171,7 +176,8 @@ def validate(
         special = _special(shapes, read, checks, found)
         if found is None or special is None:
             return None
-        return _validate(Run(corpus, shapes, checks, mentions, found, special, back), size)
+        twice = _described_twice(mentions)
+        return _validate(Run(corpus, shapes, checks, mentions, found, special, back, twice), size)
     except (OSError, sqlite3.Error, SyntaxError, ValueError, PolicyGraphError):
         return None  # the one store says what is wrong, as it would have
     finally:
@@ -216,6 +222,20 @@ class Run:
     found: Index
     special: Special
     back: dict[int, frozenset[str]]  # :func:`back_reads`
+    twice: dict[str, list[str]]  # :func:`_described_twice`
+
+
+def _described_twice(mentions: Mentions) -> dict[str, list[str]]:
+    """The nodes more than one data file describes, with those files (by name): a few of every
+    node (20,000 of 3 million at 10,000 documents), so that a part asks the index of no node
+    that a file it holds whole describes alone (asking it of a part's 30,000 nodes took half
+    of the part's time)."""
+    out: dict[str, list[str]] = {}
+    shared = "SELECT iri, name FROM subj WHERE iri IN "
+    shared += "(SELECT iri FROM subj GROUP BY iri HAVING COUNT(*) > 1) ORDER BY iri, name"
+    for iri, name in mentions.db.execute(shared):
+        out.setdefault(iri, []).append(name)
+    return out
 
 
 def _validate(run: Run, size: int) -> Report:
@@ -249,16 +269,10 @@ def _groups(run: Run, files: list[Path], size: int) -> list[list[Path]]:
             k = parent[k]
         return k
 
-    last: tuple[str, int] = ("", -1)
-    shared = "SELECT iri, name FROM subj WHERE iri IN "
-    shared += "(SELECT iri FROM subj GROUP BY iri HAVING COUNT(*) > 1) ORDER BY iri"
-    for iri, name in run.mentions.db.execute(shared):
-        k = position.get(name)
-        if k is None:
-            continue
-        if iri == last[0]:
-            parent[max(root(k), root(last[1]))] = min(root(k), root(last[1]))
-        last = (iri, k)
+    for names in run.twice.values():
+        together = [position[name] for name in names if name in position]
+        for k in together[1:]:
+            parent[max(root(k), root(together[0]))] = min(root(k), root(together[0]))
     for (p, o), held in run.found.back.items():  # a document's built file, by its parts
         if p == _PART_OF:
             near = [run.mentions.name(run.found.files[k]) for k in held]
@@ -303,28 +317,73 @@ def _parse(path: Path) -> list[Any]:
 
 
 class Grower:
-    """A part's store as it grows: the files loaded whole, the large files' triples by node."""
+    """A part's store as it grows, each file it reads parsed once: its own files (and, in the
+    first part, every file it reads) loaded whole, of the others the triples of the nodes
+    described and those pointing at a node by a predicate read backwards (as the module shows,
+    all a shape reads of them), the large files' by node from their store."""
 
-    def __init__(self, run: Run, store: Any, loaded: set[Path]) -> None:
-        self.run, self.store, self.loaded = run, store, loaded
+    def __init__(self, run: Run, own: list[Path], whole: bool) -> None:
+        import pyoxigraph as ox
+
+        self.run, self.whole = run, whole
+        self.large = {run.found.files[k]: quads for k, quads in run.found.large.items()}
+        self.parsed: dict[Path, list[Any]] = {}  # every file read, as parsed
+        self.loaded: set[Path] = set()  # the files held whole
+        self.held: dict[str, Path] = {}  # the subjects of the files held whole: a file of each
+        self.store: Any = ox.Store()
+        self.store.extend(self.quads(run.corpus.ontology))
+        self.load(own)
         self.described: set[str] = set()
-        # the large files' triples it holds: of these subjects, of these predicates and objects
+        # the triples it holds of the files not held whole: of these subjects, of these
+        # predicates and objects
         self.subjects: set[str] = set()
         self.pointing: set[tuple[str, str]] = set()
 
+    def quads(self, path: Path) -> list[Any]:
+        """The triples of ``path`` as parsed (once)."""
+        if path in self.large:
+            return self.large[path]
+        found = self.parsed.get(path)
+        if found is None:
+            found = self.parsed[path] = _parse(path)
+        return found
+
     def holds(self, quad: Any) -> bool:
-        """Whether the part holds ``quad`` of a large file (as parsed, its literals as written)."""
-        s, o = quad.subject.value, getattr(quad.object, "value", None)
-        return s in self.subjects or (quad.predicate.value, o) in self.pointing
+        """Whether the part holds ``quad`` of a file not held whole (as parsed, its literals as
+        written)."""
+        return quad.subject.value in self.subjects or _pointing(quad) in self.pointing
 
     def load(self, files: Iterable[Path]) -> None:
-        from policygraph.store.embedded import load_into
+        """``files`` held whole (but the large files)."""
+        for path in sorted(set(files) - self.loaded - set(self.large)):
+            quads = self.quads(path)
+            self.store.extend(quads)
+            self.loaded.add(path)
+            self.held.update((q.subject.value, path) for q in quads)
 
-        large = {self.run.found.files[k] for k in self.run.found.large}
-        more = sorted(set(files) - self.loaded - large)
-        if more:
-            load_into(self.store, more)
-            self.loaded.update(more)
+    def take(self, files: Iterable[Path], wanted: Callable[[Any], bool]) -> None:
+        """Of ``files`` (but those held whole and the large files), the triples ``wanted``; in
+        the first part, the files held whole."""
+        files = set(files) - self.loaded - set(self.large)
+        if self.whole:
+            self.load(files)
+            return
+        self.store.extend(q for path in sorted(files) for q in self.quads(path) if wanted(q))
+
+    def describing(self, nodes: set[str]) -> set[Path]:
+        """The files in which any of ``nodes`` is a subject: of a node more than one file
+        describes, those; of one a file held whole describes, that file; the index asked of the
+        others alone."""
+        run, found, ask = self.run, set[Path](), set[str]()
+        for node in nodes:
+            names, path = run.twice.get(node), self.held.get(node)
+            if names is not None:
+                found.update(run.mentions.root / name for name in names)
+            elif path is not None:
+                found.add(path)
+            else:
+                ask.add(node)
+        return found | (run.mentions.describing(ask) if ask else set())
 
     def describe(self, nodes: Iterable[str]) -> None:
         """Every triple of each of ``nodes``."""
@@ -332,9 +391,9 @@ class Grower:
 
         new = set(nodes) - self.described
         self.described |= new
-        self.load(self.run.mentions.describing(new))
-        shared = self.run.found.shared
         self.subjects |= new
+        self.take(self.describing(new), lambda q: q.subject.value in new)
+        shared = self.run.found.shared
         self.store.extend(
             q for n in sorted(new) for q in shared.quads_for_pattern(ox.NamedNode(n), None, None)
         )
@@ -377,8 +436,8 @@ class Grower:
         below = any(_PART_OF in ps for ps in self.run.back.values())
         while keys:
             files = {found.files[k] for key in keys for k in found.back.get(key, ())}
-            self.load(files)
             self.pointing.update(keys)
+            self.take(files, _pointing_at(set(keys)))
             self.store.extend(
                 q
                 for p, n in keys
@@ -408,6 +467,16 @@ class Grower:
             seen |= frontier
 
 
+def _pointing(quad: Any) -> tuple[str, str | None]:
+    """A triple's predicate and the value of its object."""
+    return quad.predicate.value, getattr(quad.object, "value", None)
+
+
+def _pointing_at(keys: set[tuple[str, str]]) -> Callable[[Any], bool]:
+    """Whether a triple points at a node by a predicate, as ``keys`` name them."""
+    return lambda quad: _pointing(quad) in keys
+
+
 def _part(
     run: Run,
     files: list[Path],
@@ -417,23 +486,20 @@ def _part(
     vocabulary: dict[RowKey, str],
 ) -> None:
     """One part: its store made and every check run on it; the rows of its focus nodes kept."""
-    import pyoxigraph as ox
-
     from policygraph.checks import load_shapes_graph
     from policygraph.checks.report import result_of
-    from policygraph.store.embedded import load_into
 
+    grow = Grower(run, files, first)
     focus = _subjects(run.mentions, files) | share
     if first:
-        focus |= {q.subject.value for q in _parse(run.corpus.ontology) if _iri(q.subject)}
-    grow = Grower(run, load_into(ox.Store(), [run.corpus.ontology, *files]), {*files})
+        focus |= {q.subject.value for q in grow.quads(run.corpus.ontology) if _iri(q.subject)}
     grow.describe(focus)
     one = grow.forward(focus)
     two = grow.forward(one)
     back = grow.backward({0: focus, 1: one, 2: two})
     after = grow.forward(back)
     grow.up(focus | one | two | back | after)
-    store = _store(run, grow, _texts(run, focus))
+    store = _store(run, grow, _texts(run, grow, focus))
     if compiled.needs_shapes_graph(run.checks):
         load_shapes_graph(store, run.shapes)
     for key, check, row in _rows(run, store, focus, first):
@@ -446,22 +512,23 @@ def _part(
 
 
 def _store(run: Run, grow: Grower, texts: dict[str, str]) -> Any:
-    """The part's store made again in the order of the one store (the ontology, each file in
-    turn, the texts): Oxigraph gives a pattern's matches in the order they were added, and a
-    shape's GROUP_CONCAT (RestatedAmountMatches) joins them in that order."""
+    """The part's store made again, from the files as parsed, in the order of the one store
+    (the ontology, each file in turn, the texts): Oxigraph gives a pattern's matches in the
+    order they were added, and a shape's GROUP_CONCAT (RestatedAmountMatches) joins them in
+    that order."""
     import pyoxigraph as ox
 
     from policygraph.checks import add_texts
-    from policygraph.store.embedded import load_into
 
-    loaded = grow.loaded
     grow.store = None
-    store = load_into(ox.Store(), [run.corpus.ontology])
-    for k, path in enumerate(run.found.files):
-        if k in run.found.large:
-            store.extend([q for q in _parse(path) if grow.holds(q)])
-        elif path in loaded:
-            load_into(store, [path])
+    store = ox.Store()
+    store.extend(grow.quads(run.corpus.ontology))
+    for path in run.found.files:
+        if path in grow.loaded:
+            store.extend(grow.quads(path))
+        elif path in grow.parsed or path in grow.large:
+            store.extend([q for q in grow.quads(path) if grow.holds(q)])
+    grow.parsed.clear()
     return add_texts(store, dict(sorted(texts.items())))
 
 
@@ -484,11 +551,11 @@ def _subjects(mentions: Mentions, files: list[Path]) -> set[str]:
     return out
 
 
-def _texts(run: Run, focus: set[str]) -> dict[str, str]:
+def _texts(run: Run, grow: Grower, focus: set[str]) -> dict[str, str]:
     """The text of each source among ``focus``, read with its SHA-256 checked, as its metadata
     says (every metadata file describing it, as the one store reads them all)."""
     corpus = run.corpus
-    metadata = sorted(p for p in run.mentions.describing(focus) if p.parent == corpus.sources)
+    metadata = sorted(p for p in grow.describing(focus) if p.parent == corpus.sources)
     if not metadata:
         return {}
     sources = source_files(parse_turtle(metadata))
