@@ -14,12 +14,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from rdflib import Graph, URIRef
 
 from policygraph.build import state
-from policygraph.build.anchors import anchor_quotes
+from policygraph.build.anchors import anchor_quotes, values
 from policygraph.build.citations import KeptMentions, Triple, resolve
 from policygraph.build.document import DocumentBuilder, provision_iris
 from policygraph.build.parallel import on_every_core
@@ -161,7 +161,7 @@ def _outputs(
     else:
         curated, index, documents = given.curated, given.departments, given.documents
     sources = source_files(curated)
-    value = _values(curated)
+    value = values(curated)
     texts = _Texts(corpus, sources)
     mentions = KeptMentions(corpus, sources, texts)  # every text checked, kept ones not read
     out = Packed()
@@ -240,19 +240,6 @@ def _document(
     doc = DocumentBuilder(curated, index, source, text, structure if same else None)
     turtle = serialize(doc.graph(), _header(f"{doc.label} from {source.file_name}"))
     return doc.short, pack(turtle)
-
-
-def _values(curated: Graph) -> Callable[[URIRef, URIRef], Any]:
-    """``curated.value``; over the index's facts (``checks.rows.Rows``, what ``ingest`` gives),
-    each value without making the subject's other terms."""
-    rows = curated.store
-    if not hasattr(rows, "first"):
-        return curated.value
-
-    def value(s: URIRef, p: URIRef) -> Any:
-        return rows.first(str(s), str(p))
-
-    return value
 
 
 class _Texts(Mapping[URIRef, str]):

@@ -27,8 +27,7 @@ def anchor_quotes(
     other terms over the index's rows (``checks.rows.Rows``)."""
     by_iri = {s.iri: s for s in sources}
     out: set[tuple[URIRef, URIRef, Literal]] = set()
-    rows: Any = curated.store
-    value = (lambda s, p: rows.first(str(s), str(p))) if hasattr(rows, "first") else curated.value
+    value = values(curated)
     for node, quote in _unanchored(curated):
         source = value(node, PROV.wasDerivedFrom)
         if source not in by_iri:
@@ -62,6 +61,19 @@ def anchor_quotes(
         out.add((node, PG.quoteStart, Literal(start)))
         out.add((node, PG.quoteEnd, Literal(start + len(wanted))))
     return out
+
+
+def values(curated: Graph) -> Callable[[URIRef, URIRef], Any]:
+    """``curated.value``; over the index's facts (``checks.rows.Rows``, what ``ingest`` gives
+    the build), each value without making the subject's other terms."""
+    rows = curated.store
+    if not hasattr(rows, "first"):
+        return curated.value
+
+    def value(s: URIRef, p: URIRef) -> Any:
+        return rows.first(str(s), str(p))
+
+    return value
 
 
 def nth(text: str, wanted: str, occurrence: int) -> int:
