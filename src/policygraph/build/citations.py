@@ -151,7 +151,8 @@ class Citations:
         if iri not in self._policy:
             stub = self._stubs.get(iri)
             held = (iri, RDF.type, PG.PolicyDocument) in self.meta
-            of_stub = stub is not None and _stub_class(self.resolver, stub) == PG.PolicyDocument
+            kind = _stub_of(self.resolver, stub)[2] if stub is not None else None
+            of_stub = kind is not None and _stub_class(kind) == PG.PolicyDocument
             self._policy[iri] = held or of_stub
         return self._policy[iri]
 
@@ -206,22 +207,20 @@ def _cite(g: set[Triple], c: Citing) -> None:
         g.add((doc, DCT.references, cited))
 
 
-def _stub_title(resolver: _Resolver, m: Mention) -> tuple[str | None, str | None]:
-    """A stub's number and title, as cited (the title cited with its number elsewhere)."""
+def _stub_of(resolver: _Resolver, m: Mention) -> tuple[str | None, str | None, str]:
+    """A stub's number, title (as cited, or cited with its number elsewhere) and kind."""
     number = resolver.number_of(m)
-    return number, m.title or (resolver.number_title.get(number) if number else None)
+    title = m.title or (resolver.number_title.get(number) if number else None)
+    return number, title, kind_of(title) if title else "OtherKind"
 
 
-def _stub_class(resolver: _Resolver, m: Mention) -> URIRef:
-    title = _stub_title(resolver, m)[1]
-    kind = kind_of(title) if title else "OtherKind"
+def _stub_class(kind: str) -> URIRef:
     return _STUB_CLASS.get(kind, PG.PolicyDocument)
 
 
 def _stub(g: set[Triple], resolver: _Resolver, iri: URIRef, m: Mention) -> None:
-    number, title = _stub_title(resolver, m)
-    kind = kind_of(title) if title else "OtherKind"
-    g.add((iri, RDF.type, _STUB_CLASS.get(kind, PG.PolicyDocument)))
+    number, title, kind = _stub_of(resolver, m)
+    g.add((iri, RDF.type, _stub_class(kind)))
     g.add((iri, ELI.type_document, PG[kind]))
     g.add((iri, PG.stub, Literal(True)))
     g.add((iri, PG.textHeld, Literal(False)))
