@@ -153,10 +153,10 @@ def _rows_graph(rows: list[tuple[str, str, str, str | None, str | None]]) -> Gra
 
 
 def test_source_files_from_rows_are_those_of_the_graph(monkeypatch: pytest.MonkeyPatch) -> None:
-    """What ``source_files`` and the build's ``_values`` read of the rows directly is what
+    """What ``source_files`` and the build's ``anchors.values`` read of the rows directly is what
     ``Graph.value`` and ``Graph.subjects`` give over the same store: the first row of a value
     asked, a returned form left out, a pg:describes that is no IRI none."""
-    from policygraph import build
+    from policygraph.build import anchors
     from policygraph.checks.rows import Rows
     from policygraph.corpus import source_files
     from policygraph.rdf import PG
@@ -182,7 +182,7 @@ def test_source_files_from_rows_are_those_of_the_graph(monkeypatch: pytest.Monke
     ]
     fast = source_files(_rows_graph(rows))
     asked = [(URIRef(f"urn:d{k}"), p) for k in (1, 2) for p in (PG.shortName, PG.jurisdiction)]
-    values = [build._values(_rows_graph(rows))(s, p) for s, p in asked]
+    values = [anchors.values(_rows_graph(rows))(s, p) for s, p in asked]
     monkeypatch.delattr(Rows, "first")  # the graph's own reading, over the same store
     slow = source_files(_rows_graph(rows))
     assert fast == slow
