@@ -281,3 +281,32 @@ def test_a_part_asks_the_index_only_of_nodes_its_files_do_not_describe(
     monkeypatch.setattr(parts, "_subjects", subjects)
     in_parts_of_five(home, whole)
     assert own and not asked
+
+
+USER_SHAPE = """@prefix sh:   <http://www.w3.org/ns/shacl#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix t:    <https://w3id.org/policygraph/org/test/> .
+t:EveryTargetHasAnAltLabel a sh:NodeShape ;
+    sh:targetNode t:nowhere , t:unnamed , <https://w3id.org/policygraph/org/cn/most> ;
+    sh:property [ sh:path skos:altLabel ; sh:minCount 1 ] .
+"""
+
+
+def test_a_shape_aiming_at_nodes_no_file_describes_gives_the_same_rows_in_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A shape of the user's whose targets are a node no data file describes (its rows come
+    from the first part alone), one described only by a file of a late part, and one of the
+    curated departments (which passes): the parts give the whole store's rows, each once."""
+    home = corner_home(tmp_path / "home")
+    (home.shapes / "zz-user.shapes.ttl").write_text(USER_SHAPE, encoding="utf-8")
+    monkeypatch.setenv("POLICYGRAPH_CACHE", "off")
+    whole = checks.validate(home)
+    test = "https://w3id.org/policygraph/org/test/"
+    mine = sorted(r.focus for r in whole.results if r.rule == f"{test}EveryTargetHasAnAltLabel")
+    assert mine == [f"{test}nowhere", f"{test}unnamed"]  # the ministry has its altLabel
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    for size in (1, 2):
+        found = parts.validate(home, checks.shapes_graph(home), size)
+        assert found is not None
+        same(found, whole)
