@@ -15,7 +15,7 @@ the store; the cache off means every site is made whole, as before). It records
 - ``bundles``: for each held document, the key of its pages and what they are
   (:mod:`.reuse`).
 
-It is kept with ``marshal`` (27 MB at 1,000 documents: as JSON, 1.2 s to write and read back),
+It is kept with ``marshal`` (27 MB at 1,000 documents: as JSON, 0.9 s to read and write),
 in a file of its own name (``.state``; the JSON state of earlier code is not read).
 
 Beside it, a flag says whether the site was written to the end: a run that updates the site in
