@@ -140,6 +140,7 @@ def test_runs_on_the_real_graph(store: EmbeddedStore, where: Path, name: str) ->
         "measure": f"<{gx}/measure/9>",
         "number": "11",
         "s": f"<{gx}>",
+        "document": f"<{gx}>",
         "node": f"<{gx}/measure/9/lead/1>",
         "p": "<https://w3id.org/policygraph/ontology#department>",
     }

@@ -148,7 +148,15 @@ def test_the_site_data_merged_is_the_whole_one(
     monkeypatch.setenv("POLICYGRAPH_CACHE", "off")
     whole = data()
     assert whole.merged == []
-    for name in ("quotes", "departments", "funding", "dates_said", "citations", "subjects"):
+    for name in (
+        "summary",
+        "quotes",
+        "departments",
+        "funding",
+        "dates_said",
+        "citations",
+        "subjects",
+    ):
         assert getattr(merged, name) == getattr(whole, name), name
     edges = (merged.network.edges(data=True), whole.network.edges(data=True))
     assert list(edges[0]) == list(edges[1])
@@ -223,3 +231,78 @@ def test_the_sources_listed_from_each_files_kept_ones_are_the_whole_metadatas(
     assert alone == ["zz-other.ttl"]
     assert third == source_files(Corpus.of(home.root).metadata())
     assert [s.text_file for s in third if s.iri == one.iri] == ["other.txt"]  # type: ignore[attr-defined]
+
+
+def test_a_node_added_below_a_document_held_before_counts_it_again(home: Corpus) -> None:
+    """A document's counts read what is below it by ``eli:is_part_of+`` (``REACHED``): a new
+    file that puts a measure, with a responsibility on it, two steps below a document held
+    before changes that document's counts, and the merged rows are the whole read's."""
+    ingest(home, "yunnan-measures.txt", "--jurisdiction", "cn-yn")
+    _, before = read(home)
+    counts = {(str(d), str(w)): int(str(n)) for d, w, n in before["document-counts"].rows}
+    document = next(d for (d, w), n in counts.items() if w == "measures")
+    part = f"{document}/part/99"
+    (home.ttl / "zz-added.ttl").write_text(
+        "@prefix pg: <https://w3id.org/policygraph/ontology#> .\n"
+        "@prefix eli: <http://data.europa.eu/eli/ontology#> .\n"
+        f"<{part}> a pg:Part ; eli:is_part_of <{document}> .\n"
+        f"<{part}/measure/1> a pg:Measure ; eli:is_part_of <{part}> .\n"
+        f"<{part}/measure/1/lead/1> a pg:Responsibility ; pg:provision <{part}/measure/1> .\n",
+        encoding="utf-8",
+    )
+    reading, rows = read(home)
+    assert reading.change() is not None and "document-counts" in reading.merged
+    assert_whole(home, rows)
+    after = {(str(d), str(w)): int(str(n)) for d, w, n in rows["document-counts"].rows}
+    for what in ("measures", "responsibilities", "parts"):
+        assert after[(document, what)] == counts.get((document, what), 0) + 1, what
+
+
+def test_texts_are_each_terms_text_kept_or_read_whole(home: Corpus) -> None:
+    """``texts`` gives ``str`` of each term the whole read gives (None where unbound), from
+    the kept rows and from a store alike; a view's text rows are kept as its terms' are."""
+    ingest(home, "yunnan-measures.txt", "--jurisdiction", "cn-yn")
+    read(home)
+    reading = delta.Reading(open_store(home, endpoint=""), home)
+    store = open_store(home, endpoint="")
+    for name in ("site-quotes", "measure-departments", "department-roles"):
+        whole = delta.canonical(store.select(query(name)).rows)
+        said = [tuple(None if t is None else str(t) for t in row) for row in whole]
+        assert reading.texts(query(name)).rows == said, name
+        assert sorted(delta.texts(store, query(name)).rows, key=str) == sorted(said, key=str)
+    assert reading.merged == ["site-quotes", "measure-departments", "department-roles"]
+
+
+def test_rows_inserted_in_one_pass_are_those_insort_gives() -> None:
+    import bisect
+    import random
+
+    draw = random.Random(7)
+    rows = sorted(((f"urn:x:{draw.randrange(50)}", str(i)) for i in range(300)), key=delta._key)
+    fresh = sorted(((f"urn:x:{draw.randrange(60)}", "n") for _ in range(40)), key=delta._key)
+    expected = list(rows)
+    for row in fresh:
+        bisect.insort(expected, row, key=delta._key)
+    assert delta._inserted(rows, fresh) == expected
+    assert delta._inserted([], fresh) == fresh and delta._inserted(rows, []) == rows
+
+
+def test_counts_of_given_documents_are_the_rows_document_counts_gives() -> None:
+    """``summary.counts_of`` (the rows of the documents a change reaches) counts as
+    document-counts.rq does, on the fixture graph and on the real one."""
+    from rdflib import URIRef
+
+    from policygraph.store.embedded import EmbeddedStore
+    from policygraph.views.summary import counts_of
+
+    real = Corpus.locate(Path(__file__).resolve().parent.parent)
+    mini = Path(__file__).resolve().parent / "fixtures" / "mini"
+    for store in (
+        EmbeddedStore([real.ontology, *sorted(mini.glob("*.ttl"))]),
+        open_store(real, endpoint=""),
+    ):
+        whole = delta.canonical(store.select(query("document-counts")).rows)
+        documents = tuple(sorted({URIRef(str(r[0])) for r in whole}))
+        assert whole and delta.canonical(counts_of(store, documents)) == whole
+        first = [r for r in whole if r[0] == documents[0]]
+        assert delta.canonical(counts_of(store, documents[:1])) == first

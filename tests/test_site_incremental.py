@@ -153,3 +153,32 @@ def test_the_next_day_the_site_is_the_whole_one(
     assert "pages whose data is unchanged, taken as they were" in said
     assert contents(out) != before  # the pages showing progress, as of the new day
     assert_same_as_whole(home, out, tmp_path)
+
+
+def test_a_responsibility_added_below_a_document_changes_its_counts_on_the_home_page(
+    home: Path, built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A document's counts are read again for the documents a new node reaches (through
+    ``pg:provision`` and ``eli:is_part_of``): a new file that puts one more responsibility on
+    a measure of the Guangxi document adds one to that document's row of the home page, and
+    the site is the one a whole build (no kept views) makes."""
+    import re
+
+    gx = "https://w3id.org/policygraph/eli/cn-gx/guizhengbanfa/2021/81"
+    row = re.compile(r"桂政办发〔2021〕81号.*?data-label=\"职责\"[^>]*>(\d+)<")
+
+    def responsibilities(out: Path) -> int:
+        found = row.search((out / "index.html").read_text(encoding="utf-8"))
+        assert found is not None
+        return int(found.group(1))
+
+    before = responsibilities(built)
+    (home / "data" / "ttl" / "zz-one-more.ttl").write_text(
+        "@prefix pg: <https://w3id.org/policygraph/ontology#> .\n"
+        f"<{gx}/measure/9/lead/99> a pg:Responsibility ; pg:provision <{gx}/measure/9> .\n",
+        encoding="utf-8",
+    )
+    site(home, built)
+    assert responsibilities(built) == before + 1
+    monkeypatch.setenv("POLICYGRAPH_CACHE", "off")
+    assert_same_as_whole(home, built, tmp_path)

@@ -81,3 +81,52 @@ def test_an_office_file_edited_by_hand_is_made_again(home: Path, tmp_path: Path)
     assert "up to date" not in said
     made = edited.read_bytes()
     assert made != b"not a docx" and made[:2] == original[:2] == b"PK"
+
+
+def test_a_state_that_cannot_be_read_means_a_whole_site(home: Path, tmp_path: Path) -> None:
+    """The state is kept with marshal, in a file of its own; where it cannot be read, the site
+    is made again whole (not taken as up to date), and is the same site; the collector's
+    settings are as they were after."""
+    import gc
+    import marshal
+
+    from policygraph.render.site import state
+    from policygraph.store import cache
+
+    out = tmp_path / "site"
+    thresholds = gc.get_threshold()
+    site(home, out)
+    assert gc.get_threshold() == thresholds and gc.get_freeze_count() == 0
+    where = state.location(out, cache)
+    assert where is not None and where.suffix == ".state"
+    kept = marshal.loads(where.read_bytes())
+    assert kept["format"] == state.FORMAT and kept["files"] and kept["bundles"]
+    before = {name: p.read_bytes() for name, p in files(out).items() if name.endswith(".html")}
+    where.write_bytes(b"not marshal")
+    said = site(home, out)
+    assert "up to date" not in said
+    after = {name: p.read_bytes() for name, p in files(out).items() if name.endswith(".html")}
+    assert after == before
+
+
+def test_the_keys_from_the_digests_read_once_are_those_read_file_by_file(home: Path) -> None:
+    """The site's key and the pages' shared key and own files, from every corpus file's digest
+    read once (``state.corpus_digests``), are what reading each list of files gives."""
+    from policygraph.corpus import Corpus
+    from policygraph.render.site import reuse, state
+    from policygraph.store import cache
+
+    corpus = Corpus.locate(home)
+    digests = state.corpus_digests(corpus, cache)
+    assert state.key(corpus, None, "2026-01-01", cache, digests=digests) == state.key(
+        corpus, None, "2026-01-01", cache
+    )
+    shorts = {"gx", "lz", "guofa-2020-7"}
+    own = reuse.own_files(corpus, shorts)
+    assert own and reuse.own_files(corpus, shorts, digests) == own
+    mine = {p for files in own.values() for p in files}
+    skip = mine | {corpus.ttl / name for name in reuse.VOLATILE}
+    files = [p for p in corpus.files_under("data", "ontology", "queries") if p not in skip]
+    names = {p.relative_to(corpus.root).as_posix() for p in mine}
+    shared = reuse.shared_key(corpus, None, cache, names, digests)
+    assert shared == state.key(corpus, None, "", cache, files, "bundle")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from policygraph.store import Store
+from policygraph.views.delta import texts
 from policygraph.views.internal import query
 
 
@@ -61,13 +62,13 @@ def departments(store: Store) -> list[DepartmentRow]:
         return "" if value is None else str(value)
 
     names: dict[str, set[str]] = defaultdict(set)
-    for r in store.select(query("department-names")).dicts():
+    for r in texts(store, query("department-names")).dicts():
         names[text(r["department"])].add(text(r["alt"]))
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for r in store.select(query("department-roles")).dicts():
+    for r in texts(store, query("department-roles")).dicts():
         counts[text(r["department"])][text(r["role"])] = int(text(r["n"]) or 0)
     rows = []
-    for r in store.select(query("department-headers")).dicts():
+    for r in texts(store, query("department-headers")).dicts():
         iri = text(r["department"])
         rows.append(
             DepartmentRow(
@@ -139,7 +140,7 @@ def collaboration_pairs(store: Store) -> list[tuple[str, str, str, str, str]]:
     of (measure-departments.rq): the query's self-join of every responsibility was most of the
     time of the network at 1,000 documents."""
     said: dict[str, dict[str, set[str]]] = {}
-    for s, p, o in store.select(query("measure-departments")).rows:
+    for s, p, o in texts(store, query("measure-departments")).rows:
         name = str(p).rsplit("#", 1)[-1]
         said.setdefault(name, {}).setdefault(str(s), set()).add(str(o))
     provision, department = said.get("provision", {}), said.get("department", {})

@@ -10,6 +10,7 @@ from typing import Any
 from rdflib import URIRef
 
 from policygraph.store import Store
+from policygraph.views.delta import texts
 from policygraph.views.internal import query
 
 
@@ -36,7 +37,7 @@ class Implementation:
 
 def quotes(store: Store) -> list[Quote]:
     out = {}
-    for r in store.select(query("site-quotes")).dicts():
+    for r in texts(store, query("site-quotes")).dicts():
         node = str(r["node"])
         kind = str(r["class"] or "").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         if node in out and not kind:
@@ -261,7 +262,7 @@ def subjects(store: Store) -> dict[str, tuple[str, Words]]:
     once a class (:func:`class_labels`), and joined here."""
     labels = class_labels(store)
     out: dict[str, tuple[str, Words]] = {}
-    found = store.select(query("site-subjects")).rows
+    found = texts(store, query("site-subjects")).rows
     for node, class_term in sorted((str(n), str(c)) for n, c in found):
         local = class_term.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         for zh, en in labels.get(class_term, [(None, None)]):

@@ -49,7 +49,7 @@ class SiteData:
     def __init__(self, store: Store, corpus: Corpus, report: Report) -> None:
         self._store, self.corpus, self.report = store, corpus, report
         reading = delta.Reading(store, corpus)  # rows kept from the last read where sound
-        self.summary = summarize(store)
+        self.summary = summarize(reading)
         self.quotes = site.quotes(reading)
         self.implementations = site.implementations(store)
         self.departments = network.departments(reading)
@@ -72,6 +72,7 @@ class SiteData:
         self._read: set[object] = set()  # the documents whose deadlines and order are read
         self._asked = 0  # departments asked for
         self._untyped: set[object] | None = None
+        self._held: set[object] | None = None  # the documents, as terms (made once)
 
     def document(self, iri: str) -> DocumentData:
         doc = tasks.find_document(self._store, iri)
@@ -112,7 +113,9 @@ class SiteData:
         again makes few), those of the documents each is assigned in (and those of any
         document not typed a policy document, which department-tasks.rq does not bind); past
         ``EVERY_DOCUMENT`` departments, those of every document at once."""
-        held: set[object] = {URIRef(d.document) for d in self.summary.documents}
+        if self._held is None:  # once: per department it was 11,000 times 1,000 IRIs made
+            self._held = {URIRef(d.document) for d in self.summary.documents}
+        held = self._held
         self._asked += 1
         if self._asked > EVERY_DOCUMENT:
             needed = held

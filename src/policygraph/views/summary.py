@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 
 from policygraph.store import Store
 from policygraph.views.internal import query
@@ -51,6 +55,44 @@ def summarize(store: Store) -> Summary:
     first = totals_rows.dicts()[0] if totals_rows.rows else {}
     totals = {k: int(str(first.get(k) or 0)) for k in _TOTALS}
     return Summary(documents, totals)
+
+
+def counts_of(store: Store, documents: tuple[URIRef, ...]) -> list[tuple[Any, ...]]:
+    """The rows document-counts.rq gives for ``documents``, counted here from what
+    document-counts-of.rq says of each node below each (bound first, where document-counts
+    would count every document): of the nodes below a document by ``eli:is_part_of+``, the
+    parts are those directly below typed ``pg:Part``; the provisions those typed neither
+    ``pg:Part`` nor ``pg:Group``; the measures those typed ``pg:Measure``; the
+    responsibilities and funding commitments the nodes of those types whose ``pg:provision``
+    is one of them. Each count of a document that has none gives no row, as a group of no
+    rows gives none."""
+    kinds: dict[Any, dict[Any, set[str]]] = {}  # a document → each node below it → its kinds
+    direct: set[tuple[Any, Any]] = set()
+    on: dict[Any, dict[str, set[Any]]] = {}  # a document → kind → responsibilities, funding
+    found = store.select(query("document-counts-of"), {"document": documents})
+    for document, x, is_direct, kind, r, rkind in found.rows:
+        said = kinds.setdefault(document, {}).setdefault(x, set())
+        if kind is not None:
+            said.add(str(kind).rsplit("#", 1)[-1])
+        if is_direct is not None:
+            direct.add((document, x))
+        if r is not None and rkind is not None:
+            on.setdefault(document, {}).setdefault(str(rkind).rsplit("#", 1)[-1], set()).add(r)
+    rows: list[tuple[Any, ...]] = []
+    for document, below in kinds.items():
+        counted = {
+            "parts": sum(1 for x, k in below.items() if "Part" in k and (document, x) in direct),
+            "provisions": sum(1 for k in below.values() if not k & {"Part", "Group"}),
+            "measures": sum(1 for k in below.values() if "Measure" in k),
+            "responsibilities": len(on.get(document, {}).get("Responsibility", ())),
+            "funding_commitments": len(on.get(document, {}).get("FundingCommitment", ())),
+        }
+        rows.extend(
+            (document, Literal(what, datatype=XSD.string), Literal(str(n), datatype=XSD.integer))
+            for what, n in counted.items()
+            if n
+        )
+    return rows
 
 
 def _document(r: Mapping[str, object], counts: Mapping[str, int]) -> DocumentRow:

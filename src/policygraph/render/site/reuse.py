@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -43,16 +44,26 @@ SOURCE = "source "  # before a source text's IRI: the key of its page's record
 VOLATILE = ("citations.ttl", "anchors.ttl")  # data/ttl files build writes for every document
 
 
-def own_files(corpus: Corpus, shorts: set[str]) -> dict[str, list[Path]]:
+def own_files(
+    corpus: Corpus, shorts: set[str], names: Iterable[str] | None = None
+) -> dict[str, list[Path]]:
     """The files that belong to one document each, by its short name (the longest short name
     a file's name ends with); a file of no document is shared. ``citations-<source>.ttl``, where
     ``build`` writes each citing document's citations in a file of its own, is its document's:
     what a page draws from it is in the views, as for ``citations.ttl`` (else every new document
-    would change the shared key, and every page be made again)."""
+    would change the shared key, and every page be made again). ``names``: the corpus's files
+    by their names in it, as :func:`.state.corpus_digests` lists them (hidden files, which no
+    page reads, are none of them); default: listed now."""
+    if names is None:
+        names = (p.relative_to(corpus.root).as_posix() for p in corpus.files_under("data"))
     out: dict[str, list[Path]] = {}
     mine = ("doc-", "ingested-", "citations-")
-    candidates = [p for p in corpus.ttl.glob("*.ttl") if p.name.startswith(mine)]
-    candidates += [p for p in corpus.sources.iterdir() if p.is_file() and p.name != "sources.ttl"]
+    candidates = []
+    for name in names:
+        folder, _, file = name.rpartition("/")
+        built = folder == "data/ttl" and file.startswith(mine) and file.endswith(".ttl")
+        if built or (folder == "data/sources" and file != "sources.ttl"):
+            candidates.append(corpus.root / name)
     for path in sorted(candidates):
         parts = path.name.split(".", 1)[0].split("-")
         for i in range(1, len(parts)):
@@ -63,46 +74,40 @@ def own_files(corpus: Corpus, shorts: set[str]) -> dict[str, list[Path]]:
     return out
 
 
-def start(site: Any, corpus: Corpus, base_url: str | None, cache: state.Kept) -> Bundles:
-    """The bundles of ``site``: the shared key, each held document's own files' digest."""
+def start(
+    site: Any,
+    corpus: Corpus,
+    base_url: str | None,
+    cache: state.Kept,
+    digests: dict[str, str] | None = None,
+) -> Bundles:
+    """The bundles of ``site``: the shared key, each held document's own files' digest;
+    ``digests``: every corpus file's, read already (:func:`.state.corpus_digests`)."""
+    if digests is None:
+        digests = state.corpus_digests(corpus, cache)
     shorts = {d.short: d.document for d in site.summary.documents if d.short}
-    own = own_files(corpus, set(shorts))
-    mine = [p for files in own.values() for p in files]
-    found = file_digests(cache, mine, corpus.root)
-    digests = {}
+    own = own_files(corpus, set(shorts), digests)
+    mine = {p.relative_to(corpus.root).as_posix() for files in own.values() for p in files}
+    found = {name: digests[name] for name in digests if name in mine}
+    own_digests = {}
     for short, files in own.items():
         names = [p.relative_to(corpus.root).as_posix() for p in files]
         body = "".join(f"{n}\0{found.get(n, '')}\n" for n in names)
-        digests[shorts[short]] = hashlib.sha256(body.encode()).hexdigest()
-    shared = shared_key(corpus, base_url, cache, set(mine))
-    bundles = Bundles(site, shared, digests, site.last)
+        own_digests[shorts[short]] = hashlib.sha256(body.encode()).hexdigest()
+    shared = shared_key(corpus, base_url, cache, mine, digests)
+    bundles = Bundles(site, shared, own_digests, site.last)
     bundles.files = found
     return bundles
 
 
-def file_digests(cache: state.Kept, files: list[Path], root: Path) -> dict[str, str]:
-    """Each file's SHA-256 by its name under ``root``, through the digests the cache keeps."""
-    lines = _Lines()
-    cache.add_files(lines, files, root)
-    return lines.found
-
-
-class _Lines:
-    """Takes what ``add_files`` adds to a digest: one ``name\\0sha256\\n`` a file."""
-
-    def __init__(self) -> None:
-        self.found: dict[str, str] = {}
-
-    def update(self, data: bytes) -> None:
-        name, _, sha = data.decode().rstrip("\n").partition("\0")
-        self.found[name] = sha
-
-
-def shared_key(corpus: Corpus, base_url: str | None, cache: state.Kept, own: set[Path]) -> str:
-    """The part of every bundle's key that is not one document's (see the module's text)."""
-    skip = own | {corpus.ttl / name for name in VOLATILE}
-    files = [p for p in corpus.files_under("data", "ontology", "queries") if p not in skip]
-    return state.key(corpus, base_url, "", cache, files, "bundle")
+def shared_key(
+    corpus: Corpus, base_url: str | None, cache: state.Kept, own: set[str], digests: dict[str, str]
+) -> str:
+    """The part of every bundle's key that is not one document's (see the module's text):
+    ``own``, the documents' own files by their names in the corpus."""
+    skip = own | {f"data/ttl/{name}" for name in VOLATILE}
+    files = {name: sha for name, sha in digests.items() if name not in skip}
+    return state.key(corpus, base_url, "", cache, kind="bundle", digests=files)
 
 
 class Bundles:
@@ -314,12 +319,18 @@ def _files(pages: list[Any]) -> list[str]:
 
 
 def _by_owner(items: Any, held: set[str]) -> dict[str, list[Any]]:
-    """``(iri, value)`` pairs by the held document the IRI is or is below, in the order given."""
+    """``(iri, value)`` pairs by the held document the IRI is or is below, in the order given
+    (the owner of each IRI above one found kept: each step up is taken once)."""
     out: dict[str, list[Any]] = {}
+    owner: dict[str, str | None] = {}  # an IRI → the held document it is or is below
     for iri, value in items:
-        head = iri
-        while head not in held and "/" in head:
+        head, path = iri, []
+        while head not in held and head not in owner and "/" in head:
+            path.append(head)
             head = head.rsplit("/", 1)[0]
-        if head in held:
-            out.setdefault(head, []).append((iri, value))
+        found = head if head in held else owner.get(head)
+        for step in path:
+            owner[step] = found
+        if found is not None:
+            out.setdefault(found, []).append((iri, value))
     return out
