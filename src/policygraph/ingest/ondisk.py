@@ -49,6 +49,7 @@ class OnDisk:
 
     def __init__(self, mentions: Mentions) -> None:
         self.mentions = mentions
+        mentions.hold = False  # its files change as the batch writes: each ask reads its own
         reindex(mentions, [])  # its indexes by subject and object
         mentions.refresh()
         mentions.db.execute("BEGIN")  # what the batch writes, committed when it is done
