@@ -114,6 +114,18 @@ def _positions(facts: list[Any]) -> dict[str, list[int]]:
     return dict(at)
 
 
+def _shared(facts: Iterable[tuple[Any, ...]]) -> list[Any]:
+    """``facts`` (rows of name, s, p, o, lang, dt) with each value that repeats one string:
+    SQLite makes a string of each value of each row (a file's name, a predicate, a department's
+    IRI for each of its facts), and the rows a batch's rebuild holds then took twice the memory."""
+    one: dict[Any, Any] = {}
+    get = one.setdefault
+    return [
+        (get(n, n), get(s, s), get(p, p), get(o, o), get(lang, lang), get(dt, dt))
+        for n, s, p, o, lang, dt in facts
+    ]
+
+
 def stamp(path: Path) -> str:
     st = path.stat()
     return f"{st.st_mtime_ns} {st.st_size} {st.st_ino}"
@@ -265,7 +277,7 @@ class Mentions:
         query = (
             f"SELECT name, s, p, o, lang, dt FROM facts WHERE p IN ({marks}) ORDER BY name, rowid"
         )
-        found = list(self.db.execute(query, wanted))
+        found = _shared(self.db.execute(query, wanted))
         return found, _positions(found)
 
     def _every_fact(self) -> list[tuple[str, str, str, str, str | None, str | None]]:
