@@ -149,8 +149,10 @@ def test_a_batch_keeps_no_fact_of_the_index_in_the_process(
     validation)."""
     from policygraph.checks import mentions
 
-    for name in ("_EVERY", "_MADE", "_DOCUMENTS_MADE"):
-        monkeypatch.setattr(mentions, name, [None, [], {}] if name == "_EVERY" else [None, None])
+    nothing: list[Any] = [None, [], {}]
+    monkeypatch.setattr(mentions, "_EVERY", nothing)
+    monkeypatch.setattr(mentions, "_MADE", [None, None])
+    monkeypatch.setattr(mentions, "_DOCUMENTS_MADE", [None, None])
     r = runner.invoke(app, ["ingest", str(docs[0].parent), "--home", str(tmp_home.root)])
     assert r.exit_code == 0, r.output
     assert len(list(tmp_home.ttl.glob("doc-*.ttl"))) >= 3 + 4  # the batch was rebuilt
