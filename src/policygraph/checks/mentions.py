@@ -106,6 +106,26 @@ def _merged(positions: Iterable[list[int]]) -> list[int]:
     return lists[0] if len(lists) == 1 else sorted(itertools.chain.from_iterable(lists))
 
 
+def _positions(facts: list[Any]) -> dict[str, list[int]]:
+    """Each predicate's positions among ``facts`` (rows of name, s, p, …), in order."""
+    at: dict[str, list[int]] = defaultdict(list)
+    for i, f in enumerate(facts):
+        at[f[2]].append(i)
+    return dict(at)
+
+
+def _shared(facts: Iterable[tuple[Any, ...]]) -> list[Any]:
+    """``facts`` (rows of name, s, p, o, lang, dt) with each value that repeats one string:
+    SQLite makes a string of each value of each row (a file's name, a predicate, a department's
+    IRI for each of its facts), and the rows a batch's rebuild holds then took twice the memory."""
+    one: dict[Any, Any] = {}
+    get = one.setdefault
+    return [
+        (get(n, n), get(s, s), get(p, p), get(o, o), get(lang, lang), get(dt, dt))
+        for n, s, p, o, lang, dt in facts
+    ]
+
+
 def stamp(path: Path) -> str:
     st = path.stat()
     return f"{st.st_mtime_ns} {st.st_size} {st.st_ino}"
@@ -119,6 +139,11 @@ class Mentions:
         self.version: str | None = None  # a digest of the files the index holds, once asked
         self.root = corpus.root  # the files are named under it (as the corpus lists them)
         self.over: dict[str, list[Fact]] = {}  # files read over the index (:meth:`overlay`)
+        # every fact read once a process and kept while the files are the same (one more
+        # document asks for them four times); off, each ask reads its predicates' facts alone
+        # and keeps nothing (a batch, whose files change between its asks: the facts of 10,000
+        # documents held ~470 MB through its rebuild and validation, issue 24)
+        self.hold = True
 
     @classmethod
     def open(cls, corpus: Corpus) -> Mentions | None:
@@ -221,8 +246,7 @@ class Mentions:
         )
         assert wanted | about <= FACTS, "a predicate the index does not keep"
         left_out = hidden | self.over.keys()
-        every = self._every_fact()
-        at = _EVERY[2]  # each predicate's facts' positions in ``every``, in order
+        every, at = self._facts_of(wanted | about)  # and each predicate's positions, in order
         picked = {every[i][1] for p in about for i in at.get(p, ())} | set(also) if about else set()
         found = [
             f
@@ -240,6 +264,22 @@ class Mentions:
             found = sorted(found + over, key=lambda row: row[0])
         return found
 
+    def _facts_of(self, predicates: set[str]) -> tuple[list[Any], dict[str, list[int]]]:
+        """The facts of the index (with their file's name) in the order of the files' names and
+        of each file's triples, and each predicate's positions in them: every fact, kept
+        (:meth:`_every_fact`), or, where the index does not :attr:`hold` them, those of
+        ``predicates`` alone."""
+        if self.hold:
+            every = self._every_fact()
+            return every, _EVERY[2]
+        wanted = sorted(predicates)
+        marks = ", ".join("?" * len(wanted))
+        query = (
+            f"SELECT name, s, p, o, lang, dt FROM facts WHERE p IN ({marks}) ORDER BY name, rowid"
+        )
+        found = _shared(self.db.execute(query, wanted))
+        return found, _positions(found)
+
     def _every_fact(self) -> list[tuple[str, str, str, str, str | None, str | None]]:
         """Every fact of the index (with its file's name) in the order of the files' names and
         of each file's triples: read once a process while the files the index holds are the
@@ -255,10 +295,7 @@ class Mentions:
                 "SELECT name, s, p, o, lang, dt FROM facts ORDER BY name, rowid"
             )
             every = list(found)
-            at: dict[str, list[int]] = defaultdict(list)
-            for i, f in enumerate(every):
-                at[f[2]].append(i)
-            _EVERY[:] = [key, every, dict(at)]
+            _EVERY[:] = [key, every, _positions(every)]
         return _EVERY[1]  # type: ignore[no-any-return]
 
     def rows(
@@ -274,8 +311,10 @@ class Mentions:
         ]
 
     def departments(self, exclude: Iterable[Path] = ()) -> DepartmentIndex:
-        """The departments of the curated files (but ``exclude``), indexed."""
-        return _department_index(self.rows(_DEPARTMENTS, exclude=exclude))
+        """The departments of the curated files (but ``exclude``), indexed (kept for the next
+        ask where the index holds its facts, :attr:`hold`)."""
+        rows = self.rows(_DEPARTMENTS, exclude=exclude)
+        return _department_index(rows) if self.hold else DepartmentIndex.from_rows(rows)
 
     def departments_asked(self, exclude: Iterable[Path] = ()) -> DepartmentIndex:
         """What :meth:`departments` gives, each jurisdiction's departments indexed when a
@@ -284,8 +323,10 @@ class Mentions:
         return DepartmentIndex.by_jurisdiction(self.rows(_DEPARTMENTS, exclude=exclude))
 
     def documents(self, exclude: Iterable[Path] = ()) -> DocumentIndex:
-        """The documents of the curated files (but ``exclude``) by 文号 and title."""
-        return _document_index(self.rows(DOCUMENTS, exclude=exclude))
+        """The documents of the curated files (but ``exclude``) by 文号 and title (kept as
+        :meth:`departments` are)."""
+        rows = self.rows(DOCUMENTS, exclude=exclude)
+        return _document_index(rows) if self.hold else DocumentIndex.from_rows(rows)
 
     def graph(
         self,
