@@ -109,7 +109,7 @@ class OnDisk:
     def given(self) -> Given:
         """What the build reads of the curated files, from the index: the departments of each
         jurisdiction indexed as a document of it is built (as for one more document), where
-        every department indexed at once held ~200 MB through a rebuild of 10,000 documents."""
+        every department indexed at once held ~100 MB through a rebuild of 5,000 documents."""
         m = self.mentions
         return Given(
             m.graph([str(t) for t in GIVEN], about=[str(t) for t in GIVEN_ABOUT]),
