@@ -59,7 +59,7 @@ from policygraph.corpus import Corpus, parse_turtle, source_files
 from policygraph.errors import PolicyGraphError
 from policygraph.rdf import ELI, PG, PROV
 
-SIZE = 1000  # data files a part owns
+SIZE = 250  # data files a part owns (measured: see validate)
 ABOVE = 15_000  # data files a corpus has before it is validated in parts (measured: see validate)
 SHARED_BYTES = 1 << 18  # a file larger than this is held once, its subjects split among parts
 _EDGES = frozenset((str(ELI.applies), str(ELI.ensures_implementation_of)))
@@ -161,7 +161,10 @@ def validate(
     files than ``above`` (``size`` if not given), or where this module cannot show the parts give
     the whole report. The one store is the better below ``ABOVE``: at 1,000 documents (3,019
     files) parts of 1,000 files took 312 MB and 38 s of CPU against 345 MB and 13 s; at 10,000,
-    447 MB against 2,812 MB (benchmarks/README.md, issue 24)."""
+    447 MB against 2,812 MB. Parts of 250 files (``SIZE``) hold a quarter of a store each in
+    the same time: at 5,000 documents (20,015 files), validated alone, a peak of 184 MB against
+    352 MB for parts of 1,000, 90 s against 92 s; parts of 100, 156 MB and 100 s
+    (benchmarks/README.md, issue 24)."""
     files = data_files(corpus)
     read, back = scope.reading(shapes), back_reads(shapes)
     checks, refused = compiled.compile_each(shapes)
