@@ -111,22 +111,27 @@ def test_a_state_that_cannot_be_read_means_a_whole_site(home: Path, tmp_path: Pa
 
 def test_the_keys_from_the_digests_read_once_are_those_read_file_by_file(home: Path) -> None:
     """The site's key and the pages' shared key and own files, from every corpus file's digest
-    read once (``state.corpus_digests``), are what reading each list of files gives."""
+    read once (``state.corpus_digests``), are what reading each list of files gives
+    (``cache.add_files``, through the remembered digests, file by file)."""
     from policygraph.corpus import Corpus
     from policygraph.render.site import reuse, state
     from policygraph.store import cache
 
+    def read_file_by_file(as_of: str, files: list[Path], kind: str) -> str:
+        digest = state.header(None, as_of, kind)
+        cache.add_files(digest, files, corpus.root)
+        return str(digest.hexdigest())
+
     corpus = Corpus.locate(home)
     digests = state.corpus_digests(corpus, cache)
-    assert state.key(corpus, None, "2026-01-01", cache, digests=digests) == state.key(
-        corpus, None, "2026-01-01", cache
-    )
+    every = corpus.files_under("data", "ontology", "queries")
+    assert state.key(None, "2026-01-01", digests) == read_file_by_file("2026-01-01", every, "site")
     shorts = {"gx", "lz", "guofa-2020-7"}
     own = reuse.own_files(corpus, shorts)
     assert own and reuse.own_files(corpus, shorts, digests) == own
     mine = {p for files in own.values() for p in files}
     skip = mine | {corpus.ttl / name for name in reuse.VOLATILE}
-    files = [p for p in corpus.files_under("data", "ontology", "queries") if p not in skip]
+    files = [p for p in every if p not in skip]
     names = {p.relative_to(corpus.root).as_posix() for p in mine}
-    shared = reuse.shared_key(corpus, None, cache, names, digests)
-    assert shared == state.key(corpus, None, "", cache, files, "bundle")
+    shared = reuse.shared_key(None, names, digests)
+    assert shared == read_file_by_file("", files, "bundle")

@@ -112,7 +112,7 @@ def _build_site(
     as_of = dt.date.today()  # progress is shown as of the day the site is built
     last = state.load(out, kept)
     digests = state.corpus_digests(corpus, kept)  # read once: the site's key, its pages' keys
-    site_key = state.key(corpus, base_url, as_of.isoformat(), kept, digests=digests)
+    site_key = state.key(base_url, as_of.isoformat(), digests)
     if (out / "index.html").is_file() and state.unchanged(out, last, site_key):
         size = sum(stamp[0] for stamp in last.files.values())
         return SiteResult(out, last.pages, len(last.files), size, unchanged=True)

@@ -94,20 +94,18 @@ def start(
         names = [p.relative_to(corpus.root).as_posix() for p in files]
         body = "".join(f"{n}\0{found.get(n, '')}\n" for n in names)
         own_digests[shorts[short]] = hashlib.sha256(body.encode()).hexdigest()
-    shared = shared_key(corpus, base_url, cache, mine, digests)
+    shared = shared_key(base_url, mine, digests)
     bundles = Bundles(site, shared, own_digests, site.last)
     bundles.files = found
     return bundles
 
 
-def shared_key(
-    corpus: Corpus, base_url: str | None, cache: state.Kept, own: set[str], digests: dict[str, str]
-) -> str:
+def shared_key(base_url: str | None, own: set[str], digests: dict[str, str]) -> str:
     """The part of every bundle's key that is not one document's (see the module's text):
     ``own``, the documents' own files by their names in the corpus."""
     skip = own | {f"data/ttl/{name}" for name in VOLATILE}
     files = {name: sha for name, sha in digests.items() if name not in skip}
-    return state.key(corpus, base_url, "", cache, kind="bundle", digests=files)
+    return state.key(base_url, "", files, "bundle")
 
 
 class Bundles:

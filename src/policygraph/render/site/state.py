@@ -165,33 +165,26 @@ class _Lines:
         self.found[name] = sha
 
 
-def key(
-    corpus: Corpus,
-    base_url: str | None,
-    as_of: str,
-    cache: Kept,
-    files: Sequence[Path] | None = None,
-    kind: str = "site",
-    digests: dict[str, str] | None = None,
-) -> str:
-    """Everything a site is made from (see the module's text); ``files``: the corpus files to
-    count (default: every one); ``digests``: their SHA-256 by their names in the corpus, read
-    already (:func:`corpus_digests`; ``files`` then names a part of them, default all)."""
+def key(base_url: str | None, as_of: str, digests: dict[str, str], kind: str = "site") -> str:
+    """Everything a site is made from (see the module's text): ``digests``, the SHA-256 of the
+    corpus files it counts by their names in the corpus, read once a run
+    (:func:`corpus_digests`, or a part of them), as ``store.cache.add_files`` adds files."""
+    digest = header(base_url, as_of, kind)
+    for name, sha in digests.items():
+        digest.update(f"{name}\0{sha}\n".encode())
+    return str(digest.hexdigest())
+
+
+def header(base_url: str | None, as_of: str, kind: str) -> Any:
+    """The digest of a key before its files: the format, the code, the site's address and day,
+    and the site's own templates and static files."""
     digest = hashlib.sha256(f"policygraph {kind} {FORMAT}\n{code_version()}\n".encode())
     digest.update(f"{base_url or ''}\n{as_of}\n".encode())
     for root in (SITE_CODE / "templates", SITE_CODE / "static"):
         for path in sorted(p for p in root.rglob("*") if p.is_file()):
             digest.update(path.relative_to(SITE_CODE).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
-    if digests is not None:
-        names = digests if files is None else [p.relative_to(corpus.root).as_posix() for p in files]
-        for name in names:  # what add_files adds, from the digests read
-            digest.update(f"{name}\0{digests[name]}\n".encode())
-        return digest.hexdigest()
-    if files is None:
-        files = corpus.files_under("data", "ontology", "queries")
-    cache.add_files(digest, files, corpus.root)
-    return digest.hexdigest()
+    return digest
 
 
 def stamp(path: Path) -> list[int]:
