@@ -163,9 +163,10 @@ def test_a_batch_keeps_no_fact_of_the_index_in_the_process(
 def test_the_rebuild_indexes_departments_by_jurisdiction_and_shares_repeated_values(
     tmp_home: Corpus, docs: list[Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The batch's rebuild is given the departments indexed a jurisdiction at a time as its
-    documents are built (every department indexed at once: ~100 MB at 5,000 documents), and
-    the index's rows with each repeated value one string."""
+    """The batch's rebuild is given the departments read from the index and indexed a
+    jurisdiction at a time as its documents are built (every department indexed at once:
+    ~100 MB at 5,000 documents; every department's rows held: ~65 MB), and the index's rows
+    with each repeated value one string."""
     import policygraph.ingest.batch as batch
     from policygraph.departments import LazyIndex
 
@@ -183,6 +184,47 @@ def test_the_rebuild_indexes_departments_by_jurisdiction_and_shares_repeated_val
     rows = given[0].curated.store.rows
     predicates = {id(p) for _, p, *_ in rows}
     assert len(predicates) == len({p for _, p, *_ in rows})  # one string a predicate
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="workers are forked on Linux alone")
+def test_a_rebuild_on_workers_reads_departments_through_their_own_connections(
+    tmp_path: Path, docs: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the rebuild runs on forked workers, each reads the departments of its documents
+    from the index through a connection of its own (a parent's SQLite connection must not be
+    used after a fork), and reads what the batch wrote (committed before the workers start):
+    the corpus is the one the rebuild in one process makes, and the process that forked them
+    indexed no department (it read the digests alone)."""
+    import os
+
+    import policygraph.ingest.batch as batch
+    from policygraph.build import parallel
+    from policygraph.checks.mentions import Mentions
+
+    alone = copy_home(tmp_path / "alone")
+    r = runner.invoke(app, ["ingest", str(docs[0].parent), "--home", str(alone.root)])
+    assert r.exit_code == 0, r.output
+    readers, given, real_reader, real_build = tmp_path / "readers", [], Mentions.reader, batch.build
+
+    def reader(self: Mentions) -> Mentions:
+        with readers.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return real_reader(self)
+
+    def build(corpus: Any, read: Any = None, known: Any = None) -> Any:
+        given.append(known)
+        return real_build(corpus, read, known)
+
+    monkeypatch.setattr(Mentions, "reader", reader)
+    monkeypatch.setattr(batch, "build", build)
+    monkeypatch.setattr(parallel, "MIN_JOBS", 1)
+    forked = copy_home(tmp_path / "forked")
+    r = runner.invoke(app, ["ingest", str(docs[0].parent), "--home", str(forked.root)])
+    assert r.exit_code == 0, r.output
+    pids = set(readers.read_text().split())
+    assert pids and str(os.getpid()) not in pids
+    assert given and given[0].departments.labels == {}
+    assert data(forked) == data(alone)
 
 
 def test_without_a_cache_the_batch_still_reads_the_union(

@@ -243,12 +243,19 @@ class DepartmentIndex:
         departments of it and of the jurisdictions enclosing it, with all their labels (of
         every department where the jurisdiction is unknown). Equal fingerprints, equal answers:
         a built document is kept while its fingerprint is (``build.state``)."""
-        per = self._fingerprints()
-        chain = sorted(per) if jurisdiction is None else _chain(jurisdiction)
+        if jurisdiction is None:
+            per = self._fingerprints()
+            chain = [(j, per[j]) for j in sorted(per)]
+        else:
+            chain = [(j, self._fingerprint_in(j)) for j in _chain(jurisdiction)]
         digest = hashlib.sha256()
-        for j in chain:
-            digest.update(f"{j}\t{per.get(j, '')}\n".encode())
+        for j, found in chain:
+            digest.update(f"{j}\t{found}\n".encode())
         return digest.hexdigest()
+
+    def _fingerprint_in(self, jurisdiction: str) -> str:
+        """The digest of the departments of ``jurisdiction`` alone ('' where it has none)."""
+        return self._fingerprints().get(jurisdiction, "")
 
     def _fingerprints(self) -> dict[str, str]:
         if self._by_fingerprint is None:
@@ -256,10 +263,7 @@ class DepartmentIndex:
             for iri in self.labels:
                 jur, pref = self.jurisdiction.get(iri, ""), self.pref_label.get(iri, "")
                 rows[jur].append("\t".join([iri, pref, *sorted(self.written.get(iri, ()))]))
-            self._by_fingerprint = {
-                j: hashlib.sha256("\n".join(sorted(r)).encode()).hexdigest()
-                for j, r in rows.items()
-            }
+            self._by_fingerprint = _digests(rows)
         return self._by_fingerprint
 
     def lookup(self, name: str, jurisdiction: str | None = None) -> URIRef | None:
@@ -473,13 +477,28 @@ class _ByJurisdiction(LazyIndex):
         if self._added:
             return super()._fingerprints()
         if self._by_fingerprint is None:
-            jur, pref, written = self._rows
-            rows: dict[str, list[str]] = defaultdict(list)
-            for s in jur.keys() & pref.keys():
-                labels = sorted(set(written.get(s, ())))
-                rows[jur[s]].append("\t".join([s, pref[s], *labels]))
-            self._by_fingerprint = {
-                j: hashlib.sha256("\n".join(sorted(r)).encode()).hexdigest()
-                for j, r in rows.items()
-            }
+            self._by_fingerprint = _fingerprints_of(self._rows)
         return self._by_fingerprint
+
+
+def fingerprints_of(rows: Rows) -> dict[str, str]:
+    """:meth:`DepartmentIndex._fingerprints` of the departments ``rows`` state (as
+    :meth:`DepartmentIndex.from_rows` reads them), without indexing them: the digest of each
+    jurisdiction's departments by jurisdiction."""
+    return _fingerprints_of(_grouped(rows))
+
+
+def _fingerprints_of(
+    grouped: tuple[dict[str, str], dict[str, str], dict[str, list[str]]],
+) -> dict[str, str]:
+    jur, pref, written = grouped
+    rows: dict[str, list[str]] = defaultdict(list)
+    for s in jur.keys() & pref.keys():
+        labels = sorted(set(written.get(s, ())))
+        rows[jur[s]].append("\t".join([s, pref[s], *labels]))
+    return _digests(rows)
+
+
+def _digests(rows: dict[str, list[str]]) -> dict[str, str]:
+    """Each jurisdiction's digest of its departments' lines (in the order of the lines)."""
+    return {j: hashlib.sha256("\n".join(sorted(r)).encode()).hexdigest() for j, r in rows.items()}

@@ -165,6 +165,15 @@ class Mentions:
         with contextlib.suppress(sqlite3.Error):
             self.db.close()
 
+    def reader(self) -> Mentions:
+        """The index through a connection of its own, read-only: for a forked worker, which
+        must not use its parent's (SQLite's connections do not survive a fork). It reads what
+        was committed."""
+        db = sqlite3.connect(f"file:{self.where}?mode=ro", uri=True, isolation_level=None)
+        found = Mentions(self.corpus, db, self.where)
+        found.hold = False
+        return found
+
     def changed(self) -> tuple[list[Path], list[str]]:
         """The files whose content is not what the index holds (new ones too), and the names
         the index holds of files that are gone."""

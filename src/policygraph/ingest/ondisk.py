@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import sqlite3
 from collections.abc import Generator, Iterable
 from pathlib import Path
@@ -108,12 +109,15 @@ class OnDisk:
 
     def given(self) -> Given:
         """What the build reads of the curated files, from the index: the departments of each
-        jurisdiction indexed as a document of it is built (as for one more document), where
-        every department indexed at once held ~100 MB through a rebuild of 5,000 documents."""
+        jurisdiction read from it and indexed as a document of it is built, and their digests
+        read jurisdiction by jurisdiction (every department's rows held through the rebuild
+        took ~65 MB at 5,000 documents). What the batch wrote is committed first, so that the
+        build's forked workers, each reading through a connection of its own, read it."""
+        self.commit()
         m = self.mentions
         return Given(
             m.graph([str(t) for t in GIVEN], about=[str(t) for t in GIVEN_ABOUT]),
-            m.departments_asked(),
+            _Departments(m, ()),
             m.documents(),
         )
 
@@ -211,17 +215,26 @@ class _Departments(departments.LazyIndex):
         super().__init__(Graph())
         self.m, self.exclude, self.read = mentions, list(exclude), set[str]()
         self.everything = False
+        self.digests: dict[str, str] = {}  # of each jurisdiction asked, read from the index
+        self.pid = os.getpid()
+
+    def _reading(self) -> Mentions:
+        """The index; in a forked worker (a build's), through a connection of the worker's."""
+        if self.pid != os.getpid():
+            self.m, self.pid = self.m.reader(), os.getpid()
+        return self.m
 
     def _load(self, jurisdiction: str) -> None:
         if self.everything or jurisdiction in self.read:
             return
         self.read.add(jurisdiction)
-        self._merge(DepartmentIndex.from_rows(department_rows(self.m, jurisdiction, self.exclude)))
+        rows = department_rows(self._reading(), jurisdiction, self.exclude)
+        self._merge(DepartmentIndex.from_rows(rows))
 
     def _load_all(self) -> None:
         if not self.everything:
             self.everything = True
-            self._merge(self.m.departments(exclude=self.exclude))
+            self._merge(self._reading().departments(exclude=self.exclude))
 
     def _merge(self, part: DepartmentIndex) -> None:
         for iri in sorted(part.labels):
@@ -241,8 +254,19 @@ class _Departments(departments.LazyIndex):
         return super().lookup(name, jurisdiction)
 
     def fingerprint(self, jurisdiction: str | None) -> str:
-        self._load_all()
+        if jurisdiction is None:  # every jurisdiction's
+            self._load_all()
         return super().fingerprint(jurisdiction)
+
+    def _fingerprint_in(self, jurisdiction: str) -> str:
+        """The digest of one jurisdiction's departments, from its rows in the index (none of
+        them indexed): what :meth:`DepartmentIndex._fingerprints` gives of them."""
+        if self.everything:
+            return super()._fingerprint_in(jurisdiction)
+        if jurisdiction not in self.digests:
+            rows = department_rows(self._reading(), jurisdiction, self.exclude)
+            self.digests[jurisdiction] = departments.fingerprints_of(rows).get(jurisdiction, "")
+        return self.digests[jurisdiction]
 
     def copy(self) -> DepartmentIndex:
         return _Layer(self)
