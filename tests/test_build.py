@@ -100,3 +100,27 @@ def test_not_a_home(tmp_path: Corpus) -> None:
     result = CliRunner().invoke(app, ["build", "--home", str(tmp_path)])
     assert result.exit_code == 2
     assert "is not a policygraph corpus home" in result.stderr
+
+
+def test_the_builds_texts_are_read_when_asked_and_not_held(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch's rebuild reads each of its texts for its citations and again for the quotes
+    curated of it; held between the two, 10,000 texts took ~60 MB through the rebuild. Each
+    ask reads (and checks) the text again."""
+    from policygraph.build import _Texts
+    from policygraph.corpus import source_files
+
+    sources = [s for s in source_files(home.curated_graph()) if s.profile != "none"]
+    reads: list[str] = []
+    real = Corpus.read_text
+
+    def read_text(self: Corpus, source: object) -> str:
+        reads.append(str(source.file_name))  # type: ignore[attr-defined]
+        return real(self, source)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Corpus, "read_text", read_text)
+    texts = _Texts(home, sources)
+    first = [texts[s.iri] for s in sources]
+    assert first and all(first) and [texts[s.iri] for s in sources] == first
+    assert reads == [s.file_name for s in sources] * 2
