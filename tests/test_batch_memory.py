@@ -300,3 +300,32 @@ def test_generated_documents_have_chains(tmp_home: Corpus, docs: list[Path]) -> 
 )
 def test_the_level_is_the_innermost_places(name: str, level: str) -> None:
     assert guess_level(name) == level
+
+
+@pytest.mark.parametrize("apart", [True, False])
+def test_a_large_batch_is_validated_by_a_process_of_its_own(
+    tmp_path: Path,
+    docs: list[Path],
+    runs: list[object],
+    monkeypatch: pytest.MonkeyPatch,
+    apart: bool,
+) -> None:
+    """From ``APART`` documents, the batch's validation runs first in a new Python process,
+    which keeps its report for the batch to read (what the validation takes is then not added
+    to what the batch holds after its rebuild); where that process fails, the batch validates
+    itself. Either way, the corpus and the report the batch gives are those of a small batch."""
+    import policygraph.ingest.batch as batch
+
+    small = copy_home(tmp_path / "small")
+    r = runner.invoke(app, ["ingest", str(docs[0].parent), "--home", str(small.root)])
+    assert r.exit_code == 0, r.output
+    runs.clear()
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))  # no report kept of it
+    monkeypatch.setattr(batch, "APART", 1)
+    if not apart:
+        monkeypatch.setattr(batch.sys, "executable", "/bin/false")  # that process fails
+    large = copy_home(tmp_path / "large")
+    r = runner.invoke(app, ["ingest", str(docs[0].parent), "--home", str(large.root)])
+    assert r.exit_code == 0, r.output
+    assert (runs == []) is apart  # the validation read as the process kept it
+    assert data(large) == data(small)

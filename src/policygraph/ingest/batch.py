@@ -15,9 +15,13 @@ an interruption (Ctrl-C, a kill) leaves the corpus as it was before the batch.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import itertools
+import os
 import pickle
+import subprocess
+import sys
 import tempfile
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -34,12 +38,14 @@ from policygraph.i18n import N_
 from policygraph.ingest.model import IngestNote, Options, Plan
 from policygraph.ingest.ondisk import OnDisk
 from policygraph.ingest.plan import Read, plan, plan_known, read_file
+from policygraph.store import cache
 from policygraph.text.readers import extensions
 from policygraph.text.structure import Structure
 
 # The files a folder is searched for (the readers of text/readers)
 EXTENSIONS = extensions("document")
 STATUSES = ("added", "added with warnings", "unchanged", "refused")
+APART = 400  # documents from which a batch's validation runs first in a process of its own
 
 
 @dataclass
@@ -293,7 +299,7 @@ def _settle(
     while written:
         parsed = _Parsed(written.values())
         _rebuilt(corpus, parsed, index)
-        report = checks.validate(corpus)
+        report = _validated(corpus, len(written))
         blamed = _blame(report, written, baseline)
         if blamed is None:  # violations no document of the batch is named in: were they there?
             baseline = _baseline(corpus, written, index)
@@ -313,6 +319,51 @@ def _settle(
         _rebuilt(corpus, None, index)
     for k in written:
         outcomes[k].status = "added with warnings" if outcomes[k].warnings else "added"
+
+
+def _validated(corpus: Corpus, documents: int) -> Report:
+    """``checks.validate`` of the corpus. The validation of a batch of :data:`APART` documents or
+    more runs first in a Python process of its own, started afresh, which keeps its report in
+    the cache, where this call then reads it: the memory the validation takes (~130 MB at 5,000
+    documents, its parts' stores and its index of every file) is not added to what this process
+    holds after its rebuild (what its allocator keeps of it): the batch's peak. Where that
+    process fails, the validation runs here, and raises its error itself."""
+    if documents >= APART and cache.directory() is not None:
+        _validate_apart(corpus.root)
+    return checks.validate(corpus)
+
+
+def _validate_apart(root: Path) -> bool:
+    """:func:`validate_kept` of ``root`` in a new Python process (the package it runs is this
+    one); whether it succeeded. Ctrl-C stops it with the batch; it dies with the batch too."""
+    import policygraph
+
+    package = str(Path(policygraph.__file__).resolve().parents[1])
+    paths = [package, *filter(None, [os.environ.get("PYTHONPATH")])]
+    code = (
+        "import sys; from policygraph.ingest.batch import validate_kept; validate_kept(sys.argv[1])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(root)],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    return done.returncode == 0
+
+
+def validate_kept(root: str) -> None:
+    """The validation of the corpus at ``root``, for its report kept in the cache (run by
+    :func:`_validate_apart`); the process is killed where the batch that started it dies."""
+    if sys.platform == "linux":
+        with contextlib.suppress(OSError, AttributeError):
+            import ctypes
+            import signal
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    checks.validate(Corpus.of(Path(root)))
 
 
 def _rebuilt(corpus: Corpus, parsed: _Parsed | None, index: OnDisk | None) -> list[Path]:
