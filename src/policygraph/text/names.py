@@ -114,7 +114,7 @@ def split_collectives(text: str, pieces: list[Span]) -> list[Span]:
     return out
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=8192)  # a document's names many times; not a batch's every name
 def normalize(name: str) -> str:
     """The form names are compared in: NFKC (full-width to half-width), no whitespace, no
     invisible characters (zero-width spaces and joiners, soft hyphens, BOMs: Unicode's format
