@@ -1,6 +1,7 @@
 """A read-only rdflib store of rows of strings (``checks.mentions``' facts): a graph of 30,000
 triples of the index without adding each to rdflib's memory store (1.3 s at 1,000 documents),
-each triple's terms made when it is first asked for."""
+each triple's terms made when it is asked for, and not kept (a batch's rebuild asks for most of
+them: kept, they took ~3 KB a document, 30 MB at 10,000)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ class Rows(Store):
         for i, (s, p, *_) in enumerate(self.rows):
             self.by_s.setdefault(s, []).append(i)
             self.by_p.setdefault(p, []).append(i)
-        self.made: dict[int, tuple[Any, Any, Any]] = {}
 
     def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
         raise TypeError("a graph of the index's rows is read-only")
@@ -37,7 +37,7 @@ class Rows(Store):
     def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
         s, p, o = triple_pattern
         for i in self._candidates(s, p):
-            t = self.made.get(i) or self._make(i)
+            t = self._make(i)
             if (p is None or t[1] == p) and (o is None or t[2] == o):
                 yield t, iter(())
 
@@ -48,8 +48,7 @@ class Rows(Store):
         for i in self.by_s.get(s, ()):
             row = self.rows[i]
             if row[1] == p:
-                made = self.made.get(i)
-                return made[2] if made is not None else self.term(*row[2:])
+                return self.term(*row[2:])
         return None
 
     def subjects_of(self, p: str, o: Any = None) -> set[str]:
@@ -58,8 +57,7 @@ class Rows(Store):
         return {
             self.rows[i][0]
             for i in self.by_p.get(p, ())
-            if o is None
-            or (self.rows[i][2] == str(o) and (self.made.get(i) or self._make(i))[2] == o)
+            if o is None or (self.rows[i][2] == str(o) and self.term(*self.rows[i][2:]) == o)
         }
 
     def _candidates(self, s: Any, p: Any) -> Iterable[int]:
@@ -71,8 +69,7 @@ class Rows(Store):
 
     def _make(self, i: int) -> tuple[Any, Any, Any]:
         s, p, o, lang, dt = self.rows[i]
-        self.made[i] = (URIRef(s), URIRef(p), self.term(o, lang, dt))
-        return self.made[i]
+        return URIRef(s), URIRef(p), self.term(o, lang, dt)
 
     def __len__(self, context: Any = None) -> int:
         return len(self.rows)
