@@ -246,7 +246,7 @@ class _Texts(Mapping[URIRef, str]):
     """The decoded text of each source by its IRI, read (and checked against its record) each
     time it is asked for, and not held: a kept document's text and a kept text's mentions are
     not read, and a batch's rebuild, which reads each of its texts for its citations and for the
-    quotes curated of it, held 10,000 texts (~60 MB) to read each twice."""
+    quote curated of it, held every text between the two (~15 MB of strings at 10,000)."""
 
     def __init__(self, corpus: Corpus, sources: list[SourceFile]) -> None:
         self.corpus, self.sources = corpus, {s.iri: s for s in sources}
