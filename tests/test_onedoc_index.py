@@ -1,6 +1,6 @@
-"""Issue 24, one more document: the plan and the build of one document index only the
-departments of the jurisdictions their lookups ask for (``DepartmentIndex.by_jurisdiction``),
-and make the build's fingerprints from the rows. Every answer must be the one the index made
+"""Issue 24, one more document: the plan and the build of one document read from the index on
+disk only the departments of the jurisdictions their lookups ask for (``checks.asked``), and
+make the build's fingerprints from those rows. Every answer must be the one the index made
 from every row (``DepartmentIndex.from_rows``) gives, and an ingest must write the same files."""
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from conftest import copy_home
 from rdflib import URIRef
 from typer.testing import CliRunner
 
+from policygraph.checks import asked as asked_module
+from policygraph.checks.mentions import _DEPARTMENTS, Mentions, department_rows, facts_where
 from policygraph.cli.app import app
 from policygraph.corpus import Corpus
 from policygraph.departments import DepartmentIndex
@@ -62,6 +64,24 @@ PLACES = [None, "", "cn", "cn-yn", "cn-yn-kunming", "cn-yn-qujing", "cn-yn-qujin
 PLACES += ["cn-gx", "cn-gx-liuzhou", "cn-zj"]
 
 
+@pytest.fixture
+def index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Mentions:
+    """An index on disk holding ``ROWS``, each row a file of its own (in their order)."""
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    found = Mentions.open(copy_home(tmp_path / "home"))
+    assert found is not None
+    found.db.execute("DELETE FROM facts")
+    found.db.executemany(
+        "INSERT INTO facts VALUES (?, ?, ?, ?, ?, NULL)",
+        [(f"data/ttl/row{k:03d}.ttl", *row) for k, row in enumerate(ROWS)],
+    )
+    return found
+
+
+def read_as_asked(index: Mentions) -> DepartmentIndex:
+    return asked_module.Departments(index, ())
+
+
 def answers(index: DepartmentIndex, jurisdiction: str | None) -> list[object]:
     """Everything the plan and the build ask of an index for a document of ``jurisdiction``."""
     out: list[object] = [index.fingerprint(jurisdiction)]
@@ -74,8 +94,10 @@ def answers(index: DepartmentIndex, jurisdiction: str | None) -> list[object]:
 
 
 @pytest.mark.parametrize("jurisdiction", PLACES)
-def test_each_answer_is_the_one_of_the_index_of_every_row(jurisdiction: str | None) -> None:
-    made, asked = DepartmentIndex.from_rows(ROWS), DepartmentIndex.by_jurisdiction(ROWS)
+def test_each_answer_is_the_one_of_the_index_of_every_row(
+    jurisdiction: str | None, index: Mentions
+) -> None:
+    made, asked = DepartmentIndex.from_rows(ROWS), read_as_asked(index)
     assert answers(asked, jurisdiction) == answers(made, jurisdiction)
     assert made.lookup("市科技局", "cn-yn-qujing") == URIRef(ORG + "cn-yn-qujing/kjj")
     assert made.lookup("市科技局", "cn-yn") is None  # the case is one: not every answer None
@@ -87,8 +109,8 @@ def test_each_answer_is_the_one_of_the_index_of_every_row(jurisdiction: str | No
     assert asked.jurisdiction == made.jurisdiction
 
 
-def test_a_lookup_in_a_jurisdiction_indexes_its_chain_alone() -> None:
-    asked = DepartmentIndex.by_jurisdiction(ROWS)
+def test_a_lookup_in_a_jurisdiction_indexes_its_chain_alone(index: Mentions) -> None:
+    asked = read_as_asked(index)
     assert asked.lookup("市科技局", "cn-yn-qujing") == URIRef(ORG + "cn-yn-qujing/kjj")
     assert asked.fingerprint("cn-yn-qujing") == DepartmentIndex.from_rows(ROWS).fingerprint(
         "cn-yn-qujing"
@@ -100,10 +122,10 @@ def test_a_lookup_in_a_jurisdiction_indexes_its_chain_alone() -> None:
     assert len(asked.labels) == len(DepartmentIndex.from_rows(ROWS).labels)
 
 
-def test_a_plans_own_departments_over_it() -> None:
+def test_a_plans_own_departments_over_it(index: Mentions) -> None:
     """A plan adds its new departments to a layer over the index (``copy``), or to the index
     itself (``add``): the same answers as over the index of every row."""
-    made, asked = DepartmentIndex.from_rows(ROWS), DepartmentIndex.by_jurisdiction(ROWS)
+    made, asked = DepartmentIndex.from_rows(ROWS), read_as_asked(index)
     new = URIRef(ORG + "cn-yn-qujing/kxj")
     for index in (made, asked):
         layer = index.copy()
@@ -135,6 +157,10 @@ def files_of(home: Corpus) -> dict[str, bytes]:
     }
 
 
+def every_row(mentions: Mentions, exclude: list[Path]) -> DepartmentIndex:
+    return DepartmentIndex.from_rows(mentions.rows(_DEPARTMENTS, exclude=exclude))
+
+
 def test_an_ingest_writes_what_the_index_of_every_row_makes_it_write(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -153,7 +179,7 @@ def test_an_ingest_writes_what_the_index_of_every_row_makes_it_write(
         monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / f"cache{k}"))
         with monkeypatch.context() as m:
             if k == 0:
-                m.setattr(DepartmentIndex, "by_jurisdiction", DepartmentIndex.from_rows)
+                m.setattr(asked_module, "Departments", every_row)
             for name, jurisdiction in steps:
                 said[k].append(ingest(home, FIX / name, jurisdiction))
     assert said[0] == said[1]
@@ -164,7 +190,7 @@ def test_an_ingest_writes_what_the_index_of_every_row_makes_it_write(
 
 
 def test_the_fingerprints_are_made_from_the_labels_as_written(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, index: Mentions
 ) -> None:
     """Every index kind gives each jurisdiction the same fingerprint, made from the labels as
     written (no label normalised to digest it); labels that read otherwise give another."""
@@ -186,14 +212,69 @@ def test_the_fingerprints_are_made_from_the_labels_as_written(
         return real(label)
 
     monkeypatch.setattr(departments, "normalize", spy)
-    departments._NORMAL.clear()
-    asked = DepartmentIndex.by_jurisdiction(ROWS)
+    asked = read_as_asked(index)
     found = {j: asked.fingerprint(j) for j in [*PLACES, None]}
     assert normalised == []
     assert (
         found == {j: made.fingerprint(j) for j in found} == {j: rows.fingerprint(j) for j in found}
     )
-    other = [(s, p, "市科枝局" if o == "市科技局" else o, lang) for s, p, o, lang in ROWS]
-    changed = DepartmentIndex.by_jurisdiction(other)
+    index.db.execute("UPDATE facts SET o = '市科枝局' WHERE o = '市科技局'")
+    changed = read_as_asked(index)
     assert changed.fingerprint("cn-yn-qujing") != found["cn-yn-qujing"]
     assert changed.fingerprint("cn-gx") == found["cn-gx"]
+
+
+def test_the_files_read_over_the_index_are_read_as_if_it_held_them(tmp_home: Corpus) -> None:
+    """The build of one more document reads the departments of the index with the files the
+    ingest just wrote read over it (``Mentions.overlay``, the index itself left as it was for
+    the scoped validation): each jurisdiction's rows, those of the files written, and the
+    digests, as an index that holds those files gives them."""
+    from policygraph.checks.asked import Departments
+
+    departments = tmp_home.ttl / "departments.ttl"
+    over, held = Mentions.open(tmp_home), Mentions.open(tmp_home)
+    assert over is not None and held is not None
+    over.refresh()
+    text = departments.read_text(encoding="utf-8")
+    assert "柳州市科学技术局" in text
+    departments.write_text(  # a label changed, and a department added in a new jurisdiction
+        text.replace("柳州市科学技术局", "柳州市科学技术局（新）")
+        + '\n<https://example.org/org/cn-gx-hechi/kjj> pg:jurisdiction "cn-gx-hechi" ;\n'
+        '    skos:prefLabel "河池市科学技术局"@zh ; skos:altLabel "市科技局"@zh .\n',
+        encoding="utf-8",
+    )
+    new = tmp_home.ttl / "new-departments.ttl"
+    new.write_text(
+        "@prefix pg: <https://w3id.org/policygraph/ontology#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<https://example.org/org/cn-gx-liuzhou/new> pg:jurisdiction "cn-gx-liuzhou" ;\n'
+        '    skos:prefLabel "柳州市新局"@zh .\n',
+        encoding="utf-8",
+    )
+    over.overlay([departments, new])
+    places = sorted({o for _, p, o, _ in over.rows(_DEPARTMENTS) if p == _DEPARTMENTS[0]})
+    assert {"cn-gx-hechi", "cn-gx-liuzhou"} <= set(places)
+    asked = Departments(over, ())
+    read = [
+        (department_rows(over, j), asked.fingerprint(j), asked.lookup("市科技局", j))
+        for j in places
+    ]
+    rows = over.rows(_DEPARTMENTS)
+    liuzhou = "https://w3id.org/policygraph/org/gx/liuzhou/science-technology"
+    facts = [
+        facts_where(over, c, v, _DEPARTMENTS) for c, v in [("s", liuzhou), ("o", "cn-gx-hechi")]
+    ]
+    assert facts[1] and "柳州市科学技术局（新）" in str(facts[0])
+    assert asked.lookup("柳州市科学技术局（新）", "cn-gx-liuzhou")
+    assert asked.lookup("柳州市新局", "cn-gx-liuzhou")
+    assert asked.lookup("柳州市科学技术局", "cn-gx-liuzhou") is None
+    held.refresh()  # the same index (one file), now holding the files
+    whole = DepartmentIndex.from_rows(held.rows(_DEPARTMENTS))
+    assert rows == held.rows(_DEPARTMENTS)
+    assert facts == [
+        facts_where(held, c, v, _DEPARTMENTS) for c, v in [("s", liuzhou), ("o", "cn-gx-hechi")]
+    ]
+    assert read == [
+        (department_rows(held, j), whole.fingerprint(j), whole.lookup("市科技局", j))
+        for j in places
+    ]

@@ -155,15 +155,6 @@ class DepartmentIndex:
             self._link(iri, normalize(form))
 
     @classmethod
-    def by_jurisdiction(cls, rows: Iterable[tuple[str, str, str, str | None]]) -> DepartmentIndex:
-        """What :meth:`from_rows` gives of ``rows``, each jurisdiction's departments indexed
-        when first asked for (a document's lookups ask for its own jurisdiction and those
-        enclosing it; a lookup in no jurisdiction, or a suggestion for none, for every one), and
-        the fingerprints made from the rows without indexing them: the plan and the build of
-        one more document indexed 100,000 departments to look up the names of a few."""
-        return _ByJurisdiction(rows)
-
-    @classmethod
     def from_rows(cls, rows: Iterable[tuple[str, str, str, str | None]]) -> DepartmentIndex:
         """The index of the departments ``rows`` state (subject, predicate, the object's value
         and language, ``@iri`` for an IRI: pg:jurisdiction, skos:prefLabel, skos:altLabel, as
@@ -371,14 +362,6 @@ class _Layer(DepartmentIndex):
 
 
 Rows = Iterable[tuple[str, str, str, str | None]]
-_NORMAL: dict[str, str] = {}  # labels normalised in this process (a thousand cities share one)
-
-
-def _normal(label: str) -> str:
-    found = _NORMAL.get(label)
-    if found is None:
-        found = _NORMAL[label] = normalize(label)
-    return found
 
 
 def _grouped(
@@ -433,70 +416,16 @@ class LazyIndex(DepartmentIndex):
         return super().__contains__(iri)
 
 
-class _ByJurisdiction(LazyIndex):
-    """:meth:`DepartmentIndex.by_jurisdiction`: the rows grouped by department as
-    :meth:`~DepartmentIndex.from_rows` reads them (the first jurisdiction and preferred label
-    of each), and the departments of a jurisdiction linked when a lookup asks for it."""
-
-    def __init__(self, rows: Rows) -> None:
-        super().__init__(Graph())
-        jur, pref, written = _grouped(rows)
-        self._pending: dict[str, list[str]] = defaultdict(list)  # by jurisdiction, not linked
-        for s in jur.keys() & pref.keys():
-            self._pending[jur[s]].append(s)
-        self._rows = (jur, pref, written)
-        self._added = False  # a department added: the fingerprints are the index's own
-
-    def _load(self, jurisdiction: str) -> None:
-        if jurisdiction not in self._pending:
-            return
-        jur, pref, written = self._rows
-        for s in self._pending.pop(jurisdiction):
-            iri = URIRef(s)
-            self.jurisdiction[iri], self.pref_label[iri] = jur[s], pref[s]
-            self.labels[iri], self.written[iri] = set(), set(written.get(s, ()))
-            for label in written.get(s, ()):
-                self._link(iri, _normal(label))
-
-    def _load_all(self) -> None:
-        for jurisdiction in list(self._pending):
-            self._load(jurisdiction)
-
-    def add(self, iri: URIRef, jurisdiction: str, pref: str, labels: list[str]) -> None:
-        self._load_all()
-        self._added = True
-        super().add(iri, jurisdiction, pref, labels)
-
-    def clone(self) -> DepartmentIndex:
-        self._load_all()
-        return super().clone()
-
-    def _fingerprints(self) -> dict[str, str]:
-        """:meth:`DepartmentIndex._fingerprints` of every department, from the rows (linked
-        or not): the same text for each department, so the same digests."""
-        if self._added:
-            return super()._fingerprints()
-        if self._by_fingerprint is None:
-            self._by_fingerprint = _fingerprints_of(self._rows)
-        return self._by_fingerprint
-
-
 def fingerprints_of(rows: Rows) -> dict[str, str]:
     """:meth:`DepartmentIndex._fingerprints` of the departments ``rows`` state (as
     :meth:`DepartmentIndex.from_rows` reads them), without indexing them: the digest of each
     jurisdiction's departments by jurisdiction."""
-    return _fingerprints_of(_grouped(rows))
-
-
-def _fingerprints_of(
-    grouped: tuple[dict[str, str], dict[str, str], dict[str, list[str]]],
-) -> dict[str, str]:
-    jur, pref, written = grouped
-    rows: dict[str, list[str]] = defaultdict(list)
+    jur, pref, written = _grouped(rows)
+    lines: dict[str, list[str]] = defaultdict(list)
     for s in jur.keys() & pref.keys():
         labels = sorted(set(written.get(s, ())))
-        rows[jur[s]].append("\t".join([s, pref[s], *labels]))
-    return _digests(rows)
+        lines[jur[s]].append("\t".join([s, pref[s], *labels]))
+    return _digests(lines)
 
 
 def _digests(rows: dict[str, list[str]]) -> dict[str, str]:

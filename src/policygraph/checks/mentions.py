@@ -30,10 +30,6 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
 FORMAT = "2"  # bumped when what the index holds changes
-# every fact of the last index read in this process, under (its file, a digest of its files),
-# and each predicate's facts' positions among them (a call picks its predicates' facts rather
-# than looking at all 70,000 facts of 1,000 documents: a plan and a build make seven calls)
-_EVERY: list[Any] = [None, [], {}]
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, stamp TEXT, sha256 TEXT)",
     "CREATE TABLE IF NOT EXISTS subj (iri TEXT, name TEXT)",
@@ -45,6 +41,9 @@ _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS facts (name TEXT, s TEXT, p TEXT, o TEXT, lang TEXT, dt TEXT)",
     "CREATE INDEX IF NOT EXISTS facts_name ON facts (name)",
     "CREATE INDEX IF NOT EXISTS facts_p ON facts (p)",
+    # by subject and by object's value: what a plan asks of one document, one jurisdiction
+    "CREATE INDEX IF NOT EXISTS facts_s ON facts (s)",
+    "CREATE INDEX IF NOT EXISTS facts_o ON facts (o)",
 )
 # What the plan and the build read of the curated files (departments, documents, sources,
 # curated quotes), kept per file so that neither parses every curated file of the corpus
@@ -79,6 +78,22 @@ FACTS = frozenset(
         ),
     )
 )
+# those with a row or so per document or source: found by the index of predicates
+_FEW = frozenset(
+    str(PG[local])
+    for local in [
+        "titleVariant",
+        "shortName",
+        "level",
+        "sourceText",
+        "fileName",
+        "sha256",
+        "extractionProfile",
+        "describes",
+        "textFileName",
+        "textSha256",
+    ]
+) | {str(ELI.id_local), str(ELI.title), str(DCT.title)}
 
 
 def data_files(corpus: Corpus) -> list[Path]:
@@ -139,10 +154,9 @@ class Mentions:
         self.version: str | None = None  # a digest of the files the index holds, once asked
         self.root = corpus.root  # the files are named under it (as the corpus lists them)
         self.over: dict[str, list[Fact]] = {}  # files read over the index (:meth:`overlay`)
-        # every fact read once a process and kept while the files are the same (one more
-        # document asks for them four times); off, each ask reads its predicates' facts alone
-        # and keeps nothing (a batch, whose files change between its asks: the facts of 10,000
-        # documents held ~470 MB through its rebuild and validation, issue 24)
+        # the department and document indexes made once a process for the plan and the build
+        # of one document, while their rows are the same; off, nothing kept (a batch, whose
+        # files change between its asks)
         self.hold = True
 
     @classmethod
@@ -171,7 +185,7 @@ class Mentions:
         was committed."""
         db = sqlite3.connect(f"file:{self.where}?mode=ro", uri=True, isolation_level=None)
         found = Mentions(self.corpus, db, self.where)
-        found.hold = False
+        found.hold, found.over = False, self.over  # and the files its parent read over it
         return found
 
     def changed(self) -> tuple[list[Path], list[str]]:
@@ -274,38 +288,22 @@ class Mentions:
         return found
 
     def _facts_of(self, predicates: set[str]) -> tuple[list[Any], dict[str, list[int]]]:
-        """The facts of the index (with their file's name) in the order of the files' names and
-        of each file's triples, and each predicate's positions in them: every fact, kept
-        (:meth:`_every_fact`), or, where the index does not :attr:`hold` them, those of
-        ``predicates`` alone."""
-        if self.hold:
-            every = self._every_fact()
-            return every, _EVERY[2]
+        """The facts of ``predicates`` in the index (with their file's name), in the order of
+        the files' names and of each file's triples, and each predicate's positions in them.
+        Read as asked, none kept: every fact kept once a process for one more document took
+        430 MB at 10,000 documents. Few rows (a document's names) are found by the index of
+        predicates and sorted; many (departments, every source) read in the files' order by
+        the index of names, which needs no sort (at 10,000 documents, 327,000 rows: 0.8 s
+        against 1.4 s)."""
         wanted = sorted(predicates)
         marks = ", ".join("?" * len(wanted))
+        by = "p" if predicates <= _FEW else "+p"  # ``+p``: not by the index of predicates
         query = (
-            f"SELECT name, s, p, o, lang, dt FROM facts WHERE p IN ({marks}) ORDER BY name, rowid"
+            f"SELECT name, s, p, o, lang, dt FROM facts WHERE {by} IN ({marks}) "
+            "ORDER BY name, rowid"
         )
         found = _shared(self.db.execute(query, wanted))
         return found, _positions(found)
-
-    def _every_fact(self) -> list[tuple[str, str, str, str, str | None, str | None]]:
-        """Every fact of the index (with its file's name) in the order of the files' names and
-        of each file's triples: read once a process while the files the index holds are the
-        same (the plan and the build of one more document each asked for them four times)."""
-        if self.version is None:  # made again after each refresh
-            files = hashlib.sha256()
-            for name, sha in self.db.execute("SELECT name, sha256 FROM files ORDER BY name"):
-                files.update(f"{name}\0{sha}\n".encode())
-            self.version = files.hexdigest()
-        key = (self.where, self.version)
-        if _EVERY[0] != key:
-            found = self.db.execute(
-                "SELECT name, s, p, o, lang, dt FROM facts ORDER BY name, rowid"
-            )
-            every = list(found)
-            _EVERY[:] = [key, every, _positions(every)]
-        return _EVERY[1]  # type: ignore[no-any-return]
 
     def rows(
         self, predicates: Iterable[str], under: str = "", exclude: Iterable[Path] = ()
@@ -324,12 +322,6 @@ class Mentions:
         ask where the index holds its facts, :attr:`hold`)."""
         rows = self.rows(_DEPARTMENTS, exclude=exclude)
         return _department_index(rows) if self.hold else DepartmentIndex.from_rows(rows)
-
-    def departments_asked(self, exclude: Iterable[Path] = ()) -> DepartmentIndex:
-        """What :meth:`departments` gives, each jurisdiction's departments indexed when a
-        lookup asks for it (:meth:`DepartmentIndex.by_jurisdiction`): the plan and the build of
-        one document look up the names of its own jurisdiction and those enclosing it."""
-        return DepartmentIndex.by_jurisdiction(self.rows(_DEPARTMENTS, exclude=exclude))
 
     def documents(self, exclude: Iterable[Path] = ()) -> DocumentIndex:
         """The documents of the curated files (but ``exclude``) by 文号 and title (kept as
@@ -587,38 +579,66 @@ def facts_where(
     ``exclude``, each with its file's name, in the order of the files' names and of each
     file's triples."""
     assert column in ("s", "o", "name"), column
-    wanted, hidden = sorted(set(predicates)), sorted({mentions.name(p) for p in exclude})
+    wanted, left_out = sorted(set(predicates)), {mentions.name(p) for p in exclude}
+    hidden = sorted(left_out | mentions.over.keys())  # the files read over it: as read
     where = f"{column} = ? AND +p IN ({', '.join('?' * len(wanted))})"  # by column alone
     if hidden:
         where += f" AND name NOT IN ({', '.join('?' * len(hidden))})"
-    return list(
+    found = list(
         mentions.db.execute(
             f"SELECT name, s, p, o, lang, dt FROM facts WHERE {where} ORDER BY name, rowid",
             [value, *wanted, *hidden],
         )
     )
+    at = {"s": 0, "o": 2}.get(column)
+    over = [
+        (name, *f)
+        for name, facts in mentions.over.items()
+        if name not in left_out and (at is not None or name == value)
+        for f in facts
+        if f[1] in wanted and (at is None or f[at] == value)
+    ]
+    return sorted(found + over, key=lambda row: row[0]) if over else found
 
 
 def department_rows(
     mentions: Mentions, jurisdiction: str, exclude: Iterable[Path] = ()
 ) -> list[Row]:
     """What :meth:`Mentions.departments` is made of, for the departments of ``jurisdiction``
-    alone (those a curated file, but ``exclude``, gives that jurisdiction)."""
-    hidden = sorted({mentions.name(p) for p in exclude})
+    alone (those a curated file, but ``exclude``, gives that jurisdiction; the files read over
+    the index, :meth:`Mentions.overlay`, as read)."""
+    left_out = {mentions.name(p) for p in exclude}
+    hidden = sorted(left_out | mentions.over.keys())
+    over = {name: facts for name, facts in mentions.over.items() if name not in left_out and facts}
+    named = sorted(  # the departments of the jurisdiction in the files read over the index
+        {
+            f[0]
+            for facts in over.values()
+            for f in facts
+            if f[1:3] == (_DEPARTMENTS[0], jurisdiction)
+        }
+    )
     # by the object, then by subject (``+p``: never the index of predicates, whose rows of
     # labels grow with the corpus)
-    where = "+p IN (?, ?, ?) AND s IN (SELECT s FROM facts WHERE +p = ? AND o = ?"
+    where = "+p IN (?, ?, ?) AND (s IN (SELECT s FROM facts WHERE +p = ? AND o = ?"
     args = [*_DEPARTMENTS, _DEPARTMENTS[0], jurisdiction]
-    if hidden:
-        where += f" AND name NOT IN ({', '.join('?' * len(hidden))})"
-        args += hidden
-    where += ")"
-    if hidden:
-        where += f" AND name NOT IN ({', '.join('?' * len(hidden))})"
-        args += hidden
-    return [
-        (s, p, o, lang)
-        for s, p, o, lang in mentions.db.execute(
-            f"SELECT s, p, o, lang FROM facts WHERE {where} ORDER BY name, rowid", args
-        )
+    not_hidden = f" AND name NOT IN ({', '.join('?' * len(hidden))})" if hidden else ""
+    where += not_hidden + ")"
+    args += hidden
+    if named:
+        where += f" OR s IN ({', '.join('?' * len(named))})"
+        args += named
+    where += ")" + not_hidden
+    args += hidden
+    query = f"SELECT name, s, p, o, lang FROM facts WHERE {where} ORDER BY name, rowid"
+    found = list(mentions.db.execute(query, args))
+    subjects = {row[1] for row in found} | set(named)
+    found += [
+        (name, f[0], f[1], f[2], f[3])
+        for name, facts in over.items()
+        for f in facts
+        if f[0] in subjects and f[1] in _DEPARTMENTS
     ]
+    if over:
+        found.sort(key=lambda row: row[0])  # stable: each file's rows in their order
+    return [(s, p, o, lang) for _, s, p, o, lang in found]

@@ -3,13 +3,15 @@ back as it was if the rebuild fails or the document brings a violation the corpu
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from policygraph import checks
 from policygraph.build import GIVEN, GIVEN_ABOUT, BuildResult, Given, build
-from policygraph.checks import scope
+from policygraph.checks import asked, scope
 from policygraph.checks.mentions import Mentions
 from policygraph.checks.report import Report, Result
 from policygraph.corpus import Corpus, transaction, write_atomic
@@ -56,23 +58,28 @@ def apply(corpus: Corpus, p: Plan) -> Applied:
         return Applied(False, refused.report, None, refused.new)
 
 
-def _given(corpus: Corpus, written: list[Path]) -> Given | None:
+@contextlib.contextmanager
+def _given(corpus: Corpus, written: list[Path]) -> Iterator[Given | None]:
     """What the build reads of the curated files: the index kept on disk (``checks.mentions``,
     as ``scope.before`` brought it up to the corpus before the write) with the graph files
     just ``written`` read over it (the index itself is left as it was: the scoped validation
-    asks it what the ingest changed); None without a cache."""
+    asks it what the ingest changed), open while the build reads the departments of each
+    jurisdiction it asks for; None without a cache."""
     mentions = Mentions.open(corpus)
     if mentions is None:
-        return None
+        yield None
+        return
     try:
-        mentions.overlay([p for p in written if p.suffix == ".ttl"])
-        return Given(
-            mentions.graph([str(t) for t in GIVEN], about=[str(t) for t in GIVEN_ABOUT]),
-            mentions.departments_asked(),
-            mentions.documents(),
-        )
-    except (OSError, sqlite3.Error, SyntaxError, ValueError):
-        return None  # the build reads the curated graph (and says what it cannot read)
+        try:
+            mentions.overlay([p for p in written if p.suffix == ".ttl"])
+            given: Given | None = Given(
+                mentions.graph([str(t) for t in GIVEN], about=[str(t) for t in GIVEN_ABOUT]),
+                asked.Departments(mentions, ()),
+                mentions.documents(),
+            )
+        except (OSError, sqlite3.Error, SyntaxError, ValueError):
+            given = None  # the build reads the curated graph (and says what it cannot read)
+        yield given
     finally:
         mentions.close()
 
@@ -85,8 +92,10 @@ def _apply(corpus: Corpus, p: Plan, allowed: set[tuple[str, str, str, str]]) -> 
         write_atomic(targets)
         # joins the transaction, and saves the files it rewrites; the text is parsed already,
         # and the curated files are read from the index kept on disk, where there is one
-        given = _given(corpus, list(targets)) if was is not None else None
-        result = build(corpus, {str(p.doc): (p.text, p.structure)}, given)
+        with (
+            _given(corpus, list(targets)) if was is not None else contextlib.nullcontext() as given
+        ):
+            result = build(corpus, {str(p.doc): (p.text, p.structure)}, given)
         scoped = scope.validate_added(corpus, was) if was is not None else None
         report = scoped if scoped is not None else checks.validate(corpus)
         new = [r for r in report.of("Violation") if _key(r) not in allowed]

@@ -16,27 +16,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import os
 import sqlite3
-from collections.abc import Generator, Iterable
 from pathlib import Path
-from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 
-from policygraph import departments
 from policygraph.build import GIVEN, GIVEN_ABOUT, Given
-from policygraph.checks.mentions import (
-    DOCUMENTS,
-    Mentions,
-    _term,
-    department_rows,
-    facts_where,
-    reindex,
-)
+from policygraph.checks.asked import Departments
+from policygraph.checks.mentions import DOCUMENTS, Mentions, facts_where, reindex
 from policygraph.corpus import Corpus
-from policygraph.departments import DepartmentIndex
-from policygraph.ingest.plan import _FACTS, _METADATA, Known
+from policygraph.ingest.plan import Known
 from policygraph.text.citations import DocumentIndex
 
 
@@ -117,15 +106,15 @@ class OnDisk:
         m = self.mentions
         return Given(
             m.graph([str(t) for t in GIVEN], about=[str(t) for t in GIVEN_ABOUT]),
-            _Departments(m, ()),
+            Departments(m, ()),
             m.documents(),
         )
 
 
 class _Known(Known):
-    """What a plan reads of the corpus, from the index on disk kept by :class:`OnDisk`: the
-    departments of the jurisdictions a lookup asks for, the facts of the documents and sources
-    a plan asks about, each read as asked."""
+    """What a plan reads of the corpus, from the index on disk kept by :class:`OnDisk`, as
+    :class:`Known` reads it (each part as asked), with the documents by 文号 and title kept by
+    the batch and what the curated files say of a register's body read once."""
 
     def __init__(self, on_disk: OnDisk, own: frozenset[Path] = frozenset()) -> None:
         super().__init__(on_disk.mentions.corpus, False, own)
@@ -140,146 +129,10 @@ class _Known(Known):
         return self.on_disk.described(iri)
 
     @functools.cached_property
-    def departments(self) -> DepartmentIndex:
-        return _Departments(self.on_disk.mentions, self.own)
-
-    @functools.cached_property
     def documents(self) -> DocumentIndex:
         if any(p.is_file() for p in self.own):  # planned again: the index without its files
             return self.on_disk.mentions.documents(exclude=self.own)
         return self.on_disk.documents
-
-    @functools.cached_property
-    def facts(self) -> Graph:
-        return _Facts(self.on_disk.mentions, _FACTS, self.own, about=DOCUMENTS)
-
-    @functools.cached_property
-    def metadata(self) -> Graph:
-        return _Facts(self.on_disk.mentions, _METADATA, (), under="data/sources/")
-
-
-class _Facts(Graph):
-    """The facts of the index (of ``predicates``, but those of the files ``exclude``) as an
-    rdflib graph filled as it is asked: a pattern naming a subject reads that subject's facts,
-    one naming an object the facts with that object; any other, all of them."""
-
-    def __init__(
-        self,
-        mentions: Mentions,
-        predicates: list[str],
-        exclude: Iterable[Path],
-        about: list[str] | None = None,
-        under: str = "",
-    ) -> None:
-        super().__init__()
-        self.m, self.wanted, self.exclude = mentions, predicates, list(exclude)
-        self.about, self.under = about, under
-        self.asked: set[tuple[str, str]] = set()
-
-    def triples(self, triple: Any) -> Generator[Any, None, None]:
-        s, _, o = triple
-        if isinstance(s, URIRef):
-            self._read("s", str(s))
-        elif isinstance(o, URIRef | Literal):
-            self._read("o", str(o))
-        else:
-            self._read("", "")
-        yield from super().triples(triple)
-
-    def _read(self, column: str, value: str) -> None:
-        if (column, value) in self.asked or ("", "") in self.asked:
-            return
-        self.asked.add((column, value))
-        if not column:
-            found = self.m.graph(self.wanted, self.under, self.exclude, self.about or ())
-            self.addN((s, p, o, self) for s, p, o in found)
-            return
-        rows = facts_where(self.m, column, value, self.wanted, self.exclude)
-        subjects = {s for name, s, *_ in rows if name.startswith(self.under)}
-        for subject in sorted(subjects):
-            if self.about and not facts_where(self.m, "s", subject, self.about):
-                subjects.discard(subject)  # not a document (as the index has it)
-        self.addN(
-            (URIRef(s), URIRef(p), _term(o, lang, dt), self)
-            for name, s, p, o, lang, dt in rows
-            if s in subjects and name.startswith(self.under)
-        )
-
-
-class _Departments(departments.LazyIndex):
-    """The departments of the index, read jurisdiction by jurisdiction as a lookup asks for one
-    (a document's lookups ask for its own jurisdiction and those enclosing it); everything only
-    for a lookup in no jurisdiction."""
-
-    def __init__(self, mentions: Mentions, exclude: Iterable[Path]) -> None:
-        super().__init__(Graph())
-        self.m, self.exclude, self.read = mentions, list(exclude), set[str]()
-        self.everything = False
-        self.digests: dict[str, str] = {}  # of each jurisdiction asked, read from the index
-        self.pid = os.getpid()
-
-    def _reading(self) -> Mentions:
-        """The index; in a forked worker (a build's), through a connection of the worker's."""
-        if self.pid != os.getpid():
-            self.m, self.pid = self.m.reader(), os.getpid()
-        return self.m
-
-    def _load(self, jurisdiction: str) -> None:
-        if self.everything or jurisdiction in self.read:
-            return
-        self.read.add(jurisdiction)
-        rows = department_rows(self._reading(), jurisdiction, self.exclude)
-        self._merge(DepartmentIndex.from_rows(rows))
-
-    def _load_all(self) -> None:
-        if not self.everything:
-            self.everything = True
-            self._merge(self._reading().departments(exclude=self.exclude))
-
-    def _merge(self, part: DepartmentIndex) -> None:
-        for iri in sorted(part.labels):
-            if iri in self.labels:
-                continue
-            self.jurisdiction[iri], self.pref_label[iri] = (
-                part.jurisdiction[iri],
-                part.pref_label[iri],
-            )
-            self.labels[iri], self.written[iri] = set(), set(part.written.get(iri, ()))
-            for label in sorted(part.labels[iri]):
-                self._link(iri, label)
-
-    def lookup(self, name: str, jurisdiction: str | None = None) -> URIRef | None:
-        if not jurisdiction:
-            self._load_all()
-        return super().lookup(name, jurisdiction)
-
-    def fingerprint(self, jurisdiction: str | None) -> str:
-        if jurisdiction is None:  # every jurisdiction's
-            self._load_all()
-        return super().fingerprint(jurisdiction)
-
-    def _fingerprint_in(self, jurisdiction: str) -> str:
-        """The digest of one jurisdiction's departments, from its rows in the index (none of
-        them indexed): what :meth:`DepartmentIndex._fingerprints` gives of them."""
-        if self.everything:
-            return super()._fingerprint_in(jurisdiction)
-        if jurisdiction not in self.digests:
-            rows = department_rows(self._reading(), jurisdiction, self.exclude)
-            self.digests[jurisdiction] = departments.fingerprints_of(rows).get(jurisdiction, "")
-        return self.digests[jurisdiction]
-
-    def copy(self) -> DepartmentIndex:
-        return _Layer(self)
-
-
-class _Layer(departments._Layer):
-    """A plan's own departments over :class:`_Departments`: a lookup in no jurisdiction reads
-    every department first."""
-
-    def lookup(self, name: str, jurisdiction: str | None = None) -> URIRef | None:
-        if not jurisdiction and isinstance(self.base, _Departments):
-            self.base._load_all()
-        return super().lookup(name, jurisdiction)
 
 
 __all__ = ["OnDisk"]

@@ -16,6 +16,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from policygraph.build import provision_iris
+from policygraph.checks import asked
 from policygraph.checks.mentions import DOCUMENTS, Mentions
 from policygraph.corpus import Corpus, parse_turtle, parts_of, sha256_of
 from policygraph.departments import DepartmentIndex, unprefixed
@@ -119,7 +120,7 @@ class Known:
     def departments(self) -> DepartmentIndex:
         if self.mentions is None:
             return DepartmentIndex.of(self.curated, parts_of(self.curated))
-        return self.mentions.departments_asked(exclude=self.own)
+        return asked.Departments(self.mentions, self.own)  # a jurisdiction at a time
 
     @functools.cached_property
     def documents(self) -> DocumentIndex:
@@ -131,13 +132,13 @@ class Known:
     def facts(self) -> Graph:
         if self.mentions is None:
             return self.curated
-        return self.mentions.graph(_FACTS, exclude=self.own, about=DOCUMENTS)
+        return asked.Facts(self.mentions, _FACTS, self.own, about=DOCUMENTS)  # as asked
 
     @functools.cached_property
     def metadata(self) -> Graph:
         if self.mentions is None:
             return self.corpus.metadata()
-        return self.mentions.graph(_METADATA, under="data/sources/")
+        return asked.Facts(self.mentions, _METADATA, (), under="data/sources/")
 
     def held(self, iri: URIRef) -> Graph:
         if self.mentions is None:
