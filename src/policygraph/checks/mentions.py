@@ -78,22 +78,10 @@ FACTS = frozenset(
         ),
     )
 )
-# those with a row or so per document or source: found by the index of predicates
-_FEW = frozenset(
-    str(PG[local])
-    for local in [
-        "titleVariant",
-        "shortName",
-        "level",
-        "sourceText",
-        "fileName",
-        "sha256",
-        "extractionProfile",
-        "describes",
-        "textFileName",
-        "textSha256",
-    ]
-) | {str(ELI.id_local), str(ELI.title), str(DCT.title)}
+# those with a row or so per document or source, found by the index of predicates: not those
+# of every node, department or curated quote
+_MANY = (RDF.type, SKOS.prefLabel, SKOS.altLabel, PROV.wasDerivedFrom, PG.jurisdiction)
+_FEW = FACTS - {str(t) for t in (*_MANY, PG.quote, PG.quoteStart, PG.quoteOccurrence)}
 
 
 def data_files(corpus: Corpus) -> list[Path]:
