@@ -13,7 +13,13 @@ from rdflib import URIRef
 from typer.testing import CliRunner
 
 from policygraph.checks import asked as asked_module
-from policygraph.checks.mentions import _DEPARTMENTS, Mentions, department_rows, facts_where
+from policygraph.checks.mentions import (
+    _DEPARTMENTS,
+    Mentions,
+    department_rows,
+    facts_where,
+    kept_digest,
+)
 from policygraph.cli.app import app
 from policygraph.corpus import Corpus
 from policygraph.departments import DepartmentIndex
@@ -32,6 +38,7 @@ def dept(iri: str, jurisdictions: list[str], pref: str, *alt: str) -> list[Row]:
 
 
 ORG = "https://example.org/org/"
+GX = "https://w3id.org/policygraph/org/gx/government-general-office"  # of Guangxi (departments.ttl)
 ROWS: list[Row] = [
     *dept(ORG + "cn/czb", ["cn"], "财政部"),
     *dept(ORG + "cn/tjj", ["cn"], "国家统计局", "统计局"),
@@ -230,17 +237,24 @@ def test_the_files_read_over_the_index_are_read_as_if_it_held_them(tmp_home: Cor
     the scoped validation): each jurisdiction's rows, those of the files written, and the
     digests, as an index that holds those files gives them."""
     from policygraph.checks.asked import Departments
+    from policygraph.departments import fingerprints_of
 
     departments = tmp_home.ttl / "departments.ttl"
     over, held = Mentions.open(tmp_home), Mentions.open(tmp_home)
     assert over is not None and held is not None
     over.refresh()
+    before = {o for _, p, o, _ in over.rows(_DEPARTMENTS) if p == _DEPARTMENTS[0]}
+    made = Departments(over, ())  # every digest kept: those of the files read over are not theirs
+    for place in sorted(before | {"cn-gx-nowhere"}):
+        made.fingerprint(place)
+    made.keep()
+    assert kept_digest(over, "cn-gx-liuzhou") and kept_digest(over, "cn-gx-nowhere") == ""
     text = departments.read_text(encoding="utf-8")
     assert "柳州市科学技术局" in text
     departments.write_text(  # a label changed, and a department added in a new jurisdiction
         text.replace("柳州市科学技术局", "柳州市科学技术局（新）")
-        + '\n<https://example.org/org/cn-gx-hechi/kjj> pg:jurisdiction "cn-gx-hechi" ;\n'
-        '    skos:prefLabel "河池市科学技术局"@zh ; skos:altLabel "市科技局"@zh .\n',
+        + '\n<https://example.org/org/cn-gx-nowhere/kjj> pg:jurisdiction "cn-gx-nowhere" ;\n'
+        '    skos:prefLabel "某市科学技术局"@zh ; skos:altLabel "市科技局"@zh .\n',
         encoding="utf-8",
     )
     new = tmp_home.ttl / "new-departments.ttl"
@@ -253,7 +267,7 @@ def test_the_files_read_over_the_index_are_read_as_if_it_held_them(tmp_home: Cor
     )
     over.overlay([departments, new])
     places = sorted({o for _, p, o, _ in over.rows(_DEPARTMENTS) if p == _DEPARTMENTS[0]})
-    assert {"cn-gx-hechi", "cn-gx-liuzhou"} <= set(places)
+    assert {"cn-gx-nowhere", "cn-gx-liuzhou"} <= set(places)
     asked = Departments(over, ())
     read = [
         (department_rows(over, j), asked.fingerprint(j), asked.lookup("市科技局", j))
@@ -262,19 +276,73 @@ def test_the_files_read_over_the_index_are_read_as_if_it_held_them(tmp_home: Cor
     rows = over.rows(_DEPARTMENTS)
     liuzhou = "https://w3id.org/policygraph/org/gx/liuzhou/science-technology"
     facts = [
-        facts_where(over, c, v, _DEPARTMENTS) for c, v in [("s", liuzhou), ("o", "cn-gx-hechi")]
+        facts_where(over, c, v, _DEPARTMENTS) for c, v in [("s", liuzhou), ("o", "cn-gx-nowhere")]
     ]
     assert facts[1] and "柳州市科学技术局（新）" in str(facts[0])
     assert asked.lookup("柳州市科学技术局（新）", "cn-gx-liuzhou")
     assert asked.lookup("柳州市新局", "cn-gx-liuzhou")
     assert asked.lookup("柳州市科学技术局", "cn-gx-liuzhou") is None
     held.refresh()  # the same index (one file), now holding the files
+    assert kept_digest(held, "cn-gx-liuzhou") is None and kept_digest(held, "cn-gx-nowhere") is None
+    still = dict(held.db.execute("SELECT jurisdiction, digest FROM digests"))
+    assert still == {j: fingerprints_of(held.rows(_DEPARTMENTS)).get(j, "") for j in still}
     whole = DepartmentIndex.from_rows(held.rows(_DEPARTMENTS))
     assert rows == held.rows(_DEPARTMENTS)
     assert facts == [
-        facts_where(held, c, v, _DEPARTMENTS) for c, v in [("s", liuzhou), ("o", "cn-gx-hechi")]
+        facts_where(held, c, v, _DEPARTMENTS) for c, v in [("s", liuzhou), ("o", "cn-gx-nowhere")]
     ]
     assert read == [
         (department_rows(held, j), whole.fingerprint(j), whole.lookup("市科技局", j))
         for j in places
     ]
+
+
+def test_each_kept_digest_is_the_one_made_again(tmp_home: Corpus) -> None:
+    """The build of an ingest keeps each jurisdiction's departments' digest in the index; a
+    file stating facts of a jurisdiction's departments changed (a label edited, a department
+    moved to another jurisdiction) forgets that jurisdiction's, and each digest still kept is
+    the one made again from the index."""
+    from policygraph.departments import fingerprints_of
+
+    r = ingest(tmp_home, FIX / "qujing-plan.txt", "cn-yn-qujing")
+    assert r.startswith("0\n"), r
+    index = Mentions.open(tmp_home)
+    assert index is not None
+    kept = dict(index.db.execute("SELECT jurisdiction, digest FROM digests"))
+    assert {"cn", "cn-gx", "cn-gx-liuzhou", "cn-yn"} <= kept.keys()
+    assert "cn-yn-qujing" not in kept  # the ingest's own files state its departments: made anew
+    assert kept == {j: fingerprints_of(index.rows(_DEPARTMENTS)).get(j, "") for j in kept}
+
+    def kept_now() -> dict[str, str]:
+        index.refresh()
+        return dict(index.db.execute("SELECT jurisdiction, digest FROM digests"))
+
+    def fresh(kept: dict[str, str]) -> dict[str, str]:
+        return {j: fingerprints_of(index.rows(_DEPARTMENTS)).get(j, "") for j in kept}
+
+    extra = tmp_home.ttl / "extra-departments.ttl"
+    prefixes = (
+        "@prefix pg: <https://w3id.org/policygraph/ontology#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+    )
+    new = '<https://example.org/org/new> skos:prefLabel "新局"@zh ; pg:jurisdiction "{}" .\n'
+    label = f'<{GX}> skos:altLabel "自治区某厅"@zh .\n'  # a label of a department held elsewhere
+    extra.write_text(prefixes + new.format("cn-gx-liuzhou") + label, encoding="utf-8")
+    now = kept_now()
+    assert not {"cn-gx", "cn-gx-liuzhou"} & now.keys()
+    assert {"cn", "cn-yn"} <= now.keys() and now == fresh(now)
+    made = asked_module.Departments(index, ())
+    made.fingerprint("cn-gx-liuzhou")
+    made.keep()
+    assert {"cn-gx", "cn-gx-liuzhou"} <= kept_now().keys()
+    extra.write_text(prefixes + new.format("cn-yn"), encoding="utf-8")  # moved to Yunnan
+    now = kept_now()
+    assert not {"cn-yn", "cn-gx-liuzhou"} & now.keys()  # where it is, and where it was
+    assert "cn-gx" not in now  # the label no longer written
+    assert "cn" in now and now == fresh(now)
+    r = ingest(tmp_home, FIX / "yunnan-measures.txt", "cn-yn")  # the build keeps them again
+    assert r.startswith("0\n"), r
+    again = dict(index.db.execute("SELECT jurisdiction, digest FROM digests"))
+    assert {"cn-gx", "cn-gx-liuzhou", "cn-yn-qujing"} <= again.keys()
+    assert again == {j: fingerprints_of(index.rows(_DEPARTMENTS)).get(j, "") for j in again}
+    index.close()

@@ -229,6 +229,10 @@ class DepartmentIndex:
     def __contains__(self, iri: object) -> bool:
         return iri in self.pref_label
 
+    def keep(self) -> None:
+        """Keep what this index made for the next build (an index read from disk keeps the
+        digests it made, ``checks.asked``); this one, nothing."""
+
     def fingerprint(self, jurisdiction: str | None) -> str:
         """A digest of everything :meth:`lookup` reads for a document of ``jurisdiction``: the
         departments of it and of the jurisdictions enclosing it, with all their labels (of

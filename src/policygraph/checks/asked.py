@@ -7,6 +7,7 @@ department's rows read and grouped for one more document took 1.6 s, twice.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Generator, Iterable
 from pathlib import Path
@@ -15,7 +16,15 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 
 from policygraph import departments
-from policygraph.checks.mentions import Mentions, _term, department_rows, facts_where
+from policygraph.checks.mentions import (
+    Mentions,
+    _term,
+    department_rows,
+    facts_where,
+    keep_digests,
+    kept_digest,
+    touched,
+)
 from policygraph.departments import DepartmentIndex
 
 
@@ -77,6 +86,7 @@ class Departments(departments.LazyIndex):
         self.m, self.exclude, self.read = mentions, list(exclude), set[str]()
         self.everything = False
         self.digests: dict[str, str] = {}  # of each jurisdiction asked, read from the index
+        self.made: dict[str, str] = {}  # those made here, to keep (:meth:`keep`)
         self.pid = os.getpid()
 
     def _reading(self) -> Mentions:
@@ -125,9 +135,29 @@ class Departments(departments.LazyIndex):
         if self.everything:
             return super()._fingerprint_in(jurisdiction)
         if jurisdiction not in self.digests:
-            rows = department_rows(self._reading(), jurisdiction, self.exclude)
-            self.digests[jurisdiction] = departments.fingerprints_of(rows).get(jurisdiction, "")
+            m = self._reading()
+            own = jurisdiction in self._touched
+            found = None if own else kept_digest(m, jurisdiction)
+            if found is None:
+                rows = department_rows(m, jurisdiction, self.exclude)
+                found = departments.fingerprints_of(rows).get(jurisdiction, "")
+                if not own:
+                    self.made[jurisdiction] = found
+            self.digests[jurisdiction] = found
         return self.digests[jurisdiction]
+
+    @functools.cached_property
+    def _touched(self) -> set[str]:
+        """The jurisdictions whose kept digests are not this index's (its files left out or
+        read over the index state facts of their departments)."""
+        return touched(self._reading(), self.exclude)
+
+    def keep(self) -> None:
+        """Keep the digests made here in the index, for the next build (in this process:
+        a forked worker's are its own)."""
+        if self.pid == os.getpid():
+            keep_digests(self.m, self.made)
+        self.made = {}
 
     def copy(self) -> DepartmentIndex:
         return _Layer(self)

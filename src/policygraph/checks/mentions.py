@@ -29,7 +29,7 @@ from policygraph.text.citations import DocumentIndex
 if TYPE_CHECKING:
     from rdflib import Graph
 
-FORMAT = "2"  # bumped when what the index holds changes
+FORMAT = "3"  # bumped when what the index holds changes (3: the kept digests)
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, stamp TEXT, sha256 TEXT)",
     "CREATE TABLE IF NOT EXISTS subj (iri TEXT, name TEXT)",
@@ -44,6 +44,10 @@ _SCHEMA = (
     # by subject and by object's value: what a plan asks of one document, one jurisdiction
     "CREATE INDEX IF NOT EXISTS facts_s ON facts (s)",
     "CREATE INDEX IF NOT EXISTS facts_o ON facts (o)",
+    # each jurisdiction's departments' digest (``departments.fingerprints_of``), kept once made
+    # and forgotten when a file stating facts of its departments changes (:func:`_unkeep`): the
+    # build of one more document asks for every jurisdiction's (7,800 at 10,000 documents)
+    "CREATE TABLE IF NOT EXISTS digests (jurisdiction TEXT PRIMARY KEY, digest TEXT)",
 )
 # What the plan and the build read of the curated files (departments, documents, sources,
 # curated quotes), kept per file so that neither parses every curated file of the corpus
@@ -217,6 +221,7 @@ class Mentions:
         return changed, gone
 
     def _forget(self, name: str) -> None:
+        _unkeep(self.db, name)
         for table in ("files", "subj", "obj", "facts"):
             self.db.execute(f"DELETE FROM {table} WHERE name = ?", (name,))
 
@@ -232,6 +237,7 @@ class Mentions:
         self.db.executemany(
             "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?)", ((name, *f) for f in facts)
         )
+        _unkeep(self.db, name)
 
     def overlay(self, files: Iterable[Path]) -> None:
         """Read the facts of ``files`` as they are now over what the index holds of them (for
@@ -630,3 +636,63 @@ def department_rows(
     if over:
         found.sort(key=lambda row: row[0])  # stable: each file's rows in their order
     return [(s, p, o, lang) for _, s, p, o, lang in found]
+
+
+# the jurisdictions of the departments a file states facts of (as the index holds it)
+_JURISDICTIONS_OF_FILE = (
+    "SELECT DISTINCT o FROM facts WHERE +p = ? AND s IN "
+    "(SELECT s FROM facts WHERE name = ? AND +p IN (?, ?, ?))"
+)
+
+
+def _unkeep(db: sqlite3.Connection, name: str) -> None:
+    """Forget the kept digests of the jurisdictions whose departments the file ``name`` states
+    facts of, as the index holds it (called before it is forgotten and after it is indexed: a
+    department moved to another jurisdiction changes both)."""
+    db.execute(
+        f"DELETE FROM digests WHERE jurisdiction IN ({_JURISDICTIONS_OF_FILE})",
+        (_DEPARTMENTS[0], name, *_DEPARTMENTS),
+    )
+
+
+def touched(mentions: Mentions, exclude: Iterable[Path] = ()) -> set[str]:
+    """The jurisdictions whose departments read otherwise with the files ``exclude`` left out
+    and the files read over the index as read: those whose departments these files state
+    facts of, as the index holds them and as read (their kept digests are not theirs)."""
+    names = sorted({mentions.name(p) for p in exclude} | mentions.over.keys())
+    found: set[str] = set()
+    for name in names:
+        query = _JURISDICTIONS_OF_FILE
+        found.update(
+            o for (o,) in mentions.db.execute(query, (_DEPARTMENTS[0], name, *_DEPARTMENTS))
+        )
+    subjects = {f[0] for facts in mentions.over.values() for f in facts if f[1] in _DEPARTMENTS}
+    for subject in sorted(subjects):
+        found.update(row[3] for row in facts_where(mentions, "s", subject, _DEPARTMENTS[:1]))
+    return found
+
+
+def kept_digest(mentions: Mentions, jurisdiction: str) -> str | None:
+    """The kept digest of ``jurisdiction``'s departments, if one is kept."""
+    row = mentions.db.execute(
+        "SELECT digest FROM digests WHERE jurisdiction = ?", (jurisdiction,)
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
+def keep_digests(mentions: Mentions, digests: dict[str, str]) -> None:
+    """Keep ``digests`` (made from the index as it holds the files: none of a jurisdiction
+    :func:`touched`), in one write, in the caller's transaction where it has one; not where the
+    index cannot be written (a forked worker's connection reads only)."""
+    if not digests:
+        return
+    db, own = mentions.db, not mentions.db.in_transaction
+    with contextlib.suppress(sqlite3.Error):
+        if own:
+            db.execute("BEGIN")
+        db.executemany("INSERT OR REPLACE INTO digests VALUES (?, ?)", sorted(digests.items()))
+        if own:
+            db.execute("COMMIT")
+    if own and db.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")

@@ -80,6 +80,8 @@ def _given(corpus: Corpus, written: list[Path]) -> Iterator[Given | None]:
         except (OSError, sqlite3.Error, SyntaxError, ValueError):
             given = None  # the build reads the curated graph (and says what it cannot read)
         yield given
+        if given is not None:
+            given.departments.keep()  # the digests it made, for the next build
     finally:
         mentions.close()
 

@@ -383,7 +383,10 @@ def _rebuilt(corpus: Corpus, parsed: _Parsed | None, index: OnDisk | None) -> li
     with the index brought up to them and committed, so that the validation after it reads the
     index as the files are (the validation in parts opens it; a transaction held open here
     would make it wait, and then fall back to the one store)."""
-    result = build(corpus, parsed, index.given() if index is not None else None)
+    given = index.given() if index is not None else None
+    result = build(corpus, parsed, given)
+    if given is not None:
+        given.departments.keep()  # the digests it made, for the next build
     files = [*result.written, *result.removed]
     if index is not None:
         index.wrote(files)
