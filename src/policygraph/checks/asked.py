@@ -2,7 +2,10 @@
 filled pattern by pattern (:class:`Facts`), its departments a jurisdiction at a time
 (:class:`Departments`). What one more document, or each document of a batch, reads of the corpus
 then depends on what it names, not on the corpus's size: at 10,000 documents, every
-department's rows read and grouped for one more document took 1.6 s, twice.
+department's rows read and grouped for one more document took 1.6 s, twice. A build asks for
+the digest of every jurisdiction's departments: each is kept in the index once made
+(``mentions.keep_digests``), but those of the jurisdictions the files read over the index or
+left out touch.
 """
 
 from __future__ import annotations
@@ -164,7 +167,7 @@ class Departments(departments.LazyIndex):
 
 
 class _Layer(departments._Layer):
-    """A plan's own departments over :class:`_Departments`: a lookup in no jurisdiction reads
+    """A plan's own departments over :class:`Departments`: a lookup in no jurisdiction reads
     every department first."""
 
     def lookup(self, name: str, jurisdiction: str | None = None) -> URIRef | None:
