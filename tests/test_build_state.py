@@ -141,3 +141,24 @@ def test_the_inputs_remember_the_digests_once_not_once_a_file(
     assert len(built) >= 4  # the instrument: several built files to ask about
     state.inputs(tmp_home)
     assert 1 <= len(writes) <= 2
+
+
+def test_a_snapshot_picks_each_listing_once_and_again_after_a_renewal(tmp_home: Corpus) -> None:
+    """The names under a folder are picked once a snapshot (the kept report's key asks twice
+    an ingest), each caller given its own list; a file the process wrote and renewed is among
+    them next time, and one it removed is not."""
+    from policygraph import corpus as corpus_module
+
+    files = corpus_module.snapshot(tmp_home)
+    first = files.names("data")
+    assert "data/ttl/departments.ttl" in first
+    first.append("data/ttl/not-there.ttl")  # the caller's list: not the snapshot's
+    assert "data/ttl/not-there.ttl" not in files.names("data")
+    assert files.names("data") == files.names("data")[:] and files.names("ontology")
+    new, gone = tmp_home.ttl / "new.ttl", tmp_home.ttl / "departments.ttl"
+    new.write_text("# new\n", encoding="utf-8")
+    gone.unlink()
+    files.renew({"data/ttl/new.ttl", "data/ttl/departments.ttl"})
+    now = files.names("data")
+    assert "data/ttl/new.ttl" in now and "data/ttl/departments.ttl" not in now
+    assert now == sorted(now, key=lambda n: n.split("/"))

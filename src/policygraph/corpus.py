@@ -628,6 +628,7 @@ class Snapshot:
         self._known: dict[str, tuple[str, bool]] = {}  # name -> (SHA-256, built), read
         self._remembered: dict[str, Any] | None = None
         self._sorted: list[str] | None = None  # the names as paths sort, once asked
+        self._picked: dict[tuple[tuple[str, ...], bool], list[str]] = {}  # :meth:`names`'s
         self._dirty = False  # digests learnt and not yet written
         self.deferred = False  # held by a transaction: written when it ends (:meth:`flush`)
 
@@ -637,12 +638,16 @@ class Snapshot:
         wanted = tuple(f"{top.strip('/')}/" for top in tops)
         if self._sorted is None:  # sorted once (a process asks many times; ``renew`` resorts)
             self._sorted = sorted(self.stamps, key=lambda n: n.split("/"))
-        return [
-            n
-            for n in self._sorted
-            if (not wanted or n.startswith(wanted))
-            and (hidden or not (n.startswith(".") or "/." in n))  # no part starts with a dot
-        ]
+            self._picked = {}
+        if (wanted, hidden) not in self._picked:  # each ask once (the kept report's key asks
+            # twice an ingest: 0.4 s at 10,000 documents, the names of 53,000 files picked)
+            self._picked[wanted, hidden] = [
+                n
+                for n in self._sorted
+                if (not wanted or n.startswith(wanted))
+                and (hidden or not (n.startswith(".") or "/." in n))  # no part starts with a dot
+            ]
+        return list(self._picked[wanted, hidden])
 
     def stamp(self, name: str) -> FileStamp | None:
         return self.stamps.get(name)
