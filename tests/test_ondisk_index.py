@@ -204,14 +204,14 @@ def test_files_restamped_are_hashed_in_one_call_and_kept_in_the_index(
         mentions.close()
 
 
-def test_an_index_that_holds_nothing_reads_what_one_that_holds_reads(
+def test_either_way_of_reading_gives_the_same_rows_and_a_batchs_index_keeps_nothing(
     tmp_home: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The index reads each ask's predicates alone, by the index of predicates where they are
     few and by the index of files' names where they are many: either way the same rows in the
-    same order (the files' names, each file's triples). A batch's index (``Mentions.hold`` off)
-    keeps no department or document index in the process; it reads what the one that keeps
-    them reads."""
+    same order (the files' names, each file's triples), as the curated files have them. A
+    batch's index (``Mentions.hold`` off) keeps no department or document index in the
+    process; it reads what the one that keeps them reads."""
     from policygraph.build import GIVEN, GIVEN_ABOUT
     from policygraph.checks import mentions as module
 
@@ -228,6 +228,8 @@ def test_an_index_that_holds_nothing_reads_what_one_that_holds_reads(
         )
     assert read[frozenset()] == read[FACTS]
     assert read[FACTS][0] and read[FACTS][1] and read[FACTS][2]
+    assert set(read[FACTS][0]) <= union_facts(tmp_home)
+    assert set(held.graph(sorted(FACTS))) == union_facts(tmp_home)
     made = module._MADE[:], module._DOCUMENTS_MADE[:]
     departments, documents = alone.departments(), alone.documents()
     assert (module._MADE[:], module._DOCUMENTS_MADE[:]) == made  # kept nothing

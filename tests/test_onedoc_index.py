@@ -346,3 +346,95 @@ def test_each_kept_digest_is_the_one_made_again(tmp_home: Corpus) -> None:
     assert {"cn-gx", "cn-gx-liuzhou", "cn-yn-qujing"} <= again.keys()
     assert again == {j: fingerprints_of(index.rows(_DEPARTMENTS)).get(j, "") for j in again}
     index.close()
+
+
+def test_a_batch_keeps_the_digests_it_made_and_each_is_the_one_made_again(
+    tmp_home: Corpus, tmp_path: Path
+) -> None:
+    """A batch's rebuild keeps the digests it made, inside the batch's transaction; a file
+    stating departments written or changed by hand before the next batch forgets those of its
+    jurisdictions, and every digest kept is always the one made again from the index."""
+    import shutil
+
+    from policygraph.departments import fingerprints_of
+
+    def batch(*names: str) -> None:
+        folder = tmp_path / f"batch-{names[0]}"
+        folder.mkdir()
+        for name in names:
+            shutil.copy(FIX / name, folder / name)
+        result = runner.invoke(app, ["ingest", str(folder), "--home", str(tmp_home.root)])
+        assert result.exit_code in (0, 1), result.output
+        assert "added" in result.output
+
+    def kept() -> dict[str, str]:
+        index = Mentions.open(tmp_home)
+        assert index is not None
+        try:
+            index.refresh()
+            found = dict(index.db.execute("SELECT jurisdiction, digest FROM digests"))
+            fresh = fingerprints_of(index.rows(_DEPARTMENTS))
+            assert found == {j: fresh.get(j, "") for j in found}
+            return found
+        finally:
+            index.close()
+
+    batch("yunnan-measures.txt", "qujing-plan.txt")
+    assert {"cn", "cn-gx", "cn-gx-liuzhou"} <= kept().keys()
+    extra = tmp_home.ttl / "extra-departments.ttl"
+    prefixes = (
+        "@prefix pg: <https://w3id.org/policygraph/ontology#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+    )
+    new = '<https://example.org/org/new> skos:prefLabel "新局"@zh ; pg:jurisdiction "{}" .\n'
+    extra.write_text(prefixes + new.format("cn-gx-liuzhou"), encoding="utf-8")
+    batch("dali-notice.txt", "kunming-measures.txt")
+    assert {"cn-gx-liuzhou", "cn-yn"} <= kept().keys()
+    extra.write_text(prefixes + new.format("cn-yn"), encoding="utf-8")  # moved to Yunnan
+    assert not {"cn-gx-liuzhou", "cn-yn"} & kept().keys()
+
+
+def test_an_index_that_cannot_be_read_during_the_build_gives_way_to_the_curated_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the index cannot be read as the build of one more document asks (a lock held too
+    long, a damaged page), the build reads the curated graph instead: the same files."""
+    import sqlite3
+
+    def locked(*args: object) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    homes = [copy_home(tmp_path / name) for name in ("read", "locked")]
+    said = []
+    for k, home in enumerate(homes):
+        monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / f"cache{k}"))
+        with monkeypatch.context() as m:
+            if k == 1:
+                m.setattr(asked_module, "kept_digest", locked)
+            said.append(ingest(home, FIX / "qujing-plan.txt", "cn-yn-qujing"))
+    assert said[0] == said[1] and said[0].startswith("0\n")
+    every, read = files_of(homes[0]), files_of(homes[1])
+    assert [n for n in every if every[n] != read.get(n)] == []
+
+
+def test_digests_made_before_another_writer_changed_the_index_are_not_kept(
+    tmp_home: Corpus,
+) -> None:
+    """A build reads the index as it asks, in no transaction of its own: where another process
+    brings the index up to a changed file meanwhile (it forgets digests not yet kept), the
+    digests the build made before are not kept."""
+    reader, writer = Mentions.open(tmp_home), Mentions.open(tmp_home)
+    assert reader is not None and writer is not None
+    reader.refresh()
+    made = asked_module.Departments(reader, ())
+    old = made.fingerprint("cn-gx-liuzhou")
+    departments = tmp_home.ttl / "departments.ttl"
+    text = departments.read_text(encoding="utf-8")
+    departments.write_text(text.replace("柳州市科学技术局", "柳州市科技局（改）"), encoding="utf-8")
+    writer.refresh()  # another connection: the file indexed again
+    made.keep()
+    assert kept_digest(reader, "cn-gx-liuzhou") is None
+    again = asked_module.Departments(reader, ())
+    assert again.fingerprint("cn-gx-liuzhou") != old
+    again.keep()  # nothing changed since it first read: kept
+    assert kept_digest(reader, "cn-gx-liuzhou") == again.digests["cn-gx-liuzhou"]

@@ -433,5 +433,6 @@ def fingerprints_of(rows: Rows) -> dict[str, str]:
 
 
 def _digests(rows: dict[str, list[str]]) -> dict[str, str]:
-    """Each jurisdiction's digest of its departments' lines (in the order of the lines)."""
+    """Each jurisdiction's digest of its departments' lines (in the order of the lines). The
+    index of ``checks.mentions`` keeps these digests: bump its ``FORMAT`` when they change."""
     return {j: hashlib.sha256("\n".join(sorted(r)).encode()).hexdigest() for j, r in rows.items()}

@@ -22,6 +22,7 @@ from policygraph import departments
 from policygraph.checks.mentions import (
     Mentions,
     _term,
+    data_version,
     department_rows,
     facts_where,
     keep_digests,
@@ -90,12 +91,15 @@ class Departments(departments.LazyIndex):
         self.everything = False
         self.digests: dict[str, str] = {}  # of each jurisdiction asked, read from the index
         self.made: dict[str, str] = {}  # those made here, to keep (:meth:`keep`)
+        self.version: int | None = None  # the index's, before the first ask (:meth:`keep`)
         self.pid = os.getpid()
 
     def _reading(self) -> Mentions:
         """The index; in a forked worker (a build's), through a connection of the worker's."""
         if self.pid != os.getpid():
             self.m, self.pid = self.m.reader(), os.getpid()
+        elif self.version is None:
+            self.version = data_version(self.m)
         return self.m
 
     def _load(self, jurisdiction: str) -> None:
@@ -159,7 +163,7 @@ class Departments(departments.LazyIndex):
         """Keep the digests made here in the index, for the next build (in this process:
         a forked worker's are its own)."""
         if self.pid == os.getpid():
-            keep_digests(self.m, self.made)
+            keep_digests(self.m, self.made, self.version)
         self.made = {}
 
     def copy(self) -> DepartmentIndex:

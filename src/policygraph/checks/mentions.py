@@ -143,7 +143,6 @@ class Mentions:
 
     def __init__(self, corpus: Corpus, db: sqlite3.Connection, where: str = "") -> None:
         self.corpus, self.db, self.where = corpus, db, where
-        self.version: str | None = None  # a digest of the files the index holds, once asked
         self.root = corpus.root  # the files are named under it (as the corpus lists them)
         self.over: dict[str, list[Fact]] = {}  # files read over the index (:meth:`overlay`)
         # the department and document indexes made once a process for the plan and the build
@@ -205,7 +204,6 @@ class Mentions:
 
     def refresh(self) -> tuple[list[Path], list[str]]:
         """Bring the index up to the files as they are; what was changed and what was gone."""
-        self.version = None
         self.db.execute("BEGIN")  # one transaction: a commit per file touched took 17 ms each
         try:
             changed, gone = self.changed()
@@ -542,7 +540,6 @@ def reindex(mentions: Mentions, files: Iterable[Path]) -> None:
     Inside a transaction the caller opened, that transaction's (a commit per document was a
     write to disk per document)."""
     db = mentions.db
-    mentions.version = None  # the facts read once a process are made again after this
     own = not db.in_transaction
     if own:
         db.execute("CREATE INDEX IF NOT EXISTS facts_s ON facts (s)")
@@ -680,17 +677,26 @@ def kept_digest(mentions: Mentions, jurisdiction: str) -> str | None:
     return None if row is None else str(row[0])
 
 
-def keep_digests(mentions: Mentions, digests: dict[str, str]) -> None:
+def data_version(mentions: Mentions) -> int:
+    """SQLite's count of the changes other connections committed to the index (``PRAGMA
+    data_version``): read before a reader's first ask, compared when it keeps what it made."""
+    return int(mentions.db.execute("PRAGMA data_version").fetchone()[0])
+
+
+def keep_digests(mentions: Mentions, digests: dict[str, str], version: int | None) -> None:
     """Keep ``digests`` (made from the index as it holds the files: none of a jurisdiction
-    :func:`touched`), in one write, in the caller's transaction where it has one; not where the
-    index cannot be written (a forked worker's connection reads only)."""
-    if not digests:
+    :func:`touched`), in one write, in the caller's transaction where it has one; not where
+    another connection changed the index since ``version`` (:func:`data_version`, read before
+    they were made: a file indexed meanwhile forgot nothing yet kept, and they may be its old
+    digests), nor where the index cannot be written (a forked worker's connection reads only)."""
+    if not digests or version is None:
         return
     db, own = mentions.db, not mentions.db.in_transaction
     with contextlib.suppress(sqlite3.Error):
         if own:
-            db.execute("BEGIN")
-        db.executemany("INSERT OR REPLACE INTO digests VALUES (?, ?)", sorted(digests.items()))
+            db.execute("BEGIN IMMEDIATE")  # no other writer until it is decided
+        if data_version(mentions) == version:
+            db.executemany("INSERT OR REPLACE INTO digests VALUES (?, ?)", sorted(digests.items()))
         if own:
             db.execute("COMMIT")
     if own and db.in_transaction:

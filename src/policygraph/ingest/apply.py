@@ -86,18 +86,28 @@ def _given(corpus: Corpus, written: list[Path]) -> Iterator[Given | None]:
         mentions.close()
 
 
+def _build(corpus: Corpus, p: Plan, written: list[Path], indexed: bool) -> BuildResult:
+    """The rebuild, joining the transaction (it saves the files it rewrites): the text is
+    parsed already, and the curated files are read from the index kept on disk where there is
+    one (``indexed``). The index is read as the build asks; where it cannot be read then (a
+    lock held too long, a damaged page), the build reads the curated graph instead."""
+    parsed = {str(p.doc): (p.text, p.structure)}
+    with _given(corpus, written) if indexed else contextlib.nullcontext() as given:
+        try:
+            return build(corpus, parsed, given)
+        except sqlite3.Error:
+            if given is None:
+                raise
+    return build(corpus, parsed, None)
+
+
 def _apply(corpus: Corpus, p: Plan, allowed: set[tuple[str, str, str, str]]) -> Applied:
     targets = {corpus.path(rel): body for rel, body in p.written().items()}
     with transaction(corpus, "ingest") as journal:
         journal.save(list(targets), [corpus.sources, corpus.ttl])
         was = scope.before(corpus)  # the corpus as it was, for a validation of what is added
         write_atomic(targets)
-        # joins the transaction, and saves the files it rewrites; the text is parsed already,
-        # and the curated files are read from the index kept on disk, where there is one
-        with (
-            _given(corpus, list(targets)) if was is not None else contextlib.nullcontext() as given
-        ):
-            result = build(corpus, {str(p.doc): (p.text, p.structure)}, given)
+        result = _build(corpus, p, list(targets), was is not None)
         scoped = scope.validate_added(corpus, was) if was is not None else None
         report = scoped if scoped is not None else checks.validate(corpus)
         new = [r for r in report.of("Violation") if _key(r) not in allowed]

@@ -22,7 +22,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from policygraph.build import GIVEN, GIVEN_ABOUT, Given
-from policygraph.checks.asked import Departments
+from policygraph.checks import asked
 from policygraph.checks.mentions import DOCUMENTS, Mentions, facts_where, reindex
 from policygraph.corpus import Corpus
 from policygraph.ingest.plan import Known
@@ -106,7 +106,7 @@ class OnDisk:
         m = self.mentions
         return Given(
             m.graph([str(t) for t in GIVEN], about=[str(t) for t in GIVEN_ABOUT]),
-            Departments(m, ()),
+            asked.Departments(m, ()),
             m.documents(),
         )
 
