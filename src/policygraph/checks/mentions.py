@@ -235,7 +235,8 @@ class Mentions:
         self.db.executemany(
             "INSERT INTO facts VALUES (?, ?, ?, ?, ?, ?)", ((name, *f) for f in facts)
         )
-        _unkeep(self.db, name)
+        if facts:  # a built file has none
+            _unkeep(self.db, name)
 
     def overlay(self, files: Iterable[Path]) -> None:
         """Read the facts of ``files`` as they are now over what the index holds of them (for
