@@ -401,7 +401,10 @@ def test_an_index_that_cannot_be_read_during_the_build_gives_way_to_the_curated_
     long, a damaged page), the build reads the curated graph instead: the same files."""
     import sqlite3
 
+    calls: list[object] = []
+
     def locked(*args: object) -> None:
+        calls.append(args)
         raise sqlite3.OperationalError("database is locked")
 
     homes = [copy_home(tmp_path / name) for name in ("read", "locked")]
@@ -412,6 +415,7 @@ def test_an_index_that_cannot_be_read_during_the_build_gives_way_to_the_curated_
             if k == 1:
                 m.setattr(asked_module, "kept_digest", locked)
             said.append(ingest(home, FIX / "qujing-plan.txt", "cn-yn-qujing"))
+    assert calls  # the build asked, and could not read
     assert said[0] == said[1] and said[0].startswith("0\n")
     every, read = files_of(homes[0]), files_of(homes[1])
     assert [n for n in every if every[n] != read.get(n)] == []
@@ -438,3 +442,5 @@ def test_digests_made_before_another_writer_changed_the_index_are_not_kept(
     assert again.fingerprint("cn-gx-liuzhou") != old
     again.keep()  # nothing changed since it first read: kept
     assert kept_digest(reader, "cn-gx-liuzhou") == again.digests["cn-gx-liuzhou"]
+    reader.close()
+    writer.close()

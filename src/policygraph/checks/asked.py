@@ -92,13 +92,13 @@ class Departments(departments.LazyIndex):
         self.digests: dict[str, str] = {}  # of each jurisdiction asked, read from the index
         self.made: dict[str, str] = {}  # those made here, to keep (:meth:`keep`)
         self.version: int | None = None  # the index's, before the first ask (:meth:`keep`)
-        self.pid = os.getpid()
+        self.pid = self.owner = os.getpid()  # the process reading; the one that keeps
 
     def _reading(self) -> Mentions:
         """The index; in a forked worker (a build's), through a connection of the worker's."""
         if self.pid != os.getpid():
             self.m, self.pid = self.m.reader(), os.getpid()
-        elif self.version is None:
+        elif self.owner == self.pid and self.version is None:
             self.version = data_version(self.m)
         return self.m
 
@@ -162,7 +162,7 @@ class Departments(departments.LazyIndex):
     def keep(self) -> None:
         """Keep the digests made here in the index, for the next build (in this process:
         a forked worker's are its own)."""
-        if self.pid == os.getpid():
+        if self.owner == os.getpid():
             keep_digests(self.m, self.made, self.version)
         self.made = {}
 

@@ -92,12 +92,14 @@ def _build(corpus: Corpus, p: Plan, written: list[Path], indexed: bool) -> Build
     one (``indexed``). The index is read as the build asks; where it cannot be read then (a
     lock held too long, a damaged page), the build reads the curated graph instead."""
     parsed = {str(p.doc): (p.text, p.structure)}
-    with _given(corpus, written) if indexed else contextlib.nullcontext() as given:
-        try:
-            return build(corpus, parsed, given)
-        except sqlite3.Error:
-            if given is None:
-                raise
+    read = False  # whether the build was given the index (else its error is its own)
+    try:
+        with _given(corpus, written) if indexed else contextlib.nullcontext() as given:
+            read = given is not None
+            return build(corpus, parsed, given)  # (on an error, nothing of it kept)
+    except sqlite3.Error:
+        if not read:
+            raise
     return build(corpus, parsed, None)
 
 
