@@ -83,7 +83,8 @@ class Facts(Graph):
 class Departments(departments.LazyIndex):
     """The departments of the index, read jurisdiction by jurisdiction as a lookup asks for one
     (a document's lookups ask for its own jurisdiction and those enclosing it); everything only
-    for a lookup in no jurisdiction."""
+    for a lookup or a suggestion in no jurisdiction (:class:`~policygraph.departments.LazyIndex`
+    says when), and a plan's own departments in a layer over it, as over any index."""
 
     def __init__(self, mentions: Mentions, exclude: Iterable[Path]) -> None:
         super().__init__(Graph())
@@ -126,11 +127,6 @@ class Departments(departments.LazyIndex):
             for label in sorted(part.labels[iri]):
                 self._link(iri, label)
 
-    def lookup(self, name: str, jurisdiction: str | None = None) -> URIRef | None:
-        if not jurisdiction:
-            self._load_all()
-        return super().lookup(name, jurisdiction)
-
     def fingerprint(self, jurisdiction: str | None) -> str:
         if jurisdiction is None:  # every jurisdiction's
             self._load_all()
@@ -165,19 +161,6 @@ class Departments(departments.LazyIndex):
         if self.owner == os.getpid():
             keep_digests(self.m, self.made, self.version)
         self.made = {}
-
-    def copy(self) -> DepartmentIndex:
-        return _Layer(self)
-
-
-class _Layer(departments._Layer):
-    """A plan's own departments over :class:`Departments`: a lookup in no jurisdiction reads
-    every department first."""
-
-    def lookup(self, name: str, jurisdiction: str | None = None) -> URIRef | None:
-        if not jurisdiction and isinstance(self.base, Departments):
-            self.base._load_all()
-        return super().lookup(name, jurisdiction)
 
 
 __all__ = ["Departments", "Facts"]

@@ -536,15 +536,11 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 def reindex(mentions: Mentions, files: Iterable[Path]) -> None:
     """Bring the index up to ``files`` alone, as they are now (a file gone is forgotten), in
     one transaction: a writer holding the corpus (a batch) names what it wrote instead of a
-    stat of every file per document. The index also gets its indexes of the facts by subject
-    and by object, for :func:`facts_where` (made once; nothing the index holds changes).
-    Inside a transaction the caller opened, that transaction's (a commit per document was a
+    stat of every file per document. Inside a transaction the caller opened, that transaction's (a commit per document was a
     write to disk per document)."""
     db = mentions.db
     own = not db.in_transaction
     if own:
-        db.execute("CREATE INDEX IF NOT EXISTS facts_s ON facts (s)")
-        db.execute("CREATE INDEX IF NOT EXISTS facts_o ON facts (o)")
         db.execute("BEGIN")
     try:
         for path in files:
@@ -660,10 +656,8 @@ def touched(mentions: Mentions, exclude: Iterable[Path] = ()) -> set[str]:
     names = sorted({mentions.name(p) for p in exclude} | mentions.over.keys())
     found: set[str] = set()
     for name in names:
-        query = _JURISDICTIONS_OF_FILE
-        found.update(
-            o for (o,) in mentions.db.execute(query, (_DEPARTMENTS[0], name, *_DEPARTMENTS))
-        )
+        args = (_DEPARTMENTS[0], name, *_DEPARTMENTS)
+        found.update(o for (o,) in mentions.db.execute(_JURISDICTIONS_OF_FILE, args))
     subjects = {f[0] for facts in mentions.over.values() for f in facts if f[1] in _DEPARTMENTS}
     for subject in sorted(subjects):
         found.update(row[3] for row in facts_where(mentions, "s", subject, _DEPARTMENTS[:1]))
