@@ -78,12 +78,16 @@ def pinyin(name: str) -> str:
     ``lazy_pinyin`` reads a word of its phrase dictionary as the dictionary says and any other
     character by its first reading. So where no part of ``name`` of two characters or more is
     a word of that dictionary (looked up in its file, not loaded), each character's first
-    reading with its tone mark taken off is the answer; otherwise, or where a reading is not
-    plain letters once its tone mark is off (ü, ê, ḿ), ``lazy_pinyin`` itself answers."""
-    readings = _readings()
-    firsts = [readings.get(ord(c), "").split(",")[0].translate(_TONED) for c in name]
-    if all(r.isascii() and r.isalpha() for r in firsts) and not _has_phrase(name):
-        return "".join(firsts)
+    reading with its tone mark taken off is the answer. Where ``name`` is itself a word of the
+    dictionary (成都, 重庆, 厦门), ``lazy_pinyin``'s longest match from the start is the whole
+    name, so the dictionary's first readings of it are the answer. Otherwise, or where a reading
+    is not plain letters once its tone mark is off (ü, ê, ḿ), ``lazy_pinyin`` itself answers."""
+    firsts = _phrase(name)
+    if firsts is None and not _has_phrase(name):
+        firsts = [_readings().get(ord(c), "").split(",")[0] for c in name]
+    plain = [r.translate(_TONED) for r in firsts or []]
+    if len(plain) == len(name) and all(r.isascii() and r.isalpha() for r in plain):
+        return "".join(plain)
     from pypinyin import lazy_pinyin
 
     return "".join(lazy_pinyin(name))
@@ -97,6 +101,24 @@ def _has_phrase(name: str) -> bool:
         for i in range(len(name))
         for j in range(i + 2, len(name) + 1)
     )
+
+
+def _phrase(name: str) -> list[str] | None:
+    """The first reading of each character of ``name`` as the phrase dictionary gives it when
+    ``name`` is one of its words, read from its file; None otherwise."""
+    words = _dictionary("phrases_dict.json")
+    key = f'\n"{name}":'.encode()
+    at = words.find(key)
+    if len(name) < 2 or at < 0:
+        return None
+    text = words[at + len(key) : at + len(key) + 64 * len(name)].decode("utf-8", "ignore")
+    try:
+        value, _ = json.JSONDecoder().raw_decode(text.lstrip())
+    except ValueError:
+        return None
+    if len(value) != len(name) or not all(isinstance(r, list) and r for r in value):
+        return None
+    return [str(r[0]) for r in value]
 
 
 @functools.cache
