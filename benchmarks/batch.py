@@ -178,10 +178,11 @@ def phases(home: Path, one_more: Path, whole: bool = False) -> dict[str, Any]:
                 out[_name] = round(time.perf_counter() - start, 2)
 
         setattr(owner, attribute, timed_step)
-    start = time.perf_counter()
-    plan = ingest.plan(corpus, one_more, Options())
-    out["plan"] = round(time.perf_counter() - start, 2)
-    out["added"] = ingest.apply(corpus, plan).added
+    with ingest.held(corpus):  # as `policygraph ingest FILE`: the plan under the lock
+        start = time.perf_counter()
+        plan = ingest.plan(corpus, one_more, Options())
+        out["plan"] = round(time.perf_counter() - start, 2)
+        out["added"] = ingest.apply(corpus, plan).added
     if not whole:
         return out
     start = time.perf_counter()

@@ -906,6 +906,20 @@ class Journal:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
+def _joined(journal: Journal) -> Iterator[Journal]:
+    """A transaction inside another: the journal both save into; where it held nothing when
+    this one joined, an exception here puts back what this one saved (all the journal holds)
+    and the outer one goes on with the corpus as it was."""
+    if journal.saved or journal.listed:
+        yield journal  # an exception rolls back the outer transaction, and this one with it
+        return
+    try:
+        yield journal
+    except BaseException:
+        journal.rollback()
+        raise
+
+
 def recover(corpus: Corpus, what: str) -> None:
     """Undo what an interrupted write left (a kill -9), under the lock, before reading the
     corpus to decide what to write (a file a killed run half wrote is not taken as written)."""
@@ -919,13 +933,15 @@ def transaction(corpus: Corpus, what: str) -> Iterator[Journal]:
     InputError), first undoes what an interrupted write left, and yields the journal in which
     the write saves what it is about to change; on any exception, Ctrl-C included, the journal
     is rolled back. A kill -9 is undone by the next writer. Inside a transaction of the same
-    corpus, joins it (and its journal)."""
+    corpus, joins it (and its journal); where that one has saved nothing yet (it holds the lock
+    while it reads, as one more document's ingest holds it while it plans), an exception rolls
+    back what this one wrote, as on its own."""
     import fcntl
 
     corpus.require_writable(what)
     root = corpus.root.resolve()
     if root in _HELD:
-        yield _HELD[root]
+        yield from _joined(_HELD[root])
         return
     with (root / LOCK).open("a") as lock:
         try:

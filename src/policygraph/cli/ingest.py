@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -140,16 +140,17 @@ def _one(corpus: Corpus, file: Path, options: Options, dry_run: bool) -> None:
     """One file: its plan, then (unless a dry run) the ingest with its findings."""
     from policygraph import ingest as lib
 
-    plan = lib.plan(corpus, file, options)
-    echo_rich(*describe(plan, _words(corpus)))
-    if plan.unchanged:
-        echo_rich(_("Already in the corpus, unchanged: nothing to do."))
-        return
-    if dry_run:
-        said = _("Dry run: would write {source} and {files}; nothing written.")
-        echo_rich(escape(said.format(source=plan.source_name, files=", ".join(plan.files))))
-        return
-    applied = lib.apply(corpus, plan)
+    with nullcontext() if dry_run else lib.held(corpus):
+        plan = lib.plan(corpus, file, options)
+        echo_rich(*describe(plan, _words(corpus)))
+        if plan.unchanged:
+            echo_rich(_("Already in the corpus, unchanged: nothing to do."))
+            return
+        if dry_run:
+            said = _("Dry run: would write {source} and {files}; nothing written.")
+            echo_rich(escape(said.format(source=plan.source_name, files=", ".join(plan.files))))
+            return
+        applied = lib.apply(corpus, plan)
     _say(plan, applied)
     if not applied.added:
         raise typer.Exit(1)
