@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 from pypinyin import lazy_pinyin
 from pypinyin.phrases_dict import phrases_dict
+from rdflib import Graph
 from test_onedoc_fast import QUJING, YUNNAN, ingest
 
-from policygraph import build
+from policygraph import build, checks
 from policygraph.build import citations
 from policygraph.corpus import Corpus, source_files
 from policygraph.errors import SourceError
+from policygraph.rdf import PG
 from policygraph.text import places
 from policygraph.text.citations import Mention
 
@@ -173,9 +175,10 @@ def placed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_curated_quotes_are_placed_from_the_kept_offsets_as_in_their_texts(
     home: Corpus, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """The offsets of the curated quotes are kept with each text's mentions: one more document
-    places its own quotes alone, and ``anchors.ttl`` is what placing every quote in its text
-    gives (the cache off)."""
+    """The offsets of the curated quotes are kept with each text's mentions, and ``anchors.ttl``
+    is what placing every quote in its text gives (the cache off). One more document's own
+    quotes are placed by ingest in its own file: the build places none, and ``anchors.ttl``
+    is left as it was."""
     monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "fresh"))  # nothing kept yet
     looked = placed(monkeypatch)
     first = build.outputs(home)["anchors.ttl"]
@@ -184,8 +187,9 @@ def test_curated_quotes_are_placed_from_the_kept_offsets_as_in_their_texts(
     assert build.outputs(home)["anchors.ttl"] == first
     assert looked == []
     assert ingest(home, QUJING, "cn-yn-qujing") == 0
-    assert len(looked) == len(set(looked)) > 0  # the new document's own quotes alone
+    assert looked == []
     kept = (home.ttl / "anchors.ttl").read_text(encoding="utf-8")
+    assert kept == first
     monkeypatch.setenv("POLICYGRAPH_CACHE", "off")
     assert build.outputs(home)["anchors.ttl"] == kept
 
@@ -231,3 +235,25 @@ def test_the_document_index_grown_is_the_index_made(home: Corpus, clash: bool) -
     assert grown.by_number == made.by_number and grown.by_title == made.by_title
     assert (last.by_number, last.by_title) == (numbers, titles)
     assert module._document_index(rows) is grown
+
+
+def test_an_ingested_documents_quotes_are_placed_where_the_build_would_place_them(
+    home: Corpus,
+) -> None:
+    """Each quote ``ingest`` writes of the document's text (its stated link to the document
+    it implements) carries its offsets, the occurrence the build's anchors would give, in the
+    text the corpus reads; the corpus then validates (``QuoteAtOffsets``)."""
+    from policygraph.build.anchors import nth
+    from policygraph.rdf import PROV
+
+    assert ingest(home, QUJING, "cn-yn-qujing") == 0
+    written = Graph().parse(next(home.ttl.glob("ingested-cn-yn-qujing-*.ttl")))
+    sources = {s.iri: s for s in source_files(home.curated_graph())}
+    quotes = list(written.subject_objects(PG.quote))
+    assert quotes  # the instrument: the document states what it implements
+    for node, quote in quotes:
+        text = home.read_text(sources[written.value(node, PROV.wasDerivedFrom)])
+        start = written.value(node, PG.quoteStart)
+        assert start is not None and int(start) == nth(text, str(quote), 1) >= 0
+        assert int(written.value(node, PG.quoteEnd)) == int(start) + len(str(quote))
+    assert not checks.validate(home).of("Violation")
