@@ -241,3 +241,48 @@ def test_either_way_of_reading_gives_the_same_rows_and_a_batchs_index_keeps_noth
         held.documents().by_number,
         held.documents().by_title,
     )
+
+
+def _picked_in_python(
+    mentions: Mentions, wanted: set[str], about: set[str], left_out: set[str]
+) -> list[tuple[str, ...]]:
+    """The rows ``graph(wanted, about=about)`` must read from the index, as the index read them
+    before it picked the subjects in its query: every fact of ``wanted`` and ``about`` read,
+    the subjects with a fact of ``about`` (or of a file read over it) kept."""
+    every, at = mentions._facts_of(wanted | about)
+    picked = {every[i][1] for p in about for i in at.get(p, ())} | {
+        f[0] for facts in mentions.over.values() for f in facts if f[1] in about
+    }
+    positions = sorted(i for p in wanted for i in at.get(p, ()))
+    return [every[i] for i in positions if every[i][0] not in left_out and every[i][1] in picked]
+
+
+def test_the_subjects_a_build_is_given_are_picked_in_the_query(tmp_home: Corpus) -> None:
+    """The build's facts of every source, document and curated quote (``about``): the
+    subjects picked by the index's query are those the rows of every fact picked, in the same
+    order, with files read over the index (a new subject there, a file rewritten) and a file
+    left out."""
+    from policygraph.build import GIVEN, GIVEN_ABOUT
+
+    held = tmp_home.ttl / "held.ttl"  # indexed: a fact of the subject the overlay names
+    held.write_text(
+        '<urn:x:new> <https://w3id.org/policygraph/ontology#jurisdiction> "cn-x" .\n',
+        encoding="utf-8",
+    )
+    mentions = index_of(tmp_home)
+    wanted, about = {str(t) for t in GIVEN}, {str(t) for t in GIVEN_ABOUT}
+    new = tmp_home.ttl / "over.ttl"
+    new.write_text(
+        '<urn:x:new> <http://data.europa.eu/eli/ontology#id_local> "X〔2024〕1号" .\n',
+        encoding="utf-8",
+    )
+    rewritten, excluded = tmp_home.ttl / "implementation-links.ttl", tmp_home.ttl / "responses.ttl"
+    mentions.overlay([new, rewritten])
+    over = {mentions.name(new), mentions.name(rewritten)}
+    expected = _picked_in_python(mentions, wanted, about, {mentions.name(excluded), *over})
+    got = mentions._facts(sorted(wanted), "", [excluded], sorted(about))
+    from_index = [f for f in got if f[0] not in over]
+    assert from_index == expected and len(expected) > 50
+    assert (mentions.name(held), "urn:x:new") in {f[:2] for f in from_index}  # the overlay's
+    assert (mentions.name(new), "urn:x:new") in {f[:2] for f in got}  # read over the index
+    mentions.close()
