@@ -237,16 +237,23 @@ def test_the_document_index_grown_is_the_index_made(home: Corpus, clash: bool) -
     assert module._document_index(rows) is grown
 
 
+@pytest.mark.parametrize("form", ["as published", "with a BOM and CRLF line ends"])
 def test_an_ingested_documents_quotes_are_placed_where_the_build_would_place_them(
-    home: Corpus,
+    home: Corpus, tmp_path: Path, form: str
 ) -> None:
     """Each quote ``ingest`` writes of the document's text (its stated link to the document
     it implements) carries its offsets, the occurrence the build's anchors would give, in the
-    text the corpus reads; the corpus then validates (``QuoteAtOffsets``)."""
+    text the corpus reads (a BOM and CRLF line ends kept as the file has them); the corpus
+    then validates (``QuoteAtOffsets``)."""
     from policygraph.build.anchors import nth
     from policygraph.rdf import PROV
 
-    assert ingest(home, QUJING, "cn-yn-qujing") == 0
+    path = QUJING
+    if form != "as published":
+        path = tmp_path / QUJING.name
+        text = QUJING.read_text(encoding="utf-8").replace("\n", "\r\n")
+        path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert ingest(home, path, "cn-yn-qujing") == 0
     written = Graph().parse(next(home.ttl.glob("ingested-cn-yn-qujing-*.ttl")))
     sources = {s.iri: s for s in source_files(home.curated_graph())}
     quotes = list(written.subject_objects(PG.quote))
