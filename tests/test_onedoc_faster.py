@@ -264,3 +264,24 @@ def test_an_ingested_documents_quotes_are_placed_where_the_build_would_place_the
         assert start is not None and int(start) == nth(text, str(quote), 1) >= 0
         assert int(written.value(node, PG.quoteEnd)) == int(start) + len(str(quote))
     assert not checks.validate(home).of("Violation")
+
+
+@pytest.mark.parametrize("name", ["\ud800成", "成", "", "a重庆", "重庆b"])
+def test_pinyin_of_what_no_dictionary_file_holds_is_lazy_pinyins(name: str) -> None:
+    assert places.pinyin(name) == "".join(lazy_pinyin(name))
+
+
+def test_pinyin_follows_pypinyins_switch_for_no_phrases() -> None:
+    """With ``PYPINYIN_NO_PHRASES`` set, ``lazy_pinyin`` reads each character alone (重庆:
+    zhongqing): so does the reading from the files."""
+    import subprocess
+
+    code = (
+        "from pypinyin import lazy_pinyin; from policygraph.text.places import pinyin;"
+        "print(*(pinyin(n) + ' ' + ''.join(lazy_pinyin(n)) for n in ('重庆', '厦门', '曲靖')))"
+    )
+    env = {**os.environ, "PYPINYIN_NO_PHRASES": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    assert out.stdout.split() == ["zhongqing"] * 2 + ["shamen"] * 2 + ["qujing"] * 2

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+import os
 import re
 from pathlib import Path
 
@@ -82,15 +83,32 @@ def pinyin(name: str) -> str:
     dictionary (成都, 重庆, 厦门), ``lazy_pinyin``'s longest match from the start is the whole
     name, so the dictionary's first readings of it are the answer. Otherwise, or where a reading
     is not plain letters once its tone mark is off (ü, ê, ḿ), ``lazy_pinyin`` itself answers."""
-    firsts = _phrase(name)
-    if firsts is None and not _has_phrase(name):
-        firsts = [_readings().get(ord(c), "").split(",")[0] for c in name]
-    plain = [r.translate(_TONED) for r in firsts or []]
-    if len(plain) == len(name) and all(r.isascii() and r.isalpha() for r in plain):
-        return "".join(plain)
+    plain = _plain(name)
+    if plain is not None:
+        return plain
     from pypinyin import lazy_pinyin
 
     return "".join(lazy_pinyin(name))
+
+
+def _plain(name: str) -> str | None:
+    """``lazy_pinyin``'s answer for ``name`` where it can be read from the dictionaries' files
+    (see :func:`pinyin`), else None. With pypinyin's own ``PYPINYIN_NO_PHRASES`` set, it reads
+    no phrase: each character by its first reading."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return None  # a lone surrogate: no file holds it
+    phrases = not os.environ.get("PYPINYIN_NO_PHRASES")
+    firsts = _phrase(name) if phrases else None
+    if firsts is None:
+        if phrases and _has_phrase(name):
+            return None
+        firsts = [_readings().get(ord(c), "").split(",")[0] for c in name]
+    plain = [r.translate(_TONED) for r in firsts]
+    if len(plain) == len(name) and all(r.isascii() and r.isalpha() for r in plain):
+        return "".join(plain)
+    return None
 
 
 def _has_phrase(name: str) -> bool:
@@ -106,10 +124,12 @@ def _has_phrase(name: str) -> bool:
 def _phrase(name: str) -> list[str] | None:
     """The first reading of each character of ``name`` as the phrase dictionary gives it when
     ``name`` is one of its words, read from its file; None otherwise."""
+    if len(name) < 2:
+        return None
     words = _dictionary("phrases_dict.json")
     key = f'\n"{name}":'.encode()
     at = words.find(key)
-    if len(name) < 2 or at < 0:
+    if at < 0:
         return None
     text = words[at + len(key) : at + len(key) + 64 * len(name)].decode("utf-8", "ignore")
     try:
