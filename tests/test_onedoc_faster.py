@@ -285,3 +285,26 @@ def test_pinyin_follows_pypinyins_switch_for_no_phrases() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
     )
     assert out.stdout.split() == ["zhongqing"] * 2 + ["shamen"] * 2 + ["qujing"] * 2
+
+
+def test_a_link_accepted_before_is_placed_again_in_the_text_as_it_is_read() -> None:
+    """A link accepted at an earlier ingest is kept without its quote's offsets, which ingest
+    places again in the text as the reader reads it now (a new version of a reader may read
+    the same bytes otherwise: the old offsets would fail ``QuoteAtOffsets``)."""
+    from rdflib import Literal, URIRef
+
+    from policygraph.ingest.files import accepted_links
+    from policygraph.rdf import PROV
+
+    link, g = URIRef("urn:x:link"), Graph()
+    for p, o in (
+        (PG.linkKind, PG.Judged),
+        (PROV.wasAttributedTo, PG.SuggestLinks),
+        (PG.quote, Literal("促进高新区")),
+        (PG.quoteStart, Literal(5)),
+        (PG.quoteEnd, Literal(10)),
+    ):
+        g.add((link, p, o))
+    kept = accepted_links(g)[link]
+    assert (link, PG.quote, Literal("促进高新区")) in kept
+    assert [t for t in kept if t[1] in (PG.quoteStart, PG.quoteEnd)] == []

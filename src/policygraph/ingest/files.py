@@ -56,16 +56,21 @@ def _below_header(text: str) -> str:
 
 def accepted_links(graph: Any) -> dict[Any, list[tuple[Any, Any, Any]]]:
     """The links accepted at an ingest (judged, attributed to suggest-links) in ``graph``, a file
-    ingest wrote, by link: every triple of each, and the ``eli:applies`` of its two measures."""
+    ingest wrote, by link: every triple of each but its quote's offsets (placed again in the
+    text as it is read now: a reader's new version may read the same bytes otherwise), and the
+    ``eli:applies`` of its two measures."""
     out: dict[Any, list[tuple[Any, Any, Any]]] = {}
     for link in sorted(graph.subjects(PG.linkKind, PG.Judged)):
         if (link, PROV.wasAttributedTo, PG.SuggestLinks) not in graph:
             continue
-        out[link] = sorted(graph.triples((link, None, None)))
+        out[link] = sorted(t for t in graph.triples((link, None, None)) if t[1] not in _PLACED)
         lower, higher = graph.value(link, PG["lower"]), graph.value(link, PG.higher)
         if lower is not None and higher is not None:
             out[link].append((lower, ELI.applies, higher))
     return out
+
+
+_PLACED = (PG.quoteStart, PG.quoteEnd)
 
 
 def link_iri(lower: str, higher: str) -> URIRef:
