@@ -237,22 +237,27 @@ def test_the_document_index_grown_is_the_index_made(home: Corpus, clash: bool) -
     assert module._document_index(rows) is grown
 
 
-@pytest.mark.parametrize("form", ["as published", "with a BOM and CRLF line ends"])
+@pytest.mark.parametrize(
+    "form", ["as published", "with a BOM and CRLF line ends", "in GB18030 with its BOM"]
+)
 def test_an_ingested_documents_quotes_are_placed_where_the_build_would_place_them(
     home: Corpus, tmp_path: Path, form: str
 ) -> None:
     """Each quote ``ingest`` writes of the document's text (its stated link to the document
     it implements) carries its offsets, the occurrence the build's anchors would give, in the
-    text the corpus reads (a BOM and CRLF line ends kept as the file has them); the corpus
-    then validates (``QuoteAtOffsets``)."""
+    text the corpus reads (a BOM and CRLF line ends kept as the file has them; a text read
+    from GB18030 with its BOM, whose derived plain text the corpus reads without it); the
+    corpus then validates (``QuoteAtOffsets``)."""
     from policygraph.build.anchors import nth
     from policygraph.rdf import PROV
 
-    path = QUJING
-    if form != "as published":
-        path = tmp_path / QUJING.name
-        text = QUJING.read_text(encoding="utf-8").replace("\n", "\r\n")
-        path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    path, text = tmp_path / QUJING.name, QUJING.read_text(encoding="utf-8")
+    if form == "as published":
+        path = QUJING
+    elif form == "in GB18030 with its BOM":  # read with U+FEFF first; the corpus drops it
+        path.write_bytes(b"\x84\x31\x95\x33" + text.encode("gb18030"))
+    else:
+        path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     assert ingest(home, path, "cn-yn-qujing") == 0
     written = Graph().parse(next(home.ttl.glob("ingested-cn-yn-qujing-*.ttl")))
     sources = {s.iri: s for s in source_files(home.curated_graph())}

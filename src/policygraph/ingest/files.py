@@ -22,6 +22,7 @@ from policygraph.build.anchors import nth
 from policygraph.ingest.model import KINDS, LEVELS, NewDepartment, Plan
 from policygraph.rdf import DCT, ELI, PG, PROV, RDF, SKOS, SRC, bind_prefixes
 from policygraph.rdf.turtle import serialize
+from policygraph.text.encoding import decode
 from policygraph.text.names import is_collective
 
 STAMP = "# SHA-256 of what policygraph ingest wrote below this line: "
@@ -212,12 +213,15 @@ def _place_quotes(data: Graph, p: Plan, src: URIRef) -> None:
     one ``pg:quoteOccurrence`` says), so that the build need not: one more document's quote was
     one more entry of ``anchors.ttl``, which every ingest rewrote, indexed again and parsed for
     its scoped validation (1.3 MB at 10,000 documents). A quote not found is left to the
-    build, which says so."""
+    build, which says so. Placed in the text as the corpus will read it (``Corpus.read_text``
+    decodes the file written, a byte-order mark dropped: a text read from GB18030 with one
+    starts with it)."""
+    text = decode(p.text.encode("utf-8") if p.derived is not None else p.data, p.source_name)
     for node, quote in sorted(data.subject_objects(PG.quote)):
         if (node, PROV.wasDerivedFrom, src) not in data or (node, PG.quoteStart, None) in data:
             continue
         occurrence = int(str(data.value(node, PG.quoteOccurrence) or 1))
-        start = nth(p.text, str(quote), occurrence)
+        start = nth(text, str(quote), occurrence)
         if start >= 0:
             data.add((node, PG.quoteStart, Literal(start)))
             data.add((node, PG.quoteEnd, Literal(start + len(str(quote)))))
