@@ -192,6 +192,53 @@ def test_source_files_from_rows_are_those_of_the_graph(monkeypatch: pytest.Monke
     assert values[:2] == [Literal("d-one"), Literal("cn-yn")]
 
 
+def test_the_documents_with_texts_from_rows_are_those_of_the_graph(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The citations' documents and source texts read of the rows directly are what
+    ``Graph.subject_objects`` gives over the same store: IRIs only, each pair once, sorted."""
+    from policygraph.build import citations
+    from policygraph.checks.rows import Rows
+    from policygraph.rdf import PG
+
+    p, iri, xsd = str(PG.sourceText), "@iri", "http://www.w3.org/2001/XMLSchema#string"
+    rows = [
+        ("urn:d2", p, "urn:s2", iri, None),
+        ("urn:d1", p, "urn:s1", iri, None),
+        ("urn:d1", p, "urn:s0", iri, None),  # a document of two texts
+        ("urn:d3", p, "urn:s3", None, xsd),  # a literal: no text
+        ("urn:d2", p, "urn:s2", iri, None),  # twice
+        ("urn:d4", str(PG.fileName), "urn:s4", iri, None),  # another predicate
+    ]
+    fast = citations._with_texts(_rows_graph(rows))
+    monkeypatch.delattr(Rows, "pairs")  # the graph's own reading, over the same store
+    slow = citations._with_texts(_rows_graph(rows))
+    assert fast == slow
+    assert fast == [(URIRef(f"urn:d{d}"), URIRef(f"urn:s{s}")) for d, s in [(1, 0), (1, 1), (2, 2)]]
+
+
+def test_the_document_index_from_rows_is_the_index_grown_from_their_triples() -> None:
+    """Read as strings, the rows give the index their triples give (the later file's title
+    wins; eli:title, dct:title, then variants, in turn; numbers as normalised)."""
+    from policygraph.rdf import DCT, ELI, PG
+    from policygraph.text.citations import DocumentIndex
+
+    rows = [
+        ("urn:a", str(PG.titleVariant), "《甲》", None),
+        ("urn:a", str(ELI.title), "关于甲的意见", None),
+        ("urn:b", str(DCT.title), "关于甲的意见", None),  # a later file's, and dct: wins
+        ("urn:b", str(ELI.id_local), "国发〔2020〕 7号", None),
+        ("urn:c", str(ELI.id_local), "国发[2020]7号", None),  # the same number, later
+        ("urn:c", str(DCT.title), "乙", None),
+    ]
+    fast = DocumentIndex.from_rows(rows)
+    grown = DocumentIndex(Graph())
+    grown.grow((URIRef(s), URIRef(p), Literal(v)) for s, p, v, _ in rows)
+    assert (fast.by_number, fast.by_title) == (grown.by_number, grown.by_title)
+    assert fast.find("国发〔2020〕7号", None) == URIRef("urn:c")
+    assert fast.find(None, "关于甲的意见") == URIRef("urn:b")
+
+
 def test_the_build_from_the_index_is_the_build_from_the_graph(
     home: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:

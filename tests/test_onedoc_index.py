@@ -231,12 +231,19 @@ def test_the_fingerprints_are_made_from_the_labels_as_written(
     assert changed.fingerprint("cn-gx") == found["cn-gx"]
 
 
-def test_the_files_read_over_the_index_are_read_as_if_it_held_them(tmp_home: Corpus) -> None:
+@pytest.mark.parametrize("one_by_one", [1000, 0])
+def test_the_files_read_over_the_index_are_read_as_if_it_held_them(
+    tmp_home: Corpus, monkeypatch: pytest.MonkeyPatch, one_by_one: int
+) -> None:
     """The build of one more document reads the departments of the index with the files the
     ingest just wrote read over it (``Mentions.overlay``, the index itself left as it was for
     the scoped validation): each jurisdiction's rows, those of the files written, and the
-    digests, as an index that holds those files gives them."""
+    digests, as an index that holds those files gives them; the kept digests asked one by one
+    or all read at once (``one_by_one``: how many asks before they are)."""
+    from policygraph.checks import asked as asked_module
     from policygraph.checks.asked import Departments
+
+    monkeypatch.setattr(asked_module, "_ONE_BY_ONE", one_by_one)
     from policygraph.departments import fingerprints_of
 
     departments = tmp_home.ttl / "departments.ttl"

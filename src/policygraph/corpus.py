@@ -470,9 +470,10 @@ def _one_line(exc: BaseException) -> str:
 
 def _described_sources(meta: Graph) -> tuple[list[URIRef], Callable[[URIRef, URIRef], Any]]:
     """The subjects of ``meta`` with a pg:fileName that are no returned form (progress import),
-    sorted, and how a value of one is read: ``meta.value``, or over the index's facts
-    (``checks.rows.Rows``, what ``ingest`` gives the build) each value without making the
-    subject's other terms."""
+    sorted, and how a value of one is read, as :func:`source_files` reads it (``str`` of a
+    literal, an IRI as an IRI): ``meta.value``, or over the index's facts (``checks.rows.Rows``,
+    what ``ingest`` gives the build) a literal's lexical form as a string, no term made (making
+    one of each of seven facts of 10,000 sources took 0.2 s of one more document's build)."""
     from rdflib import URIRef
     from rdflib.namespace import RDF
 
@@ -487,7 +488,8 @@ def _described_sources(meta: Graph) -> tuple[list[URIRef], Callable[[URIRef, URI
     named = {URIRef(s) for s in rows.subjects_of(str(PG.fileName))}
 
     def value(s: URIRef, p: URIRef) -> Any:
-        return rows.first(str(s), str(p))
+        found = rows.lexical(str(s), str(p))
+        return None if found is None else URIRef(found[0]) if found[1] else found[0]
 
     return sorted(named - returned), value
 
@@ -870,7 +872,7 @@ class Journal:
                 self.saved[str(path)] = copy
         for d in directories:
             if str(d) not in self.listed and d.is_dir():
-                self.listed[str(d)] = sorted(p.name for p in d.iterdir())
+                self.listed[str(d)] = sorted(os.listdir(d))  # no path made of each name
         body = json.dumps({"saved": self.saved, "directories": self.listed}, ensure_ascii=False)
         tmp = self.directory / "manifest.tmp"
         with tmp.open("w", encoding="utf-8") as fh:

@@ -181,13 +181,27 @@ def resolve(
     every text's mentions are learnt before any is resolved."""
     resolver = _Resolver(documents or DocumentIndex.of(meta, parts_of(meta)))
     found: list[tuple[URIRef, URIRef, list[Mention]]] = []
-    for doc, source in sorted(meta.subject_objects(PG.sourceText)):
-        if isinstance(doc, URIRef) and isinstance(source, URIRef) and source in texts:
+    for doc, source in _with_texts(meta):
+        if source in texts:
             mentions = mentions_of(source) if mentions_of else find_mentions(texts[source])
             found.append((doc, source, mentions))
             resolver.learn(mentions)
     citing = [Citing(doc, src, _resolved(resolver, doc, ms)) for doc, src, ms in found]
     return Citations(meta, resolver, citing)
+
+
+def _with_texts(meta: Graph) -> list[tuple[URIRef, URIRef]]:
+    """Each document and its source text (``pg:sourceText``, both IRIs), sorted: over the
+    index's rows (``checks.rows.Rows``) without making the other rows' terms (as an rdflib
+    graph asks a store, every row of the predicate was made: 0.04 s at 1,000 documents)."""
+    rows: Any = meta.store
+    if hasattr(rows, "pairs"):
+        return sorted((URIRef(d), URIRef(s)) for d, s in rows.pairs(str(PG.sourceText)))
+    return sorted(
+        (d, s)
+        for d, s in meta.subject_objects(PG.sourceText)
+        if isinstance(d, URIRef) and isinstance(s, URIRef)
+    )
 
 
 def _resolved(

@@ -27,6 +27,7 @@ from policygraph.checks.mentions import (
     facts_where,
     keep_digests,
     kept_digest,
+    kept_digests,
     touched,
 )
 from policygraph.departments import DepartmentIndex
@@ -80,6 +81,9 @@ class Facts(Graph):
         )
 
 
+_ONE_BY_ONE = 16  # kept digests asked one by one before all are read (:meth:`Departments._kept`)
+
+
 class Departments(departments.LazyIndex):
     """The departments of the index, read jurisdiction by jurisdiction as a lookup asks for one
     (a document's lookups ask for its own jurisdiction and those enclosing it); everything only
@@ -94,6 +98,8 @@ class Departments(departments.LazyIndex):
         self.made: dict[str, str] = {}  # those made here, to keep (:meth:`keep`)
         self.version: int | None = None  # the index's, before the first ask (:meth:`keep`)
         self.pid = self.owner = os.getpid()  # the process reading; the one that keeps
+        self.asks = 0  # kept digests asked (:meth:`_kept`), and all of them, once read
+        self.every_kept: dict[str, str] | None = None
 
     def _reading(self) -> Mentions:
         """The index; in a forked worker (a build's), through a connection of the worker's."""
@@ -140,7 +146,7 @@ class Departments(departments.LazyIndex):
         if jurisdiction not in self.digests:
             m = self._reading()
             own = jurisdiction in self._touched
-            found = None if own else kept_digest(m, jurisdiction)
+            found = None if own else self._kept(m, jurisdiction)
             if found is None:
                 rows = department_rows(m, jurisdiction, self.exclude)
                 found = departments.fingerprints_of(rows).get(jurisdiction, "")
@@ -148,6 +154,17 @@ class Departments(departments.LazyIndex):
                     self.made[jurisdiction] = found
             self.digests[jurisdiction] = found
         return self.digests[jurisdiction]
+
+    def _kept(self, m: Mentions, jurisdiction: str) -> str | None:
+        """The digest the index keeps of ``jurisdiction``: asked one by one for the few a plan
+        asks, and all read in one query once more are asked (a build asks for every
+        jurisdiction's: 7,800 queries at 10,000 documents)."""
+        self.asks += 1
+        if self.asks <= _ONE_BY_ONE:
+            return kept_digest(m, jurisdiction)
+        if self.every_kept is None:
+            self.every_kept = kept_digests(m)
+        return self.every_kept.get(jurisdiction)
 
     @functools.cached_property
     def _touched(self) -> set[str]:

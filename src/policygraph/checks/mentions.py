@@ -690,6 +690,13 @@ def kept_digest(mentions: Mentions, jurisdiction: str) -> str | None:
     return None if row is None else str(row[0])
 
 
+def kept_digests(mentions: Mentions) -> dict[str, str]:
+    """Every kept digest, by jurisdiction (:func:`kept_digest` of each, in one query)."""
+    return {
+        str(j): str(d) for j, d in mentions.db.execute("SELECT jurisdiction, digest FROM digests")
+    }
+
+
 def data_version(mentions: Mentions) -> int:
     """SQLite's count of the changes other connections committed to the index (``PRAGMA
     data_version``): read before a reader's first ask, compared when it keeps what it made."""
