@@ -135,12 +135,67 @@ def test_the_inputs_remember_the_digests_once_not_once_a_file(
     writes: list[int] = []
     real = corpus_module._keep
     monkeypatch.setattr(
-        corpus_module, "_keep", lambda path, held: (writes.append(len(held)), real(path, held))
+        corpus_module, "_keep", lambda path, held: (writes.append(len(held)), real(path, held))[1]
     )
     built = [p for p in tmp_home.ttl.glob("*.ttl") if corpus_module.is_generated(p)]
     assert len(built) >= 4  # the instrument: several built files to ask about
     state.inputs(tmp_home)
     assert 1 <= len(writes) <= 2
+
+
+def test_the_remembered_digests_grow_by_a_line_of_their_log_until_it_outgrows_a_quarter(
+    tmp_home: Corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A snapshot that learns a few digests appends them to the log of the remembered digests
+    (the file itself left as it was); the next snapshot reads them over the file and reads no
+    file again; a line cut short is left out; once the log would outgrow a quarter of the file,
+    the file is written whole again and the log removed."""
+    import os
+    import time
+
+    import policygraph.corpus as corpus_module
+
+    cache_dir = tmp_path / "fresh-cache"
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(cache_dir))
+    old = time.time_ns() - 10 * 10**9  # every file modified long before it is read (git's rule)
+    for path in (tmp_home.root / top for top in corpus_module.SNAPSHOT_TOPS):
+        for file in path.rglob("*"):
+            os.utime(file, ns=(old, old))
+
+    def every() -> dict[str, str]:
+        files = corpus_module.snapshot(tmp_home, cache_dir)
+        return files.digests(files.names())
+
+    first = every()
+    (remember,) = (cache_dir / "digests").glob("*.json")
+    log, whole = corpus_module._log_of(remember), remember.read_bytes()
+    assert not log.exists()
+    changed = tmp_home.ttl / "departments.ttl"
+    changed.write_bytes(changed.read_bytes() + b"\n")
+    os.utime(changed, ns=(old, old + 1))
+    second = every()
+    assert remember.read_bytes() == whole  # not written again: one line appended
+    assert [list(json.loads(line)) for line in log.read_text().splitlines()] == [
+        ["data/ttl/departments.ttl"]
+    ]
+    assert second == {**first, "data/ttl/departments.ttl": second["data/ttl/departments.ttl"]}
+    with log.open("a") as fh:
+        fh.write('{"data/ttl/departments.ttl": [1, 2')  # cut short by a killed writer
+    reads: list[Path] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (reads.append(self), real(self))[1])
+    assert every() == second and reads == []  # each digest remembered, none read again
+    monkeypatch.setattr(Path, "read_bytes", real)
+    with log.open("a") as fh:
+        fh.write("\n" + json.dumps({"x": "y" * (len(whole) // 4)}) + "\n")  # a quarter
+    changed.write_bytes(changed.read_bytes() + b"\n")
+    os.utime(changed, ns=(old, old + 2))
+    third = every()
+    assert not log.exists() and remember.read_bytes() != whole
+    kept = json.loads(remember.read_text())
+    assert (
+        "x" not in kept and kept["data/ttl/departments.ttl"][4] == third["data/ttl/departments.ttl"]
+    )
 
 
 def test_a_snapshot_picks_each_listing_once_and_again_after_a_renewal(tmp_home: Corpus) -> None:

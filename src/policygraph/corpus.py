@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import hashlib
+import json
 import os
 import stat as stat_module
 import tempfile
@@ -629,6 +630,8 @@ class Snapshot:
         self.root, self.stamps, self.remember = root, stamps, remember
         self._known: dict[str, tuple[str, bool]] = {}  # name -> (SHA-256, built), read
         self._remembered: dict[str, Any] | None = None
+        self._learnt: set[str] = set()  # names whose digests were read, not yet written
+        self._sizes = (0, 0)  # the remembered digests' bytes, of the file and of its log
         self._sorted: list[str] | None = None  # the names as paths sort, once asked
         self._picked: dict[tuple[tuple[str, ...], bool], list[str]] = {}  # :meth:`names`'s
         self._dirty = False  # digests learnt and not yet written
@@ -668,7 +671,7 @@ class Snapshot:
 
     def _read(self, names: list[str]) -> None:
         if self._remembered is None:  # read once a snapshot (a whole corpus's: 0.1 s)
-            self._remembered = remembered(self.remember)
+            self._remembered, self._sizes = _remembered_with_log(self.remember)
         held = self._remembered
         changed = False
         for name in names:
@@ -687,6 +690,7 @@ class Snapshot:
             built = name.endswith(".ttl") and GENERATED in _first_line(data)
             self._known[name] = (hashlib.sha256(data).hexdigest(), built)
             held[name] = [*st, self._known[name][0], read_at, built]
+            self._learnt.add(name)
             changed = True
         self._dirty |= changed
         if not self.deferred:
@@ -695,10 +699,18 @@ class Snapshot:
     def flush(self) -> None:
         """Write what was learnt to the remembered digests (once a transaction, while one holds
         the snapshot: a write for each call that learns a digest is quadratic in a caller that
-        asks file by file)."""
+        asks file by file): a line of what was learnt appended to their log, or, where the log
+        would outgrow a quarter of the file, the file written again with everything and the log
+        removed (the whole file written for each ingest was 0.3 s at 10,000 documents)."""
         if self._dirty and self.remember is not None and self._remembered is not None:
-            held = self._remembered
-            _keep(self.remember, {n: e for n, e in held.items() if n in self.stamps})
+            held, (size, logged) = self._remembered, self._sizes
+            line = json.dumps({n: held[n] for n in sorted(self._learnt)}) + "\n"
+            if logged + len(line) <= size // 4 and _append(_log_of(self.remember), line):
+                self._sizes = (size, logged + len(line))
+            else:
+                kept = {n: e for n, e in held.items() if n in self.stamps}
+                self._sizes = (_keep(self.remember, kept), 0)
+            self._learnt = set()
         self._dirty = False
 
     def renew(self, names: set[str]) -> None:
@@ -819,16 +831,69 @@ def remembered(path: Path | None) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-def _keep(path: Path, remembered: dict[str, Any]) -> None:
-    """Write the remembered digests in one step; a cache that cannot be written only means
-    reading the files again next time."""
-    import json
+def _log_of(path: Path) -> Path:
+    """The log of a snapshot's remembered digests: a line (a JSON object) for each write since
+    the file was last written whole."""
+    return path.with_name(f"{path.name}.log")
 
+
+def _remembered_with_log(path: Path | None) -> tuple[dict[str, Any], tuple[int, int]]:
+    """:func:`remembered` of ``path`` with the lines of its log over it, in order (a line that
+    is not a JSON object, as one a killed writer left cut short, is left out: its files are
+    read again), and the bytes of each. A line written before the file was written again may
+    be read over it: an entry is used only where its file's stamp is the one it records."""
+    found = remembered(path)
+    if path is None:
+        return found, (0, 0)
+    size = _size(path)
+    try:
+        log = _log_of(path).read_text(encoding="utf-8")
+    except OSError:  # none: nothing written since the file was
+        return found, (size, 0)
+    for line in log.splitlines():
+        try:
+            entries = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entries, dict):
+            found.update(entries)
+    return found, (size, len(log.encode("utf-8")))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _append(log: Path, line: str) -> bool:
+    """Append ``line`` to ``log`` in one write; False where it cannot be."""
+    try:
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+    except OSError:
+        return False
+    try:
+        os.write(fd, line.encode("utf-8"))
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def _keep(path: Path, remembered: dict[str, Any]) -> int:
+    """Write the remembered digests in one step, and remove their log; the bytes written (0: a
+    cache that cannot be written, which only means reading the files again next time)."""
+    body = json.dumps(remembered)
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_text(json.dumps(remembered), encoding="utf-8")
+        tmp.write_text(body, encoding="utf-8")
         tmp.replace(path)
+        _log_of(path).unlink(missing_ok=True)
+        return len(body.encode("utf-8"))
+    return 0
 
 
 # --- writes as transactions -------------------------------------------------------------------
