@@ -133,6 +133,47 @@ def test_one_more_document_searches_its_text_alone_and_writes_the_same_citations
     assert len(texts) == len(list(home.sources.glob("*.txt"))) > 1
 
 
+def test_mentions_with_their_keys_kept_resolve_as_mentions_found_in_the_text() -> None:
+    """The keys kept with the mentions (a title and a number as compared) resolve each as the
+    mentions found again do: by number, by title (traditional characters, full-width digits),
+    a title completed by the number cited with it in another text, and the stubs' keys."""
+    from rdflib import Literal, URIRef
+
+    from policygraph.rdf import DCT, ELI
+    from policygraph.text.citations import DocumentIndex, find_mentions
+
+    meta = Graph()
+    doc, other = URIRef("urn:doc:gx"), URIRef("urn:doc:nat")
+    meta.add((doc, ELI.id_local, Literal("桂政办发〔2021〕81号")))
+    meta.add((other, DCT.title, Literal("关于促进国家高新技术产业开发区高质量发展的若干意见")))
+    texts = [
+        "按照《關於促進國家高新技術產業開發區高質量發展的若干意見》；桂政办发（２０２１）81號，",
+        "《某省实施方案》（某政发〔2022〕3号）印发。",
+        "再按《某省实施方案》执行；桂政辦發[2021]081號。",
+    ]
+    found = [find_mentions(t) for t in texts]
+    kept = [[m.keyed() for m in ms] for ms in found]
+    assert all(m.keys is not None for ms in kept for m in ms)
+
+    def resolved(mentions: list[list[Mention]]) -> list[list[str]]:
+        resolver = citations._Resolver(DocumentIndex.from_rows([]))
+        resolver.index = DocumentIndex(meta)
+        for ms in mentions:
+            resolver.learn(ms)
+        out: list[list[str]] = []
+        for ms in mentions:
+            done: list[URIRef] = []
+            for m in ms:
+                done.append(resolver.resolve(m, done))
+            out.append([str(d) for d in done])
+        return out
+
+    fresh = resolved(found)
+    assert resolved(kept) == fresh
+    assert fresh[0] == [str(other), str(doc)] and fresh[2][1] == str(doc)
+    assert fresh[2][0] == fresh[1][0] and "cited" in fresh[1][0]  # completed by its number
+
+
 def test_a_kept_text_edited_is_refused_not_taken_from_the_kept_mentions(home: Corpus) -> None:
     """The kept mentions are the text's whose digest is recorded: a text edited since (its
     document's file kept by the build, its key unchanged) is read when the kept mentions are

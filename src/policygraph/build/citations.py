@@ -7,6 +7,7 @@ title anywhere in the corpus completes the same title cited alone elsewhere.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from policygraph.rdf import BASE, DCT, ELI, PG, PROV, RDF
 from policygraph.rdf.terms import iri_segment
 from policygraph.store import cache
 from policygraph.text.citations import DocumentIndex, Mention, find_mentions
-from policygraph.text.names import kind_of, normalize
+from policygraph.text.names import kind_of
 from policygraph.text.spans import Span
 
 Triple = tuple[Node, Node, Node]
@@ -41,20 +42,23 @@ class _Resolver:
     def learn(self, mentions: list[Mention]) -> None:
         for m in mentions:
             if m.title and m.number:
-                self.title_number[normalize(m.title)] = m.number
+                self.title_number[m.title_key or ""] = m.number
                 self.number_title.setdefault(m.number, m.title)
 
     def number_of(self, m: Mention) -> str | None:
-        return m.number or (self.title_number.get(normalize(m.title)) if m.title else None)
+        return m.number or (self.title_number.get(m.title_key or "") if m.title else None)
 
     def resolve(self, m: Mention, resolved: list[URIRef]) -> URIRef:
         if m.alias_of is not None:
             return resolved[m.alias_of]
         number = self.number_of(m)
-        found = self.index.find(number, m.title)
+        if number is None or number == m.number:  # its own (its key made once, and kept)
+            found = self.index.find_keys(m.number_key if number else None, m.title_key)
+        else:  # the number cited with its title elsewhere
+            found = self.index.find(number, m.title)
         if found is not None:
             return found
-        key = number or normalize(m.title or "")
+        key = number or m.title_key or ""
         if key not in self.stubs:
             self.stubs[key] = (URIRef(f"{BASE}doc/cited/{iri_segment(key)}"), m)
         return self.stubs[key][0]
@@ -257,8 +261,8 @@ def _stub(g: set[Triple], resolver: _Resolver, iri: URIRef, m: Mention) -> None:
         g.add((iri, ELI.id_local, Literal(number)))
 
 
-KEPT_FORMAT = "2"  # bumped when what the kept mentions hold changes
-_Row = list[object]  # start, end, text, title, number, alias_of
+KEPT_FORMAT = "3"  # bumped when what the kept mentions hold changes (3: their keys)
+_Row = list[object]  # start, end, text, title, number, alias_of, title's key, number's key
 
 
 class KeptMentions:
@@ -303,9 +307,11 @@ class KeptMentions:
         found = _mentions(self.kept.get(sha)) if source in self.trusted else None
         if found is not None:
             return found
-        mentions = find_mentions(self.texts[source])  # read and checked: its digest is sha
+        found = find_mentions(self.texts[source])  # read and checked: its digest is sha
+        mentions = [m.keyed() for m in found]  # kept with their keys, made once
         self.kept[sha] = [
-            [m.span.start, m.span.end, m.span.text, m.title, m.number, m.alias_of] for m in mentions
+            [m.span.start, m.span.end, m.span.text, m.title, m.number, m.alias_of, *(m.keys or ())]
+            for m in mentions
         ]
         self.changed = True
         return mentions
@@ -364,9 +370,9 @@ def _mentions(rows: object) -> list[Mention] | None:
         return None
     found = []
     for row in rows:
-        if not (isinstance(row, list) and len(row) == 6):
+        if not (isinstance(row, list) and len(row) == 8):
             return None
-        start, end, text, title, number, alias_of = row
+        start, end, text, title, number, alias_of, title_key, number_key = row
         if not (
             isinstance(start, int)
             and isinstance(end, int)
@@ -374,13 +380,27 @@ def _mentions(rows: object) -> list[Mention] | None:
             and isinstance(title, str | None)
             and isinstance(number, str | None)
             and isinstance(alias_of, int | None)
+            and isinstance(title_key, str | None)
+            and isinstance(number_key, str | None)
         ):
             return None
-        found.append(Mention(Span(start, end, text), title, number, alias_of))
+        keys = (title_key, number_key)
+        found.append(Mention(Span(start, end, text), title, number, alias_of, keys))
     return found
 
 
 def _version() -> str:
+    """The code's version, with OpenCC's (whose tables make the mentions' keys)."""
     return hashlib.sha256(
-        f"kept mentions {KEPT_FORMAT}\n{cache.code_digest()}".encode()
+        f"kept mentions {KEPT_FORMAT}\n{cache.code_digest()}\nopencc {_opencc()}".encode()
     ).hexdigest()
+
+
+@functools.cache
+def _opencc() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("opencc")
+    except metadata.PackageNotFoundError:
+        return ""
