@@ -150,11 +150,11 @@ def test_a_batch_keeps_no_fact_of_the_index_in_the_process(
     from policygraph.checks import mentions
 
     monkeypatch.setattr(mentions, "_MADE", [None, None])
-    monkeypatch.setattr(mentions, "_DOCUMENTS_MADE", [None, None])
+    monkeypatch.setattr(mentions, "_DOCUMENTS_MADE", [None, None, None])
     r = runner.invoke(app, ["ingest", str(docs[0].parent), "--home", str(tmp_home.root)])
     assert r.exit_code == 0, r.output
     assert len(list(tmp_home.ttl.glob("doc-*.ttl"))) >= 3 + 4  # the batch was rebuilt
-    assert mentions._MADE == mentions._DOCUMENTS_MADE == [None, None]
+    assert mentions._MADE == [None, None] and mentions._DOCUMENTS_MADE == [None, None, None]
 
 
 def test_the_rebuild_indexes_departments_by_jurisdiction_and_shares_repeated_values(

@@ -253,11 +253,11 @@ def _documents(home: Corpus) -> list[tuple[str, str, str, str | None]]:
     return rows
 
 
-@pytest.mark.parametrize("clash", [False, True])
-def test_the_document_index_grown_is_the_index_made(home: Corpus, clash: bool) -> None:
-    """New documents added to the index made last: what ``from_rows`` makes of every row; where
-    a new document's number or title is one the index has, the index is made again (which one
-    wins is the files' order)."""
+@pytest.mark.parametrize("clash", ["none", "before", "after", "ranked"])
+def test_the_document_index_grown_is_the_index_made(home: Corpus, clash: str) -> None:
+    """New documents added to the index made last: what ``from_rows`` makes of every row, also
+    where a new document's number or title is one the index has (which one wins is the rows'
+    order, and for titles eli:title, dct:title, then variants, in turn)."""
     from policygraph.checks import mentions as module
     from policygraph.text.citations import DocumentIndex
 
@@ -265,9 +265,22 @@ def test_the_document_index_grown_is_the_index_made(home: Corpus, clash: bool) -
     subjects = sorted({r[0] for r in rows})
     new = set(subjects[::3])
     before = [r for r in rows if r[0] not in new]
-    if clash:  # a new document with the title of an old one, in a file before it: the old wins
-        old = next(r for r in before if r[1] != module.DOCUMENTS[0])
-        rows = [("http://example.org/new", old[1], old[2], old[3]), *rows]
+    title = next(r for r in before if r[1] != module.DOCUMENTS[0])
+    number = next(r for r in before if r[1] == module.DOCUMENTS[0])
+    if clash == "before":  # the title and number of old ones, in a file before them: they win
+        rows = [("http://example.org/new", *title[1:]), ("http://example.org/new", *number[1:])]
+        rows += _documents(home)
+    elif clash == "after":  # in a file after them: the new one wins
+        rows = [
+            *rows,
+            ("http://example.org/new", *title[1:]),
+            ("http://example.org/new", *number[1:]),
+        ]
+    elif clash == "ranked":  # a variant after an old eli:title, an eli:title before a variant
+        variant = str(PG.titleVariant)
+        rows = [*rows, ("http://example.org/new", variant, title[2], title[3])]
+        rows = [("http://example.org/newer", module.DOCUMENTS[1], "新的标题", None), *rows]
+        rows.append(("http://example.org/new", variant, "新的标题", None))
     last = module._document_index(before)
     numbers, titles = dict(last.by_number), dict(last.by_title)
     grown = module._document_index(rows)

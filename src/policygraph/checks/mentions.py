@@ -462,33 +462,29 @@ def _grown(last_rows: list[Row], last: DepartmentIndex, rows: list[Row]) -> Depa
 
 
 DOCUMENTS = [str(ELI.id_local), str(ELI.title), str(DCT.title), str(PG.titleVariant)]
-_DOCUMENTS_MADE: list[Any] = [None, None]  # as _MADE, for the document index
+_DOCUMENTS_MADE: list[Any] = [None, None, None]  # as _MADE, for the document index, and who won
 
 
 def _document_index(rows: list[Row]) -> DocumentIndex:
     """``DocumentIndex.from_rows(rows)``, made once for the plan and the build as the
     department index is (:func:`_department_index`): the rows this process indexed last give
-    that index; those rows with rows of new subjects added, that index with the new documents,
-    where no number or title of theirs is one the index has (else which one wins depends on
-    the files' order: the index is made again)."""
-    last_rows, last = _DOCUMENTS_MADE
+    that index; those rows with rows of new subjects added, that index with the new rows added
+    in their places among them all (a number or title the index has goes to the row that wins
+    it among them all: a new document titled as one the index holds, as a city's 实施意见 often
+    is, made the whole index again, 0.15 s at 10,000 documents)."""
+    last_rows, last, last_won = _DOCUMENTS_MADE
     if last_rows is not None and rows == last_rows:
         return last  # type: ignore[no-any-return]
-    index = None
-    if last_rows is not None:
-        named = {r[0] for r in last_rows}
-        if [r for r in rows if r[0] in named] == last_rows:
-            added = DocumentIndex.from_rows([r for r in rows if r[0] not in named])
-            if not (
-                added.by_number.keys() & last.by_number.keys()
-                or added.by_title.keys() & last.by_title.keys()
-            ):
-                index = DocumentIndex.from_rows([])
-                index.by_number = {**last.by_number, **added.by_number}
-                index.by_title = {**last.by_title, **added.by_title}
-    if index is None:
-        index = DocumentIndex.from_rows(rows)
-    _DOCUMENTS_MADE[:] = [rows, index]
+    index, won = DocumentIndex.from_rows([]), {}
+    named = {r[0] for r in last_rows} if last_rows is not None else set()
+    moved = [at for at, r in enumerate(rows) if r[0] in named]  # each old row's place now
+    if last_rows is not None and [rows[at] for at in moved] == last_rows:
+        won = {key: (rank, moved[at]) for key, (rank, at) in last_won.items()}
+        index.by_number, index.by_title = dict(last.by_number), dict(last.by_title)
+        index.add_rows(((at, r) for at, r in enumerate(rows) if r[0] not in named), won)
+    else:
+        index.add_rows(enumerate(rows), won)
+    _DOCUMENTS_MADE[:] = [rows, index, won]
     return index
 
 

@@ -103,6 +103,8 @@ def find_mentions(text: str) -> list[Mention]:
 
 
 _INDEXES: dict[int, tuple[Graph, DocumentIndex, int]] = {}
+# for each title (True) and number (False) as compared, the rank and place of the row that won it
+Won = dict[tuple[bool, str], tuple[int, int]]
 _TITLES: dict[Node, int] = {
     ELI.title: 0,
     DCT.title: 1,
@@ -146,16 +148,28 @@ class DocumentIndex:
         rdflib's set of triples, which varies from process to process. Read as strings, no
         term made but the documents' (a literal of each row took half the time at 10,000)."""
         index = cls(Graph())
-        number, order = str(ELI.id_local), {str(p): rank for p, rank in _TITLES.items()}
-        titles = []
-        for s, p, value, _ in rows:
-            if p == number:
-                index.by_number[normalize_number(value)] = URIRef(s)
-            elif p in order:
-                titles.append((order[p], s, value))
-        for _, doc, title in sorted(titles, key=lambda t: t[0]):  # as :meth:`grow` takes them
-            index.by_title[normalize(title)] = URIRef(doc)
+        index.add_rows(enumerate(rows), {})
         return index
+
+    def add_rows(
+        self, rows: Iterable[tuple[int, tuple[str, str, str, str | None]]], won: Won
+    ) -> None:
+        """Index ``rows`` (as :meth:`from_rows` takes them), each given with its place among
+        the rows of the index: where a number or title is had by several rows, the row that
+        wins (``won``: for each, its rank and place, kept up to date) is the later one, and of
+        titles, eli:title's, then dct:title's, then a variant's, in turn (what :meth:`grow`
+        gives). Rows added to those of an index go in by their places among them all."""
+        number, order = str(ELI.id_local), {str(p): rank for p, rank in _TITLES.items()}
+        for at, (s, p, value, _) in rows:
+            if p == number:
+                key, rank = (False, normalize_number(value)), 0
+            elif p in order:
+                key, rank = (True, normalize(value)), order[p]
+            else:
+                continue
+            if key not in won or won[key] < (rank, at):
+                won[key] = (rank, at)
+                (self.by_title if key[0] else self.by_number)[key[1]] = URIRef(s)
 
     def grow(self, meta: Iterable[tuple[Node, Node, Node]]) -> None:
         """Index the documents ``meta`` names (a graph, or a file's triples added to the one
