@@ -173,6 +173,31 @@ def test_an_interrupted_batch_leaves_the_corpus_as_it_was(
     assert state(tmp_home) == before and not (tmp_home.root / JOURNAL).exists()
 
 
+def test_an_index_that_fails_the_batch_is_one_line_naming_it_and_nothing_is_written(
+    tmp_home: Corpus, crawl: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index on disk failing while the batch rebuilds (another process holding it locked
+    too long, a full disk): one line naming its file and SQLite's reason, exit 2, and the
+    corpus as it was (before: a traceback)."""
+    import sqlite3
+
+    import policygraph.ingest.batch as batch
+
+    before = state(tmp_home)
+
+    def locked(*args: object) -> object:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(batch, "build", locked)
+    r = runner.invoke(app, ["ingest", str(crawl), "--home", str(tmp_home.root)])
+    assert r.exit_code == 2, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    (line,) = [x for x in r.output.splitlines() if x.startswith("Error:")]
+    assert ".sqlite: the corpus's index in the cache failed (database is locked)" in line
+    assert "Traceback" not in r.output
+    assert state(tmp_home) == before and not (tmp_home.root / JOURNAL).exists()
+
+
 def test_a_killed_batch_is_undone_by_the_next_writer(tmp_home: Corpus, crawl: Path) -> None:
     before = state(tmp_home)
     script = (

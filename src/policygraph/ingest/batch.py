@@ -20,6 +20,7 @@ import glob
 import itertools
 import os
 import pickle
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -229,10 +230,27 @@ def ingest_many(
                 written[k] = _Written.of(str(p.doc), parsed, before)
                 outcomes[k].warnings = _warnings(p)
             _settle(corpus, written, outcomes, index)
+        except sqlite3.Error as exc:  # the transaction puts back every file the batch wrote
+            raise _index_failed(index, exc) from exc
         finally:
             if index is not None:
                 index.close()
     return outcomes
+
+
+def _index_failed(index: OnDisk | None, exc: sqlite3.Error) -> InputError:
+    """The one error of a batch whose index on disk failed it while it ran (another process
+    holding it locked too long, a full disk, a damaged file), naming the index's file: the
+    batch writes nothing then (before, a traceback)."""
+    return InputError(
+        N_(
+            "{path}: the corpus's index in the cache failed ({reason}); nothing of the batch "
+            "was written. Run it again, or with POLICYGRAPH_CACHE=off"
+        ),
+        code="index-failed",
+        path=index.mentions.where if index is not None else cache.directory(),
+        reason=" ".join(str(exc).split()),
+    )
 
 
 def _planned(
