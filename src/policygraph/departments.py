@@ -257,7 +257,7 @@ class DepartmentIndex:
             rows: dict[str, list[str]] = defaultdict(list)
             for iri in self.labels:
                 jur, pref = self.jurisdiction.get(iri, ""), self.pref_label.get(iri, "")
-                rows[jur].append("\t".join([iri, pref, *sorted(self.written.get(iri, ()))]))
+                rows[jur].append(_line(iri, pref, self.written.get(iri, ())))
             self._by_fingerprint = _digests(rows)
         return self._by_fingerprint
 
@@ -427,9 +427,14 @@ def fingerprints_of(rows: Rows) -> dict[str, str]:
     jur, pref, written = _grouped(rows)
     lines: dict[str, list[str]] = defaultdict(list)
     for s in jur.keys() & pref.keys():
-        labels = sorted(set(written.get(s, ())))
-        lines[jur[s]].append("\t".join([s, pref[s], *labels]))
+        lines[jur[s]].append(_line(s, pref[s], written.get(s, ())))
     return _digests(lines)
+
+
+def _line(iri: str, pref: str, written: Iterable[str]) -> str:
+    """One department's line of its jurisdiction's digest: its IRI, its preferred label and
+    its labels as written, each once, sorted (what both the index and the rows digest)."""
+    return "\t".join([iri, pref, *sorted(set(written))])
 
 
 def _digests(rows: dict[str, list[str]]) -> dict[str, str]:
