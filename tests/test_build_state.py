@@ -175,27 +175,34 @@ def test_the_remembered_digests_grow_by_a_line_of_their_log_until_it_outgrows_a_
     os.utime(changed, ns=(old, old + 1))
     second = every()
     assert remember.read_bytes() == whole  # not written again: one line appended
-    assert [list(json.loads(line)) for line in log.read_text().splitlines()] == [
+    assert [list(json.loads(line)) for line in log.read_text().splitlines() if line] == [
         ["data/ttl/departments.ttl"]
     ]
     assert second == {**first, "data/ttl/departments.ttl": second["data/ttl/departments.ttl"]}
     with log.open("a") as fh:
         fh.write('{"data/ttl/departments.ttl": [1, 2')  # cut short by a killed writer
+    changed.write_bytes(changed.read_bytes() + b"\n")
+    os.utime(changed, ns=(old, old + 2))
+    third = every()  # its line appended after the cut one
+    assert remember.read_bytes() == whole and third != second
     reads: list[Path] = []
     real = Path.read_bytes
     monkeypatch.setattr(Path, "read_bytes", lambda self: (reads.append(self), real(self))[1])
-    assert every() == second and reads == []  # each digest remembered, none read again
+    assert every() == third and reads == []  # each digest remembered, none read again
     monkeypatch.setattr(Path, "read_bytes", real)
     with log.open("a") as fh:
         fh.write("\n" + json.dumps({"x": "y" * (len(whole) // 4)}) + "\n")  # a quarter
     changed.write_bytes(changed.read_bytes() + b"\n")
-    os.utime(changed, ns=(old, old + 2))
-    third = every()
+    os.utime(changed, ns=(old, old + 3))
+    fourth = every()
     assert not log.exists() and remember.read_bytes() != whole
     kept = json.loads(remember.read_text())
     assert (
-        "x" not in kept and kept["data/ttl/departments.ttl"][4] == third["data/ttl/departments.ttl"]
+        "x" not in kept
+        and kept["data/ttl/departments.ttl"][4] == fourth["data/ttl/departments.ttl"]
     )
+    log.write_bytes(b'\n{"data/ttl/departments.ttl": "\xff\xfe"}\n')  # damaged: not UTF-8
+    assert every() == fourth  # the files read again, as with a damaged file of digests
 
 
 def test_a_snapshot_picks_each_listing_once_and_again_after_a_renewal(tmp_home: Corpus) -> None:

@@ -705,8 +705,8 @@ class Snapshot:
         if self._dirty and self.remember is not None and self._remembered is not None:
             held, (size, logged) = self._remembered, self._sizes
             line = json.dumps({n: held[n] for n in sorted(self._learnt)}) + "\n"
-            if logged + len(line) <= size // 4 and _append(_log_of(self.remember), line):
-                self._sizes = (size, logged + len(line))
+            if logged + len(line) + 1 <= size // 4 and _append(_log_of(self.remember), line):
+                self._sizes = (size, logged + len(line) + 1)
             else:
                 kept = {n: e for n, e in held.items() if n in self.stamps}
                 self._sizes = (_keep(self.remember, kept), 0)
@@ -848,7 +848,7 @@ def _remembered_with_log(path: Path | None) -> tuple[dict[str, Any], tuple[int, 
     size = _size(path)
     try:
         log = _log_of(path).read_text(encoding="utf-8")
-    except OSError:  # none: nothing written since the file was
+    except (OSError, ValueError):  # none (nothing written since the file was), or damaged
         return found, (size, 0)
     for line in log.splitlines():
         try:
@@ -868,18 +868,20 @@ def _size(path: Path) -> int:
 
 
 def _append(log: Path, line: str) -> bool:
-    """Append ``line`` to ``log`` in one write; False where it cannot be."""
+    """Append ``line`` to ``log`` in one write, after a line end (which ends a line a killed
+    writer cut short, so that this one is read); False where it cannot be, or was written in
+    part."""
+    data = f"\n{line}".encode()
     try:
         fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
     except OSError:
         return False
     try:
-        os.write(fd, line.encode("utf-8"))
+        return os.write(fd, data) == len(data)
     except OSError:
         return False
     finally:
         os.close(fd)
-    return True
 
 
 def _keep(path: Path, remembered: dict[str, Any]) -> int:
