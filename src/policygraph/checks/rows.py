@@ -45,22 +45,20 @@ class Rows(Store):
         """What ``Graph.value(URIRef(s), URIRef(p))`` gives over this store (the object of the
         first row of ``s`` and ``p``, or None), without making the subject's other terms: a
         build asks three facts of each of a thousand documents."""
-        for i in self.by_s.get(s, ()):
-            row = self.rows[i]
-            if row[1] == p:
-                return self.term(*row[2:])
-        return None
+        row = self._first(s, p)
+        return self.term(*row[2:]) if row is not None else None
 
     def lexical(self, s: str, p: str) -> tuple[str, bool] | None:
         """The first row of ``s`` and ``p`` as its object's value (a literal's lexical form, an
         IRI's value) and whether it is an IRI, or None: what ``str`` and ``isinstance(...,
         URIRef)`` say of :meth:`first`, without making the term (a build reads seven facts of
         each of 10,000 sources)."""
-        for i in self.by_s.get(s, ()):
-            row = self.rows[i]
-            if row[1] == p:
-                return row[2], row[3] == "@iri"
-        return None
+        row = self._first(s, p)
+        return (row[2], row[3] == "@iri") if row is not None else None
+
+    def _first(self, s: str, p: str) -> Row | None:
+        """The first row of ``s`` and ``p``, or None."""
+        return next((self.rows[i] for i in self.by_s.get(s, ()) if self.rows[i][1] == p), None)
 
     def pairs(self, p: str) -> list[tuple[str, str]]:
         """The subject and the object's value of each row of ``p`` whose object is an IRI, in
