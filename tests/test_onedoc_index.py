@@ -78,9 +78,14 @@ def index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Mentions:
     found = Mentions.open(copy_home(tmp_path / "home"))
     assert found is not None
     found.db.execute("DELETE FROM facts")
+    found.db.execute("DELETE FROM files")
+    names = [f"data/ttl/row{k:03d}.ttl" for k in range(len(ROWS))]
+    found.db.executemany(  # each fact of a file of the index, as the index holds them
+        "INSERT INTO files VALUES (?, '', '')", [(name,) for name in names]
+    )
     found.db.executemany(
         "INSERT INTO facts VALUES (?, ?, ?, ?, ?, NULL)",
-        [(f"data/ttl/row{k:03d}.ttl", *row) for k, row in enumerate(ROWS)],
+        [(name, *row) for name, row in zip(names, ROWS, strict=True)],
     )
     return found
 

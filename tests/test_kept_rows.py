@@ -1,0 +1,148 @@
+"""Issue 24, one more document: the rows each file gives a query of the index's facts are kept,
+marshalled, in the index (``Mentions._kept_facts``), and forgotten when the file, or a file
+stating facts of a subject it states facts of, changes. What is read from them must be what
+the table of facts gives, after every kind of change, and a row that cannot be read or kept
+must give way to the table."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+from conftest import copy_home
+
+from policygraph.build import GIVEN, GIVEN_ABOUT
+from policygraph.checks import mentions as mentions_module
+from policygraph.checks.mentions import _DEPARTMENTS, DOCUMENTS, KEPT_QUERIES, Mentions
+from policygraph.corpus import Corpus
+
+W, A = [str(t) for t in GIVEN], [str(t) for t in GIVEN_ABOUT]
+QUERIES = [(W, A), (DOCUMENTS, []), (_DEPARTMENTS, [])]
+DOC = "https://w3id.org/policygraph/doc/test/kept"
+ELI = "http://data.europa.eu/eli/ontology#"
+PG = "https://w3id.org/policygraph/ontology#"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def index_of(home: Corpus) -> Mentions:
+    found = Mentions.open(home)
+    assert found is not None
+    found.refresh()
+    return found
+
+
+def asked(
+    m: Mentions, wanted: list[str], about: list[str], under: str = "", exclude: Iterable[Path] = ()
+) -> list[tuple[str, str, str, str, str | None, str | None]]:
+    """The facts as the table gives them (no row kept read)."""
+    kept = m._kept_facts
+    m._kept_facts = lambda *args: None
+    try:
+        return m._facts(wanted, under, exclude, about)
+    finally:
+        m._kept_facts = kept
+
+
+def same_every_way(m: Mentions, home: Corpus) -> None:
+    """Every query, whole, under a folder and with a file left out: as the table gives it."""
+    left_out = [home.sources / "departments.ttl"]
+    for wanted, about in QUERIES:
+        for under, exclude in [("", ()), ("data/sources/", ()), ("", left_out)]:
+            found = m._facts(wanted, under, exclude, about)
+            assert found == asked(m, wanted, about, under, exclude)
+    assert m.db.execute("SELECT count(*) FROM kept").fetchone()[0] > 0  # read from kept rows
+
+
+def kept_of(m: Mentions, name: str) -> int:
+    return int(m.db.execute("SELECT count(*) FROM kept WHERE name = ?", (name,)).fetchone()[0])
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Corpus:
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    return copy_home(tmp_path / "home")
+
+
+def test_the_kept_rows_are_the_rows_of_the_table(home: Corpus) -> None:
+    m = index_of(home)
+    same_every_way(m, home)
+    assert m._facts(W, "", (), A)  # not every answer empty
+    same_every_way(m, home)  # read again from what was kept
+
+
+def test_a_subject_another_file_names_changes_the_kept_rows_of_the_files_about_it(
+    home: Corpus,
+) -> None:
+    """A file of its own gives a subject of another file a title, then takes it back: that
+    subject's facts in the other file are in the build's rows, then out of them."""
+    (home.sources / "kept-a.ttl").write_text(
+        f"<{DOC}> <{PG}jurisdiction> <https://w3id.org/policygraph/place/cn> ;\n"
+        f"    a <{PG}PolicyDocument> .\n",
+        encoding="utf-8",
+    )
+    m = index_of(home)
+    same_every_way(m, home)
+    assert not [f for f in m._facts(W, "", (), A) if f[1] == DOC]  # no fact of ``about``
+    assert kept_of(m, "data/sources/kept-a.ttl") == len(QUERIES)
+    other = home.sources / "kept-b.ttl"
+    other.write_text(f'<{DOC}> <{ELI}id_local> "测试〔2026〕1号" .\n', encoding="utf-8")
+    m.refresh()
+    assert kept_of(m, "data/sources/kept-a.ttl") == 0  # forgotten: b states facts of its subject
+    same_every_way(m, home)
+    assert [f[2] for f in m._facts(W, "", (), A) if f[1] == DOC] == [
+        f"{PG}jurisdiction",
+        RDF_TYPE,
+        f"{ELI}id_local",
+    ]
+    other.unlink()
+    m.refresh()
+    same_every_way(m, home)
+    assert not [f for f in m._facts(W, "", (), A) if f[1] == DOC]
+
+
+def test_the_files_read_over_the_index_pick_subjects_of_its_files(home: Corpus) -> None:
+    """A file read over the index (an ingest's, not indexed yet) gives a subject of a file of
+    the index a title: that file's facts of it are read, as the table gives them."""
+    (home.sources / "kept-a.ttl").write_text(
+        f"<{DOC}> a <{PG}PolicyDocument> .\n", encoding="utf-8"
+    )
+    m = index_of(home)
+    m._facts(W, "", (), A)  # kept before the overlay
+    written = home.sources / "kept-b.ttl"
+    written.write_text(f'<{DOC}> <{ELI}id_local> "测试〔2026〕1号" .\n', encoding="utf-8")
+    m.overlay([written])
+    found = m._facts(W, "", (), A)
+    assert found == asked(m, W, A)
+    assert [f[2] for f in found if f[1] == DOC] == [RDF_TYPE, f"{ELI}id_local"]
+
+
+def test_a_damaged_row_gives_way_to_the_table(home: Corpus) -> None:
+    m = index_of(home)
+    whole = m._facts(W, "", (), A)
+    m.db.execute("UPDATE kept SET rows = X'00ff' WHERE rows IS NOT NULL")
+    assert m._facts(W, "", (), A) == whole
+    m.db.execute("UPDATE kept SET rows = X'e9' || rows WHERE rows IS NOT NULL")  # not a list
+    assert m._facts(W, "", (), A) == whole
+
+
+def test_a_connection_that_only_reads_asks_the_table(home: Corpus) -> None:
+    m = index_of(home)
+    whole = m._facts(W, "", (), A)
+    m.db.execute("DELETE FROM kept")
+    reader = m.reader()
+    try:
+        assert reader._facts(W, "", (), A) == whole
+    finally:
+        reader.close()
+    assert m.db.execute("SELECT count(*) FROM kept").fetchone()[0] == 0  # none kept by it
+
+
+def test_the_rows_of_the_queries_made_longest_ago_are_dropped(home: Corpus) -> None:
+    m = index_of(home)
+    predicates = sorted(mentions_module.FACTS)
+    for k in range(KEPT_QUERIES + 3):
+        m._facts(predicates[: k + 1], "", (), [])
+    queries = m.db.execute("SELECT count(DISTINCT q) FROM kept").fetchone()[0]
+    assert queries == m.db.execute("SELECT count(*) FROM queries").fetchone()[0] == KEPT_QUERIES
+    assert m._facts(predicates[:1], "", (), []) == asked(m, predicates[:1], [])  # made again
