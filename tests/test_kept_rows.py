@@ -146,3 +146,54 @@ def test_the_rows_of_the_queries_made_longest_ago_are_dropped(home: Corpus) -> N
     queries = m.db.execute("SELECT count(DISTINCT q) FROM kept").fetchone()[0]
     assert queries == m.db.execute("SELECT count(*) FROM queries").fetchone()[0] == KEPT_QUERIES
     assert m._facts(predicates[:1], "", (), []) == asked(m, predicates[:1], [])  # made again
+
+
+def test_the_document_index_is_kept_for_the_next_process(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The document index one process made is read back by the next one (no title normalised
+    again) where its rows are the same, grown where a document was added, made again where it
+    is damaged or of another version; always the index its rows make."""
+    from policygraph.text.citations import DocumentIndex
+
+    made: list[int] = []
+    add_rows = DocumentIndex.add_rows
+
+    def counted(self: DocumentIndex, rows: Iterable[object], won: object) -> None:
+        rows = list(rows)
+        if rows:  # (an empty index is made to grow one)
+            made.append(len(rows))
+        add_rows(self, rows, won)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DocumentIndex, "add_rows", counted)
+
+    def next_process() -> DocumentIndex:
+        monkeypatch.setattr(mentions_module, "_DOCUMENTS_MADE", [None, None, None])
+        m = index_of(home)
+        try:
+            found = m.documents()
+            whole = DocumentIndex.from_rows(m.rows(DOCUMENTS))
+        finally:
+            m.close()
+        assert (found.by_number, found.by_title) == (whole.by_number, whole.by_title)
+        made.pop()  # the whole index made to compare
+        return found
+
+    next_process()
+    assert made.pop() > 0 and made == []  # the first made it
+    next_process()
+    assert made == []  # read back: nothing indexed
+    (home.sources / "kept-a.ttl").write_text(
+        f'<{DOC}> <{ELI}id_local> "测试〔2026〕1号" ; <{ELI}title> "测试办法"@zh .\n',
+        encoding="utf-8",
+    )
+    assert next_process().find("测试〔2026〕1号", None) is not None
+    assert made.pop() == 2 and made == []  # grown by the new document's two rows
+    m = index_of(home)
+    m.db.execute("UPDATE made SET body = X'00ff'")
+    m.close()
+    next_process()
+    assert made.pop() > 2  # damaged: made again
+    monkeypatch.setattr(mentions_module, "_documents_version", lambda: "another")
+    next_process()
+    assert made.pop() > 2  # another version (the code's, OpenCC's): made again

@@ -7,7 +7,6 @@ title anywhere in the corpus completes the same title cited alone elsewhere.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from policygraph.rdf import BASE, DCT, ELI, PG, PROV, RDF
 from policygraph.rdf.terms import iri_segment
 from policygraph.store import cache
 from policygraph.text.citations import DocumentIndex, Mention, find_mentions
-from policygraph.text.names import kind_of
+from policygraph.text.names import kind_of, opencc_version
 from policygraph.text.spans import Span
 
 Triple = tuple[Node, Node, Node]
@@ -392,15 +391,5 @@ def _mentions(rows: object) -> list[Mention] | None:
 def _version() -> str:
     """The code's version, with OpenCC's (whose tables make the mentions' keys)."""
     return hashlib.sha256(
-        f"kept mentions {KEPT_FORMAT}\n{cache.code_digest()}\nopencc {_opencc()}".encode()
+        f"kept mentions {KEPT_FORMAT}\n{cache.code_digest()}\nopencc {opencc_version()}".encode()
     ).hexdigest()
-
-
-@functools.cache
-def _opencc() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("opencc")
-    except metadata.PackageNotFoundError:
-        return ""

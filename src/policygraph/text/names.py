@@ -134,6 +134,18 @@ def _converter() -> Any:
     return opencc.OpenCC("t2s")
 
 
+@functools.cache
+def opencc_version() -> str:
+    """OpenCC's version: its tables make the names compared (:func:`normalize`), so what is
+    kept of them is kept for it."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("opencc")
+    except metadata.PackageNotFoundError:
+        return ""
+
+
 def kind_of(title: str) -> str:
     """The document kind a title's last word suggests (条例 -> Regulation), else OtherKind."""
     plain = normalize(title)
