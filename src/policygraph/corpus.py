@@ -48,6 +48,11 @@ class SourceFile:
     text_sha256: str | None = None
 
 
+def document_file_name(short: str) -> str:
+    """The name of :meth:`Corpus.document_file` (no path made: the build names a thousand)."""
+    return f"doc-{short}.ttl"
+
+
 @dataclass(frozen=True)
 class Corpus:
     """A corpus on disk. ``origin`` says how it was found; a ``bundled`` corpus is read-only."""
@@ -145,7 +150,7 @@ class Corpus:
     def document_file(self, short: str) -> Path:
         """The built file of the document with short name ``short`` (its parts, measures,
         responsibilities): ``data/ttl/doc-<short>.ttl``."""
-        return self.ttl / f"doc-{short}.ttl"
+        return self.ttl / document_file_name(short)
 
     def files_under(self, *tops: str) -> list[Path]:
         """Every file under the corpus's folders ``tops`` (``data``, ``ontology``...), sorted,

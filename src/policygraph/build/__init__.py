@@ -29,6 +29,7 @@ from policygraph.corpus import (
     Corpus,
     Journal,
     SourceFile,
+    document_file_name,
     parts_of,
     remove,
     snapshot,
@@ -97,10 +98,12 @@ def build(
             and known.outputs
             and state.unchanged(corpus, known) == set(known.outputs)
         ):
-            return BuildResult(unchanged=[corpus.ttl / name for name in sorted(known.outputs)])
+            ttl = corpus.ttl
+            return BuildResult(unchanged=[ttl / name for name in sorted(known.outputs)])
         files, docs, kept = _outputs(corpus, read, known, given)
         result = write_outputs(corpus.ttl, files, journal, _no_longer_made(corpus, docs))
-    result.unchanged = sorted([*result.unchanged, *(corpus.ttl / name for name in kept)])
+    ttl = corpus.ttl
+    result.unchanged = sorted([*result.unchanged, *(ttl / name for name in kept)])
     outputs_ = {name: state.sha256_text(body) for name, body in files.items()}
     outputs_.update({name: known.outputs[name] for name in kept})
     state.save(corpus, state.State(digest, outputs_, docs))
@@ -181,7 +184,7 @@ def _outputs(
             [*(str(f) if f is not None else None for f in facts), str(jur) if jur else None],
             fingerprint(str(jur) if jur is not None else None),
         )
-        name = corpus.document_file(str(facts[0])).name
+        name = document_file_name(str(facts[0]))
         if name in kept and known.docs.get(name) == key:
             keys[name] = key  # as recorded: neither read nor written again
             reused.add(name)
@@ -189,7 +192,7 @@ def _outputs(
         jobs.append((source,))
         keys[name] = key
     for short, packed in on_every_core(_document, (curated, index, texts, read or {}), jobs):
-        out.put(corpus.document_file(short).name, packed)
+        out.put(document_file_name(short), packed)
     citing = _linked(curated, documents, sources, texts, mentions)
     out.update(citing.shared)
     for name, (key, triples) in citing.own.items():

@@ -7,6 +7,7 @@ title anywhere in the corpus completes the same title cited alone elsewhere.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -388,6 +389,7 @@ def _mentions(rows: object) -> list[Mention] | None:
     return found
 
 
+@functools.cache  # asked for the key of each citing document
 def _version() -> str:
     """The code's version, with OpenCC's (whose tables make the mentions' keys)."""
     return hashlib.sha256(
