@@ -288,3 +288,22 @@ def test_the_remembered_digests_are_parsed_once_a_process_while_the_file_is_as_l
     aside.replace(remembered)
     assert cache.file_digests(files, remembered)[files[0]] == "0" * 64  # its word is taken
     assert parsed == [remembered]
+
+
+def test_what_is_kept_marshalled_is_read_back_only_as_written(tmp_path: Path) -> None:
+    """Kept marshalled: read back as kept; none where its bytes are not those written (one byte
+    changed, cut short), it is of another format, or another Python wrote it."""
+    path = tmp_path / "kept" / "a.marshal"
+    body = {"format": "1", "texts": {"ab": [[1, 2, "《办法》", None, None, None, "办法", None]]}}
+    cache.keep_marshalled(path, body)
+    assert cache.read_marshalled(path, "1") == body
+    assert cache.read_marshalled(path, "2") is None
+    data = path.read_bytes()
+    for damaged in (data[:-1], data[:-3] + b"x" + data[-2:], b"{not a kept file"):
+        path.write_bytes(damaged)
+        assert cache.read_marshalled(path, "1") is None
+    head, _, rest = data.partition(b"\n")
+    path.write_bytes(head.replace(b"python 3.", b"python 2.") + b"\n" + rest)
+    assert cache.read_marshalled(path, "1") is None
+    assert cache.read_marshalled(tmp_path / "none.marshal", "1") is None
+    cache.keep_marshalled(None, body)  # the cache off: nothing kept, no error

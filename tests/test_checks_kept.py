@@ -59,8 +59,8 @@ def test_the_cache_off_or_unreadable_means_validating(
     home: Corpus, runs: list[object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     checks.validate(home)
-    for kept_report in (cache.directory() or Path()).glob("reports/*.json"):
-        kept_report.write_text("{not json", encoding="utf-8")
+    for kept_report in (cache.directory() or Path()).glob("reports/*.marshal"):
+        kept_report.write_bytes(kept_report.read_bytes()[:-1] + b"x")  # damaged
     checks.validate(home)
     assert len(runs) == 2
     monkeypatch.setenv(cache.ENV_CACHE, "off")

@@ -4,7 +4,6 @@ step gave, for every input the project knows."""
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import re
 import sys
@@ -190,12 +189,20 @@ def test_kept_mentions_not_as_written_are_found_again(
 ) -> None:
     """A kept file of another shape (damaged, an older format) is no answer: the texts are
     searched again and the file is the one made from scratch."""
+    from policygraph.store import cache
+
     made = build.outputs(home)["citations.ttl"]
-    (kept_file,) = (home_cache(monkeypatch) / "citations").glob("*.json")
-    body = json.loads(kept_file.read_text(encoding="utf-8"))
-    body["texts"] = {sha: [["x"]] for sha in body["texts"]}
-    kept_file.write_text(json.dumps(body), encoding="utf-8")
+    (kept_file,) = (home_cache(monkeypatch) / "citations").glob("*.marshal")
+    body = cache.read_marshalled(kept_file, citations.KEPT_FORMAT)
+    assert body is not None
+    body["texts"] = {sha: [["x"]] for sha in body["texts"]}  # rows of another shape
+    cache.keep_marshalled(kept_file, body)
     texts = searched(monkeypatch)
+    assert build.outputs(home)["citations.ttl"] == made
+    assert len(texts) == len(body["texts"])
+    data = kept_file.read_bytes()  # bytes that are not those written: no kept mentions
+    kept_file.write_bytes(data[:-40] + bytes(40))
+    texts.clear()
     assert build.outputs(home)["citations.ttl"] == made
     assert len(texts) == len(body["texts"])
 

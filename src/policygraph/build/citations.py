@@ -279,8 +279,8 @@ class KeptMentions:
         self.texts = texts
         where = cache.directory()
         name = hashlib.sha256(str(corpus.root.resolve()).encode()).hexdigest()[:32]
-        self.path: Path | None = where / "citations" / f"{name}.json" if where else None
-        found = cache.read_json(self.path, KEPT_FORMAT) if self.path else None
+        self.path: Path | None = where / "citations" / f"{name}.marshal" if where else None
+        found = cache.read_marshalled(self.path, KEPT_FORMAT) if self.path else None
         version = _version()
         current = found is not None and found.get("code") == version
         self.kept: dict[str, list[_Row]] = dict(found["texts"]) if found and current else {}
@@ -340,7 +340,7 @@ class KeptMentions:
                 "texts": {k: v for k, v in self.kept.items() if k in held},
                 "quotes": {k: v for k, v in self.quotes.items() if k in held},
             }
-            cache.keep_json(self.path, body)
+            cache.keep_marshalled(self.path, body)
 
 
 def _digests(files: Snapshot | None, sources: list[SourceFile]) -> dict[str, str]:
@@ -365,28 +365,19 @@ def _quotes(kept: object) -> dict[str, dict[str, int]]:
 
 
 def _mentions(rows: object) -> list[Mention] | None:
-    """Kept rows as mentions; None where they are not what :class:`KeptMentions` writes."""
+    """Kept rows as mentions; None where they are not rows of eight values. Their values are
+    not checked one by one (0.12 s of one more document at 10,000 texts): the file they are
+    read from is the one :meth:`KeptMentions.save` wrote, as its digest says
+    (``cache.read_marshalled``), for this code."""
     if not isinstance(rows, list):
         return None
-    found = []
-    for row in rows:
-        if not (isinstance(row, list) and len(row) == 8):
-            return None
-        start, end, text, title, number, alias_of, title_key, number_key = row
-        if not (
-            isinstance(start, int)
-            and isinstance(end, int)
-            and isinstance(text, str)
-            and isinstance(title, str | None)
-            and isinstance(number, str | None)
-            and isinstance(alias_of, int | None)
-            and isinstance(title_key, str | None)
-            and isinstance(number_key, str | None)
-        ):
-            return None
-        keys = (title_key, number_key)
-        found.append(Mention(Span(start, end, text), title, number, alias_of, keys))
-    return found
+    try:
+        return [
+            Mention(Span(start, end, text), title, number, alias_of, (title_key, number_key))
+            for start, end, text, title, number, alias_of, title_key, number_key in rows
+        ]
+    except (TypeError, ValueError):  # a row not of eight values
+        return None
 
 
 @functools.cache  # asked for the key of each citing document

@@ -1,7 +1,7 @@
 """What the last build of a corpus was made from, so that a build with nothing changed parses
 nothing and writes nothing, and a build after one new document extracts that document alone.
 
-The state is one small JSON file per corpus in the cache directory (``store.cache``:
+The state is one small file per corpus in the cache directory, marshalled (``store.cache``:
 ``POLICYGRAPH_CACHE``; the cache off, or a directory that cannot be written, means every build
 is a whole build, as before). It records
 
@@ -51,12 +51,12 @@ def location(corpus: Corpus) -> Path | None:
     if where is None:
         return None
     name = hashlib.sha256(str(corpus.root.resolve()).encode()).hexdigest()[:32]
-    return where / "builds" / f"{name}.json"
+    return where / "builds" / f"{name}.marshal"
 
 
 def load(corpus: Corpus) -> State:
     """The state of the last build; an empty one where there is none or it cannot be read."""
-    found = cache.read_json(location(corpus), FORMAT)
+    found = cache.read_marshalled(location(corpus), FORMAT)
     if found is None:
         return State()
     try:
@@ -68,7 +68,7 @@ def load(corpus: Corpus) -> State:
 def save(corpus: Corpus, state: State) -> None:
     """Write the state in one step; a cache that cannot be written only means a whole build
     next time."""
-    cache.keep_json(location(corpus), {"format": FORMAT, **state.__dict__})
+    cache.keep_marshalled(location(corpus), {"format": FORMAT, **state.__dict__})
 
 
 def inputs(corpus: Corpus) -> str:

@@ -47,13 +47,13 @@ def key(corpus: Corpus, engine: str) -> str:
 
 def _where(report_key: str) -> Path | None:
     top = cache.directory()
-    return top / "reports" / f"{report_key}.json" if top is not None else None
+    return top / "reports" / f"{report_key}.marshal" if top is not None else None
 
 
 def load(report_key: str) -> Report | None:
     """The report kept under ``report_key``, or None."""
     path = _where(report_key)
-    found = cache.read_json(path, FORMAT)
+    found = cache.read_marshalled(path, FORMAT)
     if found is None or path is None:
         return None
     try:
@@ -78,7 +78,7 @@ def save(report_key: str, report: Report) -> None:
         "graph_ttl": report.graph_ttl,
         "notes": [n.as_json() for n in report.notes],
     }
-    cache.keep_json(path, body)
+    cache.keep_marshalled(path, body)
     if path is not None:
         with contextlib.suppress(OSError):
             _prune(path.parent)
@@ -86,13 +86,13 @@ def save(report_key: str, report: Report) -> None:
 
 def _prune(folder: Path) -> None:
     kept = []
-    for entry in folder.glob("*.json"):
+    for entry in folder.glob("*.marshal"):
         with contextlib.suppress(OSError):
             kept.append((entry.stat().st_mtime, entry))
     for _, entry in sorted(kept, reverse=True)[KEEP:]:
         with contextlib.suppress(OSError):
             entry.unlink()
-    for entry in folder.glob(".*.json.*"):  # left by a writer that died
+    for entry in folder.glob(".*.marshal.*"):  # left by a writer that died
         with contextlib.suppress(OSError):
             if time.time() - entry.stat().st_mtime > 3600:
                 entry.unlink()

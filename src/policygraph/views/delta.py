@@ -37,8 +37,6 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-import marshal
-import os
 import shutil
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -232,11 +230,9 @@ class Reading:
             for name in VOLATILE:
                 if (self.corpus.ttl / name).is_file():
                     shutil.copyfile(self.corpus.ttl / name, _copy(where, name))
-            tmp = where.with_name(f".{where.name}.{os.getpid()}")
-            tmp.write_bytes(marshal.dumps({**body, "views": views}))
-            tmp.replace(where)
         except OSError:
-            pass  # a cache that cannot be written: the views are read whole next time
+            return  # a cache that cannot be written: the views are read whole next time
+        cache.keep_marshalled(where, {**body, "views": views})
 
 
 def _own_sources(path: Path, sha: str) -> list[Any] | None:
@@ -342,13 +338,8 @@ def _copy(where: Path, name: str) -> Path:
 
 def _load(where: Path | None) -> dict[str, Any] | None:
     """What :meth:`Reading.keep` kept at ``where``, where this code kept it; None otherwise."""
-    try:
-        found = marshal.loads(where.read_bytes()) if where is not None else None
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
-    if not isinstance(found, dict) or found.get("format") != FORMAT:
-        return None
-    return found if found.get("code") == cache.code_digest() else None
+    found = cache.read_marshalled(where, FORMAT)
+    return found if found is not None and found.get("code") == cache.code_digest() else None
 
 
 def _digests(corpus: Corpus) -> dict[str, str]:

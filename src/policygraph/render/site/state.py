@@ -16,7 +16,8 @@ the store; the cache off means every site is made whole, as before). It records
   (:mod:`.reuse`).
 
 It is kept with ``marshal`` (27 MB at 1,000 documents: as JSON, 0.9 s to read and write),
-in a file of its own name (``.state``; the JSON state of earlier code is not read).
+with the SHA-256 of its bytes (``store.cache.keep_marshalled``: a state damaged or cut short is
+no state), in a file of its own name (``.state``; the JSON state of earlier code is not read).
 
 Beside it, a flag says whether the site was written to the end: a run that updates the site in
 place raises it first (:func:`begin`) and lowers it after the state (:func:`save`), so a run
@@ -30,11 +31,8 @@ edited by hand is made again); a document's pages likewise (:mod:`.reuse`).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import marshal
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +55,10 @@ class Kept(Protocol):
     def read_json(self, path: Path | None, form: str) -> dict[str, Any] | None: ...
 
     def keep_json(self, path: Path | None, body: object) -> None: ...
+
+    def read_marshalled(self, path: Path | None, form: str) -> dict[str, Any] | None: ...
+
+    def keep_marshalled(self, path: Path | None, body: dict[str, Any]) -> None: ...
 
     def add_files(self, digest: Any, files: Sequence[Path], root: Path) -> None: ...
 
@@ -87,7 +89,7 @@ def load(out: Path, cache: Kept) -> SiteState:
     run began writing the site and did not finish (:func:`begin`), the state is the last one
     but for its key: the site is not up to date, though each file still as the last one wrote
     it may be taken."""
-    found = _read(location(out, cache))
+    found = cache.read_marshalled(location(out, cache), FORMAT)
     if found is None:
         return SiteState()
     try:
@@ -115,29 +117,8 @@ def save(out: Path, state: SiteState, cache: Kept) -> None:
     """Write the state in one step, then say the site is written; a cache that cannot be
     written only means a whole site next time."""
     recorded = {k: v for k, v in state.__dict__.items() if k != "seen"}
-    _keep(location(out, cache), {"format": FORMAT, **recorded})
+    cache.keep_marshalled(location(out, cache), {"format": FORMAT, **recorded})
     cache.keep_json(_writing(out, cache), {"format": FORMAT, "writing": False})
-
-
-def _read(path: Path | None) -> dict[str, Any] | None:
-    """What :func:`_keep` kept at ``path`` in this :data:`FORMAT`; None otherwise."""
-    try:
-        found = marshal.loads(path.read_bytes()) if path is not None else None
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
-    return found if isinstance(found, dict) and found.get("format") == FORMAT else None
-
-
-def _keep(path: Path | None, body: dict[str, Any]) -> None:
-    """Write ``body`` to ``path`` in one step (written aside, then renamed); a cache that cannot
-    be written only means a whole site next time."""
-    if path is None:
-        return
-    with contextlib.suppress(OSError, ValueError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_bytes(marshal.dumps(body))
-        tmp.replace(path)
 
 
 def _writing(out: Path, cache: Kept) -> Path | None:
