@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_home
+from hypothesis import given
+from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from test_scoped_ingest import fresh, results
 from typer.testing import CliRunner
@@ -397,3 +399,17 @@ def test_one_more_document_is_planned_under_the_lock(
     assert runner.invoke(app, args).exit_code == 0
     assert locked == [False, True]
     assert list(home.sources.glob("cn-yn-qujing-*"))
+
+
+@given(
+    st.lists(
+        st.lists(
+            st.text(alphabet="-./ab_A~ 中", min_size=1, max_size=4), min_size=1, max_size=4
+        ).map(lambda parts: "/".join(p.replace("/", "") or "x" for p in parts)),
+        max_size=30,
+    )
+)
+def test_the_snapshots_names_sort_as_paths_sort_part_by_part(names: list[str]) -> None:
+    """One string a name (each ``/`` the least of characters) sorts names as their parts do,
+    ``-`` and ``.`` (which sort before ``/``) and all."""
+    assert sorted(names, key=corpus._by_part) == sorted(names, key=lambda n: n.split("/"))
