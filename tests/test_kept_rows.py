@@ -197,3 +197,46 @@ def test_the_document_index_is_kept_for_the_next_process(
     monkeypatch.setattr(mentions_module, "_documents_version", lambda: "another")
     next_process()
     assert made.pop() > 2  # another version (the code's, OpenCC's): made again
+
+
+def test_a_batch_keeps_no_rows_and_reads_the_table(home: Corpus) -> None:
+    """A batch's index (``hold`` off: its files change between asks, and it holds the write
+    lock while its workers read) neither keeps nor reads kept rows."""
+    m = index_of(home)
+    whole = asked(m, W, A)
+    m.hold = False
+    assert m._facts(W, "", (), A) == whole
+    assert m.db.execute("SELECT count(*) FROM kept").fetchone()[0] == 0
+
+
+def test_another_writer_holding_the_index_is_not_waited_for(home: Corpus) -> None:
+    """Rows not kept yet, and another connection holding the index's write lock (a batch, a
+    refresh): the table is asked at once, not after the lock's wait (a worker of a batch
+    waited five seconds an ask)."""
+    import sqlite3
+    import threading
+
+    m = index_of(home)
+    whole = asked(m, W, A)
+    other = sqlite3.connect(m.where, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    found: list[object] = []
+
+    def ask_it() -> None:  # (a connection of its own: SQLite's stay in their thread)
+        mine = Mentions.open(home)
+        assert mine is not None
+        mine.db.execute("PRAGMA busy_timeout = 600000")  # ten minutes: a wait would show
+        found.append(mine._facts(W, "", (), A))
+        found.append(mine.db.execute("PRAGMA busy_timeout").fetchone()[0])  # as it was
+        mine.close()
+
+    try:
+        ask = threading.Thread(target=ask_it)
+        ask.start()
+        ask.join(120)
+        assert not ask.is_alive(), "the ask waited for the other writer"
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert found == [whole, 600000]
+    assert m.db.execute("SELECT count(*) FROM kept").fetchone()[0] == 0
