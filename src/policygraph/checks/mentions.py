@@ -65,7 +65,7 @@ _SCHEMA = (
     # at 1,000 documents (0.13 s at 10,000)
     "CREATE TABLE IF NOT EXISTS made (what TEXT PRIMARY KEY, version TEXT, body BLOB)",
 )
-KEPT_QUERIES = 8  # the queries whose rows are kept (a version of the code asks four)
+KEPT_QUERIES = 8  # the queries whose rows are kept (a version of the code asks a few)
 # What the plan and the build read of the curated files (departments, documents, sources,
 # curated quotes), kept per file so that neither parses every curated file of the corpus
 FACTS = frozenset(
@@ -819,9 +819,9 @@ def _unkeep_rows(db: sqlite3.Connection, name: str) -> None:
 
 @contextlib.contextmanager
 def _not_waiting(db: sqlite3.Connection) -> Iterator[None]:
-    """No wait for a lock another connection holds (``sqlite3.OperationalError`` at once): a
-    batch holds the index's write lock while it writes, and the validation's process waited
-    five seconds for it at each ask to keep rows it can do without."""
+    """No wait for a lock another connection holds (``sqlite3.OperationalError`` at once): where
+    another process holds the index's write lock (a batch writing, a refresh), an ask would
+    wait up to five seconds for it to keep rows it can do without."""
     (wait,) = db.execute("PRAGMA busy_timeout").fetchone()
     db.execute("PRAGMA busy_timeout = 0")
     try:
