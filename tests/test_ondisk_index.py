@@ -249,7 +249,10 @@ def _picked_in_python(
     """The rows ``graph(wanted, about=about)`` must read from the index, as the index read them
     before it picked the subjects in its query: every fact of ``wanted`` and ``about`` read,
     the subjects with a fact of ``about`` (or of a file read over it) kept."""
-    every, at = mentions._facts_of(wanted | about)
+    every = mentions._facts_of(wanted | about)
+    at: dict[str, list[int]] = {}
+    for i, f in enumerate(every):
+        at.setdefault(f[2], []).append(i)
     picked = {every[i][1] for p in about for i in at.get(p, ())} | {
         f[0] for facts in mentions.over.values() for f in facts if f[1] in about
     }

@@ -18,7 +18,6 @@ import json
 import marshal
 import sqlite3
 import sys
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -121,21 +120,6 @@ def _graph_names(corpus: Corpus, files: Snapshot) -> list[str]:
         for folder in folders
         if name.startswith(folder) and "/" not in name[len(folder) :]
     ]
-
-
-def _merged(positions: Iterable[list[int]]) -> list[int]:
-    """Sorted lists of positions as one sorted list (sorting their concatenation, which merges
-    the sorted runs in C; ``heapq.merge`` stepped through 40,000 positions in Python)."""
-    lists = [p for p in positions if p]
-    return lists[0] if len(lists) == 1 else sorted(itertools.chain.from_iterable(lists))
-
-
-def _positions(facts: list[Any]) -> dict[str, list[int]]:
-    """Each predicate's positions among ``facts`` (rows of name, s, p, …), in order."""
-    at: dict[str, list[int]] = defaultdict(list)
-    for i, f in enumerate(facts):
-        at[f[2]].append(i)
-    return dict(at)
 
 
 def _shared(facts: Iterable[tuple[Any, ...]]) -> list[Any]:
@@ -305,8 +289,7 @@ class Mentions:
         """The facts of the index :meth:`_facts` reads, asked of the table of facts."""
         if about:  # the subjects picked in the query: no row of another subject made
             return self._facts_about(wanted, about, also)
-        every, at = self._facts_of(wanted)  # and each predicate's positions, in order
-        return (every[i] for i in _merged(at.get(p, []) for p in wanted))
+        return self._facts_of(wanted)
 
     def _kept_facts(
         self, wanted: set[str], about: set[str], keep: Callable[[str], bool]
@@ -371,9 +354,9 @@ class Mentions:
         made = [f for f in self._facts_about(wanted, about, also, sorted(again)) if f[0] in again]
         return sorted([f for f in found if f[0] not in again] + made, key=lambda row: row[0])
 
-    def _facts_of(self, predicates: set[str]) -> tuple[list[Any], dict[str, list[int]]]:
+    def _facts_of(self, predicates: set[str]) -> list[Any]:
         """The facts of ``predicates`` in the index (with their file's name), in the order of
-        the files' names and of each file's triples, and each predicate's positions in them.
+        the files' names and of each file's triples.
         Read as asked, none kept: every fact kept once a process for one more document took
         430 MB at 10,000 documents. Few rows (a document's names) are found by the index of
         predicates and sorted; many (departments, every source) read in the files' order by
@@ -386,8 +369,7 @@ class Mentions:
             f"SELECT name, s, p, o, lang, dt FROM facts WHERE {by} IN ({marks}) "
             "ORDER BY name, rowid"
         )
-        found = _shared(self.db.execute(query, wanted))
-        return found, _positions(found)
+        return _shared(self.db.execute(query, wanted))
 
     def _facts_about(
         self, wanted: set[str], about: set[str], also: list[str], names: list[str] | None = None
