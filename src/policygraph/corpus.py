@@ -641,6 +641,7 @@ class Snapshot:
         self._picked: dict[tuple[tuple[str, ...], bool], list[str]] = {}  # :meth:`names`'s
         self._dirty = False  # digests learnt and not yet written
         self.deferred = False  # held by a transaction: written when it ends (:meth:`flush`)
+        self.renewed: list[str] = []  # each name :meth:`renew` looked at again, in turn
 
     def names(self, *tops: str, hidden: bool = False) -> list[str]:
         """The names under the folders ``tops`` (all: none given), sorted as paths sort (by
@@ -720,6 +721,7 @@ class Snapshot:
 
     def renew(self, names: set[str]) -> None:
         """Stat ``names`` again (written or removed by this process)."""
+        self.renewed.extend(sorted(names))
         for name in names:
             self._known.pop(name, None)
             was = name in self.stamps

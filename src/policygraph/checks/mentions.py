@@ -109,17 +109,40 @@ def data_files(corpus: Corpus) -> list[Path]:
     return [p for p in corpus.graph_files() if p != corpus.ontology]
 
 
-def _graph_names(corpus: Corpus, files: Snapshot) -> list[str]:
-    """:func:`data_files` as the snapshot names them (``*.ttl`` of the two folders), in no
-    order (sorting 12,000 names by their parts took as long as comparing their stamps)."""
+def _graph_names(corpus: Corpus, names: Iterable[str]) -> list[str]:
+    """:func:`data_files` among ``names`` as a snapshot names them (``*.ttl`` of the two
+    folders), in no order (sorting 12,000 names by their parts took as long as comparing their
+    stamps)."""
     folders = [f"{corpus.relative(corpus.sources)}/", f"{corpus.relative(corpus.ttl)}/"]
     return [
         name
-        for name in files.stamps
+        for name in names
         if name.endswith(".ttl")
         for folder in folders
         if name.startswith(folder) and "/" not in name[len(folder) :]
     ]
+
+
+# Each index (by its file) with the snapshot a refresh last brought it up to while a
+# transaction held that snapshot, and how many of the snapshot's renewals it had then: until
+# the transaction ends the snapshot is not walked again, so the index differs from it only in
+# the files renewed since (an ingest compared every file's stamp again, twice, after its plan's
+# refresh: 0.2 s at 10,000 documents). Another process brings the index only up to the same
+# files, which the transaction's lock keeps as they are.
+_IN_STEP: dict[str, tuple[Snapshot, int]] = {}
+
+
+def _held_of(db: sqlite3.Connection, names: list[str]) -> list[tuple[str, str]]:
+    """What the index holds of ``names`` (each one's stamp and SHA-256), asked in chunks."""
+    found: list[tuple[str, str]] = []
+    for at in range(0, len(names), 500):
+        chunk = names[at : at + 500]
+        found += db.execute(
+            "SELECT name, stamp || ' ' || sha256 FROM files WHERE name IN "
+            f"({', '.join('?' * len(chunk))})",
+            chunk,
+        ).fetchall()
+    return found
 
 
 def _shared(facts: Iterable[tuple[Any, ...]]) -> list[Any]:
@@ -150,6 +173,7 @@ class Mentions:
         # of one document, while their rows are the same; off, nothing kept (a batch, whose
         # files change between its asks)
         self.hold = True
+        self.files: Snapshot | None = None  # the snapshot :meth:`changed` last compared
 
     @classmethod
     def open(cls, corpus: Corpus) -> Mentions | None:
@@ -182,11 +206,21 @@ class Mentions:
 
     def changed(self) -> tuple[list[Path], list[str]]:
         """The files whose content is not what the index holds (new ones too), and the names
-        the index holds of files that are gone."""
-        known = dict(self.db.execute("SELECT name, stamp || ' ' || sha256 FROM files"))
-        files = snapshot(self.corpus, cache.directory())  # one pass a process shares
+        the index holds of files that are gone. Within the transaction of a refresh that
+        brought the index up to the corpus's snapshot, only the files the transaction wrote
+        since are compared (see :data:`_IN_STEP`)."""
+        files = self.files = snapshot(self.corpus, cache.directory())  # a process's one pass
+        step = _IN_STEP.get(self.where)
+        names: Iterable[str]
+        if step is not None and step[0] is files:
+            since = _graph_names(self.corpus, set(files.renewed[step[1] :]))
+            known = dict(_held_of(self.db, since))
+            names = [n for n in since if n in files.stamps]
+        else:
+            known = dict(self.db.execute("SELECT name, stamp || ' ' || sha256 FROM files"))
+            names = _graph_names(self.corpus, files.stamps)
         looked: list[tuple[str, str, str | None]] = []  # name, stamp now, SHA-256 held
-        for name in _graph_names(self.corpus, files):
+        for name in names:
             held = known.pop(name, None)
             st = files.stamps[name]
             now = f"{st[1]} {st[0]} {st[2]}"  # as :func:`stamp` says it
@@ -217,6 +251,9 @@ class Mentions:
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+        files = self.files
+        if files is not None and files.deferred:  # held by a transaction: as the index holds
+            _IN_STEP[self.where] = (files, len(files.renewed))
         return changed, gone
 
     def _forget(self, name: str) -> None:
@@ -825,7 +862,10 @@ def _not_kept(db: sqlite3.Connection, q: str) -> list[str]:
     held = db.execute("SELECT count(*) FROM kept WHERE q = ?", (q,)).fetchone()[0]
     if held == db.execute("SELECT count(*) FROM files").fetchone()[0]:
         return []
-    query = "SELECT name FROM files WHERE name NOT IN (SELECT name FROM kept WHERE q = ?)"
+    query = (  # each file's key looked up (a NOT IN of every kept name: 0.027 s at 10,000)
+        "SELECT name FROM files f WHERE NOT EXISTS (SELECT 1 FROM kept k WHERE k.q = ? AND "
+        "k.name = f.name)"
+    )
     return sorted(name for (name,) in db.execute(query, (q,)))
 
 
