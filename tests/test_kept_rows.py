@@ -240,3 +240,40 @@ def test_another_writer_holding_the_index_is_not_waited_for(home: Corpus) -> Non
         other.close()
     assert found == [whole, 600000]
     assert m.db.execute("SELECT count(*) FROM kept").fetchone()[0] == 0
+
+
+def test_a_batch_keeps_the_rows_the_next_document_asks_for(
+    home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a batch, every file's rows of the queries one more document asks are kept: the
+    next ingest makes rows only of the files it changed, not of the whole corpus."""
+    from typer.testing import CliRunner
+
+    from policygraph.cli.app import app
+    from policygraph.ingest.ondisk import ONE_MORE
+
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "ingest"
+    runner = CliRunner()
+
+    def ingest(*names: str) -> None:
+        args = ["ingest", *(str(fixtures / n) for n in names), "--jurisdiction", "cn-yn"]
+        r = runner.invoke(app, [*args, "--home", str(home.root)])
+        assert r.exit_code == 0, r.output
+
+    ingest("yunnan-measures.txt", "kunming-measures.txt")  # a batch
+    m = index_of(home)
+    for wanted, about in ONE_MORE:
+        q = mentions_module._query_key(set(wanted), set(about))
+        assert mentions_module._not_kept(m.db, q) == []
+    files = m.db.execute("SELECT count(*) FROM files").fetchone()[0]
+    m.close()
+    made: list[int] = []
+    keep_rows = mentions_module._keep_rows
+
+    def counted(db: object, q: str, wanted: set[str], about: set[str], names: list[str]) -> None:
+        made.append(len(names))
+        keep_rows(db, q, wanted, about, names)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(mentions_module, "_keep_rows", counted)
+    ingest("qujing-plan.txt")  # one more
+    assert max(made, default=0) < files // 4  # at most the few files it changed

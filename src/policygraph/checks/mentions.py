@@ -328,6 +328,13 @@ class Mentions:
             return self._facts_about(wanted, about, also)
         return self._facts_of(wanted)
 
+    def keep(self, queries: Iterable[tuple[Iterable[str], Iterable[str]]]) -> None:
+        """Make and keep the rows of each query (its predicates wanted, and about) of every file
+        whose rows of it are not kept, as :meth:`_kept_facts` does when it is first asked: a
+        batch, once done, for the plan and the build of the next document."""
+        for wanted, about in queries:
+            self._kept_facts(set(wanted), set(about), _none)
+
     def _kept_facts(
         self, wanted: set[str], about: set[str], keep: Callable[[str], bool]
     ) -> list[Any] | None:
@@ -896,6 +903,10 @@ def _keep_rows(
     for (dropped,) in db.execute(old, (KEPT_QUERIES,)).fetchall():
         db.execute("DELETE FROM kept WHERE q = ?", (dropped,))
         db.execute("DELETE FROM queries WHERE q = ?", (dropped,))
+
+
+def _none(name: str) -> bool:
+    return False
 
 
 def _first(row: tuple[Any, ...]) -> Any:

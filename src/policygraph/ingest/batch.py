@@ -230,6 +230,8 @@ def ingest_many(
                 written[k] = _Written.of(str(p.doc), parsed, before)
                 outcomes[k].warnings = _warnings(p)
             _settle(corpus, written, outcomes, index)
+            if index is not None:
+                index.keep_for_one_more()  # in the transaction: an interruption undoes all
         except sqlite3.Error as exc:  # the transaction puts back every file the batch wrote
             raise _index_failed(index, exc) from exc
         finally:

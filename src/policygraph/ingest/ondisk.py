@@ -28,6 +28,10 @@ from policygraph.corpus import Corpus
 from policygraph.ingest.plan import Known
 from policygraph.text.citations import DocumentIndex
 
+# The queries of the index's facts whose rows one more document's plan and build ask for (its
+# documents, ``Known.documents``; what the build reads of the curated files, ``apply._given``)
+ONE_MORE = [(DOCUMENTS, []), ([str(t) for t in GIVEN], [str(t) for t in GIVEN_ABOUT])]
+
 
 class OnDisk:
     """The index on disk of the corpus (``checks.mentions``) held through a batch: brought up to
@@ -65,6 +69,19 @@ class OnDisk:
         except (OSError, sqlite3.Error, SyntaxError, ValueError):
             mentions.close()
             return None
+
+    def keep_for_one_more(self) -> None:
+        """Commit what the batch brought the index up to, and keep each file's rows of the
+        queries one more document's plan and build ask (:data:`ONE_MORE`), so that the first
+        document ingested after a batch does not make them all (at 10,000 documents: 6.2 s,
+        against 3.9 s for the next). Rows that cannot be kept are made when they are asked."""
+        self.mentions.db.execute("COMMIT")
+        self.mentions.hold = True
+        try:
+            self.mentions.keep(ONE_MORE)
+        finally:
+            self.mentions.hold = False
+            self.mentions.db.execute("BEGIN")
 
     def commit(self) -> None:
         """Commit what the batch brought the index up to so far, and go on in a new transaction
