@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from rdflib import Graph, URIRef
 from typer.testing import CliRunner
 
@@ -146,6 +148,20 @@ def test_each_citing_document_has_a_file_name_of_its_own() -> None:
     assert stems[URIRef("urn:doc:1")] == "a.html"
     assert stems[URIRef("urn:doc:2")] == "b"
     assert stems[URIRef("urn:doc:4")].startswith("x-d.txt-")
+
+
+@given(st.text(alphabet="a.-_文x", max_size=8))
+def test_a_names_stem_is_the_one_a_path_gives(name: str) -> None:
+    """The stem of a citations file's name is made without a path of each name: the same."""
+    assume(name not in ("", ".", ".."))
+    assert build_package._stem(name) == Path(name).stem
+
+
+def test_the_unchanged_files_are_paths_in_the_folder_each_made_when_asked(tmp_path: Path) -> None:
+    found = build_package.InFolder(tmp_path, ["a.ttl", "b.ttl", "c.ttl"])
+    assert len(found) == 3 and list(found) == [tmp_path / n for n in ("a.ttl", "b.ttl", "c.ttl")]
+    assert found[-1] == tmp_path / "c.ttl" and found[1:] == [tmp_path / "b.ttl", tmp_path / "c.ttl"]
+    assert tmp_path / "b.ttl" in found and tmp_path / "d.ttl" not in found
 
 
 def test_the_anchors_from_the_index_rows_are_those_from_the_curated_graph(home: Corpus) -> None:

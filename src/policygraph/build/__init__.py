@@ -11,10 +11,10 @@ import functools
 import hashlib
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, overload
 
 from rdflib import Graph, URIRef
 
@@ -50,8 +50,31 @@ from policygraph.text.structure import PROFILES, Structure
 @dataclass
 class BuildResult:
     written: list[Path] = field(default_factory=list)
-    unchanged: list[Path] = field(default_factory=list)
+    unchanged: Sequence[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)  # built files no longer made
+
+
+class InFolder(Sequence[Path]):
+    """The paths of files of one folder, by their names (in order), each path made when it is
+    asked for: a build that keeps 20,000 built files made and sorted a path of each (0.06 s of
+    one more document's, and of a build with nothing changed, at 10,000 documents)."""
+
+    def __init__(self, folder: Path, names: list[str]) -> None:
+        self.folder, self.names = folder, names
+
+    @overload
+    def __getitem__(self, at: int) -> Path: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> list[Path]: ...
+
+    def __getitem__(self, at: int | slice) -> Path | list[Path]:
+        if isinstance(at, slice):
+            return [self.folder / name for name in self.names[at]]
+        return self.folder / self.names[at]
+
+    def __len__(self) -> int:
+        return len(self.names)
 
 
 @dataclass(frozen=True)
@@ -98,12 +121,11 @@ def build(
             and known.outputs
             and state.unchanged(corpus, known) == set(known.outputs)
         ):
-            ttl = corpus.ttl
-            return BuildResult(unchanged=[ttl / name for name in sorted(known.outputs)])
+            return BuildResult(unchanged=InFolder(corpus.ttl, sorted(known.outputs)))
         files, docs, kept = _outputs(corpus, read, known, given)
         result = write_outputs(corpus.ttl, files, journal, _no_longer_made(corpus, docs))
-    ttl = corpus.ttl
-    result.unchanged = sorted([*result.unchanged, *(ttl / name for name in kept)])
+    names = {*(path.name for path in result.unchanged), *kept}  # each a file of data/ttl/
+    result.unchanged = InFolder(corpus.ttl, sorted(names))
     outputs_ = {name: state.sha256_text(body) for name, body in files.items()}
     outputs_.update({name: known.outputs[name] for name in kept})
     state.save(corpus, state.State(digest, outputs_, docs))
@@ -337,13 +359,21 @@ def _stems(
         name = s.file_name.removeprefix("data/sources/").replace("/", "-")
         names[s.iri] = name
     first = {doc: min(names[o] for o in found) for doc, found in by_document.items()}
-    stems = Counter(Path(name).stem for name in first.values())
-    out = {d: Path(n).stem if stems[Path(n).stem] == 1 else n for d, n in first.items()}
+    stem = {n: _stem(n) for n in first.values()}  # no path made of each (0.04 s at 10,000)
+    stems = Counter(stem[n] for n in first.values())
+    out = {d: stem[n] if stems[stem[n]] == 1 else n for d, n in first.items()}
     taken = Counter(out.values())
     return {
         d: stem if taken[stem] == 1 else f"{stem}-{hashlib.sha256(str(d).encode()).hexdigest()[:8]}"
         for d, stem in out.items()
     }
+
+
+def _stem(name: str) -> str:
+    """A name (no ``/``) without its last suffix, as ``Path(name).stem`` gives it: a dot first
+    or last starts no suffix."""
+    at = name.rfind(".")
+    return name[:at] if 0 < at < len(name) - 1 else name
 
 
 def _header(what: str) -> list[str]:
@@ -383,17 +413,17 @@ def write_outputs(
     unchanged files alone. The ``journal`` first saves the files about to be overwritten or
     removed (and notes the directory's names)."""
     directory.mkdir(parents=True, exist_ok=True)
-    result = BuildResult(removed=list(gone or []))
+    result, unchanged = BuildResult(removed=list(gone or [])), []
     changed: dict[Path, Content] = {}
     for name in sorted(files):
         target, data = directory / name, files[name].encode("utf-8")
         if target.exists() and target.read_bytes() == data:
-            result.unchanged.append(target)
+            unchanged.append(target)
         else:  # written from ``files`` again, not held: many files, each made once more
             changed[target] = functools.partial(_write_one, files, name)
     if journal is not None:
         journal.save([*changed, *result.removed], [directory])
-    result.written = write_atomic(changed)
+    result.written, result.unchanged = write_atomic(changed), unchanged
     for path in result.removed:
         remove(path)
     return result
