@@ -152,8 +152,9 @@ def test_each_citing_document_has_a_file_name_of_its_own() -> None:
 
 @given(st.text(alphabet="a.-_文x", max_size=8))
 def test_a_names_stem_is_the_one_a_path_gives(name: str) -> None:
-    """The stem of a citations file's name is made without a path of each name: the same."""
-    assume(name not in ("", ".", ".."))
+    """The stem of a citations file's name is made without a path of each name: the same (a
+    name ending in a dot aside, whose stem Python 3.14 changed; ours is the one before)."""
+    assume(name not in ("", ".", "..") and not name.endswith("."))
     assert build_package._stem(name) == Path(name).stem
 
 
@@ -162,6 +163,8 @@ def test_the_unchanged_files_are_paths_in_the_folder_each_made_when_asked(tmp_pa
     assert len(found) == 3 and list(found) == [tmp_path / n for n in ("a.ttl", "b.ttl", "c.ttl")]
     assert found[-1] == tmp_path / "c.ttl" and found[1:] == [tmp_path / "b.ttl", tmp_path / "c.ttl"]
     assert tmp_path / "b.ttl" in found and tmp_path / "d.ttl" not in found
+    assert found == [tmp_path / n for n in ("a.ttl", "b.ttl", "c.ttl")] != found[:2]
+    assert build_package._stem("a.") == "a." and build_package._stem(".a") == ".a"
 
 
 def test_the_anchors_from_the_index_rows_are_those_from_the_curated_graph(home: Corpus) -> None:

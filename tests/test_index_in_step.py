@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import copy_home
 
-from policygraph.checks.mentions import Mentions
+from policygraph.checks.mentions import Mentions, data_files
 from policygraph.corpus import Corpus, remove, transaction, write_atomic
 
 NEW = b"""@prefix pg: <https://w3id.org/policygraph/ontology#> .
@@ -92,4 +92,21 @@ def test_a_new_transaction_compares_every_file_again(home: Corpus) -> None:
         m, asked = opened(home)
         assert m.changed() == ([edited], [])
         assert WHOLE in asked
+        m.close()
+
+
+def test_an_index_made_again_within_the_transaction_is_compared_whole(home: Corpus) -> None:
+    """An index removed (by hand, say) and made again while a transaction holds the corpus is
+    not the one its refresh brought up to the files: every file is compared with it."""
+    with transaction(home, "test"):
+        m, _ = opened(home)
+        m.refresh()
+        where = Path(m.where)
+        m.close()
+        for path in where.parent.glob(f"{where.name}*"):
+            path.unlink()
+        m, asked = opened(home)
+        changed, gone = m.changed()
+        assert WHOLE in asked and gone == []
+        assert changed == sorted(data_files(home), key=lambda p: p.relative_to(home.root).parts)
         m.close()

@@ -76,6 +76,14 @@ class InFolder(Sequence[Path]):
     def __len__(self) -> int:
         return len(self.names)
 
+    def __eq__(self, other: object) -> bool:  # as a list of its paths
+        if isinstance(other, InFolder):
+            return (self.folder, self.names) == (other.folder, other.names)
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"InFolder({self.folder!r}, {len(self.names)} names)"
+
 
 @dataclass(frozen=True)
 class Given:
@@ -370,8 +378,9 @@ def _stems(
 
 
 def _stem(name: str) -> str:
-    """A name (no ``/``) without its last suffix, as ``Path(name).stem`` gives it: a dot first
-    or last starts no suffix."""
+    """A name (no ``/``) without its last suffix, as ``Path(name).stem`` gives it up to Python
+    3.13 (a dot first or last starts no suffix; 3.14 takes a last dot for one): the same names
+    on every Python."""
     at = name.rfind(".")
     return name[:at] if 0 < at < len(name) - 1 else name
 

@@ -18,6 +18,8 @@ import json
 import marshal
 import sqlite3
 import sys
+import uuid
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,12 +126,29 @@ def _graph_names(corpus: Corpus, names: Iterable[str]) -> list[str]:
 
 
 # Each index (by its file) with the snapshot a refresh last brought it up to while a
-# transaction held that snapshot, and how many of the snapshot's renewals it had then: until
-# the transaction ends the snapshot is not walked again, so the index differs from it only in
-# the files renewed since (an ingest compared every file's stamp again, twice, after its plan's
-# refresh: 0.2 s at 10,000 documents). Another process brings the index only up to the same
-# files, which the transaction's lock keeps as they are.
-_IN_STEP: dict[str, tuple[Snapshot, int]] = {}
+# transaction held that snapshot (not kept alive by this), how many of the snapshot's renewals
+# it had then, and the name the index was made with: until the transaction ends the snapshot
+# is not walked again, so the index differs from it only in the files renewed since (an ingest
+# compared every file's stamp again, twice, after its plan's refresh: 0.2 s at 10,000
+# documents). Another process's refresh brings the index up to the same files (no other writer
+# holds the corpus meanwhile; a hand edit then is not seen, as the snapshot does not see it);
+# an index removed and made again meanwhile has another name (:func:`_index_name`), and is
+# compared whole.
+_IN_STEP: dict[str, tuple[weakref.ref[Snapshot], int, str]] = {}
+
+
+def _index_name(db: sqlite3.Connection) -> str | None:
+    """The name the index was given when it was first asked (a random one, kept in it): an
+    index removed and made again has another. None where it cannot be read or kept."""
+    query = "SELECT version FROM made WHERE what = 'index'"
+    try:
+        found = db.execute(query).fetchone()
+        if found is None:
+            db.execute("INSERT OR IGNORE INTO made VALUES ('index', ?, NULL)", (uuid.uuid4().hex,))
+            found = db.execute(query).fetchone()
+    except sqlite3.Error:
+        return None
+    return str(found[0]) if found is not None else None
 
 
 def _held_of(db: sqlite3.Connection, names: list[str]) -> list[tuple[str, str]]:
@@ -212,7 +231,7 @@ class Mentions:
         files = self.files = snapshot(self.corpus, cache.directory())  # a process's one pass
         step = _IN_STEP.get(self.where)
         names: Iterable[str]
-        if step is not None and step[0] is files:
+        if step is not None and step[0]() is files and step[2] == _index_name(self.db):
             since = _graph_names(self.corpus, set(files.renewed[step[1] :]))
             known = dict(_held_of(self.db, since))
             names = [n for n in since if n in files.stamps]
@@ -251,9 +270,9 @@ class Mentions:
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        files = self.files
-        if files is not None and files.deferred:  # held by a transaction: as the index holds
-            _IN_STEP[self.where] = (files, len(files.renewed))
+        files, made_as = self.files, _index_name(self.db)
+        if files is not None and files.deferred and made_as is not None:  # in a transaction
+            _IN_STEP[self.where] = (weakref.ref(files), len(files.renewed), made_as)
         return changed, gone
 
     def _forget(self, name: str) -> None:
@@ -330,8 +349,9 @@ class Mentions:
 
     def keep(self, queries: Iterable[tuple[Iterable[str], Iterable[str]]]) -> None:
         """Make and keep the rows of each query (its predicates wanted, and about) of every file
-        whose rows of it are not kept, as :meth:`_kept_facts` does when it is first asked: a
-        batch, once done, for the plan and the build of the next document."""
+        whose rows of it are not kept, as :meth:`_kept_facts` does when it is first asked, none
+        read back: a batch, once done, for the plan and the build of the next document. Nothing
+        where :attr:`hold` is off, or the rows cannot be kept."""
         for wanted, about in queries:
             self._kept_facts(set(wanted), set(about), _none)
 
@@ -365,7 +385,7 @@ class Mentions:
                         continue
                     if missing:
                         _keep_rows(db, q, wanted, about, missing)
-                    found = _kept_rows(db, q, keep)
+                    found = _kept_rows(db, q, keep) if keep is not _none else []
                     if own:
                         db.execute("COMMIT")
                     return found

@@ -231,7 +231,8 @@ def ingest_many(
                 outcomes[k].warnings = _warnings(p)
             _settle(corpus, written, outcomes, index)
             if index is not None:
-                index.keep_for_one_more()  # in the transaction: an interruption undoes all
+                index.keep_for_one_more()  # the corpus's transaction still open: an
+                # interruption undoes the batch's files (the index then reads them again)
         except sqlite3.Error as exc:  # the transaction puts back every file the batch wrote
             raise _index_failed(index, exc) from exc
         finally:
