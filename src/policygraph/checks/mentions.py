@@ -270,8 +270,9 @@ class Mentions:
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        files, made_as = self.files, _index_name(self.db)
-        if files is not None and files.deferred and made_as is not None:  # in a transaction
+        files = self.files
+        made_as = _index_name(self.db) if files is not None and files.deferred else None
+        if files is not None and made_as is not None:  # held by a transaction: as it holds
             _IN_STEP[self.where] = (weakref.ref(files), len(files.renewed), made_as)
         return changed, gone
 
