@@ -142,7 +142,7 @@ def test_each_citing_document_has_a_file_name_of_its_own() -> None:
     sources = [source(n) for n in files]
     cited = {URIRef(f"urn:doc:{k}"): [s.iri] for k, s in enumerate(sources)}
     cited[URIRef("urn:doc:0")].append(sources[3].iri)
-    stems = build_package._stems(sources, cited)
+    stems = build_package._stems(build_package.first_names(sources, cited))
     assert len(set(stems.values())) == len(stems) == len(files)
     assert stems[URIRef("urn:doc:0")] == "a.txt"  # its first source (a.txt before c.txt)
     assert stems[URIRef("urn:doc:1")] == "a.html"

@@ -20,7 +20,7 @@ from rdflib import Graph, URIRef
 
 from policygraph.build import state
 from policygraph.build.anchors import anchor_quotes, values
-from policygraph.build.citations import KeptMentions, Triple, resolve
+from policygraph.build.citations import Citations, KeptMentions, Triple, resolve
 from policygraph.build.document import DocumentBuilder, provision_iris
 from policygraph.build.parallel import on_every_core
 from policygraph.corpus import (
@@ -52,6 +52,7 @@ class BuildResult:
     written: list[Path] = field(default_factory=list)
     unchanged: Sequence[Path] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)  # built files no longer made
+    added: bool = False  # made by a build that only added documents (``build.append``)
 
 
 class InFolder(Sequence[Path]):
@@ -85,16 +86,28 @@ class InFolder(Sequence[Path]):
         return f"InFolder({self.folder!r}, {len(self.names)} names)"
 
 
-@dataclass(frozen=True)
 class Given:
     """What the build reads of the curated files, given by the caller (``ingest``, from the
     index kept on disk) instead of the curated graph: the facts of sources, documents and
-    curated quotes (the predicates of :data:`GIVEN`, with the subjects that have them), and the
-    departments and documents indexed. Read after the files the build is to see were written."""
+    curated quotes (the predicates of :data:`GIVEN`, with the subjects that have them; or what
+    reads them, called once, where the build asks: a build that adds documents does not,
+    ``build.append``), and the departments and documents indexed. Read after the files the
+    build is to see were written. ``naming``: the files of the corpus in which any of some IRIs
+    is a subject or an object, as the index knows them (what lets the build add documents)."""
 
-    curated: Graph
-    departments: DepartmentIndex
-    documents: DocumentIndex
+    def __init__(
+        self,
+        curated: Graph | Callable[[], Graph],
+        departments: DepartmentIndex,
+        documents: DocumentIndex,
+        naming: Callable[[Iterable[str]], set[Path]] | None = None,
+    ) -> None:
+        self._curated = curated
+        self.departments, self.documents, self.naming = departments, documents, naming
+
+    @functools.cached_property
+    def curated(self) -> Graph:
+        return self._curated if isinstance(self._curated, Graph) else self._curated()
 
 
 GIVEN = [  # what the build reads of the curated graph, and about which subjects
@@ -119,24 +132,33 @@ def build(
     the curated files say, as the caller has read it (else the curated graph is read).
 
     Incremental (``build.state``): with nothing changed since the last build, nothing is parsed
-    or written; otherwise a document whose source, metadata, departments and extractor are as
-    they were keeps its built file, and only the others are extracted again."""
+    or written; where the files written since only add documents, only what they touch is built
+    (``build.append``); otherwise a document whose source, metadata, departments and extractor
+    are as they were keeps its built file, and only the others are extracted again."""
+    from policygraph.build import append  # which builds on this module
+
     corpus = Corpus.of(corpus)
     with transaction(corpus, "build") as journal:
-        known, digest = state.load(corpus), state.inputs(corpus)
-        if (
-            known.inputs == digest
-            and known.outputs
-            and state.unchanged(corpus, known) == set(known.outputs)
-        ):
+        known, now = state.load(corpus), state.input_files(corpus)
+        digest = state.digest_of(now)
+        kept = state.unchanged(corpus, known)
+        intact = kept == set(known.outputs)
+        if known.inputs == digest and known.outputs and intact:
             return BuildResult(unchanged=InFolder(corpus.ttl, sorted(known.outputs)))
-        files, docs, kept = _outputs(corpus, read, known, given)
-        result = write_outputs(corpus.ttl, files, journal, _no_longer_made(corpus, docs))
-    names = {*(path.name for path in result.unchanged), *kept}  # each a file of data/ttl/
+        made = append.added(corpus, known, now, read, given) if intact else None
+        if made is None:
+            made = _outputs(corpus, read, known, given, kept)
+        gone = _no_longer_made(corpus, made.keys) if not made.added else []
+        result = write_outputs(corpus.ttl, made.files, journal, gone)
+    names = {*(path.name for path in result.unchanged), *made.kept}  # each a file of data/ttl/
     result.unchanged = InFolder(corpus.ttl, sorted(names))
-    outputs_ = {name: state.sha256_text(body) for name, body in files.items()}
-    outputs_.update({name: known.outputs[name] for name in kept})
-    state.save(corpus, state.State(digest, outputs_, docs))
+    result.added = made.added
+    outputs_ = {name: state.sha256_text(body) for name, body in made.files.items()}
+    outputs_.update({name: known.outputs[name] for name in made.kept})
+    state.save(
+        corpus,
+        state.State(digest, outputs_, made.keys, now, made.records, made.prints, made.cited),
+    )
     return result
 
 
@@ -147,7 +169,7 @@ Parsed = Mapping[str, tuple[str, Structure]]
 
 def outputs(corpus: Corpus, read: Parsed | None = None) -> dict[str, str]:
     """The built files of ``data/ttl/`` by name, with their Turtle (every document extracted)."""
-    return dict(_outputs(corpus, read, state.State())[0])
+    return dict(_outputs(corpus, read, state.State()).files)
 
 
 class Packed(MutableMapping[str, str]):
@@ -182,11 +204,15 @@ def pack(turtle: str) -> bytes:
 
 
 def _outputs(
-    corpus: Corpus, read: Parsed | None, known: state.State, given: Given | None = None
-) -> tuple[Packed, dict[str, str], set[str]]:
-    """The built files by name, the key each document's file was made from, and the documents'
-    files kept: a document whose key and file are those ``known`` records (its bytes checked
-    through the corpus's snapshot, ``state.unchanged``) is neither extracted nor read again."""
+    corpus: Corpus,
+    read: Parsed | None,
+    known: state.State,
+    given: Given | None = None,
+    intact: set[str] | None = None,
+) -> Made:
+    """Every built file (:class:`Made`): a document whose key and file are those ``known``
+    records (its bytes checked through the corpus's snapshot: ``intact``, where the caller has
+    checked them, ``state.unchanged``) is neither extracted nor read again."""
     if given is None:
         curated = corpus.curated_graph()
         index = DepartmentIndex.of(curated, parts_of(curated))  # grown, where a plan made it
@@ -200,21 +226,20 @@ def _outputs(
     out = Packed()
     keys: dict[str, str] = {}
     jobs: list[tuple[SourceFile]] = []  # each document's text and structure got by its worker
-    kept = state.unchanged(corpus, known) if known.docs else set()
-    reused: set[str] = set()
+    if intact is None:
+        intact = state.unchanged(corpus, known) if known.docs else set()
+    kept, reused = intact if known.docs else set(), set[str]()
     fingerprint = functools.cache(index.fingerprint)  # a thousand documents, a few jurisdictions
+    records: dict[str, state.Record] = {}
+    prints: dict[str, str] = {}
     for source in sources:
         if not _extracted(source):
             continue
-        assert source.describes is not None
-        facts = [value(source.describes, p) for p in (PG.shortName, ELI.id_local)]
-        jur = value(source.describes, PG.jurisdiction)
-        key = state.document_key(
-            source,
-            [*(str(f) if f is not None else None for f in facts), str(jur) if jur else None],
-            fingerprint(str(jur) if jur is not None else None),
-        )
-        name = document_file_name(str(facts[0]))
+        made_of = record_of(value, source)
+        prints[made_of[9]] = fingerprint(made_of[9] or None)
+        key = state.document_key(made_of, prints[made_of[9]])
+        name = document_file_name(made_of[7] or "None")
+        records[name] = made_of
         if name in kept and known.docs.get(name) == key:
             keys[name] = key  # as recorded: neither read nor written again
             reused.add(name)
@@ -231,7 +256,33 @@ def _outputs(
             reused.add(name)  # its citations as they were: neither made nor serialised again
         else:
             out[name] = _citations_file(name, triples())
-    return out, keys, reused
+    return Made(out, keys, reused, records, prints, citing.summary)
+
+
+def record_of(value: Callable[[URIRef, URIRef], object], source: SourceFile) -> state.Record:
+    """What the document ``source`` describes is made of (``state.record``), its facts read by
+    ``value`` (:func:`anchors.values`)."""
+    assert source.describes is not None
+    short, number, jur = (
+        value(source.describes, p) for p in (PG.shortName, ELI.id_local, PG.jurisdiction)
+    )
+    facts = [str(f) if f is not None else None for f in (short, number)]
+    return state.record(source, [*facts, str(jur) if jur else None])
+
+
+@dataclass
+class Made:
+    """What a build made: the built files by name (those to write), the key each document's
+    file was made from, the files kept as they are, and what ``build.state`` keeps of what they
+    were made from; ``added``: made by a build that only added documents (``build.append``)."""
+
+    files: Packed
+    keys: dict[str, str]
+    kept: set[str]
+    records: dict[str, state.Record]
+    prints: dict[str, str]
+    cited: dict[str, object]
+    added: bool = False
 
 
 def _extracted(source: SourceFile) -> bool:
@@ -307,6 +358,7 @@ class _Citing:
 
     shared: dict[str, str]
     own: dict[str, tuple[str, Callable[[], set[Triple]]]]
+    summary: dict[str, object]  # what ``build.state`` keeps of the resolution (``cited``)
 
 
 def _linked(
@@ -325,7 +377,8 @@ def _linked(
     if kept is not None:
         kept.save()
     by_document = citations.citing()
-    stems = _stems(sources, {doc: [c.source for c in cs] for doc, cs in by_document.items()})
+    firsts = first_names(sources, {doc: [c.source for c in cs] for doc, cs in by_document.items()})
+    stems = _stems(firsts)
     own: dict[str, tuple[str, Callable[[], set[Triple]]]] = {
         f"citations-{stems[doc]}.ttl": (
             citations.key(doc),
@@ -333,15 +386,15 @@ def _linked(
         )
         for doc in by_document
     }
+    summary = {
+        **citations.summary(),
+        "code": state.code_version(),
+        "bases": list({_stem(name) for name in firsts.values()}),  # of each first source
+        "stems": list(set(stems.values())),
+    }
     return _Citing(
         {
-            "citations.ttl": serialize(
-                citations.stubs(),
-                _header(
-                    "stubs for the documents cited by 文号 or 《title》 and not held "
-                    "(each citing document's citations are in citations-<its source>.ttl)"
-                ),
-            ),
+            "citations.ttl": stubs_file(citations),
             "anchors.ttl": serialize(
                 anchors,
                 _header(
@@ -351,22 +404,39 @@ def _linked(
             ),
         },
         own,
+        summary,
     )
 
 
-def _stems(
-    sources: list[SourceFile], by_document: Mapping[URIRef, Iterable[URIRef]]
+def stubs_file(citations: Citations) -> str:
+    """``citations.ttl``: the stubs of the documents cited and not held."""
+    return serialize(
+        citations.stubs(),
+        _header(
+            "stubs for the documents cited by 文号 or 《title》 and not held "
+            "(each citing document's citations are in citations-<its source>.ttl)"
+        ),
+    )
+
+
+def first_names(
+    sources: Iterable[SourceFile], by_document: Mapping[URIRef, Iterable[URIRef]]
 ) -> dict[URIRef, str]:
-    """Each citing document's citations file's stem: the name, without its last suffix, of the
-    first source its citations were found in (``by_document``: the sources of each document's
-    citations; under ``data/sources/``, a folder's ``/`` as ``-``); the whole name where two
-    documents' would be the same (``a.txt``, ``a.html``), and then a digest of the document's
-    IRI where they still would."""
+    """For each citing document (``by_document``: the sources of each document's citations),
+    the name of the first source its citations were found in (under ``data/sources/``, a
+    folder's ``/`` as ``-``)."""
     names: dict[object, str] = {}
     for s in sources:
         name = s.file_name.removeprefix("data/sources/").replace("/", "-")
         names[s.iri] = name
-    first = {doc: min(names[o] for o in found) for doc, found in by_document.items()}
+    return {doc: min(names[o] for o in found) for doc, found in by_document.items()}
+
+
+def _stems(first: Mapping[URIRef, str]) -> dict[URIRef, str]:
+    """Each citing document's citations file's stem: the name, without its last suffix, of the
+    first source its citations were found in (``first``, :func:`first_names`); the whole name
+    where two documents' would be the same (``a.txt``, ``a.html``), and then a digest of the
+    document's IRI where they still would."""
     stem = {n: _stem(n) for n in first.values()}  # no path made of each (0.04 s at 10,000)
     stems = Counter(stem[n] for n in first.values())
     out = {d: stem[n] if stems[stem[n]] == 1 else n for d, n in first.items()}

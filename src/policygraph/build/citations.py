@@ -22,8 +22,13 @@ from policygraph.corpus import Corpus, Snapshot, SourceFile, parts_of, snapshot
 from policygraph.rdf import BASE, DCT, ELI, PG, PROV, RDF
 from policygraph.rdf.terms import iri_segment
 from policygraph.store import cache
-from policygraph.text.citations import DocumentIndex, Mention, find_mentions
-from policygraph.text.names import kind_of, opencc_version
+from policygraph.text.citations import (
+    DocumentIndex,
+    Mention,
+    find_mentions,
+    normalize_number,
+)
+from policygraph.text.names import kind_of, normalize, opencc_version
 from policygraph.text.spans import Span
 
 Triple = tuple[Node, Node, Node]
@@ -38,6 +43,13 @@ class _Resolver:
     title_number: dict[str, str] = field(default_factory=dict)  # title cited with its number
     number_title: dict[str, str] = field(default_factory=dict)
     stubs: dict[str, tuple[URIRef, Mention]] = field(default_factory=dict)
+    # what the resolution consulted, for a build that adds texts (:func:`resolve_added`): the keys
+    # asked of the index, the titles asked for a number taught elsewhere, and the text (its
+    # document and source, as the texts are taken in turn) whose mention minted each stub
+    asked: Asked = field(default_factory=lambda: Asked(set(), set(), set()))
+    minted: dict[str, tuple[str, str]] = field(default_factory=dict)
+    at: tuple[str, str] = ("", "")  # the text resolved now
+    earlier: bool = False  # whether a text added minted a stub otherwise described
 
     def learn(self, mentions: list[Mention]) -> None:
         for m in mentions:
@@ -51,17 +63,43 @@ class _Resolver:
     def resolve(self, m: Mention, resolved: list[URIRef]) -> URIRef:
         if m.alias_of is not None:
             return resolved[m.alias_of]
+        if m.title and not m.number:
+            self.asked.taught.add(m.title_key or "")
         number = self.number_of(m)
         if number is None or number == m.number:  # its own (its key made once, and kept)
-            found = self.index.find_keys(m.number_key if number else None, m.title_key)
+            keys = (m.number_key if number else None, m.title_key)
         else:  # the number cited with its title elsewhere
-            found = self.index.find(number, m.title)
+            keys = (normalize_number(number), normalize(m.title) if m.title else None)
+        found = self.index.find_keys(*keys)
+        self.asked.note(*keys)
         if found is not None:
             return found
         key = number or m.title_key or ""
         if key not in self.stubs:
             self.stubs[key] = (URIRef(f"{BASE}doc/cited/{iri_segment(key)}"), m)
+            self.minted[key] = self.at
+        elif self.at < self.minted[key]:  # a text added before the one that minted it
+            iri, was = self.stubs[key]
+            if _stub_of(self, m) != _stub_of(self, was):  # the stub would be described anew
+                self.earlier = True
+            self.stubs[key], self.minted[key] = (iri, m), self.at
         return self.stubs[key][0]
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The keys a resolution asked: of the index, numbers and titles; of the numbers taught
+    with a title elsewhere, the titles cited alone."""
+
+    numbers: set[str]
+    titles: set[str]
+    taught: set[str]
+
+    def note(self, number: str | None, title: str | None) -> None:
+        if number is not None:
+            self.numbers.add(number)
+        if title is not None:
+            self.titles.add(title)
 
 
 def citation_graph(
@@ -105,6 +143,7 @@ class Citations:
     meta: Graph
     resolver: _Resolver
     found: list[Citing]
+    held: set[str] | None = None  # the policy documents held, where known (else read of meta)
     _policy: dict[URIRef, bool] = field(default_factory=dict)
     _citing: dict[URIRef, list[Citing]] = field(default_factory=dict)
 
@@ -113,7 +152,21 @@ class Citations:
             if c.cited:
                 self._citing.setdefault(c.doc, []).append(c)
         self._stubs = {iri: m for iri, m in self.resolver.stubs.values()}
-        self._held = _policy_documents(self.meta)
+        self._held = self.held if self.held is not None else _policy_documents(self.meta)
+
+    def summary(self) -> dict[str, Any]:
+        """What :func:`resolve_added` resolves added texts against, as marshal keeps it: what
+        every text taught, the stubs with the text that minted each, the keys asked, and the
+        policy documents held (each set as a list, in no order: marshal writes a list of
+        10,000 strings in a quarter of the time it takes for a set)."""
+        r = self.resolver
+        return {
+            "title_number": dict(r.title_number),
+            "number_title": dict(r.number_title),
+            "stubs": {k: (str(iri), *r.minted[k], _row(m)) for k, (iri, m) in r.stubs.items()},
+            "asked": (list(r.asked.numbers), list(r.asked.titles), list(r.asked.taught)),
+            "held": list(self._held),
+        }
 
     def citing(self) -> dict[URIRef, list[Citing]]:
         """The documents that cite another, with what each of their texts cites."""
@@ -156,22 +209,22 @@ class Citations:
         that class (what ``eli:cites`` asks of both ends)."""
         if iri not in self._policy:
             stub = self._stubs.get(iri)
-            held = iri in self._held
+            held = str(iri) in self._held
             kind = _stub_of(self.resolver, stub)[2] if stub is not None else None
             of_stub = kind is not None and _stub_class(kind) == PG.PolicyDocument
             self._policy[iri] = held or of_stub
         return self._policy[iri]
 
 
-def _policy_documents(meta: Graph) -> set[Any]:
-    """The subjects typed ``pg:PolicyDocument`` in ``meta``, read once: over the index's rows
-    (``checks.rows.Rows``, what ``ingest`` gives the build) without making their other terms
-    (asked of each citing and each cited document, it made every term of each document's
-    rows: about 0.05-0.1 s of one more document's build at 10,000 documents)."""
+def _policy_documents(meta: Graph) -> set[str]:
+    """The subjects typed ``pg:PolicyDocument`` in ``meta`` (as strings), read once: over the
+    index's rows (``checks.rows.Rows``, what ``ingest`` gives the build) without making their
+    other terms (asked of each citing and each cited document, it made every term of each
+    document's rows: about 0.05-0.1 s of one more document's build at 10,000 documents)."""
     rows: Any = meta.store
     if hasattr(rows, "subjects_of"):
-        return {URIRef(s) for s in rows.subjects_of(str(RDF.type), PG.PolicyDocument)}
-    return set(meta.subjects(RDF.type, PG.PolicyDocument))
+        return {str(s) for s in rows.subjects_of(str(RDF.type), PG.PolicyDocument)}
+    return {str(s) for s in meta.subjects(RDF.type, PG.PolicyDocument)}
 
 
 def resolve(
@@ -190,8 +243,103 @@ def resolve(
             mentions = mentions_of(source) if mentions_of else find_mentions(texts[source])
             found.append((doc, source, mentions))
             resolver.learn(mentions)
-    citing = [Citing(doc, src, _resolved(resolver, doc, ms)) for doc, src, ms in found]
-    return Citations(meta, resolver, citing)
+    return Citations(meta, resolver, _in_turn(resolver, found))
+
+
+def _in_turn(
+    resolver: _Resolver, found: list[tuple[URIRef, URIRef, list[Mention]]]
+) -> list[Citing]:
+    """Each text's mentions resolved, the texts in turn (a stub is minted by the first)."""
+    citing = []
+    for doc, source, mentions in found:
+        resolver.at = (str(doc), str(source))
+        citing.append(Citing(doc, source, _resolved(resolver, doc, mentions)))
+    return citing
+
+
+def resolve_added(
+    summary: Mapping[str, Any],
+    index: DocumentIndex,
+    held: set[str],
+    added: list[tuple[URIRef, URIRef, list[Mention]]],
+    keys: set[tuple[bool, str]],
+) -> Citations | None:
+    """The texts ``added`` (each document, its source and its mentions, in turn) resolved
+    against the resolution of the other texts (``summary``, :meth:`Citations.summary`), as a
+    whole resolution of every text would resolve them, with the stubs of all; None where the
+    added texts or documents change what another text's mentions resolve to: ``keys``, the
+    added documents' numbers (False) and titles (True) as the index compares them, asked by
+    another text; a title taught a number that a title cited alone asked, or another number;
+    a number taught a title where a stub has that number, or another title; a stub that an
+    added text would have minted before the text that did. ``index``: every document's,
+    the added ones' too; ``held``: the policy documents held, the added ones too."""
+    try:
+        resolver = _resolver_of(summary, index)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    asked = resolver.asked
+    if any(title in (asked.titles if is_title else asked.numbers) for is_title, title in keys):
+        return None
+    for _, _, mentions in added:
+        if not _teaches_nothing_asked(resolver, mentions):
+            return None
+        resolver.learn(mentions)
+    found = _in_turn(resolver, added)
+    if resolver.earlier:
+        return None
+    return Citations(Graph(), resolver, found, held)
+
+
+def mentions_in(text: str) -> list[Mention]:
+    """The mentions of one text (:func:`find_mentions`), with their keys made."""
+    return [m.keyed() for m in find_mentions(text)]
+
+
+def _teaches_nothing_asked(resolver: _Resolver, mentions: list[Mention]) -> bool:
+    """Whether what ``mentions`` teach (a title's number, a number's title) leaves every other
+    text's mentions and every stub as they were."""
+    for m in mentions:
+        if not (m.title and m.number):
+            continue
+        number = resolver.title_number.get(m.title_key or "")
+        if number is None and (m.title_key or "") in resolver.asked.taught:
+            return False
+        if number is not None and number != m.number:
+            return False
+        title = resolver.number_title.get(m.number)
+        if title is None and m.number in resolver.stubs:
+            return False
+        if title is not None and title != m.title:
+            return False
+    return True
+
+
+def _resolver_of(summary: Mapping[str, Any], index: DocumentIndex) -> _Resolver:
+    """The resolver :meth:`Citations.summary` summed up (a KeyError or TypeError where it is
+    not one)."""
+    numbers, titles, taught = summary["asked"]
+    resolver = _Resolver(
+        index,
+        dict(summary["title_number"]),
+        dict(summary["number_title"]),
+        asked=Asked(set(numbers), set(titles), set(taught)),
+    )
+    for key, (iri, doc, source, row) in dict(summary["stubs"]).items():
+        found = _mentions([row])
+        if found is None:
+            raise ValueError("a stub's mention is not a kept row")
+        resolver.stubs[key] = (URIRef(iri), found[0])
+        resolver.minted[key] = (doc, source)
+    return resolver
+
+
+def _row(m: Mention) -> list[object]:
+    """A mention as :class:`KeptMentions` keeps it."""
+    return [m.span.start, m.span.end, m.span.text, m.title, m.number, m.alias_of, *_keys(m)]
+
+
+def _keys(m: Mention) -> tuple[str | None, str | None]:
+    return m.keys if m.keys is not None else (m.title_key, m.number_key)
 
 
 def _with_texts(meta: Graph) -> list[tuple[URIRef, URIRef]]:
@@ -309,10 +457,7 @@ class KeptMentions:
             return found
         found = find_mentions(self.texts[source])  # read and checked: its digest is sha
         mentions = [m.keyed() for m in found]  # kept with their keys, made once
-        self.kept[sha] = [
-            [m.span.start, m.span.end, m.span.text, m.title, m.number, m.alias_of, *(m.keys or ())]
-            for m in mentions
-        ]
+        self.kept[sha] = [_row(m) for m in mentions]
         self.changed = True
         return mentions
 

@@ -10,7 +10,11 @@ is a whole build, as before). It records
   unchanged file is not read again);
 - ``outputs``: each built file's SHA-256 as the build wrote it;
 - ``docs``: for each ``doc-*.ttl``, the key it was extracted from (:func:`document_key`);
-  for each ``citations-*.ttl``, a digest of its triples.
+  for each ``citations-*.ttl``, a digest of its triples;
+- what a build that only adds documents (``build.append``) needs to leave the others alone
+  without reading them: ``files``, each input file's digest by name; ``records``, what each
+  document's key was made of; ``prints``, each jurisdiction's departments' fingerprint; and
+  ``cited``, what the citations were resolved against (``citations.Citations.summary``).
 
 Nothing in it is trusted without checking: a build does nothing only when the inputs digest is
 the recorded one *and* every built file is byte-for-byte what the build wrote; a document is
@@ -23,11 +27,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from policygraph.corpus import Corpus, SourceFile, snapshot
 from policygraph.store import cache
 
-FORMAT = "1"  # bumped when what the state holds changes
+FORMAT = "2"  # bumped when what the state holds changes
 
 
 @dataclass
@@ -35,6 +40,16 @@ class State:
     inputs: str = ""
     outputs: dict[str, str] = field(default_factory=dict)  # built file name -> SHA-256
     docs: dict[str, str] = field(default_factory=dict)  # doc-*.ttl etc. -> the key it was made from
+    files: dict[str, str] = field(default_factory=dict)  # input file name -> SHA-256
+    records: dict[str, Record] = field(default_factory=dict)  # doc-*.ttl -> its key's parts
+    prints: dict[str, str] = field(default_factory=dict)  # jurisdiction ("": none) -> fingerprint
+    cited: dict[str, Any] = field(default_factory=dict)  # the citations' resolution, summed up
+
+
+# What one document's key is made of but the fingerprint of its jurisdiction's departments:
+# its source's IRI, file, digest, profile, document, text file and text digest, and the
+# document's short name, 文号 and jurisdiction ("" for none)
+Record = tuple[str, str, str, str, str, str, str, str, str, str]
 
 
 def code_version() -> str:
@@ -60,7 +75,15 @@ def load(corpus: Corpus) -> State:
     if found is None:
         return State()
     try:
-        return State(str(found["inputs"]), dict(found["outputs"]), dict(found["docs"]))
+        return State(
+            str(found["inputs"]),
+            dict(found["outputs"]),
+            dict(found["docs"]),
+            dict(found["files"]),
+            {name: tuple(r) for name, r in dict(found["records"]).items()},
+            dict(found["prints"]),
+            dict(found["cited"]),
+        )
     except (KeyError, TypeError, ValueError):
         return State()
 
@@ -73,6 +96,20 @@ def save(corpus: Corpus, state: State) -> None:
 
 def inputs(corpus: Corpus) -> str:
     """The digest of the code and of every file under ``data/`` but the built ones."""
+    return digest_of(input_files(corpus))
+
+
+def digest_of(files: dict[str, str]) -> str:
+    """The digest of the code and of the input files ``files`` (:func:`input_files`)."""
+    digest = hashlib.sha256(code_version().encode())
+    for name, sha in files.items():
+        digest.update(f"{name.removeprefix('data/')}\0{sha}\n".encode())
+    return digest.hexdigest()
+
+
+def input_files(corpus: Corpus) -> dict[str, str]:
+    """Every file under ``data/`` but the built ones, with its SHA-256, in the order of the
+    names as paths sort."""
     files = snapshot(corpus, cache.directory())  # one pass a process shares (corpus.Snapshot)
     ttl = f"{corpus.relative(corpus.ttl)}/"
     every = files.names("data")
@@ -81,10 +118,7 @@ def inputs(corpus: Corpus) -> str:
     }
     files.digests(sorted(top))  # read in one call: the digests remembered once, not once a file
     names = [n for n in every if not (n in top and files.is_generated(n))]
-    digest = hashlib.sha256(code_version().encode())
-    for name, sha in files.digests(names).items():
-        digest.update(f"{name.removeprefix('data/')}\0{sha}\n".encode())
-    return digest.hexdigest()
+    return files.digests(names)
 
 
 def unchanged(corpus: Corpus, state: State) -> set[str]:
@@ -97,13 +131,12 @@ def unchanged(corpus: Corpus, state: State) -> set[str]:
     return {n for n, name in present.items() if found[name] == state.outputs[n]}
 
 
-def document_key(source: SourceFile, facts: list[str | None], departments: str) -> str:
-    """What one document's graph is made of: the code, the source's record (its file and text
-    digests, its profile), the document's own metadata that the extractor reads (``facts``:
-    short name, 文号, jurisdiction) and the fingerprint of the departments its names can mean
-    (:meth:`DepartmentIndex.fingerprint`)."""
-    parts = [
-        code_version(),
+def record(source: SourceFile, facts: list[str | None]) -> Record:
+    """What one document's graph is made of but the departments: the source's record (its
+    file and text digests, its profile) and the document's own metadata that the extractor
+    reads (``facts``: short name, 文号, jurisdiction)."""
+    short, number, jurisdiction = (f or "" for f in facts)
+    return (
         str(source.iri),
         source.file_name,
         source.sha256,
@@ -111,9 +144,16 @@ def document_key(source: SourceFile, facts: list[str | None], departments: str) 
         str(source.describes),
         source.text_file or "",
         source.text_sha256 or "",
-        *(f or "" for f in facts),
-        departments,
-    ]
+        short,
+        number,
+        jurisdiction,
+    )
+
+
+def document_key(made_of: Record, departments: str) -> str:
+    """The key of one document's graph: the code, its :func:`record` and the fingerprint of
+    the departments its names can mean (:meth:`DepartmentIndex.fingerprint`)."""
+    parts = [code_version(), *made_of, departments]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 

@@ -553,23 +553,35 @@ class Mentions:
             out.addN((s, p, o, out) for s, p, o in parse_turtle(files).triples((about, None, None)))
         return out
 
-    def describing(self, iris: Iterable[str]) -> set[Path]:
-        """The files in which any of ``iris`` is a subject (many asked in one query)."""
+    def describing(self, iris: Iterable[str], tables: tuple[str, ...] = ("subj",)) -> set[Path]:
+        """The files in which any of ``iris`` is a subject (many asked in one query); with
+        ``tables`` ``("subj", "obj")``, a subject or an object."""
         asked = set(iris)
+        assert set(tables) <= {"subj", "obj"}
         if len(asked) < 64:
             names = {
                 name
                 for iri in asked
-                for (name,) in self.db.execute("SELECT name FROM subj WHERE iri = ?", (iri,))
+                for table in tables
+                for (name,) in self.db.execute(f"SELECT name FROM {table} WHERE iri = ?", (iri,))
             }
         else:
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS asked (iri TEXT PRIMARY KEY)")
             self.db.execute("DELETE FROM asked")
             self.db.executemany("INSERT OR IGNORE INTO asked VALUES (?)", ((i,) for i in asked))
-            query = "SELECT DISTINCT s.name FROM asked a JOIN subj s ON s.iri = a.iri"
-            names = {name for (name,) in self.db.execute(query)}
+            names = {
+                name
+                for table in tables
+                for (name,) in self.db.execute(
+                    f"SELECT DISTINCT s.name FROM asked a JOIN {table} s ON s.iri = a.iri"
+                )
+            }
             self.db.execute("DELETE FROM asked")
         return {self.root / name for name in names}
+
+    def naming(self, iris: Iterable[str]) -> set[Path]:
+        """The files in which any of ``iris`` is a subject or an object."""
+        return self.describing(iris, ("subj", "obj"))
 
 
 _DEPARTMENTS = [str(PG.jurisdiction), str(SKOS.prefLabel), str(SKOS.altLabel)]

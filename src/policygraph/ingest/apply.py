@@ -4,10 +4,13 @@ back as it was if the rebuild fails or the document brings a violation the corpu
 from __future__ import annotations
 
 import contextlib
+import functools
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from rdflib import Graph
 
 from policygraph import checks
 from policygraph.build import GIVEN, GIVEN_ABOUT, BuildResult, Given, build
@@ -88,9 +91,10 @@ def _given(corpus: Corpus, written: list[Path]) -> Iterator[Given | None]:
         try:
             mentions.overlay([p for p in written if p.suffix == ".ttl"])
             given: Given | None = Given(
-                mentions.graph([str(t) for t in GIVEN], about=[str(t) for t in GIVEN_ABOUT]),
+                functools.partial(_curated, mentions),
                 asked.Departments(mentions, ()),
                 mentions.documents(),
+                mentions.naming,
             )
         except (OSError, sqlite3.Error, SyntaxError, ValueError):
             given = None  # the build reads the curated graph (and says what it cannot read)
@@ -99,6 +103,16 @@ def _given(corpus: Corpus, written: list[Path]) -> Iterator[Given | None]:
             given.departments.keep()  # the digests it made, for the next build
     finally:
         mentions.close()
+
+
+def _curated(mentions: Mentions) -> Graph:
+    """The curated facts the build reads, from the index, read where the build asks for them
+    (a build that adds documents does not); an index that cannot be read then is an
+    ``sqlite3.Error``, on which :func:`_build` builds from the curated graph instead."""
+    try:
+        return mentions.graph([str(t) for t in GIVEN], about=[str(t) for t in GIVEN_ABOUT])
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise sqlite3.DatabaseError(f"the index cannot be read: {exc}") from exc
 
 
 def _build(corpus: Corpus, p: Plan, written: list[Path], indexed: bool) -> BuildResult:

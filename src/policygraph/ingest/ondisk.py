@@ -118,14 +118,19 @@ class OnDisk:
         """What the build reads of the curated files, from the index: the departments of each
         jurisdiction read from it and indexed as a document of it is built, and their digests
         read jurisdiction by jurisdiction (every department's rows held through the rebuild
-        took ~65 MB at 5,000 documents). What the batch wrote is committed first, so that the
-        build's forked workers, each reading through a connection of its own, read it."""
+        took ~65 MB at 5,000 documents), and the curated facts read where the build asks (a
+        build that adds a few documents does not). What the batch wrote is committed first, so
+        that the build's forked workers, each reading through a connection of its own, read
+        it."""
         self.commit()
         m = self.mentions
         return Given(
-            m.graph([str(t) for t in GIVEN], about=[str(t) for t in GIVEN_ABOUT]),
+            functools.partial(
+                m.graph, [str(t) for t in GIVEN], about=[str(t) for t in GIVEN_ABOUT]
+            ),
             asked.Departments(m, ()),
             m.documents(),
+            m.naming,
         )
 
 
