@@ -7,6 +7,7 @@ of, the whole build makes them."""
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib
 import re
 import sys
@@ -62,7 +63,7 @@ def as_a_whole_build(home: Corpus) -> None:
 def as_sets(cited: dict[str, Any]) -> dict[str, Any]:
     """The resolution kept, its lists (sets kept in no order) as sets."""
     out = dict(cited)
-    for name in ("held", "bases", "stems"):
+    for name in ("held", "taken"):
         out[name] = set(out[name])
     out["asked"] = tuple(set(keys) for keys in out["asked"])
     return out
@@ -243,4 +244,93 @@ def test_a_new_document_alone_is_added(built_home: Corpus) -> None:
         encoding="utf-8",
     )
     assert rebuilt(built_home).added is True
+    as_a_whole_build(built_home)
+
+
+# --- a review's cases: each once a fast path that differed from the whole build --------------
+
+PG = "https://w3id.org/policygraph/ontology#"
+CITING = (
+    "为贯彻落实《国务院关于促进国家高新技术产业开发区高质量发展的若干意见》（国发〔2020〕7号）。\n"
+)
+
+
+def source_of(home: Corpus, name: str, n: int) -> str:
+    """A citing text at ``name`` and the Turtle of its document and source."""
+    path = home.root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(CITING, encoding="utf-8")
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    return (
+        f"<urn:x:doc{n}> a <{PG}PolicyDocument> ; <{PG}sourceText> <urn:x:src{n}> .\n"
+        f'<urn:x:src{n}> <{PG}fileName> "{name}" ; <{PG}sha256> "{sha}" ;'
+        f' <{PG}extractionProfile> "none" ; <{PG}describes> <urn:x:doc{n}> .\n'
+    )
+
+
+def test_a_citations_file_named_as_others_were_before_their_digests(built_home: Corpus) -> None:
+    """x/y.txt and x-y.txt both name x-y.txt, so both files have digests; a new x-y.txt.txt,
+    whose stem is that name, has one too in the whole build."""
+    old = source_of(built_home, "data/sources/x/y.txt", 1)
+    old += source_of(built_home, "data/sources/x-y.txt", 2)
+    (built_home.sources / "mine-old.ttl").write_text(old, encoding="utf-8")
+    build_package.build(built_home)
+    new = source_of(built_home, "data/sources/x-y.txt.txt", 3)
+    (built_home.sources / "mine-new.ttl").write_text(new, encoding="utf-8")
+    assert rebuilt(built_home).added is False
+    as_a_whole_build(built_home)
+    assert not (built_home.ttl / "citations-x-y.txt.ttl").exists()
+
+
+def test_a_new_citing_document_alone_is_added(built_home: Corpus) -> None:
+    (built_home.sources / "mine-new.ttl").write_text(
+        source_of(built_home, "data/sources/mine.txt", 3), encoding="utf-8"
+    )
+    assert rebuilt(built_home).added is True
+    as_a_whole_build(built_home)
+    assert (built_home.ttl / "citations-mine.ttl").exists()
+
+
+def test_a_new_file_deriving_a_held_quote_elsewhere_is_the_whole_build(
+    built_home: Corpus,
+) -> None:
+    """A curated quote's source is what places it (anchors.ttl)."""
+    quote = next(str(s) for s, p, _ in built_home.curated_graph() if str(p) == f"{PG}quote")
+    source = next(iter(state.load(built_home).records.values()))[0]
+    (built_home.ttl / "mine.ttl").write_text(
+        f"<{quote}> <http://www.w3.org/ns/prov#wasDerivedFrom> <{source}> .\n",
+        encoding="utf-8",
+    )
+    assert rebuilt(built_home).added is False
+
+
+def test_another_opencc_is_the_whole_build(
+    built_home: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """OpenCC's tables make the mentions' keys: the resolution kept is another's."""
+    from policygraph.build import citations
+
+    (built_home.ttl / "mine.ttl").write_text(
+        f'<urn:x:doc> a <{PG}PolicyDocument> ; <{PG}shortName> "mine" .\n', encoding="utf-8"
+    )
+    monkeypatch.setattr(citations, "opencc_version", lambda: "another")
+    citations._version.cache_clear()
+    try:
+        assert rebuilt(built_home).added is False
+    finally:
+        monkeypatch.undo()
+        citations._version.cache_clear()
+
+
+def test_a_stray_built_citations_file_is_removed_by_a_build_that_adds(
+    built_home: Corpus, tmp_path: Path
+) -> None:
+    """A built citations file the last build did not make goes, as the whole build takes it."""
+    made = next(built_home.ttl.glob("citations-2021-*.ttl"))
+    (built_home.ttl / "citations-stray.ttl").write_bytes(made.read_bytes())
+    (built_home.sources / "mine-new.ttl").write_text(
+        source_of(built_home, "data/sources/mine.txt", 3), encoding="utf-8"
+    )
+    assert rebuilt(built_home).added is True
+    assert not (built_home.ttl / "citations-stray.ttl").exists()
     as_a_whole_build(built_home)

@@ -141,7 +141,7 @@ def test_the_inputs_remember_the_digests_once_not_once_a_file(
     )
     built = [p for p in tmp_home.ttl.glob("*.ttl") if corpus_module.is_generated(p)]
     assert len(built) >= 4  # the instrument: several built files to ask about
-    state.inputs(tmp_home)
+    state.input_files(tmp_home)
     assert 1 <= len(writes) <= 2
 
 

@@ -109,13 +109,13 @@ def test_a_curated_file_edited_by_hand_is_seen(
     assert mentions is not None
     mentions.refresh()  # up to the files the ingest wrote
     mentions.close()
-    before_key, before_inputs = kept.key(home, "auto"), state.inputs(home)
+    before_key, before_inputs = kept.key(home, "auto"), state.digest_of(state.input_files(home))
     departments = home.ttl / "departments.ttl"
     text = departments.read_text(encoding="utf-8")
     assert '"自治区科技厅"' in text
     departments.write_text(text.replace('"自治区科技厅"', '"自治区科学技术厅（改）"'), "utf-8")
     assert kept.key(home, "auto") != before_key
-    assert state.inputs(home) != before_inputs
+    assert state.digest_of(state.input_files(home)) != before_inputs
     mentions = Mentions.open(home)
     assert mentions is not None
     assert mentions.refresh()[0] == [departments]
@@ -151,10 +151,10 @@ def test_the_same_size_and_time_within_two_seconds_of_reading_is_read_again(
 def test_a_source_text_edited_is_seen(home: Corpus) -> None:
     """The build's inputs change, so `build` reads the text and refuses it (its SHA-256 is not
     the recorded one) instead of keeping what it built."""
-    before = state.inputs(home)
+    before = state.digest_of(state.input_files(home))
     text = next(p for p in sorted(home.sources.glob("*.txt")) if "plain" not in p.name)
     text.write_text(text.read_text(encoding="utf-8") + "\n附：", encoding="utf-8")
-    assert state.inputs(home) != before
+    assert state.digest_of(state.input_files(home)) != before
     result = runner.invoke(app, ["build", "--home", str(home.root)])
     assert result.exit_code == 2
     assert "SHA-256" in result.output
@@ -163,11 +163,11 @@ def test_a_source_text_edited_is_seen(home: Corpus) -> None:
 def test_a_file_removed_is_seen(home: Corpus) -> None:
     """A file removed by hand: the key of the kept report and the build's inputs change, and
     the index says it is gone."""
-    before_key, before_inputs = kept.key(home, "auto"), state.inputs(home)
+    before_key, before_inputs = kept.key(home, "auto"), state.digest_of(state.input_files(home))
     gone = next(p for p in sorted(home.ttl.glob("*.ttl")) if not corpus.is_generated(p))
     gone.unlink()
     assert kept.key(home, "auto") != before_key
-    assert state.inputs(home) != before_inputs
+    assert state.digest_of(state.input_files(home)) != before_inputs
     mentions = Mentions.open(home)
     assert mentions is not None
     assert mentions.refresh()[1] == [gone.relative_to(home.root).as_posix()]

@@ -20,7 +20,8 @@ from rdflib import Graph, URIRef
 
 from policygraph.build import state
 from policygraph.build.anchors import anchor_quotes, values
-from policygraph.build.citations import Citations, KeptMentions, Triple, resolve
+from policygraph.build.citations import ABOUT, Citations, KeptMentions, Triple, resolve
+from policygraph.build.citations import version as citations_version
 from policygraph.build.document import DocumentBuilder, provision_iris
 from policygraph.build.parallel import on_every_core
 from policygraph.corpus import (
@@ -116,10 +117,7 @@ GIVEN = [  # what the build reads of the curated graph, and about which subjects
     *(PG.textFileName, PG.textSha256, RDF.type, PG.quote, PG.quoteStart, PG.quoteOccurrence),
     PROV.wasDerivedFrom,
 ]
-GIVEN_ABOUT = [
-    *(ELI.id_local, ELI.title, DCT.title, PG.titleVariant, PG.shortName),
-    *(PG.sourceText, PG.fileName, PG.quote, PG.quoteStart),
-]
+GIVEN_ABOUT = list(ABOUT)  # the subjects the index gives the build: those with one of these
 
 
 def build(
@@ -148,8 +146,7 @@ def build(
         made = append.added(corpus, known, now, read, given) if intact else None
         if made is None:
             made = _outputs(corpus, read, known, given, kept)
-        gone = _no_longer_made(corpus, made.keys) if not made.added else []
-        result = write_outputs(corpus.ttl, made.files, journal, gone)
+        result = write_outputs(corpus.ttl, made.files, journal, _no_longer_made(corpus, made.keys))
     names = {*(path.name for path in result.unchanged), *made.kept}  # each a file of data/ttl/
     result.unchanged = InFolder(corpus.ttl, sorted(names))
     result.added = made.added
@@ -388,9 +385,8 @@ def _linked(
     }
     summary = {
         **citations.summary(),
-        "code": state.code_version(),
-        "bases": list({_stem(name) for name in firsts.values()}),  # of each first source
-        "stems": list(set(stems.values())),
+        "code": resolution_code(),
+        "taken": list(_taken(firsts, stems)),
     }
     return _Citing(
         {
@@ -406,6 +402,12 @@ def _linked(
         own,
         summary,
     )
+
+
+def resolution_code() -> str:
+    """The version of the code a kept resolution was made by: policygraph's, and OpenCC's
+    (whose tables make the mentions' keys)."""
+    return f"{state.code_version()} {citations_version()}"
 
 
 def stubs_file(citations: Citations) -> str:
@@ -445,6 +447,13 @@ def _stems(first: Mapping[URIRef, str]) -> dict[URIRef, str]:
         d: stem if taken[stem] == 1 else f"{stem}-{hashlib.sha256(str(d).encode()).hexdigest()[:8]}"
         for d, stem in out.items()
     }
+
+
+def _taken(firsts: Mapping[URIRef, str], stems: Mapping[URIRef, str]) -> set[str]:
+    """Every name :func:`_stems` may have compared a new citing document's with: each first
+    source's name, with and without its suffix, and each stem given (``build.append`` names a
+    new document's file only where its stem is none of them)."""
+    return {*firsts.values(), *(_stem(n) for n in firsts.values()), *stems.values()}
 
 
 def _stem(name: str) -> str:

@@ -18,7 +18,8 @@ Anything else is the whole build (``build._outputs``), which gives the same file
 changed or removed, a new file that states facts of a document or source already held or named
 elsewhere, or gives a document a source text it does not describe, a quote
 to anchor, new documents whose numbers or titles another text's citations asked for, a text
-that teaches a number or title another text's citations read, a citations file's name shared,
+that teaches a number or title another text's citations read, a citations file's name that
+another's was compared with,
 more than :data:`MOST` new files, no index to ask (``Given.naming``), or a state of another
 version or made without a resolution to keep.
 """
@@ -33,8 +34,8 @@ from typing import Any
 from rdflib import Graph, Literal, URIRef
 
 from policygraph import build as built
-from policygraph.build import state
-from policygraph.build.citations import Citations, mentions_in, resolve_added
+from policygraph.build import citations, state
+from policygraph.build.citations import Citations, mentions_in
 from policygraph.build.parallel import on_every_core
 from policygraph.corpus import (
     Corpus,
@@ -51,14 +52,12 @@ from policygraph.text.citations import _TITLES, normalize_number
 from policygraph.text.names import normalize
 
 MOST = 64  # new files a build adds by itself; more (a batch's) are the whole build's
-# the facts of a document, a source or a quote that the whole build reads (``build.GIVEN`` but
-# the type and jurisdiction, which departments have too): a new file stating any of them of a
-# subject another file states facts of is the whole build
-OWN = {
-    *(ELI.id_local, ELI.title, PG.shortName, PG.sourceText, PG.fileName, PG.sha256),
-    *(PG.extractionProfile, PG.describes, PG.textFileName, PG.textSha256, PG.quote),
-    *(PG.quoteStart, PG.quoteOccurrence, *_TITLES),
-}
+# what the whole build reads of the curated files (``build.GIVEN``) but the type and the
+# jurisdiction, which departments have too (their changes are the fingerprints'): a new file
+# stating any of them of a subject another file names is the whole build
+OWN = set(built.GIVEN) - {RDF.type, PG.jurisdiction}
+# what the state must hold of the citations for a build that adds documents
+CITED = {"title_number", "number_title", "stubs", "asked", "held", "code", "taken"}
 
 
 def added(
@@ -95,11 +94,11 @@ def added(
     if cited is None:
         return None
     files, keys, records, prints = made
-    citations, summary, own = cited
+    resolved, summary, own = cited
     for name, (key, turtle) in own.items():
         keys[name], files[name] = key, turtle
     if set(summary["stubs"]) != set(known.cited["stubs"]):
-        files["citations.ttl"] = built.stubs_file(citations)
+        files["citations.ttl"] = built.stubs_file(resolved)
     kept = set(known.outputs) - set(files)
     return built.Made(files, keys, kept, records, prints, summary, added=True)
 
@@ -109,7 +108,7 @@ def _new_files(known: state.State, now: Mapping[str, str]) -> list[str] | None:
     of changed or went, the code is another, none is new or too many are, or a new graph file
     is not one of the curated graph (a top-level ``.ttl`` of data/sources/ or data/ttl/)."""
     was = known.files
-    if not was or not known.cited or known.cited.get("code") != state.code_version():
+    if not was or set(known.cited) != CITED or known.cited["code"] != built.resolution_code():
         return None
     if len(now) <= len(was) or len(now) - len(was) > MOST:
         return None
@@ -209,36 +208,35 @@ def _cited(
     found = [(d, s, mentions_in(texts[s])) for d, s in pairs]
     keys = {(False, normalize_number(str(o))) for o in graph.objects(None, ELI.id_local)}
     keys |= {(True, normalize(str(o))) for p in _TITLES for o in graph.objects(None, p)}
-    held = set(known.cited["held"]) | {str(s) for s in graph.subjects(RDF.type, PG.PolicyDocument)}
-    citations = resolve_added(known.cited, documents, held, found, keys)
-    if citations is None:
+    held = set(known.cited["held"]) | citations.held_of(graph)
+    resolved = citations.resolve_added(known.cited, documents, held, found, keys)
+    if resolved is None:
         return None
-    citing = citations.citing()
+    citing = resolved.citing()
     firsts = built.first_names(sources, {d: [c.source for c in cs] for d, cs in citing.items()})
     stems = _stems(known.cited, firsts)
     if stems is None:
         return None
     own = {
         f"citations-{stem}.ttl": (
-            citations.key(doc),
-            built._citations_file(f"citations-{stem}.ttl", citations.triples(doc)),
+            resolved.key(doc),
+            built._citations_file(f"citations-{stem}.ttl", resolved.triples(doc)),
         )
         for doc, stem in stems.items()
     }
     summary = {
-        **citations.summary(),
+        **resolved.summary(),
         "code": known.cited["code"],
-        "bases": [*known.cited["bases"], *stems.values()],  # new ones (``_stems``)
-        "stems": [*known.cited["stems"], *stems.values()],
+        "taken": [*known.cited["taken"], *built._taken(firsts, stems)],
     }
-    return citations, summary, own
+    return resolved, summary, own
 
 
 def _stems(cited: Mapping[str, Any], firsts: Mapping[URIRef, str]) -> dict[URIRef, str] | None:
     """The new citing documents' stems (``build._stems``), where each is its first source's name
-    without its suffix and no other document's is the same, nor its stem (else None: the whole
-    build names them all)."""
-    taken = set(cited["bases"]) | set(cited["stems"])
+    without its suffix and is none of the names the others' were compared with (``taken``, as
+    ``build._taken`` gives them; else None: the whole build names them all)."""
+    taken = set(cited["taken"])
     out: dict[URIRef, str] = {}
     for doc, name in firsts.items():
         stem = built._stem(name)

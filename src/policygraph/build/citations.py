@@ -32,6 +32,12 @@ from policygraph.text.names import kind_of, normalize, opencc_version
 from policygraph.text.spans import Span
 
 Triple = tuple[Node, Node, Node]
+# the predicates whose subjects the build is given by the index (``build.GIVEN_ABOUT``): of
+# documents, sources and quotes; the policy documents held are those of them typed so
+ABOUT = (
+    *(ELI.id_local, ELI.title, DCT.title, PG.titleVariant, PG.shortName),
+    *(PG.sourceText, PG.fileName, PG.quote, PG.quoteStart),
+)
 _STUB_CLASS = {"ProposalKind": PG.Proposal, "SuggestionKind": PG.Proposal, "OtherKind": PG.Document}
 
 
@@ -88,8 +94,8 @@ class _Resolver:
 
 @dataclass(frozen=True)
 class Asked:
-    """The keys a resolution asked: of the index, numbers and titles; of the numbers taught
-    with a title elsewhere, the titles cited alone."""
+    """The keys a resolution asked: of the index, numbers and titles (as it compares them); and
+    the titles cited without a number (each asked whether another text taught it one)."""
 
     numbers: set[str]
     titles: set[str]
@@ -222,9 +228,19 @@ def _policy_documents(meta: Graph) -> set[str]:
     other terms (asked of each citing and each cited document, it made every term of each
     document's rows: about 0.05-0.1 s of one more document's build at 10,000 documents)."""
     rows: Any = meta.store
-    if hasattr(rows, "subjects_of"):
+    if hasattr(rows, "subjects_of"):  # the rows hold the subjects of :data:`ABOUT` alone
         return {str(s) for s in rows.subjects_of(str(RDF.type), PG.PolicyDocument)}
-    return {str(s) for s in meta.subjects(RDF.type, PG.PolicyDocument)}
+    return held_of(meta)
+
+
+def held_of(meta: Graph) -> set[str]:
+    """The named subjects typed ``pg:PolicyDocument`` in ``meta`` that have a fact of
+    :data:`ABOUT` (as the index's rows give them)."""
+    return {
+        str(s)
+        for s in meta.subjects(RDF.type, PG.PolicyDocument)
+        if isinstance(s, URIRef) and any((s, p, None) in meta for p in ABOUT)
+    }
 
 
 def resolve(
@@ -271,7 +287,8 @@ def resolve_added(
     added documents' numbers (False) and titles (True) as the index compares them, asked by
     another text; a title taught a number that a title cited alone asked, or another number;
     a number taught a title where a stub has that number, or another title; a stub that an
-    added text would have minted before the text that did. ``index``: every document's,
+    added text, taken before the text that minted it, would describe otherwise (one it would
+    describe alike is minted by it, as a whole resolution would). ``index``: every document's,
     the added ones' too; ``held``: the policy documents held, the added ones too."""
     try:
         resolver = _resolver_of(summary, index)
@@ -523,6 +540,12 @@ def _mentions(rows: object) -> list[Mention] | None:
         ]
     except (TypeError, ValueError):  # a row not of eight values
         return None
+
+
+def version() -> str:
+    """The version of what a resolution is made of: the code's and OpenCC's (whose tables make
+    the mentions' keys)."""
+    return _version()
 
 
 @functools.cache  # asked for the key of each citing document

@@ -18,8 +18,11 @@ is a whole build, as before). It records
 
 Nothing in it is trusted without checking: a build does nothing only when the inputs digest is
 the recorded one *and* every built file is byte-for-byte what the build wrote; a document is
-reused only when its key is the recorded one and its file is what was written. A file edited
-by hand, a state file from another version, or one rolled back by a failed ingest is a rebuild.
+reused only when its key is the recorded one and its file is what was written; what the state
+says the others were made of is used (``build.append``) only when every built file is what the
+build wrote, every input file it records is as recorded, and the code (and OpenCC's version)
+is the one that made it. A file edited by hand, a state file from another version, or one
+rolled back by a failed ingest is a rebuild.
 """
 
 from __future__ import annotations
@@ -80,7 +83,7 @@ def load(corpus: Corpus) -> State:
             dict(found["outputs"]),
             dict(found["docs"]),
             dict(found["files"]),
-            {name: tuple(r) for name, r in dict(found["records"]).items()},
+            {name: _record(r) for name, r in dict(found["records"]).items()},
             dict(found["prints"]),
             dict(found["cited"]),
         )
@@ -88,15 +91,19 @@ def load(corpus: Corpus) -> State:
         return State()
 
 
+def _record(found: object) -> Record:
+    """A kept record (a ValueError where it is not ten strings)."""
+    if not isinstance(found, (list, tuple)) or len(found) != 10:
+        raise ValueError("not a record")
+    if not all(isinstance(part, str) for part in found):
+        raise ValueError("not a record")
+    return tuple(found)
+
+
 def save(corpus: Corpus, state: State) -> None:
     """Write the state in one step; a cache that cannot be written only means a whole build
     next time."""
     cache.keep_marshalled(location(corpus), {"format": FORMAT, **state.__dict__})
-
-
-def inputs(corpus: Corpus) -> str:
-    """The digest of the code and of every file under ``data/`` but the built ones."""
-    return digest_of(input_files(corpus))
 
 
 def digest_of(files: dict[str, str]) -> str:
