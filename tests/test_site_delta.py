@@ -156,6 +156,8 @@ def test_the_site_data_merged_is_the_whole_one(
         "dates_said",
         "citations",
         "subjects",
+        "implementations",
+        "terms",
     ):
         assert getattr(merged, name) == getattr(whole, name), name
     edges = (merged.network.edges(data=True), whole.network.edges(data=True))

@@ -69,6 +69,8 @@ VIEWS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "site-funding": ("92b8d370a2a3d1fd", "funding", ()),
     "site-dates": ("c005e766318aed98", "statement", ()),
     "document-counts": ("a2f334bbb48b673d", "document", ()),
+    "site-terms": ("7edb4502ecb0f31a", "term", ()),
+    "document-implementation": ("672f3e98e503e488", "lower", (str(PG.lower),)),
 }
 # Views whose rows are made, too, of what reaches the key backwards by any number of steps of
 # the predicates given (condition 3 widened): the keys read again are also every node a node of

@@ -55,7 +55,10 @@ def quotes(store: Store) -> list[Quote]:
 
 
 def implementations(store: Store) -> list[Implementation]:
-    return [
+    """Every implementation of one document by another, in the order of the lower document's
+    number (then of the documents' IRIs: the order is the same whether the rows were read whole
+    or merged from kept ones, :mod:`.delta`)."""
+    found = [
         Implementation(
             str(r["lower"]),
             str(r["lowernumber"] or ""),
@@ -67,6 +70,7 @@ def implementations(store: Store) -> list[Implementation]:
         for r in store.select(query("document-implementation")).dicts()
         if isinstance(r["lower"], URIRef)
     ]
+    return sorted(found, key=lambda i: (i.lower_number, i.lower, i.higher))
 
 
 @dataclass(frozen=True)

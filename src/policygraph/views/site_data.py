@@ -51,7 +51,7 @@ class SiteData:
         reading = delta.Reading(store, corpus)  # rows kept from the last read where sound
         self.summary = summarize(reading)
         self.quotes = site.quotes(reading)
-        self.implementations = site.implementations(store)
+        self.implementations = site.implementations(reading)
         self.departments = network.departments(reading)
         self.network = network.collaboration_network(reading, self.departments)
         self.targets = site.targets(store)
@@ -62,7 +62,7 @@ class SiteData:
         self.citations = site.citations(reading)
         self.subjects = site.subjects(reading)
         self.indicators = site.indicators(store)  # and the figures reported for each
-        self.terms = site.terms(store)  # the ontology's own
+        self.terms = site.terms(reading)  # the ontology's own
         self._source_files = reading.source_files()  # each metadata file's kept, read alone
         reading.keep()
         self.merged = reading.merged  # the views read by their change alone
