@@ -148,6 +148,7 @@ def test_the_site_data_merged_is_the_whole_one(
     monkeypatch.setenv("POLICYGRAPH_CACHE", "off")
     whole = data()
     assert whole.merged == []
+    assert whole.implementations and whole.terms  # compared below: neither is empty
     for name in (
         "summary",
         "quotes",
