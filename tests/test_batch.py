@@ -344,3 +344,45 @@ def test_violations_the_batch_did_not_bring_leave_its_built_files_its_own(
     assert r.exit_code == 0, r.output
     result = build(tmp_home)
     assert result.written == [] and result.removed == []
+
+
+def test_a_batch_killed_while_its_workers_read_leaves_the_corpus_to_the_next_writer(
+    tmp_home: Corpus, crawl: Path
+) -> None:
+    """kill -9 while the files are read on worker processes: the workers end with the batch.
+    A worker left waiting for work held the corpus's lock it was forked with, and every later
+    ingest was refused as "another policygraph command" until it was killed by hand."""
+    import fcntl
+    import time
+
+    from policygraph.corpus import LOCK
+
+    script = (
+        "import os, sys, time, policygraph.ingest.batch as b\n"
+        "def read(path):\n"  # in a worker: the batch killed while it reads
+        "    os.kill(os.getppid(), 9)\n"
+        "    time.sleep(120)\n"
+        "b._read = read\n"
+        "from policygraph.cli.app import main\n"
+        "sys.argv = ['policygraph', 'ingest', sys.argv[1], '--home', sys.argv[2], '-j', '2']\n"
+        "main()\n"
+    )
+    died = subprocess.run(
+        [sys.executable, "-c", script, str(crawl), str(tmp_home.root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=60,
+    )
+    assert died.returncode == -9
+    deadline = time.monotonic() + 20
+    with (tmp_home.root / LOCK).open("a") as lock:
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                assert time.monotonic() < deadline, "a worker of the killed batch holds the lock"
+                time.sleep(0.2)
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    r = runner.invoke(app, ["build", "--home", str(tmp_home.root), "-q"])
+    assert r.exit_code == 0, r.output

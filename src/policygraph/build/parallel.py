@@ -33,11 +33,32 @@ def on_every_core(
     _WORK = (fn, shared)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
+        ) as pool:
             done = list(pool.map(_run, jobs, chunksize=16))
     finally:
         _WORK = None
     return [r if r is not None else fn(*shared, *job) for r, job in zip(done, jobs, strict=True)]
+
+
+def die_with_parent(parent: int) -> None:
+    """A worker process's initializer: the worker killed when the process that started it
+    ends, however it ends. A pool's worker whose parent was killed with kill -9 otherwise waits
+    for work forever, holding what the fork gave it: the corpus's lock among them, so that
+    every later writer was refused as "another policygraph command". Linux's
+    ``PR_SET_PDEATHSIG``; elsewhere nothing is asked."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent ended before the worker asked
+        os._exit(1)
 
 
 def _run(job: tuple[Any, ...]) -> Any:
@@ -51,4 +72,4 @@ def _run(job: tuple[Any, ...]) -> Any:
         return None
 
 
-__all__ = ["MIN_JOBS", "on_every_core"]
+__all__ = ["MIN_JOBS", "die_with_parent", "on_every_core"]

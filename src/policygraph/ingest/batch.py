@@ -32,6 +32,7 @@ from pathlib import Path
 
 from policygraph import checks
 from policygraph.build import build
+from policygraph.build.parallel import die_with_parent
 from policygraph.checks.report import Report, Result
 from policygraph.corpus import Corpus, Journal, remove, transaction, write_atomic
 from policygraph.errors import InputError, PolicyGraphError
@@ -143,7 +144,7 @@ def read_each(
             tick()
             yield read
         return
-    pool = ProcessPoolExecutor(max_workers=jobs)
+    pool = ProcessPoolExecutor(jobs, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         waiting = iter(paths)
         pending = deque(pool.submit(_read, p) for p in itertools.islice(waiting, jobs * ahead))
