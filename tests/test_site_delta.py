@@ -164,6 +164,11 @@ def test_the_site_data_merged_is_the_whole_one(
     edges = (merged.network.edges(data=True), whole.network.edges(data=True))
     assert list(edges[0]) == list(edges[1])
     assert list(merged.network.nodes(data=True)) == list(whole.network.nodes(data=True))
+    chains = merged._chains, whole._chains  # what every chain reads: links and implementations
+    assert chains[1].implementation and chains[1].components and chains[1].components.links
+    assert chains[0].implementation == chains[1].implementation
+    assert chains[0].components and chains[0].components.links == chains[1].components.links
+    assert chains[0].components.parent == chains[1].components.parent
 
 
 def test_kept_rows_come_back_as_the_terms_they_were_and_a_blank_node_is_not_kept() -> None:

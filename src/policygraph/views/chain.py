@@ -182,7 +182,9 @@ class Components:
         for lower, higher in store.select(query("applies-pairs")).rows:
             self.parent[self.find(lower)] = self.find(higher)  # type: ignore[arg-type]
         self.links: dict[URIRef, list[Link]] = {}
-        for r in store.select(query("implementation-links")).dicts():
+        rows = store.select(query("implementation-links")).dicts()
+        rows.sort(key=lambda r: (str(r["lower"]), str(r["higher"])))  # read whole or merged
+        for r in rows:
             self.links.setdefault(self.find(r["lower"]), []).append(_link(r))  # type: ignore[arg-type]
 
     def find(self, iri: URIRef) -> URIRef:
@@ -237,8 +239,16 @@ def chain(store: Store, measure: URIRef, cache: Cache | None = None) -> Chain:
     nodes = {iri: cache.nodes[iri] for iri in members}
     docs = {n.document_iri for n in nodes.values() if n.document_iri is not None}
     if cache.implementation is None:
-        cache.implementation = store.select(query("document-implementation")).dicts()
+        cache.implementation = implementation_rows(store)
     return Chain(measure, nodes, links, _stated_upward(cache.implementation, docs))
+
+
+def implementation_rows(store: Store) -> list[dict[str, Any]]:
+    """The rows of ``document-implementation``, in the order of the lower document's number,
+    then of the IRIs (the same whether read whole or merged from kept rows)."""
+    rows = store.select(query("document-implementation")).dicts()
+    rows.sort(key=lambda r: (str(r["lowernumber"] or ""), str(r["lower"]), str(r["higher"])))
+    return rows
 
 
 def _stated_upward(rows: list[dict[str, Any]], docs: set[URIRef]) -> list[dict[str, str]]:

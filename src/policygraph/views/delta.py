@@ -71,6 +71,9 @@ VIEWS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "document-counts": ("a2f334bbb48b673d", "document", ()),
     "site-terms": ("7edb4502ecb0f31a", "term", ()),
     "document-implementation": ("672f3e98e503e488", "lower", (str(PG.lower),)),
+    "document-headers": ("cb6b1f198f5f7e1e", "document", ()),
+    "applies-pairs": ("2184feef4c9a2b98", "lower", ()),
+    "implementation-links": ("6d8839534a05c22d", "link", ()),
 }
 # Views whose rows are made, too, of what reaches the key backwards by any number of steps of
 # the predicates given (condition 3 widened): the keys read again are also every node a node of
@@ -138,6 +141,8 @@ class Reading:
     ) -> tuple[list[str], list[tuple[Any, ...]] | None, list[tuple[Any, ...]]]:
         """A view's variables and rows, encoded (kept for :meth:`keep`) or, where a blank node
         keeps them from being kept, None and the rows as read."""
+        if name in self._read:  # read already by this reading (two views of one query)
+            return (*self._read[name], [])
         merged = self._merge(name, sparql)
         if merged is None:
             found = self.store.select(sparql)

@@ -18,7 +18,14 @@ from policygraph.rdf.namespaces import bind_prefixes
 from policygraph.store import Store
 from policygraph.text.report import Report
 from policygraph.views import delta, internal, network, progress, site, tasks
-from policygraph.views.chain import Cache, Chain, Node, chain
+from policygraph.views.chain import (
+    Cache,
+    Chain,
+    Components,
+    Node,
+    chain,
+    implementation_rows,
+)
 from policygraph.views.links import ProvisionText, provisions
 from policygraph.views.summary import summarize
 
@@ -64,9 +71,11 @@ class SiteData:
         self.indicators = site.indicators(store)  # and the figures reported for each
         self.terms = site.terms(reading)  # the ontology's own
         self._source_files = reading.source_files()  # each metadata file's kept, read alone
+        self._chains = Cache(  # what every chain reads, from the views kept and merged
+            implementation=implementation_rows(reading), components=Components(reading)
+        )
         reading.keep()
         self.merged = reading.merged  # the views read by their change alone
-        self._chains = Cache()
         self._deadlines: dict[object, list[str]] = {}  # by measure, of the documents read
         self._sequence: dict[object, int] = {}  # 序号 by measure, of the documents read
         self._read: set[object] = set()  # the documents whose deadlines and order are read

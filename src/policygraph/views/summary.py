@@ -47,10 +47,9 @@ def summarize(store: Store) -> Summary:
     counts: dict[str, dict[str, int]] = {}
     for r in store.select(query("document-counts")).dicts():
         counts.setdefault(str(r["document"]), {})[str(r["what"])] = int(str(r["n"]))
-    documents = [
-        _document(r, counts.get(str(r["document"]), {}))
-        for r in store.select(query("document-headers")).dicts()
-    ]
+    headers = store.select(query("document-headers")).dicts()
+    headers.sort(key=lambda r: (_rank(r["rank"]), str(r["short"])))  # as read whole or merged
+    documents = [_document(r, counts.get(str(r["document"]), {})) for r in headers]
     totals_rows = store.select(query("corpus-totals"))
     first = totals_rows.dicts()[0] if totals_rows.rows else {}
     totals = {k: int(str(first.get(k) or 0)) for k in _TOTALS}
@@ -93,6 +92,12 @@ def counts_of(store: Store, documents: tuple[URIRef, ...]) -> list[tuple[Any, ..
             if n
         )
     return rows
+
+
+def _rank(term: object) -> tuple[int, int, str]:
+    """A level's rank in the order of ``ORDER BY ?rank`` for integers (any other text after)."""
+    text = str(term)
+    return (0, int(text), "") if text.lstrip("-").isdigit() else (1, 0, text)
 
 
 def _document(r: Mapping[str, object], counts: Mapping[str, int]) -> DocumentRow:
