@@ -9,11 +9,11 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from policygraph.render import render_sheet
 from policygraph.render.formats import Format
 from policygraph.render.graph import serialize
 from policygraph.render.site import reuse, state, svg, words
-from policygraph.render.site.html import Page
+from policygraph.render.site.html import Page, Pending
+from policygraph.render.site.office_files import OfficeFiles
 from policygraph.render.site.paths import fragment, link, page_of
 from policygraph.render.site.words import both, label
 from policygraph.views import progress
@@ -34,6 +34,7 @@ class Site:
         self.data, self.base_url = data, base_url
         self.last = last or (Path("."), state.SiteState())  # the last site, and its state
         self.sheets: dict[str, str] = {}  # office file -> its table's digest
+        self.office_files = OfficeFiles()  # made on another core while the pages are made
         self.summary, self.quotes = data.summary, data.quotes
         self.quote_of = {q.node: q for q in self.quotes}
         self.facts_of = by_measure(self.quotes)  # the facts each measure quotes, read once
@@ -78,7 +79,7 @@ class Site:
         return serialize(self.data.description(iri), Format.ttl)
 
     def add(self, path: str, template: str, iri: str | None, **context: Any) -> Page:
-        extra: dict[str, bytes | Path] = {"data.ttl": self.turtle(iri)} if iri else {}
+        extra: dict[str, bytes | Path | Pending] = {"data.ttl": self.turtle(iri)} if iri else {}
         context.setdefault("turtle", "data.ttl" if iri else None)
         context.setdefault("empty", self.empty)
         if iri:
@@ -174,13 +175,14 @@ class Site:
             self.names = {d.document: d.number or d.title for d in self.summary.documents}
         return self.names.get(iri, iri)
 
-    def office(self, path: str, stem: str, sheet: Any) -> dict[str, bytes | Path]:
+    def office(self, path: str, stem: str, sheet: Any) -> dict[str, bytes | Path | Pending]:
         """The page's table as xlsx, docx and csv beside it: each taken from the last site
-        where it was made from the same table and is still as written."""
+        where it was made from the same table and is still as written, else made (xlsx and
+        docx on another core, :mod:`.office_files`)."""
         digest = state.sheet_digest(sheet)
         folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
         old_site, old = self.last
-        out: dict[str, bytes | Path] = {}
+        out: dict[str, bytes | Path | Pending] = {}
         for fmt in (Format.xlsx, Format.docx, Format.csv):
             name = f"{stem}.{fmt.value}"
             self.sheets[folder + name] = digest
@@ -189,7 +191,7 @@ class Site:
             ):
                 out[name] = old_site / (folder + name)
             else:
-                out[name] = render_sheet(sheet, fmt)
+                out[name] = self.office_files.make(sheet, fmt)
         return out
 
     def has_text(self, source: str) -> bool:

@@ -10,7 +10,7 @@ from policygraph.rdf.roles import ROLE_ZH
 from policygraph.render.sheets import assignment_sheet
 from policygraph.render.site import svg
 from policygraph.render.site.base import Site
-from policygraph.render.site.html import json_ld
+from policygraph.render.site.html import Pending, json_ld
 from policygraph.render.site.paths import link, page_of
 from policygraph.render.site.words import date
 from policygraph.views import network
@@ -96,5 +96,5 @@ def _department_progress(site: Site, department: str) -> dict[str, Any] | None:
     }
 
 
-def _department_downloads(site: Site, path: str, found: Any) -> dict[str, bytes | Path]:
+def _department_downloads(site: Site, path: str, found: Any) -> dict[str, bytes | Path | Pending]:
     return site.office(path, "任务清单", assignment_sheet(found))

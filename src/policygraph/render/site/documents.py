@@ -10,7 +10,7 @@ from typing import Any
 from policygraph.render.sheets import measure_sheet
 from policygraph.render.site import measures, svg, words
 from policygraph.render.site.base import Site
-from policygraph.render.site.html import json_ld
+from policygraph.render.site.html import Pending, json_ld
 from policygraph.render.site.paths import page_of
 from policygraph.render.site.words import date, joined, label
 
@@ -161,7 +161,7 @@ def _progress(site: Site, path: str, doc: Any, table: Any) -> dict[str, Any] | N
     }
 
 
-def _downloads(site: Site, path: str, table: Any) -> dict[str, bytes | Path]:
+def _downloads(site: Site, path: str, table: Any) -> dict[str, bytes | Path | Pending]:
     return site.office(path, "任务分工表", measure_sheet(table))
 
 

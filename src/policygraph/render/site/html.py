@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import Any, Protocol
 
 from policygraph.corpus import write_atomic
 from policygraph.rdf.namespaces import PG
@@ -32,14 +32,21 @@ class SiteResult:
     kept: set[str] = field(default_factory=set)  # of those, files left as the last site wrote
 
 
+class Pending(Protocol):
+    """A file beside a page being made elsewhere (:class:`.office_files.Later`): its bytes, waited
+    for."""
+
+    def result(self) -> bytes: ...
+
+
 @dataclass
 class Page:
     path: str  # relative to the site's root
     template: str
     context: dict[str, Any]
     iri: str | None = None
-    # files beside the page: their bytes, or a file of the last site to take as it is
-    extra: dict[str, bytes | Path] = field(default_factory=dict)
+    # files beside the page: their bytes (or being made), or a file of the last site to take
+    extra: dict[str, bytes | Path | Pending] = field(default_factory=dict)
 
 
 PART = ".policygraph-part"  # a file being written in place: ``.<name>.policygraph-part``
@@ -115,7 +122,7 @@ def _render(
             if isinstance(data, Path):
                 taken[target] = data
             else:
-                files[target] = data
+                files[target] = data if isinstance(data, bytes) else data.result()
     return len(pages)
 
 

@@ -20,7 +20,27 @@ def write(
 ) -> SiteResult:
     """Make every page of ``site`` and write the site under ``root`` (``in_place``: over the
     last site there, only the files that differ; ``before``: told every file's name before
-    any is written; see :func:`.html.render_pages`)."""
+    any is written; see :func:`.html.render_pages`). The office files are made on another core
+    meanwhile (:mod:`.office_files`), its worker stopped when the site is written or fails."""
+    with site.office_files:
+        _make(site)
+        taken = site.bundles.taken if site.bundles is not None else {}
+        index = search.shards(site.index)
+        shards = [f"static/{name}" for name in index]
+
+        def announce(names: list[str]) -> None:
+            if before is not None:
+                before(names + shards)
+
+        result = render_pages(site.pages, root, site.base_url, taken, in_place, announce)
+    result.taken = site.bundles.pages if site.bundles is not None else 0
+    result.pages += result.taken
+    result.made += search.write_index(index, root, in_place)
+    return result
+
+
+def _make(site: Site) -> None:
+    """Every page of the site, made (not written)."""
     held_documents = [d for d in site.summary.documents if d.short]
     cited = cited_documents(site.citations)
     site.known = {d.document for d in held_documents} | {d.document for d in cited}
@@ -47,16 +67,3 @@ def write(
     terms.figures_page(site)
     terms.ontology_page(site)
     others.place_facts(site)
-    taken = site.bundles.taken if site.bundles is not None else {}
-    index = search.shards(site.index)
-    shards = [f"static/{name}" for name in index]
-
-    def announce(names: list[str]) -> None:
-        if before is not None:
-            before(names + shards)
-
-    result = render_pages(site.pages, root, site.base_url, taken, in_place, announce)
-    result.taken = site.bundles.pages if site.bundles is not None else 0
-    result.pages += result.taken
-    result.made += search.write_index(index, root, in_place)
-    return result
