@@ -194,3 +194,17 @@ def test_the_undirected_network_is_what_networkx_makes() -> None:
         copy = network.undirected(g)
         assert type(copy) is nx.Graph and shown(copy) == shown(g.to_undirected())
     assert network.undirected(odd).edges["a", "b"]["leads"] == 0  # a → b: from the node added later
+
+
+def test_a_keys_bytes_are_its_values_whichever_objects_hold_them() -> None:
+    """Pickled without a memo: a value met twice is written twice, so a key does not change
+    with which objects the views happen to share (with a memo, the second is a reference)."""
+    from policygraph.render.site.reuse import encoded
+    from policygraph.views.site import Words
+
+    word = Words("牵头", "lead")
+    shared = [word, word, {"a": (1, "市科技局")}]
+    apart = [Words("牵头", "lead"), Words("牵头", "lead"), {"a": (1, "市科技局")}]
+    assert encoded(shared) == encoded(apart)
+    assert encoded(apart) != encoded([Words("配合", "co-lead"), *apart[1:]])
+    assert encoded([1, "1"]) != encoded(["1", 1])  # types count, not only the text
