@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from policygraph.cli.app import app
 from policygraph.corpus import Corpus
+from policygraph.rdf import PG
 from policygraph.store import open_store
 from policygraph.store.results import Rows
 from policygraph.views import delta
@@ -68,8 +69,8 @@ def test_a_new_document_is_read_by_its_change_alone(home: Corpus) -> None:
 
 
 def test_a_document_naming_departments_already_named(home: Corpus, tmp_path: Path) -> None:
-    """The departments' counts are read backwards (a responsibility names its department):
-    a department the new document names too is read again."""
+    """A department the new document names too is reached backwards from it (a responsibility
+    names its department), and every view merged is still the whole read."""
     ingest(home, "yunnan-measures.txt", "--jurisdiction", "cn-yn")
     read(home)
     text = (FIX / "yunnan-measures.txt").read_text(encoding="utf-8")
@@ -84,7 +85,7 @@ def test_a_document_naming_departments_already_named(home: Corpus, tmp_path: Pat
     reading, rows = read(home)
     change = reading.change()
     assert change is not None
-    shared = delta._pointed_at(reading.store, change.subjects, delta.VIEWS["department-roles"][2])
+    shared = delta._pointed_at(reading.store, change.subjects, (str(PG.department),))
     assert shared - change.subjects  # departments held before, named again
     assert reading.merged == list(delta.VIEWS)
     assert_whole(home, rows)
@@ -273,12 +274,12 @@ def test_texts_are_each_terms_text_kept_or_read_whole(home: Corpus) -> None:
     read(home)
     reading = delta.Reading(open_store(home, endpoint=""), home)
     store = open_store(home, endpoint="")
-    for name in ("site-quotes", "measure-departments", "department-roles"):
+    for name in ("site-quotes", "measure-departments", "department-headers"):
         whole = delta.canonical(store.select(query(name)).rows)
         said = [tuple(None if t is None else str(t) for t in row) for row in whole]
         assert reading.texts(query(name)).rows == said, name
         assert sorted(delta.texts(store, query(name)).rows, key=str) == sorted(said, key=str)
-    assert reading.merged == ["site-quotes", "measure-departments", "department-roles"]
+    assert reading.merged == ["site-quotes", "measure-departments", "department-headers"]
 
 
 def test_rows_inserted_in_one_pass_are_those_insort_gives() -> None:

@@ -103,7 +103,7 @@ ex:d4 a pg:Department . ex:d5 a pg:Department .
 """
 
 
-def old_pairs(store: EmbeddedStore) -> list[tuple[str, ...]]:
+def old_pairs(store: EmbeddedStore, said: object = None) -> list[tuple[str, ...]]:
     """collaboration-pairs.rq's rows, as collaboration_network read them."""
     rows = store.select(internal.query("collaboration-pairs")).dicts()
     keys = ("measure", "a", "role_a", "b", "role_b")
@@ -131,3 +131,37 @@ def test_network_as_before(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     old = network.collaboration_network(store)
     assert list(g.nodes(data=True)) == list(old.nodes(data=True))
     assert list(g.edges(data=True)) == list(old.edges(data=True))
+
+
+ROLE_CORNERS = """
+@prefix pg: <https://w3id.org/policygraph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <https://example.org/z/> .
+ex:other skos:notation "lead" .
+ex:r1 pg:provision ex:m1 ; pg:department ex:d1 ; pg:role pg:Lead .
+ex:r2 pg:provision ex:m1 ; pg:department ex:d1, ex:d2 ; pg:role pg:CoLead .
+ex:r3 pg:department ex:d2 ; pg:role pg:Lead, pg:Responsible .
+ex:r4 pg:provision ex:m2 ; pg:department ex:d3 ; pg:role ex:other .
+ex:r5 pg:provision ex:m2 ; pg:department ex:d3 .
+ex:r6 pg:provision ex:m2 ; pg:role pg:Lead .
+ex:r7 pg:provision ex:m3 ; pg:department ex:d1 ; pg:role pg:Lead .
+"""
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["mini", "corners"])
+def test_role_counts_from_the_networks_triples_as_department_roles_counts(
+    tmp_path: Path, which: int
+) -> None:
+    """The site counts each department's roles from the triples the network reads (no query
+    of its own): what department-roles.rq counts, a role node not the ontology's three (one
+    whose notation is "lead" among them) not counted, a responsibility of two departments or
+    two roles counted for each."""
+    corners = tmp_path / "roles.ttl"
+    corners.write_text(ROLE_CORNERS, encoding="utf-8")
+    store = [stores(tmp_path)[0], EmbeddedStore([HOME.ontology, corners])][which]
+    old: dict[str, dict[str, int]] = {}
+    for r in store.select(internal.query("department-roles")).dicts():
+        old.setdefault(str(r["department"]), {})[str(r["role"])] = int(str(r["n"]))
+    assert old
+    assert network.role_counts(network.role_triples(store)) == old
+    assert network.departments(store, network.role_triples(store)) == network.departments(store)

@@ -63,7 +63,6 @@ VIEWS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "site-subjects": ("697c7d8d2ea9482f", "node", ()),
     "department-names": ("1fd737b6a687e3cf", "department", ()),
     "department-headers": ("9067ee29acf3b196", "department", ()),
-    "department-roles": ("c13a36c0721310d1", "department", (str(PG.department),)),
     "measure-departments": ("51dee7b0cc0bd801", "s", ()),
     "site-citations": ("880ee08b0068e7f7", "citation", ()),
     "site-funding": ("92b8d370a2a3d1fd", "funding", ()),

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from policygraph.rdf import PG
 from policygraph.store import Store
 from policygraph.views.delta import texts
 from policygraph.views.internal import query
@@ -53,10 +54,17 @@ class NetworkReport:
     pairs: list[Pair]
 
 
-def departments(store: Store) -> list[DepartmentRow]:
+Said = dict[str, dict[str, set[str]]]  # measure-departments.rq: predicate → subject → objects
+ROLES = frozenset(str(PG[n]) for n in ("Lead", "CoLead", "Responsible"))  # department-roles.rq's
+
+
+def departments(store: Store, said: Said | None = None) -> list[DepartmentRow]:
     """Every department with its names (sorted), level, kind, parent and assignment counts, most
     assignments first: three simple queries (the departments, their other names, their counts by
-    role) joined here, which at scale take half the time of departments.rq's one grouped query."""
+    role) joined here, which at scale take half the time of departments.rq's one grouped query.
+    ``said``: :func:`role_triples`, read already (the site's), of which the counts are made
+    rather than counted again by department-roles.rq (after one new document at 1,000
+    documents, counting again the departments it names was 0.6 s)."""
 
     def text(value: object) -> str:
         return "" if value is None else str(value)
@@ -65,8 +73,11 @@ def departments(store: Store) -> list[DepartmentRow]:
     for r in texts(store, query("department-names")).dicts():
         names[text(r["department"])].add(text(r["alt"]))
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    for r in texts(store, query("department-roles")).dicts():
-        counts[text(r["department"])][text(r["role"])] = int(text(r["n"]) or 0)
+    if said is not None:
+        counts.update(role_counts(said))
+    else:
+        for r in texts(store, query("department-roles")).dicts():
+            counts[text(r["department"])][text(r["role"])] = int(text(r["n"]) or 0)
     rows = []
     for r in texts(store, query("department-headers")).dicts():
         iri = text(r["department"])
@@ -88,15 +99,42 @@ def departments(store: Store) -> list[DepartmentRow]:
     return sorted(rows, key=lambda d: (-(d.leads + d.co_leads), d.department))
 
 
-def collaboration_network(store: Store, known: list[Any] | None = None) -> Any:
+def role_counts(said: Said) -> dict[str, dict[str, int]]:
+    """What department-roles.rq counts, from :func:`role_triples`: by department and role (the
+    notation of a lead, co-lead or responsible role), how many responsibilities name it so."""
+    department, role = said.get("department", {}), said.get("role", {})
+    notation = said.get("notation", {})
+    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for r in department.keys() & role.keys():
+        for x in role[r] & ROLES:
+            for n in notation.get(x, ()):
+                for d in department[r]:
+                    found[d][n].add(r)
+    return {d: {n: len(rs) for n, rs in by.items()} for d, by in found.items()}
+
+
+def role_triples(store: Store) -> Said:
+    """The triples of measure-departments.rq (each responsibility's provision, department and
+    role, and every notation), by the predicate's local name, subject and object."""
+    said: Said = {}
+    for s, p, o in texts(store, query("measure-departments")).rows:
+        name = str(p).rsplit("#", 1)[-1]
+        said.setdefault(name, {}).setdefault(str(s), set()).add(str(o))
+    return said
+
+
+def collaboration_network(
+    store: Store, known: list[Any] | None = None, said: Said | None = None
+) -> Any:
     """Departments as nodes, an edge between two named on the same measure; ``known``: the
-    :func:`departments` already read (at 1,000 documents they take 2.4 s to read again)."""
+    :func:`departments` already read (at 1,000 documents they take 2.4 s to read again);
+    ``said``: :func:`role_triples`, read already."""
     import networkx as nx
 
     info = {d.department: d for d in (known if known is not None else departments(store))}
     shared: dict[tuple[str, str], set[str]] = defaultdict(set)
     leads: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for m, a, role_a, b, role_b in collaboration_pairs(store):
+    for m, a, role_a, b, role_b in collaboration_pairs(store, said):
         shared[(a, b)].add(m)
         if role_a == "lead" and role_b == "co-lead":
             leads[(a, b)].add(m)
@@ -134,15 +172,15 @@ def undirected(g: Any) -> Any:
     return out
 
 
-def collaboration_pairs(store: Store) -> list[tuple[str, str, str, str, str]]:
+def collaboration_pairs(
+    store: Store, said: Said | None = None
+) -> list[tuple[str, str, str, str, str]]:
     """The rows of collaboration-pairs.rq (a measure, two departments named on it, in the order
     of their IRIs, and their roles), in its order, joined here from the triples they are made
-    of (measure-departments.rq): the query's self-join of every responsibility was most of the
-    time of the network at 1,000 documents."""
-    said: dict[str, dict[str, set[str]]] = {}
-    for s, p, o in texts(store, query("measure-departments")).rows:
-        name = str(p).rsplit("#", 1)[-1]
-        said.setdefault(name, {}).setdefault(str(s), set()).add(str(o))
+    of (measure-departments.rq, ``said`` where read already): the query's self-join of every
+    responsibility was most of the time of the network at 1,000 documents."""
+    if said is None:
+        said = role_triples(store)
     provision, department = said.get("provision", {}), said.get("department", {})
     role, notation = said.get("role", {}), said.get("notation", {})
     named: dict[str, set[tuple[str, str]]] = defaultdict(set)  # a measure → department, role

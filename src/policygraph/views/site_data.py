@@ -59,8 +59,9 @@ class SiteData:
         self.summary = summarize(reading)
         self.quotes = site.quotes(reading)
         self.implementations = site.implementations(reading)
-        self.departments = network.departments(reading)
-        self.network = network.collaboration_network(reading, self.departments)
+        said = network.role_triples(reading)  # every responsibility's roles: counts, pairs
+        self.departments = network.departments(reading, said)
+        self.network = network.collaboration_network(reading, self.departments, said)
         self.targets = site.targets(store)
         self.vocabulary = site.vocabulary(store)  # the ontology's words, in both languages
         self.chinese_bases = site.chinese_bases(store)
