@@ -165,6 +165,7 @@ def test_the_site_data_merged_is_the_whole_one(
     edges = (merged.network.edges(data=True), whole.network.edges(data=True))
     assert list(edges[0]) == list(edges[1])
     assert list(merged.network.nodes(data=True)) == list(whole.network.nodes(data=True))
+    assert merged.source_statements() == whole.source_statements() != {}
     chains = merged._chains, whole._chains  # what every chain reads: links and implementations
     assert chains[1].implementation and chains[1].components and chains[1].components.links
     assert chains[0].implementation == chains[1].implementation

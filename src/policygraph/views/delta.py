@@ -73,6 +73,7 @@ VIEWS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "document-headers": ("cb6b1f198f5f7e1e", "document", ()),
     "applies-pairs": ("2184feef4c9a2b98", "lower", ()),
     "implementation-links": ("6d8839534a05c22d", "link", ()),
+    "source-triples": ("e0b7516d705dfdbf", "source", ()),
 }
 # Views whose rows are made, too, of what reaches the key backwards by any number of steps of
 # the predicates given (condition 3 widened): the keys read again are also every node a node of

@@ -65,7 +65,7 @@ def source_pages(site: Site) -> None:
     for q in site.quotes:
         by_source.setdefault(q.source, []).append(q)
     sources, bundles = site.data.source_files(), site.bundles
-    said = site.data.statements([str(s.iri) for s in sources]) if bundles is not None else {}
+    said = site.data.source_statements() if bundles is not None else {}
     for source in sources:
         iri = str(source.iri)
         quoted = by_source.get(iri, [])
