@@ -34,6 +34,13 @@ class Later:
 
     def __init__(self, future: Future[bytes], sheet: Any, fmt: Format) -> None:
         self.future, self.sheet, self.fmt = future, sheet, fmt
+        future.add_done_callback(self._done)
+
+    def _done(self, future: Future[bytes]) -> None:
+        """The table let go once its file is made (a first site holds thousands until its
+        pages are written); kept where the worker failed, to be made again here."""
+        if not future.cancelled() and future.exception() is None:
+            self.sheet = None
 
     def result(self) -> bytes:
         try:
