@@ -1,6 +1,6 @@
 """The pages' office files made on another core while the pages are made
-(``render/site/office_files.py``): the bytes made in the process, the worker gone with the site, and a
-worker that dies or a single core made up for in the process."""
+(``render/site/office_files.py``): the bytes made in the process, the worker gone with the
+site, and a worker that dies or a single core made up for in the process."""
 
 from __future__ import annotations
 

@@ -4,11 +4,11 @@ A department's or a document's task table is written beside its page as xlsx, do
 first two are slow to make (openpyxl, python-docx: 1.4 s of a site again after one new document
 at 1,000 documents, 8% of it) and are a pure function of the table, so they are made by one
 worker process forked for the site, while the process goes on making pages; each is waited for
-when its page is written (:func:`.html.render_pages`). The worker asks to die with the process (a site
-killed with kill -9 leaves no worker holding its lock or its caller's pipes). Where there is one
-core, or processes cannot be forked (not Linux), or the worker cannot be started or dies, each
-file is made in the process, as it was before; a table the worker fails on is made again in the
-process, which raises the error itself."""
+when its page is written (:func:`.html.render_pages`). The worker asks to die with the process
+(a site killed with kill -9 leaves no worker holding its lock or its caller's pipes). Where there
+is one core, or processes cannot be forked (not Linux), or the worker cannot be started or dies,
+each file is made in the process, as it was before; a table the worker fails on is made again in
+the process, which raises the error itself."""
 
 from __future__ import annotations
 
