@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from policygraph.cli.app import app
 from policygraph.corpus import Corpus
-from policygraph.errors import UnknownDepartmentError
+from policygraph.errors import InputError, UnknownDepartmentError
 from policygraph.render import office
 from policygraph.render.graph import graphml
 from policygraph.store.embedded import EmbeddedStore
@@ -57,6 +57,25 @@ def test_official_names(home: Corpus, store: EmbeddedStore) -> None:
     table = tasks.task_table(store, doc, names="official")
     row = next(r for r in table.rows if r.number == 24)
     assert table.show(row.lead) == ["广西壮族自治区住房和城乡建设厅"]
+
+
+def test_a_document_found_by_its_iri_as_by_its_short_name_and_number(
+    store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    by_short = tasks.find_document(store, "gx")
+    asked: list[dict[str, object]] = []
+    select = store.select
+
+    def counted(sparql: str, bindings: dict[str, object] | None = None) -> object:
+        asked.append(dict(bindings or {}))
+        return select(sparql, bindings)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "select", counted)
+    assert tasks.find_document(store, str(by_short.iri)) == by_short
+    assert [sorted(a) for a in asked] == [["document", "ref"]]  # the one document read
+    assert tasks.find_document(store, " 桂政办发〔2021〕81号 ") == by_short
+    with pytest.raises(InputError, match="no document 'https://example.org/nope'"):
+        tasks.find_document(store, "https://example.org/nope")
 
 
 def test_csv_file_has_bom(tmp_path: Path) -> None:
