@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from policygraph.build.state import code_version
-from policygraph.corpus import Corpus
+from policygraph.corpus import Corpus, snapshot
 
 FORMAT = "2"  # bumped when what the state holds changes
 MARKER = ".policygraph-site"  # in every site: the files the site wrote, one a line
@@ -129,10 +129,15 @@ def _writing(out: Path, cache: Kept) -> Path | None:
 def corpus_digests(corpus: Corpus, cache: Kept) -> dict[str, str]:
     """The SHA-256 of every corpus file a site is made from (``data/``, ``ontology/``,
     ``queries/``), by its name in the corpus, in the order of their names: read once a run, for
-    the site's key and the keys of its pages (:mod:`.reuse`)."""
+    the site's key and the keys of its pages (:mod:`.reuse`). Those under ``data/`` and
+    ``ontology/`` are the corpus's snapshot's, whose pass and remembered digests the checks
+    share (:func:`policygraph.corpus.snapshot`; listing and reading them file by file was 0.4 s
+    at 1,000 documents); the few queries' are read through ``add_files``."""
+    files = snapshot(corpus, cache.directory())
+    found = files.digests(files.names("data", "ontology"))
     lines = _Lines()
-    cache.add_files(lines, corpus.files_under("data", "ontology", "queries"), corpus.root)
-    return lines.found
+    cache.add_files(lines, corpus.files_under("queries"), corpus.root)
+    return {**found, **lines.found}  # data/, ontology/, queries/: as their paths sort
 
 
 class _Lines:
