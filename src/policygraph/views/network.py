@@ -129,12 +129,24 @@ def collaboration_network(
     """Departments as nodes, an edge between two named on the same measure; ``known``: the
     :func:`departments` already read (at 1,000 documents they take 2.4 s to read again);
     ``said``: :func:`role_triples`, read already."""
+    known = known if known is not None else departments(store)
+    return _network(known, collaboration_pairs(store, said))
+
+
+def neighbourhoods(known: list[Any], said: Said) -> Any:
+    """:func:`undirected` of the :func:`collaboration_network` of the departments ``known`` and
+    the triples ``said`` (:func:`role_triples`), which it reads alone: the site's, made on its
+    other core from what the site read (no store)."""
+    return undirected(_network(known, _pairs(said)))
+
+
+def _network(known: list[Any], pairs: list[tuple[str, str, str, str, str]]) -> Any:
     import networkx as nx
 
-    info = {d.department: d for d in (known if known is not None else departments(store))}
+    info = {d.department: d for d in known}
     shared: dict[tuple[str, str], set[str]] = defaultdict(set)
     leads: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for m, a, role_a, b, role_b in collaboration_pairs(store, said):
+    for m, a, role_a, b, role_b in pairs:
         shared[(a, b)].add(m)
         if role_a == "lead" and role_b == "co-lead":
             leads[(a, b)].add(m)
@@ -179,8 +191,10 @@ def collaboration_pairs(
     of their IRIs, and their roles), in its order, joined here from the triples they are made
     of (measure-departments.rq, ``said`` where read already): the query's self-join of every
     responsibility was most of the time of the network at 1,000 documents."""
-    if said is None:
-        said = role_triples(store)
+    return _pairs(said if said is not None else role_triples(store))
+
+
+def _pairs(said: Said) -> list[tuple[str, str, str, str, str]]:
     provision, department = said.get("provision", {}), said.get("department", {})
     role, notation = said.get("role", {}), said.get("notation", {})
     named: dict[str, set[tuple[str, str]]] = defaultdict(set)  # a measure → department, role

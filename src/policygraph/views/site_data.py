@@ -59,9 +59,10 @@ class SiteData:
         self.summary = summarize(reading)
         self.quotes = site.quotes(reading)
         self.implementations = site.implementations(reading)
-        said = network.role_triples(reading)  # every responsibility's roles: counts, pairs
-        self.departments = network.departments(reading, said)
-        self.network = network.collaboration_network(reading, self.departments, said)
+        # every responsibility's roles: the departments' counts, and the network's pairs (the
+        # network made from them by the site on its other core: network.neighbourhoods)
+        self.said = network.role_triples(reading)
+        self.departments = network.departments(reading, self.said)
         self.targets = site.targets(store)
         self.vocabulary = site.vocabulary(store)  # the ontology's words, in both languages
         self.chinese_bases = site.chinese_bases(store)

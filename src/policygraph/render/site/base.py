@@ -13,10 +13,10 @@ from policygraph.render.formats import Format
 from policygraph.render.graph import serialize
 from policygraph.render.site import reuse, state, svg, words
 from policygraph.render.site.html import Page, Pending
-from policygraph.render.site.office_files import OfficeFiles
 from policygraph.render.site.paths import fragment, link, page_of
 from policygraph.render.site.words import both, label
-from policygraph.views import progress
+from policygraph.render.site.worker import Later, Worker
+from policygraph.views import network, progress
 from policygraph.views.site import Citation, Words
 from policygraph.views.site_data import SiteData
 
@@ -30,17 +30,24 @@ class Site:
         base_url: str | None,
         as_of: dt.date,
         last: tuple[Path, state.SiteState] | None = None,
+        worker: Worker | None = None,
     ) -> None:
         self.data, self.base_url = data, base_url
         self.last = last or (Path("."), state.SiteState())  # the last site, and its state
         self.sheets: dict[str, str] = {}  # office file -> its table's digest
-        self.office_files = OfficeFiles()  # made on another core while the pages are made
+        # what is made on another core while the pages are made (the caller's, started early)
+        self.worker = worker if worker is not None else Worker()
         self.summary, self.quotes = data.summary, data.quotes
         self.quote_of = {q.node: q for q in self.quotes}
         self.facts_of = by_measure(self.quotes)  # the facts each measure quotes, read once
         self.with_text = {q.source for q in self.quotes}
         self.implementations, self.departments = data.implementations, data.departments
-        self.network, self.targets = data.network, data.targets
+        self.targets = data.targets
+        # the departments' network, undirected: made here when asked, unless pages.write has
+        # the worker make it
+        self.neighbours: Later[Any] = Later(
+            None, network.neighbourhoods, (data.departments, data.said)
+        )
         self.vocabulary = data.vocabulary  # the ontology's words, in both languages
         self.chinese_bases, self.funding = data.chinese_bases, data.funding
         self.dates_said, self.citations = data.dates_said, data.citations
@@ -178,7 +185,7 @@ class Site:
     def office(self, path: str, stem: str, sheet: Any) -> dict[str, bytes | Path | Pending]:
         """The page's table as xlsx, docx and csv beside it: each taken from the last site
         where it was made from the same table and is still as written, else made (xlsx and
-        docx on another core, :mod:`.office_files`)."""
+        docx on another core, :mod:`.worker`)."""
         digest = state.sheet_digest(sheet)
         folder = path.rsplit("/", 1)[0] + "/" if "/" in path else ""
         old_site, old = self.last
@@ -191,7 +198,7 @@ class Site:
             ):
                 out[name] = old_site / (folder + name)
             else:
-                out[name] = self.office_files.make(sheet, fmt)
+                out[name] = self.worker.office(sheet, fmt)
         return out
 
     def has_text(self, source: str) -> bool:

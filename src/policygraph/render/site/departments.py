@@ -13,12 +13,12 @@ from policygraph.render.site.base import Site
 from policygraph.render.site.html import Pending, json_ld
 from policygraph.render.site.paths import link, page_of
 from policygraph.render.site.words import date
-from policygraph.views import network
 
 
 def department_pages(site: Site) -> None:
     hrefs_root = {d.department: page_of(d.department) for d in site.departments}
-    undirected = network.undirected(site.network)  # once: per department it was quadratic
+    # the network undirected, once (per department it was quadratic): made on the worker
+    undirected = site.neighbours.result()
     rows = []
     for d in site.departments:
         path = page_of(d.department)

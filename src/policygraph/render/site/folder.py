@@ -35,6 +35,7 @@ from policygraph.render.site import reuse, state
 from policygraph.render.site.base import Site
 from policygraph.render.site.html import PART, SiteResult, write_changed
 from policygraph.render.site.pages import write
+from policygraph.render.site.worker import Worker
 from policygraph.views.site_data import SiteData
 
 
@@ -118,7 +119,9 @@ def _build_site(
         size = sum(stamp[0] for stamp in last.files.values())
         return SiteResult(out, last.pages, len(last.files), size, unchanged=True)
     in_place = bool(last.files) and (out / MARKER).is_file() and (out / "index.html").is_file()
-    with Walk(out, last.files, parts=in_place) as walk:  # on another core, beside the views
+    # the folder walked on another core beside the views; the site's worker forked now, while
+    # the process is small (worker.Worker.start), after the walk's (no thread of its yet)
+    with Walk(out, last.files, parts=in_place) as walk, Worker().start() as worker:
 
         def views() -> SiteData:
             data = read()
@@ -128,11 +131,12 @@ def _build_site(
         out.parent.mkdir(parents=True, exist_ok=True)
         remove_leftovers(out)
         if in_place:
-            result, site = _update(corpus, out, views, kept, (base_url, as_of), last, digests)
+            made_as = (base_url, as_of, worker)
+            result, site = _update(corpus, out, views, kept, made_as, last, digests)
             written = state.record_made(out, site_key, result, last, site.sheets, _records(site))
         else:
             with Staging(out) as staging:
-                site = Site(views(), base_url, as_of, last=(out, last))
+                site = Site(views(), base_url, as_of, last=(out, last), worker=worker)
                 frozen_now()
                 site.bundles = reuse.start(site, corpus, base_url, kept, digests)
                 result = write(site, staging.root)
@@ -155,7 +159,7 @@ def _update(
     out: Path,
     read: Callable[[], SiteData],
     kept: state.Kept,
-    made_as: tuple[str | None, dt.date],
+    made_as: tuple[str | None, dt.date, Worker],
     last: state.SiteState,
     digests: dict[str, str],
 ) -> tuple[SiteResult, Site]:
@@ -164,11 +168,12 @@ def _update(
     date (a run killed half way leaves a site the next run makes right: the files it wrote no
     longer match their recorded stamps, so nothing of them is taken), and the marker lists the
     files of both sites; the marker, then the state, are written last. ``made_as``: the base
-    URL and the day progress is shown as of; ``digests``: every corpus file's, read already."""
-    base_url, as_of = made_as
+    URL, the day progress is shown as of and the site's worker; ``digests``: every corpus
+    file's, read already."""
+    base_url, as_of, worker = made_as
     data = read()  # (the folder checked: nothing of it written before)
     state.begin(out, kept)
-    site = Site(data, base_url, as_of, last=(out, last))
+    site = Site(data, base_url, as_of, last=(out, last), worker=worker)
     frozen_now()
     site.bundles = reuse.start(site, corpus, base_url, kept, digests)
     old = set((out / MARKER).read_text(encoding="utf-8").splitlines())

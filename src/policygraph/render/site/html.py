@@ -33,7 +33,7 @@ class SiteResult:
 
 
 class Pending(Protocol):
-    """A file beside a page being made elsewhere (:class:`.office_files.Later`): its bytes, waited
+    """A file beside a page being made elsewhere (:class:`.worker.Later`): its bytes, waited
     for."""
 
     def result(self) -> bytes: ...

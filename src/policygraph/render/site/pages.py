@@ -9,6 +9,7 @@ from pathlib import Path
 from policygraph.render.site import checks, departments, documents, others, search, terms
 from policygraph.render.site.base import Site, under
 from policygraph.render.site.html import SiteResult, render_pages
+from policygraph.views import network
 from policygraph.views.site import cited_documents
 
 
@@ -20,22 +21,26 @@ def write(
 ) -> SiteResult:
     """Make every page of ``site`` and write the site under ``root`` (``in_place``: over the
     last site there, only the files that differ; ``before``: told every file's name before
-    any is written; see :func:`.html.render_pages`). The office files are made on another core
-    meanwhile (:mod:`.office_files`), its worker stopped when the site is written or fails."""
-    with site.office_files:
+    any is written; see :func:`.html.render_pages`). The departments' network, the office
+    files and the search index are made on another core meanwhile (:mod:`.worker`), its worker
+    stopped when the site is written or fails."""
+    with site.worker:
+        site.neighbours = site.worker.later(
+            network.neighbourhoods, site.departments, site.data.said
+        )  # while the documents' pages are made
         _make(site)
         taken = site.bundles.taken if site.bundles is not None else {}
-        index = search.shards(site.index)
-        shards = [f"static/{name}" for name in index]
+        index = site.worker.later(search.shards, site.index)  # while the pages are rendered
 
         def announce(names: list[str]) -> None:
             if before is not None:
-                before(names + shards)
+                before(names + [f"static/{name}" for name in index.result()])
 
         result = render_pages(site.pages, root, site.base_url, taken, in_place, announce)
+        shards = index.result()
     result.taken = site.bundles.pages if site.bundles is not None else 0
     result.pages += result.taken
-    result.made += search.write_index(index, root, in_place)
+    result.made += search.write_index(shards, root, in_place)
     return result
 
 
