@@ -83,6 +83,52 @@ def test_subjects_a_class_with_two_chinese_labels_names_by_one(tmp_path: Path) -
     assert "_:blank" not in found and not any(n.startswith("https://w3id") for n in found)
 
 
+QUOTE_CORNERS = """
+@prefix pg: <https://w3id.org/policygraph/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix ex: <https://example.org/q/> .
+ex:src pg:fileName "a.txt" . ex:src2 pg:fileName "b.txt" .
+ex:plain pg:quote "甲" ; pg:quoteStart 5 ; pg:quoteEnd 6 ; prov:wasDerivedFrom ex:src .
+ex:two a pg:Measure, pg:Part ; pg:quote "乙丙" ; pg:quoteStart 5 ; pg:quoteEnd 7 ;
+    prov:wasDerivedFrom ex:src .
+ex:later a pg:Deadline ; pg:quote "丁" ; pg:quoteStart 1 ; pg:quoteEnd 2 ;
+    prov:wasDerivedFrom ex:src2 .
+ex:nofile pg:quote "戊" ; pg:quoteStart 0 ; pg:quoteEnd 1 ; prov:wasDerivedFrom ex:gone .
+"""
+
+
+def old_quotes(store: EmbeddedStore) -> list[site.Quote]:
+    """site.quotes as it was: each row a dictionary, each value made text again."""
+    out = {}
+    for r in store.select(internal.query("site-quotes")).dicts():
+        node = str(r["node"])
+        kind = str(r["class"] or "").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        if node in out and not kind:
+            continue
+        start, end = int(str(r["start"])), int(str(r["end"]))
+        source, file, quote = str(r["source"]), str(r["file"]), str(r["quote"])
+        out[node] = site.Quote(node, kind, source, file, start, end, quote)
+    return sorted(out.values(), key=lambda q: (q.source, q.start, -q.end))
+
+
+@pytest.mark.parametrize("which", ["project", "corners"])
+def test_quotes_as_before(tmp_path: Path, which: str) -> None:
+    corners = tmp_path / "corners.ttl"
+    corners.write_text(QUOTE_CORNERS, encoding="utf-8")
+    files = HOME.graph_files() if which == "project" else [HOME.ontology, corners]
+    store = EmbeddedStore(files)
+    new = site.quotes(store)
+    assert len(new) >= (100 if which == "project" else 3)
+    assert new == old_quotes(store)
+    if which == "corners":  # by source, start, longest first; the one without a file left out
+        assert [(q.node.rsplit("/", 1)[-1], q.kind) for q in new] == [
+            ("two", new[0].kind),
+            ("plain", ""),
+            ("later", "Deadline"),
+        ]
+        assert new[0].kind in ("Measure", "Part")
+
+
 NETWORK_CORNERS = """
 @prefix pg: <https://w3id.org/policygraph/ontology#> .
 @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
