@@ -12,6 +12,7 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,29 +135,33 @@ def counted(word: str) -> str:
 
 
 def test_work_on_the_worker_is_what_the_process_makes() -> None:
-    """The departments' network (nodes, neighbours and their data, in order) and the search
-    index's files, made on the worker, are what the process makes of the same views."""
+    """The departments' network (nodes, neighbours and their data, in order) with what each
+    department's page shows of it, and the search index's files, made on the worker, are what
+    the process makes of the same views."""
     from policygraph.corpus import Corpus
-    from policygraph.render.site import search
+    from policygraph.render.site import reuse, search
     from policygraph.store import open_store
     from policygraph.views import network
 
-    def shown(g: object) -> list[object]:
-        return [g.graph, list(g.nodes(data=True)), [list(g.adj[n].items()) for n in g]]  # type: ignore[attr-defined]
+    def shown(g: Any) -> list[Any]:
+        return [g.graph, list(g.nodes(data=True)), [list(g.adj[n].items()) for n in g]]
 
     store = open_store(Corpus.locate(Path(__file__).resolve().parent.parent), endpoint="")
     said = network.role_triples(store)
     known = network.departments(store, said)
-    here = network.undirected(network.collaboration_network(store))
+    here = reuse.neighbourhoods(known, said)
     index = [
         {"k": "measure", "t": "推进高新区建设", "u": f"eli/x/{n}.html", "x": "科技厅 牵头" * n}
         for n in range(1, 60)
     ]
     with Worker() as made:
-        neighbours = made.later(network.neighbourhoods, known, said)
+        neighbours = made.later(reuse.neighbourhoods, known, said)
         shards = made.later(search.shards, index)
         assert neighbours.future is not None and shards.future is not None  # on the worker
-        assert here.number_of_edges() > 10 and shown(neighbours.result()) == shown(here)
+        there = neighbours.result()
+        assert here[0].number_of_edges() > 10 and shown(there[0]) == shown(here[0])
+        assert there[1] == here[1] and set(here[1]) == {d.department for d in known}
+        assert shown(here[0]) == shown(network.collaboration_network(store).to_undirected())
         assert shards.result() == search.shards(index)
 
 

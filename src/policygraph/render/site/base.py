@@ -16,7 +16,7 @@ from policygraph.render.site.html import Page, Pending
 from policygraph.render.site.paths import fragment, link, page_of
 from policygraph.render.site.words import both, label
 from policygraph.render.site.worker import Later, Worker
-from policygraph.views import network, progress
+from policygraph.views import progress
 from policygraph.views.site import Citation, Words
 from policygraph.views.site_data import SiteData
 
@@ -43,10 +43,10 @@ class Site:
         self.with_text = {q.source for q in self.quotes}
         self.implementations, self.departments = data.implementations, data.departments
         self.targets = data.targets
-        # the departments' network, undirected: made here when asked, unless pages.write has
-        # the worker make it
-        self.neighbours: Later[Any] = Later(
-            None, network.neighbourhoods, (data.departments, data.said)
+        # the departments' network, undirected, and what each department's page shows of it
+        # (reuse.neighbourhoods): made here when asked, unless pages.write has the worker make it
+        self.neighbours: Later[tuple[Any, dict[str, bytes]]] = Later(
+            None, reuse.neighbourhoods, (data.departments, data.said)
         )
         self.vocabulary = data.vocabulary  # the ontology's words, in both languages
         self.chinese_bases, self.funding = data.chinese_bases, data.funding

@@ -17,19 +17,17 @@ from policygraph.render.site.words import date
 
 def department_pages(site: Site) -> None:
     hrefs_root = {d.department: page_of(d.department) for d in site.departments}
-    # the network undirected, once (per department it was quadratic): made on the worker
-    undirected = site.neighbours.result()
+    # the network undirected, once (per department it was quadratic), and what each page
+    # shows of it, encoded for its key: made on the worker (reuse.neighbourhoods)
+    undirected, shown = site.neighbours.result()
     rows = []
     for d in site.departments:
         path = page_of(d.department)
-        near = [*undirected.neighbors(d.department)] if d.department in undirected else []
-        fan = [(n, undirected.nodes[n].get("label"), undirected[d.department][n]) for n in near]
-        centre = undirected.nodes[d.department] if d.department in undirected else {}
-        seen = [d.__dict__, centre.get("label")]
-        seen.append(sorted((str(n), repr(x), n in hrefs_root) for n, *x in fan))
+        seen = shown[d.department]
         bundles = site.bundles
         if bundles is None or not bundles.take_department(d.department, seen):
             start = len(site.pages)
+            near = [*undirected.neighbors(d.department)] if d.department in undirected else []
             _department(site, d, path, near, hrefs_root, undirected)
             if bundles is not None:
                 bundles.made_department(d.department, seen, start)

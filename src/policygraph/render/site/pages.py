@@ -6,10 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from policygraph.render.site import checks, departments, documents, others, search, terms
+from policygraph.render.site import checks, departments, documents, others, reuse, search, terms
 from policygraph.render.site.base import Site, under
 from policygraph.render.site.html import SiteResult, render_pages
-from policygraph.views import network
 from policygraph.views.site import cited_documents
 
 
@@ -26,7 +25,7 @@ def write(
     stopped when the site is written or fails."""
     with site.worker:
         site.neighbours = site.worker.later(
-            network.neighbourhoods, site.departments, site.data.said
+            reuse.neighbourhoods, site.departments, site.data.said
         )  # while the documents' pages are made
         _make(site)
         taken = site.bundles.taken if site.bundles is not None else {}

@@ -39,6 +39,7 @@ from typing import Any
 
 from policygraph.corpus import Corpus
 from policygraph.render.site import state
+from policygraph.views import network
 
 DEPARTMENT = "department "  # before a department's IRI: the key of its record
 SOURCE = "source "  # before a source text's IRI: the key of its page's record
@@ -213,10 +214,10 @@ class Bundles:
             **said,
         }
 
-    def department_key(self, iri: str, seen: list[Any]) -> str:
+    def department_key(self, iri: str, seen: bytes) -> str:
         """The key of a department's page: the shared key, the keys of the documents that name
         it (their pages name the departments their files name), its row and its neighbours in
-        the collaboration network (``seen``)."""
+        the collaboration network (``seen``, :func:`neighbourhoods`)."""
         if self.naming is None:
             self.naming = {}
             for _, found in sorted(self.records.items()):
@@ -225,10 +226,10 @@ class Bundles:
         digest = hashlib.sha256(f"{self.shared}\ndepartment\n".encode())
         for key in self.naming.get(iri, []):
             digest.update(f"{key}\n".encode())
-        digest.update(encoded(seen))
+        digest.update(seen)
         return digest.hexdigest()
 
-    def take_department(self, iri: str, seen: list[Any]) -> bool:
+    def take_department(self, iri: str, seen: bytes) -> bool:
         """Take a department's page from the last site where its key is the one recorded, it
         shows no progress (its rows come from the documents under supervision) and its files
         are as written."""
@@ -247,7 +248,7 @@ class Bundles:
         self.pages += found["pages"]
         return True
 
-    def made_department(self, iri: str, seen: list[Any], start: int) -> None:
+    def made_department(self, iri: str, seen: bytes, start: int) -> None:
         files = _files(self.site.pages[start:])
         key = self.department_key(iri, seen)
         self.records[DEPARTMENT + iri] = {"key": key, "files": files, "pages": 1}
@@ -304,6 +305,25 @@ class Bundles:
             self.taken[name] = self._at + name
             if name in self.last.sheets:
                 self.site.sheets[name] = self.last.sheets[name]
+
+
+def neighbourhoods(known: list[Any], said: Any) -> tuple[Any, dict[str, bytes]]:
+    """Made on the site's worker (:mod:`.worker`, 1.2 s at 1,000 documents): the departments'
+    network, undirected (``network.neighbourhoods``), and what each department's page shows of
+    it and of its row, encoded (a part of its key, :meth:`Bundles.department_key`): its row, its
+    label, and each neighbour with its label, the edge between them and whether it has a page.
+    ``known``: the departments; ``said``: the triples of their roles (``SiteData.said``)."""
+    undirected = network.neighbourhoods(known, said)
+    pages = {d.department for d in known}
+    seen = {}
+    for d in known:
+        iri = d.department
+        near = [*undirected.neighbors(iri)] if iri in undirected else []
+        fan = [(n, undirected.nodes[n].get("label"), undirected[iri][n]) for n in near]
+        centre = undirected.nodes[iri] if iri in undirected else {}
+        shown = sorted((str(n), repr(x), n in pages) for n, *x in fan)
+        seen[iri] = encoded([d.__dict__, centre.get("label"), shown])
+    return undirected, seen
 
 
 def encoded(body: Any) -> bytes:
