@@ -103,12 +103,12 @@ def site(
     from policygraph.corpus import Corpus
     from policygraph.render.site import build_site
     from policygraph.store import cache, open_store
-    from policygraph.views.site_data import SiteData
+    from policygraph.views.site_data import Early, SiteData
 
     corpus = Corpus.locate(home)
 
-    def read() -> SiteData:  # only where the site there is not already this one
-        return SiteData(open_store(corpus, endpoint=""), corpus, checks.validate(corpus))
+    def read(early: Early) -> SiteData:  # only where the site there is not already this one
+        return SiteData(open_store(corpus, endpoint=""), corpus, checks.validate(corpus), early)
 
     result = build_site(corpus, output, read, cache, base_url)
     if result.unchanged:

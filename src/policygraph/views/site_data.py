@@ -7,6 +7,7 @@ checks."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +30,7 @@ from policygraph.views.chain import (
 from policygraph.views.links import ProvisionText, provisions
 from policygraph.views.summary import summarize
 
+Early = Callable[[list[network.DepartmentRow], network.Said], None]
 EVERY_DOCUMENT = 100  # departments asked for, past which every document's order is read at once
 
 
@@ -53,16 +55,21 @@ class ProgressData:
 class SiteData:
     """The views the site is made of (see the module's text)."""
 
-    def __init__(self, store: Store, corpus: Corpus, report: Report) -> None:
+    def __init__(
+        self, store: Store, corpus: Corpus, report: Report, early: Early | None = None
+    ) -> None:
+        """``early``: told the departments and their roles as soon as they are read, while
+        the other views are read (the site has its other core make the network of them)."""
         self._store, self.corpus, self.report = store, corpus, report
         reading = delta.Reading(store, corpus)  # rows kept from the last read where sound
+        # every responsibility's roles: the departments' counts, and the network's pairs
+        self.said = network.role_triples(reading)
+        self.departments = network.departments(reading, self.said)
+        if early is not None:
+            early(self.departments, self.said)
         self.summary = summarize(reading)
         self.quotes = site.quotes(reading)
         self.implementations = site.implementations(reading)
-        # every responsibility's roles: the departments' counts, and the network's pairs (the
-        # network made from them by the site on its other core: network.neighbourhoods)
-        self.said = network.role_triples(reading)
-        self.departments = network.departments(reading, self.said)
         self.targets = site.targets(store)
         self.vocabulary = site.vocabulary(store)  # the ontology's words, in both languages
         self.chinese_bases = site.chinese_bases(store)

@@ -12,7 +12,7 @@ from typing import Any
 from policygraph.render.formats import Format
 from policygraph.render.graph import serialize
 from policygraph.render.site import reuse, state, svg, words
-from policygraph.render.site.html import Page, Pending
+from policygraph.render.site.html import Page, Pending, render_html
 from policygraph.render.site.paths import fragment, link, page_of
 from policygraph.render.site.words import both, label
 from policygraph.render.site.worker import Later, Worker
@@ -44,7 +44,7 @@ class Site:
         self.implementations, self.departments = data.implementations, data.departments
         self.targets = data.targets
         # the departments' network, undirected, and what each department's page shows of it
-        # (reuse.neighbourhoods): made here when asked, unless pages.write has the worker make it
+        # (reuse.neighbourhoods): made here when asked, unless the worker made it (folder._Early)
         self.neighbours: Later[tuple[Any, dict[str, bytes]]] = Later(
             None, reuse.neighbourhoods, (data.departments, data.said)
         )
@@ -95,6 +95,12 @@ class Site:
         page = Page(path, template, context, iri, extra=extra)
         self.pages.append(page)
         return page
+
+    def render_elsewhere(self, page: Page) -> None:
+        """Have the worker render ``page`` while the pages after it are made (:mod:`.worker`):
+        a long page whose context nothing changes once it is added."""
+        args = (page.path, page.template, page.context, page.iri, self.base_url)
+        page.html = self.worker.later(render_html, *args)
 
     def level(self, notation: str) -> Words:
         return label(self.vocabulary, "Levels", notation)

@@ -40,7 +40,8 @@ def department_pages(site: Site) -> None:
             }
         )
         site.search_entry("department", d.official, d.department, names=d.names)
-    site.add("org/index.html", "departments.html", None, title="部门", departments=rows)
+    every = site.add("org/index.html", "departments.html", None, title="部门", departments=rows)
+    site.render_elsewhere(every)  # every department in a row: 0.5 s to render at 1,000 documents
 
 
 def _department(

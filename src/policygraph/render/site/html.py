@@ -3,6 +3,7 @@ the JSON-LD each page embeds."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -47,6 +48,7 @@ class Page:
     iri: str | None = None
     # files beside the page: their bytes (or being made), or a file of the last site to take
     extra: dict[str, bytes | Path | Pending] = field(default_factory=dict)
+    html: Pending | None = None  # the page's HTML, being made elsewhere (:func:`render_html`)
 
 
 PART = ".policygraph-part"  # a file being written in place: ``.<name>.policygraph-part``
@@ -106,16 +108,13 @@ def _render(
 ) -> int:
     """Each page's HTML into ``files`` with the files beside it (those taken from the last site
     into ``taken``), by their names in the site; the number of pages."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     for page in pages:
-        depth = page.path.count("/")
-        context = {"root": "../" * depth, "iri": page.iri, **page.context}
-        if page.iri and base_url:
-            context["iri"] = base_url.rstrip("/") + "/" + page.path.removesuffix("index.html")
-        html = env.get_template(page.template).render(**context)
-        files[page.path] = html.encode("utf-8")
+        if page.html is not None:
+            files[page.path] = page.html.result()
+        else:
+            files[page.path] = render_html(
+                page.path, page.template, page.context, page.iri, base_url
+            )
         folder = page.path.rpartition("/")[0]
         for name, data in page.extra.items():
             target = f"{folder}/{name}" if folder else name
@@ -124,6 +123,25 @@ def _render(
             else:
                 files[target] = data if isinstance(data, bytes) else data.result()
     return len(pages)
+
+
+def render_html(
+    path: str, template: str, context: dict[str, Any], iri: str | None, base_url: str | None
+) -> bytes:
+    """A page's HTML (its path, template, context and IRI); the templates loaded once a process
+    (the site's worker renders some pages: :mod:`.worker`)."""
+    context = {"root": "../" * path.count("/"), "iri": iri, **context}
+    if iri and base_url:
+        context["iri"] = base_url.rstrip("/") + "/" + path.removesuffix("index.html")
+    html: str = _environment().get_template(template).render(**context)
+    return html.encode("utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def _environment() -> Any:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 
 
 def static_files() -> dict[str, Path]:

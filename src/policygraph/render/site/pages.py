@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from policygraph.render.site import checks, departments, documents, others, reuse, search, terms
+from policygraph.render.site import checks, departments, documents, others, search, terms
 from policygraph.render.site.base import Site, under
 from policygraph.render.site.html import SiteResult, render_pages
 from policygraph.views.site import cited_documents
@@ -20,13 +20,11 @@ def write(
 ) -> SiteResult:
     """Make every page of ``site`` and write the site under ``root`` (``in_place``: over the
     last site there, only the files that differ; ``before``: told every file's name before
-    any is written; see :func:`.html.render_pages`). The departments' network, the office
-    files and the search index are made on another core meanwhile (:mod:`.worker`), its worker
-    stopped when the site is written or fails."""
+    any is written; see :func:`.html.render_pages`). The office files, the list of departments
+    and the search index are made on another core meanwhile (:mod:`.worker`; the departments'
+    network before, while the views were read), its worker stopped when the site is written or
+    fails."""
     with site.worker:
-        site.neighbours = site.worker.later(
-            reuse.neighbourhoods, site.departments, site.data.said
-        )  # while the documents' pages are made
         _make(site)
         taken = site.bundles.taken if site.bundles is not None else {}
         index = site.worker.later(search.shards, site.index)  # while the pages are rendered

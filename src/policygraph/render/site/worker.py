@@ -5,8 +5,10 @@ pure function of what the site read while the process goes on making pages.
   as xlsx, docx and csv. The first two are slow to make (openpyxl, python-docx: 1.4 s of a site
   again after one new document at 1,000 documents, 8% of it); each is waited for when its page
   is written (:func:`.html.render_pages`).
-- The departments' network, as the department pages draw it (``network.neighbourhoods``: 0.8 s
-  at 1,000 documents), made while the documents' pages are made.
+- The departments' network, as the department pages draw it, with what each page shows of it
+  (``reuse.neighbourhoods``: 1.2 s at 1,000 documents), made while the other views are read.
+- The list of every department (``org/index.html``: 0.5 s to render), rendered while the pages
+  after it are made.
 - The search index's files (:func:`.search.shards`: 0.6 s), made while the pages are rendered.
 
 The worker asks to die with the process (a site killed with kill -9 leaves no worker holding its
