@@ -11,6 +11,7 @@ import signal
 import sys
 import time
 import zipfile
+from concurrent.futures import wait
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,7 @@ def test_the_files_made_on_the_worker_are_those_made_in_the_process() -> None:
         found = {fmt: made.office(sheet, fmt) for fmt in worker.ELSEWHERE}
         assert all(isinstance(x, Later) for x in found.values())  # on the worker
         assert made.office(sheet, Format.csv) == render_sheet(sheet, Format.csv)  # csv here
+        wait([x.future for x in found.values() if isinstance(x, Later) and x.future])  # there
         for fmt, later in found.items():
             assert same(later, sheet, fmt), fmt
             for _ in range(100):  # its callback may run just after the result is given
@@ -158,6 +160,7 @@ def test_work_on_the_worker_is_what_the_process_makes() -> None:
         neighbours = made.later(reuse.neighbourhoods, known, said)
         shards = made.later(search.shards, index)
         assert neighbours.future is not None and shards.future is not None  # on the worker
+        wait([neighbours.future, shards.future])  # made there (asked before: made here)
         there = neighbours.result()
         assert here[0].number_of_edges() > 10 and shown(there[0]) == shown(here[0])
         assert there[1] == here[1] and set(here[1]) == {d.department for d in known}
@@ -180,7 +183,10 @@ def test_work_is_done_here_when_asked_where_there_is_no_worker(
     monkeypatch.undo()
     calls.clear()
     with Worker() as made:
-        assert made.later(counted, "cd").result() == "cdcd" and calls == []  # on the worker
+        on_worker = made.later(counted, "cd")
+        assert on_worker.future is not None
+        wait([on_worker.future])  # begun and done there (asked before, it would be made here)
+        assert on_worker.result() == "cdcd" and calls == []
         pool = made._pool
         assert pool is not None
         for pid in list(pool._processes):  # type: ignore[union-attr]
@@ -232,3 +238,15 @@ def test_the_worker_is_forked_before_the_views_are_read(
     monkeypatch.setattr(SiteData, "__init__", read)
     site(copy_home(tmp_path / "home").root, tmp_path / "site")
     assert order == ["worker", "views"]
+
+
+def test_work_the_worker_has_not_begun_is_done_here_when_asked() -> None:
+    """Asked for while the worker is busy with other work before it, the work is done here,
+    not waited for; what the worker has begun is waited for."""
+    calls.clear()
+    with Worker() as made:
+        busy = [made.later(time.sleep, 0.5) for _ in range(4)]  # the worker busy for 2 s
+        later = made.later(counted, "gh")
+        assert later.result() == "ghgh" and calls == ["gh"]  # done here
+        assert later.future is None and busy[0].future is not None
+        assert busy[0].result() is None and calls == ["gh"]  # begun there: waited for
