@@ -208,3 +208,44 @@ def test_a_keys_bytes_are_its_values_whichever_objects_hold_them() -> None:
     assert encoded(shared) == encoded(apart)
     assert encoded(apart) != encoded([Words("配合", "co-lead"), *apart[1:]])
     assert encoded([1, "1"]) != encoded(["1", 1])  # types count, not only the text
+
+
+def test_the_nodes_looked_at_for_anchors_are_every_node_with_an_address_on_a_page_made() -> None:
+    """``others._on_pages`` gives, in order, every node whose address (``paths.address``) is on a
+    page made, as looking at every node found, and not every node: IRIs one of which begins another without
+    being above it (``measure/1``, ``measure/10``), a fragment's document, an IRI outside the
+    base, a node with no page above it, and a page made whose IRI is none of its nodes'."""
+    from types import SimpleNamespace
+
+    from policygraph.rdf.namespaces import BASE
+    from policygraph.render.site import others
+    from policygraph.render.site.paths import address, page_of
+
+    doc, other = f"{BASE}eli/cn-gx/2021/81", f"{BASE}eli/cn-lz/2021/18"
+    nodes = [
+        doc,
+        f"{doc}/measure/1",
+        f"{doc}/measure/1/funding/2",
+        f"{doc}/measure/10",
+        f"{doc}/measure/10/target/1",
+        f"{doc}/part/3",
+        f"{BASE}ontology#Measure",
+        f"{BASE}ontology#Article",
+        f"{other}/article/4",
+        f"{BASE}nowhere/x",
+        "http://example.org/elsewhere",
+    ]
+    subjects = {n: ("Measure", "措施") for n in nodes}
+    pages_with_iris = [doc, f"{doc}/measure/1", f"{BASE}ontology", other, f"{doc}/measure/10"]
+    for made_iris in (pages_with_iris, [f"{doc}/measure/1"], [other, f"{BASE}ontology"], []):
+        made = {page_of(iri) for iri in made_iris} | {"search/index.html"}
+        site = SimpleNamespace(subjects=subjects, page_iris=set(pages_with_iris))
+
+        def on_made(found: list[str], made: set[str]) -> list[str]:
+            return [n for n in found if (at := address(n, set(pages_with_iris))) and at[0] in made]
+
+        every = on_made(sorted(subjects), made)
+        looked_at = others._on_pages(site, made)
+        assert on_made(looked_at, made) == every, made_iris
+        assert looked_at == sorted(looked_at) and len(looked_at) < len(nodes)
+    assert every == [] and others._on_pages(site, made) == []

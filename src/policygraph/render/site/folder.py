@@ -196,20 +196,26 @@ def _update(
     early.give(site)
     frozen_now()
     site.bundles = reuse.start(site, corpus, base_url, kept, digests)
-    old = set((out / MARKER).read_text(encoding="utf-8").splitlines())
+    listed = (out / MARKER).read_text(encoding="utf-8")
+    old = set(listed.splitlines())
 
     def before(names: list[str]) -> None:  # the marker lists every file there may be
-        _write_marker(out, old | set(names))
+        new = sorted(set(names) - old - {MARKER})  # after the last site's, in their order
+        if new:
+            text = listed if not listed or listed.endswith("\n") else listed + "\n"
+            write_changed({out / MARKER: (text + "\n".join(new) + "\n").encode()})
 
     result = write(site, out, in_place=True, before=before)
-    made = set(result.made)
-    _remove_unmade(out, old - made)
-    _write_marker(out, made)
+    result.made = sorted(set(result.made))  # once (83,000 names: 0.07 s a sort)
+    _remove_unmade(out, old - set(result.made))
+    _write_marker(out, result.made)
     return result, site
 
 
-def _write_marker(out: Path, names: set[str]) -> None:
-    write_changed({out / MARKER: "".join(f"{n}\n" for n in sorted(names - {MARKER})).encode()})
+def _write_marker(out: Path, names: list[str]) -> None:
+    """The marker listing ``names``, sorted."""
+    listed = "\n".join(n for n in names if n != MARKER)
+    write_changed({out / MARKER: (listed + "\n" if listed else "").encode()})
 
 
 def _remove_unmade(out: Path, names: set[str]) -> None:

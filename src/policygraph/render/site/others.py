@@ -3,6 +3,7 @@ graph on the page above it."""
 
 from __future__ import annotations
 
+import bisect
 from html import escape
 from typing import Any
 
@@ -114,7 +115,8 @@ def place_facts(site: Site) -> None:
     was made with, and nothing reads the list of a page not made (after one new document,
     two thirds of the time went to the links of facts no page showed)."""
     made = {page.path for page in site.pages}
-    for node, (local, kind) in sorted(site.subjects.items()):
+    for node in _on_pages(site, made):
+        local, kind = site.subjects[node]
         where = address(node, site.page_iris)
         if where is None or not where[1] or node in site.anchored or where[0] not in made:
             continue
@@ -131,6 +133,21 @@ def place_facts(site: Site) -> None:
                 "source": site.quote_link(path, node),
             }
         )
+
+
+def _on_pages(site: Site, made: set[str]) -> list[str]:
+    """The nodes that may have an address on the pages ``made``, in order: those whose IRI
+    begins with the IRI of such a page (an address is on the page of an IRI the node's begins
+    with). Each sorted node looked at once made 60,000 addresses after one new document."""
+    nodes = sorted(site.subjects)
+    hosts = [iri for iri in site.page_iris if page_of(iri) in made]
+    found: set[int] = set()
+    for host in hosts:
+        at = bisect.bisect_left(nodes, host)
+        while at < len(nodes) and nodes[at].startswith(host):
+            found.add(at)
+            at += 1
+    return [nodes[at] for at in sorted(found)]
 
 
 def _unindexed(text: str, quotes: list[Any]) -> str:

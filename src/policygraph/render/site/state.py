@@ -239,7 +239,7 @@ def record_made(
     site wrote it keeps its recorded stamp (it was checked intact when taken); only the others
     and the marker are looked at. A stat of what was written, not of every file of the site."""
     files = {}
-    for name in sorted({*result.made, MARKER}):
+    for name in sorted(dict.fromkeys([*result.made, MARKER])):  # (made: sorted already, once)
         kept = last.files.get(name) if name in result.kept else None
         files[name] = kept if kept is not None else stamp(out / name)
     return SiteState(site_key, result.pages, files, sheets, bundles)
