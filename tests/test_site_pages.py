@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from policygraph.cli.app import app
 from policygraph.render.site.paths import BASE, address, link, page_of
-from policygraph.render.site.search import shards
+from policygraph.render.site.search import part, shards
 
 GX = "eli/cn-gx/guizhengbanfa/2021/81"
 
@@ -118,6 +118,26 @@ def test_the_index_is_split_into_a_small_head_and_shards_by_character() -> None:
     assert postings["科"] == [0, 1] and postings["财"] == [2] and " " not in postings
     texts = [b for n, b in files.items() if n.startswith("search/t")]
     assert len(texts) == 1 and "科技厅负责" in texts[0] and '"2":"财政厅' in texts[0]
+
+
+def test_the_index_made_in_two_parts_is_the_index_made_at_once() -> None:
+    """The site makes the part of the index of the documents' pages early (``search.part``, on
+    its worker) and the rest at the end: split anywhere, the files are those made at once, and
+    the head lists every entry without its text, in order."""
+    index = [
+        {"k": "measure", "t": "甲", "u": "a/index.html", "x": "科技厅负责"},
+        {"k": "department", "t": "自治区科技厅", "u": "b/index.html", "a": "科技厅"},
+        {"k": "measure", "t": "乙", "u": "d/index.html", "x": "财政厅配合\n科技厅"},
+        {"k": "department", "t": "财政厅", "u": "e/index.html"},
+        {"k": "source", "t": "原文", "u": "c/index.html", "x": "财政厅 " + "字" * 50},
+    ]
+    whole = shards(index)
+    assert len(whole) > 3
+    for upto in range(len(index) + 1):
+        assert shards(index, (upto, part(index[:upto]))) == whole, upto
+    head = whole["search-index.js"].removeprefix("window.PG_INDEX = ").split(";\n", 1)[0]
+    assert json.loads(head) == [{k: v for k, v in e.items() if k != "x"} for e in index]
+    assert shards([]) == shards([], (0, part([])))
 
 
 def test_a_term_whose_shard_is_not_the_first_is_found_loading_its_shards_only(

@@ -86,15 +86,19 @@ class Site:
         return serialize(self.data.description(iri), Format.ttl)
 
     def add(self, path: str, template: str, iri: str | None, **context: Any) -> Page:
+        page = self.page(path, template, iri, **context)
+        self.pages.append(page)
+        return page
+
+    def page(self, path: str, template: str, iri: str | None, **context: Any) -> Page:
+        """A page, made and not yet among the site's (:meth:`add` adds it)."""
         extra: dict[str, bytes | Path | Pending] = {"data.ttl": self.turtle(iri)} if iri else {}
         context.setdefault("turtle", "data.ttl" if iri else None)
         context.setdefault("empty", self.empty)
         if iri:
             self.page_iris.add(iri)
             context.setdefault("facts", self.facts.setdefault(path, []))
-        page = Page(path, template, context, iri, extra=extra)
-        self.pages.append(page)
-        return page
+        return Page(path, template, context, iri, extra=extra)
 
     def render_elsewhere(self, page: Page) -> None:
         """Have the worker render ``page`` while the pages after it are made (:mod:`.worker`):

@@ -9,6 +9,7 @@ from pathlib import Path
 from policygraph.render.site import checks, departments, documents, others, search, terms
 from policygraph.render.site.base import Site, under
 from policygraph.render.site.html import SiteResult, render_pages
+from policygraph.render.site.worker import Later
 from policygraph.views.site import cited_documents
 
 
@@ -25,9 +26,10 @@ def write(
     network before, while the views were read), its worker stopped when the site is written or
     fails."""
     with site.worker:
-        _make(site)
+        upto, early = _make(site)
         taken = site.bundles.taken if site.bundles is not None else {}
-        index = site.worker.later(search.shards, site.index)  # while the pages are rendered
+        # while the pages are rendered; the entries of the documents' pages made already
+        index = site.worker.later(search.shards, site.index, (upto, early.result()))
 
         def announce(names: list[str]) -> None:
             if before is not None:
@@ -41,8 +43,11 @@ def write(
     return result
 
 
-def _make(site: Site) -> None:
-    """Every page of the site, made (not written)."""
+def _make(site: Site) -> tuple[int, Later[search.Part]]:
+    """Every page of the site, made (not written); the number of search entries of the
+    documents' pages, and what the search index makes of them (:func:`.search.part`), being
+    made on the site's worker while the other pages are."""
+    every_department = departments.department_list(site)  # rendered meanwhile, on the worker
     held_documents = [d for d in site.summary.documents if d.short]
     cited = cited_documents(site.citations)
     site.known = {d.document for d in held_documents} | {d.document for d in cited}
@@ -59,8 +64,10 @@ def _make(site: Site) -> None:
                 site.bundles.made(d, start, said)
     for c in cited:
         documents.cited(site, c)
+    upto = len(site.index)  # (entries are only added after these)
+    early = site.worker.later(search.part, site.index[:upto])
     others.home(site, held_documents, cited)
-    departments.department_pages(site)
+    departments.department_pages(site, every_department)
     others.source_pages(site)
     checks.checks_page(site)
     search.search_page(site)
@@ -69,3 +76,4 @@ def _make(site: Site) -> None:
     terms.figures_page(site)
     terms.ontology_page(site)
     others.place_facts(site)
+    return upto, early
