@@ -7,9 +7,11 @@ pure function of what the site read while the process goes on making pages.
   is written (:func:`.html.render_pages`).
 - The departments' network, as the department pages draw it, with what each page shows of it
   (``reuse.neighbourhoods``: 1.2 s at 1,000 documents), made while the other views are read.
-- The list of every department (``org/index.html``: 0.5 s to render), rendered while the pages
-  after it are made.
-- The search index's files (:func:`.search.shards`: 0.6 s), made while the pages are rendered.
+- The list of every department (``org/index.html``: 0.5 s to render), rendered while the
+  pages are made (what it shows is known once the views are read).
+- The search index's files: what they hold of the documents' pages (:func:`.search.part`),
+  while the other pages are made; then the files (:func:`.search.shards`, 0.6 s made at once),
+  while the pages are rendered.
 
 The worker asks to die with the process (a site killed with kill -9 leaves no worker holding its
 lock or its caller's pipes). Where there is one core, or processes cannot be forked (not Linux),
