@@ -290,6 +290,27 @@ def test_the_remembered_digests_are_parsed_once_a_process_while_the_file_is_as_l
     assert parsed == [remembered]
 
 
+def test_a_file_whose_folder_became_a_link_in_the_process_is_read_as_it_now_is(
+    tmp_path: Path,
+) -> None:
+    """A process names each file once (``cache._NAMES``): a folder made a link to another one
+    since holding a file of the same name, size and times is still read for what it holds."""
+    import os
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, text in ((first, "one"), (second, "two")):
+        folder.mkdir()
+        (folder / "a.ttl").write_text(text, encoding="utf-8")
+        os.utime(folder / "a.ttl", ns=(10**18, 10**18))
+    (tmp_path / "corpus").symlink_to(first)
+    path = tmp_path / "corpus" / "a.ttl"
+    remembered = tmp_path / "digests.json"
+    assert cache.file_digests([path], remembered)[path] == cache._sha256(first / "a.ttl")
+    (tmp_path / "corpus").unlink()
+    (tmp_path / "corpus").symlink_to(second)
+    assert cache.file_digests([path], remembered)[path] == cache._sha256(second / "a.ttl")
+
+
 def test_what_is_kept_marshalled_is_read_back_only_as_written(tmp_path: Path) -> None:
     """Kept marshalled: read back as kept; none where its bytes are not those written (one byte
     changed, cut short), it is of another format, or another Python wrote it."""
