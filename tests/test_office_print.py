@@ -112,3 +112,37 @@ def test_docx_tables_set_the_grid_and_keep_rows_whole(written: Path, name: str) 
         assert layout is not None and layout.get(qn("w:type")) == "fixed"
         for row in table.rows:
             assert row._tr.trPr is not None and row._tr.trPr.find(qn("w:cantSplit")) is not None
+
+
+def test_the_cells_styled_once_are_styled_as_each_one_styled_on_its_own() -> None:
+    """xlsx: every cell of the body carries the style the first one was given (a copy of it,
+    made once); docx: a run's properties copied from the first run with the same ones are that
+    run's, element for element, and each run holds its own."""
+    from docx.oxml.ns import qn as docx_qn
+    from docx.shared import Pt
+    from lxml import etree
+
+    from policygraph.render import office
+    from policygraph.render.table import Column, Sheet
+
+    columns = [Column("n", "序号"), Column("task", "任务", wide=True), Column("lead", "牵头单位")]
+    rows = [[i, f"任务{i}" * i, ["科技厅", "财政厅"]] for i in range(1, 6)]
+    ws = office.xlsx(Sheet("表", columns, rows)).active
+    styled = {
+        (c.font.name, c.alignment.vertical, c.alignment.wrap_text, c.border.left.style)
+        for row in ws.iter_rows(min_row=3)
+        for c in row
+    }
+    assert styled == {(office.CJK_FONT, "top", True, "thin")}
+    doc = Document()
+    made = [
+        office.cjk_run(doc.add_paragraph(), t, office.CJK_FONT, 9, bold=b, hidden=h)
+        for t, b, h in [("甲", True, False), ("乙", True, False), ("丙", False, True)] * 2
+    ]
+    props = [etree.tostring(r._element.find(docx_qn("w:rPr"))) for r in made]
+    assert props[0] == props[1] == props[3] == props[4] and props[2] == props[5] != props[0]
+    assert b'w:eastAsia="' in props[0] and b"<w:vanish/>" in props[2]
+    made[1].font.size = Pt(20)  # one run changed: no other with it
+    now = [etree.tostring(r._element.find(docx_qn("w:rPr"))) for r in made]
+    assert now[1] != props[1] and now[0] == now[3] == now[4] == props[0]
+    assert [r.text for r in made] == ["甲", "乙", "丙"] * 2
