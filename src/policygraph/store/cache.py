@@ -181,7 +181,11 @@ def file_digests(files: Sequence[Path], digests: Path | None = None) -> dict[Pat
         stamp = [st.st_size, st.st_mtime_ns, st.st_ino, st.st_dev]
         name = _NAMES.get(path)
         if name is None:
-            name = _NAMES[path] = str(_resolved(path, folders))
+            name = str(_resolved(path, folders))
+            if path.is_absolute():  # (a relative one names another file in another folder)
+                if len(_NAMES) >= 100_000:
+                    _NAMES.clear()  # (a long batch's: held within bounds)
+                _NAMES[path] = name
         entry = known.get(name)
         if entry and entry["stat"] == stamp and entry["read_at"] - st.st_mtime_ns > 2_000_000_000:
             out[path] = str(entry["sha256"])
@@ -196,7 +200,7 @@ def file_digests(files: Sequence[Path], digests: Path | None = None) -> dict[Pat
 
 
 # each file's name in the digests, as this process first resolved it (a site again asked for
-# the digests of the corpus's 2,000 graph files three times, resolving each); a file moved
+# the digests of the corpus's 4,000 graph files three times, resolving each); a file moved
 # since under a name that is no longer its own is still only taken at its word where what stat
 # says of it now (its inode and device among it) is what the entry says: the same file
 _NAMES: dict[Path, str] = {}

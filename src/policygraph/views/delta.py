@@ -353,7 +353,7 @@ def _digests(corpus: Corpus) -> dict[str, str]:
     """Each graph file's SHA-256 by its name in the corpus."""
     files = corpus.graph_files()
     found = cache.file_digests(files, cache.digests_file())
-    root = f"{corpus.root}/"  # (a file under it named by its text: 2,000 paths, 0.05 s sooner)
+    root = f"{corpus.root}/"  # (a file under it named by its text: 4,000 paths, 0.05 s sooner)
     return {
         str(p)[len(root) :] if str(p).startswith(root) else _name(corpus, p): found[p]
         for p in files
