@@ -15,8 +15,10 @@ from typing import Any
 
 from rdflib import Graph
 
-from policygraph.checks import compiled, kept, parts, pyshacl_engine
+from policygraph.checks import compiled, kept, kept_shapes, parts, pyshacl_engine
+from policygraph.checks.compiled import Check
 from policygraph.checks.report import Report, Result, build
+from policygraph.checks.shapes import NotCompiled
 from policygraph.checks.sparql_based import SHAPES_GRAPH, SKOLEM
 from policygraph.corpus import Corpus, parse_turtle, source_files
 from policygraph.errors import GraphSyntaxError, InputError
@@ -38,6 +40,26 @@ REQUIRED_SHAPES = (
 def shapes_graph(corpus: Corpus) -> Graph:
     """The shapes of the corpus; every one of the project's shapes files must be there, or the
     checks would pass for want of anything to check."""
+    return parse_turtle(_shapes_files(corpus))
+
+
+def compiled_shapes(corpus: Corpus) -> tuple[Graph, list[Check], list[NotCompiled]]:
+    """The shapes of the corpus (:func:`shapes_graph`), their checks and the shapes the compiler
+    refuses (``compiled.compile_each``), kept between runs where none is refused
+    (``kept_shapes``: parsing and compiling them was 0.15 s of every validation)."""
+    files = _shapes_files(corpus)
+    shapes_key = kept_shapes.key(files)
+    found = kept_shapes.load(shapes_key) if shapes_key else None
+    if found is not None:
+        return found[0], found[1], []
+    shapes = parse_turtle(files)
+    checks, refused = compiled.compile_each(shapes)
+    if shapes_key and not refused:
+        kept_shapes.save(shapes_key, shapes, checks)
+    return shapes, checks, refused
+
+
+def _shapes_files(corpus: Corpus) -> list[Path]:
     for name in REQUIRED_SHAPES:
         if not (corpus.shapes / name).is_file():
             raise InputError(
@@ -48,7 +70,7 @@ def shapes_graph(corpus: Corpus) -> Graph:
                 code="shapes-missing",
                 path=corpus.shapes / name,
             )
-    return parse_turtle(sorted(corpus.shapes.glob("*.ttl")))
+    return sorted(corpus.shapes.glob("*.ttl"))
 
 
 def source_texts(corpus: Corpus) -> dict[str, str]:
@@ -127,7 +149,12 @@ def validate(
             engines=", ".join(ENGINES),
             engine=repr(engine),
         )
-    shapes = shapes_graph(corpus)
+    made: tuple[list[Check], list[NotCompiled]] | None = None
+    if engine == "pyshacl":
+        shapes = shapes_graph(corpus)
+    else:
+        shapes, checks, refused = compiled_shapes(corpus)
+        made = (checks, refused)
     report_key = kept.key(corpus, engine) if files is None else None
     found = kept.load(report_key) if report_key else None
     if found is not None:  # these very files validated before (by ingest, say)
@@ -135,7 +162,8 @@ def validate(
     in_parts = None
     if files is None and engine != "pyshacl":
         above = parts.ABOVE if part_size is None else part_size
-        in_parts = parts.validate(corpus, shapes, part_size or parts.SIZE, above=above)
+        size = part_size or parts.SIZE
+        in_parts = parts.validate(corpus, shapes, size, above=above, made=made)
     if in_parts is not None:
         if report_key:
             kept.save(report_key, in_parts)
@@ -144,18 +172,25 @@ def validate(
     graph_files = list(files) if files is not None else corpus.graph_files()
     if corpus.ontology not in graph_files:
         graph_files.insert(0, corpus.ontology)
-    report = _run(data_store(graph_files, corpus, texts), shapes, engine)
+    store = data_store(graph_files, corpus, texts)
+    report = _run(store, shapes, engine, made)
     if report_key:
         kept.save(report_key, report)
     return report
 
 
-def _run(store: Any, shapes: Graph, engine: str) -> Report:
+def _run(
+    store: Any,
+    shapes: Graph,
+    engine: str,
+    made: tuple[list[Check], list[NotCompiled]] | None = None,
+) -> Report:
     """``engine`` over ``store``: pySHACL, the compiled shapes, or (auto) the compiled shapes
-    and pySHACL for each shape the compiler refuses (with its targets only)."""
+    and pySHACL for each shape the compiler refuses (with its targets only); ``made``: the
+    shapes' checks and the shapes the compiler refused, else compiled here."""
     if engine == "pyshacl":
         return pyshacl_engine.run(store, shapes)
-    checks, refused = compiled.compile_each(shapes)
+    checks, refused = made if made is not None else compiled.compile_each(shapes)
     if refused and engine == "sparql":
         raise refused[0]
     if compiled.needs_shapes_graph(checks):

@@ -34,15 +34,22 @@ def key(corpus: Corpus, engine: str) -> str:
     nothing is kept, so no file need be read)."""
     if cache.directory() is None:
         return ""
-    digest = hashlib.sha256(f"policygraph report {FORMAT}\n{cache.code_digest()}\n".encode())
-    for name in LIBRARIES:
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            digest.update(f"{name} {metadata.version(name)}\n".encode())
+    digest = of_code(f"policygraph report {FORMAT}", LIBRARIES)
     digest.update(f"engine {engine}\n".encode())
     files = snapshot(corpus, cache.directory())  # one pass a process shares (corpus.Snapshot)
     found = files.digests(files.names("data", "ontology"))
     digest.update("".join(f"{name}\0{sha}\n" for name, sha in found.items()).encode())
     return digest.hexdigest()
+
+
+def of_code(head: str, libraries: tuple[str, ...]) -> hashlib._Hash:
+    """A SHA-256 begun with ``head``, policygraph's code and the versions of ``libraries``:
+    what anything kept of the corpus is made by."""
+    digest = hashlib.sha256(f"{head}\n{cache.code_digest()}\n".encode())
+    for name in libraries:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{name} {metadata.version(name)}\n".encode())
+    return digest
 
 
 def _where(report_key: str) -> Path | None:
@@ -81,15 +88,17 @@ def save(report_key: str, report: Report) -> None:
     cache.keep_marshalled(path, body)
     if path is not None:
         with contextlib.suppress(OSError):
-            _prune(path.parent)
+            prune(path.parent, KEEP)
 
 
-def _prune(folder: Path) -> None:
+def prune(folder: Path, keep: int) -> None:
+    """The ``keep`` files of ``folder`` used last kept, the others removed; and what a writer
+    that died left (an hour on)."""
     kept = []
     for entry in folder.glob("*.marshal"):
         with contextlib.suppress(OSError):
             kept.append((entry.stat().st_mtime, entry))
-    for _, entry in sorted(kept, reverse=True)[KEEP:]:
+    for _, entry in sorted(kept, reverse=True)[keep:]:
         with contextlib.suppress(OSError):
             entry.unlink()
     for entry in folder.glob(".*.marshal.*"):  # left by a writer that died

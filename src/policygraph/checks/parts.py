@@ -55,6 +55,7 @@ from policygraph.checks import compiled, scope
 from policygraph.checks.compiled import Check, Row, RowKey
 from policygraph.checks.mentions import Mentions, data_files
 from policygraph.checks.report import Finding, Report, from_row, order, report_graph, turtle
+from policygraph.checks.shapes import NotCompiled
 from policygraph.corpus import Corpus, parse_turtle, source_files
 from policygraph.errors import PolicyGraphError
 from policygraph.rdf import ELI, PG, PROV
@@ -156,8 +157,10 @@ def validate(
     size: int = SIZE,
     shared_bytes: int = SHARED_BYTES,
     above: int | None = None,
+    made: tuple[list[Check], list[NotCompiled]] | None = None,
 ) -> Report | None:
-    """The report of ``corpus`` validated in parts of ``size`` files; None where it has no more
+    """The report of ``corpus`` validated in parts of ``size`` files (``made``: the shapes'
+    checks and the shapes the compiler refused, else compiled here); None where it has no more
     files than ``above`` (``size`` if not given), or where this module cannot show the parts give
     the whole report. The one store is the better below ``ABOVE``: at 1,000 documents (3,019
     files) parts of 1,000 files took 312 MB and 38 s of CPU against 345 MB and 13 s; at 10,000,
@@ -166,9 +169,11 @@ def validate(
     352 MB for parts of 1,000, 90 s against 92 s; parts of 100, 156 MB and 100 s
     (benchmarks/README.md, issue 24)."""
     files = data_files(corpus)
+    if len(files) <= (size if above is None else above):
+        return None
     read, back = scope.reading(shapes), back_reads(shapes)
-    checks, refused = compiled.compile_each(shapes)
-    if len(files) <= (size if above is None else above) or read is None or back is None or refused:
+    checks, refused = made if made is not None else compiled.compile_each(shapes)
+    if read is None or back is None or refused:
         return None
     mentions = Mentions.open(corpus)
     if mentions is None:

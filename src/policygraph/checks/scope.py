@@ -47,6 +47,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 
 from policygraph.checks import compiled, kept
+from policygraph.checks.compiled import Check
 from policygraph.checks.mentions import Mentions
 from policygraph.checks.report import Finding, Report, build, merged_turtle, order, turtle
 from policygraph.corpus import Corpus, parse_turtle, source_files
@@ -218,13 +219,15 @@ def validate_added(corpus: Corpus, was: Before) -> Report | None:
 
 
 def _validate_added(corpus: Corpus, was: Before) -> Report | None:
-    from policygraph.checks import shapes_graph
+    from policygraph.checks import compiled_shapes
 
     old = kept.load(was.key)
-    shapes = shapes_graph(corpus)
+    if old is None:
+        return None
+    shapes, checks, refused = compiled_shapes(corpus)
     read = reading(shapes)
-    added = _added(corpus, was) if old is not None and read is not None else None
-    if added is None or old is None or read is None:
+    added = _added(corpus, was) if read is not None and not refused else None
+    if added is None or read is None:
         return None
     triples, files = added
     new = {t.subject.value for t in triples if _iri(t.subject)}
@@ -237,9 +240,7 @@ def _validate_added(corpus: Corpus, was: Before) -> Report | None:
         return None
     terms = {term for t in triples for term in _terms(t)}
     store = _store(corpus, was.mentions, files, old_named | terms)
-    found = _findings(store, shapes, _wanted(old, read, new, terms))
-    if found is None:
-        return None
+    found = _findings(store, shapes, checks, _wanted(old, read, new, terms))
     report = _merge(old, found, shapes, store, read, new, named, terms)
     if report is not None:
         kept.save(kept.key(corpus, ENGINE), report)
@@ -347,15 +348,12 @@ def _store(corpus: Corpus, mentions: Mentions, files: list[Path], named: set[str
 
 
 def _findings(
-    store: Any, shapes: Graph, wanted: Callable[[Any, dict[str, Any]], bool]
-) -> list[Finding] | None:
-    """Every shape on the small store (the compiled engine; None where it refuses a shape),
-    the findings of the rows ``wanted`` keeps."""
+    store: Any, shapes: Graph, checks: list[Check], wanted: Callable[[Any, dict[str, Any]], bool]
+) -> list[Finding]:
+    """Every shape's ``checks`` on the small store (the compiled engine), the findings of the
+    rows ``wanted`` keeps."""
     from policygraph.checks import load_shapes_graph
 
-    checks, refused = compiled.compile_each(shapes)
-    if refused:
-        return None
     if compiled.needs_shapes_graph(checks):
         load_shapes_graph(store, shapes)
     return compiled.findings(store, checks, shapes, wanted)

@@ -188,11 +188,11 @@ def constraint_checks(
             "messages": tuple(sorted(said)) or base["messages"],
         }
         if isinstance(shape, URIRef) and shape in NATIVE:  # the same rows, computed in Python
-            yield make(sparql="", rows=_native(NATIVE[shape], focus), **fields)
+            yield make(sparql="", rows=NativeRows(shape, focus), **fields)
             continue
         forbidden_in_sparql(shape, str(select))
         text = declared_prefixes(g, constraint) + with_path(shape, str(select), p)
-        yield make(sparql=text, rows=_select_rows(text, focus, shape, {}), **fields)
+        yield make(sparql=text, rows=SelectRows(text, focus, shape), **fields)
 
 
 def with_path(shape: Node, query: str, p: str | None) -> str:
@@ -208,34 +208,50 @@ def with_path(shape: Node, query: str, p: str | None) -> str:
     return re.sub(r"\$PATH\b", lambda _: p, query)
 
 
-def _native(
-    fn: Callable[[Any, set[str]], Iterator[Row]], focus: str
-) -> Callable[[Any], Iterator[Row]]:
-    def rows(store: Any) -> Iterator[Row]:
-        targets = {s["this"].value for s in store.query(f"SELECT ?this WHERE {{ {focus} }}")}
-        yield from fn(store, targets)
-
-    return rows
+# The rows of a SHACL-SPARQL check are made by one of these: values, not closures, so that a
+# compiled check is data throughout (kept between runs, ``checks.kept_shapes``) and two checks
+# compiled alike compare equal.
 
 
-def _select_rows(
-    text: str, focus: str, shape: Node, params: dict[str, Node]
-) -> Callable[[Any], Iterator[Row]]:
+@dataclass(frozen=True)
+class NativeRows:
+    """The rows of one of the project's constraints computed in Python (``native.NATIVE``)."""
+
+    shape: URIRef
+    focus: str
+
+    def __call__(self, store: Any) -> Iterator[Row]:
+        targets = {s["this"].value for s in store.query(f"SELECT ?this WHERE {{ {self.focus} }}")}
+        yield from NATIVE[self.shape](store, targets)
+
+
+@dataclass(frozen=True)
+class SelectRows:
     """The rows of a SELECT for each focus node: joined where that is safe, else pre-bound."""
 
-    def rows(store: Any) -> Iterator[Row]:
-        fixed = {"currentShape": _sparql(shape), **{k: _sparql(v) for k, v in params.items()}}
-        fixed["shapesGraph"] = f"<{SHAPES_GRAPH}>"
-        if join_safe(text) and not params:
-            query = re.sub(r"\$this\b", "?this", text)
+    text: str
+    focus: str
+    shape: Node
+    params: tuple[tuple[str, Node], ...] = ()
+
+    def __call__(self, store: Any) -> Iterator[Row]:
+        fixed = _fixed(self.shape, self.params)
+        if join_safe(self.text) and not self.params:
+            query = re.sub(r"\$this\b", "?this", self.text)
             at = where_brace(query) + 1
-            yield from _solutions(store, query[:at] + " " + focus + " " + query[at:], {})
+            yield from _solutions(store, query[:at] + " " + self.focus + " " + query[at:], {})
             return
-        for this in _focus_nodes(store, focus):
-            for row in _prebound(store, text, this, fixed):
+        for this in _focus_nodes(store, self.focus):
+            for row in _prebound(store, self.text, this, fixed):
                 yield {**row, "this": this}
 
-    return rows
+
+def _fixed(shape: Node, params: tuple[tuple[str, Node], ...]) -> dict[str, str]:
+    """What a SHACL-SPARQL query has pre-bound besides $this: $currentShape, $shapesGraph and
+    the component's parameters."""
+    fixed = {"currentShape": _sparql(shape), **{k: _sparql(v) for k, v in params}}
+    fixed["shapesGraph"] = f"<{SHAPES_GRAPH}>"
+    return fixed
 
 
 def _prebound(store: Any, text: str, this: Any, fixed: dict[str, str]) -> Iterator[Row]:
@@ -402,10 +418,11 @@ def component_checks(
         present = [(names[q], vs) for q, vs in values.items() if vs]
         for combo in itertools.product(*(vs for _, vs in present)):
             params = {name: v for (name, _), v in zip(present, combo, strict=True)}
-            rows = (
-                _ask_rows(text, focus, shape, params, p)
+            bound = tuple(params.items())
+            rows: AskRows | SelectRows = (
+                AskRows(text, focus, shape, bound, p)
                 if ask
-                else _select_rows(text, focus, shape, params)
+                else SelectRows(text, focus, shape, bound)
             )
             yield make(
                 **{**base, "messages": tuple(sorted(said)) or base["messages"]},
@@ -429,18 +446,22 @@ def _validator(g: Graph, comp: Component, property_shape: bool) -> tuple[Node | 
     return None, False
 
 
-def _ask_rows(
-    text: str, focus: str, shape: Node, params: dict[str, Node], p: str | None
-) -> Callable[[Any], Iterator[Row]]:
+@dataclass(frozen=True)
+class AskRows:
     """An ASK validator: a result for each value node it answers false for."""
-    import pyoxigraph as ox
 
-    fixed = {"currentShape": _sparql(shape), **{k: _sparql(v) for k, v in params.items()}}
-    fixed["shapesGraph"] = f"<{SHAPES_GRAPH}>"
+    text: str
+    focus: str
+    shape: Node
+    params: tuple[tuple[str, Node], ...]
+    p: str | None
 
-    def rows(store: Any) -> Iterator[Row]:
-        for this in _focus_nodes(store, focus):
-            values = [this] if p is None else _values(store, this, p)
+    def __call__(self, store: Any) -> Iterator[Row]:
+        import pyoxigraph as ox
+
+        fixed = _fixed(self.shape, self.params)
+        for this in _focus_nodes(store, self.focus):
+            values = [this] if self.p is None else _values(store, this, self.p)
             for value in values:
                 bound, subs = dict(fixed), {}
                 for name, term in (("this", this), ("value", value)):
@@ -448,10 +469,9 @@ def _ask_rows(
                         subs[ox.Variable(name)] = term
                     else:
                         bound[name] = str(term)
-                if not bool(store.query(prebind(text, bound), substitutions=subs or None)):
+                query = prebind(self.text, bound)
+                if not bool(store.query(query, substitutions=subs or None)):
                     yield {"this": this, "value": value}
-
-    return rows
 
 
 def _values(store: Any, this: Any, p: str) -> list[Any]:
