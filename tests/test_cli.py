@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -101,3 +102,29 @@ def test_the_objects_a_command_made_are_frozen_when_it_is_done(
         gc.set_threshold(*was)
     assert exited.value.code == code
     assert said == ["command", "frozen"]
+
+
+def test_build_prints_the_totals_alone_for_a_corpus_above_the_tables_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above ``TABLE_UP_TO`` documents, `build` prints what it built, the corpus's totals (the
+    summary table's last line) and where the table is, not a table of every document (at 1,000
+    documents, 4-5 s after a build of 0.6 s); up to it, the table (tests/golden/cli/build.txt).
+    Its help says the number the code uses."""
+    from conftest import copy_home
+
+    from policygraph.cli import build as module
+
+    said = " ".join((module.build.__doc__ or "").split())
+    assert f"more than {module.TABLE_UP_TO} documents" in said
+    home = copy_home(tmp_path / "home").root
+    env = {"POLICYGRAPH_ENDPOINT": ""}
+    whole = CliRunner().invoke(app, ["build", "--home", str(home)], env=env)
+    assert whole.exit_code == 0, whole.output
+    built, *table, totals = whole.stdout.rstrip("\n").split("\n")
+    assert len(table) > 4 and totals.startswith("18 documents · ")
+    monkeypatch.setattr(module, "TABLE_UP_TO", 17)  # the project's corpus has 18
+    short = CliRunner().invoke(app, ["build", "--home", str(home)], env=env)
+    assert short.exit_code == 0, short.output
+    pointer = "The table of each document: policygraph summary"
+    assert short.stdout.split("\n") == [built, totals, pointer, ""]

@@ -20,13 +20,20 @@ from policygraph.cli.options import (
 from policygraph.i18n import _
 from policygraph.render.formats import TABULAR_GROUP, Format, choose, group
 
+# `build` prints the table of each document for a corpus of up to this many documents; above,
+# its totals and where the table is (`summary`): at 1,000 documents, counting and drawing the
+# table took 4-5 s after a build of 0.6 s that had nothing to do (benchmarks/README.md)
+TABLE_UP_TO = 50
+
 
 def build(
     home: HomeOption = None, quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False
 ) -> None:
     """Extract the source texts into data/ttl/ and print a summary of the graph.
 
-    Nothing is written unless the whole build succeeds; rebuilding changes nothing.
+    Nothing is written unless the whole build succeeds; rebuilding changes nothing. The
+    summary is the table of each document, with the totals under it; for a corpus of more
+    than 50 documents, the totals alone (`policygraph summary` prints the table).
 
     \b
     Example:
@@ -34,10 +41,10 @@ def build(
     """
     from policygraph.build import build as run_build
     from policygraph.corpus import Corpus
-    from policygraph.render.sheets import summary_sheet
+    from policygraph.render.sheets import summary_sheet, totals_line
     from policygraph.render.table import terminal
     from policygraph.store import open_store
-    from policygraph.views.summary import summarize
+    from policygraph.views.summary import summarize, totals
 
     corpus = Corpus.locate(home)
     result = run_build(corpus)
@@ -51,8 +58,13 @@ def build(
             unchanged=len(result.unchanged),
         )
     )
-    sheet = summary_sheet(summarize(open_store(corpus, endpoint="")))  # the graph just built
-    typer.echo(terminal(sheet), nl=False)
+    store = open_store(corpus, endpoint="")  # the graph just built
+    found = totals(store)
+    if found["documents"] > TABLE_UP_TO:
+        echo_rich(totals_line(found))
+        echo_rich(_("The table of each document: policygraph summary"))
+        return
+    typer.echo(terminal(summary_sheet(summarize(store))), nl=False)
 
 
 @reads_graph

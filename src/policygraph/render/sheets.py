@@ -162,11 +162,15 @@ def summary_sheet(summary: Summary) -> Sheet:
         Column("funding_commitments", _("funding"), numeric=True),
     ]
     rows: list[list[Cell]] = [[_kept(r, c.key) for c in columns] for r in summary.documents]
-    footer = _(
+    return Sheet(_("Documents"), columns, rows, footer=totals_line(summary.totals), lines=False)
+
+
+def totals_line(totals: dict[str, int]) -> str:
+    """The corpus's totals in one line, as the summary's table ends."""
+    return _(
         "{documents} documents · {provisions} provisions · {departments} departments · "
         "{responsibilities} responsibilities · {funding_commitments} funding commitments"
-    ).format(**summary.totals)
-    return Sheet(_("Documents"), columns, rows, footer=footer, lines=False)
+    ).format(**totals)
 
 
 def _kept(row: object, key: str) -> str:

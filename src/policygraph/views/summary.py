@@ -50,10 +50,15 @@ def summarize(store: Store) -> Summary:
     headers = store.select(query("document-headers")).dicts()
     headers.sort(key=lambda r: (_rank(r["rank"]), str(r["short"])))  # as read whole or merged
     documents = [_document(r, counts.get(str(r["document"]), {})) for r in headers]
-    totals_rows = store.select(query("corpus-totals"))
-    first = totals_rows.dicts()[0] if totals_rows.rows else {}
-    totals = {k: int(str(first.get(k) or 0)) for k in _TOTALS}
-    return Summary(documents, totals)
+    return Summary(documents, totals(store))
+
+
+def totals(store: Store) -> dict[str, int]:
+    """The corpus's totals alone: documents, provisions, departments, responsibilities and
+    funding commitments (one query; at 1,000 documents 0.06 s, the documents' counts 2.6 s)."""
+    found = store.select(query("corpus-totals"))
+    first = found.dicts()[0] if found.rows else {}
+    return {k: int(str(first.get(k) or 0)) for k in _TOTALS}
 
 
 def counts_of(store: Store, documents: tuple[URIRef, ...]) -> list[tuple[Any, ...]]:
