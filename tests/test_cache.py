@@ -328,3 +328,22 @@ def test_what_is_kept_marshalled_is_read_back_only_as_written(tmp_path: Path) ->
     assert cache.read_marshalled(path, "1") is None
     assert cache.read_marshalled(tmp_path / "none.marshal", "1") is None
     cache.keep_marshalled(None, body)  # the cache off: nothing kept, no error
+
+
+def test_the_codes_digest_is_made_of_every_file_of_its_kinds_but_the_bundled_corpus(
+    tmp_path: Path,
+) -> None:
+    """The files the code's digest reads are those a glob of each of ``CODE_FILES`` finds (one
+    walk finds them), the bundled corpus's and compiled modules left out."""
+    import policygraph
+
+    package = Path(policygraph.__file__).resolve().parent
+    globbed = {p for pattern in cache.CODE_FILES for p in package.rglob(pattern)}
+    expected = sorted(p for p in globbed if "_corpus" not in p.relative_to(package).parts)
+    assert cache.code_files(package) == expected and len(expected) > 100
+    for name in ("a.py", "b.rq", "c.mo", "d.html", "e.css", "f.js", "g.txt", "h.pyc"):
+        for folder in ("x", "_corpus", "__pycache__"):
+            (tmp_path / folder).mkdir(exist_ok=True)
+            (tmp_path / folder / name).write_text("", encoding="utf-8")
+    kept = [p.relative_to(tmp_path).as_posix() for p in cache.code_files(tmp_path)]
+    assert kept == ["x/a.py", "x/b.rq", "x/c.mo", "x/d.html", "x/e.css", "x/f.js"]

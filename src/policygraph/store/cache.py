@@ -61,12 +61,21 @@ def code_digest() -> str:
     miss an edit in a checkout, a translation or a query)."""
     package = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
-    found = {path for pattern in CODE_FILES for path in package.rglob(pattern)}
-    for path in sorted(found):
-        if "_corpus" not in path.relative_to(package).parts:
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+    for path in code_files(package):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
+
+
+def code_files(package: Path) -> list[Path]:
+    """The files of ``CODE_FILES`` under ``package``, sorted, but the bundled corpus's: found in
+    one walk (a glob for each kind took 0.016 s of every process)."""
+    suffixes = tuple(pattern.removeprefix("*") for pattern in CODE_FILES)
+    found = []
+    for folder, subfolders, files in os.walk(package):
+        subfolders[:] = [d for d in subfolders if d not in ("_corpus", "__pycache__")]
+        found += [Path(folder, name) for name in files if name.endswith(suffixes)]
+    return sorted(found)
 
 
 def directory() -> Path | None:
