@@ -54,7 +54,7 @@ def compiled_shapes(corpus: Corpus) -> tuple[Graph, list[Check], list[NotCompile
         return found[0], found[1], []
     shapes = parse_turtle(files)
     checks, refused = compiled.compile_each(shapes)
-    if shapes_key and not refused:
+    if shapes_key and not refused and kept_shapes.key(files) == shapes_key:  # (not edited since)
         kept_shapes.save(shapes_key, shapes, checks)
     return shapes, checks, refused
 
@@ -149,16 +149,16 @@ def validate(
             engines=", ".join(ENGINES),
             engine=repr(engine),
         )
+    report_key = kept.key(corpus, engine) if files is None else None
+    found = kept.load(report_key) if report_key else None
+    if found is not None:  # these very files validated before (by ingest, say)
+        return found
     made: tuple[list[Check], list[NotCompiled]] | None = None
     if engine == "pyshacl":
         shapes = shapes_graph(corpus)
     else:
         shapes, checks, refused = compiled_shapes(corpus)
         made = (checks, refused)
-    report_key = kept.key(corpus, engine) if files is None else None
-    found = kept.load(report_key) if report_key else None
-    if found is not None:  # these very files validated before (by ingest, say)
-        return found
     in_parts = None
     if files is None and engine != "pyshacl":
         above = parts.ABOVE if part_size is None else part_size

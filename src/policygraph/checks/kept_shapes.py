@@ -35,13 +35,18 @@ _ROWS = {kind.__name__: kind for kind in (NativeRows, SelectRows, AskRows)}
 
 
 def key(files: list[Path]) -> str:
-    """The digest the shapes of ``files`` are kept under ("" with the cache off)."""
+    """The digest the shapes of ``files`` are kept under: each file's bytes and the IRI its
+    relative IRIs are read against (its own); "" with the cache off, or where a file cannot be
+    read (parsing it then says why, as without the cache)."""
     if cache.directory() is None:
         return ""
     digest = of_code(f"policygraph shapes {FORMAT}", LIBRARIES)
-    for path in files:
-        sha = hashlib.sha256(path.read_bytes()).hexdigest()
-        digest.update(f"{path.name}\0{sha}\n".encode())
+    try:
+        for path in files:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest.update(f"{path.resolve().as_uri()}\0{sha}\n".encode())
+    except OSError:
+        return ""
     return digest.hexdigest()
 
 
