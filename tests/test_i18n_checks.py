@@ -278,3 +278,19 @@ def test_a_date_given_that_cannot_be_read_is_said_in_the_language() -> None:
     assert english(zh.stderr) == [], zh.stderr
     c = runner.invoke(app, args, env=C)
     assert c.exit_code == 2 and "year and month run together with no 年 (202112月)" in c.stderr
+
+
+def test_the_chinese_message_names_the_parameter_that_failed(tmp_path: Path) -> None:
+    """A shape that gives a parameter twice (two sh:class): each result's Chinese default
+    message names the class it failed, as the English one does, not whichever the shapes graph
+    gives first."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+        "ex:S a sh:NodeShape ; sh:targetNode ex:a , ex:b ; sh:class ex:Person , ex:Animal .\n"
+        "ex:a a ex:Person .\nex:b a ex:Animal .\n",
+        encoding="utf-8",
+    )
+    found = checks.validate_files([shapes], [shapes], engine="sparql").results
+    said = {(r.focus.rsplit("/", 1)[-1], r.message_zh.rsplit("/", 1)[-1]) for r in found}
+    assert said == {("a", "Animal>）"), ("b", "Person>）")}

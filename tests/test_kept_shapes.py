@@ -5,7 +5,6 @@ cache off or a shape the compiler refuses means parsing and compiling."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections import Counter
 from pathlib import Path
@@ -64,12 +63,10 @@ def _kept_and_back(
 
 def _comparable(result: Result) -> str:
     """A result as text, in any order (results equal by the report's order may come in either
-    order from the checks' threads), but for two known defects of the messages, the same with
-    the shapes parsed or kept: an object's address in a message (an XML literal's value is shown
-    as Python's object, ``<…DocumentFragment object at 0x…>``), and the Chinese default message
-    of a shape with a parameter given twice (two sh:class), which names whichever the shapes
-    graph gives first, not the one the check failed (the English message names that one)."""
-    return re.sub(r" at 0x[0-9a-f]+>", ">", repr(dataclasses.replace(result, message_zh="")))
+    order from the checks' threads), but for an object's address in a message, a known defect
+    with the shapes parsed or kept: an XML literal's value is shown in the English message as
+    Python's object, ``<…DocumentFragment object at 0x…>``."""
+    return re.sub(r" at 0x[0-9a-f]+>", ">", repr(result))
 
 
 def _store(data: Path) -> object:

@@ -71,6 +71,9 @@ class Finding:
     component: Node | None
     messages: tuple[Literal, ...]
     constraint: Node | None = None
+    # the parameters of the constraint that failed (a compiled check's): of a shape that gives
+    # one twice (two sh:class), the one this result is of
+    params: tuple[tuple[str, Node], ...] = ()
 
 
 def to_rdflib(term: Any) -> Node | None:
@@ -109,6 +112,7 @@ def from_row(check: Any, row: dict[str, Any], shapes: Graph) -> Finding:
         component=check.component,
         messages=tuple(fill(m, words) for m in check.messages),
         constraint=check.constraint,
+        params=check.params,
     )
 
 
@@ -246,10 +250,11 @@ def _default_zh(f: Finding, shapes: Graph) -> str:
     local = str(f.component or "").removeprefix(str(SH)).removesuffix("ConstraintComponent")
     what = zh(COMPONENT_WORDS[local]) if local in COMPONENT_WORDS else _show(f.component)
     where = (_show(f.focus) or zh(BLANK_NODE)) + (f" -> {shown_path}" if shown_path else "")
-    predicate = (
-        URIRef(str(SH) + local[:1].lower() + local[1:]) if local in COMPONENT_WORDS else None
-    )
-    given = shapes.value(f.shape, predicate) if f.shape is not None and predicate else None
+    name = local[:1].lower() + local[1:]
+    predicate = URIRef(str(SH) + name) if local in COMPONENT_WORDS else None
+    given = dict(f.params).get(name) if predicate else None  # the one that failed
+    if given is None and f.shape is not None and predicate:
+        given = shapes.value(f.shape, predicate)  # (pySHACL's results: the shape's)
     if given is not None and local in ("And", "Or", "Xone"):
         paths = [shapes.value(m, SH.path) for m in items(shapes, given)]
         shown_paths = (
