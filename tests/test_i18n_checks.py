@@ -294,3 +294,17 @@ def test_the_chinese_message_names_the_parameter_that_failed(tmp_path: Path) -> 
     found = checks.validate_files([shapes], [shapes], engine="sparql").results
     said = {(r.focus.rsplit("/", 1)[-1], r.message_zh.rsplit("/", 1)[-1]) for r in found}
     assert said == {("a", "Animal>）"), ("b", "Person>）")}
+
+
+def test_a_literal_in_a_message_is_shown_as_written() -> None:
+    """A literal focus node is shown in the English message by its lexical form, as in the
+    Chinese one: an XML literal's Python value is a DOM object (once shown as
+    ``<xml.dom.minidom.DocumentFragment object at 0x…>``)."""
+    from w3c.suite import cases
+
+    case = next(c for c in cases("core") if c.name == "core/node/datatype-002")
+    found = checks.validate_files([case.data], [case.shapes], engine="sparql").results
+    assert found and all("object at 0x" not in r.message for r in found)
+    assert "<span>Hello</span> fails" in {
+        r.message[: len("<span>Hello</span> fails")] for r in found
+    }

@@ -5,7 +5,6 @@ cache off or a shape the compiler refuses means parsing and compiling."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 
@@ -63,10 +62,8 @@ def _kept_and_back(
 
 def _comparable(result: Result) -> str:
     """A result as text, in any order (results equal by the report's order may come in either
-    order from the checks' threads), but for an object's address in a message, a known defect
-    with the shapes parsed or kept: an XML literal's value is shown in the English message as
-    Python's object, ``<…DocumentFragment object at 0x…>``."""
-    return re.sub(r" at 0x[0-9a-f]+>", ">", repr(result))
+    order from the checks' threads)."""
+    return repr(result)
 
 
 def _store(data: Path) -> object:

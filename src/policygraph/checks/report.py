@@ -117,6 +117,10 @@ def from_row(check: Any, row: dict[str, Any], shapes: Graph) -> Finding:
 
 
 def _word(term: Any) -> str:
+    """A term as a message shows it: an rdflib term's lexical form or IRI (a literal's Python
+    value is no text: an XML literal's is a DOM object), a pyoxigraph term's value."""
+    if isinstance(term, Node):
+        return str(term)
     return str(getattr(term, "value", term))
 
 
