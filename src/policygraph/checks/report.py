@@ -403,9 +403,11 @@ def merged_turtle(
     has one, by the shape's IRI: an old result of that shape names it too, as one validation
     of the whole corpus would."""
     was, more = _blocks(old), _blocks(added)
-    if was is None or more is None or _labels(was) & _labels(more):
+    if was is None or more is None:
         return None
     was = {label: _relabelled(b, constraints or {}) for label, b in was.items()}
+    if _labels(was) & _labels(more) - set((constraints or {}).values()):  # (a constraint is
+        return None  # one node of the shapes graph, which both name alike: the shapes kept)
     tops = [_top(was), _top(more)]
     if tops[0] is None or tops[1] is None:
         return None
