@@ -44,6 +44,26 @@ def test_any_change_validates_again(home: Corpus, runs: list[object], edit: str)
     assert len(runs) == 2
 
 
+def test_another_version_of_a_library_validates_again(
+    home: Corpus, runs: list[object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The libraries' versions are looked up once a process (kept._versions), and are still
+    part of the key: another pyshacl is another report."""
+    from importlib import metadata
+
+    checks.validate(home)
+    real = metadata.version
+    monkeypatch.setattr(
+        metadata, "version", lambda name: "0.0-other" if name == "pyshacl" else real(name)
+    )
+    kept._versions.cache_clear()  # (a process with the other pyshacl installed)
+    try:
+        checks.validate(home)
+    finally:
+        kept._versions.cache_clear()
+    assert len(runs) == 2
+
+
 def test_a_changed_source_text_is_still_refused(home: Corpus) -> None:
     from policygraph.corpus import source_files
     from policygraph.errors import PolicyGraphError

@@ -13,6 +13,7 @@ stale; the cache off, or one that cannot be read or written, means validating.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import time
@@ -45,11 +46,18 @@ def key(corpus: Corpus, engine: str) -> str:
 def of_code(head: str, libraries: tuple[str, ...]) -> hashlib._Hash:
     """A SHA-256 begun with ``head``, policygraph's code and the versions of ``libraries``:
     what anything kept of the corpus is made by."""
-    digest = hashlib.sha256(f"{head}\n{cache.code_digest()}\n".encode())
+    return hashlib.sha256(f"{head}\n{cache.code_digest()}\n{_versions(libraries)}".encode())
+
+
+@functools.cache
+def _versions(libraries: tuple[str, ...]) -> str:
+    """The installed versions of ``libraries``, one line each (an absent one left out): looked
+    up once a process, as the code's digest is (each lookup reads the installed metadata)."""
+    lines = []
     for name in libraries:
         with contextlib.suppress(metadata.PackageNotFoundError):
-            digest.update(f"{name} {metadata.version(name)}\n".encode())
-    return digest
+            lines.append(f"{name} {metadata.version(name)}\n")
+    return "".join(lines)
 
 
 def _where(report_key: str) -> Path | None:
