@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_home
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDFS
 from w3c.suite import cases
 
 from policygraph import checks
 from policygraph.checks import compiled, kept_shapes, read_rdf
-from policygraph.checks.report import Result
 from policygraph.checks.shapes import NotCompiled
 from policygraph.corpus import Corpus
 from policygraph.store import cache
@@ -57,13 +58,9 @@ def _kept_and_back(
     if data is not None:
         with_kept = checks._run(_store(data), graph, "sparql", (back, [])).results
         compiled_now = checks._run(_store(data), shapes, "sparql", (made, [])).results
-        assert Counter(map(_comparable, with_kept)) == Counter(map(_comparable, compiled_now))
-
-
-def _comparable(result: Result) -> str:
-    """A result as text, in any order (results equal by the report's order may come in either
-    order from the checks' threads)."""
-    return repr(result)
+        # in any order: results equal by the report's order may come in either order from the
+        # checks' threads
+        assert Counter(map(repr, with_kept)) == Counter(map(repr, compiled_now))
 
 
 def _store(data: Path) -> object:
@@ -127,22 +124,31 @@ def test_the_same_shapes_in_another_folder_are_kept_apart(tmp_path: Path) -> Non
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "s.ttl").write_text("<#S> a <http://www.w3.org/ns/shacl#NodeShape> .")
     files = [[tmp_path / folder / "s.ttl"] for folder in ("a", "b")]
-    assert kept_shapes.key(files[0]) != kept_shapes.key(files[1])
+    keys = [kept_shapes.key(kept_shapes.read(f) or {}) for f in files]
+    assert keys[0] != keys[1]
 
 
-def test_shapes_edited_while_they_are_compiled_are_not_kept(
-    home: Corpus, monkeypatch: pytest.MonkeyPatch
+def test_shapes_edited_while_they_are_compiled_are_read_again(
+    home: Corpus, compiles: list[object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """What is kept is what was hashed (each file read once): an edit made meanwhile is
+    another key, so the next run parses and compiles the edited file."""
     real = compiled.compile_each
     path = home.shapes / "core.shapes.ttl"
+    added = (URIRef("urn:edited"), RDFS.label, Literal("edited"))
 
     def editing(g: object) -> object:
-        path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        path.write_text(path.read_text(encoding="utf-8") + "\n<urn:edited> rdfs:label 'edited' .\n")
         return real(g)
 
     monkeypatch.setattr(compiled, "compile_each", editing)
-    checks.compiled_shapes(home)
-    assert not list((cache.directory() or Path()).glob("shapes/*.marshal"))
+    kept = (cache.directory() or Path()) / "shapes"
+    during = checks.compiled_shapes(home)[0]
+    assert len(list(kept.glob("*.marshal"))) == 1  # kept under the key of the bytes compiled
+    monkeypatch.setattr(compiled, "compile_each", real)
+    after = checks.compiled_shapes(home)[0]
+    assert added not in during and added in after
+    assert len(compiles) == 2 and len(list(kept.glob("*.marshal"))) == 2
 
 
 def test_the_shapes_are_compiled_once(home: Corpus, compiles: list[object]) -> None:

@@ -411,21 +411,25 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def parse_turtle(paths: list[Path], into: Graph | None = None) -> Graph:
-    """Parse Turtle files into one rdflib graph; a syntax error names the file and line."""
+def parse_turtle(
+    paths: list[Path], into: Graph | None = None, given: dict[Path, bytes] | None = None
+) -> Graph:
+    """Parse Turtle files into one rdflib graph; a syntax error names the file and line. A file
+    whose bytes are ``given`` is parsed from them (already read, and hashed), not read again."""
     from rdflib import Graph
 
     g = into if into is not None else Graph(bind_namespaces="core")
     for path in paths:
-        triples, prefixes = _read_turtle(path)
+        triples, prefixes = _read_turtle(path, (given or {}).get(path))
         g.addN((s, p, o, g) for s, p, o in triples)
         for prefix, namespace in prefixes.items():
             g.bind(prefix, namespace, override=False)
     return g
 
 
-def _read_turtle(path: Path) -> tuple[list[Triple], dict[str, str]]:
-    """One Turtle file's triples as rdflib terms, and its prefixes.
+def _read_turtle(path: Path, data: bytes | None = None) -> tuple[list[Triple], dict[str, str]]:
+    """One Turtle file's triples as rdflib terms, and its prefixes (of its bytes ``data`` where
+    they are given, already read).
 
     Oxigraph's parser reads the file (3.4x rdflib's at a thousand documents' curated files);
     its terms become rdflib's, literals as written, the file's blank nodes its own."""
@@ -435,7 +439,7 @@ def _read_turtle(path: Path) -> tuple[list[Triple], dict[str, str]]:
 
     made: dict[object, Any] = {}
     try:
-        with path.open("rb") as fh:
+        with contextlib.nullcontext(data) if data is not None else path.open("rb") as fh:
             parser = ox.parse(
                 fh, ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri(), rename_blank_nodes=True
             )

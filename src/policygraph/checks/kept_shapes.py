@@ -34,19 +34,25 @@ LIBRARIES = ("rdflib", "pyoxigraph")
 _ROWS = {kind.__name__: kind for kind in (NativeRows, SelectRows, AskRows)}
 
 
-def key(files: list[Path]) -> str:
-    """The digest the shapes of ``files`` are kept under: each file's bytes and the IRI its
-    relative IRIs are read against (its own); "" with the cache off, or where a file cannot be
-    read (parsing it then says why, as without the cache)."""
+def read(files: list[Path]) -> dict[Path, bytes] | None:
+    """Each shapes file's bytes, read once: hashed for the key, then parsed, so what is kept is
+    what was hashed, whatever is written meanwhile; None where a file cannot be read (parsing
+    it then says why, as without the cache)."""
+    try:
+        return {path: path.read_bytes() for path in files}
+    except OSError:
+        return None
+
+
+def key(given: dict[Path, bytes]) -> str:
+    """The digest the shapes files ``given`` (their bytes, by file) are kept under: each file's
+    bytes and the IRI its relative IRIs are read against (its own); "" with the cache off."""
     if cache.directory() is None:
         return ""
     digest = of_code(f"policygraph shapes {FORMAT}", LIBRARIES)
-    try:
-        for path in files:
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
-            digest.update(f"{path.resolve().as_uri()}\0{sha}\n".encode())
-    except OSError:
-        return ""
+    for path, data in given.items():
+        sha = hashlib.sha256(data).hexdigest()
+        digest.update(f"{path.resolve().as_uri()}\0{sha}\n".encode())
     return digest.hexdigest()
 
 
