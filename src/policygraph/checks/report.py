@@ -7,6 +7,7 @@ worth knowing.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -257,8 +258,9 @@ def _default_zh(f: Finding, shapes: Graph) -> str:
     name = local[:1].lower() + local[1:]
     predicate = URIRef(str(SH) + name) if local in COMPONENT_WORDS else None
     given = dict(f.params).get(name) if predicate else None  # the one that failed
-    if given is None and f.shape is not None and predicate:
-        given = shapes.value(f.shape, predicate)  # (pySHACL's results: the shape's)
+    if given is None and f.shape is not None and predicate:  # (pySHACL's: the shape's, if one)
+        values = list(itertools.islice(shapes.objects(f.shape, predicate), 2))
+        given = values[0] if len(values) == 1 else None  # of two, which failed is not said
     if given is not None and local in ("And", "Or", "Xone"):
         paths = [shapes.value(m, SH.path) for m in items(shapes, given)]
         shown_paths = (
