@@ -64,7 +64,7 @@ def build(
         echo_rich(totals_line(found))
         echo_rich(_("The table of each document: policygraph summary"))
         return
-    typer.echo(terminal(summary_sheet(summarize(store))), nl=False)
+    typer.echo(terminal(summary_sheet(summarize(store, found))), nl=False)
 
 
 @reads_graph

@@ -41,16 +41,17 @@ class Summary:
     totals: dict[str, int]
 
 
-def summarize(store: Store) -> Summary:
+def summarize(store: Store, known: dict[str, int] | None = None) -> Summary:
     """The documents with their counts (two queries: the documents, then every count of every
-    document; document-summary.rq gives the same rows in one, much more slowly at scale)."""
+    document; document-summary.rq gives the same rows in one, much more slowly at scale), and
+    the totals: ``known``, where the caller has just counted them (:func:`totals`)."""
     counts: dict[str, dict[str, int]] = {}
     for r in store.select(query("document-counts")).dicts():
         counts.setdefault(str(r["document"]), {})[str(r["what"])] = int(str(r["n"]))
     headers = store.select(query("document-headers")).dicts()
     headers.sort(key=lambda r: (_rank(r["rank"]), str(r["short"])))  # as read whole or merged
     documents = [_document(r, counts.get(str(r["document"]), {})) for r in headers]
-    return Summary(documents, totals(store))
+    return Summary(documents, totals(store) if known is None else known)
 
 
 def totals(store: Store) -> dict[str, int]:
