@@ -88,6 +88,30 @@ def test_a_folder_every_file_has_its_outcome(tmp_home: Corpus, crawl: Path, tmp_
     assert state(tmp_home) == before
 
 
+def test_a_large_batch_lists_each_file_on_a_line_of_its_own(
+    tmp_home: Corpus, crawl: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above ``TABLE_UP_TO`` files (a rich table of 10,000 took 18 s to draw), every file's
+    outcome is still on the terminal: one line each, its reason on the same line."""
+    import policygraph.cli.ingest as cli_ingest
+
+    monkeypatch.setattr(cli_ingest, "TABLE_UP_TO", 2)
+    r = runner.invoke(app, ["ingest", str(crawl), "--home", str(tmp_home.root)])
+    assert r.exit_code == 1, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0].split() == ["file", "outcome", "document", "reason", "/", "warnings"]
+    files = sorted(p for p in crawl.rglob("*") if p.suffix in (".txt", ".html"))
+    for path in files:
+        (line,) = [x for x in lines if x.startswith(f"{path} ")]
+        if path.name == "empty.txt":
+            assert " refused " in line and "empty" in line
+        elif path.name == "notes.txt":
+            assert " refused " in line and "no numbered items" in line
+        else:
+            assert " added" in line and "https://" in line
+    assert "2 refused of 5 file(s)" in lines[-1] and "│" not in r.stdout
+
+
 def test_globs_and_exit_zero_when_all_are_added(tmp_home: Corpus, crawl: Path) -> None:
     r = runner.invoke(app, ["ingest", f"{crawl}/*.html", "--home", str(tmp_home.root)])
     assert r.exit_code == 0, r.output

@@ -151,3 +151,24 @@ def test_the_terminal_table_prints_cells_as_written_not_as_markup(lines: bool) -
     sheet = Sheet("t", [Column("a", "A")], [[c] for c in cells], lines=lines)
     shown = render_text(sheet, Format.table).decode("utf-8")
     assert all(c in shown for c in cells), shown
+
+
+def test_a_listing_aligns_chinese_and_keeps_each_row_on_its_line() -> None:
+    """The plain listing of many rows (a batch's outcomes): columns aligned by display width, a
+    Chinese character two columns; a control character escaped, not a line break; a cell wider
+    than the widest pushes its own line only."""
+    from policygraph.render.table import display_width, listing
+
+    rows = [
+        ("a.txt", "已添加", "x"),
+        ("很长的文件.html", "拒绝", "空的\n第二行"),
+        ("z" * 70, "ok", "r"),
+    ]
+    lines = listing(("文件", "结果", "原因"), rows, widest=60).splitlines()
+    assert len(lines) == 2 + len(rows)
+    second = {0: "结果", 2: "已添加", 3: "拒绝"}  # where the second column starts on each line
+    at = [display_width(lines[k][: lines[k].index(word)]) for k, word in second.items()]
+    assert at == [15 + 2] * 3, lines  # 很长的文件.html: 5 characters of two columns, 5 of one
+    assert lines[1] == "-" * 15 + "  " + "-" * 6 + "  " + "-" * 6
+    assert lines[3].endswith("空的\\x0a第二行")
+    assert lines[4] == "z" * 70 + "  ok      r"

@@ -19,6 +19,7 @@ import json
 import shutil
 import sys
 import unicodedata
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -215,7 +216,36 @@ def html_text(sheet: Sheet) -> str:
 
 
 def display_width(text: str) -> int:
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# each control character as its escape: a listed cell is one line, whatever a file is named
+_CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x20), 0x7F]}
+
+
+def listing(headers: Sequence[str], rows: Iterable[Sequence[str]], widest: int = 60) -> str:
+    """Rows as plain text, a line each under a line of headers: the columns aligned by display
+    width (a Chinese character two columns) and two spaces apart, each as wide as its widest
+    cell of up to ``widest`` (a longer one pushes the rest of its own line only), the last not
+    padded; control characters escaped. For thousands of rows, which a rich table measures and
+    wraps cell by cell (1-2 ms a row: 18 s of a batch of 10,000 files' outcomes)."""
+    table = [[c.translate(_CONTROLS) for c in headers]]
+    table += [[c.translate(_CONTROLS) for c in row] for row in rows]
+    shown = [[display_width(c) for c in row] for row in table]
+    columns = range(len(headers) - 1)
+    widths = [max((n[i] for n in shown if n[i] <= widest), default=widest) for i in columns]
+    rule = ["-" * w for w in widths] + ["-" * max(6, shown[0][-1])]
+    out = [_line(table[0], shown[0], widths), _line(rule, [len(c) for c in rule], widths)]
+    out += [_line(row, n, widths) for row, n in zip(table[1:], shown[1:], strict=True)]
+    return "".join(out)
+
+
+def _line(cells: list[str], shown: list[int], widths: list[int]) -> str:
+    lead = zip(cells[:-1], shown[:-1], widths, strict=True)
+    padded = [c + " " * (w - n) for c, n, w in lead]  # (a cell wider than w: as it is)
+    return "  ".join([*padded, cells[-1]]).rstrip() + "\n"
 
 
 def column_widths(sheet: Sheet) -> list[int]:
