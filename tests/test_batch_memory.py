@@ -195,8 +195,8 @@ def test_a_rebuild_on_workers_reads_departments_through_their_own_connections(
     import os
 
     import policygraph.ingest.batch as batch
-    from policygraph.build import parallel
     from policygraph.checks.mentions import Mentions
+    from policygraph.store import parallel
 
     alone = copy_home(tmp_path / "alone")
     r = runner.invoke(app, ["ingest", str(docs[0].parent), "--home", str(alone.root)])

@@ -1,4 +1,4 @@
-"""Documents extracted on every core (``build.parallel``, issue 24): the files are those made in
+"""Documents extracted on every core (``store.parallel``, issue 24): the files are those made in
 one process, byte for byte; an error in a worker is the error the process raises."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from policygraph.build import outputs, parallel
+from policygraph.build import outputs
 from policygraph.corpus import Corpus
 from policygraph.errors import SourceError
+from policygraph.store import parallel
 
 needs_two = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: no workers")
 

@@ -23,7 +23,6 @@ from policygraph.build.anchors import anchor_quotes, values
 from policygraph.build.citations import ABOUT, Citations, KeptMentions, Triple, resolve
 from policygraph.build.citations import version as citations_version
 from policygraph.build.document import DocumentBuilder, provision_iris
-from policygraph.build.parallel import on_every_core
 from policygraph.corpus import (
     GENERATED,
     Content,
@@ -44,6 +43,7 @@ from policygraph.i18n import N_
 from policygraph.rdf import DCT, ELI, PG, PROV, RDF
 from policygraph.rdf.turtle import serialize
 from policygraph.store import cache
+from policygraph.store.parallel import on_every_core
 from policygraph.text.citations import DocumentIndex
 from policygraph.text.structure import PROFILES, Structure
 

@@ -36,7 +36,6 @@ from rdflib import Graph, Literal, URIRef
 from policygraph import build as built
 from policygraph.build import citations, state
 from policygraph.build.citations import Citations, mentions_in
-from policygraph.build.parallel import on_every_core
 from policygraph.corpus import (
     Corpus,
     SourceFile,
@@ -48,6 +47,7 @@ from policygraph.corpus import (
 from policygraph.departments import DepartmentIndex
 from policygraph.errors import PolicyGraphError
 from policygraph.rdf import ELI, PG, RDF
+from policygraph.store.parallel import on_every_core
 from policygraph.text.citations import _TITLES, normalize_number
 from policygraph.text.names import normalize
 

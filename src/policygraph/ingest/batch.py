@@ -32,7 +32,6 @@ from pathlib import Path
 
 from policygraph import checks
 from policygraph.build import build
-from policygraph.build.parallel import die_with_parent
 from policygraph.checks.report import Report, Result
 from policygraph.corpus import Corpus, Journal, remove, transaction, write_atomic
 from policygraph.errors import InputError, PolicyGraphError
@@ -41,6 +40,7 @@ from policygraph.ingest.model import IngestNote, Options, Plan
 from policygraph.ingest.ondisk import OnDisk
 from policygraph.ingest.plan import Read, plan, plan_known, read_file
 from policygraph.store import cache
+from policygraph.store.parallel import die_with_parent
 from policygraph.text.readers import extensions
 from policygraph.text.structure import Structure
 

@@ -28,9 +28,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
-from policygraph.build.parallel import die_with_parent
 from policygraph.render import render_sheet
 from policygraph.render.formats import Format
+from policygraph.store.parallel import die_with_parent
 
 ELSEWHERE = (Format.xlsx, Format.docx)  # the formats made on the worker (csv costs nothing)
 T = TypeVar("T")

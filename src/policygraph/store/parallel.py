@@ -1,12 +1,15 @@
-"""Documents extracted on every core (issue 24). A build that extracts many documents (a batch's
-rebuild: 10,000 at once; a build after the extractor changed) runs them in worker processes
-forked from the building one, so that each holds the curated graph and the department index as
-they are, without copying them: a document's graph is a pure function of those, its source and
-its text, so the files are those made one by one (the build writes them by name, in no order of
-the workers'). Few documents (one ingest) are extracted in the process itself, where starting
-workers would cost more than it gains; so is everything where processes cannot be forked (not
-Linux). A document whose extraction fails in a worker is extracted again in the process, so that
-its error is raised as it would be without workers."""
+"""Work on every core (issue 24): many jobs that are each a pure function of what the process
+holds run in worker processes forked from it, so that each worker holds it as it is, without
+copying it. A build that extracts many documents (a batch's rebuild: 10,000 at once; a build
+after the extractor changed) runs them so: a document's graph is a pure function of the curated
+graph, the department index, its source and its text, so the files are those made one by one
+(the build writes them by name, in no order of the workers'). So does the whole-corpus
+validation in parts (``checks.parts``) of a large corpus: each part is validated from the index
+of every file made before the workers are forked. Few jobs (one ingest) are done in the process
+itself, where starting workers would cost more than it gains; so is everything where processes
+cannot be forked (not Linux). A job that fails in a worker is done again in the process, so
+that its error is raised as it would be without workers. A worker must not use an SQLite
+connection its parent opened (``Mentions.reader``)."""
 
 from __future__ import annotations
 
@@ -22,12 +25,17 @@ _WORK: tuple[Callable[..., Any], tuple[Any, ...]] | None = None  # what forked w
 
 
 def on_every_core(
-    fn: Callable[..., Any], shared: tuple[Any, ...], jobs: Sequence[tuple[Any, ...]]
+    fn: Callable[..., Any],
+    shared: tuple[Any, ...],
+    jobs: Sequence[tuple[Any, ...]],
+    per_worker: int | None = None,
+    chunksize: int = 16,
 ) -> list[Any]:
     """``fn(*shared, *job)`` for each job, in order; on forked worker processes when there are
-    ``MIN_JOBS`` jobs for two of them or more. ``fn`` never returns None."""
+    ``per_worker`` jobs (default :data:`MIN_JOBS`) for two of them or more, handed out
+    ``chunksize`` at a time. ``fn`` never returns None."""
     global _WORK
-    workers = min(os.cpu_count() or 1, len(jobs) // MIN_JOBS)
+    workers = min(os.cpu_count() or 1, len(jobs) // (per_worker or MIN_JOBS))
     if workers < 2 or sys.platform != "linux":
         return [fn(*shared, *job) for job in jobs]
     _WORK = (fn, shared)
@@ -36,7 +44,7 @@ def on_every_core(
         with ProcessPoolExecutor(
             workers, mp_context=context, initializer=die_with_parent, initargs=(os.getpid(),)
         ) as pool:
-            done = list(pool.map(_run, jobs, chunksize=16))
+            done = list(pool.map(_run, jobs, chunksize=chunksize))
     finally:
         _WORK = None
     return [r if r is not None else fn(*shared, *job) for r, job in zip(done, jobs, strict=True)]
