@@ -8,7 +8,10 @@ corpus's: the same results in the same order, and the same SHACL report graph.""
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import copy_home
@@ -106,15 +109,20 @@ def test_the_corners_are_in_the_whole_report(whole: Report) -> None:
 
 @pytest.mark.parametrize("size", [1, 2, 5])
 @pytest.mark.parametrize("shared", [1 << 30, 20_000])
+@pytest.mark.parametrize("forked", [False, True], ids=["in-process", "on-workers"])
 def test_the_parts_give_the_whole_report(
     home: Corpus,
     whole: Report,
     size: int,
     shared: int,
+    forked: bool,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """In parts, in this process or each part on a forked worker (a large corpus's), with its
+    own connection to the index: the same report."""
     monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(parts, "FORKED_ABOVE", 0 if forked else 10**9)
     found = parts.validate(home, checks.shapes_graph(home), size, shared)
     assert found is not None
     same(found, whole)
@@ -189,11 +197,11 @@ def test_each_file_is_parsed_once_a_part(
         for path in paths:
             reads[(part[0], Path(path))] = reads.get((part[0], Path(path)), 0) + 1
 
-    def in_part(*args: object, **kwargs: object) -> None:
+    def in_part(*args: object, **kwargs: object) -> object:
         made[0] += 1
         part[0] = made[0]
         try:
-            real_part(*args, **kwargs)  # type: ignore[arg-type]
+            return real_part(*args, **kwargs)  # type: ignore[arg-type]
         finally:
             part[0] = 0
 
@@ -225,9 +233,9 @@ def test_a_part_holds_of_other_files_only_what_it_reads(
     real_part, real_store = parts._part, parts._store
     own: list[set[Path]] = []
 
-    def in_part(run: parts.Run, files: list[Path], *args: object) -> None:
+    def in_part(run: parts.Run, files: list[Path], *args: object) -> object:
         own.append(set(files))
-        real_part(run, files, *args)  # type: ignore[arg-type]
+        return real_part(run, files, *args)  # type: ignore[arg-type]
 
     def store(run: parts.Run, grow: parts.Grower, texts: dict[str, str]) -> object:
         described, pointing = set(grow.described), set(grow.pointing)
@@ -310,3 +318,40 @@ def test_a_shape_aiming_at_nodes_no_file_describes_gives_the_same_rows_in_parts(
         found = parts.validate(home, checks.shapes_graph(home), size)
         assert found is not None
         same(found, whole)
+
+
+@pytest.mark.skipif(
+    sys.platform != "linux" or (os.cpu_count() or 1) < 2, reason="workers are forked on Linux"
+)
+def test_a_large_corpus_validates_its_parts_on_workers(
+    home: Corpus, whole: Report, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above ``FORKED_ABOVE`` files, the parts run on forked workers (each part a job, on its
+    own connection to the index); the findings come back without the shapes graph each names,
+    and name it again here: the report is the whole report, its SHACL graph too."""
+    monkeypatch.setenv("POLICYGRAPH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(parts, "FORKED_ABOVE", 0)
+    pids = tmp_path / "pids"
+    real = parts._part_rows
+
+    def logged(*args: Any) -> Any:
+        with pids.open("a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    graphed: list[Any] = []
+    real_graph = parts.report_graph
+
+    def report_graph(findings: list[Any]) -> Any:
+        graphed.extend(findings)
+        return real_graph(findings)
+
+    monkeypatch.setattr(parts, "_part_rows", logged)
+    monkeypatch.setattr(parts, "report_graph", report_graph)
+    shapes = checks.shapes_graph(home)
+    found = parts.validate(home, shapes, 2, 20_000)
+    assert found is not None
+    same(found, whole)
+    ran = set(pids.read_text(encoding="utf-8").split())
+    assert ran and str(os.getpid()) not in ran
+    assert graphed and all(f.source is shapes for f in graphed)  # (its complex paths)
