@@ -33,8 +33,10 @@ made again in the one store's order (:func:`_store`), from the files as the part
 GROUP_CONCAT writes out. Above ``FORKED_ABOVE`` files the parts run on every core
 (``store.parallel``: workers forked once the pass over every file is made, each part a job, each
 worker with its own connection to the index): the rows come back in the parts' order and are
-put together as in one process (a part's rows of a node an earlier part gave are dropped). At
-10,000 documents, 150 s against 234 s, each worker no larger than the one process was. Three shapes read more than a node's surroundings and are assembled across parts:
+put together as in one process (a row an earlier part gave stands). At 10,000 documents, 152 s
+against 234 s, each worker no larger than the one process was.
+
+Three shapes read more than a node's surroundings and are assembled across parts:
 ``NoImplementationCycle`` is run once on a store of every ``eli:applies`` and
 ``eli:ensures_implementation_of`` triple, all it reads, and a part gives the row of each of its
 focus nodes found on a cycle there; ``DepartmentUsed`` (nothing names the department): a part's
@@ -67,14 +69,14 @@ from policygraph.rdf import ELI, PG, PROV
 from policygraph.store.parallel import on_every_core
 
 SIZE = 250  # data files a part owns (measured: see validate)
-FORKED_ABOVE = 15_000  # data files a corpus has before its parts run on every core
-_GIVEN = Graph(identifier=URIRef("urn:policygraph:the-shapes"))  # a worker's findings' source
 ABOVE = 15_000  # data files a corpus has before it is validated in parts (measured: see validate)
+FORKED_ABOVE = 15_000  # data files a corpus has before its parts run on every core
 SHARED_BYTES = 1 << 18  # a file larger than this is held once, its subjects split among parts
 _EDGES = frozenset((str(ELI.applies), str(ELI.ensures_implementation_of)))
 _PART_OF = str(ELI.is_part_of)
 _UP = (str(ELI.is_part_of), str(RDFS.subClassOf))
 _LEVEL = (str(PG.level),)
+_GIVEN = Graph(identifier=URIRef("urn:policygraph:the-shapes"))  # a worker's findings' source
 
 
 # The predicates each SPARQL shape of ``scope._SPARQL`` that reads backwards reads so, each
